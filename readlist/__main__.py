@@ -1,0 +1,3 @@
+from readlist.cli import main
+
+main()

@@ -1,0 +1,340 @@
+"""The readlist command line: thin wrappers that parse arguments, call the core, print."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sqlite3
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+
+from readlist import __version__
+from readlist.core.errors import DumpError, ReadlistError
+from readlist.core.export import FORMATS, export_to_file, write_export
+from readlist.core.importer import Importer, dump_files, read_dump
+from readlist.core.models import FileReport, ImportReport, Paper
+from readlist.core.query import Query, State, parse_query
+from readlist.core.store import Store
+from readlist.paths import ENV_VAR, library_path
+
+QUERY_ARGS = {"ignore_unknown_options": True}  # so "-survey" is a query term, not an option
+PAPER_FIELDS = ("id", "title", "abstract", "read", "starred", "note",
+                "first_seen", "last_seen", "times_seen")
+
+
+class ReadlistGroup(click.Group):
+    """Turns every expected failure into one line on stderr and a non-zero exit."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ReadlistError as exc:
+            raise click.ClickException(str(exc)) from exc
+        except sqlite3.Error as exc:
+            path = ctx.obj.path if isinstance(ctx.obj, Library) else "library"
+            raise click.ClickException(f"{path}: {exc}") from exc
+        except OSError as exc:
+            name = exc.filename or "readlist"
+            raise click.ClickException(f"{name}: {exc.strerror or exc}") from exc
+
+
+@dataclasses.dataclass
+class Library:
+    path: Path
+
+    @contextmanager
+    def open(self) -> Iterator[Store]:
+        store = Store.open(self.path)
+        try:
+            yield store
+        finally:
+            store.close()
+
+
+def _query(words: tuple[str, ...]) -> Query:
+    return parse_query(" ".join(words))
+
+
+def _paper_dict(paper: Paper) -> dict[str, Any]:
+    return {name: getattr(paper, name) for name in PAPER_FIELDS}
+
+
+def _echo_json(value: Any) -> None:
+    click.echo(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+@click.group(cls=ReadlistGroup, invoke_without_command=True)
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar=ENV_VAR,
+    help=f"Library file (default: ${ENV_VAR}, else the user data dir).",
+)
+@click.version_option(__version__, prog_name="readlist")
+@click.pass_context
+def cli(ctx: click.Context, db: Path | None) -> None:
+    """Triage the papers you collect from the Hugging Face Daily Papers page."""
+    ctx.obj = Library(library_path(db))
+    if ctx.invoked_subcommand is None:
+        with ctx.obj.open() as store:
+            papers = store.stats().papers
+        click.echo(f"Library: {ctx.obj.path} ({papers} papers)")
+        click.echo("The interactive app is not here yet. Try: readlist import FILE, "
+                   "readlist list QUERY, readlist --help.")
+
+
+# -- import ---------------------------------------------------------------------
+
+
+def _import_one(importer: Importer, data: bytes, source: str, quiet: bool) -> FileReport:
+    if quiet or not sys.stderr.isatty():
+        return importer.import_bytes(data, source)
+    with click.progressbar(length=100, label=source, file=sys.stderr) as bar:
+        def progress(done: int, total: int) -> None:
+            bar.length = total
+            bar.update(done - bar.pos)
+        return importer.import_bytes(data, source, progress)
+
+
+def _sources(args: tuple[str, ...]) -> Iterator[tuple[str, bytes | DumpError]]:
+    for arg in args:
+        if arg == "-":
+            yield "<stdin>", sys.stdin.buffer.read()
+            continue
+        try:
+            files = dump_files(Path(arg))
+        except DumpError as exc:
+            yield arg, exc
+            continue
+        for path in files:
+            try:
+                yield str(path), read_dump(path)
+            except DumpError as exc:
+                yield str(path), exc
+
+
+def _report_table(report: ImportReport, total_papers: int, path: Path) -> None:
+    width = max([len(Path(f.source).name) for f in report.files] + [5])
+    header = f"{'file':<{width}}  papers    new  exact  fuzzy  review"
+    click.echo(header)
+    for f in report.files:
+        name = Path(f.source).name if f.source != "<stdin>" else f.source
+        if f.error:
+            click.echo(f"{name:<{width}}  refused")
+        elif f.already_imported:
+            click.echo(f"{name:<{width}}  already imported, nothing changed")
+        else:
+            click.echo(f"{name:<{width}}  {f.papers:>6} {f.new:>6} {f.merged_exact:>6}"
+                       f" {f.merged_fuzzy:>6} {f.flagged:>7}")
+    click.echo(f"{'total':<{width}}  {sum(f.papers for f in report.files):>6}"
+               f" {report.total('new'):>6} {report.total('merged_exact'):>6}"
+               f" {report.total('merged_fuzzy'):>6} {report.total('flagged'):>7}")
+    click.echo(f"Library: {total_papers} papers in {path}")
+    if report.total("flagged"):
+        click.echo("Possible duplicates kept apart for review: see `readlist dupes`.")
+
+
+@cli.command("import")
+@click.argument("sources", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_obj
+def import_(library: Library, sources: tuple[str, ...], as_json: bool) -> None:
+    """Import dump files, folders of *.txt dumps, or - for stdin."""
+    reports: list[FileReport] = []
+    with library.open() as store:
+        importer = Importer(store)
+        for source, data in _sources(sources):
+            if isinstance(data, DumpError):
+                report = FileReport(source, error=str(data))
+            else:
+                report = _import_one(importer, data, source, as_json)
+            if report.error:
+                click.echo(f"Error: {report.error}", err=True)
+            reports.append(report)
+        total = store.stats().papers
+    report = ImportReport(tuple(reports))
+    if as_json:
+        _echo_json({
+            "files": [dataclasses.asdict(f) | {"papers": f.papers} for f in report.files],
+            "library_papers": total,
+        })
+    else:
+        _report_table(report, total, library.path)
+    if report.failed:
+        sys.exit(1)
+
+
+# -- list -------------------------------------------------------------------------
+
+
+def _marks(paper: Paper) -> str:
+    return ("★" if paper.starred else " ") + ("✓" if paper.read else " ") + \
+        ("✎" if paper.note else " ")
+
+
+@cli.command("list", context_settings=QUERY_ARGS)
+@click.argument("query", nargs=-1)
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "tsv"]), default="table",
+              show_default=True)
+@click.option("--limit", type=click.IntRange(min=1), help="Show at most N papers.")
+@click.pass_obj
+def list_(library: Library, query: tuple[str, ...], fmt: str, limit: int | None) -> None:
+    """List papers matching QUERY (all papers without one), latest seen first.
+
+    \b
+    QUERY: words (prefix match, ANDed)  "exact phrase"  -exclude  a OR b
+           title:word abstract:word note:word  is:starred is:read is:unread has:note
+    """
+    with library.open() as store:
+        papers = store.iter_search(_query(query), limit=limit)
+        if fmt == "json":
+            _echo_json([_paper_dict(p) for p in papers])
+        elif fmt == "tsv":
+            click.echo("id\tstarred\tread\tlast_seen\ttimes_seen\ttitle")
+            for p in papers:
+                title = p.title.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+                click.echo(f"{p.id}\t{int(p.starred)}\t{int(p.read)}\t{p.last_seen}"
+                           f"\t{p.times_seen}\t{title}")
+        else:
+            width = max(click.get_terminal_size()[0], 60) if sys.stdout.isatty() else 1000
+            shown = 0
+            for p in papers:
+                line = f"{p.id:>6} {_marks(p)} {p.last_seen} {p.times_seen:>2}× {p.title}"
+                click.echo(line[:width])
+                shown += 1
+            if sys.stdout.isatty():
+                click.echo(f"{shown} papers", err=True)
+
+
+# -- state ------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("ids", nargs=-1, required=True, type=int, metavar="ID...")
+@click.option("--star", "star", flag_value=True, default=None, help="Star the papers.")
+@click.option("--unstar", "star", flag_value=False, help="Remove the star.")
+@click.option("--read", "read", flag_value=True, default=None, help="Mark read.")
+@click.option("--unread", "read", flag_value=False, help="Mark unread.")
+@click.pass_obj
+def mark(library: Library, ids: tuple[int, ...], star: bool | None, read: bool | None) -> None:
+    """Star, unstar, mark read or unread."""
+    if star is None and read is None:
+        raise click.UsageError("say what to do: --star, --unstar, --read or --unread")
+    with library.open() as store:
+        if star is not None:
+            store.set_flag(ids, "starred", star)
+        if read is not None:
+            store.set_flag(ids, "read", read)
+    done = [w for w, v in (("starred" if star else "unstarred", star),
+                           ("read" if read else "unread", read)) if v is not None]
+    click.echo(f"Marked {len(set(ids))} paper(s) {' and '.join(done)}.")
+
+
+@cli.command()
+@click.argument("paper_id", type=int, metavar="ID")
+@click.argument("text", required=False)
+@click.option("--edit", is_flag=True, help="Write the note in $EDITOR.")
+@click.pass_obj
+def note(library: Library, paper_id: int, text: str | None, edit: bool) -> None:
+    """Set a paper's note to TEXT (- reads stdin); without TEXT, print the note."""
+    with library.open() as store:
+        current = store.get(paper_id).note
+        if edit:
+            edited = click.edit(current, extension=".md", require_save=True)
+            if edited is None:
+                click.echo("Note unchanged.", err=True)
+                return
+            text = edited
+        elif text == "-":
+            raw = sys.stdin.buffer.read()
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise click.ClickException(f"<stdin>: the note is not UTF-8 text ({exc.reason} "
+                                           f"at byte {exc.start})") from exc
+        elif text is None:
+            click.echo(current, nl=not current.endswith("\n"))
+            return
+        store.set_note(paper_id, text)
+    click.echo(f"Note saved for paper {paper_id}." if text else f"Note cleared for {paper_id}.")
+
+
+# -- export -----------------------------------------------------------------------
+
+
+@cli.command(context_settings=QUERY_ARGS)
+@click.argument("query", nargs=-1)
+@click.option("--all", "everything", is_flag=True, help="Every paper, not just the starred.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), help="Default: from -o, else md.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to FILE (atomically) instead of stdout.")
+@click.pass_obj
+def export(library: Library, query: tuple[str, ...], everything: bool, fmt: str | None,
+           output: Path | None) -> None:
+    """Export the starred papers (narrowed by QUERY) with their notes."""
+    plan = _query(query)
+    if not everything:
+        plan = dataclasses.replace(plan, clauses=((State("starred"),), *plan.clauses))
+    if fmt is None:
+        suffix = output.suffix.lstrip(".").lower() if output else ""
+        fmt = {"markdown": "md", "bib": "bibtex"}.get(suffix, suffix)
+        fmt = fmt if fmt in FORMATS else "md"
+    with library.open() as store:
+        papers = store.iter_search(plan)
+        if output is None:
+            count = write_export(papers, fmt, sys.stdout)
+        else:
+            count = export_to_file(papers, fmt, output)
+    what = "papers" if everything else "starred papers"
+    if count == 0:
+        click.echo(f"No {what} to export; wrote an empty {fmt} file.", err=True)
+    elif output is not None:
+        click.echo(f"Exported {count} {what} to {output}.", err=True)
+
+
+# -- dupes and stats ----------------------------------------------------------------
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True)
+@click.pass_obj
+def dupes(library: Library, fmt: str) -> None:
+    """Pairs kept apart on import because they were close but not certain duplicates."""
+    with library.open() as store:
+        candidates = store.review_candidates()
+    if fmt == "json":
+        _echo_json([dataclasses.asdict(c) for c in candidates])
+        return
+    if not candidates:
+        click.echo("No possible duplicates to review.")
+        return
+    for c in candidates:
+        click.echo(f"{c.paper_id:>6} ~ {c.other_id:<6} title {c.title_score:5.1f}  "
+                   f"abstract {c.abstract_score:5.1f}  {c.reason}")
+        click.echo(f"         {c.title}")
+        click.echo(f"         {c.other_title}")
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True)
+@click.pass_obj
+def stats(library: Library, fmt: str) -> None:
+    """How big the library is and how far through it you are."""
+    with library.open() as store:
+        numbers = dataclasses.asdict(store.stats())
+    if fmt == "json":
+        _echo_json(numbers)
+        return
+    for name, value in numbers.items():
+        click.echo(f"{name.replace('_', ' '):<18} {value}")
+
+
+def main() -> None:
+    cli(prog_name="readlist")

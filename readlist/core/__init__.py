@@ -1,0 +1,1 @@
+"""The pure-Python core: parse, dedupe, store, query, export. Never imports the UI."""

@@ -1,0 +1,152 @@
+"""Is an incoming paper one the library already holds?
+
+Candidate generation is by blocking keys (exact hashes the store can index),
+so each paper meets a handful of candidates whatever the library's size. The
+decision needs the abstracts to agree before a fuzzy title may merge: a title
+score alone never merges two papers.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Indel
+
+from readlist.core import normalize
+
+# Scores are 0..100. Abstract scores are word-level Indel similarity: unrelated
+# ML abstracts score at most ~26 against each other (measured over the sample
+# dumps), light revisions score 80+.
+TITLE_MERGE = 88.0
+TITLE_REVIEW = 80.0
+ABSTRACT_SAME = 60.0  # abstracts agree: with a close title, the same paper
+ABSTRACT_REWRITE = 35.0  # same exact title, abstract rewritten but still related
+ABSTRACT_IDENTICAL = 90.0  # the same abstract under a reworded title
+TITLE_RETITLED = 60.0
+
+_PREFIX = 12  # characters of the title key used as a blocking key
+_ABSTRACT_BLOCK = 40  # characters of the abstract used as a blocking key
+_MIN_ABSTRACT_BLOCK = 80
+
+
+class Verdict(enum.Enum):
+    SAME_EXACT = "exact"
+    SAME_FUZZY = "fuzzy"
+    REVIEW = "review"
+    DIFFERENT = "different"
+
+
+@dataclass(frozen=True, slots=True)
+class Fingerprint:
+    """Everything dedupe compares, computed once per paper."""
+
+    title_key: str
+    fuzzy_title: str
+    numbers: tuple[str, ...]
+    abstract_words: tuple[str, ...]
+
+    @property
+    def has_abstract(self) -> bool:
+        return bool(self.abstract_words)
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    verdict: Verdict
+    title_score: float
+    abstract_score: float
+    reason: str
+
+    @property
+    def merges(self) -> bool:
+        return self.verdict in (Verdict.SAME_EXACT, Verdict.SAME_FUZZY)
+
+
+def fingerprint(title: str, abstract: str) -> Fingerprint:
+    return Fingerprint(
+        title_key=normalize.title_key(title),
+        fuzzy_title=normalize.fuzzy_title(title),
+        numbers=normalize.numbers(title),
+        abstract_words=tuple(normalize.words(abstract)),
+    )
+
+
+def _hash(tag: str, text: str) -> int:
+    digest = hashlib.blake2b(f"{tag}:{text}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+def exact_key(fp: Fingerprint) -> int:
+    return _hash("t", fp.title_key)
+
+
+def block_keys(fp: Fingerprint) -> tuple[int, ...]:
+    """Keys of which a near-duplicate shares at least one, whatever single edit it has.
+
+    A typo or spelling change in a title leaves either its start or its end
+    intact; a retitled paper keeps its abstract; a revised abstract usually
+    keeps its opening or its closing words.
+    """
+    title = fp.fuzzy_title
+    keys = {_hash("tp", title[:_PREFIX]), _hash("ts", title[-_PREFIX:])}
+    abstract = "".join(fp.abstract_words)
+    if len(abstract) >= _MIN_ABSTRACT_BLOCK:
+        keys.add(_hash("ap", abstract[:_ABSTRACT_BLOCK]))
+        keys.add(_hash("as", abstract[-_ABSTRACT_BLOCK:]))
+    return tuple(sorted(keys))
+
+
+def abstract_score(a: Fingerprint, b: Fingerprint) -> float:
+    return float(Indel.normalized_similarity(a.abstract_words, b.abstract_words) * 100)
+
+
+def decide(incoming: Fingerprint, existing: Fingerprint) -> Decision:
+    """Same paper, maybe the same paper (review), or different."""
+    both_abstracts = incoming.has_abstract and existing.has_abstract
+    a_score = abstract_score(incoming, existing) if both_abstracts else 0.0
+    if incoming.title_key == existing.title_key:
+        if not both_abstracts or a_score >= ABSTRACT_REWRITE:
+            return Decision(Verdict.SAME_EXACT, 100.0, a_score, "same title")
+        return Decision(Verdict.REVIEW, 100.0, a_score, "same title, different abstract")
+    t_score = float(fuzz.ratio(incoming.fuzzy_title, existing.fuzzy_title))
+    if incoming.numbers != existing.numbers:
+        # "YOLOv9" vs "YOLOv10", "GPT-3" vs "GPT-4": versions are different papers.
+        if t_score >= TITLE_REVIEW or a_score >= ABSTRACT_SAME:
+            return Decision(Verdict.REVIEW, t_score, a_score, "titles differ in a number")
+        return Decision(Verdict.DIFFERENT, t_score, a_score, "")
+    if both_abstracts:
+        if t_score >= TITLE_MERGE and a_score >= ABSTRACT_SAME:
+            return Decision(Verdict.SAME_FUZZY, t_score, a_score, "close title, same abstract")
+        if t_score >= TITLE_RETITLED and a_score >= ABSTRACT_IDENTICAL:
+            return Decision(Verdict.SAME_FUZZY, t_score, a_score, "reworded title, same abstract")
+        if t_score >= TITLE_REVIEW:
+            return Decision(Verdict.REVIEW, t_score, a_score, "close title, different abstract")
+        if a_score >= ABSTRACT_SAME:
+            return Decision(Verdict.REVIEW, t_score, a_score, "different title, close abstract")
+        return Decision(Verdict.DIFFERENT, t_score, a_score, "")
+    if t_score >= TITLE_REVIEW:
+        return Decision(Verdict.REVIEW, t_score, a_score, "close title, no abstract to compare")
+    return Decision(Verdict.DIFFERENT, t_score, a_score, "")
+
+
+def best_match(
+    incoming: Fingerprint, candidates: Iterable[tuple[int, Fingerprint]]
+) -> tuple[int, Decision] | None:
+    """The candidate to merge into, else the closest one to review, else None."""
+    best: tuple[int, Decision] | None = None
+    for paper_id, existing in candidates:
+        decision = decide(incoming, existing)
+        if decision.verdict is Verdict.DIFFERENT:
+            continue
+        if best is None or _rank(decision) > _rank(best[1]):
+            best = (paper_id, decision)
+    return best
+
+
+def _rank(decision: Decision) -> tuple[int, float, float]:
+    order = {Verdict.SAME_EXACT: 3, Verdict.SAME_FUZZY: 2, Verdict.REVIEW: 1}
+    return (order[decision.verdict], decision.abstract_score, decision.title_score)

@@ -1,0 +1,17 @@
+"""Errors the core raises for bad input; each message is one line a user can act on."""
+
+
+class ReadlistError(Exception):
+    """Base for every error caused by input or by the library file, never by a bug."""
+
+
+class DumpError(ReadlistError):
+    """A dump file that cannot be imported: missing, empty, binary, or without papers."""
+
+
+class LibraryError(ReadlistError):
+    """A library file that readlist must not open or change."""
+
+
+class UnknownPaperError(ReadlistError):
+    """An id that names no paper in the library."""

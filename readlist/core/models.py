@@ -1,0 +1,102 @@
+"""Plain frozen records passed between the core, the CLI and the UI."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedPaper:
+    """One title/abstract pair as read from a dump, before it meets the library."""
+
+    title: str
+    abstract: str  # "" when the dump had no abstract for this title
+    date_line: str | None = None  # the page's date line above it, e.g. "Mar 14"
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedDump:
+    papers: tuple[ParsedPaper, ...]
+    # Text blocks that could not be paired with a title (kept out of the library,
+    # reported so the user knows something was dropped).
+    skipped: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Paper:
+    """A paper as the library holds it: imported text plus the user's own state."""
+
+    id: int
+    title: str
+    abstract: str
+    first_seen: str  # ISO date of the earliest sighting
+    last_seen: str  # ISO date of the latest sighting
+    times_seen: int  # how many dumps listed it
+    read: bool = False
+    starred: bool = False
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Sighting:
+    paper_id: int
+    source: str  # file name the paper was imported from ("<stdin>" for a pipe)
+    date_line: str | None
+    seen_on: str  # ISO date
+    imported_at: str  # ISO timestamp, UTC
+    match: str  # "new", "exact" or "fuzzy"
+
+
+@dataclass(frozen=True, slots=True)
+class FileReport:
+    source: str
+    new: int = 0
+    merged_exact: int = 0
+    merged_fuzzy: int = 0
+    flagged: int = 0  # new papers that look like an existing one: see `readlist dupes`
+    skipped: int = 0  # text blocks with no title, left out
+    already_imported: bool = False  # the same bytes were imported before: nothing changed
+    error: str | None = None  # set when the whole file was refused
+
+    @property
+    def papers(self) -> int:
+        return self.new + self.merged_exact + self.merged_fuzzy
+
+
+@dataclass(frozen=True, slots=True)
+class ImportReport:
+    files: tuple[FileReport, ...] = field(default_factory=tuple)
+
+    @property
+    def failed(self) -> bool:
+        return any(f.error for f in self.files)
+
+    def total(self, name: str) -> int:
+        return sum(int(getattr(f, name)) for f in self.files)
+
+
+@dataclass(frozen=True, slots=True)
+class DuplicateCandidate:
+    """Two papers close enough to be one, but not certain enough to merge."""
+
+    paper_id: int
+    other_id: int
+    title: str
+    other_title: str
+    title_score: float
+    abstract_score: float
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class LibraryStats:
+    papers: int
+    starred: int
+    read: int
+    unread: int
+    with_note: int
+    sightings: int
+    dumps: int
+    review_candidates: int
+    schema_version: int
+    path: str

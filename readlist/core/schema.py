@@ -1,0 +1,193 @@
+"""The store's schema, its version, and the checks made before a file is touched.
+
+Part of the store: together with store.py the only place that speaks SQL.
+Imported data (papers, sightings, dumps) and the user's state (state) live in
+separate tables, so nothing an import does can write over a star or a note.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+from readlist.core.errors import LibraryError
+
+APPLICATION_ID = 0x524C5354  # "RLST": marks a file as a readlist library
+SCHEMA_VERSION = 1
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+SCHEMA_V1 = """
+CREATE TABLE dumps (
+    id INTEGER PRIMARY KEY,
+    sha256 TEXT NOT NULL UNIQUE,
+    source TEXT NOT NULL,
+    imported_at TEXT NOT NULL,
+    papers INTEGER NOT NULL
+);
+CREATE TABLE papers (
+    id INTEGER PRIMARY KEY,
+    title TEXT NOT NULL,
+    abstract TEXT NOT NULL,
+    first_seen TEXT NOT NULL,
+    last_seen TEXT NOT NULL,
+    times_seen INTEGER NOT NULL DEFAULT 1,
+    added_at TEXT NOT NULL
+);
+CREATE INDEX papers_latest ON papers (last_seen DESC, id);
+CREATE INDEX papers_most_seen ON papers (times_seen DESC, id);
+CREATE INDEX papers_title ON papers (title COLLATE NOCASE, id);
+CREATE TABLE sightings (
+    paper_id INTEGER NOT NULL REFERENCES papers (id),
+    dump_id INTEGER NOT NULL REFERENCES dumps (id),
+    date_line TEXT,
+    seen_on TEXT NOT NULL,
+    match TEXT NOT NULL,
+    title TEXT,     -- the title as this dump spelled it, when it differs
+    abstract TEXT,  -- likewise the abstract: no variant is ever thrown away
+    PRIMARY KEY (paper_id, dump_id)
+) WITHOUT ROWID;
+CREATE TABLE dedupe_keys (
+    key INTEGER NOT NULL,
+    paper_id INTEGER NOT NULL REFERENCES papers (id),
+    PRIMARY KEY (key, paper_id)
+) WITHOUT ROWID;
+CREATE TABLE review (
+    paper_id INTEGER NOT NULL REFERENCES papers (id),
+    other_id INTEGER NOT NULL REFERENCES papers (id),
+    title_score REAL NOT NULL,
+    abstract_score REAL NOT NULL,
+    reason TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (paper_id, other_id)
+);
+CREATE TABLE state (
+    paper_id INTEGER PRIMARY KEY REFERENCES papers (id),
+    read INTEGER NOT NULL DEFAULT 0,
+    starred INTEGER NOT NULL DEFAULT 0,
+    note TEXT NOT NULL DEFAULT '',
+    read_at TEXT,
+    starred_at TEXT,
+    note_at TEXT
+);
+CREATE INDEX state_starred ON state (paper_id) WHERE starred = 1;
+CREATE INDEX state_read ON state (paper_id) WHERE read = 1;
+CREATE INDEX state_noted ON state (paper_id) WHERE note != '';
+
+CREATE VIEW paper_text AS
+    SELECT p.id AS id, p.title AS title, p.abstract AS abstract,
+           coalesce(s.note, '') AS note
+    FROM papers p LEFT JOIN state s ON s.paper_id = p.id;
+CREATE VIRTUAL TABLE papers_fts USING fts5 (
+    title, abstract, note,
+    content = 'paper_text', content_rowid = 'id',
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER papers_fts_insert AFTER INSERT ON papers BEGIN
+    INSERT INTO papers_fts (rowid, title, abstract, note)
+    VALUES (new.id, new.title, new.abstract, '');
+END;
+CREATE TRIGGER papers_fts_update AFTER UPDATE OF title, abstract ON papers BEGIN
+    INSERT INTO papers_fts (papers_fts, rowid, title, abstract, note)
+    VALUES ('delete', old.id, old.title, old.abstract,
+            coalesce((SELECT note FROM state WHERE paper_id = old.id), ''));
+    INSERT INTO papers_fts (rowid, title, abstract, note)
+    VALUES (new.id, new.title, new.abstract,
+            coalesce((SELECT note FROM state WHERE paper_id = new.id), ''));
+END;
+CREATE TRIGGER state_fts_insert AFTER INSERT ON state WHEN new.note != '' BEGIN
+    INSERT INTO papers_fts (papers_fts, rowid, title, abstract, note)
+    SELECT 'delete', id, title, abstract, '' FROM papers WHERE id = new.paper_id;
+    INSERT INTO papers_fts (rowid, title, abstract, note)
+    SELECT id, title, abstract, new.note FROM papers WHERE id = new.paper_id;
+END;
+CREATE TRIGGER state_fts_note AFTER UPDATE OF note ON state
+WHEN old.note IS NOT new.note BEGIN
+    INSERT INTO papers_fts (papers_fts, rowid, title, abstract, note)
+    SELECT 'delete', id, title, abstract, old.note FROM papers WHERE id = old.paper_id;
+    INSERT INTO papers_fts (rowid, title, abstract, note)
+    SELECT id, title, abstract, new.note FROM papers WHERE id = new.paper_id;
+END;
+"""
+
+# version -> script that brings a library from version-1 up to it.
+MIGRATIONS: dict[int, str] = {1: SCHEMA_V1}
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def check_file(path: Path) -> None:
+    """Refuse, without writing a byte, a file that is not an SQLite database."""
+    if not path.exists():
+        return
+    if path.is_dir():
+        raise LibraryError(f"{path}: is a folder, not a readlist library")
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(len(SQLITE_MAGIC))
+    except OSError as exc:
+        raise LibraryError(f"{path}: cannot read the library ({exc.strerror})") from exc
+    if head and head != SQLITE_MAGIC:
+        raise LibraryError(f"{path}: not a readlist library (not an SQLite database)")
+
+
+def prepare(conn: sqlite3.Connection, path: Path) -> None:
+    """Create, accept or migrate the library; refuse anything else untouched.
+
+    Every check here only reads; the first write happens once the file is known
+    to be ours (or empty), so a refused file is left exactly as it was.
+    """
+    try:
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+    except sqlite3.DatabaseError as exc:
+        raise LibraryError(f"{path}: not a readlist library ({exc})") from exc
+    if app_id != APPLICATION_ID and (app_id != 0 or tables or version):
+        raise LibraryError(f"{path}: not a readlist library (an SQLite file of another program)")
+    if version > SCHEMA_VERSION:
+        raise LibraryError(
+            f"{path}: written by a newer readlist (library version {version}, "
+            f"this readlist reads up to {SCHEMA_VERSION}); upgrade readlist to open it"
+        )
+    if version == SCHEMA_VERSION:
+        return
+    if version:
+        backup(conn, path.with_name(f"{path.name}.v{version}.bak"))
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        # Another process may have created or migrated it while we waited.
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        for target in range(version + 1, SCHEMA_VERSION + 1):
+            for statement in _statements(MIGRATIONS[target]):
+                conn.execute(statement)
+        conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
+def backup(conn: sqlite3.Connection, target: Path) -> None:
+    """A consistent copy of the library, taken before anything rewrites it."""
+    if target.exists():
+        target.unlink()
+    conn.execute("VACUUM INTO ?", (str(target),))
+
+
+def _statements(script: str) -> list[str]:
+    """Split a script into statements (triggers contain ';' inside BEGIN..END)."""
+    out: list[str] = []
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            if buffer.strip():
+                out.append(buffer.strip())
+            buffer = ""
+    if buffer.strip():
+        out.append(buffer.strip())
+    return out

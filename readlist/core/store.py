@@ -1,0 +1,369 @@
+"""The single gate to the library file: every read and write goes through here.
+
+Writes run in BEGIN IMMEDIATE transactions on a WAL database with a busy
+timeout, so a second process waits its turn instead of failing, and a crash
+leaves each transaction all there or not there at all.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+import sqlite_utils
+
+from readlist.core import schema
+from readlist.core.errors import LibraryError, UnknownPaperError
+from readlist.core.models import DuplicateCandidate, LibraryStats, Paper, Sighting
+from readlist.core.query import Item, Query, State, Term
+
+Sort = Literal["latest", "most_seen", "title"]
+SORTS: dict[Sort, str] = {
+    "latest": "p.last_seen DESC, p.id",
+    "most_seen": "p.times_seen DESC, p.id",
+    "title": "p.title COLLATE NOCASE, p.id",
+}
+BUSY_TIMEOUT_MS = 30_000
+CANDIDATES_PER_KEY = 16
+
+_PAPER_COLUMNS = """p.id, p.title, p.abstract, p.first_seen, p.last_seen, p.times_seen,
+    coalesce(s.read, 0), coalesce(s.starred, 0), coalesce(s.note, '')"""
+_STATE_SQL: dict[str, str] = {
+    "starred": "p.id IN (SELECT paper_id FROM state WHERE starred = 1)",
+    "read": "p.id IN (SELECT paper_id FROM state WHERE read = 1)",
+    "unread": "p.id NOT IN (SELECT paper_id FROM state WHERE read = 1)",
+    "note": "p.id IN (SELECT paper_id FROM state WHERE note != '')",
+}
+_FTS_IN = "p.id IN (SELECT rowid FROM papers_fts WHERE papers_fts MATCH ?)"
+
+
+def _paper(row: Sequence[Any]) -> Paper:
+    return Paper(
+        id=row[0],
+        title=row[1],
+        abstract=row[2],
+        first_seen=row[3],
+        last_seen=row[4],
+        times_seen=row[5],
+        read=bool(row[6]),
+        starred=bool(row[7]),
+        note=row[8],
+    )
+
+
+def _fts_term(term: Term) -> str:
+    """One term as an FTS5 string: quoted, so no user text is read as an operator."""
+    text = '"' + term.text.replace('"', '""') + '"'
+    if not term.phrase:
+        text += "*"
+    return f"{term.field} : {text}" if term.field else text
+
+
+def _is_text(item: Item) -> bool:
+    return isinstance(item, Term) and not item.negated
+
+
+class Store:
+    """One connection to one library. Open one Store per thread."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
+        self.path = path
+        self.conn = conn
+        self.db = sqlite_utils.Database(conn)
+
+    @classmethod
+    def open(cls, path: Path | str) -> Store:
+        path = Path(path)
+        schema.check_file(path)
+        if not path.parent.exists():
+            raise LibraryError(f"{path}: cannot create the library, {path.parent} does not exist")
+        try:
+            conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        except sqlite3.Error as exc:
+            raise LibraryError(f"{path}: cannot open the library ({exc})") from exc
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            schema.prepare(conn, path)
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+        except BaseException:
+            conn.close()
+            raise
+        return cls(path, conn)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """A write transaction that takes the write lock up front (BEGIN IMMEDIATE)."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
+        try:
+            self.conn.execute("COMMIT")
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
+
+    # -- reads -------------------------------------------------------------
+
+    def _where(self, query: Query) -> tuple[str, list[Any]]:
+        """The query plan as a WHERE clause; user text only ever travels as a parameter."""
+        where: list[str] = []
+        params: list[Any] = []
+        matches: list[str] = []
+        exclusions: list[str] = []
+        for clause in query.clauses:
+            if all(_is_text(item) for item in clause):
+                matches.append("(" + " OR ".join(_fts_term(t) for t in clause) + ")")  # type: ignore[arg-type]
+                continue
+            if len(clause) == 1 and isinstance(clause[0], Term):
+                exclusions.append(_fts_term(clause[0]))
+                continue
+            alternatives = []
+            for item in clause:
+                if isinstance(item, State):
+                    sql = _STATE_SQL[item.name]
+                    alternatives.append(f"NOT ({sql})" if item.negated else sql)
+                else:
+                    alternatives.append(f"NOT ({_FTS_IN})" if item.negated else _FTS_IN)
+                    params.append(_fts_term(item))
+            where.append("(" + " OR ".join(alternatives) + ")")
+        if matches:
+            expression = "(" + " AND ".join(matches) + ")"
+            if exclusions:
+                expression += " NOT (" + " OR ".join(exclusions) + ")"
+            where.insert(0, _FTS_IN)
+            params.insert(0, expression)
+        else:
+            for exclusion in exclusions:
+                where.append(f"NOT ({_FTS_IN})")
+                params.append(exclusion)
+        return (" WHERE " + " AND ".join(where)) if where else "", params
+
+    def search(
+        self,
+        query: Query,
+        *,
+        limit: int | None = None,
+        offset: int = 0,
+        sort: Sort = "latest",
+    ) -> list[Paper]:
+        return list(self.iter_search(query, limit=limit, offset=offset, sort=sort))
+
+    def iter_search(
+        self,
+        query: Query,
+        *,
+        limit: int | None = None,
+        offset: int = 0,
+        sort: Sort = "latest",
+    ) -> Iterator[Paper]:
+        """Matching papers in a stable order, fetched lazily (for exports of any size)."""
+        where, params = self._where(query)
+        sql = (
+            f"SELECT {_PAPER_COLUMNS} FROM papers p LEFT JOIN state s ON s.paper_id = p.id"
+            f"{where} ORDER BY {SORTS[sort]} LIMIT ? OFFSET ?"
+        )
+        cursor = self.conn.execute(sql, [*params, -1 if limit is None else limit, offset])
+        while rows := cursor.fetchmany(500):
+            yield from map(_paper, rows)
+
+    def count(self, query: Query) -> int:
+        where, params = self._where(query)
+        sql = f"SELECT count(*) FROM papers p{where}"
+        return int(self.conn.execute(sql, params).fetchone()[0])
+
+    def get(self, paper_id: int) -> Paper:
+        row = self.conn.execute(
+            f"SELECT {_PAPER_COLUMNS} FROM papers p LEFT JOIN state s ON s.paper_id = p.id"
+            " WHERE p.id = ?",
+            (paper_id,),
+        ).fetchone()
+        if row is None:
+            raise UnknownPaperError(f"no paper with id {paper_id}")
+        return _paper(row)
+
+    def sightings(self, paper_id: int) -> list[Sighting]:
+        rows = self.conn.execute(
+            """SELECT s.paper_id, d.source, s.date_line, s.seen_on, d.imported_at, s.match
+               FROM sightings s JOIN dumps d ON d.id = s.dump_id
+               WHERE s.paper_id = ? ORDER BY s.seen_on, d.id""",
+            (paper_id,),
+        )
+        return [Sighting(*row) for row in rows]
+
+    def review_candidates(self) -> list[DuplicateCandidate]:
+        rows = self.conn.execute(
+            """SELECT r.paper_id, r.other_id, a.title, b.title, r.title_score,
+                      r.abstract_score, r.reason
+               FROM review r JOIN papers a ON a.id = r.paper_id JOIN papers b ON b.id = r.other_id
+               ORDER BY r.paper_id, r.other_id"""
+        )
+        return [DuplicateCandidate(*row) for row in rows]
+
+    def stats(self) -> LibraryStats:
+        one = self.conn.execute(
+            """SELECT (SELECT count(*) FROM papers),
+                      (SELECT count(*) FROM state WHERE starred = 1),
+                      (SELECT count(*) FROM state WHERE read = 1),
+                      (SELECT count(*) FROM state WHERE note != ''),
+                      (SELECT count(*) FROM sightings),
+                      (SELECT count(*) FROM dumps),
+                      (SELECT count(*) FROM review)"""
+        ).fetchone()
+        papers, starred, read, noted, sightings, dumps, review = one
+        return LibraryStats(
+            papers=papers,
+            starred=starred,
+            read=read,
+            unread=papers - read,
+            with_note=noted,
+            sightings=sightings,
+            dumps=dumps,
+            review_candidates=review,
+            schema_version=schema.SCHEMA_VERSION,
+            path=str(self.path),
+        )
+
+    def check_integrity(self) -> list[str]:
+        """Problems found by SQLite's and FTS5's own checks; empty when sound."""
+        problems = [r[0] for r in self.conn.execute("PRAGMA integrity_check") if r[0] != "ok"]
+        try:
+            self.conn.execute("INSERT INTO papers_fts (papers_fts) VALUES ('integrity-check')")
+        except sqlite3.DatabaseError as exc:
+            problems.append(f"full-text index: {exc}")
+        return problems
+
+    # -- the user's state ----------------------------------------------------
+
+    def _require(self, ids: Iterable[int]) -> list[int]:
+        wanted = list(dict.fromkeys(ids))
+        for paper_id in wanted:
+            if self.conn.execute("SELECT 1 FROM papers WHERE id = ?", (paper_id,)).fetchone() is None:
+                raise UnknownPaperError(f"no paper with id {paper_id}")
+        return wanted
+
+    def set_flag(self, ids: Iterable[int], flag: Literal["read", "starred"], value: bool) -> None:
+        """Star/unstar or read/unread papers, recording when each one changed."""
+        with self.transaction():
+            for paper_id in self._require(ids):
+                self.conn.execute(
+                    f"""INSERT INTO state (paper_id, {flag}, {flag}_at) VALUES (?, ?, ?)
+                        ON CONFLICT (paper_id) DO UPDATE
+                        SET {flag} = excluded.{flag}, {flag}_at = excluded.{flag}_at
+                        WHERE state.{flag} != excluded.{flag}""",
+                    (paper_id, int(value), schema.now()),
+                )
+
+    def set_note(self, paper_id: int, note: str) -> None:
+        with self.transaction():
+            self._require([paper_id])
+            self.conn.execute(
+                """INSERT INTO state (paper_id, note, note_at) VALUES (?, ?, ?)
+                   ON CONFLICT (paper_id) DO UPDATE
+                   SET note = excluded.note, note_at = excluded.note_at
+                   WHERE state.note != excluded.note""",
+                (paper_id, note, schema.now()),
+            )
+
+    # -- imports (call inside transaction()) ------------------------------------
+
+    def dump_imported(self, sha256: str) -> bool:
+        row = self.conn.execute("SELECT 1 FROM dumps WHERE sha256 = ?", (sha256,)).fetchone()
+        return row is not None
+
+    def add_dump(self, sha256: str, source: str, papers: int, imported_at: str) -> int:
+        cursor = self.conn.execute(
+            "INSERT INTO dumps (sha256, source, imported_at, papers) VALUES (?, ?, ?, ?)",
+            (sha256, source, imported_at, papers),
+        )
+        return int(cursor.lastrowid or 0)
+
+    def candidates(self, keys: Sequence[int]) -> list[tuple[int, str, str]]:
+        """Papers sharing a blocking key, at most a few per key: (id, title, abstract)."""
+        rows = self.conn.execute(_candidate_sql(len(keys)), list(keys)).fetchall()
+        return [(r[0], r[1], r[2]) for r in rows]
+
+    def add_paper(self, title: str, abstract: str, seen_on: str, keys: Iterable[int]) -> int:
+        cursor = self.conn.execute(
+            """INSERT INTO papers (title, abstract, first_seen, last_seen, times_seen, added_at)
+               VALUES (?, ?, ?, ?, 0, ?)""",
+            (title, abstract, seen_on, seen_on, schema.now()),
+        )
+        paper_id = int(cursor.lastrowid or 0)
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO dedupe_keys (key, paper_id) VALUES (?, ?)",
+            [(key, paper_id) for key in keys],
+        )
+        return paper_id
+
+    def add_sighting(
+        self,
+        paper_id: int,
+        dump_id: int,
+        *,
+        date_line: str | None,
+        seen_on: str,
+        match: str,
+        title: str | None = None,
+        abstract: str | None = None,
+    ) -> bool:
+        """Record that a dump listed a paper; False if this dump already did."""
+        cursor = self.conn.execute(
+            """INSERT OR IGNORE INTO sightings
+               (paper_id, dump_id, date_line, seen_on, match, title, abstract)
+               VALUES (?, ?, ?, ?, ?, ?, ?)""",
+            (paper_id, dump_id, date_line, seen_on, match, title, abstract),
+        )
+        if cursor.rowcount != 1:
+            return False
+        self.conn.execute(
+            """UPDATE papers SET times_seen = times_seen + 1,
+                   first_seen = min(first_seen, ?), last_seen = max(last_seen, ?)
+               WHERE id = ?""",
+            (seen_on, seen_on, paper_id),
+        )
+        return True
+
+    def fill_abstract(self, paper_id: int, abstract: str) -> None:
+        """Give a paper imported without an abstract the one a later dump has."""
+        self.conn.execute(
+            "UPDATE papers SET abstract = ? WHERE id = ? AND abstract = ''", (abstract, paper_id)
+        )
+
+    def add_review(self, paper_id: int, other_id: int, title_score: float,
+                   abstract_score: float, reason: str) -> None:
+        self.conn.execute(
+            """INSERT OR IGNORE INTO review
+               (paper_id, other_id, title_score, abstract_score, reason, created_at)
+               VALUES (?, ?, ?, ?, ?, ?)""",
+            (paper_id, other_id, title_score, abstract_score, reason, schema.now()),
+        )
+
+
+@lru_cache(maxsize=16)
+def _candidate_sql(n_keys: int) -> str:
+    per_key = (
+        "SELECT paper_id FROM (SELECT paper_id FROM dedupe_keys WHERE key = ?"
+        f" ORDER BY paper_id DESC LIMIT {CANDIDATES_PER_KEY})"
+    )
+    union = " UNION ".join([per_key] * n_keys)
+    return f"SELECT id, title, abstract FROM papers WHERE id IN ({union}) ORDER BY id"

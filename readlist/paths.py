@@ -1,0 +1,23 @@
+"""Where the library lives: --db, then $READLIST_DB, then the XDG data dir."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+ENV_VAR = "READLIST_DB"
+
+
+def default_library() -> Path:
+    return Path(platformdirs.user_data_dir("readlist", appauthor=False)) / "library.db"
+
+
+def library_path(explicit: str | os.PathLike[str] | None = None) -> Path:
+    if explicit:
+        return Path(explicit).expanduser()
+    env = os.environ.get(ENV_VAR)
+    if env:
+        return Path(env).expanduser()
+    return default_library()

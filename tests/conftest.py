@@ -1,0 +1,44 @@
+"""Stores live in tmp dirs: no test touches the user's real library."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from readlist.core.importer import Importer
+from readlist.core.store import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE_DUMPS = ROOT / "sample_dumps"
+NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def _no_real_library(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Point the default library and $READLIST_DB at a tmp dir for every test."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.delenv("READLIST_DB", raising=False)
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "library.db"
+
+
+@pytest.fixture
+def store(db_path: Path) -> Iterator[Store]:
+    with Store.open(db_path) as opened:
+        yield opened
+
+
+@pytest.fixture
+def sample_store(store: Store) -> Store:
+    importer = Importer(store, now=NOW)
+    for path in sorted(SAMPLE_DUMPS.glob("*.txt")):
+        report = importer.import_bytes(path.read_bytes(), path.name)
+        assert report.error is None
+    return store
