@@ -22,13 +22,30 @@ from readlist.core.query import Query, State, parse_query
 from readlist.core.store import Store
 from readlist.paths import ENV_VAR, library_path
 
-QUERY_ARGS = {"ignore_unknown_options": True}  # so "-survey" is a query term, not an option
+QUERY_ARGS = {"ignore_unknown_options": True}  # so "-x" is a query term, not an option
 PAPER_FIELDS = ("id", "title", "abstract", "read", "starred", "note",
                 "first_seen", "last_seen", "times_seen")
 
 
 class ReadlistGroup(click.Group):
     """Turns every expected failure into one line on stderr and a non-zero exit."""
+
+    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        try:
+            result = super().main(*args, standalone_mode=False, **kwargs)
+        except click.UsageError as exc:
+            command = exc.ctx.command_path if exc.ctx else "readlist"
+            click.echo(f"Error: {exc.format_message()} (see: {command} --help)", err=True)
+            sys.exit(exc.exit_code)
+        except click.ClickException as exc:
+            click.echo(f"Error: {exc.format_message()}", err=True)
+            sys.exit(exc.exit_code)
+        except (click.Abort, KeyboardInterrupt):
+            click.echo("Aborted.", err=True)
+            sys.exit(130)
+        sys.exit(result if isinstance(result, int) else 0)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -41,6 +58,22 @@ class ReadlistGroup(click.Group):
         except OSError as exc:
             name = exc.filename or "readlist"
             raise click.ClickException(f"{name}: {exc.strerror or exc}") from exc
+
+
+class QueryCommand(click.Command):
+    """Reads "-survey" as an excluded query term, not as the options -s -u -r -v -e -y.
+
+    The word is shielded with a NUL, which click takes for a plain argument and the
+    query parser drops again.
+    """
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        shielded = [
+            "\x00" + arg if len(arg) > 2 and arg[0] == "-" and arg[1] not in "-0123456789"
+            else arg
+            for arg in args
+        ]
+        return super().parse_args(ctx, shielded)
 
 
 @dataclasses.dataclass
@@ -80,6 +113,8 @@ def _echo_json(value: Any) -> None:
 def cli(ctx: click.Context, db: Path | None) -> None:
     """Triage the papers you collect from the Hugging Face Daily Papers page."""
     ctx.obj = Library(library_path(db))
+    if db is None and not ctx.obj.path.parent.exists():
+        ctx.obj.path.parent.mkdir(parents=True)  # the default data dir, on first use
     if ctx.invoked_subcommand is None:
         with ctx.obj.open() as store:
             papers = store.stats().papers
@@ -177,7 +212,7 @@ def _marks(paper: Paper) -> str:
         ("✎" if paper.note else " ")
 
 
-@cli.command("list", context_settings=QUERY_ARGS)
+@cli.command("list", cls=QueryCommand, context_settings=QUERY_ARGS)
 @click.argument("query", nargs=-1)
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "tsv"]), default="table",
               show_default=True)
@@ -267,7 +302,7 @@ def note(library: Library, paper_id: int, text: str | None, edit: bool) -> None:
 # -- export -----------------------------------------------------------------------
 
 
-@cli.command(context_settings=QUERY_ARGS)
+@cli.command(cls=QueryCommand, context_settings=QUERY_ARGS)
 @click.argument("query", nargs=-1)
 @click.option("--all", "everything", is_flag=True, help="Every paper, not just the starred.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), help="Default: from -o, else md.")

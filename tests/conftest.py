@@ -16,12 +16,15 @@ SAMPLE_DUMPS = ROOT / "sample_dumps"
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
 
-@pytest.fixture(autouse=True)
-def _no_real_library(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Point the default library and $READLIST_DB at a tmp dir for every test."""
+@pytest.fixture(autouse=True, scope="session")
+def _no_real_library(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Point the default library at a tmp dir and drop $READLIST_DB, for every test."""
     home = tmp_path_factory.mktemp("home")
-    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
-    monkeypatch.delenv("READLIST_DB", raising=False)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_DATA_HOME", str(home / "data"))
+        patch.setenv("HOME", str(home))
+        patch.delenv("READLIST_DB", raising=False)
+        yield
 
 
 @pytest.fixture
@@ -42,3 +45,16 @@ def sample_store(store: Store) -> Store:
         report = importer.import_bytes(path.read_bytes(), path.name)
         assert report.error is None
     return store
+
+
+@pytest.fixture(scope="session")
+def sample_query_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    """One imported sample library shared by read-only tests (hypothesis reuses it)."""
+    path = tmp_path_factory.mktemp("shared") / "library.db"
+    with Store.open(path) as opened:
+        importer = Importer(opened, now=NOW)
+        for dump in sorted(SAMPLE_DUMPS.glob("*.txt")):
+            importer.import_bytes(dump.read_bytes(), dump.name)
+        opened.set_note(1, "a note about tokens")
+        opened.set_flag([1, 2], "starred", True)
+        yield opened

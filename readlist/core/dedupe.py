@@ -133,18 +133,27 @@ def decide(incoming: Fingerprint, existing: Fingerprint) -> Decision:
     return Decision(Verdict.DIFFERENT, t_score, a_score, "")
 
 
-def best_match(
-    incoming: Fingerprint, candidates: Iterable[tuple[int, Fingerprint]]
-) -> tuple[int, Decision] | None:
-    """The candidate to merge into, else the closest one to review, else None."""
-    best: tuple[int, Decision] | None = None
+@dataclass(frozen=True, slots=True)
+class Match:
+    """What to do with an incoming paper: merge into one paper, or keep it and flag some."""
+
+    merge_into: tuple[int, Decision] | None
+    reviews: tuple[tuple[int, Decision], ...] = ()
+
+
+def match(incoming: Fingerprint, candidates: Iterable[tuple[int, Fingerprint]]) -> Match:
+    """The best paper to merge into; failing that, every close-but-uncertain one."""
+    merges: list[tuple[int, Decision]] = []
+    reviews: list[tuple[int, Decision]] = []
     for paper_id, existing in candidates:
         decision = decide(incoming, existing)
-        if decision.verdict is Verdict.DIFFERENT:
-            continue
-        if best is None or _rank(decision) > _rank(best[1]):
-            best = (paper_id, decision)
-    return best
+        if decision.merges:
+            merges.append((paper_id, decision))
+        elif decision.verdict is Verdict.REVIEW:
+            reviews.append((paper_id, decision))
+    if merges:
+        return Match(max(merges, key=lambda m: _rank(m[1])))
+    return Match(None, tuple(reviews))
 
 
 def _rank(decision: Decision) -> tuple[int, float, float]:

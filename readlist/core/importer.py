@@ -39,6 +39,15 @@ def resolve_date(date_line: str | None, today: date) -> date:
     return resolved
 
 
+def content_hash(papers: Iterable[ParsedPaper]) -> str:
+    """A dump's identity: its papers, not its bytes, so a copy re-saved with other
+    line ends or another encoding counts as the dump already imported."""
+    digest = hashlib.sha256()
+    for paper in papers:
+        digest.update(f"{paper.title}\x1f{paper.abstract}\x1f{paper.date_line}\x1e".encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
 def dump_files(path: Path) -> list[Path]:
     """A file is itself; a folder is the *.txt dumps inside it."""
     if path.is_dir():
@@ -74,7 +83,7 @@ class Importer:
             return FileReport(source, error=str(exc))
         if not papers:
             return FileReport(source, error=f"{source}: no papers found in the file")
-        sha256 = hashlib.sha256(data).hexdigest()
+        sha256 = content_hash(papers)
         try:
             with self.store.transaction():
                 if self.store.dump_imported(sha256):
@@ -96,9 +105,9 @@ class Importer:
             seen_on = resolve_date(paper.date_line, today).isoformat()
             fp = dedupe.fingerprint(paper.title, paper.abstract)
             keys = (dedupe.exact_key(fp), *dedupe.block_keys(fp))
-            match = dedupe.best_match(fp, self._candidates(keys))
-            if match is not None and match[1].merges:
-                paper_id, decision = match
+            found = dedupe.match(fp, self._candidates(keys))
+            if found.merge_into is not None:
+                paper_id, decision = found.merge_into
                 kind = decision.verdict.value
                 self._merge(paper_id, dump_id, paper, seen_on, kind)
                 counts[kind] += 1
@@ -109,13 +118,12 @@ class Importer:
                     paper_id, dump_id, date_line=paper.date_line, seen_on=seen_on, match="new"
                 )
                 counts["new"] += 1
-                if match is not None:
-                    other_id, decision = match
+                for other_id, decision in found.reviews:
                     self.store.add_review(
                         paper_id, other_id, decision.title_score, decision.abstract_score,
                         decision.reason,
                     )
-                    counts["flagged"] += 1
+                counts["flagged"] += bool(found.reviews)
             if progress is not None:
                 progress(done, len(papers))
         return FileReport(

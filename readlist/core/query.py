@@ -27,6 +27,7 @@ _STATES: dict[str, StateName] = {
     "has:notes": "note",
 }
 _FIELD_PREFIX = re.compile(r"(title|abstract|note):", re.IGNORECASE)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +120,7 @@ def parse_query(text: str) -> Query:
     """Never raises: any string is a query."""
     clauses: list[list[Item]] = []
     join_next = False
-    for token, quoted in _tokens(text):
+    for token, quoted in _tokens(_CONTROL.sub(" ", text)):
         if token == "OR" and not quoted:
             join_next = bool(clauses)
             continue

@@ -75,105 +75,147 @@ def test_spelling_variants_that_are_not_exact_merge_fuzzily() -> None:
 # short summaries written for this test.
 LOOK_ALIKES = [
     (
-        ("Denoising Diffusion Probabilistic Models",
-         "We present high quality image synthesis results using diffusion probabilistic "
-         "models, a class of latent variable models inspired by nonequilibrium "
-         "thermodynamics. Our best results come from training on a weighted variational "
-         "bound designed according to a novel connection with denoising score matching."),
-        ("Denoising Diffusion Implicit Models",
-         "Sampling from diffusion models requires simulating a Markov chain for many steps. "
-         "We generalize the forward process to a class of non-Markovian processes that lead "
-         "to the same training objective, whose reverse process can be much faster to sample "
-         "from, trading computation for sample quality."),
+        (
+            "Denoising Diffusion Probabilistic Models",
+            "We present high quality image synthesis results using diffusion probabilistic "
+            "models, a class of latent variable models inspired by nonequilibrium "
+            "thermodynamics. Our best results come from training on a weighted variational "
+            "bound designed according to a novel connection with denoising score matching.",
+        ),
+        (
+            "Denoising Diffusion Implicit Models",
+            "Sampling from diffusion models requires simulating a Markov chain for many steps. "
+            "We generalize the forward process to a class of non-Markovian processes that lead "
+            "to the same training objective, whose reverse process can be much faster to sample "
+            "from, trading computation for sample quality.",
+        ),
     ),
     (
-        ("Denoising Diffusion Probabilistic Models",
-         "We present high quality image synthesis results using diffusion probabilistic "
-         "models, a class of latent variable models inspired by nonequilibrium "
-         "thermodynamics. Our best results come from training on a weighted variational "
-         "bound designed according to a novel connection with denoising score matching."),
-        ("Improved Denoising Diffusion Probabilistic Models",
-         "We show that with a few simple modifications, diffusion models can achieve "
-         "competitive log-likelihoods while keeping sample quality. Learning the variances "
-         "of the reverse process allows sampling with an order of magnitude fewer forward "
-         "passes, and precision and recall show better coverage of the target distribution."),
+        (
+            "Denoising Diffusion Probabilistic Models",
+            "We present high quality image synthesis results using diffusion probabilistic "
+            "models, a class of latent variable models inspired by nonequilibrium "
+            "thermodynamics. Our best results come from training on a weighted variational "
+            "bound designed according to a novel connection with denoising score matching.",
+        ),
+        (
+            "Improved Denoising Diffusion Probabilistic Models",
+            "We show that with a few simple modifications, diffusion models can achieve "
+            "competitive log-likelihoods while keeping sample quality. Learning the variances "
+            "of the reverse process allows sampling with an order of magnitude fewer forward "
+            "passes, and precision and recall show better coverage of the target distribution.",
+        ),
     ),
     (
-        ("Masked Autoencoders Are Scalable Vision Learners",
-         "Masking random patches of the input image and reconstructing the missing pixels "
-         "is a scalable self-supervised learner for computer vision. An asymmetric "
-         "encoder-decoder that operates only on visible patches lets us train large models "
-         "efficiently and improves accuracy."),
-        ("Masked Autoencoders As Spatiotemporal Learners",
-         "We extend masked autoencoding to spatiotemporal representation learning from "
-         "videos. Randomly masking out spacetime patches and reconstructing them works with "
-         "almost no inductive bias on time, and a very high masking ratio of ninety percent "
-         "gives the best results."),
+        (
+            "Masked Autoencoders Are Scalable Vision Learners",
+            "Masking random patches of the input image and reconstructing the missing pixels "
+            "is a scalable self-supervised learner for computer vision. An asymmetric "
+            "encoder-decoder that operates only on visible patches lets us train large models "
+            "efficiently and improves accuracy.",
+        ),
+        (
+            "Masked Autoencoders As Spatiotemporal Learners",
+            "We extend masked autoencoding to spatiotemporal representation learning from "
+            "videos. Randomly masking out spacetime patches and reconstructing them works with "
+            "almost no inductive bias on time, and a very high masking ratio of ninety percent "
+            "gives the best results.",
+        ),
     ),
     (
-        ("Llama 2: Open Foundation and Fine-Tuned Chat Models",
-         "We develop and release a collection of pretrained and fine-tuned large language "
-         "models ranging from seven to seventy billion parameters, with chat models "
-         "optimized for dialogue use cases that outperform open source chat models."),
-        ("Llama 3: Open Foundation and Fine-Tuned Chat Models",
-         "We develop and release a collection of pretrained and fine-tuned large language "
-         "models ranging from eight to seventy billion parameters, with chat models "
-         "optimized for dialogue use cases that outperform open source chat models."),
+        (
+            "Llama 2: Open Foundation and Fine-Tuned Chat Models",
+            "We develop and release a collection of pretrained and fine-tuned large language "
+            "models ranging from seven to seventy billion parameters, with chat models "
+            "optimized for dialogue use cases that outperform open source chat models.",
+        ),
+        (
+            "Llama 3: Open Foundation and Fine-Tuned Chat Models",
+            "We develop and release a collection of pretrained and fine-tuned large language "
+            "models ranging from eight to seventy billion parameters, with chat models "
+            "optimized for dialogue use cases that outperform open source chat models.",
+        ),
     ),
     (
-        ("Qwen2 Technical Report",
-         "This report introduces the Qwen2 series of large language and multimodal models, "
-         "with dense models and a mixture of experts model."),
-        ("Qwen2.5 Technical Report",
-         "This report introduces Qwen2.5, a comprehensive series of large language models "
-         "with pretraining data scaled to eighteen trillion tokens."),
+        (
+            "Qwen2 Technical Report",
+            "This report introduces the Qwen2 series of large language and multimodal models, "
+            "with dense models and a mixture of experts model.",
+        ),
+        (
+            "Qwen2.5 Technical Report",
+            "This report introduces Qwen2.5, a comprehensive series of large language models "
+            "with pretraining data scaled to eighteen trillion tokens.",
+        ),
     ),
     (
-        ("Language Models are Few-Shot Learners",
-         "Scaling up language models greatly improves task-agnostic few-shot performance. We "
-         "train an autoregressive model with 175 billion parameters and test it without any "
-         "gradient updates or fine-tuning, with tasks specified purely via text."),
-        ("Language Models are Unsupervised Multitask Learners",
-         "Natural language processing tasks are typically approached with supervised "
-         "learning on task-specific datasets. Language models begin to learn these tasks "
-         "without explicit supervision when trained on a new dataset of millions of webpages."),
+        (
+            "Language Models are Few-Shot Learners",
+            "Scaling up language models greatly improves task-agnostic few-shot performance. We "
+            "train an autoregressive model with 175 billion parameters and test it without any "
+            "gradient updates or fine-tuning, with tasks specified purely via text.",
+        ),
+        (
+            "Language Models are Unsupervised Multitask Learners",
+            "Natural language processing tasks are typically approached with supervised "
+            "learning on task-specific datasets. Language models begin to learn these tasks "
+            "without explicit supervision when trained on a new dataset of millions of webpages.",
+        ),
     ),
     (
-        ("Attention Is All You Need",
-         "We propose a new simple network architecture based solely on attention mechanisms, "
-         "dispensing with recurrence and convolutions entirely."),
-        ("Attention Is Not All You Need: Pure Attention Loses Rank Doubly Exponentially "
-         "with Depth",
-         "We show that self-attention networks without skip connections or MLPs lose "
-         "expressive power doubly exponentially with depth, and that skip connections "
-         "prevent this rank collapse."),
+        (
+            "Attention Is All You Need",
+            "We propose a new simple network architecture based solely on attention mechanisms, "
+            "dispensing with recurrence and convolutions entirely.",
+        ),
+        (
+            "Attention Is Not All You Need: Pure Attention Loses Rank Doubly Exponentially "
+            "with Depth",
+            "We show that self-attention networks without skip connections or MLPs lose "
+            "expressive power doubly exponentially with depth, and that skip connections "
+            "prevent this rank collapse.",
+        ),
     ),
     (
-        ("Segment Anything", "We introduce a new task, model and dataset for image "
-         "segmentation, with over one billion masks on eleven million licensed images."),
-        ("Segment Anything in High Quality", "The mask quality of the original model is "
-         "insufficient for objects with intricate structures; we add a learnable output token "
-         "to predict high quality masks with negligible extra parameters."),
+        (
+            "Segment Anything",
+            "We introduce a new task, model and dataset for image "
+            "segmentation, with over one billion masks on eleven million licensed images.",
+        ),
+        (
+            "Segment Anything in High Quality",
+            "The mask quality of the original model is "
+            "insufficient for objects with intricate structures; we add a learnable output token "
+            "to predict high quality masks with negligible extra parameters.",
+        ),
     ),
     (
-        ("Learning Transferable Visual Models From Natural Language Supervision",
-         "We learn image representations from scratch by predicting which caption goes with "
-         "which image on 400 million pairs collected from the internet, enabling zero-shot "
-         "transfer to downstream tasks."),
-        ("Learning Transferable Visual Models from Natural Language Supervision at Scale",
-         "We study contrastive language-image pretraining with noisy alt-text at the scale of "
-         "one billion pairs and a simple dual encoder, reaching state of the art retrieval "
-         "without any data cleaning."),
+        (
+            "Learning Transferable Visual Models From Natural Language Supervision",
+            "We learn image representations from scratch by predicting which caption goes with "
+            "which image on 400 million pairs collected from the internet, enabling zero-shot "
+            "transfer to downstream tasks.",
+        ),
+        (
+            "Learning Transferable Visual Models from Natural Language Supervision at Scale",
+            "We study contrastive language-image pretraining with noisy alt-text at the scale of "
+            "one billion pairs and a simple dual encoder, reaching state of the art retrieval "
+            "without any data cleaning.",
+        ),
     ),
     (
-        ("Vision Transformers Need Registers",
-         "Feature maps of supervised and self-supervised vision transformers contain "
-         "artifacts in background tokens with high norm; providing additional tokens to the "
-         "input sequence fills that role and removes the artifacts."),
-        ("Vision Transformers Don't Need Trained Registers",
-         "We find the mechanism behind high-norm outlier tokens and remove them at test time "
-         "by shifting the activations of a sparse set of neurons into an untrained extra "
-         "token, without retraining the model."),
+        (
+            "Vision Transformers Need Registers",
+            "Feature maps of supervised and self-supervised vision transformers contain "
+            "artifacts in background tokens with high norm; providing additional tokens to the "
+            "input sequence fills that role and removes the artifacts.",
+        ),
+        (
+            "Vision Transformers Don't Need Trained Registers",
+            "We find the mechanism behind high-norm outlier tokens and remove them at test time "
+            "by shifting the activations of a sparse set of neurons into an untrained extra "
+            "token, without retraining the model.",
+        ),
     ),
 ]
 
@@ -221,13 +263,23 @@ def test_a_variant_shares_a_blocking_key_with_its_original() -> None:
             assert original & variant, (title, make(title, abstract)[0])
 
 
-def test_best_match_prefers_a_merge_over_a_review() -> None:
+def test_match_prefers_a_merge_over_a_review() -> None:
     title, abstract = PAIRS[8]
     incoming = fingerprint(title, abstract)
     review = fingerprint(title, PAIRS[9][1])
     same = fingerprint(title.lower(), abstract)
-    match = dedupe.best_match(incoming, [(1, review), (2, same)])
-    assert match is not None
-    assert match[0] == 2
-    assert match[1].merges
-    assert dedupe.best_match(incoming, [(3, fingerprint(*PAIRS[10]))]) is None
+    found = dedupe.match(incoming, [(1, review), (2, same)])
+    assert found.merge_into is not None
+    assert found.merge_into[0] == 2
+    assert found.reviews == ()
+    assert dedupe.match(incoming, [(3, fingerprint(*PAIRS[10]))]) == dedupe.Match(None)
+
+
+def test_match_flags_every_uncertain_candidate() -> None:
+    title, abstract = PAIRS[8]
+    incoming = fingerprint(title, abstract)
+    found = dedupe.match(
+        incoming, [(1, fingerprint(title, PAIRS[9][1])), (2, fingerprint(title, PAIRS[10][1]))]
+    )
+    assert found.merge_into is None
+    assert [paper_id for paper_id, _ in found.reviews] == [1, 2]
