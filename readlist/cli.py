@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import shutil
 import sqlite3
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -23,18 +24,23 @@ from readlist.core.store import Store
 from readlist.paths import ENV_VAR, library_path
 
 QUERY_ARGS = {"ignore_unknown_options": True}  # so "-x" is a query term, not an option
-PAPER_FIELDS = ("id", "title", "abstract", "read", "starred", "note",
-                "first_seen", "last_seen", "times_seen")
 
 
 class ReadlistGroup(click.Group):
     """Turns every expected failure into one line on stderr and a non-zero exit."""
 
-    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
         if not standalone_mode:
-            return super().main(*args, standalone_mode=False, **kwargs)
+            return super().main(args, prog_name, complete_var, False, **extra)
         try:
-            result = super().main(*args, standalone_mode=False, **kwargs)
+            result = super().main(args, prog_name, complete_var, False, **extra)
         except click.UsageError as exc:
             command = exc.ctx.command_path if exc.ctx else "readlist"
             click.echo(f"Error: {exc.format_message()} (see: {command} --help)", err=True)
@@ -69,8 +75,7 @@ class QueryCommand(click.Command):
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         shielded = [
-            "\x00" + arg if len(arg) > 2 and arg[0] == "-" and arg[1] not in "-0123456789"
-            else arg
+            "\x00" + arg if len(arg) > 2 and arg[0] == "-" and arg[1] not in "-0123456789" else arg
             for arg in args
         ]
         return super().parse_args(ctx, shielded)
@@ -91,10 +96,6 @@ class Library:
 
 def _query(words: tuple[str, ...]) -> Query:
     return parse_query(" ".join(words))
-
-
-def _paper_dict(paper: Paper) -> dict[str, Any]:
-    return {name: getattr(paper, name) for name in PAPER_FIELDS}
 
 
 def _echo_json(value: Any) -> None:
@@ -119,8 +120,10 @@ def cli(ctx: click.Context, db: Path | None) -> None:
         with ctx.obj.open() as store:
             papers = store.stats().papers
         click.echo(f"Library: {ctx.obj.path} ({papers} papers)")
-        click.echo("The interactive app is not here yet. Try: readlist import FILE, "
-                   "readlist list QUERY, readlist --help.")
+        click.echo(
+            "The interactive app is not here yet. Try: readlist import FILE, "
+            "readlist list QUERY, readlist --help."
+        )
 
 
 # -- import ---------------------------------------------------------------------
@@ -130,9 +133,11 @@ def _import_one(importer: Importer, data: bytes, source: str, quiet: bool) -> Fi
     if quiet or not sys.stderr.isatty():
         return importer.import_bytes(data, source)
     with click.progressbar(length=100, label=source, file=sys.stderr) as bar:
+
         def progress(done: int, total: int) -> None:
             bar.length = total
             bar.update(done - bar.pos)
+
         return importer.import_bytes(data, source, progress)
 
 
@@ -164,11 +169,15 @@ def _report_table(report: ImportReport, total_papers: int, path: Path) -> None:
         elif f.already_imported:
             click.echo(f"{name:<{width}}  already imported, nothing changed")
         else:
-            click.echo(f"{name:<{width}}  {f.papers:>6} {f.new:>6} {f.merged_exact:>6}"
-                       f" {f.merged_fuzzy:>6} {f.flagged:>7}")
-    click.echo(f"{'total':<{width}}  {sum(f.papers for f in report.files):>6}"
-               f" {report.total('new'):>6} {report.total('merged_exact'):>6}"
-               f" {report.total('merged_fuzzy'):>6} {report.total('flagged'):>7}")
+            click.echo(
+                f"{name:<{width}}  {f.papers:>6} {f.new:>6} {f.merged_exact:>6}"
+                f" {f.merged_fuzzy:>6} {f.flagged:>7}"
+            )
+    click.echo(
+        f"{'total':<{width}}  {sum(f.papers for f in report.files):>6}"
+        f" {report.total('new'):>6} {report.total('merged_exact'):>6}"
+        f" {report.total('merged_fuzzy'):>6} {report.total('flagged'):>7}"
+    )
     click.echo(f"Library: {total_papers} papers in {path}")
     if report.total("flagged"):
         click.echo("Possible duplicates kept apart for review: see `readlist dupes`.")
@@ -192,15 +201,17 @@ def import_(library: Library, sources: tuple[str, ...], as_json: bool) -> None:
                 click.echo(f"Error: {report.error}", err=True)
             reports.append(report)
         total = store.stats().papers
-    report = ImportReport(tuple(reports))
+    summary = ImportReport(tuple(reports))
     if as_json:
-        _echo_json({
-            "files": [dataclasses.asdict(f) | {"papers": f.papers} for f in report.files],
-            "library_papers": total,
-        })
+        _echo_json(
+            {
+                "files": [dataclasses.asdict(f) | {"papers": f.papers} for f in summary.files],
+                "library_papers": total,
+            }
+        )
     else:
-        _report_table(report, total, library.path)
-    if report.failed:
+        _report_table(summary, total, library.path)
+    if summary.failed:
         sys.exit(1)
 
 
@@ -208,14 +219,22 @@ def import_(library: Library, sources: tuple[str, ...], as_json: bool) -> None:
 
 
 def _marks(paper: Paper) -> str:
-    return ("★" if paper.starred else " ") + ("✓" if paper.read else " ") + \
-        ("✎" if paper.note else " ")
+    return (
+        ("★" if paper.starred else " ")
+        + ("✓" if paper.read else " ")
+        + ("✎" if paper.note else " ")
+    )
 
 
 @cli.command("list", cls=QueryCommand, context_settings=QUERY_ARGS)
 @click.argument("query", nargs=-1)
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "tsv"]), default="table",
-              show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "tsv"]),
+    default="table",
+    show_default=True,
+)
 @click.option("--limit", type=click.IntRange(min=1), help="Show at most N papers.")
 @click.pass_obj
 def list_(library: Library, query: tuple[str, ...], fmt: str, limit: int | None) -> None:
@@ -228,18 +247,20 @@ def list_(library: Library, query: tuple[str, ...], fmt: str, limit: int | None)
     with library.open() as store:
         papers = store.iter_search(_query(query), limit=limit)
         if fmt == "json":
-            _echo_json([_paper_dict(p) for p in papers])
+            write_export(papers, "json", sys.stdout)  # streamed: the export's JSON shape
         elif fmt == "tsv":
             click.echo("id\tstarred\tread\tlast_seen\ttimes_seen\ttitle")
             for p in papers:
                 title = p.title.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
-                click.echo(f"{p.id}\t{int(p.starred)}\t{int(p.read)}\t{p.last_seen}"
-                           f"\t{p.times_seen}\t{title}")
+                click.echo(
+                    f"{p.id}\t{int(p.starred)}\t{int(p.read)}\t{p.last_seen}"
+                    f"\t{p.times_seen}\t{title}"
+                )
         else:
-            width = max(click.get_terminal_size()[0], 60) if sys.stdout.isatty() else 1000
+            width = max(shutil.get_terminal_size().columns, 60) if sys.stdout.isatty() else 1000
             shown = 0
             for p in papers:
-                line = f"{p.id:>6} {_marks(p)} {p.last_seen} {p.times_seen:>2}× {p.title}"
+                line = f"{p.id:>6} {_marks(p)} {p.last_seen} {p.times_seen:>2}x {p.title}"
                 click.echo(line[:width])
                 shown += 1
             if sys.stdout.isatty():
@@ -265,8 +286,14 @@ def mark(library: Library, ids: tuple[int, ...], star: bool | None, read: bool |
             store.set_flag(ids, "starred", star)
         if read is not None:
             store.set_flag(ids, "read", read)
-    done = [w for w, v in (("starred" if star else "unstarred", star),
-                           ("read" if read else "unread", read)) if v is not None]
+    done = [
+        w
+        for w, v in (
+            ("starred" if star else "unstarred", star),
+            ("read" if read else "unread", read),
+        )
+        if v is not None
+    ]
     click.echo(f"Marked {len(set(ids))} paper(s) {' and '.join(done)}.")
 
 
@@ -290,8 +317,9 @@ def note(library: Library, paper_id: int, text: str | None, edit: bool) -> None:
             try:
                 text = raw.decode("utf-8")
             except UnicodeDecodeError as exc:
-                raise click.ClickException(f"<stdin>: the note is not UTF-8 text ({exc.reason} "
-                                           f"at byte {exc.start})") from exc
+                raise click.ClickException(
+                    f"<stdin>: the note is not UTF-8 text ({exc.reason} at byte {exc.start})"
+                ) from exc
         elif text is None:
             click.echo(current, nl=not current.endswith("\n"))
             return
@@ -306,11 +334,16 @@ def note(library: Library, paper_id: int, text: str | None, edit: bool) -> None:
 @click.argument("query", nargs=-1)
 @click.option("--all", "everything", is_flag=True, help="Every paper, not just the starred.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), help="Default: from -o, else md.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write to FILE (atomically) instead of stdout.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to FILE (atomically) instead of stdout.",
+)
 @click.pass_obj
-def export(library: Library, query: tuple[str, ...], everything: bool, fmt: str | None,
-           output: Path | None) -> None:
+def export(
+    library: Library, query: tuple[str, ...], everything: bool, fmt: str | None, output: Path | None
+) -> None:
     """Export the starred papers (narrowed by QUERY) with their notes."""
     plan = _query(query)
     if not everything:
@@ -336,8 +369,9 @@ def export(library: Library, query: tuple[str, ...], everything: bool, fmt: str 
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
-              show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
 @click.pass_obj
 def dupes(library: Library, fmt: str) -> None:
     """Pairs kept apart on import because they were close but not certain duplicates."""
@@ -350,15 +384,18 @@ def dupes(library: Library, fmt: str) -> None:
         click.echo("No possible duplicates to review.")
         return
     for c in candidates:
-        click.echo(f"{c.paper_id:>6} ~ {c.other_id:<6} title {c.title_score:5.1f}  "
-                   f"abstract {c.abstract_score:5.1f}  {c.reason}")
+        click.echo(
+            f"{c.paper_id:>6} ~ {c.other_id:<6} title {c.title_score:5.1f}  "
+            f"abstract {c.abstract_score:5.1f}  {c.reason}"
+        )
         click.echo(f"         {c.title}")
         click.echo(f"         {c.other_title}")
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
-              show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
 @click.pass_obj
 def stats(library: Library, fmt: str) -> None:
     """How big the library is and how far through it you are."""

@@ -49,7 +49,12 @@ def test_import_folder_reports_per_file(db_path: Path) -> None:
     result = ok(db_path, "import", str(SAMPLE_DUMPS), "--json")
     report = json.loads(result.stdout)
     assert [f["source"].rsplit("/", 1)[-1][:3] for f in report["files"]] == [
-        "000", "001", "002", "003", "004"]
+        "000",
+        "001",
+        "002",
+        "003",
+        "004",
+    ]
     assert sum(f["new"] for f in report["files"]) == 358
     assert sum(f["merged_exact"] for f in report["files"]) == 63
     assert report["library_papers"] == 358
@@ -72,8 +77,13 @@ def test_bad_paths_are_one_line_errors(db_path: Path, tmp_path: Path) -> None:
     chrome.write_text("new\nSubscribe\nMar 14\n")
     folder = tmp_path / "nothing"
     folder.mkdir()
-    cases = [("missing.txt", "no such file"), (str(empty), "empty"),
-             (str(binary), "binary"), (str(chrome), "no papers"), (str(folder), "no *.txt")]
+    cases = [
+        ("missing.txt", "no such file"),
+        (str(empty), "empty"),
+        (str(binary), "binary"),
+        (str(chrome), "no papers"),
+        (str(folder), "no *.txt"),
+    ]
     for arg, message in cases:
         one_line_error(run(db_path, "import", arg), arg, message)
     assert json.loads(ok(db_path, "stats", "--format", "json").stdout)["papers"] == 0
@@ -90,8 +100,16 @@ def test_good_files_land_when_a_bad_one_is_refused(db_path: Path, tmp_path: Path
 def test_list_query_formats_and_limit(library: Path) -> None:
     papers = listed(library, "continual", "learning")
     assert papers
-    assert set(papers[0]) >= {"id", "title", "abstract", "read", "starred", "note",
-                              "first_seen", "times_seen"}
+    assert set(papers[0]) >= {
+        "id",
+        "title",
+        "abstract",
+        "read",
+        "starred",
+        "note",
+        "first_seen",
+        "times_seen",
+    }
     assert all("continual" in (p["title"] + p["abstract"]).lower() for p in papers)  # type: ignore[operator]
     assert len(listed(library, "--limit", "3")) == 3
     excluded = listed(library, "continual", "-learning")
@@ -151,8 +169,9 @@ def test_export_holds_exactly_the_starred_papers(library: Path, tmp_path: Path) 
     assert len(everything) == 358
 
 
-def test_export_with_nothing_starred_writes_a_valid_empty_file(library: Path,
-                                                               tmp_path: Path) -> None:
+def test_export_with_nothing_starred_writes_a_valid_empty_file(
+    library: Path, tmp_path: Path
+) -> None:
     target = tmp_path / "out.json"
     result = ok(library, "export", "--format", "json", "-o", str(target))
     assert "No starred papers" in result.stderr
@@ -191,14 +210,21 @@ def test_default_location_is_the_user_data_dir(tmp_path: Path) -> None:
 def test_real_subprocess_import_and_error(tmp_path: Path) -> None:
     db = tmp_path / "lib.db"
     cmd = [sys.executable, "-m", "readlist", "--db", str(db)]
-    done = subprocess.run([*cmd, "import", str(SAMPLE_DUMPS), "--json"], capture_output=True,
-                          text=True, check=True, cwd=ROOT)
+    done = subprocess.run(
+        [*cmd, "import", str(SAMPLE_DUMPS), "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
     assert json.loads(done.stdout)["library_papers"] == 358
-    failed = subprocess.run([*cmd, "import", str(tmp_path / "nope.txt")], capture_output=True,
-                            text=True, cwd=ROOT)
+    failed = subprocess.run(
+        [*cmd, "import", str(tmp_path / "nope.txt")], capture_output=True, text=True, cwd=ROOT
+    )
     assert failed.returncode == 1
-    assert failed.stderr.strip().splitlines() == [f"Error: {tmp_path / 'nope.txt'}: no such "
-                                                  "file or folder"]
+    assert failed.stderr.strip().splitlines() == [
+        f"Error: {tmp_path / 'nope.txt'}: no such file or folder"
+    ]
 
 
 def test_the_core_never_imports_the_ui() -> None:
@@ -217,8 +243,9 @@ def test_the_core_never_imports_the_ui() -> None:
     assert int(done.stdout) >= 9  # every core module was imported
 
 
-def test_exclusions_are_query_terms_not_short_options(library: Path, tmp_path: Path,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_exclusions_are_query_terms_not_short_options(
+    library: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     before = sorted(tmp_path.iterdir())
     ok(library, "mark", *(str(p["id"]) for p in listed(library, "diffusion")), "--star")

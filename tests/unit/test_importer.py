@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from readlist.core.importer import Importer, dump_files, resolve_date
 from readlist.core.errors import DumpError
+from readlist.core.importer import Importer, dump_files, resolve_date
 from readlist.core.query import parse_query
 from readlist.core.store import Store
 from tests.conftest import NOW, SAMPLE_DUMPS
@@ -204,7 +204,7 @@ def test_folders_hold_txt_dumps(tmp_path: Path) -> None:
         dump_files(tmp_path / "missing.txt")
     empty = tmp_path / "empty"
     empty.mkdir()
-    with pytest.raises(DumpError, match="no \\*.txt dumps"):
+    with pytest.raises(DumpError, match=r"no \*\.txt dumps"):
         dump_files(empty)
 
 
