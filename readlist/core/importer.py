@@ -15,9 +15,12 @@ from readlist.core.parse import decode_dump, parse_dump
 from readlist.core.store import Store
 
 Progress = Callable[[int, int], None]  # (papers done, papers in the file)
-_MONTHS = {m: i for i, m in enumerate(
-    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1
-)}
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1
+    )
+}
 _DATE = re.compile(r"([A-Za-z]{3})[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?")
 _FINGERPRINT_CACHE = 200_000
 
@@ -44,7 +47,11 @@ def content_hash(papers: Iterable[ParsedPaper]) -> str:
     line ends or another encoding counts as the dump already imported."""
     digest = hashlib.sha256()
     for paper in papers:
-        digest.update(f"{paper.title}\x1f{paper.abstract}\x1f{paper.date_line}\x1e".encode("utf-8", "surrogatepass"))
+        digest.update(
+            f"{paper.title}\x1f{paper.abstract}\x1f{paper.date_line}\x1e".encode(
+                "utf-8", "surrogatepass"
+            )
+        )
     return digest.hexdigest()
 
 
@@ -75,7 +82,9 @@ class Importer:
         self.now = now or datetime.now(UTC)
         self._fingerprints: dict[int, dedupe.Fingerprint] = {}
 
-    def import_bytes(self, data: bytes, source: str, progress: Progress | None = None) -> FileReport:
+    def import_bytes(
+        self, data: bytes, source: str, progress: Progress | None = None
+    ) -> FileReport:
         """One dump, one transaction: all of its papers land, or none do."""
         try:
             papers = parse_dump(decode_dump(data, source)).papers
@@ -120,7 +129,10 @@ class Importer:
                 counts["new"] += 1
                 for other_id, decision in found.reviews:
                     self.store.add_review(
-                        paper_id, other_id, decision.title_score, decision.abstract_score,
+                        paper_id,
+                        other_id,
+                        decision.title_score,
+                        decision.abstract_score,
                         decision.reason,
                     )
                 counts["flagged"] += bool(found.reviews)
@@ -143,7 +155,9 @@ class Importer:
                 fp = self._fingerprints[paper_id] = dedupe.fingerprint(title, abstract)
             yield paper_id, fp
 
-    def _merge(self, paper_id: int, dump_id: int, paper: ParsedPaper, seen_on: str, kind: str) -> None:
+    def _merge(
+        self, paper_id: int, dump_id: int, paper: ParsedPaper, seen_on: str, kind: str
+    ) -> None:
         existing = self.store.get(paper_id)
         if not existing.abstract and paper.abstract:
             self.store.fill_abstract(paper_id, paper.abstract)

@@ -257,7 +257,10 @@ class Store:
     def _require(self, ids: Iterable[int]) -> list[int]:
         wanted = list(dict.fromkeys(ids))
         for paper_id in wanted:
-            if self.conn.execute("SELECT 1 FROM papers WHERE id = ?", (paper_id,)).fetchone() is None:
+            if (
+                self.conn.execute("SELECT 1 FROM papers WHERE id = ?", (paper_id,)).fetchone()
+                is None
+            ):
                 raise UnknownPaperError(f"no paper with id {paper_id}")
         return wanted
 
@@ -349,8 +352,9 @@ class Store:
             "UPDATE papers SET abstract = ? WHERE id = ? AND abstract = ''", (abstract, paper_id)
         )
 
-    def add_review(self, paper_id: int, other_id: int, title_score: float,
-                   abstract_score: float, reason: str) -> None:
+    def add_review(
+        self, paper_id: int, other_id: int, title_score: float, abstract_score: float, reason: str
+    ) -> None:
         self.conn.execute(
             """INSERT OR IGNORE INTO review
                (paper_id, other_id, title_score, abstract_score, reason, created_at)

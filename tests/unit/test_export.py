@@ -1,0 +1,561 @@
+"""Export: every format survives hostile text, stays valid when empty, streams, and files
+are replaced atomically."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import json
+import os
+import re
+import stat
+import tracemalloc
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from readlist.core.export import FORMATS, bibtex_key, export_to_file, write_export
+from readlist.core.models import Paper
+
+NASTY = [
+    Paper(
+        id=1,
+        title="[CLS] Tokens",
+        abstract='We study [CLS] tokens, "quoted", and commas.',
+        first_seen="2026-03-14",
+        last_seen="2026-03-20",
+        times_seen=3,
+        starred=True,
+        note="-1",
+    ),
+    Paper(
+        id=2,
+        title="Q[x]",
+        abstract="- starts like a list\n\n# and a heading\n\n1. and a number &amp; AT&T",
+        first_seen="2025-12-31",
+        last_seen="2026-01-02",
+        times_seen=1,
+        read=True,
+        note="+cmd",
+    ),
+    Paper(
+        id=3,
+        title="Café & Co: 50% of #1 {braces} $x^2$ under_score ~tilde \\backslash",
+        abstract="Line one\nline two, with `code` *stars* _under_ <div> | pipe",
+        first_seen="2026-02-01",
+        last_seen="2026-02-01",
+        times_seen=2,
+        read=True,
+        starred=True,
+        note='Notes 📝 with 漢字 and "quotes", commas\n\nsecond paragraph\n## not a heading\n```',
+    ),
+    Paper(
+        id=4,
+        title='=HYPERLINK("http://evil.example","click")',
+        abstract="=1+1",
+        first_seen="2026-03-01",
+        last_seen="2026-03-02",
+        times_seen=2,
+        note="@SUM(A1:A2)",
+    ),
+    Paper(
+        id=5,
+        title="A lone { brace, a lone } and \\{ too",
+        abstract="",
+        first_seen="2026-03-03",
+        last_seen="2026-03-03",
+        times_seen=1,
+    ),
+    Paper(
+        id=6,
+        title="\tTabbed title",
+        abstract="\rcarriage",
+        first_seen="2026-03-04",
+        last_seen="2026-03-05",
+        times_seen=4,
+        note="ok\r\nwindows line",
+    ),
+]
+
+
+def export(papers: Iterable[Paper], fmt: str) -> str:
+    out = io.StringIO(newline="")
+    write_export(papers, fmt, out)
+    return out.getvalue()
+
+
+def paper(i: int, title: str = "Same Title", note: str = "") -> Paper:
+    return Paper(i, title, f"Abstract {i}.", "2026-03-14", "2026-03-14", 1, note=note)
+
+
+# --- shared ----------------------------------------------------------------------------
+
+
+def test_formats_are_the_four_the_cli_offers() -> None:
+    assert FORMATS == ("md", "csv", "json", "bibtex")
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_returns_how_many_were_written(fmt: str) -> None:
+    assert write_export(iter(NASTY), fmt, io.StringIO()) == len(NASTY)
+    assert write_export([], fmt, io.StringIO()) == 0
+
+
+def test_unknown_format_is_a_value_error_and_writes_nothing(tmp_path: Path) -> None:
+    out = io.StringIO()
+    with pytest.raises(ValueError, match="yaml"):
+        write_export(NASTY, "yaml", out)
+    assert out.getvalue() == ""
+    with pytest.raises(ValueError):
+        export_to_file(NASTY, "yaml", tmp_path / "x.yaml")
+    assert list(tmp_path.iterdir()) == []
+
+
+# --- csv -------------------------------------------------------------------------------
+
+HEADER = ["id", "title", "abstract", "starred", "read", "note", "first_seen", "last_seen"]
+HEADER.append("times_seen")
+
+
+def guarded(text: str) -> str:
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def csv_rows(text: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(text, newline="")))
+
+
+def test_csv_round_trips_with_the_formula_guard() -> None:
+    rows = csv_rows(export(NASTY, "csv"))
+    assert rows[0] == HEADER
+    expected = [
+        [
+            str(p.id),
+            guarded(p.title),
+            guarded(p.abstract),
+            str(p.starred).lower(),
+            str(p.read).lower(),
+            guarded(p.note),
+            p.first_seen,
+            p.last_seen,
+            str(p.times_seen),
+        ]
+        for p in NASTY
+    ]
+    assert rows[1:] == expected
+
+
+def test_csv_guard_applies_exactly_where_a_spreadsheet_would_run_a_formula() -> None:
+    by_id = {row[0]: row for row in csv_rows(export(NASTY, "csv"))[1:]}
+    assert by_id["1"][1] == "[CLS] Tokens"
+    assert by_id["1"][5] == "'-1"
+    assert by_id["2"][5] == "'+cmd"
+    assert by_id["2"][2].startswith("'- starts")
+    assert by_id["3"][5].startswith("Notes 📝")
+    assert by_id["4"][1] == "'" + NASTY[3].title
+    assert by_id["4"][2] == "'=1+1"
+    assert by_id["4"][5] == "'@SUM(A1:A2)"
+    assert by_id["5"][5] == ""
+    assert by_id["6"][1] == "'\tTabbed title"
+    assert by_id["6"][2] == "'\rcarriage"
+    # Numbers and dates are never guarded, even when they start with a minus sign.
+    odd = Paper(-7, "t", "a", "2026-03-14", "2026-03-14", 1)
+    assert csv_rows(export([odd], "csv"))[1][0] == "-7"
+
+
+def test_csv_booleans_are_true_false_words() -> None:
+    row = csv_rows(export([NASTY[0]], "csv"))[1]
+    assert (row[3], row[4]) == ("true", "false")
+
+
+def test_csv_empty_is_only_the_header() -> None:
+    assert csv_rows(export([], "csv")) == [HEADER]
+
+
+def test_csv_file_has_crlf_rows_and_keeps_newlines_in_cells(tmp_path: Path) -> None:
+    target = tmp_path / "out.csv"
+    export_to_file(NASTY, "csv", target)
+    raw = target.read_bytes()
+    assert b"\r\r\n" not in raw
+    assert raw.startswith(
+        b"id,title,abstract,starred,read,note,first_seen,last_seen,times_seen\r\n"
+    )
+    with target.open(encoding="utf-8", newline="") as f:
+        assert list(csv.reader(f)) == csv_rows(export(NASTY, "csv"))
+
+
+# --- json ------------------------------------------------------------------------------
+
+
+def test_json_round_trips_exactly() -> None:
+    text = export(NASTY, "json")
+    assert json.loads(text) == [dataclasses.asdict(p) for p in NASTY]
+    assert "漢字" in text  # kept as UTF-8, not \u escapes
+
+
+def test_json_keys_are_in_the_documented_order() -> None:
+    record = json.loads(export([NASTY[0]], "json"))[0]
+    assert list(record) == [
+        "id",
+        "title",
+        "abstract",
+        "read",
+        "starred",
+        "note",
+        "first_seen",
+        "last_seen",
+        "times_seen",
+    ]
+
+
+def test_json_empty_is_an_empty_array() -> None:
+    assert json.loads(export([], "json")) == []
+
+
+# --- bibtex ----------------------------------------------------------------------------
+
+KEY = re.compile(r"[A-Za-z][A-Za-z0-9_:-]*")
+ENTRY_START = re.compile(r"@misc\{([^,\s{}]*),")
+FIELD_START = re.compile(r"([a-z]+) = \{")
+SPECIALS = set("#%&$_~^")
+
+
+def read_braced(text: str, start: int) -> tuple[str, int]:
+    """The value between text[start] == "{" and its match, counting braces the way BibTeX
+    does: every brace counts, a backslash escapes nothing."""
+    assert text[start] == "{"
+    depth = 0
+    for i in range(start, len(text)):
+        depth += {"{": 1, "}": -1}.get(text[i], 0)
+        if depth == 0:
+            return text[start + 1 : i], i + 1
+    raise AssertionError(f"unbalanced braces from offset {start}")
+
+
+def check_value(value: str) -> None:
+    """Balanced braces ignoring \\{ \\}, and no TeX special left unescaped."""
+    depth, i = 0, 0
+    while i < len(value):
+        char = value[i]
+        if char == "\\":
+            i += 2
+            continue
+        assert char not in SPECIALS, f"unescaped {char!r} in {value!r}"
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        assert depth >= 0, value
+        i += 1
+    assert depth == 0, value
+
+
+def parse_bibtex(text: str) -> list[tuple[str, dict[str, str]]]:
+    """A strict reader for what the exporter promises; fails loudly on anything else."""
+    entries: list[tuple[str, dict[str, str]]] = []
+    pos = 0
+    while True:
+        at = text.find("@", pos)
+        between = text[pos:] if at < 0 else text[pos:at]
+        for line in between.splitlines():
+            assert not line.strip() or line.startswith("%"), f"stray text {line!r}"
+        if at < 0:
+            break
+        entry = ENTRY_START.match(text, at)
+        assert entry, text[at : at + 40]
+        key, pos = entry[1], entry.end()
+        assert KEY.fullmatch(key), key
+        fields: dict[str, str] = {}
+        while True:
+            pos = len(text) - len(text[pos:].lstrip())
+            field = FIELD_START.match(text, pos)
+            assert field, text[pos : pos + 40]
+            value, pos = read_braced(text, field.end() - 1)
+            check_value(value)
+            assert field[1] not in fields
+            fields[field[1]] = value
+            pos = len(text) - len(text[pos:].lstrip())
+            if text[pos] == "}":
+                pos += 1
+                break
+            assert text[pos] == ",", text[pos : pos + 40]
+            pos += 1
+        entries.append((key, fields))
+    keys = [key for key, _ in entries]
+    assert len(keys) == len(set(keys)), "duplicate keys"
+    return entries
+
+
+_UNESCAPE = re.compile(r"\\text(backslash|braceleft|braceright|asciitilde|asciicircum)\{\}|\\(.)")
+_UNESCAPED = {
+    "backslash": "\\",
+    "braceleft": "{",
+    "braceright": "}",
+    "asciitilde": "~",
+    "asciicircum": "^",
+}
+
+
+def unescape(value: str) -> str:
+    return _UNESCAPE.sub(lambda m: _UNESCAPED[m[1]] if m[1] else m[2], value)
+
+
+def test_bibtex_is_valid_on_hostile_text() -> None:
+    entries = parse_bibtex(export(NASTY, "bibtex"))
+    assert [key for key, _ in entries] == [bibtex_key(p) for p in NASTY]
+    for p, (_, fields) in zip(NASTY, entries, strict=True):
+        assert fields["title"].startswith("{") and fields["title"].endswith("}")
+        assert unescape(fields["title"][1:-1]) == " ".join(p.title.split())
+        assert fields["howpublished"] == "Hugging Face Daily Papers"
+        assert fields["year"] == p.first_seen[:4]
+        assert ("note" in fields) == bool(p.note)
+        assert ("abstract" in fields) == bool(p.abstract.strip())
+
+
+def test_bibtex_keeps_note_lines_and_unicode() -> None:
+    fields = dict(parse_bibtex(export([NASTY[2]], "bibtex")))[bibtex_key(NASTY[2])]
+    assert unescape(fields["note"]).splitlines() == [
+        'Notes 📝 with 漢字 and "quotes", commas',
+        "second paragraph",
+        "## not a heading",
+        "```",
+    ]
+    assert (
+        r"50\% of \#1 \textbraceleft{}braces\textbraceright{} \$x\textasciicircum{}2\$"
+        in (fields["title"])
+    )
+
+
+def test_bibtex_empty_is_a_comment_and_no_entries() -> None:
+    text = export([], "bibtex")
+    assert text.startswith("%")
+    assert parse_bibtex(text) == []
+
+
+def test_bibtex_key_scheme() -> None:
+    assert bibtex_key(paper(42, "Dual-RL: Unification and New Methods")) == "rl42_dualrl"
+    assert bibtex_key(paper(7, "The Café of Agents")) == "rl7_cafe"
+    assert bibtex_key(paper(8, "[CLS] Tokens")) == "rl8_cls"
+    assert bibtex_key(paper(9, "漢字 📝")) == "rl9"
+    assert bibtex_key(paper(10, "")) == "rl10"
+    assert bibtex_key(paper(11, "The Of")) == "rl11"
+
+
+def test_bibtex_keys_are_stable_and_unique_for_identical_titles() -> None:
+    papers = [paper(i) for i in range(1, 1001)]
+    first = [key for key, _ in parse_bibtex(export(papers, "bibtex"))]
+    again = [key for key, _ in parse_bibtex(export(papers, "bibtex"))]
+    assert first == again
+    assert len(set(first)) == 1000
+
+
+@settings(max_examples=200)
+@given(st.integers(min_value=1, max_value=10**12), st.text())
+def test_bibtex_key_is_valid_and_names_the_id(paper_id: int, title: str) -> None:
+    key = bibtex_key(paper(paper_id, title))
+    assert KEY.fullmatch(key)
+    named = re.match(r"rl(\d+)(?:_|$)", key)
+    assert named and named[1] == str(paper_id)
+
+
+# --- md --------------------------------------------------------------------------------
+
+
+def test_md_has_every_paper_title_mark_and_note() -> None:
+    text = export(NASTY, "md")
+    lines = text.splitlines()
+    assert lines[0] == "# Reading list"
+    assert lines[-1] == "_6 papers._"
+    assert r"## \[CLS\] Tokens" in lines
+    assert r"## Q\[x\]" in lines
+    assert sum(line.startswith("## ") for line in lines) == len(NASTY)
+    assert (
+        "id 1 · ★ starred · unread · first seen 2026-03-14 · last seen 2026-03-20 · seen 3 times"
+        in (lines)
+    )
+    assert "id 2 · read · first seen 2025-12-31 · last seen 2026-01-02 · seen 1 time" in lines
+    for p in NASTY:
+        for note_line in p.note.splitlines():
+            assert f"> {note_line}".rstrip() in lines
+    assert r"\- starts like a list" in lines
+    assert r"\# and a heading" in lines
+    assert r"1\. and a number \&amp; AT&T" in lines
+    assert r"Line one line two, with \`code\` \*stars\* \_under\_ \<div\> \| pipe" in lines
+
+
+def test_md_empty_says_no_papers() -> None:
+    assert export([], "md") == "# Reading list\n\n_No papers._\n"
+    assert export([paper(1)], "md").endswith("\n_1 paper._\n")
+
+
+def blocks(text: str) -> list[tuple[str, str]]:
+    """(tag, text as a reader sees it) for each top-level block of a CommonMark rendering.
+
+    markdown-it-py comes with textual; the tests skip rather than fail without it."""
+    markdown_it = pytest.importorskip("markdown_it")
+    tokens = markdown_it.MarkdownIt("commonmark").parse(text)
+    found = []
+    for i, tok in enumerate(tokens):
+        if tok.level == 0 and tok.nesting >= 0:
+            inline = tokens[i + 1] if tokens[i + 1 :] and tokens[i + 1].type == "inline" else None
+            shown_text = "".join(c.content for c in inline.children or []) if inline else ""
+            found.append((tok.tag or tok.type, shown_text))
+    return found
+
+
+def headings(text: str) -> list[tuple[str, str]]:
+    return [(tag, shown_text) for tag, shown_text in blocks(text) if tag in ("h1", "h2")]
+
+
+def shown(title: str) -> str:
+    return " ".join(title.split()) or "(untitled)"
+
+
+def test_md_renders_one_heading_per_paper_with_the_literal_title() -> None:
+    text = export(NASTY, "md")
+    assert headings(text) == [("h1", "Reading list")] + [("h2", shown(p.title)) for p in NASTY]
+    assert {tag for tag, _ in blocks(text)} == {"h1", "h2", "p", "blockquote"}
+
+
+def test_md_paper_layout() -> None:
+    p = Paper(1, "T", "One *two*\n\nThree", "2026-03-14", "2026-03-15", 2, note="x\n\n- y")
+    assert [tag for tag, _ in blocks(export([p], "md"))] == [
+        "h1",
+        "h2",
+        "p",  # marks
+        "p",  # abstract, first paragraph
+        "p",  # abstract, second paragraph
+        "p",  # "Note:"
+        "blockquote",
+        "p",  # count
+    ]
+    assert blocks(export([p], "md"))[3] == ("p", "One *two*")
+
+
+@settings(max_examples=300)
+@given(st.text(st.characters(exclude_characters="\x00")), st.text(), st.text())
+def test_md_structure_survives_any_text(title: str, abstract: str, note: str) -> None:
+    p = Paper(1, title, abstract, "2026-03-14", "2026-03-14", 1, note=note)
+    text = export([p, p], "md")
+    assert headings(text) == [("h1", "Reading list"), ("h2", shown(title)), ("h2", shown(title))]
+    assert {tag for tag, _ in blocks(text)} <= {"h1", "h2", "p", "blockquote"}
+    assert text.endswith("\n_2 papers._\n")
+
+
+# --- every format on arbitrary text ------------------------------------------------------
+
+papers_strategy = st.lists(
+    st.builds(
+        Paper,
+        id=st.integers(min_value=1, max_value=10**9),
+        title=st.text(),
+        abstract=st.text(),
+        first_seen=st.dates().map(lambda d: d.isoformat()),
+        last_seen=st.dates().map(lambda d: d.isoformat()),
+        times_seen=st.integers(min_value=1, max_value=1000),
+        read=st.booleans(),
+        starred=st.booleans(),
+        note=st.text(),
+    ),
+    max_size=5,
+    unique_by=lambda p: p.id,
+)
+
+
+@settings(max_examples=150)
+@given(papers_strategy)
+def test_json_and_csv_round_trip_any_text(papers: list[Paper]) -> None:
+    assert json.loads(export(papers, "json")) == [dataclasses.asdict(p) for p in papers]
+    rows = csv_rows(export(papers, "csv"))
+    assert rows[0] == HEADER
+    assert [(row[0], row[1], row[5]) for row in rows[1:]] == [
+        (str(p.id), guarded(p.title), guarded(p.note)) for p in papers
+    ]
+
+
+@settings(max_examples=150)
+@given(papers_strategy)
+def test_bibtex_is_valid_for_any_text(papers: list[Paper]) -> None:
+    assert len(parse_bibtex(export(papers, "bibtex"))) == len(papers)
+
+
+# --- streaming -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_papers_are_written_before_the_next_is_pulled(fmt: str) -> None:
+    out = io.StringIO()
+    papers = [paper(i, title=f"Streamed{i}") for i in range(5)]
+
+    def source() -> Iterator[Paper]:
+        for i, p in enumerate(papers):
+            if i:
+                assert f"Streamed{i - 1}" in out.getvalue(), "buffered instead of streamed"
+            yield p
+
+    assert write_export(source(), fmt, out) == 5
+
+
+class DiscardingSink(io.StringIO):
+    def write(self, s: str) -> int:
+        return len(s)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_memory_does_not_grow_with_the_export(fmt: str) -> None:
+    big = "x" * 2000
+
+    def source() -> Iterator[Paper]:
+        for i in range(3000):  # about 6 MB of output
+            yield Paper(i + 1, f"Title {i}", big, "2026-03-14", "2026-03-14", 1, note=big)
+
+    tracemalloc.start()
+    try:
+        write_export(source(), fmt, DiscardingSink())
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 500_000
+
+
+# --- export_to_file --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_export_to_file_writes_utf8(fmt: str, tmp_path: Path) -> None:
+    target = tmp_path / f"list.{fmt}"
+    assert export_to_file(NASTY, fmt, target) == len(NASTY)
+    with target.open(encoding="utf-8", newline="" if fmt == "csv" else None) as f:
+        assert f.read() == export(NASTY, fmt)
+    assert [p.name for p in tmp_path.iterdir()] == [target.name]
+
+
+def failing_after(count: int) -> Iterator[Paper]:
+    yield from NASTY[:count]
+    raise RuntimeError("source broke mid-export")
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_failed_export_leaves_the_old_file_and_no_temp(fmt: str, tmp_path: Path) -> None:
+    target = tmp_path / "list.out"
+    target.write_bytes(b"previous export\n")
+    with pytest.raises(RuntimeError, match="mid-export"):
+        export_to_file(failing_after(2), fmt, target)
+    assert target.read_bytes() == b"previous export\n"
+    assert [p.name for p in tmp_path.iterdir()] == [target.name]
+
+
+def test_failed_first_export_creates_nothing(tmp_path: Path) -> None:
+    with pytest.raises(RuntimeError):
+        export_to_file(failing_after(2), "md", tmp_path / "new.md")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_replacing_keeps_the_old_file_permissions(tmp_path: Path) -> None:
+    target = tmp_path / "list.md"
+    target.write_text("old", encoding="utf-8")
+    os.chmod(target, 0o644)
+    export_to_file(NASTY, "md", target)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o644
+    assert target.read_text(encoding="utf-8").startswith("# Reading list")
