@@ -30,7 +30,6 @@ TITLE_RETITLED = 60.0
 
 _PREFIX = 12  # characters of the title key used as a blocking key
 _ABSTRACT_BLOCK = 40  # characters of the abstract used as a blocking key
-_MIN_ABSTRACT_BLOCK = 80
 
 
 class Verdict(enum.Enum):
@@ -40,18 +39,34 @@ class Verdict(enum.Enum):
     DIFFERENT = "different"
 
 
-@dataclass(frozen=True, slots=True)
 class Fingerprint:
-    """Everything dedupe compares, computed once per paper."""
+    """Everything dedupe compares, computed once per paper.
 
-    title_key: str
-    fuzzy_title: str
-    numbers: tuple[str, ...]
-    abstract_words: tuple[str, ...]
+    The abstract's words are only worked out when a candidate needs them: most
+    candidates from a block are ruled out by their title alone.
+    """
+
+    __slots__ = ("_abstract", "_words", "fuzzy_title", "has_abstract", "numbers", "title_key")
+
+    def __init__(self, title: str, abstract: str) -> None:
+        self.title_key = normalize.title_key(title)
+        self.fuzzy_title = normalize.fuzzy_title(title)
+        self.numbers = normalize.numbers(title)
+        self.has_abstract = normalize.has_word(abstract)
+        self._abstract = abstract
+        self._words: tuple[str, ...] | None = None
 
     @property
-    def has_abstract(self) -> bool:
-        return bool(self.abstract_words)
+    def abstract_words(self) -> tuple[str, ...]:
+        if self._words is None:
+            self._words = tuple(normalize.words(self._abstract))
+        return self._words
+
+    def abstract_ends(self) -> tuple[str, str]:
+        """The first and last letters of the abstract, as blocking keys want them."""
+        head = "".join(normalize.words(self._abstract[: _ABSTRACT_BLOCK * 5]))
+        tail = "".join(normalize.words(self._abstract[-_ABSTRACT_BLOCK * 5 :]))
+        return head[:_ABSTRACT_BLOCK], tail[-_ABSTRACT_BLOCK:]
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,12 +82,7 @@ class Decision:
 
 
 def fingerprint(title: str, abstract: str) -> Fingerprint:
-    return Fingerprint(
-        title_key=normalize.title_key(title),
-        fuzzy_title=normalize.fuzzy_title(title),
-        numbers=normalize.numbers(title),
-        abstract_words=tuple(normalize.words(abstract)),
-    )
+    return Fingerprint(title, abstract)
 
 
 def _hash(tag: str, text: str) -> int:
@@ -84,35 +94,46 @@ def exact_key(fp: Fingerprint) -> int:
     return _hash("t", fp.title_key)
 
 
-def block_keys(fp: Fingerprint) -> tuple[int, ...]:
+def block_keys(fp: Fingerprint) -> tuple[tuple[int, ...], tuple[int, ...]]:
     """Keys of which a near-duplicate shares at least one, whatever single edit it has.
 
     A typo or spelling change in a title leaves either its start or its end
     intact; a retitled paper keeps its abstract; a revised abstract usually
-    keeps its opening or its closing words.
+    keeps its opening or its closing words. Returns (title keys, abstract keys).
     """
     title = fp.fuzzy_title
-    keys = {_hash("tp", title[:_PREFIX]), _hash("ts", title[-_PREFIX:])}
-    abstract = "".join(fp.abstract_words)
-    if len(abstract) >= _MIN_ABSTRACT_BLOCK:
-        keys.add(_hash("ap", abstract[:_ABSTRACT_BLOCK]))
-        keys.add(_hash("as", abstract[-_ABSTRACT_BLOCK:]))
-    return tuple(sorted(keys))
+    title_keys = (_hash("tp", title[:_PREFIX]), _hash("ts", title[-_PREFIX:]))
+    head, tail = fp.abstract_ends()
+    if len(head) < _ABSTRACT_BLOCK:
+        return title_keys, ()
+    return title_keys, (_hash("ap", head), _hash("as", tail))
 
 
 def abstract_score(a: Fingerprint, b: Fingerprint) -> float:
-    return float(Indel.normalized_similarity(a.abstract_words, b.abstract_words) * 100)
+    similarity = Indel.normalized_similarity(
+        a.abstract_words, b.abstract_words, score_cutoff=ABSTRACT_REWRITE / 100
+    )
+    return float(similarity * 100)
 
 
-def decide(incoming: Fingerprint, existing: Fingerprint) -> Decision:
-    """Same paper, maybe the same paper (review), or different."""
+def decide(
+    incoming: Fingerprint, existing: Fingerprint, *, abstracts_may_agree: bool = True
+) -> Decision:
+    """Same paper, maybe the same paper (review), or different.
+
+    abstracts_may_agree=False says the two abstracts share neither their opening
+    nor their closing words; then titles far apart settle it without reading them.
+    """
     both_abstracts = incoming.has_abstract and existing.has_abstract
+    same_key = incoming.title_key == existing.title_key
+    t_score = 100.0 if same_key else float(fuzz.ratio(incoming.fuzzy_title, existing.fuzzy_title))
+    if not abstracts_may_agree and t_score < TITLE_RETITLED:
+        return Decision(Verdict.DIFFERENT, t_score, 0.0, "")
     a_score = abstract_score(incoming, existing) if both_abstracts else 0.0
-    if incoming.title_key == existing.title_key:
+    if same_key:
         if not both_abstracts or a_score >= ABSTRACT_REWRITE:
             return Decision(Verdict.SAME_EXACT, 100.0, a_score, "same title")
         return Decision(Verdict.REVIEW, 100.0, a_score, "same title, different abstract")
-    t_score = float(fuzz.ratio(incoming.fuzzy_title, existing.fuzzy_title))
     if incoming.numbers != existing.numbers:
         # "YOLOv9" vs "YOLOv10", "GPT-3" vs "GPT-4": versions are different papers.
         if t_score >= TITLE_REVIEW or a_score >= ABSTRACT_SAME:
@@ -141,12 +162,15 @@ class Match:
     reviews: tuple[tuple[int, Decision], ...] = ()
 
 
-def match(incoming: Fingerprint, candidates: Iterable[tuple[int, Fingerprint]]) -> Match:
-    """The best paper to merge into; failing that, every close-but-uncertain one."""
+def match(incoming: Fingerprint, candidates: Iterable[tuple[int, Fingerprint, bool]]) -> Match:
+    """The best paper to merge into; failing that, every close-but-uncertain one.
+
+    Candidates are (paper id, fingerprint, whether it shares an abstract key).
+    """
     merges: list[tuple[int, Decision]] = []
     reviews: list[tuple[int, Decision]] = []
-    for paper_id, existing in candidates:
-        decision = decide(incoming, existing)
+    for paper_id, existing, abstracts_may_agree in candidates:
+        decision = decide(incoming, existing, abstracts_may_agree=abstracts_may_agree)
         if decision.merges:
             merges.append((paper_id, decision))
         elif decision.verdict is Verdict.REVIEW:

@@ -113,19 +113,24 @@ class Importer:
         for done, paper in enumerate(papers, 1):
             seen_on = resolve_date(paper.date_line, today).isoformat()
             fp = dedupe.fingerprint(paper.title, paper.abstract)
-            keys = (dedupe.exact_key(fp), *dedupe.block_keys(fp))
-            found = dedupe.match(fp, self._candidates(keys))
+            title_keys, abstract_keys = dedupe.block_keys(fp)
+            title_keys = (dedupe.exact_key(fp), *title_keys)
+            found = dedupe.match(fp, self._candidates(title_keys, abstract_keys))
             if found.merge_into is not None:
                 paper_id, decision = found.merge_into
                 kind = decision.verdict.value
                 self._merge(paper_id, dump_id, paper, seen_on, kind)
                 counts[kind] += 1
             else:
-                paper_id = self.store.add_paper(paper.title, paper.abstract, seen_on, keys)
-                self._fingerprints[paper_id] = fp
-                self.store.add_sighting(
-                    paper_id, dump_id, date_line=paper.date_line, seen_on=seen_on, match="new"
+                paper_id = self.store.add_paper(
+                    paper.title,
+                    paper.abstract,
+                    (*title_keys, *abstract_keys),
+                    dump_id=dump_id,
+                    date_line=paper.date_line,
+                    seen_on=seen_on,
                 )
+                self._fingerprints[paper_id] = fp
                 counts["new"] += 1
                 for other_id, decision in found.reviews:
                     self.store.add_review(
@@ -146,14 +151,18 @@ class Importer:
             flagged=counts["flagged"],
         )
 
-    def _candidates(self, keys: tuple[int, ...]) -> Iterator[tuple[int, dedupe.Fingerprint]]:
-        for paper_id, title, abstract in self.store.candidates(keys):
+    def _candidates(
+        self, title_keys: tuple[int, ...], abstract_keys: tuple[int, ...]
+    ) -> Iterator[tuple[int, dedupe.Fingerprint, bool]]:
+        for paper_id, title, abstract, via_abstract in self.store.candidates(
+            title_keys, abstract_keys
+        ):
             fp = self._fingerprints.get(paper_id)
             if fp is None:
                 if len(self._fingerprints) >= _FINGERPRINT_CACHE:
                     self._fingerprints.clear()
                 fp = self._fingerprints[paper_id] = dedupe.fingerprint(title, abstract)
-            yield paper_id, fp
+            yield paper_id, fp, via_abstract
 
     def _merge(
         self, paper_id: int, dump_id: int, paper: ParsedPaper, seen_on: str, kind: str

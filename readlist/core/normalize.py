@@ -29,6 +29,8 @@ _SPELLING = [
 
 def strip_latex(text: str) -> str:
     """Drop math delimiters and LaTeX commands but keep their arguments."""
+    if "\\" not in text and "$" not in text and "{" not in text:
+        return text
     text = text.replace("$", "")
     previous = None
     while previous != text:  # nested commands unwrap one level per pass
@@ -42,6 +44,10 @@ def fold(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = _DASHES.sub("-", text)
     return strip_latex(text).casefold()
+
+
+def has_word(text: str) -> bool:
+    return _WORD.search(text) is not None
 
 
 def words(text: str) -> list[str]:

@@ -74,6 +74,7 @@ class Store:
         self.path = path
         self.conn = conn
         self.db = sqlite_utils.Database(conn)
+        self._unindexed_from: int | None = None  # first paper id not yet in papers_fts
 
     @classmethod
     def open(cls, path: Path | str) -> Store:
@@ -111,16 +112,27 @@ class Store:
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             yield
-        except BaseException:
-            if self.conn.in_transaction:
-                self.conn.execute("ROLLBACK")
-            raise
-        try:
+            self._index_new_papers()
             self.conn.execute("COMMIT")
         except BaseException:
+            self._unindexed_from = None
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
             raise
+
+    def _index_new_papers(self) -> None:
+        """Add the papers this transaction inserted to the full-text index, in one go.
+
+        We hold the write lock, so every id from the first new one up is ours.
+        """
+        if self._unindexed_from is None:
+            return
+        self.conn.execute(
+            """INSERT INTO papers_fts (rowid, title, abstract, note)
+               SELECT id, title, abstract, '' FROM papers WHERE id >= ?""",
+            (self._unindexed_from,),
+        )
+        self._unindexed_from = None
 
     # -- reads -------------------------------------------------------------
 
@@ -300,21 +312,44 @@ class Store:
         )
         return int(cursor.lastrowid or 0)
 
-    def candidates(self, keys: Sequence[int]) -> list[tuple[int, str, str]]:
-        """Papers sharing a blocking key, at most a few per key: (id, title, abstract)."""
-        rows = self.conn.execute(_candidate_sql(len(keys)), list(keys)).fetchall()
-        return [(r[0], r[1], r[2]) for r in rows]
+    def candidates(
+        self, title_keys: Sequence[int], abstract_keys: Sequence[int]
+    ) -> list[tuple[int, str, str, bool]]:
+        """Papers sharing a blocking key, a few per key at most.
 
-    def add_paper(self, title: str, abstract: str, seen_on: str, keys: Iterable[int]) -> int:
+        Rows are (id, title, abstract, whether an abstract key was shared).
+        """
+        sql = _candidate_sql(len(title_keys), len(abstract_keys))
+        rows = self.conn.execute(sql, [*title_keys, *abstract_keys]).fetchall()
+        return [(r[0], r[1], r[2], bool(r[3])) for r in rows]
+
+    def add_paper(
+        self,
+        title: str,
+        abstract: str,
+        keys: Iterable[int],
+        *,
+        dump_id: int,
+        date_line: str | None,
+        seen_on: str,
+    ) -> int:
+        """A new paper, with its blocking keys and its first sighting."""
         cursor = self.conn.execute(
             """INSERT INTO papers (title, abstract, first_seen, last_seen, times_seen, added_at)
-               VALUES (?, ?, ?, ?, 0, ?)""",
+               VALUES (?, ?, ?, ?, 1, ?)""",
             (title, abstract, seen_on, seen_on, schema.now()),
         )
         paper_id = int(cursor.lastrowid or 0)
+        if self._unindexed_from is None:
+            self._unindexed_from = paper_id
         self.conn.executemany(
             "INSERT OR IGNORE INTO dedupe_keys (key, paper_id) VALUES (?, ?)",
             [(key, paper_id) for key in keys],
+        )
+        self.conn.execute(
+            """INSERT INTO sightings (paper_id, dump_id, date_line, seen_on, match)
+               VALUES (?, ?, ?, ?, 'new')""",
+            (paper_id, dump_id, date_line, seen_on),
         )
         return paper_id
 
@@ -348,6 +383,7 @@ class Store:
 
     def fill_abstract(self, paper_id: int, abstract: str) -> None:
         """Give a paper imported without an abstract the one a later dump has."""
+        self._index_new_papers()  # the update trigger expects the paper in the index
         self.conn.execute(
             "UPDATE papers SET abstract = ? WHERE id = ? AND abstract = ''", (abstract, paper_id)
         )
@@ -364,10 +400,15 @@ class Store:
 
 
 @lru_cache(maxsize=16)
-def _candidate_sql(n_keys: int) -> str:
-    per_key = (
-        "SELECT paper_id FROM (SELECT paper_id FROM dedupe_keys WHERE key = ?"
-        f" ORDER BY paper_id DESC LIMIT {CANDIDATES_PER_KEY})"
+def _candidate_sql(n_title_keys: int, n_abstract_keys: int) -> str:
+    def per_key(via_abstract: int) -> str:
+        return (
+            f"SELECT paper_id, {via_abstract} AS via_abstract FROM (SELECT paper_id"
+            f" FROM dedupe_keys WHERE key = ? ORDER BY paper_id DESC LIMIT {CANDIDATES_PER_KEY})"
+        )
+
+    hits = " UNION ALL ".join([per_key(0)] * n_title_keys + [per_key(1)] * n_abstract_keys)
+    return (
+        f"WITH hits AS ({hits}) SELECT p.id, p.title, p.abstract, max(h.via_abstract)"
+        " FROM hits h JOIN papers p ON p.id = h.paper_id GROUP BY p.id ORDER BY p.id"
     )
-    union = " UNION ".join([per_key] * n_keys)
-    return f"SELECT id, title, abstract FROM papers WHERE id IN ({union}) ORDER BY id"

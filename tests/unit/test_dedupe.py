@@ -255,11 +255,16 @@ def test_distinct_sample_papers_never_merge_with_each_other() -> None:
             assert not decide(a, b).merges
 
 
+def _keys(fp: dedupe.Fingerprint) -> tuple[int, ...]:
+    title_keys, abstract_keys = dedupe.block_keys(fp)
+    return (*title_keys, *abstract_keys)
+
+
 def test_a_variant_shares_a_blocking_key_with_its_original() -> None:
     for title, abstract in PAIRS:
-        original = set(dedupe.block_keys(fingerprint(title, abstract)))
+        original = set(_keys(fingerprint(title, abstract)))
         for make in VARIANTS.values():
-            variant = set(dedupe.block_keys(fingerprint(*make(title, abstract))))
+            variant = set(_keys(fingerprint(*make(title, abstract))))
             assert original & variant, (title, make(title, abstract)[0])
 
 
@@ -268,18 +273,19 @@ def test_match_prefers_a_merge_over_a_review() -> None:
     incoming = fingerprint(title, abstract)
     review = fingerprint(title, PAIRS[9][1])
     same = fingerprint(title.lower(), abstract)
-    found = dedupe.match(incoming, [(1, review), (2, same)])
+    found = dedupe.match(incoming, [(1, review, True), (2, same, True)])
     assert found.merge_into is not None
     assert found.merge_into[0] == 2
     assert found.reviews == ()
-    assert dedupe.match(incoming, [(3, fingerprint(*PAIRS[10]))]) == dedupe.Match(None)
+    assert dedupe.match(incoming, [(3, fingerprint(*PAIRS[10]), True)]) == dedupe.Match(None)
 
 
 def test_match_flags_every_uncertain_candidate() -> None:
     title, abstract = PAIRS[8]
     incoming = fingerprint(title, abstract)
     found = dedupe.match(
-        incoming, [(1, fingerprint(title, PAIRS[9][1])), (2, fingerprint(title, PAIRS[10][1]))]
+        incoming,
+        [(1, fingerprint(title, PAIRS[9][1]), False), (2, fingerprint(title, PAIRS[10][1]), False)],
     )
     assert found.merge_into is None
     assert [paper_id for paper_id, _ in found.reviews] == [1, 2]

@@ -16,9 +16,9 @@ from readlist.core.store import Store
 def _add(store: Store, title: str, abstract: str = "", seen_on: str = "2026-03-14") -> int:
     with store.transaction():
         dump_id = store.add_dump(f"sha-{title}", "test.txt", 1, "2026-11-23T12:00:00+00:00")
-        paper_id = store.add_paper(title, abstract, seen_on, [hash(title)])
-        store.add_sighting(paper_id, dump_id, date_line=None, seen_on=seen_on, match="new")
-    return paper_id
+        return store.add_paper(
+            title, abstract, [hash(title)], dump_id=dump_id, date_line=None, seen_on=seen_on
+        )
 
 
 def _ids(store: Store, text: str) -> list[int]:

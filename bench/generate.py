@@ -1,0 +1,295 @@
+"""Deterministic libraries of realistic Daily Papers dumps, for benchmarks.
+
+    python bench/generate.py N OUT_DIR [--seed S]
+
+Writes N distinct papers as daily dumps (a few hundred to a few thousand papers
+each, blank-line layout with the page header and a date line), and
+OUT_DIR/truth.json saying what was planted:
+- about 10% near-duplicates of earlier papers (case, punctuation, British
+  spelling, a typo, a revised abstract), which import must merge;
+- about 1% look-alikes: a different paper whose title differs from an earlier
+  one by a word or a version number, which import must keep apart.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+from datetime import date, timedelta
+from pathlib import Path
+
+WORDS = [
+    "attention",
+    "transformer",
+    "diffusion",
+    "model",
+    "language",
+    "vision",
+    "reinforcement",
+    "policy",
+    "reward",
+    "agent",
+    "token",
+    "sparse",
+    "dense",
+    "mixture",
+    "expert",
+    "retrieval",
+    "augmented",
+    "generation",
+    "reasoning",
+    "chain",
+    "thought",
+    "graph",
+    "neural",
+    "network",
+    "contrastive",
+    "representation",
+    "learning",
+    "self",
+    "supervised",
+    "pretraining",
+    "finetuning",
+    "instruction",
+    "alignment",
+    "preference",
+    "optimization",
+    "gradient",
+    "descent",
+    "stochastic",
+    "variational",
+    "inference",
+    "bayesian",
+    "uncertainty",
+    "calibration",
+    "robustness",
+    "adversarial",
+    "benchmark",
+    "dataset",
+    "evaluation",
+    "scaling",
+    "law",
+    "compute",
+    "efficient",
+    "quantization",
+    "pruning",
+    "distillation",
+    "compression",
+    "memory",
+    "context",
+    "window",
+    "long",
+    "sequence",
+    "state",
+    "space",
+    "recurrent",
+    "convolution",
+    "segmentation",
+    "detection",
+    "tracking",
+    "video",
+    "audio",
+    "speech",
+    "multimodal",
+    "embedding",
+    "latent",
+    "autoencoder",
+    "flow",
+    "matching",
+    "score",
+    "sampling",
+    "denoising",
+    "noise",
+    "schedule",
+    "guidance",
+    "classifier",
+    "free",
+    "prompt",
+    "tuning",
+    "adapter",
+    "lowrank",
+    "kernel",
+    "operator",
+    "physics",
+    "informed",
+    "molecule",
+    "protein",
+    "structure",
+    "prediction",
+    "planning",
+    "world",
+    "simulation",
+    "robot",
+    "manipulation",
+    "navigation",
+    "offline",
+    "online",
+    "continual",
+    "federated",
+    "privacy",
+    "fairness",
+    "interpretability",
+    "circuit",
+    "probing",
+    "hallucination",
+    "factuality",
+    "code",
+    "synthesis",
+    "mathematical",
+    "theorem",
+    "proving",
+    "search",
+    "tree",
+    "beam",
+    "decoding",
+    "speculative",
+    "inference",
+    "serving",
+    "throughput",
+    "latency",
+    "hardware",
+    "accelerator",
+]
+TOPICS = [w.capitalize() for w in WORDS]
+VERBS = [
+    "improves",
+    "enables",
+    "reduces",
+    "scales",
+    "unifies",
+    "revisits",
+    "accelerates",
+    "stabilizes",
+]
+BRITISH = {
+    "optimization": "optimisation",
+    "generalization": "generalisation",
+    "regularization": "regularisation",
+    "modeling": "modelling",
+    "behavior": "behaviour",
+    "normalization": "normalisation",
+}
+MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+
+def _title(rng: random.Random) -> str:
+    k = rng.randint(3, 6)
+    head = " ".join(rng.choice(TOPICS) for _ in range(k))
+    if rng.random() < 0.5:
+        tail = " ".join(rng.choice(WORDS) for _ in range(rng.randint(3, 6)))
+        head = f"{rng.choice(TOPICS)}{rng.randint(1, 99)}: {head} for {tail}"
+    if rng.random() < 0.3:
+        head = head.replace(rng.choice(head.split()), rng.choice(list(BRITISH)).capitalize(), 1)
+    return head
+
+
+def _sentence(rng: random.Random) -> str:
+    words = [rng.choice(WORDS) for _ in range(rng.randint(12, 24))]
+    words.insert(3, rng.choice(VERBS))
+    return " ".join(words).capitalize() + "."
+
+
+def _abstract(rng: random.Random) -> str:
+    return " ".join(_sentence(rng) for _ in range(rng.randint(6, 10)))
+
+
+def _typo(rng: random.Random, text: str) -> str:
+    """A transposed or dropped letter; never a digit (that would be a new version)."""
+    i = rng.randrange(2, max(3, len(text) - 3))
+    while not text[i].isalpha():
+        i = rng.randrange(2, max(3, len(text) - 3))
+    if text[i + 1].isalpha():
+        return text[:i] + text[i + 1] + text[i] + text[i + 2 :]
+    return text[:i] + text[i + 1 :]
+
+
+def near_duplicate(rng: random.Random, title: str, abstract: str) -> tuple[str, str]:
+    kind = rng.randrange(5)
+    if kind == 0:
+        return title.upper() if rng.random() < 0.5 else title.lower(), abstract
+    if kind == 1:
+        return title.replace(":", " -").replace(" for ", ", for "), abstract
+    if kind == 2:
+        for us, uk in BRITISH.items():
+            title = title.replace(us.capitalize(), uk.capitalize())
+            abstract = abstract.replace(us, uk)
+        return _typo(rng, title), abstract
+    if kind == 3:
+        return _typo(rng, title), abstract
+    sentences = abstract.split(". ")
+    sentences.insert(rng.randrange(1, len(sentences)), _sentence(rng).rstrip("."))
+    return title, ". ".join(sentences)
+
+
+def look_alike(rng: random.Random, title: str) -> str:
+    words = title.split()
+    for i, word in enumerate(words):
+        digits = "".join(ch for ch in word if ch.isdigit())
+        if digits:
+            words[i] = word.replace(digits, str(int(digits) + 1))
+            return " ".join(words)
+    i = rng.randrange(len(words))
+    words[i] = rng.choice([t for t in TOPICS if t != words[i]])
+    return " ".join(words)
+
+
+def generate(n: int, out: Path, seed: int = 7) -> dict[str, object]:
+    rng = random.Random(seed)
+    out.mkdir(parents=True, exist_ok=True)
+    originals: list[tuple[str, str]] = []
+    planted_dups = 0
+    look_alikes: list[tuple[str, str]] = []
+    day = date(2024, 1, 1)
+    dump_no = 0
+    while len(originals) < n:
+        size = min(rng.randint(300, 3000), n - len(originals))
+        entries: list[tuple[str, str]] = []
+        for _ in range(size):
+            if originals and rng.random() < 0.01:
+                base_title = rng.choice(originals)[0]
+                paper = (look_alike(rng, base_title), _abstract(rng))
+                look_alikes.append((base_title, paper[0]))
+            else:
+                paper = (_title(rng), _abstract(rng))
+            originals.append(paper)
+            entries.append(paper)
+        for _ in range(size // 10):
+            entries.insert(
+                rng.randrange(len(entries) + 1), near_duplicate(rng, *rng.choice(originals))
+            )
+            planted_dups += 1
+        header = (
+            f"new\n\nGet trending papers in your email inbox!\n\nSubscribe\n\n"
+            f"byAK and the research community\n\n{MONTHS[day.month - 1]} {day.day}\n\n"
+        )
+        body = "\n\n".join(f"{t}\n\n{a}" for t, a in entries)
+        (out / f"{dump_no:05d}.txt").write_text(header + body + "\n", encoding="utf-8")
+        dump_no += 1
+        day += timedelta(days=1)
+    truth = {
+        "distinct": len(originals),
+        "near_duplicates": planted_dups,
+        "look_alikes": look_alikes,
+        "dumps": dump_no,
+        "seed": seed,
+    }
+    (out / "truth.json").write_text(json.dumps(truth), encoding="utf-8")
+    return truth
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("n", type=int)
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    truth = generate(args.n, args.out, args.seed)
+    print(
+        f"{truth['distinct']} papers, {truth['near_duplicates']} near-duplicates, "
+        f"{len(truth['look_alikes'])} look-alikes (planted) in {truth['dumps']} dumps"
+    )
+
+
+if __name__ == "__main__":
+    main()
