@@ -209,7 +209,7 @@ def import_(library: Library, sources: tuple[str, ...], as_json: bool) -> None:
                 "library_papers": total,
             }
         )
-    else:
+    elif any(not f.error for f in summary.files):  # errors alone were said on stderr
         _report_table(summary, total, library.path)
     if summary.failed:
         sys.exit(1)

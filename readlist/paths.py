@@ -16,8 +16,8 @@ def default_library() -> Path:
 
 def library_path(explicit: str | os.PathLike[str] | None = None) -> Path:
     if explicit:
-        return Path(explicit).expanduser()
+        return Path(explicit).expanduser().absolute()
     env = os.environ.get(ENV_VAR)
     if env:
-        return Path(env).expanduser()
+        return Path(env).expanduser().absolute()
     return default_library()
