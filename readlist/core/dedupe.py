@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -40,32 +40,46 @@ class Verdict(enum.Enum):
 
 
 class Fingerprint:
-    """Everything dedupe compares, computed once per paper.
+    """Everything dedupe compares about one paper.
 
-    The abstract's words are only worked out when a candidate needs them: most
-    candidates from a block are ruled out by their title alone.
+    Built from the stored match form of the title, so candidates cost no text
+    normalisation. The abstract may be given as a loader: it is only fetched and
+    split into words when a decision needs it, and most candidates from a block
+    are ruled out by their title alone.
     """
 
-    __slots__ = ("_abstract", "_words", "fuzzy_title", "has_abstract", "numbers", "title_key")
+    __slots__ = ("_abstract", "_has_abstract", "_words", "match_title", "numbers", "title_key")
 
-    def __init__(self, title: str, abstract: str) -> None:
-        self.title_key = normalize.title_key(title)
-        self.fuzzy_title = normalize.fuzzy_title(title)
-        self.numbers = normalize.numbers(title)
-        self.has_abstract = normalize.has_word(abstract)
+    def __init__(self, match_title: str, abstract: str | Callable[[], str]) -> None:
+        self.match_title = match_title
+        self.title_key = normalize.title_key(match_title)
+        self.numbers = normalize.numbers(match_title)
         self._abstract = abstract
+        self._has_abstract: bool | None = None
         self._words: tuple[str, ...] | None = None
+
+    def abstract(self) -> str:
+        if not isinstance(self._abstract, str):
+            self._abstract = self._abstract()
+        return self._abstract
+
+    @property
+    def has_abstract(self) -> bool:
+        if self._has_abstract is None:
+            self._has_abstract = normalize.has_word(self.abstract())
+        return self._has_abstract
 
     @property
     def abstract_words(self) -> tuple[str, ...]:
         if self._words is None:
-            self._words = tuple(normalize.words(self._abstract))
+            self._words = tuple(normalize.words(self.abstract()))
         return self._words
 
     def abstract_ends(self) -> tuple[str, str]:
         """The first and last letters of the abstract, as blocking keys want them."""
-        head = "".join(normalize.words(self._abstract[: _ABSTRACT_BLOCK * 5]))
-        tail = "".join(normalize.words(self._abstract[-_ABSTRACT_BLOCK * 5 :]))
+        text = self.abstract()
+        head = "".join(normalize.words(text[: _ABSTRACT_BLOCK * 5]))
+        tail = "".join(normalize.words(text[-_ABSTRACT_BLOCK * 5 :]))
         return head[:_ABSTRACT_BLOCK], tail[-_ABSTRACT_BLOCK:]
 
 
@@ -82,7 +96,8 @@ class Decision:
 
 
 def fingerprint(title: str, abstract: str) -> Fingerprint:
-    return Fingerprint(title, abstract)
+    """The fingerprint of a paper read from a dump."""
+    return Fingerprint(normalize.match_title(title), abstract)
 
 
 def _hash(tag: str, text: str) -> int:
@@ -101,7 +116,7 @@ def block_keys(fp: Fingerprint) -> tuple[tuple[int, ...], tuple[int, ...]]:
     intact; a retitled paper keeps its abstract; a revised abstract usually
     keeps its opening or its closing words. Returns (title keys, abstract keys).
     """
-    title = fp.fuzzy_title
+    title = fp.title_key
     title_keys = (_hash("tp", title[:_PREFIX]), _hash("ts", title[-_PREFIX:]))
     head, tail = fp.abstract_ends()
     if len(head) < _ABSTRACT_BLOCK:
@@ -122,13 +137,21 @@ def decide(
     """Same paper, maybe the same paper (review), or different.
 
     abstracts_may_agree=False says the two abstracts share neither their opening
-    nor their closing words; then titles far apart settle it without reading them.
+    nor their closing words, so they cannot be near-identical: then any title short
+    of a merge score settles it without reading the abstracts at all.
     """
-    both_abstracts = incoming.has_abstract and existing.has_abstract
     same_key = incoming.title_key == existing.title_key
-    t_score = 100.0 if same_key else float(fuzz.ratio(incoming.fuzzy_title, existing.fuzzy_title))
-    if not abstracts_may_agree and t_score < TITLE_RETITLED:
-        return Decision(Verdict.DIFFERENT, t_score, 0.0, "")
+    t_score = 100.0 if same_key else float(fuzz.ratio(incoming.title_key, existing.title_key))
+    if not abstracts_may_agree and t_score < TITLE_MERGE:
+        if t_score < TITLE_REVIEW:
+            return Decision(Verdict.DIFFERENT, t_score, 0.0, "")
+        reason = (
+            "titles differ in a number"
+            if incoming.numbers != existing.numbers
+            else "close title, different abstract"
+        )
+        return Decision(Verdict.REVIEW, t_score, 0.0, reason)
+    both_abstracts = incoming.has_abstract and existing.has_abstract
     a_score = abstract_score(incoming, existing) if both_abstracts else 0.0
     if same_key:
         if not both_abstracts or a_score >= ABSTRACT_REWRITE:

@@ -6,6 +6,7 @@ import hashlib
 import re
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, date, datetime
+from functools import partial
 from pathlib import Path
 
 from readlist.core import dedupe
@@ -22,7 +23,7 @@ _MONTHS = {
     )
 }
 _DATE = re.compile(r"([A-Za-z]{3})[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?")
-_FINGERPRINT_CACHE = 200_000
+_FINGERPRINT_CACHE = 10_000  # recent papers: the ones near-duplicates usually hit
 
 
 def resolve_date(date_line: str | None, today: date) -> date:
@@ -125,12 +126,13 @@ class Importer:
                 paper_id = self.store.add_paper(
                     paper.title,
                     paper.abstract,
+                    fp.match_title,
                     (*title_keys, *abstract_keys),
                     dump_id=dump_id,
                     date_line=paper.date_line,
                     seen_on=seen_on,
                 )
-                self._fingerprints[paper_id] = fp
+                self._remember(paper_id, fp)
                 counts["new"] += 1
                 for other_id, decision in found.reviews:
                     self.store.add_review(
@@ -154,15 +156,17 @@ class Importer:
     def _candidates(
         self, title_keys: tuple[int, ...], abstract_keys: tuple[int, ...]
     ) -> Iterator[tuple[int, dedupe.Fingerprint, bool]]:
-        for paper_id, title, abstract, via_abstract in self.store.candidates(
-            title_keys, abstract_keys
-        ):
+        for paper_id, match_title, via_abstract in self.store.candidates(title_keys, abstract_keys):
             fp = self._fingerprints.get(paper_id)
             if fp is None:
-                if len(self._fingerprints) >= _FINGERPRINT_CACHE:
-                    self._fingerprints.clear()
-                fp = self._fingerprints[paper_id] = dedupe.fingerprint(title, abstract)
+                fp = dedupe.Fingerprint(match_title, partial(self.store.abstract, paper_id))
+                self._remember(paper_id, fp)
             yield paper_id, fp, via_abstract
+
+    def _remember(self, paper_id: int, fp: dedupe.Fingerprint) -> None:
+        if len(self._fingerprints) >= _FINGERPRINT_CACHE:
+            del self._fingerprints[next(iter(self._fingerprints))]  # the oldest
+        self._fingerprints[paper_id] = fp
 
     def _merge(
         self, paper_id: int, dump_id: int, paper: ParsedPaper, seen_on: str, kind: str

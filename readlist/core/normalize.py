@@ -12,19 +12,26 @@ import unicodedata
 # Inline math and common LaTeX markup seen in paper titles: "$f$-DVL", "\textbf{X}".
 _LATEX_CMD = re.compile(r"\\[a-zA-Z]+\*?\s*(?:\{([^{}]*)\})?")
 _DASHES = re.compile(r"[\u2010-\u2015\u2212\u2043\ufe58\ufe63\uff0d]")
-_NON_WORD = re.compile(r"[\W_]+")
 _WORD = re.compile(r"[^\W_]+")
 _DIGITS = re.compile(r"\d+")
 
-# British -> American spellings, folded for fuzzy comparison only.
-_SPELLING = [
-    (re.compile(r"isation"), "ization"),
-    (re.compile(r"(\w{3})is(e|ed|es|ing)\b"), r"\1iz\2"),
-    (re.compile(r"(\w{2})ys(e|ed|es|ing)\b"), r"\1yz\2"),
-    (re.compile(r"(\w{3})ll(ed|ing)\b"), r"\1l\2"),
-    (re.compile(r"(\w{3})our\b"), r"\1or"),
-    (re.compile(r"(\w{3})tre\b"), r"\1ter"),
-]
+# British -> American spellings, so "Optimisation" and "Optimization" are one title.
+_SPELLING = re.compile(
+    r"\b(\w{3,})(?:(isation)|is(e|ed|es|ing)|ys(e|ed|es|ing)|ll(ed|ing)|(our|tre))\b"
+)
+
+
+def _american(match: re.Match[str]) -> str:
+    stem, isation, ise, yse, lled, our_tre = match.groups()
+    if isation:
+        return stem + "ization"
+    if ise:
+        return stem + "iz" + ise
+    if yse:
+        return stem + "yz" + yse
+    if lled:
+        return stem + "l" + lled
+    return stem + ("or" if our_tre == "our" else "ter")
 
 
 def strip_latex(text: str) -> str:
@@ -41,8 +48,8 @@ def strip_latex(text: str) -> str:
 
 def fold(text: str) -> str:
     """Case, width and dash variants folded; what every other form starts from."""
-    text = unicodedata.normalize("NFKC", text)
-    text = _DASHES.sub("-", text)
+    if not text.isascii():
+        text = _DASHES.sub("-", unicodedata.normalize("NFKC", text))
     return strip_latex(text).casefold()
 
 
@@ -55,20 +62,21 @@ def words(text: str) -> list[str]:
     return _WORD.findall(fold(text))
 
 
-def title_key(title: str) -> str:
-    """The exact-match key: letters and digits only, so "Pre-training" == "Pretraining"."""
-    folded = fold(title)
-    return _NON_WORD.sub("", folded) or folded.strip()
+def match_title(title: str) -> str:
+    """A title as dedupe compares it: folded words, British spellings made American.
 
-
-def fuzzy_title(title: str) -> str:
-    """The title as fuzzy scoring sees it: British spellings folded, no separators."""
+    Stored beside each paper so that candidates are compared without re-reading
+    or re-normalising their text.
+    """
     text = " ".join(words(title))
-    for pattern, replacement in _SPELLING:
-        text = pattern.sub(replacement, text)
-    return text.replace(" ", "")
+    return _SPELLING.sub(_american, text) if text else fold(title).strip()
 
 
-def numbers(title: str) -> tuple[str, ...]:
+def title_key(match: str) -> str:
+    """The exact-match key: no separators, so "Pre-training" == "Pretraining"."""
+    return match.replace(" ", "")
+
+
+def numbers(match: str) -> tuple[str, ...]:
     """Digit runs in a title: "YOLOv9" and "YOLOv10" differ here and nowhere else."""
-    return tuple(sorted(m.lstrip("0") or "0" for m in _DIGITS.findall(fold(title))))
+    return tuple(sorted(m.lstrip("0") or "0" for m in _DIGITS.findall(match)))

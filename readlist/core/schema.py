@@ -29,6 +29,7 @@ CREATE TABLE papers (
     id INTEGER PRIMARY KEY,
     title TEXT NOT NULL,
     abstract TEXT NOT NULL,
+    match_title TEXT NOT NULL,  -- the title as dedupe compares it (normalize.match_title)
     first_seen TEXT NOT NULL,
     last_seen TEXT NOT NULL,
     times_seen INTEGER NOT NULL DEFAULT 1,

@@ -314,19 +314,26 @@ class Store:
 
     def candidates(
         self, title_keys: Sequence[int], abstract_keys: Sequence[int]
-    ) -> list[tuple[int, str, str, bool]]:
+    ) -> list[tuple[int, str, bool]]:
         """Papers sharing a blocking key, a few per key at most.
 
-        Rows are (id, title, abstract, whether an abstract key was shared).
+        Rows are (id, match title, whether an abstract key was shared).
         """
         sql = _candidate_sql(len(title_keys), len(abstract_keys))
         rows = self.conn.execute(sql, [*title_keys, *abstract_keys]).fetchall()
-        return [(r[0], r[1], r[2], bool(r[3])) for r in rows]
+        return [(r[0], r[1], bool(r[2])) for r in rows]
+
+    def abstract(self, paper_id: int) -> str:
+        row = self.conn.execute("SELECT abstract FROM papers WHERE id = ?", (paper_id,)).fetchone()
+        if row is None:
+            raise UnknownPaperError(f"no paper with id {paper_id}")
+        return str(row[0])
 
     def add_paper(
         self,
         title: str,
         abstract: str,
+        match_title: str,
         keys: Iterable[int],
         *,
         dump_id: int,
@@ -335,9 +342,10 @@ class Store:
     ) -> int:
         """A new paper, with its blocking keys and its first sighting."""
         cursor = self.conn.execute(
-            """INSERT INTO papers (title, abstract, first_seen, last_seen, times_seen, added_at)
-               VALUES (?, ?, ?, ?, 1, ?)""",
-            (title, abstract, seen_on, seen_on, schema.now()),
+            """INSERT INTO papers
+               (title, abstract, match_title, first_seen, last_seen, times_seen, added_at)
+               VALUES (?, ?, ?, ?, ?, 1, ?)""",
+            (title, abstract, match_title, seen_on, seen_on, schema.now()),
         )
         paper_id = int(cursor.lastrowid or 0)
         if self._unindexed_from is None:
@@ -409,6 +417,6 @@ def _candidate_sql(n_title_keys: int, n_abstract_keys: int) -> str:
 
     hits = " UNION ALL ".join([per_key(0)] * n_title_keys + [per_key(1)] * n_abstract_keys)
     return (
-        f"WITH hits AS ({hits}) SELECT p.id, p.title, p.abstract, max(h.via_abstract)"
+        f"WITH hits AS ({hits}) SELECT p.id, p.match_title, max(h.via_abstract)"
         " FROM hits h JOIN papers p ON p.id = h.paper_id GROUP BY p.id ORDER BY p.id"
     )

@@ -17,7 +17,13 @@ def _add(store: Store, title: str, abstract: str = "", seen_on: str = "2026-03-1
     with store.transaction():
         dump_id = store.add_dump(f"sha-{title}", "test.txt", 1, "2026-11-23T12:00:00+00:00")
         return store.add_paper(
-            title, abstract, [hash(title)], dump_id=dump_id, date_line=None, seen_on=seen_on
+            title,
+            abstract,
+            title.lower(),
+            [hash(title)],
+            dump_id=dump_id,
+            date_line=None,
+            seen_on=seen_on,
         )
 
 
