@@ -23,11 +23,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from generate import generate  # noqa: E402
+from generate import generate
 
-from readlist.core.importer import Importer  # noqa: E402
-from readlist.core.parse import decode_dump, parse_dump  # noqa: E402
-from readlist.core.store import Store  # noqa: E402
+from readlist.core.importer import Importer
+from readlist.core.parse import decode_dump, parse_dump
+from readlist.core.store import Store
 
 
 def rows_of(folder: Path) -> list[tuple[str, str]]:
