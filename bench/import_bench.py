@@ -26,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import generate
 
 from readlist.core.importer import Importer
+from readlist.core.normalize import match_title
 from readlist.core.parse import decode_dump, parse_dump
 from readlist.core.store import Store
 
@@ -82,7 +83,7 @@ def main() -> None:
     work: Path = args.work / f"import-{args.n}"
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
-    generate(args.n, work / "dumps", seed=7)
+    truth = generate(args.n, work / "dumps", seed=7)
     generate(1000, work / "fresh", seed=99)
     rows = rows_of(work / "dumps")
     trigger = raw_baseline(rows, work / "raw.db", "trigger")
@@ -90,7 +91,16 @@ def main() -> None:
     limit = min(trigger, rebuild)
     full = import_folder(work / "lib.db", work / "dumps")
     small_empty = import_folder(work / "empty.db", work / "fresh")
-    small_full = import_folder(work / "lib.db", work / "fresh")
+    with sqlite3.connect(work / "lib.db") as source, sqlite3.connect(work / "big.db") as copy:
+        source.backup(copy)  # keep lib.db as it was, for reruns
+    small_full = import_folder(work / "big.db", work / "fresh")
+    with Store.open(work / "lib.db") as store:
+        papers = store.stats().papers
+        titles = {row[0] for row in store.conn.execute("SELECT match_title FROM papers")}
+    look_alikes = truth["look_alikes"]
+    assert isinstance(look_alikes, list)
+    # A planted variant may come first and give the paper its title: compare match forms.
+    lost = sum(1 for _base, alike in look_alikes if match_title(alike) not in titles)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     n = len(rows)
     print(f"rows (papers incl. near-duplicates): {n}")
@@ -100,6 +110,12 @@ def main() -> None:
         f"readlist import with dedupe:   {full:8.2f} s  {n / full:9.0f} rows/s"
         f"  = {full / limit:.1f}x the raw limit"
     )
+    print(
+        f"distinct papers planted {truth['distinct']}, in the library {papers}"
+        f" (near-duplicates planted {truth['near_duplicates']},"
+        f" left unmerged {papers - int(str(truth['distinct']))})"
+    )
+    print(f"look-alikes planted {len(look_alikes)}, wrongly merged {lost}")
     print(f"1,000 papers into empty library:   {small_empty:6.2f} s")
     print(
         f"1,000 papers into {args.n:,}-paper library: {small_full:6.2f} s"

@@ -28,7 +28,7 @@ SORTS: dict[Sort, str] = {
     "title": "p.title COLLATE NOCASE, p.id",
 }
 BUSY_TIMEOUT_MS = 30_000
-CANDIDATES_PER_KEY = 16
+CANDIDATES_PER_KEY = 8
 
 _PAPER_COLUMNS = """p.id, p.title, p.abstract, p.first_seen, p.last_seen, p.times_seen,
     coalesce(s.read, 0), coalesce(s.starred, 0), coalesce(s.note, '')"""
@@ -91,6 +91,7 @@ class Store:
             schema.prepare(conn, path)
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA cache_size = -32768")  # 32 MiB: dedupe reads hop around
             conn.execute("PRAGMA foreign_keys = ON")
         except BaseException:
             conn.close()
