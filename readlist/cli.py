@@ -117,13 +117,10 @@ def cli(ctx: click.Context, db: Path | None) -> None:
     if db is None and not ctx.obj.path.parent.exists():
         ctx.obj.path.parent.mkdir(parents=True)  # the default data dir, on first use
     if ctx.invoked_subcommand is None:
-        with ctx.obj.open() as store:
-            papers = store.stats().papers
-        click.echo(f"Library: {ctx.obj.path} ({papers} papers)")
-        click.echo(
-            "The interactive app is not here yet. Try: readlist import FILE, "
-            "readlist list QUERY, readlist --help."
-        )
+        Store.open(ctx.obj.path).close()  # refuse a bad library here, with one clear line
+        from readlist.ui.app import run  # the UI is imported only on this branch
+
+        run(ctx.obj.path)
 
 
 # -- import ---------------------------------------------------------------------

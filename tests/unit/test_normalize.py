@@ -19,7 +19,7 @@ from readlist.paths import ENV_VAR, library_path
         ("Self\u2013Supervised \u00a0Learning", "Self-Supervised Learning"),
         ("$f$-DVL for \\textbf{Offline} RL", "f-DVL for Offline RL"),
         ("Optimisation of Behaviour Modelling", "Optimization of Behavior Modeling"),
-        ("Ｆｕｌｌｗｉｄｔｈ Ｔｉｔｌｅ", "Fullwidth Title"),
+        ("\uff26\uff55\uff4c\uff4c Title", "Full Title"),  # fullwidth letters
         ("A  Title\twith   Spaces ", "A Title with Spaces"),
     ],
 )

@@ -1,0 +1,1 @@
+"""The Textual app. Thin: every read and write goes through readlist.core."""

@@ -1,0 +1,154 @@
+"""ReadlistApp: screens, undo, and the one place that writes the user's state."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import tempfile
+import webbrowser
+from functools import partial
+from pathlib import Path
+from urllib.parse import quote_plus
+
+from textual.app import App
+from textual.binding import Binding
+
+from readlist.core.models import Paper
+from readlist.ui.history import Change, History, write
+from readlist.ui.library import Library
+from readlist.ui.screens.library import LibraryScreen
+from readlist.ui.writer import Writer
+
+SEARCH_URL = "https://huggingface.co/papers?q={}"
+
+
+class ReadlistApp(App[None]):
+    CSS_PATH = "readlist.tcss"
+    TITLE = "readlist"
+    BINDINGS = [Binding("ctrl+c", "quit", "Quit", show=False, priority=True)]
+
+    def __init__(self, library: Library) -> None:
+        super().__init__()
+        self.library = library
+        self.history = History()
+        self.writer = Writer(library, self._write_failed)
+
+    def on_mount(self) -> None:
+        self.push_screen(LibraryScreen())
+
+    async def action_quit(self) -> None:
+        self.writer.flush()
+        self.exit()
+
+    def on_unmount(self) -> None:
+        self.writer.flush()
+        self.writer.stop()
+        self.library.close()
+
+    # -- the user's state ----------------------------------------------------------------
+
+    def _write_failed(self, exc: Exception) -> None:
+        self.call_from_thread(
+            self.notify, f"Could not save: {exc}", title="Not saved", severity="error"
+        )
+
+    def _show(self, paper: Paper) -> None:
+        for screen in self.screen_stack:
+            show = getattr(screen, "show_paper", None)
+            if show is not None:
+                show(paper)
+
+    def apply(self, label: str, *changes: Change, remember: bool = True) -> None:
+        """Show a change at once and save it straight away, in key-press order."""
+        for change in changes:
+            self.writer.submit(
+                partial(write, paper_id=change.paper.id, field=change.field, value=change.after)
+            )
+            self._show(change.applied())
+        if remember:
+            self.history.push(label, *changes)
+
+    def undo(self) -> Change | None:
+        """Put back the last action; returns its first change (triage steps back to it)."""
+        entry = self.history.pop()
+        if entry is None:
+            self.notify("Nothing to undo", timeout=2)
+            return None
+        label, changes = entry
+        for change in reversed(changes):
+            self.writer.submit(
+                partial(write, paper_id=change.paper.id, field=change.field, value=change.before)
+            )
+            self._show(change.paper)
+        self.notify(f"Undid {label}", timeout=2)
+        return changes[0]
+
+    # -- dialogs and other actions -----------------------------------------------------
+
+    def edit_note(self, paper: Paper) -> None:
+        from readlist.ui.screens.note import NoteEditor
+
+        def saved(text: str | None) -> None:
+            if text is not None and text != paper.note:
+                self.apply("note", Change(paper, "note", text))
+
+        self.push_screen(NoteEditor(paper), saved)
+
+    def edit_note_in_editor(self, paper: Paper) -> None:
+        editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+        with tempfile.NamedTemporaryFile("w", suffix=".md", delete=False, encoding="utf-8") as fh:
+            fh.write(paper.note)
+            path = Path(fh.name)
+        try:
+            with self.suspend():
+                result = subprocess.run([*shlex.split(editor), str(path)], check=False)
+            text = path.read_text(encoding="utf-8")
+        except (OSError, ValueError) as exc:
+            self.notify(f"Could not run {editor}: {exc}", severity="error")
+            return
+        finally:
+            path.unlink(missing_ok=True)
+        if result.returncode != 0:
+            self.notify(f"{editor} exited with {result.returncode}; note unchanged")
+        elif text != paper.note:
+            self.apply("note", Change(paper, "note", text))
+
+    def open_web(self, paper: Paper) -> None:
+        url = SEARCH_URL.format(quote_plus(paper.title))
+        if not webbrowser.open(url):
+            self.notify(url, title="No browser found: search for", timeout=8)
+
+    def start_triage(self, query_text: str) -> None:
+        from readlist.ui.screens.triage import TriageScreen
+
+        self.push_screen(TriageScreen(query_text), self._triage_done)
+
+    def _triage_done(self, summary: str | None) -> None:
+        if summary:
+            self.notify(summary, title="Triage", timeout=6)
+        self._reload_library()
+
+    def _reload_library(self) -> None:
+        for screen in self.screen_stack:
+            if isinstance(screen, LibraryScreen):
+                screen.reload()
+
+    def import_dumps(self) -> None:
+        from readlist.ui.screens.import_dialog import ImportScreen
+
+        self.push_screen(ImportScreen(), lambda _: self._reload_library())
+
+    def export(self, query_text: str) -> None:
+        from readlist.ui.screens.export_dialog import ExportScreen
+
+        self.push_screen(ExportScreen(query_text))
+
+    def show_help(self) -> None:
+        from readlist.ui.screens.help import HelpScreen
+
+        self.push_screen(HelpScreen())
+
+
+def run(path: Path) -> None:
+    ReadlistApp(Library(path)).run()

@@ -1,0 +1,241 @@
+"""The main screen: the paper list, the paper in detail, the filter and the status."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+from textual.worker import get_current_worker
+
+from readlist.core.models import LibraryStats, Paper, Sighting
+from readlist.core.query import Query, parse_query
+from readlist.core.store import Sort
+from readlist.ui.history import Change
+from readlist.ui.library import Library
+from readlist.ui.widgets.detail import DetailPane
+from readlist.ui.widgets.filter_bar import FilterBar
+from readlist.ui.widgets.paper_list import PAGE, Fetch, PaperList
+
+if TYPE_CHECKING:
+    from readlist.ui.app import ReadlistApp
+
+SORT_ORDER: tuple[Sort, ...] = ("latest", "most_seen", "title")
+SORT_LABEL = {"latest": "latest seen", "most_seen": "most sightings", "title": "title"}
+
+
+class LibraryScreen(Screen[None]):
+    BINDINGS = [
+        Binding("slash", "focus_filter", "Filter"),
+        Binding("escape", "clear_filter", "Clear filter", show=False),
+        Binding("s", "flip('starred')", "Star"),
+        Binding("r", "flip('read')", "Read"),
+        Binding("n", "note", "Note"),
+        Binding("E", "note_in_editor", "Note in $EDITOR", show=False),
+        Binding("t", "triage", "Triage"),
+        Binding("u", "undo", "Undo"),
+        Binding("o", "open_web", "Open", show=False),
+        Binding("i", "import_dumps", "Import", show=False),
+        Binding("x", "export", "Export"),
+        Binding("S", "cycle_sort", "Sort", show=False),
+        Binding("question_mark", "help", "Help"),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    query_text: reactive[str] = reactive("", init=False)
+    sort: reactive[Sort] = reactive("latest", init=False)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._stats: LibraryStats | None = None
+        self._shown = 0
+
+    @property
+    def rl_app(self) -> ReadlistApp:
+        from readlist.ui.app import ReadlistApp
+
+        assert isinstance(self.app, ReadlistApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        yield FilterBar(id="filter")
+        with Horizontal(id="main"):
+            yield PaperList(self._fetcher(parse_query(""), "latest"), id="papers")
+            yield DetailPane(id="detail")
+        yield Static(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(PaperList).focus()
+        self.reload()
+
+    # -- loading -------------------------------------------------------------------------
+
+    @property
+    def parsed(self) -> Query:
+        return parse_query(self.query_text)
+
+    def _fetcher(self, query: Query, sort: Sort) -> Fetch:
+        library = self.app_library
+
+        def fetch(offset: int, limit: int) -> list[Paper]:
+            return library.store().search(query, limit=limit, offset=offset, sort=sort)
+
+        return fetch
+
+    @property
+    def app_library(self) -> Library:
+        return self.rl_app.library
+
+    def reload(self) -> None:
+        """Run the current query again (after a filter, a sort, an import, an undo)."""
+        self._run_query(self.query_text, self.sort)
+
+    @work(thread=True, exclusive=True, group="query")
+    def _run_query(self, text: str, sort: Sort) -> None:
+        store = self.app_library.store()
+        query = parse_query(text)
+        first = store.search(query, limit=PAGE, sort=sort)
+        total = len(first) if len(first) < PAGE else store.count(query)
+        stats = store.stats()
+        if get_current_worker().is_cancelled:
+            return
+        self.app.call_from_thread(self._show_results, text, sort, query, first, total, stats)
+
+    def _show_results(
+        self,
+        text: str,
+        sort: Sort,
+        query: Query,
+        first: list[Paper],
+        total: int,
+        stats: LibraryStats,
+    ) -> None:
+        if text != self.query_text or sort != self.sort:
+            return  # a newer query is on its way
+        self.query_one(PaperList).reset(self._fetcher(query, sort), total, first)
+        self._stats = stats
+        self._shown = total
+        self._update_status()
+
+    def _update_status(self) -> None:
+        stats = self._stats
+        if stats is None:
+            return
+        parts = [
+            f"{stats.papers:,} papers",
+            f"{self._shown:,} shown",
+            f"{stats.starred:,} starred",
+            f"{stats.unread:,} unread",
+            f"sort: {SORT_LABEL[self.sort]}",
+        ]
+        if self.query_text.strip():
+            parts.append(f"filter: {self.query_text}")
+        self.query_one("#status", Static).update(Text("  ·  ".join(parts)))
+
+    def watch_query_text(self) -> None:
+        self.reload()
+
+    def watch_sort(self) -> None:
+        self.reload()
+
+    @on(FilterBar.Changed)
+    def _filter_changed(self, event: FilterBar.Changed) -> None:
+        self.query_text = event.query
+
+    @on(FilterBar.Done)
+    def _filter_done(self) -> None:
+        self.query_one(PaperList).focus()
+
+    @on(PaperList.Highlighted)
+    def _highlighted(self, event: PaperList.Highlighted) -> None:
+        self._load_detail(event.paper)
+
+    @work(thread=True, exclusive=True, group="detail")
+    def _load_detail(self, paper: Paper | None) -> None:
+        sightings = self.app_library.store().sightings(paper.id) if paper else []
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show_detail, paper, sightings)
+
+    def _show_detail(self, paper: Paper | None, sightings: list[Sighting]) -> None:
+        current = self.query_one(PaperList).highlighted
+        if paper is not None and (current is None or current.id != paper.id):
+            return
+        self.query_one(DetailPane).show(current, sightings, self.parsed.highlight_terms())
+
+    # -- actions ---------------------------------------------------------------------------
+
+    def action_focus_filter(self) -> None:
+        self.query_one(FilterBar).focus_input()
+
+    def action_clear_filter(self) -> None:
+        self.query_one(FilterBar).value = ""
+        self.query_text = ""
+        self.query_one(PaperList).focus()
+
+    def action_flip(self, field: str) -> None:
+        paper = self.query_one(PaperList).highlighted
+        if paper is None:
+            return
+        assert field in ("starred", "read")
+        change = Change(paper, field, not getattr(paper, field))  # type: ignore[arg-type]
+        self.rl_app.apply(f"{'star' if field == 'starred' else 'read'}", change)
+
+    def show_paper(self, paper: Paper) -> None:
+        """A paper's state changed: redraw it in place, update the counts."""
+        self.query_one(PaperList).update_paper(paper)
+        if self._stats is not None:
+            self._refresh_stats()
+
+    @work(thread=True, exclusive=True, group="stats")
+    def _refresh_stats(self) -> None:
+        self.rl_app.writer.flush()
+        stats = self.app_library.store().stats()
+        self.app.call_from_thread(self._set_stats, stats)
+
+    def _set_stats(self, stats: LibraryStats) -> None:
+        self._stats = stats
+        self._update_status()
+
+    def action_cycle_sort(self) -> None:
+        self.sort = SORT_ORDER[(SORT_ORDER.index(self.sort) + 1) % len(SORT_ORDER)]
+        self.notify(f"Sorted by {SORT_LABEL[self.sort]}", timeout=2)
+
+    def action_undo(self) -> None:
+        self.rl_app.undo()
+
+    def action_note(self) -> None:
+        paper = self.query_one(PaperList).highlighted
+        if paper is not None:
+            self.rl_app.edit_note(paper)
+
+    def action_note_in_editor(self) -> None:
+        paper = self.query_one(PaperList).highlighted
+        if paper is not None:
+            self.rl_app.edit_note_in_editor(paper)
+
+    def action_triage(self) -> None:
+        self.rl_app.start_triage(self.query_text)
+
+    def action_open_web(self) -> None:
+        paper = self.query_one(PaperList).highlighted
+        if paper is not None:
+            self.rl_app.open_web(paper)
+
+    def action_import_dumps(self) -> None:
+        self.rl_app.import_dumps()
+
+    def action_export(self) -> None:
+        self.rl_app.export(self.query_text)
+
+    def action_help(self) -> None:
+        self.rl_app.show_help()
+
+    async def action_quit(self) -> None:
+        await self.rl_app.action_quit()

@@ -1,0 +1,72 @@
+"""The right-hand pane: one paper in full, its note, where and when it was seen."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Markdown, Static
+
+from readlist.core.models import Paper, Sighting
+
+
+def highlighted(text: str, terms: tuple[str, ...], style: str = "reverse") -> Text:
+    """Literal text (no markup read from it) with the query's words picked out."""
+    rich = Text(text)
+    words = [w for term in terms for w in term.split() if any(c.isalnum() for c in w)]
+    if words:
+        rich.highlight_words(words, style=style, case_sensitive=False)
+    return rich
+
+
+def sightings_line(paper: Paper, sightings: list[Sighting]) -> str:
+    days = sorted({s.seen_on for s in sightings})
+    listed = ", ".join(days[-6:]) + (" …" if len(days) > 6 else "")
+    dumps = "dump" if paper.times_seen == 1 else "dumps"
+    return f"Seen in {paper.times_seen} {dumps}: {listed}" if days else ""
+
+
+class DetailPane(VerticalScroll, can_focus=False):
+    DEFAULT_CSS = """
+    DetailPane { padding: 0 1; }
+    DetailPane #detail-title { text-style: bold; margin-bottom: 1; }
+    DetailPane #detail-state { color: $text-muted; }
+    DetailPane #detail-sightings { color: $text-muted; margin-bottom: 1; }
+    DetailPane #detail-note-label { text-style: bold; margin-top: 1; }
+    DetailPane Markdown { margin: 0; padding: 0; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="detail-title")
+        yield Static(id="detail-state")
+        yield Static(id="detail-sightings")
+        yield Static(id="detail-abstract")
+        yield Static("Note", id="detail-note-label")
+        yield Markdown(id="detail-note")
+
+    def show(self, paper: Paper | None, sightings: list[Sighting], terms: tuple[str, ...]) -> None:
+        title = self.query_one("#detail-title", Static)
+        if paper is None:
+            title.update(Text("No paper here. Clear the filter with Esc, or import with i."))
+            for name in ("#detail-state", "#detail-sightings", "#detail-abstract"):
+                self.query_one(name, Static).update("")
+            self.query_one("#detail-note-label").display = False
+            self.query_one("#detail-note", Markdown).display = False
+            return
+        title.update(highlighted(paper.title, terms))
+        state = [
+            "★ starred" if paper.starred else "not starred",
+            "read" if paper.read else "unread",
+            f"id {paper.id}",
+        ]
+        self.query_one("#detail-state", Static).update(Text(" · ".join(state)))
+        self.query_one("#detail-sightings", Static).update(Text(sightings_line(paper, sightings)))
+        abstract = paper.abstract or "(no abstract in the dumps)"
+        self.query_one("#detail-abstract", Static).update(highlighted(abstract, terms))
+        has_note = bool(paper.note.strip())
+        self.query_one("#detail-note-label").display = has_note
+        note = self.query_one("#detail-note", Markdown)
+        note.display = has_note
+        if has_note:
+            note.update(paper.note)
+        self.scroll_home(animate=False)

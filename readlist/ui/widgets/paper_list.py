@@ -1,0 +1,217 @@
+"""The virtual paper list: draws only the rows on screen, fetched a page at a time.
+
+The widget holds no more than a few pages of papers whatever the library's size.
+Rows come from a `fetch(offset, limit)` callable run in a thread worker; a row not
+fetched yet draws as a placeholder until its page arrives.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import work
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.worker import get_current_worker
+
+from readlist.core.models import Paper
+
+Fetch = Callable[[int, int], list[Paper]]
+PAGE = 100
+MAX_PAGES = 12
+
+
+def marks(paper: Paper) -> str:
+    return (
+        ("★" if paper.starred else " ")
+        + ("✓" if paper.read else " ")
+        + ("✎" if paper.note else " ")
+    )
+
+
+class PaperList(ScrollView, can_focus=True):
+    """A list of papers of any length, one line each."""
+
+    BINDINGS = [
+        Binding("j,down", "cursor_down", "Down", show=False),
+        Binding("k,up", "cursor_up", "Up", show=False),
+        Binding("g,home", "first", "Top", show=False),
+        Binding("G,end", "last", "Bottom", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+    ]
+    COMPONENT_CLASSES = {"paper-list--cursor", "paper-list--date", "paper-list--marks"}
+    DEFAULT_CSS = """
+    PaperList { background: $surface; }
+    PaperList > .paper-list--cursor { background: $accent 40%; text-style: bold; }
+    PaperList:focus > .paper-list--cursor { background: $accent; color: $text; }
+    PaperList > .paper-list--date { color: $text-muted; }
+    PaperList > .paper-list--marks { color: $warning; }
+    """
+
+    cursor = reactive(0, always_update=True)
+
+    @dataclass
+    class Highlighted(Message):
+        """The cursor rests on a paper (None when the list is empty)."""
+
+        paper_list: PaperList
+        paper: Paper | None
+
+        @property
+        def control(self) -> PaperList:
+            return self.paper_list
+
+    def __init__(self, fetch: Fetch, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._fetch = fetch
+        self._total = 0
+        self._pages: dict[int, list[Paper]] = {}
+        self._loading: set[int] = set()
+        self._generation = 0
+
+    # -- what is shown ---------------------------------------------------------------
+
+    @property
+    def total(self) -> int:
+        return self._total
+
+    def reset(self, fetch: Fetch, total: int, first_page: list[Paper] | None = None) -> None:
+        """Show a new result set: forget every cached page, keep the cursor in range."""
+        self._generation += 1
+        self._fetch = fetch
+        self._total = total
+        self._pages = {0: first_page} if first_page is not None else {}
+        self._loading.clear()
+        self.virtual_size = Size(self.size.width, total)
+        self.cursor = min(self.cursor, max(total - 1, 0))
+        if self.cursor == 0:
+            self.scroll_to(y=0, animate=False)
+        self.refresh()
+
+    def paper_at(self, index: int) -> Paper | None:
+        page = self._pages.get(index // PAGE)
+        if page is None or index % PAGE >= len(page):
+            return None
+        return page[index % PAGE]
+
+    @property
+    def highlighted(self) -> Paper | None:
+        return self.paper_at(self.cursor) if self._total else None
+
+    def update_paper(self, paper: Paper) -> None:
+        """Redraw one paper whose state changed, wherever it is cached."""
+        for number, page in self._pages.items():
+            for i, cached in enumerate(page):
+                if cached.id == paper.id:
+                    page[i] = paper
+                    self.refresh_line(number * PAGE + i)
+        if self.highlighted is not None and self.highlighted.id == paper.id:
+            self.post_message(self.Highlighted(self, paper))
+
+    # -- drawing ---------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        index = scroll_y + y
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if index >= self._total:
+            return Strip.blank(width, base)
+        paper = self.paper_at(index)
+        if paper is None:
+            self._request(index // PAGE)
+            return Strip([Segment(" " * 4 + "…".ljust(width - 4), base)]).crop(0, width)
+        style = (
+            base + self.get_component_rich_style("paper-list--cursor")
+            if (index == self.cursor)
+            else base
+        )
+        date = f" {paper.last_seen} "
+        title_width = max(width - 4 - len(date), 1)
+        title = paper.title.replace("\n", " ")
+        if len(title) > title_width:
+            title = title[: max(title_width - 1, 0)] + "…"
+        segments = [
+            Segment(
+                " " + marks(paper),
+                style + self.get_component_rich_style("paper-list--marks")
+                if index != self.cursor
+                else style,
+            ),
+            Segment(title.ljust(title_width), style),
+            Segment(date, style + self._dim() if index != self.cursor else style),
+        ]
+        return Strip(segments).crop(scroll_x, scroll_x + width).extend_cell_length(width, style)
+
+    def _dim(self) -> Style:
+        return self.get_component_rich_style("paper-list--date")
+
+    def _request(self, page: int) -> None:
+        if page in self._loading:
+            return
+        self._loading.add(page)
+        self._load_page(page, self._generation, self._fetch)
+
+    @work(thread=True, group="paper-pages")
+    def _load_page(self, page: int, generation: int, fetch: Fetch) -> None:
+        rows = fetch(page * PAGE, PAGE)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._page_loaded, page, generation, rows)
+
+    def _page_loaded(self, page: int, generation: int, rows: list[Paper]) -> None:
+        if generation != self._generation:
+            return  # an answer to a query that is no longer shown
+        self._loading.discard(page)
+        self._pages[page] = rows
+        if len(self._pages) > MAX_PAGES:
+            keep = self.cursor // PAGE
+            far = max(self._pages, key=lambda p: abs(p - keep))
+            del self._pages[far]
+        self.refresh()
+        if self.cursor // PAGE == page:
+            self.post_message(self.Highlighted(self, self.highlighted))
+
+    # -- the cursor --------------------------------------------------------------------
+
+    def watch_cursor(self, cursor: int) -> None:
+        height = self.scrollable_content_region.height or 1
+        top = self.scroll_offset.y
+        if cursor < top:
+            self.scroll_to(y=cursor, animate=False, immediate=True)
+        elif cursor >= top + height:
+            self.scroll_to(y=cursor - height + 1, animate=False, immediate=True)
+        self.refresh()
+        paper = self.highlighted
+        if paper is None and self._total:
+            self._request(cursor // PAGE)
+        self.post_message(self.Highlighted(self, paper))
+
+    def _move(self, delta: int) -> None:
+        if self._total:
+            self.cursor = max(0, min(self._total - 1, self.cursor + delta))
+
+    def action_cursor_down(self) -> None:
+        self._move(1)
+
+    def action_cursor_up(self) -> None:
+        self._move(-1)
+
+    def action_first(self) -> None:
+        self._move(-self._total)
+
+    def action_last(self) -> None:
+        self._move(self._total)
+
+    def action_page_down(self) -> None:
+        self._move(max(self.scrollable_content_region.height - 1, 1))
+
+    def action_page_up(self) -> None:
+        self._move(-max(self.scrollable_content_region.height - 1, 1))

@@ -1,0 +1,50 @@
+"""Saves the user's changes the moment a key is pressed, in order, off the UI thread.
+
+One writer thread drains a queue of writes. A single thread (rather than one worker
+per key press) keeps the writes in the order the keys were pressed, so "star,
+unstar" can never land as "unstar, star"; the app flushes it before exiting.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Callable
+
+from readlist.core.store import Store
+from readlist.ui.library import Library
+
+Write = Callable[[Store], None]
+OnError = Callable[[Exception], None]
+
+
+class Writer:
+    def __init__(self, library: Library, on_error: OnError) -> None:
+        self._library = library
+        self._on_error = on_error
+        self._queue: queue.Queue[Write | None] = queue.Queue()
+        self._thread = threading.Thread(target=self._run, name="readlist-writer", daemon=True)
+        self._thread.start()
+
+    def submit(self, write: Write) -> None:
+        self._queue.put(write)
+
+    def flush(self) -> None:
+        """Block until every submitted write has been committed (or has failed)."""
+        self._queue.join()
+
+    def stop(self) -> None:
+        self._queue.put(None)
+        self._thread.join(timeout=10)
+
+    def _run(self) -> None:
+        while True:
+            write = self._queue.get()
+            try:
+                if write is None:
+                    return
+                write(self._library.store())
+            except Exception as exc:  # reported to the user; the app keeps running
+                self._on_error(exc)
+            finally:
+                self._queue.task_done()

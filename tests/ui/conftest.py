@@ -1,0 +1,61 @@
+"""Pilot tests: an app on a fresh copy of the sample library, waiting on workers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+
+from readlist.core.importer import Importer
+from readlist.core.store import Store
+from readlist.ui.app import ReadlistApp
+from readlist.ui.library import Library
+from tests.conftest import NOW, SAMPLE_DUMPS
+
+AppFactory = Callable[[], ReadlistApp]
+
+
+@pytest.fixture(scope="session")
+def sample_library_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The five sample dumps imported once per session; tests copy it."""
+    path = tmp_path_factory.mktemp("sample") / "library.db"
+    with Store.open(path) as store:
+        importer = Importer(store, now=NOW)
+        for dump in sorted(SAMPLE_DUMPS.glob("*.txt")):
+            importer.import_bytes(dump.read_bytes(), dump.name)
+        store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return path
+
+
+@pytest.fixture
+def library_path(sample_library_file: Path, tmp_path: Path) -> Path:
+    target = tmp_path / "library.db"
+    target.write_bytes(sample_library_file.read_bytes())
+    return target
+
+
+@pytest.fixture
+def make_app(library_path: Path) -> AppFactory:
+    def make() -> ReadlistApp:
+        return ReadlistApp(Library(library_path))
+
+    return make
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    """Wait until every worker has finished and every write is committed."""
+    app = pilot.app
+    assert isinstance(app, ReadlistApp)
+    for _ in range(5):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        app.writer.flush()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def fresh_store(path: Path) -> Store:
+    """A separate connection, as another process would see the library."""
+    return Store.open(path)
