@@ -1,0 +1,432 @@
+"""Dump text -> papers: the saved text of a Hugging Face "Daily Papers" page.
+
+People save that page by select-all and paste, so a dump arrives in whatever encoding the
+editor chose, with the page's chrome, blank lines or none, sometimes hard-wrapped. Titles
+and abstracts are told apart by their shape (length, sentences, final period) rather than
+by position, so a missing abstract or a stray line costs one paper, not every paper after
+it. The one rule never bent: abstract text is never stored as a title.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from collections.abc import Iterable
+from contextlib import suppress
+from enum import Enum
+from itertools import accumulate, pairwise
+
+from readlist.core.errors import DumpError
+from readlist.core.models import ParsedDump, ParsedPaper
+
+__all__ = ["TITLE_MAX", "clean_text", "decode_dump", "parse_dump"]
+
+TITLE_MAX = 300  # longer text is an abstract, whatever else it looks like
+_AMBIGUOUS_MAX = 200  # one sentence ending with "." up to this length might be a title
+_WRAP_MIN, _WRAP_MAX = 30, 250  # nobody hard-wraps outside these, so a width there is chance
+_SNIPPET = 80
+_SAMPLE = 8192  # bytes looked at for binary detection, as git does
+
+# ANSI sequences go whole (their parameters would otherwise survive as "[31m"); then every
+# C0 control but tab and newline, DEL and C1, which takes a lone ESC too.
+_JUNK = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI: colours, cursor movement
+    r"|\x1b\][^\x07\x1b\n]*(?:\x07|\x1b\\)"  # OSC: window titles, hyperlinks
+    r"|\x1b[()*+][0-~]"  # character set designation
+    r"|[\x00-\x08\x0b-\x1f\x7f-\x9f]"
+)
+
+_CHROME = frozenset(
+    line.casefold()
+    for line in (
+        "new",
+        "Get trending papers in your email inbox!",
+        "Get trending papers in your email inbox once a day!",
+        "Subscribe",
+        "Daily Papers",
+        "byAK and the research community",
+        "by AK and the research community",
+    )
+)
+_CHROME_MAX_LEN = max(map(len, _CHROME))
+_GLUED_CHROME = "Subscribe"  # the button text, pasted with no break before the first title
+
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_DATE = re.compile(
+    rf"{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?"
+    rf"|\d{{1,2}}\s+{_MONTH}(?:,?\s+\d{{4}})?"
+    r"|\d{4}-\d{2}-\d{2}",
+    re.IGNORECASE,
+)
+_DATE_MAX_LEN = 30
+
+_TWO_LETTERS = re.compile(r"[^\W\d_].*?[^\W\d_]", re.DOTALL)
+# A sentence ends at . ! or ? (maybe inside quotes or brackets) before a capital or digit.
+# Curly quotes are written as escapes here: ruff rightly says they look like backticks.
+_SENTENCE_END = re.compile(
+    r"[.!?][\"')\]\u201d\u2019\u00bb]*\s+(?=[\"'(\[\u201c\u2018\u00ab]*[A-Z0-9])"
+)
+_ABBREVIATIONS = frozenset(
+    ("al", "approx", "cf", "dr", "eq", "eqs", "etc", "fig", "figs", "mr", "mrs", "ms", "no")
+) | frozenset(("ref", "resp", "sec", "st", "vol", "vs"))
+_CLOSERS = "\"')]\u201d\u2019\u00bb"
+_OPENERS = "\"'([\u201c\u2018\u00ab"
+_TERMINAL = (".", "!", "?", "\u3002", "\uff01", "\uff1f")  # and their CJK full-width forms
+
+
+class _Kind(Enum):
+    TITLE = "title"
+    ABSTRACT = "abstract"
+    AMBIGUOUS = "ambiguous"  # a short sentence ending with ".": the neighbours decide
+    NOISE = "noise"  # fewer than two letters: upvote counts, bullets, rules
+    DATE = "date"
+
+
+def clean_text(s: str) -> str:
+    """Drop what a terminal or a browser would not show, so it never reaches the library.
+
+    Everything printable stays byte for byte: brackets ("[CLS]", "[bold]") are text here,
+    and no Unicode normalisation happens, because the stored title is the one the user saw.
+    """
+    return _JUNK.sub("", s) if _JUNK.search(s) else s
+
+
+def decode_dump(data: bytes, source: str) -> str:
+    """Read a dump in whichever encoding the user's editor saved it.
+
+    UTF-8 is tried strictly first, so Windows-1252 is used only for bytes UTF-8 rejects;
+    that order never misreads real UTF-8 and always reads an old Windows save. A file that
+    is empty or plainly binary is refused with one line naming it, before anything parses.
+    """
+    if not data or data.isspace():
+        raise DumpError(f"{source}: the file is empty")
+    text = _decode_bom(data)
+    if text is None:
+        sample = data[:_SAMPLE]
+        if b"\x00" in sample:
+            encoding = _utf16_without_bom(sample)
+            if encoding is None:
+                raise DumpError(f"{source}: not a text file (binary data)")
+            text = data.decode(encoding, errors="replace")
+        elif _control_share(sample) > 0.05:
+            raise DumpError(f"{source}: not a text file (binary data)")
+        else:
+            text = _decode_8bit(data)
+    if not text or text.isspace():
+        raise DumpError(f"{source}: the file is empty")
+    return text
+
+
+def _decode_bom(data: bytes) -> str | None:
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        with suppress(UnicodeDecodeError):  # else UTF-16 text that starts with a NUL
+            return data.decode("utf-32")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16", errors="replace")
+    if data.startswith(codecs.BOM_UTF8):
+        return _decode_8bit(data[len(codecs.BOM_UTF8) :])
+    return None
+
+
+def _utf16_without_bom(sample: bytes) -> str | None:
+    """Mostly-Latin UTF-16 has a NUL in every other byte, and almost never in the others."""
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    half = len(sample) // 2 or 1
+    if odd * 4 >= half and even * 10 <= odd:
+        return "utf-16-le"
+    if even * 4 >= half and odd * 10 <= even:
+        return "utf-16-be"
+    return None
+
+
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\r\x0b\x0c\x1b") + b"\x7f"
+
+
+def _control_share(sample: bytes) -> float:
+    return (len(sample) - len(sample.translate(None, _CONTROL_BYTES))) / len(sample)
+
+
+# Windows-1252 with its five undefined bytes read as Latin-1, so decoding never fails.
+_CP1252 = "".join(bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in range(256))
+
+
+def _decode_8bit(data: bytes) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return codecs.charmap_decode(data, "strict", _CP1252)[0]
+
+
+def parse_dump(text: str) -> ParsedDump:
+    """Find the papers in a dump; never raises, whatever the text, since users paste anything.
+
+    Text that cannot be paired with a title is reported in `skipped` instead of guessed at.
+    """
+    items = _blocks(text)
+    paragraphs = [item for item in items if isinstance(item, list) and len(item) > 1]
+    # A sample is enough to see how the page is wrapped, and keeps huge dumps fast.
+    page_widths = _wrap_widths(paragraphs[:: len(paragraphs) // 500 + 1])
+    units: list[tuple[_Kind, str]] = []
+    for item in items:
+        if isinstance(item, str):
+            units.append((_Kind.DATE, item))
+            continue
+        groups = _line_groups(item, page_widths)
+        if len(groups) > 1 and len(item) > 2:  # maybe wrapped unlike the rest of the page
+            widths = _wrap_widths([item])
+            groups = _line_groups(item, widths) if widths else groups
+        if _glued(item[0]):  # cut only now: the wrapping tool counted it in the line
+            groups[0][0] = groups[0][0].removeprefix(_GLUED_CHROME)
+        previous: list[str] | None = None  # the lines of the abstract just before
+        for lines in groups:
+            text = " ".join(lines)
+            kind = _classify(text)
+            if kind is _Kind.ABSTRACT and previous is not None:
+                # Two abstracts in a row inside one paragraph: wrapping hid a title.
+                if k := _title_tail(previous):
+                    units[-1] = (_Kind.ABSTRACT, " ".join(previous[:-k]))
+                    units.append((_Kind.TITLE, " ".join(previous[-k:])))
+                elif k := _title_head(lines):
+                    units.append((_Kind.TITLE, " ".join(lines[:k])))
+                    lines = lines[k:]
+                    text = " ".join(lines)
+            units.append((kind, text))
+            previous = lines if kind is _Kind.ABSTRACT else None
+    return _pair(units)
+
+
+def _blocks(text: str) -> list[str | list[str]]:
+    """Split into paragraphs (lists of lines) and date lines (str), dropping page chrome.
+
+    Chrome and date lines end a paragraph, as a blank line does, so a pasted page without
+    blank lines still breaks where the page had its own structure.
+    """
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    items: list[str | list[str]] = []
+    paragraph: list[str] = []
+    for raw in text.removeprefix("\ufeff").split("\n"):
+        line = (raw if raw.isprintable() else clean_text(raw)).strip()
+        if len(line) <= _CHROME_MAX_LEN:
+            is_date = len(line) <= _DATE_MAX_LEN and _DATE.fullmatch(line) is not None
+            if not line or is_date or line.casefold() in _CHROME:
+                if paragraph:
+                    items.append(paragraph)
+                    paragraph = []
+                if is_date:
+                    items.append(line)
+                continue
+        if _glued(line) and paragraph:
+            items.append(paragraph)
+            paragraph = []
+        paragraph.append(line)
+    if paragraph:
+        items.append(paragraph)
+    return items
+
+
+def _glued(line: str) -> bool:
+    if not line.startswith(_GLUED_CHROME):
+        return False
+    rest = line[len(_GLUED_CHROME) : len(_GLUED_CHROME) + 1]
+    return rest.isupper() or rest.isdigit()
+
+
+_Widths = tuple[int, int]  # the range of widths a page or paragraph was wrapped at
+
+
+def _wrap_widths(paragraphs: Iterable[list[str]]) -> _Widths | None:
+    """Guess the widths a hard-wrapping tool broke these lines at, or None if none did.
+
+    A greedy wrapper (textwrap, vim's gq, Emacs fill) leaves every line but a paragraph's
+    last one full: the next line's first word would not have fitted. So each pair of lines
+    is evidence for the widths in `_fits`. When two thirds of the pairs, and two or more,
+    agree on some widths, those are the wrap widths. Unwrapped lines (a title then a long
+    abstract) vote at random and rarely agree that much. Title Case lines followed by a
+    capital abstain, since a list of titles looks just like one wrapped title; so do lines
+    of one word.
+    """
+    steps = [0] * (_WRAP_MAX + 2)  # votes per width, as differences
+    pairs = 0
+    for lines in paragraphs:
+        for line, after in pairwise(lines):
+            start, end = _fits(line, after)
+            if start > min(end, _WRAP_MAX):
+                pairs += 1  # evidence against any wrapping
+                continue
+            if " " not in line or (after[0].isupper() and _title_cased(line)):
+                continue
+            pairs += 1
+            steps[start] += 1
+            steps[min(end + 1, _WRAP_MAX + 1)] -= 1
+    votes = list(accumulate(steps))
+    best = max(votes[_WRAP_MIN:])
+    if best < 2 or 3 * best < 2 * pairs:
+        return None
+    low = high = votes.index(best, _WRAP_MIN)
+    while votes[high + 1] == best:  # stops at the end: every vote is taken back by then
+        high += 1
+    return low, high
+
+
+def _fits(line: str, after: str) -> _Widths:
+    """The widths at which a greedy wrapper would break `line` where it ends, before `after`.
+
+    The width holds both lines but not `line` with the next word; a word longer than the
+    width (a URL) is put alone on its line, so such a line fits any width.
+    """
+    space = after.find(" ")
+    start = max(len(line) if " " in line else 0, len(after) if space >= 0 else 0)
+    return start, len(line) + (len(after) if space < 0 else space)
+
+
+def _line_groups(lines: list[str], widths: _Widths | None) -> list[list[str]]:
+    """Group the lines of a paragraph that are one text broken by wrapping."""
+    groups = [[lines[0]]]
+    for index in range(1, len(lines)):
+        then = lines[index + 1] if index + 1 < len(lines) else ""
+        if _continues(lines[index - 1], lines[index], then, widths):
+            groups[-1].append(lines[index])
+        else:
+            groups.append([lines[index]])
+    return groups
+
+
+def _continues(line: str, after: str, then: str, widths: _Widths | None) -> bool:
+    """Whether `after` carries on `line` rather than starting a new title or abstract.
+
+    A sentence does not stop without punctuation and restart in lowercase, so that joins
+    lines whatever the width, but only among lines short enough to be wrapped ones: next to
+    an unwrapped abstract (`then` is the line after `after`) a short line is a title, maybe
+    a lowercase one ("softmax is not enough"). Otherwise the break must be one the wrapper
+    would have made at one of the page's wrap widths.
+    """
+    if (
+        after[:1].islower()
+        and not line.rstrip(_CLOSERS).endswith(_TERMINAL)
+        and max(len(line), len(after), len(then)) <= _WRAP_MAX
+    ):
+        return True
+    if widths is None:
+        return False
+    start, end = _fits(line, after)
+    return start <= widths[1] and end >= widths[0]
+
+
+def _classify(unit: str) -> _Kind:
+    """Title, abstract or neither, from the unit's own shape.
+
+    Titles are short, at most a question plus a subtitle ("Is X Enough? Y via Z"), and
+    rarely end with a period; abstracts are several sentences that end with one. Anything
+    longer than TITLE_MAX is an abstract outright, which is what keeps abstracts out of
+    titles.
+    """
+    if not _TWO_LETTERS.search(unit):
+        return _Kind.NOISE
+    if len(unit) > TITLE_MAX:
+        return _Kind.ABSTRACT
+    periods = others = 0
+    for match in _SENTENCE_END.finditer(unit):
+        end = start = match.start()
+        if unit[end] != ".":
+            others += 1
+            continue
+        while start and unit[start - 1].isalnum():
+            start -= 1
+        word = unit[start:end]  # "e.g." and initials leave one letter here
+        periods += len(word) > 1 and word.lower() not in _ABBREVIATIONS
+    if periods >= 2 or periods + others >= 3:
+        return _Kind.ABSTRACT
+    if unit.rstrip(_CLOSERS).endswith("."):
+        if periods + others or len(unit) > _AMBIGUOUS_MAX:
+            return _Kind.ABSTRACT
+        return _Kind.AMBIGUOUS
+    return _Kind.TITLE
+
+
+def _title_tail(lines: list[str]) -> int:
+    """How many last lines of an abstract are the next paper's title it swallowed, or 0.
+
+    The title starts on the line after one that ends a sentence, and reads as a title.
+    """
+    length = -1
+    for k in range(1, len(lines)):
+        length += len(lines[-k]) + 1
+        if length > TITLE_MAX:
+            return 0
+        if lines[-k - 1].rstrip(_CLOSERS).endswith(_TERMINAL):
+            title = " ".join(lines[-k:])
+            if "://" not in title and _is_split(title, " ".join(lines[:-k])):
+                return k
+    return 0
+
+
+def _title_head(lines: list[str]) -> int:
+    """How many first lines of an abstract are its own title wrapped into it, or 0.
+
+    Only Title Case lines are taken, since an abstract's first line reads as a title too.
+    """
+    k = 0
+    while k < len(lines) - 1 and _title_cased(lines[k]):
+        k += 1
+    return k if k and _is_split(" ".join(lines[:k]), " ".join(lines[k:])) else 0
+
+
+def _is_split(title: str, abstract: str) -> bool:
+    return (
+        (title[0].isupper() or title[0].isdigit())
+        and (abstract[0].isupper() or abstract[0].isdigit())
+        and _classify(title) is _Kind.TITLE
+        and _classify(abstract) is _Kind.ABSTRACT
+    )
+
+
+def _title_cased(line: str) -> bool:
+    words = [word.lstrip(_OPENERS) for word in line.split()]
+    words = [word for word in words if len(word) >= 4 and word[0].isalpha()]
+    return len(words) >= 2 and 4 * sum(word[0].isupper() for word in words) >= 3 * len(words)
+
+
+def _pair(units: list[tuple[_Kind, str]]) -> ParsedDump:
+    """Pair each title with the abstract after it, in one pass.
+
+    A title followed by another title lost its abstract; an abstract with no title before
+    it lost its title and is reported, never promoted. An ambiguous unit is the pending
+    title's abstract, or a title itself when an abstract follows it.
+    """
+    papers: list[ParsedPaper] = []
+    skipped: list[str] = []
+    pending: tuple[str, str | None] | None = None  # a title waiting for its abstract
+    date: str | None = None
+    for index, (kind, text) in enumerate(units):
+        if kind is _Kind.NOISE:
+            continue
+        if kind is _Kind.AMBIGUOUS:
+            kind = _Kind.TITLE if _next_is_abstract(units, index) else _Kind.ABSTRACT
+        if kind is _Kind.ABSTRACT and pending is not None:
+            papers.append(ParsedPaper(pending[0], text, pending[1]))
+            pending = None
+            continue
+        if kind is _Kind.ABSTRACT:
+            skipped.append(text if len(text) <= _SNIPPET else text[: _SNIPPET - 1] + "…")
+            continue
+        if pending is not None:
+            papers.append(ParsedPaper(pending[0], "", pending[1]))
+            pending = None
+        if kind is _Kind.DATE:
+            date = text
+        else:
+            pending = (text, date)
+    if pending is not None:
+        papers.append(ParsedPaper(pending[0], "", pending[1]))
+    return ParsedDump(papers=tuple(papers), skipped=tuple(skipped))
+
+
+def _next_is_abstract(units: list[tuple[_Kind, str]], index: int) -> bool:
+    for later in range(index + 1, len(units)):
+        if units[later][0] is not _Kind.NOISE:
+            return units[later][0] is _Kind.ABSTRACT
+    return False
