@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
+from textual.worker import WorkerCancelled
 
 from readlist.core.importer import Importer
 from readlist.core.store import Store
@@ -44,15 +45,25 @@ def make_app(library_path: Path) -> AppFactory:
     return make
 
 
+async def wait_for_workers(app: ReadlistApp) -> None:
+    """Wait for the running workers; one cancelled by a newer one (exclusive) is done too."""
+    while True:
+        try:
+            await app.workers.wait_for_complete()
+            return
+        except WorkerCancelled:
+            continue
+
+
 async def settle(pilot: Pilot[None]) -> None:
     """Wait until every worker has finished and every write is committed."""
     app = pilot.app
     assert isinstance(app, ReadlistApp)
     for _ in range(5):
-        await pilot.app.workers.wait_for_complete()
+        await wait_for_workers(app)
         await pilot.pause()
         app.writer.flush()
-    await pilot.app.workers.wait_for_complete()
+    await wait_for_workers(app)
     await pilot.pause()
 
 

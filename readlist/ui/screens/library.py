@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -32,20 +33,28 @@ SORT_LABEL = {"latest": "latest seen", "most_seen": "most sightings", "title": "
 
 class LibraryScreen(Screen[None]):
     BINDINGS = [
-        Binding("slash", "focus_filter", "Filter"),
-        Binding("escape", "clear_filter", "Clear filter", show=False),
-        Binding("s", "flip('starred')", "Star"),
-        Binding("r", "flip('read')", "Read"),
-        Binding("n", "note", "Note"),
-        Binding("E", "note_in_editor", "Note in $EDITOR", show=False),
-        Binding("t", "triage", "Triage"),
-        Binding("u", "undo", "Undo"),
-        Binding("o", "open_web", "Open", show=False),
-        Binding("i", "import_dumps", "Import", show=False),
-        Binding("x", "export", "Export"),
-        Binding("S", "cycle_sort", "Sort", show=False),
-        Binding("question_mark", "help", "Help"),
-        Binding("q", "quit", "Quit"),
+        # Priority: runs as the key arrives, so what is typed right after "/" lands in the
+        # filter, not on the list as commands.
+        Binding(
+            "slash", "focus_filter", "Filter", tooltip="Filter the list as you type", priority=True
+        ),
+        Binding("escape", "clear_filter", "Clear filter", show=False, tooltip="Show every paper"),
+        Binding("s", "flip('starred')", "Star", tooltip="Star or unstar the paper"),
+        Binding("r", "flip('read')", "Read", tooltip="Mark the paper read or unread"),
+        Binding("n", "note", "Note", tooltip="Write a note on the paper (Markdown)"),
+        Binding(
+            "E", "note_in_editor", "Note in $EDITOR", show=False, tooltip="Edit the note in $EDITOR"
+        ),
+        Binding("t", "triage", "Triage", tooltip="Triage the filter's unread, unstarred papers"),
+        Binding("u", "undo", "Undo", tooltip="Undo the last star, read mark, note or decision"),
+        Binding("o", "open_web", "Open", show=False, tooltip="Search for the title on the web"),
+        Binding("i", "import_dumps", "Import", show=False, tooltip="Import a dump file or folder"),
+        Binding("x", "export", "Export", tooltip="Export the starred papers"),
+        Binding(
+            "S", "cycle_sort", "Sort", show=False, tooltip="Sort by latest seen, sightings, title"
+        ),
+        Binding("question_mark", "help", "Help", tooltip="Show every key"),
+        Binding("q", "quit", "Quit", tooltip="Quit readlist"),
     ]
 
     query_text: reactive[str] = reactive("", init=False)
@@ -128,15 +137,14 @@ class LibraryScreen(Screen[None]):
         stats = self._stats
         if stats is None:
             return
-        parts = [
-            f"{stats.papers:,} papers",
-            f"{self._shown:,} shown",
+        parts = [f"{self._shown:,} shown of {stats.papers:,} papers"]
+        if self.query_text.strip():
+            parts.append(f"filter: {self.query_text}")
+        parts += [
             f"{stats.starred:,} starred",
             f"{stats.unread:,} unread",
             f"sort: {SORT_LABEL[self.sort]}",
         ]
-        if self.query_text.strip():
-            parts.append(f"filter: {self.query_text}")
         self.query_one("#status", Static).update(Text("  ·  ".join(parts)))
 
     def watch_query_text(self) -> None:
@@ -172,7 +180,10 @@ class LibraryScreen(Screen[None]):
     # -- actions ---------------------------------------------------------------------------
 
     def action_focus_filter(self) -> None:
-        self.query_one(FilterBar).focus_input()
+        bar = self.query_one(FilterBar)
+        if self.focused is not None and bar in self.focused.ancestors:
+            raise SkipAction  # a "/" typed in the filter is text
+        bar.focus_input()
 
     def action_clear_filter(self) -> None:
         self.query_one(FilterBar).value = ""

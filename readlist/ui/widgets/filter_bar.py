@@ -16,12 +16,15 @@ PLACEHOLDER = '/ filter: words  "phrase"  -exclude  title:x  is:starred  has:not
 class FilterBar(Widget):
     DEFAULT_CSS = """
     FilterBar { height: 1; }
-    FilterBar Input { border: none; height: 1; padding: 0 1; background: $boost; }
+    FilterBar Input, FilterBar Input:focus { border: none; height: 1; padding: 0 1; }
+    FilterBar Input { background: $boost; }
     FilterBar Input:focus { background: $accent 20%; }
     """
+    # Priority bindings run while the app handles the key press, so focus has moved on
+    # before the next key is dispatched: "/query<Enter>s" stars, and never types an "s".
     BINDINGS = [
-        Binding("escape", "clear", "Clear filter", show=False),
-        Binding("enter", "done", "Back to list", show=False),
+        Binding("escape", "clear", "Clear filter", show=False, priority=True),
+        Binding("enter", "done", "Back to list", show=False, priority=True),
     ]
 
     @dataclass
@@ -46,19 +49,18 @@ class FilterBar(Widget):
         self.query_one(Input).value = text
 
     def focus_input(self) -> None:
-        self.query_one(Input).focus()
+        # At once (Widget.focus waits a turn), or the keys typed right after "/" would
+        # still reach the list and run as commands.
+        self.screen.set_focus(self.query_one(Input))
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
         self.post_message(self.Changed(event.value))
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.post_message(self.Done())
-
     def action_clear(self) -> None:
         self.value = ""
-        self.post_message(self.Done())
+        self.action_done()
 
     def action_done(self) -> None:
+        self.screen.focus_next()  # at once, not via a message: see BINDINGS
         self.post_message(self.Done())

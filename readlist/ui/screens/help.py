@@ -1,0 +1,101 @@
+"""The help screen: every key, read from the bindings themselves so it cannot drift."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+KEY_NAMES = {
+    "slash": "/",
+    "question_mark": "?",
+    "escape": "Esc",
+    "enter": "Enter",
+    "space": "Space",
+    "down": "↓",
+    "up": "↑",
+    "home": "Home",
+    "end": "End",
+    "pagedown": "PgDn",
+    "pageup": "PgUp",
+    "ctrl+s": "Ctrl+S",
+    "ctrl+p": "Ctrl+P",
+    "ctrl+c": "Ctrl+C",
+}
+
+QUERY_LANGUAGE = (
+    ("words", "all of them, as word prefixes: continual matches continually"),
+    ('"a phrase"', "the words in sequence"),
+    ("-word", "without it"),
+    ("title:x abstract:x note:x", "in one field only"),
+    ("is:starred is:read is:unread", "by state"),
+    ("has:note", "papers with a note"),
+    ("a OR b", "either"),
+)
+
+
+def key_label(keys: str) -> str:
+    return " ".join(KEY_NAMES.get(key, key) for key in keys.split(","))
+
+
+def key_rows(bindings: Iterable[BindingType]) -> list[tuple[str, str]]:
+    rows = []
+    for binding in bindings:
+        if isinstance(binding, Binding) and binding.description:
+            rows.append((key_label(binding.key), binding.tooltip or binding.description))
+    return rows
+
+
+def key_table(title: str, rows: Iterable[tuple[str, str]]) -> Table:
+    table = Table(title=title, title_justify="left", show_header=False, box=None, expand=True)
+    table.add_column(style="bold", no_wrap=True, min_width=12)
+    table.add_column(ratio=1)
+    for key, description in rows:
+        table.add_row(Text(key), Text(description))
+    return table
+
+
+def sections() -> list[Table]:
+    from readlist.ui.screens.library import LibraryScreen
+    from readlist.ui.screens.note import NoteEditor
+    from readlist.ui.screens.triage import TriageScreen
+    from readlist.ui.widgets.paper_list import PaperList
+
+    main = [
+        *key_rows(PaperList.BINDINGS),
+        *key_rows(LibraryScreen.BINDINGS),
+        ("Ctrl+P", "command palette: every action, and the theme"),
+    ]
+    return [
+        key_table("Main screen", main),
+        key_table("Filter (type after /; Enter keeps it, Esc clears it)", QUERY_LANGUAGE),
+        key_table("Triage (t): one card at a time", key_rows(TriageScreen.BINDINGS)),
+        key_table("Note editor (n)", key_rows(NoteEditor.BINDINGS)),
+    ]
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,q,question_mark", "close", "Close")]
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > VerticalScroll {
+        width: 90%; max-width: 90; height: 90%;
+        border: thick $accent; background: $surface; padding: 0 1;
+    }
+    HelpScreen Static { margin-bottom: 1; }
+    """
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll() as scroll:
+            scroll.border_title = "readlist keys  ·  Esc closes"
+            for table in sections():
+                yield Static(table)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

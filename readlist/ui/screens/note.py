@@ -1,0 +1,98 @@
+"""The note editor: Markdown in a TextArea; Ctrl+S saves, Esc asks before throwing work away."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Label, Static, TextArea
+
+from readlist.core.models import Paper
+
+
+class ConfirmDiscard(ModalScreen[bool]):
+    """Asks once; y or Enter discards, n or Esc goes back to the note."""
+
+    BINDINGS = [
+        Binding("y", "answer(True)", "Discard"),
+        Binding("n,escape", "answer(False)", "Keep editing"),
+    ]
+    DEFAULT_CSS = """
+    ConfirmDiscard { align: center middle; }
+    ConfirmDiscard > Vertical {
+        width: auto; max-width: 60; height: auto;
+        border: thick $warning; background: $surface; padding: 1 2;
+    }
+    ConfirmDiscard Horizontal { height: auto; margin-top: 1; }
+    ConfirmDiscard Button { margin-right: 2; }
+    """
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label("Discard the changes to this note?")
+            with Horizontal():
+                yield Button("Discard (y)", id="discard", variant="error")
+                yield Button("Keep editing (n)", id="keep", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#keep", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "discard")
+
+    def action_answer(self, discard: bool) -> None:
+        self.dismiss(discard)
+
+
+class NoteEditor(ModalScreen[str | None]):
+    """Edits one paper's note; dismisses with the new text, or None when nothing is saved."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("escape", "cancel", "Cancel", priority=True),
+    ]
+    DEFAULT_CSS = """
+    NoteEditor { align: center middle; }
+    NoteEditor > Vertical {
+        width: 90%; max-width: 110; height: 80%; min-height: 8;
+        border: thick $accent; background: $surface; padding: 0 1;
+    }
+    NoteEditor #note-title { text-style: bold; height: auto; max-height: 3; }
+    NoteEditor TextArea, NoteEditor TextArea:focus { height: 1fr; border: none; }
+    NoteEditor #note-keys { color: $text-muted; height: 1; }
+    """
+
+    def __init__(self, paper: Paper) -> None:
+        super().__init__()
+        self.paper = paper
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Text(f"Note on {self.paper.title}"), id="note-title")
+            yield TextArea(self.paper.note, soft_wrap=True, tab_behavior="indent", id="note")
+            yield Static(Text("Markdown  ·  Ctrl+S save  ·  Esc cancel"), id="note-keys")
+
+    def on_mount(self) -> None:
+        area = self.query_one(TextArea)
+        area.focus()
+        area.move_cursor(area.document.end)
+
+    @property
+    def text(self) -> str:
+        return self.query_one(TextArea).text
+
+    def action_save(self) -> None:
+        self.dismiss(self.text)
+
+    def action_cancel(self) -> None:
+        if self.text == self.paper.note:
+            self.dismiss(None)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(ConfirmDiscard(), answered)
