@@ -12,7 +12,7 @@ from functools import partial
 from pathlib import Path
 from urllib.parse import quote_plus
 
-from textual.app import App, SystemCommand
+from textual.app import App, SuspendNotSupported, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
@@ -122,6 +122,9 @@ class ReadlistApp(App[None]):
             with self.suspend():
                 result = subprocess.run([*shlex.split(editor), str(path)], check=False)
             text = path.read_text(encoding="utf-8")
+        except SuspendNotSupported:
+            self.notify("No terminal to hand to $EDITOR here; use n", severity="error")
+            return
         except (OSError, ValueError) as exc:
             self.notify(f"Could not run {editor}: {exc}", severity="error")
             return
