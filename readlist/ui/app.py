@@ -153,7 +153,7 @@ class ReadlistApp(App[None]):
     def _reload_library(self) -> None:
         for screen in self.screen_stack:
             if isinstance(screen, LibraryScreen):
-                screen.reload()
+                screen.reload(restat=True)
 
     def import_dumps(self) -> None:
         from readlist.ui.screens.import_dialog import ImportScreen

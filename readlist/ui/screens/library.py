@@ -64,6 +64,9 @@ class LibraryScreen(Screen[None]):
         super().__init__()
         self._stats: LibraryStats | None = None
         self._shown = 0
+        self.shown_query: str | None = None  # the filter whose results are on screen
+        self._counting = False  # the first page is shown, the count is on its way
+        self._stats_stale = True
 
     @property
     def rl_app(self) -> ReadlistApp:
@@ -102,20 +105,31 @@ class LibraryScreen(Screen[None]):
     def app_library(self) -> Library:
         return self.rl_app.library
 
-    def reload(self) -> None:
-        """Run the current query again (after a filter, a sort, an import, an undo)."""
-        self._run_query(self.query_text, self.sort)
+    def reload(self, *, restat: bool = False) -> None:
+        """Run the current query again (after a filter, a sort, an import, an undo);
+        `restat` when the library's totals may have changed too."""
+        if restat:
+            self._stats_stale = True
+        self._run_query(self.query_text, self.sort, self._stats_stale)
 
     @work(thread=True, exclusive=True, group="query")
-    def _run_query(self, text: str, sort: Sort) -> None:
+    def _run_query(self, text: str, sort: Sort, with_stats: bool) -> None:
+        """The first page goes on screen at once; the count, which can take longer on a
+        broad filter over a big library, follows. Library totals are read only when they
+        can have changed (at start, after a change of state or an import)."""
         store = self.app_library.store()
         query = parse_query(text)
         first = store.search(query, limit=PAGE, sort=sort)
-        total = len(first) if len(first) < PAGE else store.count(query)
-        stats = store.stats()
+        stats = store.stats() if with_stats else None
         if get_current_worker().is_cancelled:
             return
-        self.app.call_from_thread(self._show_results, text, sort, query, first, total, stats)
+        complete = len(first) < PAGE
+        self.app.call_from_thread(self._show_results, text, sort, query, first, complete, stats)
+        if complete:
+            return
+        total = store.count(query)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show_total, text, sort, total)
 
     def _show_results(
         self,
@@ -123,13 +137,25 @@ class LibraryScreen(Screen[None]):
         sort: Sort,
         query: Query,
         first: list[Paper],
-        total: int,
-        stats: LibraryStats,
+        complete: bool,
+        stats: LibraryStats | None,
     ) -> None:
         if text != self.query_text or sort != self.sort:
             return  # a newer query is on its way
-        self.query_one(PaperList).reset(self._fetcher(query, sort), total, first)
-        self._stats = stats
+        self.query_one(PaperList).reset(self._fetcher(query, sort), len(first), first)
+        self.shown_query = text
+        self._counting = not complete
+        self._shown = len(first)
+        if stats is not None:
+            self._stats = stats
+            self._stats_stale = False
+        self._update_status()
+
+    def _show_total(self, text: str, sort: Sort, total: int) -> None:
+        if text != self.shown_query or sort != self.sort or text != self.query_text:
+            return
+        self.query_one(PaperList).set_total(total)
+        self._counting = False
         self._shown = total
         self._update_status()
 
@@ -137,7 +163,8 @@ class LibraryScreen(Screen[None]):
         stats = self._stats
         if stats is None:
             return
-        parts = [f"{self._shown:,} shown of {stats.papers:,} papers"]
+        shown = f"{self._shown:,}+" if self._counting else f"{self._shown:,}"
+        parts = [f"{shown} shown of {stats.papers:,} papers"]
         if self.query_text.strip():
             parts.append(f"filter: {self.query_text}")
         parts += [

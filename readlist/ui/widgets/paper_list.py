@@ -96,6 +96,12 @@ class PaperList(ScrollView, can_focus=True):
             self.scroll_to(y=0, animate=False)
         self.refresh()
 
+    def set_total(self, total: int) -> None:
+        """The count of the shown result set arrived: keep the pages, extend the list."""
+        self._total = total
+        self.virtual_size = Size(self.size.width, total)
+        self.refresh()
+
     def paper_at(self, index: int) -> Paper | None:
         page = self._pages.get(index // PAGE)
         if page is None or index % PAGE >= len(page):

@@ -1,0 +1,41 @@
+"""The app's connection pool: a store per thread, reused once the thread ends."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from readlist.core.store import Store
+from readlist.ui.library import Library
+
+
+def test_threads_reuse_stores_and_never_share_one(library_path: Path) -> None:
+    library = Library(library_path)
+    seen: list[int] = []
+
+    def work() -> None:
+        store = library.store()
+        assert store is library.store()  # the same one for the life of the thread
+        seen.append(id(store))
+        store.stats()
+
+    for _ in range(50):  # one after another: one store, reused
+        thread = threading.Thread(target=work)
+        thread.start()
+        thread.join()
+    assert library.open_connections <= 2
+    barrier = threading.Barrier(4)
+    stores: list[Store] = []
+
+    def hold() -> None:
+        stores.append(library.store())
+        barrier.wait()  # all four alive at once: four different stores
+
+    threads = [threading.Thread(target=hold) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len({id(store) for store in stores}) == 4
+    assert library.open_connections <= 6
+    library.close()
