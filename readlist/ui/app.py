@@ -7,16 +7,15 @@ import shlex
 import subprocess
 import tempfile
 import webbrowser
-from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
 from urllib.parse import quote_plus
 
-from textual.app import App, SuspendNotSupported, SystemCommand
+from textual.app import App, SuspendNotSupported
 from textual.binding import Binding
-from textual.screen import Screen
 
 from readlist.core.models import Paper
+from readlist.ui.commands import ScreenKeys
 from readlist.ui.history import Change, History, write
 from readlist.ui.library import Library
 from readlist.ui.screens.library import LibraryScreen
@@ -27,6 +26,7 @@ SEARCH_URL = "https://huggingface.co/papers?q={}"
 
 class ReadlistApp(App[None]):
     CSS_PATH = "readlist.tcss"
+    COMMANDS = App.COMMANDS | {ScreenKeys}
     TITLE = "readlist"
     BINDINGS = [Binding("ctrl+c", "quit", "Quit", show=False, priority=True)]
 
@@ -38,22 +38,6 @@ class ReadlistApp(App[None]):
 
     def on_mount(self) -> None:
         self.push_screen(LibraryScreen())
-
-    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        """The palette (Ctrl+P) offers every key of the screen it opened from, and the theme."""
-        own: set[str] = set()
-        for binding in screen.BINDINGS:
-            if isinstance(binding, Binding) and binding.description:
-                keys = " ".join(binding.key.split(","))
-                callback = partial(screen.run_action, binding.action)
-                own.add(binding.description.casefold())
-                help_text = (
-                    f"{binding.tooltip}  (key: {keys})" if binding.tooltip else f"key: {keys}"
-                )
-                yield SystemCommand(binding.description, help_text, callback)
-        for command in super().get_system_commands(screen):
-            if command.title.casefold() not in own:
-                yield command
 
     async def action_quit(self) -> None:
         self.writer.flush()

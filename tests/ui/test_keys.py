@@ -18,6 +18,7 @@ from readlist.core.importer import Importer
 from readlist.core.store import Store
 from readlist.ui import app as app_module
 from readlist.ui.app import ReadlistApp
+from readlist.ui.commands import ScreenKeys, screen_commands
 from readlist.ui.library import Library
 from readlist.ui.screens.help import HelpScreen
 from readlist.ui.screens.library import LibraryScreen
@@ -215,13 +216,16 @@ async def test_palette_runs_a_screen_action(make_app: AppFactory, library_path: 
             assert store.get(paper.id).starred
 
 
-def test_palette_offers_every_key_and_the_theme(make_app: AppFactory) -> None:
+async def test_palette_offers_every_key_and_the_theme(make_app: AppFactory) -> None:
     app = make_app()
-    screen = LibraryScreen()
-    titles = [command.title for command in app.get_system_commands(screen)]
-    for title in ("Star", "Read", "Note", "Triage", "Undo", "Import", "Export", "Sort", "Help"):
-        assert title in titles
-    assert any("theme" in title.casefold() for title in titles)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        titles = [title for title, _, _ in screen_commands(app.screen)]
+        for title in ("Star", "Read", "Note", "Triage", "Undo", "Import", "Export", "Sort", "Help"):
+            assert title in titles
+        system = [command.title for command in app.get_system_commands(app.screen)]
+        assert any("theme" in title.casefold() for title in system)
+        assert ScreenKeys in app.COMMANDS
 
 
 async def test_survives_resizing_small_and_large(make_app: AppFactory) -> None:

@@ -82,14 +82,6 @@ def sections() -> list[Table]:
 
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,q,question_mark", "close", "Close")]
-    DEFAULT_CSS = """
-    HelpScreen { align: center middle; }
-    HelpScreen > VerticalScroll {
-        width: 90%; max-width: 90; height: 90%;
-        border: thick $accent; background: $surface; padding: 0 1;
-    }
-    HelpScreen Static { margin-bottom: 1; }
-    """
 
     def compose(self) -> ComposeResult:
         with VerticalScroll() as scroll:

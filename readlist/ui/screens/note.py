@@ -19,15 +19,6 @@ class ConfirmDiscard(ModalScreen[bool]):
         Binding("y", "answer(True)", "Discard"),
         Binding("n,escape", "answer(False)", "Keep editing"),
     ]
-    DEFAULT_CSS = """
-    ConfirmDiscard { align: center middle; }
-    ConfirmDiscard > Vertical {
-        width: auto; max-width: 60; height: auto;
-        border: thick $warning; background: $surface; padding: 1 2;
-    }
-    ConfirmDiscard Horizontal { height: auto; margin-top: 1; }
-    ConfirmDiscard Button { margin-right: 2; }
-    """
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -53,16 +44,6 @@ class NoteEditor(ModalScreen[str | None]):
         Binding("ctrl+s", "save", "Save", priority=True),
         Binding("escape", "cancel", "Cancel", priority=True),
     ]
-    DEFAULT_CSS = """
-    NoteEditor { align: center middle; }
-    NoteEditor > Vertical {
-        width: 90%; max-width: 110; height: 80%; min-height: 8;
-        border: thick $accent; background: $surface; padding: 0 1;
-    }
-    NoteEditor #note-title { text-style: bold; height: auto; max-height: 3; }
-    NoteEditor TextArea, NoteEditor TextArea:focus { height: 1fr; border: none; }
-    NoteEditor #note-keys { color: $text-muted; height: 1; }
-    """
 
     def __init__(self, paper: Paper) -> None:
         super().__init__()

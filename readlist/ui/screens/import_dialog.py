@@ -1,0 +1,293 @@
+"""The import dialog: a path, a progress bar, then what the import did to the library.
+
+The work is the CLI's: `dump_files` turns the path into dumps, one `Importer` takes them
+one transaction per file, and a bad file is refused with its one-line error while the
+good ones land. It all runs in a thread worker on the worker's own connection.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import ScrollableContainer, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, ProgressBar, Static
+
+from readlist.core.errors import DumpError, ReadlistError
+from readlist.core.importer import Importer, dump_files, read_dump
+from readlist.core.models import DuplicateCandidate, FileReport, ImportReport
+
+if TYPE_CHECKING:
+    from readlist.ui.app import ReadlistApp
+
+Stage = Literal["prompt", "running", "done"]
+PROGRESS_STEPS = 200  # bar updates per file at most: each one waits for the UI thread
+CANDIDATES_SHOWN = 100  # the rest are for `readlist dupes`
+NAME_WIDTH = 40
+LEGEND = (
+    "new: not in the library before · exact, fuzzy: merged into a paper already there\n"
+    "review: new, but close to a paper already there"
+)
+KEYS = {
+    "prompt": "Enter import · Esc cancel",
+    "running": "Esc stop after this file",
+    "done": "↑↓ PgUp PgDn scroll · Enter or Esc close",
+}
+
+
+def expand(text: str) -> Path:
+    """What the user typed, as a path: outer spaces and quotes (a dropped file) and ~ go."""
+    text = text.strip()
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
+        text = text[1:-1]
+    return Path(text).expanduser()
+
+
+def _name(source: str) -> str:
+    name = Path(source).name if source != "<stdin>" else source
+    return name if len(name) <= NAME_WIDTH else name[: NAME_WIDTH - 1] + "…"
+
+
+def report_table(report: ImportReport) -> Text:
+    """The CLI's table, one row a file, as literal text (names can hold anything)."""
+    width = max([len(_name(f.source)) for f in report.files] + [5])
+    out = Text(no_wrap=True, overflow="ellipsis")
+    out.append(f"{'file':<{width}}  papers    new  exact  fuzzy  review\n", style="bold")
+    for f in report.files:
+        name = f"{_name(f.source):<{width}}  "
+        if f.error:
+            out.append(name)
+            out.append("refused\n", style="red")
+        elif f.already_imported:
+            out.append(f"{name}already imported, nothing changed\n", style="dim")
+        else:
+            out.append(
+                f"{name}{f.papers:>6} {f.new:>6} {f.merged_exact:>6}"
+                f" {f.merged_fuzzy:>6} {f.flagged:>7}\n"
+            )
+    out.append(
+        f"{'total':<{width}}  {sum(f.papers for f in report.files):>6}"
+        f" {report.total('new'):>6} {report.total('merged_exact'):>6}"
+        f" {report.total('merged_fuzzy'):>6} {report.total('flagged'):>7}",
+        style="bold",
+    )
+    return out
+
+
+def report_notes(
+    report: ImportReport,
+    candidates: list[DuplicateCandidate],
+    library_papers: int,
+    stopped: int = 0,
+) -> Text:
+    """Below the table: each refused file's error, then the pairs flagged for review."""
+    out = Text()
+    for f in report.files:
+        if f.error:
+            out.append(f"Error: {f.error}\n", style="red")
+    if stopped:
+        out.append(f"Stopped: {stopped} more file(s) not imported.\n", style="yellow")
+    out.append(f"\n{LEGEND}\n", style="dim")
+    out.append(f"Library: {library_papers:,} papers\n")
+    if candidates:
+        out.append(
+            f"\nPossible duplicates kept apart for review ({len(candidates)}):"
+            " see `readlist dupes`.\n",
+            style="bold",
+        )
+        for c in candidates[:CANDIDATES_SHOWN]:
+            out.append(
+                f"{c.paper_id:>6} ~ {c.other_id:<6} title {c.title_score:5.1f}  "
+                f"abstract {c.abstract_score:5.1f}  {c.reason}\n"
+            )
+            out.append(f"         {c.title}\n         {c.other_title}\n")
+        if len(candidates) > CANDIDATES_SHOWN:
+            out.append(f"… and {len(candidates) - CANDIDATES_SHOWN} more.\n", style="dim")
+    out.rstrip()
+    return out
+
+
+class ImportScreen(ModalScreen[ImportReport | None]):
+    """Dismissed with the report (None when cancelled before anything was imported)."""
+
+    BINDINGS = [
+        Binding("escape", "close", "Close"),
+        Binding("enter", "enter", "Close", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stage: Stage = "prompt"
+        self.report: ImportReport | None = None
+        self.candidates: list[DuplicateCandidate] = []  # flagged by this import
+        self._stop = threading.Event()
+
+    @property
+    def rl_app(self) -> ReadlistApp:
+        from readlist.ui.app import ReadlistApp
+
+        assert isinstance(self.app, ReadlistApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="import-dialog") as dialog:
+            dialog.border_title = "Import dumps"
+            yield Label(Text("A dump file, or a folder of *.txt dumps:"), id="import-path-label")
+            yield Input(placeholder="~/Downloads/daily-papers.txt", id="import-path")
+            yield Static(id="import-message")
+            yield ProgressBar(id="import-progress", show_eta=False)
+            with ScrollableContainer(id="import-report"):
+                yield Static(id="import-table")
+                yield Static(id="import-notes")
+            yield Static(Text(KEYS["prompt"]), id="import-keys")
+
+    def on_mount(self) -> None:
+        self.query_one("#import-path", Input).focus()
+
+    def _set_stage(self, stage: Stage) -> None:
+        self.stage = stage
+        self.set_class(stage == "running", "-running")
+        self.set_class(stage == "done", "-done")
+        self.query_one("#import-path", Input).disabled = stage != "prompt"
+        self.query_one("#import-keys", Static).update(Text(KEYS[stage]))
+
+    def _say(self, message: str, *, error: bool = False) -> None:
+        line = self.query_one("#import-message", Static)
+        line.update(Text(message))
+        line.set_class(error, "-error")
+
+    # -- keys ------------------------------------------------------------------------------
+
+    @on(Input.Submitted, "#import-path")
+    def _submitted(self) -> None:
+        self._start()
+
+    def action_enter(self) -> None:
+        if self.stage == "done":
+            self.dismiss(self.report)
+        elif self.stage == "prompt":
+            self._start()
+
+    def action_close(self) -> None:
+        if self.stage == "running":
+            self._stop.set()
+            self._say("Stopping after this file…")
+        else:
+            self.dismiss(self.report)
+
+    def _start(self) -> None:
+        if self.stage != "prompt":
+            return
+        text = self.query_one("#import-path", Input).value
+        if not text.strip():
+            self._say("Type the path of a dump file or of a folder of dumps.", error=True)
+            return
+        try:
+            path = expand(text)
+        except RuntimeError as exc:  # "~someone" with no such user
+            self._say(f"{text.strip()}: {exc}", error=True)
+            return
+        self._say(f"Reading {path}…")
+        self._stop.clear()
+        self._set_stage("running")
+        self._import(path)
+
+    # -- the work, on a thread ---------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="import")
+    def _import(self, path: Path) -> None:
+        try:
+            files = dump_files(path)
+        except (DumpError, OSError) as exc:
+            message = str(exc) if isinstance(exc, DumpError) else f"{path}: {exc.strerror}"
+            self.app.call_from_thread(self._refused, message)
+            return
+        self.app.call_from_thread(self._begin, len(files))
+        try:
+            store = self.rl_app.library.store()
+            before = {(c.paper_id, c.other_id) for c in store.review_candidates()}
+            importer = Importer(store)
+        except (ReadlistError, sqlite3.Error) as exc:
+            self.app.call_from_thread(self._refused, f"{self.rl_app.library.path}: {exc}")
+            return
+        reports: list[FileReport] = []
+        for index, file in enumerate(files):
+            if self._stop.is_set():
+                break
+            self.app.call_from_thread(self._file_started, index, len(files), file)
+            reports.append(self._import_file(importer, file, index))
+        try:
+            candidates = [
+                c for c in store.review_candidates() if (c.paper_id, c.other_id) not in before
+            ]
+            papers = store.stats().papers
+        except sqlite3.Error:
+            candidates, papers = [], 0
+        report = ImportReport(tuple(reports))
+        stopped = len(files) - len(reports)
+        self.app.call_from_thread(self._finished, report, candidates, papers, stopped)
+
+    def _import_file(self, importer: Importer, file: Path, index: int) -> FileReport:
+        """One file, one transaction; whatever goes wrong is that file's one-line error."""
+        source = str(file)
+
+        def progress(done: int, total: int) -> None:
+            if done == total or done % max(1, total // PROGRESS_STEPS) == 0:
+                self.app.call_from_thread(self._progress, index + done / total)
+
+        try:
+            return importer.import_bytes(read_dump(file), source, progress)
+        except ReadlistError as exc:
+            return FileReport(source, error=str(exc))
+        except sqlite3.Error as exc:
+            return FileReport(source, error=f"{source}: {exc}")
+        except OSError as exc:
+            return FileReport(source, error=f"{source}: {exc.strerror or exc}")
+        finally:
+            self.app.call_from_thread(self._progress, index + 1)
+
+    # -- back on the UI thread ---------------------------------------------------------------
+
+    def _refused(self, message: str) -> None:
+        self._set_stage("prompt")
+        self._say(message, error=True)
+        self.query_one("#import-path", Input).focus()
+
+    def _begin(self, files: int) -> None:
+        self.query_one(ProgressBar).update(total=files, progress=0)
+
+    def _file_started(self, index: int, files: int, file: Path) -> None:
+        if not self._stop.is_set():
+            self._say(f"Importing {file.name} ({index + 1} of {files})…")
+
+    def _progress(self, progress: float) -> None:
+        self.query_one(ProgressBar).update(progress=progress)
+
+    def _finished(
+        self,
+        report: ImportReport,
+        candidates: list[DuplicateCandidate],
+        papers: int,
+        stopped: int,
+    ) -> None:
+        self.report = report
+        self.candidates = candidates
+        self.query_one("#import-table", Static).update(report_table(report))
+        self.query_one("#import-notes", Static).update(
+            report_notes(report, candidates, papers, stopped)
+        )
+        new = report.total("new")
+        refused = sum(1 for f in report.files if f.error)
+        summary = f"{new:,} new paper{'s' if new != 1 else ''}"
+        if refused:
+            summary += f"; {refused} file{'s' if refused != 1 else ''} refused"
+        self._say(summary, error=bool(refused))
+        self._set_stage("done")
+        self.query_one("#import-report", ScrollableContainer).focus()

@@ -1,0 +1,401 @@
+"""The import and export dialogs, driven by keys; assertions on the report, files and store."""
+
+from __future__ import annotations
+
+import csv
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.content import Content
+from textual.pilot import Pilot
+from textual.widget import Widget
+from textual.widgets import Input, ProgressBar, RadioSet, Static
+from textual.worker import WorkerCancelled
+
+from readlist.core.query import parse_query
+from readlist.ui.app import ReadlistApp
+from readlist.ui.screens import import_dialog
+from readlist.ui.screens.export_dialog import ExportScreen
+from readlist.ui.screens.import_dialog import ImportScreen
+from readlist.ui.screens.library import LibraryScreen
+from readlist.ui.widgets.paper_list import PaperList
+from tests.conftest import SAMPLE_DUMPS
+from tests.ui.conftest import AppFactory, fresh_store
+
+SAMPLE_PAPERS = 358
+SIZE = (120, 35)
+
+NEW_PAPERS = [
+    (
+        "Lattice Tokenizers for Streaming Speech Translation",
+        "Streaming speech translation systems must emit text before the speaker has finished "
+        "a sentence. We introduce lattice tokenizers, which keep several segmentations of the "
+        "incoming audio alive and commit to one only when the decoder is confident. On three "
+        "public benchmarks the method cuts latency by a third at equal quality. We release "
+        "code and trained models for every language pair.",
+    ),
+    (
+        "Sparse Reward Shaping with Learned Potential Functions",
+        "Reinforcement learning agents struggle when rewards are rare. We learn a potential "
+        "function from a handful of demonstrations and use it to shape the reward without "
+        "changing the optimal policy. The approach is simple to add to existing agents. "
+        "Experiments on navigation and manipulation tasks show faster learning and more "
+        "stable training than curiosity bonuses, with no extra environment interaction.",
+    ),
+    (
+        "Calibrated Uncertainty for Retrieval-Augmented Question Answering",
+        "Retrieval-augmented language models answer questions fluently even when the "
+        "retrieved passages do not support the answer. We propose a calibration layer that "
+        "scores agreement between the answer and its evidence. The score predicts errors "
+        "well across five datasets. Abstaining on the least supported answers raises "
+        "accuracy substantially while answering most questions.",
+    ),
+]
+# A title already in the sample library with a different abstract: kept apart for review.
+TWIN = (
+    "Cyclical Curriculum Learning",
+    "Curricula are usually fixed before training starts and rarely revisited. We study a "
+    "scheduler that cycles between easy and hard examples throughout training, and ask when "
+    "the cycling helps. Across vision and language benchmarks the answer depends on label "
+    "noise more than on model size. We give a simple rule for choosing the cycle length "
+    "from a short pilot run.",
+)
+
+
+def dump_text(papers: list[tuple[str, str]], date_line: str = "Mar 14") -> str:
+    """A dump in the Daily Papers page's layout: two header lines, then title, abstract..."""
+    body = "\n\n".join(f"{title}\n\n{abstract}" for title, abstract in papers)
+    return f"Daily Papers\n\n{date_line}\n\n{body}\n"
+
+
+def write_dump(path: Path, papers: list[tuple[str, str]]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(dump_text(papers), encoding="utf-8")
+    return path
+
+
+async def wait(pilot: Pilot[None]) -> None:
+    """Until every worker is done and its results are on screen (a lighter settle(): the
+    dialogs' workers commit their own writes). A cancelled query worker is waited past."""
+    app = pilot.app
+    for _ in range(20):
+        try:
+            await app.workers.wait_for_complete()
+        except WorkerCancelled:
+            continue
+        await pilot.pause()
+        if all(worker.is_finished for worker in app.workers):
+            return
+    raise AssertionError("the workers never finished")
+
+
+async def type_into(pilot: Pilot[None], text: str) -> None:
+    """Replace the focused Input's text, key by key."""
+    assert isinstance(pilot.app.focused, Input)
+    await pilot.press("end", "ctrl+u", *text)
+
+
+def shown(screen: Widget, selector: str) -> str:
+    """The text a Static draws: literal text stays literal, markup would lose its tags."""
+    visual = screen.query_one(selector, Static).visual
+    assert isinstance(visual, Content)
+    return visual.plain
+
+
+def spy_notifications(app: ReadlistApp, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    said: list[str] = []
+    notify = app.notify
+
+    def spy(message: str, **kwargs: Any) -> None:
+        said.append(message)
+        notify(message, **kwargs)
+
+    monkeypatch.setattr(app, "notify", spy)
+    return said
+
+
+async def open_import(pilot: Pilot[None], path: str) -> ImportScreen:
+    await pilot.press("i")
+    screen = pilot.app.screen
+    assert isinstance(screen, ImportScreen)
+    await type_into(pilot, path)
+    await pilot.press("enter")
+    await wait(pilot)
+    return screen
+
+
+def library_total(app: ReadlistApp) -> int:
+    return app.screen.query_one(PaperList).total
+
+
+@pytest.fixture(autouse=True)
+def _in_tmp_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Relative paths resolve in tmp_path, so the tests type short ones."""
+    monkeypatch.chdir(tmp_path)
+
+
+# -- import ------------------------------------------------------------------------------
+
+
+async def test_import_a_new_dump(make_app: AppFactory, library_path: Path, tmp_path: Path) -> None:
+    # The file name would be markup if the report were built from markup strings.
+    write_dump(tmp_path / "[bold]mar.txt", NEW_PAPERS)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait(pilot)
+        screen = await open_import(pilot, "[bold]mar.txt")
+        assert screen.stage == "done"
+        report = screen.report
+        assert report is not None and len(report.files) == 1
+        (file,) = report.files
+        assert (file.new, file.merged_exact, file.merged_fuzzy, file.flagged) == (3, 0, 0, 0)
+        assert file.error is None
+        bar = screen.query_one(ProgressBar)
+        assert bar.total == 1 and bar.progress == 1
+        rows = shown(screen, "#import-table").splitlines()
+        assert rows[1].split() == ["[bold]mar.txt", "3", "3", "0", "0", "0"]
+        assert rows[2].split() == ["total", "3", "3", "0", "0", "0"]
+        assert shown(screen, "#import-message") == "3 new papers"
+        assert f"Library: {SAMPLE_PAPERS + 3} papers" in shown(screen, "#import-notes")
+        with fresh_store(library_path) as store:
+            assert store.stats().papers == SAMPLE_PAPERS + 3
+            for title, abstract in NEW_PAPERS:
+                (paper,) = store.search(parse_query(f'title:"{title}"'))
+                assert paper.abstract == abstract
+        await pilot.press("enter")
+        await wait(pilot)
+        assert isinstance(app.screen, LibraryScreen)
+        assert library_total(app) == SAMPLE_PAPERS + 3
+
+
+async def test_import_a_folder_refuses_bad_files_and_lands_good_ones(
+    make_app: AppFactory, library_path: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "dumps"
+    write_dump(folder / "a.txt", NEW_PAPERS[:2])
+    write_dump(folder / "b.txt", [NEW_PAPERS[2], TWIN])
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
+    (folder / "notes.md").write_text("not a dump: only *.txt files are imported")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait(pilot)
+        screen = await open_import(pilot, "dumps")
+        report = screen.report
+        assert report is not None
+        by_name = {Path(f.source).name: f for f in report.files}
+        assert sorted(by_name) == ["a.txt", "b.txt", "empty.txt", "image.txt"]
+        assert by_name["a.txt"].new == 2
+        assert (by_name["b.txt"].new, by_name["b.txt"].flagged) == (2, 1)
+        assert by_name["empty.txt"].error == "dumps/empty.txt: the file is empty"
+        assert by_name["image.txt"].error == "dumps/image.txt: not a text file (binary data)"
+        assert report.total("new") == 4
+        # The pair this import flagged, and only that one.
+        assert [(c.title, c.other_title) for c in screen.candidates] == [(TWIN[0], TWIN[0])]
+        table = shown(screen, "#import-table")
+        assert table.count("refused") == 2
+        notes = shown(screen, "#import-notes")
+        assert "Error: dumps/empty.txt: the file is empty" in notes
+        assert "Error: dumps/image.txt: not a text file (binary data)" in notes
+        assert "Possible duplicates kept apart for review (1)" in notes
+        assert "same title, different abstract" in notes
+        assert shown(screen, "#import-message") == "4 new papers; 2 files refused"
+        with fresh_store(library_path) as store:
+            assert store.stats().papers == SAMPLE_PAPERS + 4
+        await pilot.press("escape")
+        await wait(pilot)
+        assert library_total(app) == SAMPLE_PAPERS + 4
+
+
+async def test_escape_while_importing_stops_after_the_current_file(
+    make_app: AppFactory, library_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_dump(tmp_path / "f" / "1.txt", NEW_PAPERS[:1])
+    write_dump(tmp_path / "f" / "2.txt", NEW_PAPERS[1:])
+    reading, go_on = threading.Event(), threading.Event()
+    read_dump = import_dialog.read_dump
+
+    def slow_read(path: Path) -> bytes:
+        reading.set()
+        assert go_on.wait(timeout=10)
+        return read_dump(path)
+
+    monkeypatch.setattr(import_dialog, "read_dump", slow_read)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait(pilot)
+        await pilot.press("i", *"f", "enter")
+        assert reading.wait(timeout=10)  # the worker is in the first file
+        screen = app.screen
+        assert isinstance(screen, ImportScreen) and screen.stage == "running"
+        await pilot.press("escape")
+        assert app.screen is screen
+        assert shown(screen, "#import-message") == "Stopping after this file…"
+        go_on.set()
+        await wait(pilot)
+        assert screen.stage == "done" and screen.report is not None
+        assert [Path(f.source).name for f in screen.report.files] == ["1.txt"]
+        assert "Stopped: 1 more file(s) not imported." in shown(screen, "#import-notes")
+        await pilot.press("escape")
+        await wait(pilot)
+        assert library_total(app) == SAMPLE_PAPERS + 1
+
+
+async def test_escape_cancels_and_a_missing_path_can_be_fixed(
+    make_app: AppFactory, library_path: Path
+) -> None:
+    with fresh_store(library_path) as store:
+        before = store.stats()
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait(pilot)
+        await pilot.press("i", "escape")
+        await wait(pilot)
+        assert isinstance(app.screen, LibraryScreen)
+
+        screen = await open_import(pilot, "no/dump.txt")
+        assert app.screen is screen and screen.stage == "prompt"
+        assert screen.report is None
+        assert shown(screen, "#import-message") == "no/dump.txt: no such file or folder"
+        path_input = screen.query_one("#import-path", Input)
+        assert app.focused is path_input and not path_input.disabled
+        with fresh_store(library_path) as store:
+            assert store.stats() == before
+        # Fixed, with a ~, to a dump the library already holds: a re-import adds nothing.
+        home = Path("~").expanduser()  # a tmp dir: tests/conftest.py points $HOME there
+        sample = sorted(SAMPLE_DUMPS.glob("*.txt"))[0]
+        (home / "d.txt").write_bytes(sample.read_bytes())
+        await type_into(pilot, "~/d.txt")
+        await pilot.press("enter")
+        await wait(pilot)
+        (home / "d.txt").unlink()
+        assert screen.stage == "done" and screen.report is not None
+        (file,) = screen.report.files
+        assert file.source == str(home / "d.txt")
+        assert file.already_imported and file.error is None
+        assert screen.report.total("new") == 0
+        assert "already imported, nothing changed" in shown(screen, "#import-table")
+        with fresh_store(library_path) as store:
+            assert store.stats() == before
+
+
+# -- export ------------------------------------------------------------------------------
+
+
+async def open_export(pilot: Pilot[None]) -> ExportScreen:
+    await pilot.press("x")
+    screen = pilot.app.screen
+    assert isinstance(screen, ExportScreen)
+    return screen
+
+
+async def export_to(pilot: Pilot[None], path: str) -> None:
+    """From the format choice: Tab past the papers choice to the path, type it, Enter."""
+    await pilot.press("tab", "tab")
+    await type_into(pilot, path)
+    await pilot.press("enter")
+    await wait(pilot)
+
+
+async def test_export_starred_to_markdown_and_bibtex(
+    make_app: AppFactory, library_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with fresh_store(library_path) as store:
+        first = store.search(parse_query("moe"), limit=1)[0]
+        store.set_flag([first.id], "starred", True)
+    app = make_app()
+    said = spy_notifications(app, monkeypatch)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait(pilot)
+        await pilot.press("s")  # starred a moment before the export: it is in the file
+        second = app.screen.query_one(PaperList).highlighted
+        assert second is not None and second.starred and second.id != first.id
+        screen = await open_export(pilot)
+        assert screen.query_one("#export-path", Input).value == "~/readlist-starred.md"
+        await export_to(pilot, "s.md")
+        assert isinstance(app.screen, LibraryScreen)
+        text = (tmp_path / "s.md").read_text(encoding="utf-8")
+        assert text.startswith("# Reading list\n")
+        assert text.count("\n## ") == 2
+        assert f"id {first.id} · ★ starred" in text
+        assert f"id {second.id} · ★ starred" in text
+        assert text.endswith("_2 papers._\n")
+        assert said[-1] == f"Exported 2 starred papers to {tmp_path / 's.md'}."
+
+        screen = await open_export(pilot)
+        await pilot.press("right", "right", "right")  # md -> csv -> json -> bibtex
+        assert screen.fmt == "bibtex"
+        # Not edited, so the default path follows the format.
+        assert screen.query_one("#export-path", Input).value == "~/readlist-starred.bib"
+        await export_to(pilot, "s.bib")
+        bib = (tmp_path / "s.bib").read_text(encoding="utf-8")
+        assert bib.count("@misc{") == 2
+        assert f"@misc{{rl{first.id}_" in bib and f"@misc{{rl{second.id}_" in bib
+
+
+async def test_escape_cancels_and_the_filtered_papers_export_to_the_default_path(
+    make_app: AppFactory, library_path: Path
+) -> None:
+    written = Path("~/readlist-filtered.csv").expanduser()  # $HOME is a tmp dir in tests
+    written.unlink(missing_ok=True)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait(pilot)
+        screen = await open_export(pilot)
+        assert isinstance(app.focused, RadioSet)  # keyboard-ready at once
+        await pilot.press("escape")
+        await wait(pilot)
+        assert isinstance(app.screen, LibraryScreen) and not screen.is_attached
+
+        await pilot.press("slash", *"moe", "enter")
+        await wait(pilot)
+        screen = await open_export(pilot)
+        await pilot.press("right")  # csv
+        await pilot.press("tab", "down", "down")  # all papers matching the filter
+        assert (screen.fmt, screen.scope) == ("csv", "filtered")
+        assert screen.query_one("#export-path", Input).value == "~/readlist-filtered.csv"
+        await pilot.press("enter")
+        await wait(pilot)
+        assert isinstance(app.screen, LibraryScreen)
+    with fresh_store(library_path) as store:
+        expected = {p.id for p in store.search(parse_query("moe"), limit=1000)}
+    with written.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    written.unlink()
+    assert 0 < len(expected) < SAMPLE_PAPERS
+    assert {int(row["id"]) for row in rows} == expected
+
+
+async def test_an_unwritable_path_keeps_the_dialog_open_to_fix_it(
+    make_app: AppFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "dir").mkdir()
+    app = make_app()
+    said = spy_notifications(app, monkeypatch)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait(pilot)
+        screen = await open_export(pilot)
+        await export_to(pilot, "[b]no/x.md")  # a folder that is not there; literal brackets
+        assert app.screen is screen
+        assert shown(screen, "#export-message") == f"{tmp_path / '[b]no'}: no such folder."
+        assert app.focused is screen.query_one("#export-path", Input)
+
+        await type_into(pilot, "dir")
+        await pilot.press("enter")
+        await wait(pilot)
+        assert app.screen is screen
+        assert shown(screen, "#export-message") == (
+            f"{tmp_path / 'dir'} is a folder: add a file name."
+        )
+        assert list((tmp_path / "dir").iterdir()) == []
+
+        # Fixed. Nothing is starred in the sample library: an empty file, and it says so.
+        await type_into(pilot, "dir/ok.md")
+        await pilot.press("enter")
+        await wait(pilot)
+        assert isinstance(app.screen, LibraryScreen)
+        written = tmp_path / "dir" / "ok.md"
+        assert written.read_text(encoding="utf-8") == "# Reading list\n\n_No papers._\n"
+        assert said == [f"No starred papers to export; wrote an empty md file to {written}."]
