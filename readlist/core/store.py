@@ -27,6 +27,12 @@ SORTS: dict[Sort, str] = {
     "most_seen": "p.times_seen DESC, p.id",
     "title": "p.title COLLATE NOCASE, p.id",
 }
+# The same orders backwards, to read a page near the end from the end.
+REVERSED_SORTS: dict[Sort, str] = {
+    "latest": "p.last_seen ASC, p.id DESC",
+    "most_seen": "p.times_seen ASC, p.id DESC",
+    "title": "p.title COLLATE NOCASE DESC, p.id DESC",
+}
 BUSY_TIMEOUT_MS = 30_000
 CANDIDATES_PER_KEY = 8
 
@@ -198,6 +204,36 @@ class Store:
         cursor = self.conn.execute(sql, [*params, -1 if limit is None else limit, offset])
         while rows := cursor.fetchmany(500):
             yield from map(_paper, rows)
+
+    def page(
+        self, query: Query, offset: int, limit: int, *, sort: Sort = "latest", total: int = 0
+    ) -> list[Paper]:
+        """One page of `search`, as quick at the end of a million papers as at the start.
+
+        OFFSET has to step over every row before the page, so a page in the second half of
+        `total` rows is read backwards from the end; and the stepping runs over ids alone (a
+        covering index when there is no filter), with the full rows read for the page only.
+        """
+        if offset < 0 or limit <= 0:
+            return []
+        order = SORTS[sort]
+        if total and offset > total // 2:
+            start = max(total - offset - limit, 0)
+            limit = min(limit, total - offset)
+            if limit <= 0:
+                return []
+            offset, order = start, REVERSED_SORTS[sort]
+            backwards = True
+        else:
+            backwards = False
+        where, params = self._where(query)
+        sql = (
+            f"SELECT {_PAPER_COLUMNS} FROM papers p LEFT JOIN state s ON s.paper_id = p.id"
+            f" WHERE p.id IN (SELECT p.id FROM papers p{where} ORDER BY {order} LIMIT ? OFFSET ?)"
+            f" ORDER BY {order}"
+        )
+        rows = [_paper(row) for row in self.conn.execute(sql, [*params, limit, offset])]
+        return rows[::-1] if backwards else rows
 
     def count(self, query: Query) -> int:
         where, params = self._where(query)
@@ -406,6 +442,41 @@ class Store:
                VALUES (?, ?, ?, ?, ?, ?)""",
             (paper_id, other_id, title_score, abstract_score, reason, schema.now()),
         )
+
+    # -- queues (triage): fixed at their start, read a little at a time -----------------
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Reads inside see one state of the library, whatever commits meanwhile (WAL)."""
+        self.conn.execute("BEGIN DEFERRED")
+        try:
+            yield
+        finally:
+            if self.conn.in_transaction:
+                self.conn.execute("COMMIT")
+
+    def iter_ids(self, query: Query, *, offset: int = 0, sort: Sort = "latest") -> Iterator[int]:
+        """The ids search() returns, in its order: a queue of a million costs 8 MB, not 1 GB."""
+        where, params = self._where(query)
+        sql = f"SELECT p.id FROM papers p{where} ORDER BY {SORTS[sort]} LIMIT -1 OFFSET ?"
+        cursor = self.conn.execute(sql, [*params, offset])
+        while rows := cursor.fetchmany(10_000):
+            for row in rows:
+                yield row[0]
+
+    def get_many(self, ids: Sequence[int]) -> list[Paper]:
+        """Papers in the order asked; ids no longer in the library are left out."""
+        found: dict[int, Paper] = {}
+        wanted = list(dict.fromkeys(ids))
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            rows = self.conn.execute(
+                f"SELECT {_PAPER_COLUMNS} FROM papers p LEFT JOIN state s ON s.paper_id = p.id"
+                f" WHERE p.id IN ({', '.join('?' * len(chunk))})",
+                chunk,
+            )
+            found.update((paper.id, paper) for paper in map(_paper, rows))
+        return [found[paper_id] for paper_id in ids if paper_id in found]
 
 
 @lru_cache(maxsize=16)

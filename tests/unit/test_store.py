@@ -10,7 +10,7 @@ import pytest
 from readlist.core import schema
 from readlist.core.errors import LibraryError, UnknownPaperError
 from readlist.core.query import parse_query
-from readlist.core.store import Store
+from readlist.core.store import Sort, Store
 
 
 def _add(store: Store, title: str, abstract: str = "", seen_on: str = "2026-03-14") -> int:
@@ -190,3 +190,40 @@ def test_sample_library_is_sound(sample_query_store: Store) -> None:
     stats = sample_query_store.stats()
     assert stats.papers == 358
     assert stats.sightings == 421
+
+
+def test_queue_ids_follow_search_order_and_papers_come_back_in_order(
+    store: Store, db_path: Path
+) -> None:
+    old = _add(store, "Old diffusion", seen_on="2025-01-01")
+    new1 = _add(store, "New diffusion", seen_on="2026-05-01")
+    new2 = _add(store, "New flow", seen_on="2026-05-01")
+    store.set_flag([new2], "read", True)
+    for text in ("", "diffusion", "is:unread", "-is:read diffusion", "title:nothing"):
+        assert list(store.iter_ids(parse_query(text))) == _ids(store, text)
+    assert list(store.iter_ids(parse_query(""), offset=1, sort="title")) == [new2, old]
+    assert [p.id for p in store.get_many([old, 999, new2, new1])] == [old, new2, new1]
+    assert store.get_many([new2])[0].read
+    assert store.get_many([]) == []
+    with store.snapshot():
+        before = list(store.iter_ids(parse_query("is:unread")))
+        with Store.open(db_path) as other:
+            other.set_flag([old], "read", True)
+        assert list(store.iter_ids(parse_query("is:unread"))) == before == [new1, old]
+    assert list(store.iter_ids(parse_query("is:unread"))) == [new1]
+
+
+@pytest.mark.parametrize("sort", ["latest", "most_seen", "title"])
+@pytest.mark.parametrize("text", ["", "learning", "is:unread -model"])
+def test_page_is_a_slice_of_search_from_either_end(
+    sample_store: Store, sort: Sort, text: str
+) -> None:
+    query = parse_query(text)
+    everything = sample_store.search(query, sort=sort)
+    total = len(everything)
+    assert total > 20
+    for offset in (0, 7, total // 2 - 3, total // 2 + 1, total - 10, total - 1, total):
+        for limit in (1, 10, 100):
+            expected = everything[offset : offset + limit]
+            assert sample_store.page(query, offset, limit, sort=sort, total=total) == expected
+            assert sample_store.page(query, offset, limit, sort=sort) == expected
