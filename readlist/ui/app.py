@@ -15,6 +15,7 @@ from textual.app import App, SuspendNotSupported
 from textual.binding import Binding
 
 from readlist.core.models import Paper
+from readlist.core.store import Sort
 from readlist.ui.commands import ScreenKeys
 from readlist.ui.history import Change, History, write
 from readlist.ui.library import Library
@@ -124,10 +125,10 @@ class ReadlistApp(App[None]):
         if not webbrowser.open(url):
             self.notify(url, title="No browser found: search for", timeout=8)
 
-    def start_triage(self, query_text: str) -> None:
+    def start_triage(self, query_text: str, sort: Sort = "latest") -> None:
         from readlist.ui.screens.triage import TriageScreen
 
-        self.push_screen(TriageScreen(query_text), self._triage_done)
+        self.push_screen(TriageScreen(query_text, sort=sort), self._triage_done)
 
     def _triage_done(self, summary: str | None) -> None:
         if summary:

@@ -52,7 +52,9 @@ class Library:
 
     def _release(self, store: Store) -> None:
         with self._lock:
-            if self._closed:
+            if self._closed:  # close() left it to the thread that was using it
+                with contextlib.suppress(Exception):
+                    store.close()
                 return
             if store.conn.in_transaction:  # a thread died mid-write: never reuse that
                 with contextlib.suppress(Exception):
@@ -65,10 +67,19 @@ class Library:
             return len(self._all)
 
     def close(self) -> None:
+        """Close the idle stores; stop the busy ones, which their threads close on exit.
+
+        Closing a connection under a thread still running a query crashes SQLite, and
+        the app may quit while a cancelled worker is still reading.
+        """
         with self._lock:
             self._closed = True
-            for store in self._all:
-                with contextlib.suppress(Exception):  # a thread's connection may be gone
+            busy = [store for store in self._all if store not in self._idle]
+            for store in self._idle:
+                with contextlib.suppress(Exception):
                     store.close()
+            for store in busy:
+                with contextlib.suppress(Exception):
+                    store.conn.interrupt()
             self._all.clear()
             self._idle.clear()

@@ -87,6 +87,10 @@ class LibraryScreen(Screen[None]):
         self.query_one(PaperList).focus()
         self.reload()
 
+    def on_screen_resume(self) -> None:
+        if self._stats_stale and self._stats is not None:
+            self._refresh_stats()  # state changed while another screen was on top
+
     # -- loading -------------------------------------------------------------------------
 
     @property
@@ -96,8 +100,8 @@ class LibraryScreen(Screen[None]):
     def _fetcher(self, query: Query, sort: Sort) -> Fetch:
         library = self.app_library
 
-        def fetch(offset: int, limit: int) -> list[Paper]:
-            return library.store().search(query, limit=limit, offset=offset, sort=sort)
+        def fetch(offset: int, limit: int, total: int) -> list[Paper]:
+            return library.store().page(query, offset, limit, sort=sort, total=total)
 
         return fetch
 
@@ -228,7 +232,9 @@ class LibraryScreen(Screen[None]):
     def show_paper(self, paper: Paper) -> None:
         """A paper's state changed: redraw it in place, update the counts."""
         self.query_one(PaperList).update_paper(paper)
-        if self._stats is not None:
+        if not self.is_current:
+            self._stats_stale = True  # counted again when this screen is back
+        elif self._stats is not None:
             self._refresh_stats()
 
     @work(thread=True, exclusive=True, group="stats")
@@ -239,6 +245,7 @@ class LibraryScreen(Screen[None]):
 
     def _set_stats(self, stats: LibraryStats) -> None:
         self._stats = stats
+        self._stats_stale = False
         self._update_status()
 
     def action_cycle_sort(self) -> None:
@@ -259,7 +266,7 @@ class LibraryScreen(Screen[None]):
             self.rl_app.edit_note_in_editor(paper)
 
     def action_triage(self) -> None:
-        self.rl_app.start_triage(self.query_text)
+        self.rl_app.start_triage(self.query_text, self.sort)
 
     def action_open_web(self) -> None:
         paper = self.query_one(PaperList).highlighted

@@ -1,7 +1,7 @@
 """The virtual paper list: draws only the rows on screen, fetched a page at a time.
 
 The widget holds no more than a few pages of papers whatever the library's size.
-Rows come from a `fetch(offset, limit)` callable run in a thread worker; a row not
+Rows come from a `fetch(offset, limit, total)` callable run in a thread worker; a row not
 fetched yet draws as a placeholder until its page arrives.
 """
 
@@ -23,7 +23,7 @@ from textual.worker import get_current_worker
 
 from readlist.core.models import Paper
 
-Fetch = Callable[[int, int], list[Paper]]
+Fetch = Callable[[int, int, int], list[Paper]]  # (offset, limit, total) -> rows
 PAGE = 100
 MAX_PAGES = 12
 
@@ -164,11 +164,11 @@ class PaperList(ScrollView, can_focus=True):
         if page in self._loading:
             return
         self._loading.add(page)
-        self._load_page(page, self._generation, self._fetch)
+        self._load_page(page, self._generation, self._fetch, self._total)
 
     @work(thread=True, group="paper-pages")
-    def _load_page(self, page: int, generation: int, fetch: Fetch) -> None:
-        rows = fetch(page * PAGE, PAGE)
+    def _load_page(self, page: int, generation: int, fetch: Fetch, total: int) -> None:
+        rows = fetch(page * PAGE, PAGE, total)
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._page_loaded, page, generation, rows)
 
