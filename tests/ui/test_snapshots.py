@@ -55,3 +55,16 @@ def test_note_editor(snap_compare: SnapCompare, make_app: AppFactory) -> None:
 def test_note_discard_confirm(snap_compare: SnapCompare, make_app: AppFactory) -> None:
     typed = keys("n", *"draft", "escape")
     assert snap_compare(make_app(), terminal_size=SIZE, run_before=typed)
+
+
+def test_triage_card(snap_compare: SnapCompare, make_app: AppFactory) -> None:
+    typed = keys("slash", *"continual", "enter", "t", "s", "r", "space")
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=typed)
+
+
+def test_export_dialog(snap_compare: SnapCompare, make_app: AppFactory) -> None:
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=keys("s", "x"))
+
+
+def test_import_dialog(snap_compare: SnapCompare, make_app: AppFactory) -> None:
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=keys("i"))
