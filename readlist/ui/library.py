@@ -17,6 +17,8 @@ from pathlib import Path
 
 from readlist.core.store import Store
 
+READER_CACHE_MIB = 8  # per connection; a few are open at once while typing a filter
+
 
 class _Lease:
     """Held in a thread-local: freed, and the store returned, when its thread ends."""
@@ -42,7 +44,7 @@ class Library:
             with self._lock:
                 store = self._idle.pop() if self._idle else None
             if store is None:
-                store = Store.open(self.path)
+                store = Store.open(self.path, cache_mib=READER_CACHE_MIB)
                 with self._lock:
                     self._all.append(store)
             lease = _Lease(store)

@@ -227,3 +227,17 @@ def test_page_is_a_slice_of_search_from_either_end(
             expected = everything[offset : offset + limit]
             assert sample_store.page(query, offset, limit, sort=sort, total=total) == expected
             assert sample_store.page(query, offset, limit, sort=sort) == expected
+
+
+def test_quick_stats_agree_with_full_on_what_they_count(sample_store: Store) -> None:
+    sample_store.set_flag([1, 2], "starred", True)
+    sample_store.set_flag([2, 3, 4], "read", True)
+    full, quick = sample_store.stats(), sample_store.stats(quick=True)
+    assert (quick.papers, quick.starred, quick.read, quick.unread, quick.with_note) == (
+        full.papers,
+        full.starred,
+        full.read,
+        full.unread,
+        full.with_note,
+    )
+    assert full.sightings > 0 and quick.sightings == 0

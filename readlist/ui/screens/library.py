@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -17,7 +18,7 @@ from textual.worker import get_current_worker
 
 from readlist.core.models import LibraryStats, Paper, Sighting
 from readlist.core.query import Query, parse_query
-from readlist.core.store import Sort
+from readlist.core.store import Sort, Store
 from readlist.ui.history import Change
 from readlist.ui.library import Library
 from readlist.ui.widgets.detail import DetailPane
@@ -67,6 +68,7 @@ class LibraryScreen(Screen[None]):
         self.shown_query: str | None = None  # the filter whose results are on screen
         self._counting = False  # the first page is shown, the count is on its way
         self._stats_stale = True
+        self._query_store: Store | None = None  # the store the running filter query uses
 
     @property
     def rl_app(self) -> ReadlistApp:
@@ -114,6 +116,9 @@ class LibraryScreen(Screen[None]):
         `restat` when the library's totals may have changed too."""
         if restat:
             self._stats_stale = True
+        stale = self._query_store
+        if stale is not None:
+            stale.interrupt()  # its results would be thrown away: free the core now
         self._run_query(self.query_text, self.sort, self._stats_stale)
 
     @work(thread=True, exclusive=True, group="query")
@@ -123,13 +128,28 @@ class LibraryScreen(Screen[None]):
         can have changed (at start, after a change of state or an import)."""
         store = self.app_library.store()
         query = parse_query(text)
+        self._query_store = store
+        try:
+            self._query(store, text, sort, query, with_stats)
+        except sqlite3.OperationalError as exc:
+            if not get_current_worker().is_cancelled:  # else: interrupted, as it should be
+                self.app.call_from_thread(
+                    self.notify, f"The filter failed: {exc}", severity="error", markup=False
+                )
+        finally:
+            if self._query_store is store:
+                self._query_store = None
+
+    def _query(self, store: Store, text: str, sort: Sort, query: Query, with_stats: bool) -> None:
         first = store.search(query, limit=PAGE, sort=sort)
-        stats = store.stats() if with_stats else None
         if get_current_worker().is_cancelled:
             return
         complete = len(first) < PAGE
-        self.app.call_from_thread(self._show_results, text, sort, query, first, complete, stats)
-        if complete:
+        self.app.call_from_thread(self._show_results, text, sort, query, first, complete)
+        if with_stats:
+            stats = store.stats(quick=True)
+            self.app.call_from_thread(self._set_stats, stats)
+        if complete or get_current_worker().is_cancelled:
             return
         total = store.count(query)
         if not get_current_worker().is_cancelled:
@@ -142,7 +162,6 @@ class LibraryScreen(Screen[None]):
         query: Query,
         first: list[Paper],
         complete: bool,
-        stats: LibraryStats | None,
     ) -> None:
         if text != self.query_text or sort != self.sort:
             return  # a newer query is on its way
@@ -150,10 +169,12 @@ class LibraryScreen(Screen[None]):
         self.shown_query = text
         self._counting = not complete
         self._shown = len(first)
-        if stats is not None:
-            self._stats = stats
-            self._stats_stale = False
         self._update_status()
+
+    @property
+    def counting(self) -> bool:
+        """The first page of the filter is shown and its count is still on its way."""
+        return self._counting
 
     def _show_total(self, text: str, sort: Sort, total: int) -> None:
         if text != self.shown_query or sort != self.sort or text != self.query_text:
@@ -165,17 +186,13 @@ class LibraryScreen(Screen[None]):
 
     def _update_status(self) -> None:
         stats = self._stats
-        if stats is None:
-            return
         shown = f"{self._shown:,}+" if self._counting else f"{self._shown:,}"
-        parts = [f"{shown} shown of {stats.papers:,} papers"]
+        parts = [f"{shown} shown" + (f" of {stats.papers:,} papers" if stats else "")]
         if self.query_text.strip():
             parts.append(f"filter: {self.query_text}")
-        parts += [
-            f"{stats.starred:,} starred",
-            f"{stats.unread:,} unread",
-            f"sort: {SORT_LABEL[self.sort]}",
-        ]
+        if stats is not None:
+            parts += [f"{stats.starred:,} starred", f"{stats.unread:,} unread"]
+        parts.append(f"sort: {SORT_LABEL[self.sort]}")
         self.query_one("#status", Static).update(Text("  ·  ".join(parts)))
 
     def watch_query_text(self) -> None:
@@ -240,7 +257,7 @@ class LibraryScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="stats")
     def _refresh_stats(self) -> None:
         self.rl_app.writer.flush()
-        stats = self.app_library.store().stats()
+        stats = self.app_library.store().stats(quick=True)
         self.app.call_from_thread(self._set_stats, stats)
 
     def _set_stats(self, stats: LibraryStats) -> None:

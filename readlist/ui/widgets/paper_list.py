@@ -168,9 +168,17 @@ class PaperList(ScrollView, can_focus=True):
 
     @work(thread=True, group="paper-pages")
     def _load_page(self, page: int, generation: int, fetch: Fetch, total: int) -> None:
-        rows = fetch(page * PAGE, PAGE, total)
+        try:
+            rows = fetch(page * PAGE, PAGE, total)
+        except Exception:  # e.g. interrupted or locked: drawn as "…", asked for again
+            self.app.call_from_thread(self._page_failed, page, generation)
+            return
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._page_loaded, page, generation, rows)
+
+    def _page_failed(self, page: int, generation: int) -> None:
+        if generation == self._generation:
+            self._loading.discard(page)
 
     def _page_loaded(self, page: int, generation: int, rows: list[Paper]) -> None:
         if generation != self._generation:
