@@ -141,6 +141,7 @@ async def measure(path: Path) -> dict[str, object]:
         figures["burst_of_20_to_final_ms"] = ms(
             await timed(app, frames, keys_for(burst), lambda: screen.shown_query == burst)
         )
+        await until(lambda: not screen.counting, timeout=120)
         with Store.open(path) as store:
             figures["burst_ends_on_last_query"] = papers.total == store.count(parse_query(burst))
 
