@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.pilot import Pilot
@@ -65,6 +66,19 @@ async def settle(pilot: Pilot[None]) -> None:
         app.writer.flush()
     await wait_for_workers(app)
     await pilot.pause()
+
+
+def record_notices(app: ReadlistApp, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every notification's message, in order (the real notify still runs)."""
+    notices: list[str] = []
+    notify = app.notify
+
+    def recording(message: str, **kwargs: Any) -> None:
+        notices.append(message)
+        notify(message, **kwargs)
+
+    monkeypatch.setattr(app, "notify", recording)
+    return notices
 
 
 def fresh_store(path: Path) -> Store:

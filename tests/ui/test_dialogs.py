@@ -5,14 +5,12 @@ from __future__ import annotations
 import csv
 import threading
 from pathlib import Path
-from typing import Any
 
 import pytest
 from textual.content import Content
 from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Input, ProgressBar, RadioSet, Static
-from textual.worker import WorkerCancelled
 
 from readlist.core.query import parse_query
 from readlist.ui.app import ReadlistApp
@@ -22,7 +20,7 @@ from readlist.ui.screens.import_dialog import ImportScreen
 from readlist.ui.screens.library import LibraryScreen
 from readlist.ui.widgets.paper_list import PaperList
 from tests.conftest import SAMPLE_DUMPS
-from tests.ui.conftest import AppFactory, fresh_store
+from tests.ui.conftest import AppFactory, fresh_store, record_notices, wait_for_workers
 
 SAMPLE_PAPERS = 358
 SIZE = (120, 35)
@@ -80,11 +78,9 @@ async def wait(pilot: Pilot[None]) -> None:
     """Until every worker is done and its results are on screen (a lighter settle(): the
     dialogs' workers commit their own writes). A cancelled query worker is waited past."""
     app = pilot.app
+    assert isinstance(app, ReadlistApp)
     for _ in range(20):
-        try:
-            await app.workers.wait_for_complete()
-        except WorkerCancelled:
-            continue
+        await wait_for_workers(app)
         await pilot.pause()
         if all(worker.is_finished for worker in app.workers):
             return
@@ -102,18 +98,6 @@ def shown(screen: Widget, selector: str) -> str:
     visual = screen.query_one(selector, Static).visual
     assert isinstance(visual, Content)
     return visual.plain
-
-
-def spy_notifications(app: ReadlistApp, monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    said: list[str] = []
-    notify = app.notify
-
-    def spy(message: str, **kwargs: Any) -> None:
-        said.append(message)
-        notify(message, **kwargs)
-
-    monkeypatch.setattr(app, "notify", spy)
-    return said
 
 
 async def open_import(pilot: Pilot[None], path: str) -> ImportScreen:
@@ -306,7 +290,7 @@ async def test_export_starred_to_markdown_and_bibtex(
         first = store.search(parse_query("moe"), limit=1)[0]
         store.set_flag([first.id], "starred", True)
     app = make_app()
-    said = spy_notifications(app, monkeypatch)
+    said = record_notices(app, monkeypatch)
     async with app.run_test(size=SIZE) as pilot:
         await wait(pilot)
         await pilot.press("s")  # starred a moment before the export: it is in the file
@@ -373,7 +357,7 @@ async def test_an_unwritable_path_keeps_the_dialog_open_to_fix_it(
 ) -> None:
     (tmp_path / "dir").mkdir()
     app = make_app()
-    said = spy_notifications(app, monkeypatch)
+    said = record_notices(app, monkeypatch)
     async with app.run_test(size=SIZE) as pilot:
         await wait(pilot)
         screen = await open_export(pilot)

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Static
-from textual.worker import WorkerCancelled
 
 from readlist.core.importer import Importer
 from readlist.core.models import Paper
@@ -20,21 +18,9 @@ from readlist.ui.screens.library import LibraryScreen
 from readlist.ui.screens.triage import TriageScreen, queue_query
 from readlist.ui.widgets.paper_list import PaperList
 from tests.conftest import NOW
-from tests.ui import conftest
-from tests.ui.conftest import AppFactory, fresh_store
+from tests.ui.conftest import AppFactory, fresh_store, record_notices, settle
 
 SIZE = (120, 35)
-
-
-async def settle(pilot: Pilot[None]) -> None:
-    """conftest's settle, again when a worker it waited on was cancelled by a newer one."""
-    for _ in range(20):
-        try:
-            await conftest.settle(pilot)
-            return
-        except WorkerCancelled:
-            continue
-    raise AssertionError("workers kept being cancelled")
 
 
 async def card_ready(pilot: Pilot[None]) -> None:
@@ -50,19 +36,6 @@ async def card_ready(pilot: Pilot[None]) -> None:
 def queue(path: Path, text: str = "") -> list[Paper]:
     with fresh_store(path) as store:
         return store.search(queue_query(text))
-
-
-def record_notices(app: ReadlistApp, monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Every notification's message, in order (the real notify still runs)."""
-    notices: list[str] = []
-    notify = app.notify
-
-    def recording(message: str, **kwargs: Any) -> None:
-        notices.append(message)
-        notify(message, **kwargs)
-
-    monkeypatch.setattr(app, "notify", recording)
-    return notices
 
 
 def shown(app: ReadlistApp, name: str) -> str:
