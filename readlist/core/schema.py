@@ -16,6 +16,8 @@ from readlist.core.errors import LibraryError
 APPLICATION_ID = 0x524C5354  # "RLST": marks a file as a readlist library
 SCHEMA_VERSION = 1
 SQLITE_MAGIC = b"SQLite format 3\x00"
+# The full-text tokenizer, as in SCHEMA_V1; the filter walk (search.py) tests rows with it.
+FTS_TOKENIZE = "unicode61 remove_diacritics 2"
 
 SCHEMA_V1 = """
 CREATE TABLE dumps (

@@ -15,7 +15,7 @@ from textual.app import App, SuspendNotSupported
 from textual.binding import Binding
 
 from readlist.core.models import Paper
-from readlist.core.store import Sort
+from readlist.core.search import Sort
 from readlist.ui.commands import ScreenKeys
 from readlist.ui.history import Change, History, write
 from readlist.ui.library import Library

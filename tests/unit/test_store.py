@@ -10,7 +10,8 @@ import pytest
 from readlist.core import schema
 from readlist.core.errors import LibraryError, UnknownPaperError
 from readlist.core.query import parse_query
-from readlist.core.store import Sort, Store
+from readlist.core.search import Sort
+from readlist.core.store import Store
 
 
 def _add(store: Store, title: str, abstract: str = "", seen_on: str = "2026-03-14") -> int:

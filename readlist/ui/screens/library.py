@@ -18,7 +18,8 @@ from textual.worker import get_current_worker
 
 from readlist.core.models import LibraryStats, Paper, Sighting
 from readlist.core.query import Query, parse_query
-from readlist.core.store import Sort, Store
+from readlist.core.search import Sort, Walk
+from readlist.core.store import Store
 from readlist.ui.history import Change
 from readlist.ui.library import Library
 from readlist.ui.widgets.detail import DetailPane
@@ -80,7 +81,7 @@ class LibraryScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield FilterBar(id="filter")
         with Horizontal(id="main"):
-            yield PaperList(self._fetcher(parse_query(""), "latest"), id="papers")
+            yield PaperList(self._fetcher(Walk(parse_query(""), "latest")), id="papers")
             yield DetailPane(id="detail")
         yield Static(id="status")
         yield Footer()
@@ -99,11 +100,14 @@ class LibraryScreen(Screen[None]):
     def parsed(self) -> Query:
         return parse_query(self.query_text)
 
-    def _fetcher(self, query: Query, sort: Sort) -> Fetch:
+    def _fetcher(self, walk: Walk) -> Fetch:
+        """Pages of one filter; they share its walk, so each reads on from the last."""
         library = self.app_library
 
         def fetch(offset: int, limit: int, total: int) -> list[Paper]:
-            return library.store().page(query, offset, limit, sort=sort, total=total)
+            return library.store().page(
+                walk.query, offset, limit, sort=walk.sort, total=total, walk=walk
+            )
 
         return fetch
 
@@ -141,31 +145,27 @@ class LibraryScreen(Screen[None]):
                 self._query_store = None
 
     def _query(self, store: Store, text: str, sort: Sort, query: Query, with_stats: bool) -> None:
-        first = store.search(query, limit=PAGE, sort=sort)
+        walk = Walk(query, sort)
+        first = store.page(query, 0, PAGE, sort=sort, walk=walk)
         if get_current_worker().is_cancelled:
             return
         complete = len(first) < PAGE
-        self.app.call_from_thread(self._show_results, text, sort, query, first, complete)
+        self.app.call_from_thread(self._show_results, text, walk, first, complete)
         if with_stats:
             stats = store.stats(quick=True)
             self.app.call_from_thread(self._set_stats, stats)
         if complete or get_current_worker().is_cancelled:
             return
-        total = store.count(query)
+        total = walk.total  # known when the walk has read to the end
+        if total is None:
+            total = store.count(query)
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._show_total, text, sort, total)
 
-    def _show_results(
-        self,
-        text: str,
-        sort: Sort,
-        query: Query,
-        first: list[Paper],
-        complete: bool,
-    ) -> None:
-        if text != self.query_text or sort != self.sort:
+    def _show_results(self, text: str, walk: Walk, first: list[Paper], complete: bool) -> None:
+        if text != self.query_text or walk.sort != self.sort:
             return  # a newer query is on its way
-        self.query_one(PaperList).reset(self._fetcher(query, sort), len(first), first)
+        self.query_one(PaperList).reset(self._fetcher(walk), len(first), first)
         self.shown_query = text
         self._counting = not complete
         self._shown = len(first)

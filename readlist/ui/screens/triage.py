@@ -25,7 +25,7 @@ from textual.worker import get_current_worker
 
 from readlist.core.models import Paper
 from readlist.core.query import Query, State, parse_query
-from readlist.core.store import Sort
+from readlist.core.search import Sort
 from readlist.ui.history import Change
 from readlist.ui.widgets.detail import highlighted
 

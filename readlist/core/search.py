@@ -1,0 +1,311 @@
+"""The store's reads for a filter: the query as SQL, and the walk that finds the first
+pages of a broad filter at once. Part of the store: with store.py and schema.py, the
+only modules with SQL.
+
+Why a walk. A common word matches two papers in three of a big library. Asked for the
+first hundred matches in display order, SQLite collects every match first, and FTS5
+merges the position lists of every word that starts with a prefix before it returns a
+single row: a second or more at a million papers, for any word being typed. Reading
+the library in display order instead, a chunk at a time, and testing each chunk
+against the filter finds a hundred matches in about 150 rows.
+
+The test runs the filter's own WHERE clause, with the same FTS5 tokenizer, against an
+in-memory copy of the chunk, so the walk and the plain query agree on what matches by
+construction. A filter that matches few papers would make the walk read far; there it
+gives up early, and the plain query, which is quick for rare words, answers instead.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from readlist.core import schema
+from readlist.core.query import Item, Query, State, Term
+
+Sort = Literal["latest", "most_seen", "title"]
+SORTS: dict[Sort, str] = {
+    "latest": "p.last_seen DESC, p.id",
+    "most_seen": "p.times_seen DESC, p.id",
+    "title": "p.title COLLATE NOCASE, p.id",
+}
+# The same orders backwards, to read a page near the end from the end.
+REVERSED_SORTS: dict[Sort, str] = {
+    "latest": "p.last_seen ASC, p.id DESC",
+    "most_seen": "p.times_seen ASC, p.id DESC",
+    "title": "p.title COLLATE NOCASE DESC, p.id DESC",
+}
+
+_STATE_SQL: dict[str, str] = {
+    "starred": "p.id IN (SELECT paper_id FROM state WHERE starred = 1)",
+    "read": "p.id IN (SELECT paper_id FROM state WHERE read = 1)",
+    "unread": "p.id NOT IN (SELECT paper_id FROM state WHERE read = 1)",
+    "note": "p.id IN (SELECT paper_id FROM state WHERE note != '')",
+}
+_FTS_IN = "p.id IN (SELECT rowid FROM papers_fts WHERE papers_fts MATCH ?)"
+
+# The walk reads at least CHUNK_MIN rows at a time and at most CHUNK_MAX; one page
+# read gives up once it would take more than BUDGET rows (about 50 ms of testing).
+CHUNK_MIN = 128
+CHUNK_MAX = 1024
+BUDGET = 2048
+# A filter too narrow for the walk is gathered whole through its rarer words, when
+# they match at most this many papers (to test one by one, or, when the rarer words
+# are the whole filter, just to sort).
+GATHER_TESTED = 1024
+GATHER_SORTED = 20_000
+SHORT_PREFIX = 3  # a word being typed this short matches too many others to gather by
+
+
+def fts_term(term: Term) -> str:
+    """One term as an FTS5 string: quoted, so no user text is read as an operator."""
+    text = '"' + term.text.replace('"', '""') + '"'
+    if not term.phrase:
+        text += "*"
+    return f"{term.field} : {text}" if term.field else text
+
+
+def _is_text(item: Item) -> bool:
+    return isinstance(item, Term) and not item.negated
+
+
+@dataclass(frozen=True, slots=True)
+class Where:
+    """A query as SQL over `papers p`; user text only ever travels as a parameter."""
+
+    sql: str  # "" or " WHERE ..."
+    params: list[Any]
+    match: str | None  # the whole query as one FTS5 expression, when it is words alone
+
+    @property
+    def uses_text(self) -> bool:
+        return "papers_fts" in self.sql
+
+
+def where_clause(query: Query) -> Where:
+    where: list[str] = []
+    params: list[Any] = []
+    matches: list[str] = []
+    exclusions: list[str] = []
+    for clause in query.clauses:
+        if all(_is_text(item) for item in clause):
+            matches.append("(" + " OR ".join(fts_term(t) for t in clause) + ")")  # type: ignore[arg-type]
+            continue
+        if len(clause) == 1 and isinstance(clause[0], Term):
+            exclusions.append(fts_term(clause[0]))
+            continue
+        alternatives = []
+        for item in clause:
+            if isinstance(item, State):
+                sql = _STATE_SQL[item.name]
+                alternatives.append(f"NOT ({sql})" if item.negated else sql)
+            else:
+                alternatives.append(f"NOT ({_FTS_IN})" if item.negated else _FTS_IN)
+                params.append(fts_term(item))
+        where.append("(" + " OR ".join(alternatives) + ")")
+    match = None
+    if matches:
+        match = "(" + " AND ".join(matches) + ")"
+        if exclusions:
+            match += " NOT (" + " OR ".join(exclusions) + ")"
+        where.insert(0, _FTS_IN)
+        params.insert(0, match)
+    else:
+        for exclusion in exclusions:
+            where.append(f"NOT ({_FTS_IN})")
+            params.append(exclusion)
+    sql = (" WHERE " + " AND ".join(where)) if where else ""
+    return Where(sql, params, match if len(where) == 1 else None)
+
+
+def narrowing_match(query: Query) -> str | None:
+    """An FTS5 expression every match of `query` also matches, built from its words
+    and leaving out short prefixes ("d" stands for every word that starts with d, and
+    FTS5 merges all of them before it answers) where longer words are there to use."""
+    clauses = [c for c in query.clauses if all(_is_text(item) for item in c)]
+
+    def short(clause: tuple[Item, ...]) -> bool:
+        return any(
+            isinstance(t, Term) and not t.phrase and len(t.text) <= SHORT_PREFIX for t in clause
+        )
+
+    long = [c for c in clauses if not short(c)]
+    if not clauses:
+        return None
+    if not long:  # all short: the longest of them narrows the most
+        long = [max(clauses, key=lambda c: min(len(t.text) for t in c if isinstance(t, Term)))]
+    parts = ["(" + " OR ".join(fts_term(t) for t in c) + ")" for c in long]  # type: ignore[arg-type]
+    return "(" + " AND ".join(parts) + ")"
+
+
+@dataclass(slots=True)
+class _Side:
+    """The walk from one end of the list: rows read so far, and the matches among them."""
+
+    scanned: int = 0
+    ids: list[int] = field(default_factory=list)
+    done: bool = False  # read to the other end: `ids` holds every match
+
+
+class Walk:
+    """A filter's progress through the library in display order, kept between pages so
+    that the next page reads on from where the last one stopped. The threads that fetch
+    pages share it, one at a time. Start a new one when the library changes."""
+
+    def __init__(self, query: Query, sort: Sort = "latest") -> None:
+        self.query = query
+        self.sort = sort
+        self.where = where_clause(query)
+        self.lock = threading.Lock()
+        self.forward = _Side()
+        self.backward = _Side()
+
+    @property
+    def total(self) -> int | None:
+        """The number of matches, once either side has read the whole library."""
+        for side in (self.forward, self.backward):
+            if side.done:
+                return len(side.ids)
+        return None
+
+
+class Walker:
+    """Runs walks on one connection, testing chunks in an in-memory copy of the schema."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self._mirror: sqlite3.Connection | None = None
+
+    def close(self) -> None:
+        if self._mirror is not None:
+            self._mirror.close()
+            self._mirror = None
+
+    def page(self, walk: Walk, offset: int, limit: int, total: int) -> list[int] | None:
+        """The ids of one page in display order, or None when the walk would read too
+        far for it (a filter that matches few papers, or a page deep in the middle)."""
+        with walk.lock:
+            ids = self._walk_page(walk, offset, limit, total)
+            if ids is None and self._gather(walk):
+                ids = self._walk_page(walk, offset, limit, total)
+            return ids
+
+    def _walk_page(self, walk: Walk, offset: int, limit: int, total: int) -> list[int] | None:
+        known = walk.total
+        if known is not None:
+            whole = walk.forward if walk.forward.done else walk.backward
+            ids = whole.ids if whole is walk.forward else whole.ids[::-1]
+            return ids[offset : offset + limit]
+        if total and offset > total // 2:
+            start, end = max(total - offset - limit, 0), total - offset
+            if end <= 0:
+                return []
+            if not self._extend(walk, walk.backward, REVERSED_SORTS[walk.sort], end):
+                return None
+            return walk.backward.ids[start:end][::-1]
+        if not self._extend(walk, walk.forward, SORTS[walk.sort], offset + limit):
+            return None
+        return walk.forward.ids[offset : offset + limit]
+
+    def _gather(self, walk: Walk) -> bool:
+        """Every match of a narrow filter, in order, found through its rarer words."""
+        expression = narrowing_match(walk.query)
+        if expression is None:
+            return False
+        exact = expression == walk.where.match
+        cap = GATHER_SORTED if exact else GATHER_TESTED
+        ids = [
+            row[0]
+            for row in self.conn.execute(
+                "SELECT rowid FROM papers_fts WHERE papers_fts MATCH ? LIMIT ?",
+                (expression, cap + 1),
+            )
+        ]
+        if len(ids) > cap:
+            return False
+        if not exact:
+            found: set[int] = set()
+            for start in range(0, len(ids), CHUNK_MAX):
+                found |= self._matching(ids[start : start + CHUNK_MAX], walk.where)
+            ids = [paper_id for paper_id in ids if paper_id in found]
+        ordered = self.conn.execute(
+            f"""SELECT p.id FROM papers p WHERE p.id IN (SELECT value FROM json_each(?))
+                ORDER BY {SORTS[walk.sort]}""",
+            (json.dumps(ids),),
+        )
+        walk.forward = _Side(ids=[row[0] for row in ordered], done=True)
+        return True
+
+    def _extend(self, walk: Walk, side: _Side, order: str, need: int) -> bool:
+        read = 0
+        while len(side.ids) < need and not side.done:
+            missing = need - len(side.ids)
+            if side.ids:  # rows still to read, at the density seen so far
+                estimate = missing * side.scanned // len(side.ids) + 1
+            else:
+                estimate = missing * max(side.scanned, 1)
+            if read and read + estimate > BUDGET:
+                return False
+            chunk = min(max(estimate + estimate // 4, CHUNK_MIN), CHUNK_MAX)
+            ids = [
+                row[0]
+                for row in self.conn.execute(
+                    f"SELECT p.id FROM papers p ORDER BY {order} LIMIT ? OFFSET ?",
+                    (chunk, side.scanned),
+                )
+            ]
+            side.done = len(ids) < chunk
+            side.scanned += len(ids)
+            read += len(ids)
+            if ids:
+                found = self._matching(ids, walk.where)
+                side.ids.extend(paper_id for paper_id in ids if paper_id in found)
+        return True
+
+    def _matching(self, ids: Sequence[int], where: Where) -> set[int]:
+        rows = self.conn.execute(
+            """SELECT p.id, p.title, p.abstract, coalesce(s.read, 0), coalesce(s.starred, 0),
+                      coalesce(s.note, '')
+               FROM papers p LEFT JOIN state s ON s.paper_id = p.id
+               WHERE p.id IN (SELECT value FROM json_each(?))""",
+            (json.dumps(list(ids)),),
+        ).fetchall()
+        mirror = self._mirror or self._open_mirror()
+        mirror.execute("BEGIN")
+        try:
+            mirror.execute("DELETE FROM papers")
+            mirror.execute("DELETE FROM state")
+            mirror.execute("INSERT INTO papers_fts (papers_fts) VALUES ('delete-all')")
+            mirror.executemany("INSERT INTO papers (id) VALUES (?)", ((r[0],) for r in rows))
+            mirror.executemany(
+                "INSERT INTO state (paper_id, read, starred, note) VALUES (?, ?, ?, ?)",
+                ((r[0], r[3], r[4], r[5]) for r in rows),
+            )
+            mirror.executemany(
+                "INSERT INTO papers_fts (rowid, title, abstract, note) VALUES (?, ?, ?, ?)",
+                ((r[0], r[1], r[2], r[5]) for r in rows),
+            )
+            mirror.execute("COMMIT")
+        except BaseException:
+            mirror.execute("ROLLBACK")
+            raise
+        return {
+            row[0] for row in mirror.execute(f"SELECT p.id FROM papers p{where.sql}", where.params)
+        }
+
+    def _open_mirror(self) -> sqlite3.Connection:
+        mirror = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+        mirror.executescript(
+            f"""CREATE TABLE papers (id INTEGER PRIMARY KEY);
+                CREATE TABLE state (paper_id INTEGER PRIMARY KEY, read INTEGER,
+                                    starred INTEGER, note TEXT);
+                CREATE VIRTUAL TABLE papers_fts USING fts5 (
+                    title, abstract, note, content = '', tokenize = '{schema.FTS_TOKENIZE}'
+                );"""
+        )
+        self._mirror = mirror
+        return mirror
