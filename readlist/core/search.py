@@ -46,7 +46,7 @@ _STATE_SQL: dict[str, str] = {
     "unread": "p.id NOT IN (SELECT paper_id FROM state WHERE read = 1)",
     "note": "p.id IN (SELECT paper_id FROM state WHERE note != '')",
 }
-_FTS_IN = "p.id IN (SELECT rowid FROM papers_fts WHERE papers_fts MATCH ?)"
+_FTS_IN = "p.id IN (SELECT rowid FROM {fts} WHERE {fts} MATCH ?)"
 
 # The walk reads at least CHUNK_MIN rows at a time and at most CHUNK_MAX; one page
 # read gives up once it would take more than BUDGET rows (about 50 ms of testing).
@@ -83,10 +83,12 @@ class Where:
 
     @property
     def uses_text(self) -> bool:
-        return "papers_fts" in self.sql
+        return " MATCH ?" in self.sql
 
 
-def where_clause(query: Query) -> Where:
+def where_clause(query: Query, fts: str = "papers_fts") -> Where:
+    """`fts` names the full-text table to match in: the library's, or the walk's copy."""
+    fts_in = _FTS_IN.format(fts=fts)
     where: list[str] = []
     params: list[Any] = []
     matches: list[str] = []
@@ -104,7 +106,7 @@ def where_clause(query: Query) -> Where:
                 sql = _STATE_SQL[item.name]
                 alternatives.append(f"NOT ({sql})" if item.negated else sql)
             else:
-                alternatives.append(f"NOT ({_FTS_IN})" if item.negated else _FTS_IN)
+                alternatives.append(f"NOT ({fts_in})" if item.negated else fts_in)
                 params.append(fts_term(item))
         where.append("(" + " OR ".join(alternatives) + ")")
     match = None
@@ -112,11 +114,11 @@ def where_clause(query: Query) -> Where:
         match = "(" + " AND ".join(matches) + ")"
         if exclusions:
             match += " NOT (" + " OR ".join(exclusions) + ")"
-        where.insert(0, _FTS_IN)
+        where.insert(0, fts_in)
         params.insert(0, match)
     else:
         for exclusion in exclusions:
-            where.append(f"NOT ({_FTS_IN})")
+            where.append(f"NOT ({fts_in})")
             params.append(exclusion)
     sql = (" WHERE " + " AND ".join(where)) if where else ""
     return Where(sql, params, match if len(where) == 1 else None)
@@ -160,6 +162,7 @@ class Walk:
         self.query = query
         self.sort = sort
         self.where = where_clause(query)
+        self.chunk_where = where_clause(query, fts="walk_fts")
         self.lock = threading.Lock()
         self.forward = _Side()
         self.backward = _Side()
@@ -174,16 +177,13 @@ class Walk:
 
 
 class Walker:
-    """Runs walks on one connection, testing chunks in an in-memory copy of the schema."""
+    """Runs walks on one connection. A chunk of rows is copied, in SQL, into temporary
+    tables of that connection (a full-text table with the library's tokenizer) and the
+    filter's WHERE clause runs there: no row passes through Python."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
-        self._mirror: sqlite3.Connection | None = None
-
-    def close(self) -> None:
-        if self._mirror is not None:
-            self._mirror.close()
-            self._mirror = None
+        self._ready = False
 
     def page(self, walk: Walk, offset: int, limit: int, total: int) -> list[int] | None:
         """The ids of one page in display order, or None when the walk would read too
@@ -228,10 +228,7 @@ class Walker:
         if len(ids) > cap:
             return False
         if not exact:
-            found: set[int] = set()
-            for start in range(0, len(ids), CHUNK_MAX):
-                found |= self._matching(ids[start : start + CHUNK_MAX], walk.where)
-            ids = [paper_id for paper_id in ids if paper_id in found]
+            _, ids = self._chunk(walk, "SELECT value FROM json_each(?)", [json.dumps(ids)])
         ordered = self.conn.execute(
             f"""SELECT p.id FROM papers p WHERE p.id IN (SELECT value FROM json_each(?))
                 ORDER BY {SORTS[walk.sort]}""",
@@ -251,61 +248,45 @@ class Walker:
             if read and read + estimate > BUDGET:
                 return False
             chunk = min(max(estimate + estimate // 4, CHUNK_MIN), CHUNK_MAX)
-            ids = [
-                row[0]
-                for row in self.conn.execute(
-                    f"SELECT p.id FROM papers p ORDER BY {order} LIMIT ? OFFSET ?",
-                    (chunk, side.scanned),
-                )
-            ]
-            side.done = len(ids) < chunk
-            side.scanned += len(ids)
-            read += len(ids)
-            if ids:
-                found = self._matching(ids, walk.where)
-                side.ids.extend(paper_id for paper_id in ids if paper_id in found)
+            rows, matching = self._chunk(
+                walk,
+                f"SELECT p.id FROM papers p ORDER BY {order} LIMIT ? OFFSET ?",
+                [chunk, side.scanned],
+            )
+            side.done = rows < chunk
+            side.scanned += rows
+            read += rows
+            side.ids += matching
         return True
 
-    def _matching(self, ids: Sequence[int], where: Where) -> set[int]:
-        rows = self.conn.execute(
-            """SELECT p.id, p.title, p.abstract, coalesce(s.read, 0), coalesce(s.starred, 0),
-                      coalesce(s.note, '')
-               FROM papers p LEFT JOIN state s ON s.paper_id = p.id
-               WHERE p.id IN (SELECT value FROM json_each(?))""",
-            (json.dumps(list(ids)),),
-        ).fetchall()
-        mirror = self._mirror or self._open_mirror()
-        mirror.execute("BEGIN")
-        try:
-            mirror.execute("DELETE FROM papers")
-            mirror.execute("DELETE FROM state")
-            mirror.execute("INSERT INTO papers_fts (papers_fts) VALUES ('delete-all')")
-            mirror.executemany("INSERT INTO papers (id) VALUES (?)", ((r[0],) for r in rows))
-            mirror.executemany(
-                "INSERT INTO state (paper_id, read, starred, note) VALUES (?, ?, ?, ?)",
-                ((r[0], r[3], r[4], r[5]) for r in rows),
+    def _prepare(self) -> None:
+        if not self._ready:
+            self.conn.execute(
+                """CREATE TEMP TABLE IF NOT EXISTS walk_chunk (
+                       pos INTEGER PRIMARY KEY, id INTEGER NOT NULL)"""
             )
-            mirror.executemany(
-                "INSERT INTO papers_fts (rowid, title, abstract, note) VALUES (?, ?, ?, ?)",
-                ((r[0], r[1], r[2], r[5]) for r in rows),
+            self.conn.execute(
+                f"""CREATE VIRTUAL TABLE IF NOT EXISTS temp.walk_fts USING fts5 (
+                        title, abstract, note, content = '',
+                        tokenize = '{schema.FTS_TOKENIZE}')"""
             )
-            mirror.execute("COMMIT")
-        except BaseException:
-            mirror.execute("ROLLBACK")
-            raise
-        return {
-            row[0] for row in mirror.execute(f"SELECT p.id FROM papers p{where.sql}", where.params)
-        }
+            self._ready = True
 
-    def _open_mirror(self) -> sqlite3.Connection:
-        mirror = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
-        mirror.executescript(
-            f"""CREATE TABLE papers (id INTEGER PRIMARY KEY);
-                CREATE TABLE state (paper_id INTEGER PRIMARY KEY, read INTEGER,
-                                    starred INTEGER, note TEXT);
-                CREATE VIRTUAL TABLE papers_fts USING fts5 (
-                    title, abstract, note, content = '', tokenize = '{schema.FTS_TOKENIZE}'
-                );"""
+    def _chunk(self, walk: Walk, sql: str, params: Sequence[Any]) -> tuple[int, list[int]]:
+        """How many rows `sql` selects, and those of them, in its order, that match."""
+        self._prepare()
+        conn = self.conn
+        conn.execute("DELETE FROM temp.walk_chunk")
+        conn.execute("INSERT INTO temp.walk_fts (walk_fts) VALUES ('delete-all')")
+        read = conn.execute(f"INSERT INTO temp.walk_chunk (id) {sql}", params).rowcount
+        conn.execute(
+            """INSERT INTO temp.walk_fts (rowid, title, abstract, note)
+               SELECT p.id, p.title, p.abstract, coalesce(s.note, '')
+               FROM temp.walk_chunk c JOIN papers p ON p.id = c.id
+               LEFT JOIN state s ON s.paper_id = c.id"""
         )
-        self._mirror = mirror
-        return mirror
+        where = walk.chunk_where
+        rows = conn.execute(
+            f"SELECT p.id FROM temp.walk_chunk p{where.sql} ORDER BY p.pos", where.params
+        )
+        return read, [row[0] for row in rows]

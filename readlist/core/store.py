@@ -79,7 +79,6 @@ class Store:
         return cls(path, conn)
 
     def close(self) -> None:
-        self._walker.close()
         self.conn.close()
 
     def interrupt(self) -> None:

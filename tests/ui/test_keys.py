@@ -180,7 +180,7 @@ async def test_sort_cycles(make_app: AppFactory, library_path: Path) -> None:
             assert screen.sort == sort
             highlighted = papers_of(app).highlighted
             assert highlighted is not None and highlighted.id == by[sort]
-            assert "sort:" in str(screen.query_one("#status", Static).render())
+            assert "sort:" in str(screen.query_one("#status").render())
 
 
 async def test_help_lists_every_key(make_app: AppFactory) -> None:

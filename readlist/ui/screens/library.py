@@ -5,7 +5,6 @@ from __future__ import annotations
 import sqlite3
 from typing import TYPE_CHECKING
 
-from rich.text import Text
 from textual import on, work
 from textual.actions import SkipAction
 from textual.app import ComposeResult
@@ -13,7 +12,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.timer import Timer
 from textual.worker import get_current_worker
 
 from readlist.core.models import LibraryStats, Paper, Sighting
@@ -24,11 +23,15 @@ from readlist.ui.history import Change
 from readlist.ui.library import Library
 from readlist.ui.widgets.detail import DetailPane
 from readlist.ui.widgets.filter_bar import FilterBar
+from readlist.ui.widgets.footer import KeysFooter
 from readlist.ui.widgets.paper_list import PAGE, Fetch, PaperList
+from readlist.ui.widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
     from readlist.ui.app import ReadlistApp
 
+COUNT_PAUSE = 0.1  # seconds without a keystroke before a broad filter is counted
+DETAIL_PAUSE = 0.15  # seconds without a keystroke in the filter before the detail follows
 SORT_ORDER: tuple[Sort, ...] = ("latest", "most_seen", "title")
 SORT_LABEL = {"latest": "latest seen", "most_seen": "most sightings", "title": "title"}
 
@@ -70,6 +73,10 @@ class LibraryScreen(Screen[None]):
         self._counting = False  # the first page is shown, the count is on its way
         self._stats_stale = True
         self._query_store: Store | None = None  # the store the running filter query uses
+        self._count_store: Store | None = None  # and the one its count uses
+        self._count_timer: Timer | None = None
+        self._detail_timer: Timer | None = None  # the detail waits while a filter is typed
+        self._detail_pending: Paper | None = None
 
     @property
     def rl_app(self) -> ReadlistApp:
@@ -83,8 +90,8 @@ class LibraryScreen(Screen[None]):
         with Horizontal(id="main"):
             yield PaperList(self._fetcher(Walk(parse_query(""), "latest")), id="papers")
             yield DetailPane(id="detail")
-        yield Static(id="status")
-        yield Footer()
+        yield StatusBar(id="status")
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one(PaperList).focus()
@@ -120,6 +127,7 @@ class LibraryScreen(Screen[None]):
         `restat` when the library's totals may have changed too."""
         if restat:
             self._stats_stale = True
+        self._stop_count()
         stale = self._query_store
         if stale is not None:
             stale.interrupt()  # its results would be thrown away: free the core now
@@ -131,45 +139,67 @@ class LibraryScreen(Screen[None]):
         broad filter over a big library, follows. Library totals are read only when they
         can have changed (at start, after a change of state or an import)."""
         store = self.app_library.store()
-        query = parse_query(text)
         self._query_store = store
         try:
-            self._query(store, text, sort, query, with_stats)
+            walk = Walk(parse_query(text), sort)
+            first = store.page(walk.query, 0, PAGE, sort=sort, walk=walk)
+            if get_current_worker().is_cancelled:
+                return
+            self.app.call_from_thread(self._show_results, text, walk, first)
+            if with_stats:
+                stats = store.stats(quick=True)
+                self.app.call_from_thread(self._set_stats, stats)
         except sqlite3.OperationalError as exc:
-            if not get_current_worker().is_cancelled:  # else: interrupted, as it should be
-                self.app.call_from_thread(
-                    self.notify, f"The filter failed: {exc}", severity="error", markup=False
-                )
+            self._failed(exc)
         finally:
             if self._query_store is store:
                 self._query_store = None
 
-    def _query(self, store: Store, text: str, sort: Sort, query: Query, with_stats: bool) -> None:
-        walk = Walk(query, sort)
-        first = store.page(query, 0, PAGE, sort=sort, walk=walk)
-        if get_current_worker().is_cancelled:
-            return
-        complete = len(first) < PAGE
-        self.app.call_from_thread(self._show_results, text, walk, first, complete)
-        if with_stats:
-            stats = store.stats(quick=True)
-            self.app.call_from_thread(self._set_stats, stats)
-        if complete or get_current_worker().is_cancelled:
-            return
-        total = walk.total  # known when the walk has read to the end
-        if total is None:
-            total = store.count(query)
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show_total, text, sort, total)
+    def _failed(self, exc: sqlite3.OperationalError) -> None:
+        if not get_current_worker().is_cancelled:  # else: interrupted, as it should be
+            self.app.call_from_thread(
+                self.notify, f"The filter failed: {exc}", severity="error", markup=False
+            )
 
-    def _show_results(self, text: str, walk: Walk, first: list[Paper], complete: bool) -> None:
+    def _show_results(self, text: str, walk: Walk, first: list[Paper]) -> None:
         if text != self.query_text or walk.sort != self.sort:
             return  # a newer query is on its way
-        self.query_one(PaperList).reset(self._fetcher(walk), len(first), first)
+        papers = self.query_one(PaperList)
+        papers.reset(self._fetcher(walk), len(first), first)
+        total = len(first) if len(first) < PAGE else walk.total
+        if total is not None and total != len(first):
+            papers.set_total(total)
         self.shown_query = text
-        self._counting = not complete
-        self._shown = len(first)
+        self._counting = total is None
+        self._shown = len(first) if total is None else total
+        if total is None:  # counted once typing pauses, so keystrokes never wait on it
+            self._count_timer = self.set_timer(
+                COUNT_PAUSE, lambda: self._run_count(text, walk), name="count"
+            )
         self._update_status()
+
+    def _stop_count(self) -> None:
+        if self._count_timer is not None:
+            self._count_timer.stop()
+            self._count_timer = None
+        store = self._count_store
+        if store is not None:
+            store.interrupt()
+
+    @work(thread=True, exclusive=True, group="count")
+    def _run_count(self, text: str, walk: Walk) -> None:
+        store = self.app_library.store()
+        self._count_store = store
+        try:
+            total = store.count(walk.query)
+        except sqlite3.OperationalError as exc:
+            self._failed(exc)
+            return
+        finally:
+            if self._count_store is store:
+                self._count_store = None
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show_total, text, walk.sort, total)
 
     @property
     def counting(self) -> bool:
@@ -193,7 +223,7 @@ class LibraryScreen(Screen[None]):
         if stats is not None:
             parts += [f"{stats.starred:,} starred", f"{stats.unread:,} unread"]
         parts.append(f"sort: {SORT_LABEL[self.sort]}")
-        self.query_one("#status", Static).update(Text("  ·  ".join(parts)))
+        self.query_one(StatusBar).show("  ·  ".join(parts))
 
     def watch_query_text(self) -> None:
         self.reload()
@@ -208,10 +238,29 @@ class LibraryScreen(Screen[None]):
     @on(FilterBar.Done)
     def _filter_done(self) -> None:
         self.query_one(PaperList).focus()
+        self._detail_now()
 
     @on(PaperList.Highlighted)
     def _highlighted(self, event: PaperList.Highlighted) -> None:
-        self._load_detail(event.paper)
+        """The detail follows the highlight at once, except while a filter is being
+        typed: there it waits for a pause, so that each keystroke redraws the list alone
+        (the detail pane's new layout would cost every keystroke as much again)."""
+        if self._detail_timer is not None:
+            self._detail_timer.stop()
+            self._detail_timer = None
+        focused = self.focused
+        if focused is not None and self.query_one(FilterBar) in focused.ancestors:
+            self._detail_pending = event.paper
+            self._detail_timer = self.set_timer(DETAIL_PAUSE, self._detail_now)
+        else:
+            self._detail_pending = None
+            self._load_detail(event.paper)
+
+    def _detail_now(self) -> None:
+        if self._detail_timer is not None:
+            self._detail_timer.stop()
+            self._detail_timer = None
+            self._load_detail(self._detail_pending)
 
     @work(thread=True, exclusive=True, group="detail")
     def _load_detail(self, paper: Paper | None) -> None:

@@ -20,7 +20,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from readlist.core.models import Paper
@@ -28,6 +28,7 @@ from readlist.core.query import Query, State, parse_query
 from readlist.core.search import Sort
 from readlist.ui.history import Change
 from readlist.ui.widgets.detail import highlighted
+from readlist.ui.widgets.footer import KeysFooter
 
 if TYPE_CHECKING:
     from readlist.ui.app import ReadlistApp
@@ -104,7 +105,7 @@ class TriageScreen(Screen[str | None]):
             yield Static(id="triage-seen")
             yield Static(id="triage-abstract")
             yield Static(id="triage-note")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self._load_queue()

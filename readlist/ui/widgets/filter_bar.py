@@ -6,17 +6,27 @@ from dataclasses import dataclass
 
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.geometry import Size
 from textual.message import Message
+from textual.reactive import Reactive
 from textual.widget import Widget
 from textual.widgets import Input
 
 PLACEHOLDER = '/ filter: words  "phrase"  -exclude  title:x  is:starred  has:note  a OR b'
 
 
+class FilterInput(Input):
+    """An Input one line high and as wide as the bar, whatever its text: its text width
+    changes its scrolling, never the screen's layout. (Input asks for a new layout of
+    the whole screen on every keystroke, which costs as much as the filtering itself.)"""
+
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+
+
 class FilterBar(Widget):
     DEFAULT_CSS = """
     FilterBar { height: 1; }
-    FilterBar Input, FilterBar Input:focus { border: none; height: 1; padding: 0 1; }
+    FilterBar Input, FilterBar Input:focus { border: none; width: 1fr; height: 1; padding: 0 1; }
     FilterBar Input { background: $boost; }
     FilterBar Input:focus { background: $accent 20%; }
     """
@@ -38,7 +48,7 @@ class FilterBar(Widget):
         """Enter or Esc: the user is back to the list."""
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder=PLACEHOLDER)
+        yield FilterInput(placeholder=PLACEHOLDER)
 
     @property
     def value(self) -> str:

@@ -76,6 +76,7 @@ class PaperList(ScrollView, can_focus=True):
         self._pages: dict[int, list[Paper]] = {}
         self._loading: set[int] = set()
         self._generation = 0
+        self._row_styles: tuple[Style, Style, Style, Style] | None = None
 
     # -- what is shown ---------------------------------------------------------------
 
@@ -124,41 +125,46 @@ class PaperList(ScrollView, can_focus=True):
 
     # -- drawing ---------------------------------------------------------------------
 
+    def notify_style_update(self) -> None:
+        self._row_styles = None  # focus, theme or CSS changed
+        super().notify_style_update()
+
+    def _styles(self) -> tuple[Style, Style, Style, Style]:
+        """Row, cursor row, marks and date styles: worked out once, not once a line."""
+        if self._row_styles is None:
+            base = self.rich_style
+            self._row_styles = (
+                base,
+                base + self.get_component_rich_style("paper-list--cursor"),
+                base + self.get_component_rich_style("paper-list--marks"),
+                base + self.get_component_rich_style("paper-list--date"),
+            )
+        return self._row_styles
+
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         index = scroll_y + y
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base, cursor_style, marks_style, date_style = self._styles()
         if index >= self._total:
             return Strip.blank(width, base)
         paper = self.paper_at(index)
         if paper is None:
             self._request(index // PAGE)
             return Strip([Segment(" " * 4 + "…".ljust(width - 4), base)]).crop(0, width)
-        style = (
-            base + self.get_component_rich_style("paper-list--cursor")
-            if (index == self.cursor)
-            else base
-        )
+        on_cursor = index == self.cursor
+        style = cursor_style if on_cursor else base
         date = f" {paper.last_seen} "
         title_width = max(width - 4 - len(date), 1)
         title = paper.title.replace("\n", " ")
         if len(title) > title_width:
             title = title[: max(title_width - 1, 0)] + "…"
         segments = [
-            Segment(
-                " " + marks(paper),
-                style + self.get_component_rich_style("paper-list--marks")
-                if index != self.cursor
-                else style,
-            ),
+            Segment(" " + marks(paper), style if on_cursor else marks_style),
             Segment(title.ljust(title_width), style),
-            Segment(date, style + self._dim() if index != self.cursor else style),
+            Segment(date, style if on_cursor else date_style),
         ]
         return Strip(segments).crop(scroll_x, scroll_x + width).extend_cell_length(width, style)
-
-    def _dim(self) -> Style:
-        return self.get_component_rich_style("paper-list--date")
 
     def _request(self, page: int) -> None:
         if page in self._loading:

@@ -1,0 +1,36 @@
+"""The footer, rebuilt only when the keys it shows change.
+
+Textual's Footer rebuilds all its key widgets whenever the focused widget's bindings
+are refreshed, which the filter's Input does as you start typing; that rebuild and the
+new layout after it cost the first keystrokes of a filter tens of milliseconds, to
+draw the same keys again.
+"""
+
+from __future__ import annotations
+
+from textual.screen import Screen
+from textual.widgets import Footer
+
+Shown = tuple[tuple[str, str, str, bool], ...]
+
+
+class KeysFooter(Footer):
+    def __init__(self) -> None:
+        super().__init__()
+        self._shown: Shown | None = None
+
+    def _keys(self, screen: Screen[object]) -> Shown:
+        return tuple(
+            (binding.key, binding.description, binding.action, enabled)
+            for _node, binding, enabled, _tooltip in screen.active_bindings.values()
+            if binding.show
+        )
+
+    def bindings_changed(self, screen: Screen[object]) -> None:
+        if not (self.is_attached and screen is self.screen and screen.app.app_focus):
+            super().bindings_changed(screen)
+            return
+        keys = self._keys(screen)
+        if keys != self._shown:
+            self._shown = keys
+            super().bindings_changed(screen)
