@@ -14,6 +14,7 @@ from readlist.core.importer import Importer
 from readlist.core.store import Store
 from readlist.ui.app import ReadlistApp
 from readlist.ui.library import Library
+from readlist.ui.screens.library import LibraryScreen
 from tests.conftest import NOW, SAMPLE_DUMPS
 
 AppFactory = Callable[[], ReadlistApp]
@@ -57,13 +58,18 @@ async def wait_for_workers(app: ReadlistApp) -> None:
 
 
 async def settle(pilot: Pilot[None]) -> None:
-    """Wait until every worker has finished and every write is committed."""
+    """Wait until every worker has finished, every write is committed, and the detail
+    pane has caught up with the list (it waits for a pause after new results)."""
     app = pilot.app
     assert isinstance(app, ReadlistApp)
     for _ in range(5):
         await wait_for_workers(app)
         await pilot.pause()
         app.writer.flush()
+    while any(
+        isinstance(screen, LibraryScreen) and screen.detail_pending for screen in app.screen_stack
+    ):
+        await pilot.pause(0.01)
     await wait_for_workers(app)
     await pilot.pause()
 

@@ -77,6 +77,7 @@ class LibraryScreen(Screen[None]):
         self._count_timer: Timer | None = None
         self._detail_timer: Timer | None = None  # the detail waits while a filter is typed
         self._detail_pending: Paper | None = None
+        self._fresh_results = False  # the next highlight is the top of new results
 
     @property
     def rl_app(self) -> ReadlistApp:
@@ -165,8 +166,12 @@ class LibraryScreen(Screen[None]):
         if text != self.query_text or walk.sort != self.sort:
             return  # a newer query is on its way
         papers = self.query_one(PaperList)
+        self._fresh_results = True
         papers.reset(self._fetcher(walk), len(first), first)
         total = len(first) if len(first) < PAGE else walk.total
+        stats = None if self._stats_stale else self._stats
+        if total is None and walk.query.is_empty and stats is not None:
+            total = stats.papers  # the whole library: counted with the totals
         if total is not None and total != len(first):
             papers.set_total(total)
         self.shown_query = text
@@ -238,23 +243,31 @@ class LibraryScreen(Screen[None]):
     @on(FilterBar.Done)
     def _filter_done(self) -> None:
         self.query_one(PaperList).focus()
-        self._detail_now()
+        if self.shown_query == self.query_text:  # else new results, and their detail, come
+            self._detail_now()
 
     @on(PaperList.Highlighted)
     def _highlighted(self, event: PaperList.Highlighted) -> None:
         """The detail follows the highlight at once, except while a filter is being
-        typed: there it waits for a pause, so that each keystroke redraws the list alone
-        (the detail pane's new layout would cost every keystroke as much again)."""
+        typed or new results come in: there it waits for a pause, so that the list is
+        redrawn alone first (the detail pane's new layout costs as much again)."""
         if self._detail_timer is not None:
             self._detail_timer.stop()
             self._detail_timer = None
         focused = self.focused
-        if focused is not None and self.query_one(FilterBar) in focused.ancestors:
+        typing = focused is not None and self.query_one(FilterBar) in focused.ancestors
+        fresh, self._fresh_results = self._fresh_results, False
+        if typing or fresh:
             self._detail_pending = event.paper
             self._detail_timer = self.set_timer(DETAIL_PAUSE, self._detail_now)
         else:
             self._detail_pending = None
             self._load_detail(event.paper)
+
+    @property
+    def detail_pending(self) -> bool:
+        """The detail pane waits to follow the list (see `_highlighted`)."""
+        return self._detail_timer is not None
 
     def _detail_now(self) -> None:
         if self._detail_timer is not None:

@@ -69,6 +69,9 @@ class FilterBar(Widget):
 
     def action_clear(self) -> None:
         self.value = ""
+        # Now, not after the Input's own Changed comes round: the list starts to reload
+        # before the focus change is drawn, and before Done.
+        self.post_message(self.Changed(""))
         self.action_done()
 
     def action_done(self) -> None:
