@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -57,6 +58,17 @@ async def wait_for_workers(app: ReadlistApp) -> None:
             continue
 
 
+async def until(
+    pilot: Pilot[None], condition: Callable[[], bool], what: str, timeout: float = 20.0
+) -> None:
+    """Let the app run until `condition` holds; fail naming `what` if it never does."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await pilot.pause(0.01)  # the app runs meanwhile; the condition is the wait
+
+
 async def settle(pilot: Pilot[None]) -> None:
     """Wait until every worker has finished, every write is committed, and the detail
     pane has caught up with the list (it waits for a pause after new results)."""
@@ -66,10 +78,16 @@ async def settle(pilot: Pilot[None]) -> None:
         await wait_for_workers(app)
         await pilot.pause()
         app.writer.flush()
-    while any(
-        isinstance(screen, LibraryScreen) and screen.detail_pending for screen in app.screen_stack
-    ):
-        await pilot.pause(0.01)
+    await until(
+        pilot,
+        lambda: (
+            not any(
+                isinstance(screen, LibraryScreen) and (screen.detail_pending or screen.counting)
+                for screen in app.screen_stack
+            )
+        ),
+        "the detail pane and the filter's count",
+    )
     await wait_for_workers(app)
     await pilot.pause()
 

@@ -4,10 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+from textual.widgets import Static
+from textual.widgets._footer import FooterKey
+
 from readlist.core.query import parse_query
+from readlist.ui.screens import library as library_screen
+from readlist.ui.screens.library import LibraryScreen
 from readlist.ui.widgets.filter_bar import FilterBar
+from readlist.ui.widgets.footer import KeysFooter
 from readlist.ui.widgets.paper_list import PaperList
-from tests.ui.conftest import AppFactory, fresh_store, settle
+from tests.ui.conftest import AppFactory, fresh_store, settle, until, wait_for_workers
 
 
 async def test_opens_on_the_library(make_app: AppFactory) -> None:
@@ -80,3 +87,76 @@ async def test_moving_keys(make_app: AppFactory) -> None:
         assert papers.cursor == 0
         await pilot.press("pagedown")
         assert papers.cursor > 10
+
+
+async def test_a_broad_filter_shows_its_first_page_and_counts_once_typing_pauses(
+    make_app: AppFactory, library_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot)
+        monkeypatch.setattr(library_screen, "COUNT_PAUSE", 3600)  # a pause that never ends
+        screen = app.screen
+        assert isinstance(screen, LibraryScreen)
+        await pilot.press("slash", "a")
+        await until(pilot, lambda: screen.shown_query == "a", "the first page of 'a'")
+        papers = screen.query_one(PaperList)
+        assert screen.counting and papers.total == 100  # a page, and "more to come"
+        assert "100+ shown" in str(screen.query_one("#status").render())
+        await wait_for_workers(app)
+        assert screen.counting  # no count ran while typing had not paused
+        monkeypatch.setattr(library_screen, "COUNT_PAUSE", 0.01)
+        await pilot.press("b", "backspace")
+        await until(pilot, lambda: not screen.counting, "the count of 'a'")
+        with fresh_store(library_path) as store:
+            assert papers.total == store.count(parse_query("a")) > 100
+
+
+async def test_the_detail_follows_the_list_once_typing_pauses(
+    make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot)
+        monkeypatch.setattr(library_screen, "DETAIL_PAUSE", 3600)  # a pause that never ends
+        screen = app.screen
+        assert isinstance(screen, LibraryScreen)
+        papers = screen.query_one(PaperList)
+
+        def detail_title() -> str:
+            return str(screen.query_one("#detail-title", Static).render())
+
+        before = detail_title()
+        await pilot.press("slash", *"diffusion")
+        await until(pilot, lambda: screen.shown_query == "diffusion", "the filter's results")
+        await wait_for_workers(app)
+        top = papers.highlighted
+        assert top is not None and top.title != before
+        assert screen.detail_pending and detail_title() == before  # still the old paper
+        await pilot.press("enter")  # back to the list: the detail catches up at once
+        await until(pilot, lambda: detail_title() == top.title, "the detail of the top result")
+        assert not screen.detail_pending
+        await pilot.press("j")  # moving the cursor is followed at once
+        await until(
+            pilot,
+            lambda: papers.highlighted is not None and detail_title() == papers.highlighted.title,
+            "the detail of the next paper",
+        )
+
+
+async def test_the_footer_shows_the_keys_that_work_where_the_focus_is(
+    make_app: AppFactory,
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot)
+        footer = app.screen.query_one(KeysFooter)
+
+        def shown() -> set[str]:
+            return {key.description for key in footer.query(FooterKey)}
+
+        assert {"Star", "Filter", "Quit"} <= shown()
+        await pilot.press("slash")  # letters now type: the footer stops offering them
+        await until(pilot, lambda: "Star" not in shown(), "the filter's keys in the footer")
+        await pilot.press("escape")
+        await until(pilot, lambda: "Star" in shown(), "the list's keys in the footer")

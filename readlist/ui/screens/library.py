@@ -62,8 +62,10 @@ class LibraryScreen(Screen[None]):
         Binding("q", "quit", "Quit", tooltip="Quit readlist"),
     ]
 
-    query_text: reactive[str] = reactive("", init=False)
-    sort: reactive[Sort] = reactive("latest", init=False)
+    # Not repaint: a reactive on a screen repaints the whole screen when it changes, and
+    # the filter changes on every keystroke; the widgets that show it redraw themselves.
+    query_text: reactive[str] = reactive("", init=False, repaint=False)
+    sort: reactive[Sort] = reactive("latest", init=False, repaint=False)
 
     def __init__(self) -> None:
         super().__init__()
@@ -325,6 +327,9 @@ class LibraryScreen(Screen[None]):
     def _set_stats(self, stats: LibraryStats) -> None:
         self._stats = stats
         self._stats_stale = False
+        if self._counting and self.shown_query is not None and not self.shown_query.strip():
+            self._stop_count()  # the whole library is shown: the totals have its count
+            self._show_total(self.shown_query, self.sort, stats.papers)
         self._update_status()
 
     def action_cycle_sort(self) -> None:

@@ -4,14 +4,15 @@ Textual's Footer rebuilds all its key widgets whenever the focused widget's bind
 are refreshed, which the filter's Input does as you start typing; that rebuild and the
 new layout after it cost the first keystrokes of a filter tens of milliseconds, to
 draw the same keys again. When the keys do change (into the filter and out of it), the
-list is changing too: the footer waits a beat so that the list is drawn first.
+list is changing too: the footer waits a beat so that the list is drawn first. Going
+into a text box it is rebuilt at once, before the typing starts.
 """
 
 from __future__ import annotations
 
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer
+from textual.widgets import Footer, Input
 
 REBUILD_AFTER = 0.05  # seconds
 Shown = tuple[tuple[str, str, str, bool], ...]
@@ -41,7 +42,7 @@ class KeysFooter(Footer):
         self._shown = keys
         if self._pending is not None:
             self._pending.stop()
-        if first:
+        if first or isinstance(screen.focused, Input):  # typing is about to start
             super().bindings_changed(screen)
         else:
             self._pending = self.set_timer(
