@@ -56,6 +56,18 @@ def timed(keys: list[str], condition: Callable[[list[str]], bool]) -> float:
     return time.perf_counter() - t0
 
 
+def timed_twice(
+    keys: list[str], first: Callable[[list[str]], bool], then: Callable[[list[str]], bool]
+) -> tuple[float, float]:
+    """Seconds until `first` shows, and until `then` shows."""
+    t0 = time.perf_counter()
+    tmux("send-keys", "-t", "bench", *keys)
+    until(first)
+    t1 = time.perf_counter()
+    until(then)
+    return t1 - t0, time.perf_counter() - t0
+
+
 def ms(seconds: float) -> float:
     return round(seconds * 1000, 1)
 
@@ -74,17 +86,25 @@ def main() -> None:
         until(lambda s: " shown of " in status(s))
         figures["first_paint_ms"] = ms(time.perf_counter() - start)
         until(lambda s: "+ shown" not in status(s))
-        keystrokes = []
+        keystrokes, echoes = [], []
         for phrase in TYPED:
             timed(["/"], lambda s: "s Star" not in s[-1])  # the footer shows the filter's keys
             typed = ""
             for char in phrase:
                 typed += char
-                want = f"filter: {typed}  ·"
-                keystrokes.append(timed(["-l", char], lambda s, w=want: w in status(s)))  # type: ignore[misc]
+                echo, shown = timed_twice(
+                    ["-l", char],
+                    lambda s, t=typed: s[0].strip() == t.strip(),  # type: ignore[misc]
+                    lambda s, w=f"filter: {typed}  ·": w in status(s),  # type: ignore[misc]
+                )
+                echoes.append(echo)
+                keystrokes.append(shown)
             timed(["Escape"], lambda s: "filter:" not in status(s))
         figures["keystroke_p50_ms"] = ms(statistics.median(keystrokes))
         figures["keystroke_p95_ms"] = ms(statistics.quantiles(keystrokes, n=20)[18])
+        # The same keys' echo in the filter box: what tmux and a redraw cost by themselves.
+        figures["echo_p50_ms"] = ms(statistics.median(echoes))
+        figures["echo_p95_ms"] = ms(statistics.quantiles(echoes, n=20)[18])
         stars = []
         for _ in range(6):
             was = screen()[1][:4]
