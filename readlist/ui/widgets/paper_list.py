@@ -49,7 +49,7 @@ class PaperList(ScrollView, can_focus=True):
     ]
     COMPONENT_CLASSES = {"paper-list--cursor", "paper-list--date", "paper-list--marks"}
     DEFAULT_CSS = """
-    PaperList { background: $surface; overflow-x: hidden; }
+    PaperList { background: $surface; overflow-x: hidden; overflow-y: scroll; }
     PaperList > .paper-list--cursor { background: $accent 40%; text-style: bold; }
     PaperList:focus > .paper-list--cursor { background: $accent; color: $text; }
     PaperList > .paper-list--date { color: $text-muted; }
