@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import partial
 from pathlib import Path
 
 from readlist.core import dedupe
 from readlist.core.errors import DumpError
-from readlist.core.models import FileReport, ParsedPaper
+from readlist.core.models import FileReport, NewPaper, NewSighting, ParsedPaper
 from readlist.core.parse import decode_dump, parse_dump
-from readlist.core.store import Store
+from readlist.core.store import CANDIDATES_PER_KEY, Store
 
 Progress = Callable[[int, int], None]  # (papers done, papers in the file)
 _MONTHS = {
@@ -106,45 +108,38 @@ class Importer:
     def _import(
         self, papers: Iterable[ParsedPaper], sha256: str, source: str, progress: Progress | None
     ) -> FileReport:
+        """Decide every paper of the dump in order, then write them all: a few statements
+        a dump, not a few a paper."""
         papers = list(papers)
         imported_at = self.now.isoformat(timespec="seconds")
         dump_id = self.store.add_dump(sha256, source, len(papers), imported_at)
-        counts = {"new": 0, "exact": 0, "fuzzy": 0, "flagged": 0}
         today = self.now.date()
-        for done, paper in enumerate(papers, 1):
-            seen_on = resolve_date(paper.date_line, today).isoformat()
-            fp = dedupe.fingerprint(paper.title, paper.abstract)
-            title_keys, abstract_keys = dedupe.block_keys(fp)
-            title_keys = (dedupe.exact_key(fp), *title_keys)
-            found = dedupe.match(fp, self._candidates(title_keys, abstract_keys))
+        incoming = [_Incoming.of(paper, today) for paper in papers]
+        batch = _Batch(
+            dump_id,
+            self.store.next_paper_id(),
+            self.store.candidates(k for item in incoming for k in item.keys),
+        )
+        counts = {"new": 0, "exact": 0, "fuzzy": 0, "flagged": 0}
+        for done, item in enumerate(incoming, 1):
+            found = dedupe.match(item.fp, self._candidates(item, batch))
             if found.merge_into is not None:
                 paper_id, decision = found.merge_into
                 kind = decision.verdict.value
-                self._merge(paper_id, dump_id, paper, seen_on, kind)
+                self._merge(paper_id, item, kind, batch)
                 counts[kind] += 1
             else:
-                paper_id = self.store.add_paper(
-                    paper.title,
-                    paper.abstract,
-                    fp.match_title,
-                    (*title_keys, *abstract_keys),
-                    dump_id=dump_id,
-                    date_line=paper.date_line,
-                    seen_on=seen_on,
-                )
-                self._remember(paper_id, fp)
+                paper_id = batch.add(item)
+                self._remember(paper_id, item.fp)
                 counts["new"] += 1
-                for other_id, decision in found.reviews:
-                    self.store.add_review(
-                        paper_id,
-                        other_id,
-                        decision.title_score,
-                        decision.abstract_score,
-                        decision.reason,
-                    )
+                batch.reviews += [
+                    (paper_id, other, d.title_score, d.abstract_score, d.reason)
+                    for other, d in found.reviews
+                ]
                 counts["flagged"] += bool(found.reviews)
             if progress is not None:
                 progress(done, len(papers))
+        self._write(batch)
         return FileReport(
             source,
             new=counts["new"],
@@ -154,33 +149,133 @@ class Importer:
         )
 
     def _candidates(
-        self, title_keys: tuple[int, ...], abstract_keys: tuple[int, ...]
+        self, item: _Incoming, batch: _Batch
     ) -> Iterator[tuple[int, dedupe.Fingerprint, bool]]:
-        for paper_id, match_title, via_abstract in self.store.candidates(title_keys, abstract_keys):
-            fp = self._fingerprints.get(paper_id)
+        """Papers sharing a key with `item`, a few per key (the most recent: this dump's
+        own new papers first), each with whether it shares an abstract key."""
+        via_abstract: dict[int, bool] = {}
+        titles: dict[int, str] = {}
+        for key, is_abstract in item.keyed():
+            fresh = batch.fresh.get(key, [])[::-1]
+            known = batch.known.get(key, [])
+            for paper_id, match_title in [*fresh, *known][:CANDIDATES_PER_KEY]:
+                via_abstract[paper_id] = via_abstract.get(paper_id, False) or is_abstract
+                titles[paper_id] = match_title
+        for paper_id in sorted(via_abstract):
+            fp = batch.fingerprints.get(paper_id) or self._fingerprints.get(paper_id)
             if fp is None:
-                fp = dedupe.Fingerprint(match_title, partial(self.store.abstract, paper_id))
+                fp = dedupe.Fingerprint(titles[paper_id], partial(self.store.abstract, paper_id))
                 self._remember(paper_id, fp)
-            yield paper_id, fp, via_abstract
+            yield paper_id, fp, via_abstract[paper_id]
 
     def _remember(self, paper_id: int, fp: dedupe.Fingerprint) -> None:
         if len(self._fingerprints) >= _FINGERPRINT_CACHE:
             del self._fingerprints[next(iter(self._fingerprints))]  # the oldest
         self._fingerprints[paper_id] = fp
 
-    def _merge(
-        self, paper_id: int, dump_id: int, paper: ParsedPaper, seen_on: str, kind: str
-    ) -> None:
-        existing = self.store.get(paper_id)
-        if not existing.abstract and paper.abstract:
-            self.store.fill_abstract(paper_id, paper.abstract)
+    def _merge(self, paper_id: int, item: _Incoming, kind: str, batch: _Batch) -> None:
+        paper = item.paper
+        pending = batch.papers.get(paper_id)
+        if pending is not None:  # new in this very dump
+            title, abstract = pending.title, pending.abstract
+        else:
+            title, abstract = batch.text_of(paper_id, self.store)
+        if not abstract and paper.abstract:  # the first abstract a dump gives it
+            if pending is not None:
+                batch.papers[paper_id] = dataclasses.replace(pending, abstract=paper.abstract)
+                batch.fingerprints[paper_id] = dedupe.Fingerprint(
+                    pending.match_title, paper.abstract
+                )
+            else:
+                self.store.fill_abstract(paper_id, paper.abstract)
+                batch.texts[paper_id] = (title, paper.abstract)
             self._fingerprints.pop(paper_id, None)
-        self.store.add_sighting(
-            paper_id,
-            dump_id,
-            date_line=paper.date_line,
-            seen_on=seen_on,
-            match=kind,
-            title=paper.title if paper.title != existing.title else None,
-            abstract=paper.abstract if paper.abstract not in ("", existing.abstract) else None,
+        if paper_id in batch.sighted:
+            return  # the dump lists it twice: one sighting
+        batch.sighted.add(paper_id)
+        batch.sightings.append(
+            NewSighting(
+                paper_id,
+                batch.dump_id,
+                paper.date_line,
+                item.seen_on,
+                kind,
+                title=paper.title if paper.title != title else None,
+                abstract=paper.abstract if paper.abstract not in ("", abstract) else None,
+            )
         )
+
+    def _write(self, batch: _Batch) -> None:
+        store = self.store
+        store.add_papers(list(batch.papers.values()))
+        store.add_keys(batch.keys)
+        store.add_sightings(batch.sightings)
+        store.add_reviews(batch.reviews)
+
+
+@dataclass(slots=True)
+class _Incoming:
+    """A paper read from a dump, with what dedupe needs to place it."""
+
+    paper: ParsedPaper
+    seen_on: str
+    fp: dedupe.Fingerprint
+    title_keys: tuple[int, ...]  # the exact title key first
+    abstract_keys: tuple[int, ...]
+
+    @classmethod
+    def of(cls, paper: ParsedPaper, today: date) -> _Incoming:
+        fp = dedupe.fingerprint(paper.title, paper.abstract)
+        title_keys, abstract_keys = dedupe.block_keys(fp)
+        seen_on = resolve_date(paper.date_line, today).isoformat()
+        return cls(paper, seen_on, fp, (dedupe.exact_key(fp), *title_keys), abstract_keys)
+
+    @property
+    def keys(self) -> tuple[int, ...]:
+        return (*self.title_keys, *self.abstract_keys)
+
+    def keyed(self) -> Iterator[tuple[int, bool]]:
+        """Each key, and whether it is an abstract key."""
+        for key in self.title_keys:
+            yield key, False
+        for key in self.abstract_keys:
+            yield key, True
+
+
+@dataclass
+class _Batch:
+    """One dump's decisions, written when every paper of it is decided."""
+
+    dump_id: int
+    next_id: int
+    known: dict[int, list[tuple[int, str]]]  # key -> papers already in the library
+    fresh: dict[int, list[tuple[int, str]]] = field(default_factory=dict)  # key -> this dump's
+    papers: dict[int, NewPaper] = field(default_factory=dict)
+    fingerprints: dict[int, dedupe.Fingerprint] = field(default_factory=dict)
+    keys: list[tuple[int, int]] = field(default_factory=list)
+    sightings: list[NewSighting] = field(default_factory=list)
+    sighted: set[int] = field(default_factory=set)
+    reviews: list[tuple[int, int, float, float, str]] = field(default_factory=list)
+    texts: dict[int, tuple[str, str]] = field(default_factory=dict)
+
+    def add(self, item: _Incoming) -> int:
+        paper_id = self.next_id
+        self.next_id += 1
+        paper = item.paper
+        self.papers[paper_id] = NewPaper(
+            paper_id, paper.title, paper.abstract, item.fp.match_title, item.seen_on
+        )
+        self.fingerprints[paper_id] = item.fp
+        for key in item.keys:
+            self.fresh.setdefault(key, []).append((paper_id, item.fp.match_title))
+            self.keys.append((key, paper_id))
+        self.sighted.add(paper_id)
+        self.sightings.append(
+            NewSighting(paper_id, self.dump_id, paper.date_line, item.seen_on, "new")
+        )
+        return paper_id
+
+    def text_of(self, paper_id: int, store: Store) -> tuple[str, str]:
+        if paper_id not in self.texts:
+            self.texts.update(store.texts([paper_id]))
+        return self.texts[paper_id]

@@ -100,3 +100,27 @@ class LibraryStats:
     review_candidates: int
     schema_version: int
     path: str
+
+
+@dataclass(frozen=True, slots=True)
+class NewPaper:
+    """A paper an import adds, under the id the import gave it."""
+
+    id: int
+    title: str
+    abstract: str
+    match_title: str
+    seen_on: str
+
+
+@dataclass(frozen=True, slots=True)
+class NewSighting:
+    """A dump listing a paper: "new" for its first, else how it was matched."""
+
+    paper_id: int
+    dump_id: int
+    date_line: str | None
+    seen_on: str
+    match: str
+    title: str | None = None  # the dump's spelling, when it differs from the paper's
+    abstract: str | None = None

@@ -7,10 +7,10 @@ leaves each transaction all there or not there at all.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -18,7 +18,14 @@ import sqlite_utils
 
 from readlist.core import schema
 from readlist.core.errors import LibraryError, UnknownPaperError
-from readlist.core.models import DuplicateCandidate, LibraryStats, Paper, Sighting
+from readlist.core.models import (
+    DuplicateCandidate,
+    LibraryStats,
+    NewPaper,
+    NewSighting,
+    Paper,
+    Sighting,
+)
 from readlist.core.query import Query
 from readlist.core.search import REVERSED_SORTS, SORTS, Sort, Walk, Walker, where_clause
 
@@ -325,16 +332,35 @@ class Store:
         )
         return int(cursor.lastrowid or 0)
 
-    def candidates(
-        self, title_keys: Sequence[int], abstract_keys: Sequence[int]
-    ) -> list[tuple[int, str, bool]]:
-        """Papers sharing a blocking key, a few per key at most.
+    def candidates(self, keys: Iterable[int]) -> dict[int, list[tuple[int, str]]]:
+        """For each blocking key, the papers holding it, most recent first and a few at
+        most, with their match titles: one query for a whole dump's keys."""
+        rows = self.conn.execute(
+            """SELECT j.value, p.id, p.match_title
+               FROM json_each(?) j
+               JOIN dedupe_keys k ON k.key = j.value AND k.paper_id IN (
+                   SELECT paper_id FROM dedupe_keys WHERE key = j.value
+                   ORDER BY paper_id DESC LIMIT ?)
+               JOIN papers p ON p.id = k.paper_id
+               ORDER BY j.value, p.id DESC""",
+            (json.dumps(sorted(set(keys))), CANDIDATES_PER_KEY),
+        )
+        found: dict[int, list[tuple[int, str]]] = {}
+        for key, paper_id, match_title in rows:
+            found.setdefault(key, []).append((paper_id, match_title))
+        return found
 
-        Rows are (id, match title, whether an abstract key was shared).
-        """
-        sql = _candidate_sql(len(title_keys), len(abstract_keys))
-        rows = self.conn.execute(sql, [*title_keys, *abstract_keys]).fetchall()
-        return [(r[0], r[1], bool(r[2])) for r in rows]
+    def texts(self, ids: Iterable[int]) -> dict[int, tuple[str, str]]:
+        """Title and abstract of each paper asked for."""
+        rows = self.conn.execute(
+            "SELECT id, title, abstract FROM papers WHERE id IN (SELECT value FROM json_each(?))",
+            (json.dumps(sorted(set(ids))),),
+        )
+        return {row[0]: (row[1], row[2]) for row in rows}
+
+    def next_paper_id(self) -> int:
+        """The id the next new paper gets (inside the import's write transaction)."""
+        return int(self.conn.execute("SELECT coalesce(max(id), 0) + 1 FROM papers").fetchone()[0])
 
     def abstract(self, paper_id: int) -> str:
         row = self.conn.execute("SELECT abstract FROM papers WHERE id = ?", (paper_id,)).fetchone()
@@ -354,53 +380,53 @@ class Store:
         seen_on: str,
     ) -> int:
         """A new paper, with its blocking keys and its first sighting."""
-        cursor = self.conn.execute(
-            """INSERT INTO papers
-               (title, abstract, match_title, first_seen, last_seen, times_seen, added_at)
-               VALUES (?, ?, ?, ?, ?, 1, ?)""",
-            (title, abstract, match_title, seen_on, seen_on, schema.now()),
-        )
-        paper_id = int(cursor.lastrowid or 0)
-        if self._unindexed_from is None:
-            self._unindexed_from = paper_id
-        self.conn.executemany(
-            "INSERT OR IGNORE INTO dedupe_keys (key, paper_id) VALUES (?, ?)",
-            [(key, paper_id) for key in keys],
-        )
-        self.conn.execute(
-            """INSERT INTO sightings (paper_id, dump_id, date_line, seen_on, match)
-               VALUES (?, ?, ?, ?, 'new')""",
-            (paper_id, dump_id, date_line, seen_on),
-        )
+        paper_id = self.next_paper_id()
+        self.add_papers([NewPaper(paper_id, title, abstract, match_title, seen_on)])
+        self.add_keys((key, paper_id) for key in keys)
+        self.add_sightings([NewSighting(paper_id, dump_id, date_line, seen_on, "new")])
         return paper_id
 
-    def add_sighting(
-        self,
-        paper_id: int,
-        dump_id: int,
-        *,
-        date_line: str | None,
-        seen_on: str,
-        match: str,
-        title: str | None = None,
-        abstract: str | None = None,
-    ) -> bool:
-        """Record that a dump listed a paper; False if this dump already did."""
-        cursor = self.conn.execute(
-            """INSERT OR IGNORE INTO sightings
-               (paper_id, dump_id, date_line, seen_on, match, title, abstract)
-               VALUES (?, ?, ?, ?, ?, ?, ?)""",
-            (paper_id, dump_id, date_line, seen_on, match, title, abstract),
+    def add_papers(self, papers: Sequence[NewPaper]) -> None:
+        """New papers under the ids given (from next_paper_id), all in one statement."""
+        if not papers:
+            return
+        added_at = schema.now()
+        self.conn.executemany(
+            """INSERT INTO papers
+               (id, title, abstract, match_title, first_seen, last_seen, times_seen, added_at)
+               VALUES (?, ?, ?, ?, ?, ?, 1, ?)""",
+            [
+                (p.id, p.title, p.abstract, p.match_title, p.seen_on, p.seen_on, added_at)
+                for p in papers
+            ],
         )
-        if cursor.rowcount != 1:
-            return False
-        self.conn.execute(
+        first = min(p.id for p in papers)
+        if self._unindexed_from is None or first < self._unindexed_from:
+            self._unindexed_from = first
+
+    def add_keys(self, keys: Iterable[tuple[int, int]]) -> None:
+        """(blocking key, paper id) pairs."""
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO dedupe_keys (key, paper_id) VALUES (?, ?)", keys
+        )
+
+    def add_sightings(self, sightings: Sequence[NewSighting]) -> None:
+        """A dump's listings of papers; one per paper and dump. A paper seen before has
+        its count and its first and last days brought up to date."""
+        self.conn.executemany(
+            """INSERT INTO sightings (paper_id, dump_id, date_line, seen_on, match, title, abstract)
+               VALUES (?, ?, ?, ?, ?, ?, ?)""",
+            [
+                (s.paper_id, s.dump_id, s.date_line, s.seen_on, s.match, s.title, s.abstract)
+                for s in sightings
+            ],
+        )
+        self.conn.executemany(
             """UPDATE papers SET times_seen = times_seen + 1,
                    first_seen = min(first_seen, ?), last_seen = max(last_seen, ?)
                WHERE id = ?""",
-            (seen_on, seen_on, paper_id),
+            [(s.seen_on, s.seen_on, s.paper_id) for s in sightings if s.match != "new"],
         )
-        return True
 
     def fill_abstract(self, paper_id: int, abstract: str) -> None:
         """Give a paper imported without an abstract the one a later dump has."""
@@ -409,14 +435,14 @@ class Store:
             "UPDATE papers SET abstract = ? WHERE id = ? AND abstract = ''", (abstract, paper_id)
         )
 
-    def add_review(
-        self, paper_id: int, other_id: int, title_score: float, abstract_score: float, reason: str
-    ) -> None:
-        self.conn.execute(
+    def add_reviews(self, reviews: Iterable[tuple[int, int, float, float, str]]) -> None:
+        """(paper id, other id, title score, abstract score, reason) pairs to look at."""
+        created_at = schema.now()
+        self.conn.executemany(
             """INSERT OR IGNORE INTO review
                (paper_id, other_id, title_score, abstract_score, reason, created_at)
                VALUES (?, ?, ?, ?, ?, ?)""",
-            (paper_id, other_id, title_score, abstract_score, reason, schema.now()),
+            [(*review, created_at) for review in reviews],
         )
 
     # -- queues (triage): fixed at their start, read a little at a time -----------------
@@ -453,18 +479,3 @@ class Store:
             )
             found.update((paper.id, paper) for paper in map(_paper, rows))
         return [found[paper_id] for paper_id in ids if paper_id in found]
-
-
-@lru_cache(maxsize=16)
-def _candidate_sql(n_title_keys: int, n_abstract_keys: int) -> str:
-    def per_key(via_abstract: int) -> str:
-        return (
-            f"SELECT paper_id, {via_abstract} AS via_abstract FROM (SELECT paper_id"
-            f" FROM dedupe_keys WHERE key = ? ORDER BY paper_id DESC LIMIT {CANDIDATES_PER_KEY})"
-        )
-
-    hits = " UNION ALL ".join([per_key(0)] * n_title_keys + [per_key(1)] * n_abstract_keys)
-    return (
-        f"WITH hits AS ({hits}) SELECT p.id, p.match_title, max(h.via_abstract)"
-        " FROM hits h JOIN papers p ON p.id = h.paper_id GROUP BY p.id ORDER BY p.id"
-    )
