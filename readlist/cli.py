@@ -10,18 +10,20 @@ import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from readlist import __version__
 from readlist.core.errors import DumpError, ReadlistError
 from readlist.core.export import FORMATS, export_to_file, write_export
-from readlist.core.importer import Importer, dump_files, read_dump
 from readlist.core.models import FileReport, ImportReport, Paper
 from readlist.core.query import Query, State, parse_query
 from readlist.core.store import Store
 from readlist.paths import ENV_VAR, library_path
+
+if TYPE_CHECKING:
+    from readlist.core.importer import Importer
 
 QUERY_ARGS = {"ignore_unknown_options": True}  # so "-x" is a query term, not an option
 
@@ -139,6 +141,8 @@ def _import_one(importer: Importer, data: bytes, source: str, quiet: bool) -> Fi
 
 
 def _sources(args: tuple[str, ...]) -> Iterator[tuple[str, bytes | DumpError]]:
+    from readlist.core.importer import dump_files, read_dump
+
     for arg in args:
         if arg == "-":
             yield "<stdin>", sys.stdin.buffer.read()
@@ -186,6 +190,10 @@ def _report_table(report: ImportReport, total_papers: int, path: Path) -> None:
 @click.pass_obj
 def import_(library: Library, sources: tuple[str, ...], as_json: bool) -> None:
     """Import dump files, folders of *.txt dumps, or - for stdin."""
+    # Imported here: dedupe and rapidfuzz are a third of readlist's start-up, and only
+    # import needs them.
+    from readlist.core.importer import Importer
+
     reports: list[FileReport] = []
     with library.open() as store:
         importer = Importer(store)

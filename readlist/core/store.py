@@ -11,10 +11,9 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any, Literal
 
 from readlist.core import schema
 from readlist.core.errors import LibraryError, UnknownPaperError
@@ -29,7 +28,12 @@ from readlist.core.models import (
 from readlist.core.query import Query
 from readlist.core.search import REVERSED_SORTS, SORTS, Sort, Walk, Walker, where_clause
 
+if TYPE_CHECKING:
+    import sqlite_utils
+
 BUSY_TIMEOUT_MS = 30_000
+WALKED_LIMIT = 1000  # a search with a limit up to this walks (see iter_search)
+PAGE = 100
 CANDIDATES_PER_KEY = 8
 
 _PAPER_COLUMNS = """p.id, p.title, p.abstract, p.first_seen, p.last_seen, p.times_seen,
@@ -56,9 +60,17 @@ class Store:
     def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
         self.path = path
         self.conn = conn
-        self.db = sqlite_utils.Database(conn)
         self._unindexed_from: int | None = None  # first paper id not yet in papers_fts
         self._walker = Walker(conn)
+
+    @cached_property
+    def db(self) -> sqlite_utils.Database:
+        """The connection as a sqlite-utils Database, for ad hoc scripts and tests.
+        Imported on first use: it costs a tenth of a second at start-up, and
+        `readlist list` must answer in two."""
+        import sqlite_utils
+
+        return sqlite_utils.Database(self.conn)
 
     @classmethod
     def open(cls, path: Path | str, *, cache_mib: int = 32) -> Store:
@@ -147,8 +159,21 @@ class Store:
         offset: int = 0,
         sort: Sort = "latest",
     ) -> Iterator[Paper]:
-        """Matching papers in a stable order, fetched lazily (for exports of any size)."""
+        """Matching papers in a stable order, fetched lazily (for exports of any size).
+
+        The first few hundred of a filter on words come from its walk (search.py), as the
+        app's pages do: asking SQL for the top 20 of a word in most papers sorts them all.
+        """
         where = where_clause(query)
+        if limit is not None and offset + limit <= WALKED_LIMIT and where.uses_text:
+            walk = Walk(query, sort)
+            for start in range(offset, offset + limit, PAGE):
+                size = min(PAGE, offset + limit - start)
+                page = self.page(query, start, size, sort=sort, walk=walk)
+                yield from page
+                if len(page) < size:
+                    return
+            return
         sql = (
             f"SELECT {_PAPER_COLUMNS} FROM papers p LEFT JOIN state s ON s.paper_id = p.id"
             f"{where.sql} ORDER BY {SORTS[sort]} LIMIT ? OFFSET ?"

@@ -146,3 +146,22 @@ def test_short_prefixes_are_left_out_of_the_narrowing_match() -> None:
 
 def test_the_walk_tests_rows_with_the_library_tokenizer() -> None:
     assert f"tokenize = '{schema.FTS_TOKENIZE}'" in schema.SCHEMA_V1
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    text=QUERIES,
+    sort=st.sampled_from(list(SORTS)),
+    offset=st.integers(0, 150),
+    limit=st.integers(1, 250),
+)
+def test_a_limited_search_is_a_slice_of_the_whole(
+    library: Store, text: str, sort: Sort, offset: int, limit: int
+) -> None:
+    """`list --limit` walks; it must list what the unlimited search lists, in order."""
+    query = parse_query(text)
+    everything = [paper.id for paper in library.search(query, sort=sort)]
+    with pytest.MonkeyPatch.context() as patch:
+        _small_walks(patch)
+        limited = library.search(query, sort=sort, limit=limit, offset=offset)
+    assert [paper.id for paper in limited] == everything[offset : offset + limit]
