@@ -239,7 +239,7 @@ def generate(n: int, out: Path, seed: int = 7) -> dict[str, object]:
     out.mkdir(parents=True, exist_ok=True)
     originals: list[tuple[str, str]] = []
     planted_dups = 0
-    look_alikes: list[tuple[str, str]] = []
+    look_alikes: list[tuple[str, str, str, str]] = []  # base and alike: title, abstract
     day = date(2024, 1, 1)
     dump_no = 0
     while len(originals) < n:
@@ -247,9 +247,9 @@ def generate(n: int, out: Path, seed: int = 7) -> dict[str, object]:
         entries: list[tuple[str, str]] = []
         for _ in range(size):
             if originals and rng.random() < 0.01:
-                base_title = rng.choice(originals)[0]
+                base_title, base_abstract = rng.choice(originals)
                 paper = (look_alike(rng, base_title), _abstract(rng))
-                look_alikes.append((base_title, paper[0]))
+                look_alikes.append((base_title, paper[0], base_abstract, paper[1]))
             else:
                 paper = (_title(rng), _abstract(rng))
             originals.append(paper)

@@ -1,19 +1,22 @@
-"""Import throughput against the raw SQLite limit, and against library size.
+"""Import throughput against the raw SQLite limit, dedupe accuracy, and library size.
 
-    python bench/import_bench.py N [--work DIR]
+    python bench/import_bench.py N [--json]
 
-Generates N papers (bench/generate.py), imports them into an empty library and
-measures, in the same run:
-- raw baseline: executemany of the same rows into a table with the same FTS5
-  index, with FTS kept by a per-row trigger, and with a bulk FTS 'rebuild';
-- readlist's import of all N (papers/s, ratio to the faster baseline);
-- importing the same 1,000 fresh papers into an empty library and into the
-  N-paper library (the ratio shows whether cost per paper grows with size).
+In one run, on the N-paper library of bench/library.py (built by readlist's own import,
+which is timed as it is built) and the same generated dumps:
+- the raw limit: a plain sqlite3 executemany of the same rows into a table with the same
+  FTS5 index, kept by a per-row trigger, and filled by one FTS 'rebuild' after a bulk
+  insert; the faster of the two is the limit. And a plain FTS5 MATCH on it;
+- readlist's import: rows per second, its ratio to the limit, the dedupe's share;
+- accuracy: planted near-duplicates merged, look-alikes wrongly merged (must be 0);
+- 1,000 fresh papers into an empty library and into the N-paper library;
+- the library's size on disk and what the indexes take of it.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import resource
 import shutil
 import sqlite3
@@ -22,11 +25,12 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from generate import generate
+from library import DEFAULT_WORK, build_figures, ensure_library
 
 from readlist.core.importer import Importer
-from readlist.core.normalize import match_title
 from readlist.core.parse import decode_dump, parse_dump
 from readlist.core.store import Store
 
@@ -40,7 +44,8 @@ def rows_of(folder: Path) -> list[tuple[str, str]]:
 
 
 def raw_baseline(rows: list[tuple[str, str]], db: Path, mode: str) -> float:
-    db.unlink(missing_ok=True)
+    for stale in db.parent.glob(db.name + "*"):
+        stale.unlink()
     conn = sqlite3.connect(db, isolation_level=None)
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = NORMAL")
@@ -65,6 +70,19 @@ def raw_baseline(rows: list[tuple[str, str]], db: Path, mode: str) -> float:
     return elapsed
 
 
+def raw_match(db: Path) -> dict[str, float]:
+    """A plain FTS5 query on the raw table: the first 100 of a common word, and a count."""
+    conn = sqlite3.connect(db)
+    start = time.perf_counter()
+    conn.execute("SELECT rowid FROM f WHERE f MATCH '\"diffusion\"' LIMIT 100").fetchall()
+    first = time.perf_counter() - start
+    start = time.perf_counter()
+    conn.execute("SELECT count(*) FROM f WHERE f MATCH '\"diffusion\"'").fetchone()
+    count = time.perf_counter() - start
+    conn.close()
+    return {"raw_match_limit100_ms": ms(first), "raw_match_count_ms": ms(count)}
+
+
 def import_folder(db: Path, folder: Path) -> float:
     start = time.perf_counter()
     with Store.open(db) as store:
@@ -75,53 +93,111 @@ def import_folder(db: Path, folder: Path) -> float:
     return time.perf_counter() - start
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("n", type=int)
-    parser.add_argument("--work", type=Path, default=Path("bench/out"))
-    args = parser.parse_args()
-    work: Path = args.work / f"import-{args.n}"
-    shutil.rmtree(work, ignore_errors=True)
-    work.mkdir(parents=True)
-    truth = generate(args.n, work / "dumps", seed=7)
-    generate(1000, work / "fresh", seed=99)
-    rows = rows_of(work / "dumps")
-    trigger = raw_baseline(rows, work / "raw.db", "trigger")
-    rebuild = raw_baseline(rows, work / "raw.db", "rebuild")
+def wrongly_merged(library: Path, look_alikes: list[list[str]]) -> int:
+    """Look-alikes that share a paper with the paper they resemble. Every generated
+    abstract is unique, and a listing's abstract is kept on the paper or on the
+    listing's sighting, so the abstracts tell which paper each one landed in."""
+    conn = sqlite3.connect(library)
+    conn.execute("CREATE TEMP TABLE wanted (abstract TEXT PRIMARY KEY)")
+    abstracts = {a for _bt, _at, base, alike in look_alikes for a in (base, alike)}
+    conn.executemany("INSERT OR IGNORE INTO wanted VALUES (?)", [(a,) for a in abstracts])
+    holders: dict[str, set[int]] = {}
+    for abstract, paper_id in conn.execute(
+        """SELECT p.abstract, p.id FROM papers p JOIN wanted w ON w.abstract = p.abstract
+           UNION SELECT s.abstract, s.paper_id FROM sightings s
+           JOIN wanted w ON w.abstract = s.abstract"""
+    ):
+        holders.setdefault(abstract, set()).add(paper_id)
+    conn.close()
+    return sum(
+        1
+        for _bt, _at, base, alike in look_alikes
+        if holders.get(base, set()) & holders.get(alike, set())
+    )
+
+
+def disk(library: Path) -> dict[str, object]:
+    conn = sqlite3.connect(library)
+    sizes = dict(conn.execute("SELECT name, sum(pgsize) FROM dbstat GROUP BY name").fetchall())
+    conn.close()
+    total = library.stat().st_size
+    fts = sum(v for k, v in sizes.items() if k.startswith("papers_fts"))
+    indexes = sum(
+        v
+        for k, v in sizes.items()
+        if k.startswith(("papers_latest", "papers_most_seen", "papers_title", "state_"))
+    )
+    mib = 1024 * 1024
+    return {
+        "disk_mb": round(total / mib),
+        "disk_text_mb": round(sizes.get("papers", 0) / mib),
+        "disk_fts_mb": round(fts / mib),
+        "disk_sort_indexes_mb": round(indexes / mib),
+        "disk_dedupe_keys_mb": round(sizes.get("dedupe_keys", 0) / mib),
+        "disk_sightings_mb": round(sizes.get("sightings", 0) / mib),
+    }
+
+
+def ms(seconds: float) -> float:
+    return round(seconds * 1000, 1)
+
+
+def measure(n: int, work: Path) -> dict[str, object]:
+    library = ensure_library(n, work)
+    built = build_figures(n, work)
+    scratch = work / f"import-{n}"
+    shutil.rmtree(scratch, ignore_errors=True)
+    scratch.mkdir(parents=True)
+    truth = generate(n, scratch / "dumps", seed=7)  # the very dumps the library was built from
+    generate(1000, scratch / "fresh", seed=99)
+    rows = rows_of(scratch / "dumps")
+    trigger = raw_baseline(rows, scratch / "raw.db", "trigger")
+    rebuild = raw_baseline(rows, scratch / "raw.db", "rebuild")
     limit = min(trigger, rebuild)
-    full = import_folder(work / "lib.db", work / "dumps")
-    small_empty = import_folder(work / "empty.db", work / "fresh")
-    with sqlite3.connect(work / "lib.db") as source, sqlite3.connect(work / "big.db") as copy:
-        source.backup(copy)  # keep lib.db as it was, for reruns
-    small_full = import_folder(work / "big.db", work / "fresh")
-    with Store.open(work / "lib.db") as store:
+    figures: dict[str, object] = {
+        "n": n,
+        "rows": len(rows),
+        "raw_trigger_s": round(trigger, 2),
+        "raw_rebuild_s": round(rebuild, 2),
+        "raw_limit_rows_per_s": round(len(rows) / limit),
+        **raw_match(scratch / "raw.db"),
+        **built,
+    }
+    if built:
+        figures["import_vs_limit"] = round(float(built["import_s"]) / limit, 2)
+    small_empty = import_folder(scratch / "empty.db", scratch / "fresh")
+    shutil.copyfile(library, scratch / "big.db")  # checkpointed: the file is the library
+    small_full = import_folder(scratch / "big.db", scratch / "fresh")
+    figures["fresh_1k_into_empty_s"] = round(small_empty, 2)
+    figures["fresh_1k_into_n_s"] = round(small_full, 2)
+    figures["fresh_1k_ratio"] = round(small_full / small_empty, 2)
+    with Store.open(library) as store:
         papers = store.stats().papers
-        titles = {row[0] for row in store.conn.execute("SELECT match_title FROM papers")}
     look_alikes = truth["look_alikes"]
     assert isinstance(look_alikes, list)
-    # A planted variant may come first and give the paper its title: compare match forms.
-    lost = sum(1 for _base, alike in look_alikes if match_title(alike) not in titles)
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    n = len(rows)
-    print(f"rows (papers incl. near-duplicates): {n}")
-    print(f"raw executemany + FTS trigger: {trigger:8.2f} s  {n / trigger:9.0f} rows/s")
-    print(f"raw executemany + FTS rebuild: {rebuild:8.2f} s  {n / rebuild:9.0f} rows/s")
-    print(
-        f"readlist import with dedupe:   {full:8.2f} s  {n / full:9.0f} rows/s"
-        f"  = {full / limit:.1f}x the raw limit"
-    )
-    print(
-        f"distinct papers planted {truth['distinct']}, in the library {papers}"
-        f" (near-duplicates planted {truth['near_duplicates']},"
-        f" left unmerged {papers - int(str(truth['distinct']))})"
-    )
-    print(f"look-alikes planted {len(look_alikes)}, wrongly merged {lost}")
-    print(f"1,000 papers into empty library:   {small_empty:6.2f} s")
-    print(
-        f"1,000 papers into {args.n:,}-paper library: {small_full:6.2f} s"
-        f"  = {small_full / small_empty:.2f}x"
-    )
-    print(f"peak RSS: {rss:.0f} MB")
+    figures["distinct_planted"] = truth["distinct"]
+    figures["distinct_in_library"] = papers
+    figures["near_duplicates_planted"] = truth["near_duplicates"]
+    figures["look_alikes_planted"] = len(look_alikes)
+    figures["look_alikes_wrongly_merged"] = wrongly_merged(library, look_alikes)
+    figures.update(disk(library))
+    figures["bench_peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    shutil.rmtree(scratch, ignore_errors=True)
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("n", type=int)
+    parser.add_argument("--work", type=Path, default=DEFAULT_WORK)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    figures = measure(args.n, args.work)
+    if args.json:
+        print(json.dumps(figures))
+    else:
+        for key, value in figures.items():
+            print(f"{key:34} {value}")
 
 
 if __name__ == "__main__":

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
+import resource
 import shutil
 import sys
 import time
@@ -19,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import generate
 
+from readlist.core import importer as importer_module
 from readlist.core.importer import Importer
 from readlist.core.store import Store
 
@@ -32,6 +35,31 @@ def _fingerprint() -> str:
     return hashlib.sha256(b"".join(p.read_bytes() for p in sources)).hexdigest()[:12]
 
 
+class Stopwatch:
+    """Time spent inside some functions, summed: the dedupe's share of an import."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    def wrap(self, owner: object, name: str, label: str) -> None:
+        real = getattr(owner, name)
+
+        def timed(*args: object, **kwargs: object) -> object:
+            start = time.perf_counter()
+            try:
+                return real(*args, **kwargs)
+            finally:
+                self.seconds[label] = self.seconds.get(label, 0.0) + time.perf_counter() - start
+
+        setattr(owner, name, timed)
+
+
+def build_figures(n: int, work: Path = DEFAULT_WORK) -> dict[str, float]:
+    """How the cached library was built: import time, rows, the dedupe's share."""
+    meta = work / f"library-{n}.json"
+    return json.loads(meta.read_text()) if meta.exists() else {}
+
+
 def ensure_library(n: int, work: Path = DEFAULT_WORK, *, quiet: bool = False) -> Path:
     path = work / f"library-{n}.db"
     stamp = path.with_suffix(".stamp")
@@ -42,22 +70,40 @@ def ensure_library(n: int, work: Path = DEFAULT_WORK, *, quiet: bool = False) ->
     for stale in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
         stale.unlink(missing_ok=True)
     work.mkdir(parents=True, exist_ok=True)
-    start = time.perf_counter()
     generate(n, dumps, seed=7)
     files = sorted(dumps.glob("*.txt"))
+    watch = Stopwatch()
+    watch.wrap(importer_module._Incoming, "of", "fingerprints and keys")
+    watch.wrap(importer_module.dedupe, "match", "matching")
+    rows = 0
+    start = time.perf_counter()
     with Store.open(path) as store:
+        watch.wrap(store, "candidates", "candidate lookup")
         importer = Importer(store)
         for index, dump in enumerate(files, 1):
             report = importer.import_bytes(dump.read_bytes(), dump.name)
             if report.error is not None:
                 raise SystemExit(f"{dump}: {report.error}")
+            rows += report.papers
             if not quiet and index % 50 == 0:
                 print(f"  {index}/{len(files)} dumps, {time.perf_counter() - start:.0f} s")
+        seconds = time.perf_counter() - start
         store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     shutil.rmtree(dumps, ignore_errors=True)
+    dedupe = sum(watch.seconds.values())
+    figures = {
+        "import_s": round(seconds, 2),
+        "import_rows": rows,
+        "import_rows_per_s": round(rows / seconds),
+        "dedupe_s": round(dedupe, 2),
+        "dedupe_share": round(dedupe / seconds, 3),
+        **{f"dedupe_{k.replace(' ', '_')}_s": round(v, 2) for k, v in watch.seconds.items()},
+        "import_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+    }
+    (work / f"library-{n}.json").write_text(json.dumps(figures, indent=1))
     stamp.write_text(_fingerprint())
     if not quiet:
-        print(f"built {path} in {time.perf_counter() - start:.0f} s")
+        print(f"built {path} in {seconds:.0f} s: {json.dumps(figures)}")
     return path
 
 

@@ -1,10 +1,12 @@
-"""Run the app benchmark at each N and write the figures into BENCHMARKS.md.
+"""Run every benchmark at each N and write the figures into BENCHMARKS.md and a plot.
 
     python bench/report.py [N ...]          default: 10000 100000 1000000
 
-Each N runs in its own process (so peak RSS is that N's), on a library built once by
-bench/library.py and cached in bench/out/. The table replaces the block between the
-APP-BENCH markers in BENCHMARKS.md; the rest of the file is left as written.
+For each N, in this order and each in its own process (so each peak RSS is its own):
+import_bench.py (which builds the N-paper library through readlist's import, timed, when
+the generator or the importer changed), cli_bench.py and app_bench.py. The tables
+replace the block between the REPORT markers in BENCHMARKS.md; the plot is
+bench/results.png (needs the `bench` extra: pip install -e '.[bench]').
 """
 
 from __future__ import annotations
@@ -19,13 +21,45 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 DOC = HERE.parent / "BENCHMARKS.md"
-BEGIN, END = "<!-- APP-BENCH:BEGIN -->", "<!-- APP-BENCH:END -->"
+PLOT = HERE / "results.png"
+BEGIN, END = "<!-- REPORT:BEGIN -->", "<!-- REPORT:END -->"
+Figures = dict[str, object]
 
-ROWS = [  # (key, label, target)
+IMPORT_ROWS = [  # (key, label, target)
+    ("rows", "rows imported (papers and their re-listings)", ""),
+    ("raw_trigger_s", "raw: executemany + FTS5 per-row trigger (s)", ""),
+    ("raw_rebuild_s", "raw: executemany + FTS5 rebuild (s)", ""),
+    ("raw_limit_rows_per_s", "raw limit, the faster (rows/s)", ""),
+    ("import_s", "readlist import with dedupe, empty library (s)", ""),
+    ("import_rows_per_s", "readlist import (rows/s)", ""),
+    ("import_vs_limit", "readlist import ÷ raw limit", "≤ 2"),
+    ("dedupe_share", "dedupe's share of the import", ""),
+    ("fresh_1k_into_empty_s", "1,000 fresh papers into an empty library (s)", ""),
+    ("fresh_1k_into_n_s", "1,000 fresh papers into the N library (s)", ""),
+    ("fresh_1k_ratio", "  ratio", "≤ 2"),
+    ("near_duplicates_planted", "near-duplicates planted", ""),
+    ("distinct_in_library", "distinct papers in the library (planted: N)", "N"),
+    ("look_alikes_planted", "look-alikes planted", ""),
+    ("look_alikes_wrongly_merged", "look-alikes wrongly merged", "0"),
+    ("import_peak_rss_mb", "import peak RSS (MB)", ""),
+    ("disk_mb", "library on disk (MB)", ""),
+    ("disk_fts_mb", "  of which the full-text index (MB)", ""),
+    ("disk_sort_indexes_mb", "  of which the sort indexes (MB)", ""),
+    ("raw_match_limit100_ms", "raw FTS5 MATCH 'diffusion' LIMIT 100 (ms)", ""),
+]
+CLI_ROWS = [
+    ("process_start_ms", "process start: readlist --help (ms)", ""),
+    ("list_limit20_worst_ms", "list QUERY --limit 20, worst of 6 queries (ms)", "≤ 200"),
+    ("list_sparse_all_ms", "list mamba (a rare word, every match) (ms)", "≤ 200"),
+    ("raw_fts_match_limit20_worst_ms", "  raw FTS5 MATCH LIMIT 20, worst (ms)", ""),
+    ("export_rows", "export title:diffusion, rows", ""),
+    ("export_ms", "  export time (ms)", ""),
+]
+APP_ROWS = [
     ("first_paint_ms", "first paint (ms)", "≤ 500"),
     ("keystroke_p50_ms", "filter keystroke → repaint, p50 (ms)", ""),
     ("keystroke_p95_ms", "filter keystroke → repaint, p95 (ms)", "≤ 50"),
-    ("raw_fts_match_p95_ms", "  baseline: raw FTS5 MATCH LIMIT 100, p95 (ms)", ""),
+    ("raw_fts_match_p95_ms", "  raw FTS5 MATCH LIMIT 100 per prefix typed, p95 (ms)", ""),
     ("burst_of_20_to_final_ms", "burst of 20 keys → final results (ms)", ""),
     ("burst_ends_on_last_query", "burst ends on the last query's results", "yes"),
     ("clear_filter_ms", "clear filter → full list (ms)", "≤ 50"),
@@ -34,18 +68,19 @@ ROWS = [  # (key, label, target)
     ("star_toggle_ms", "star toggle visible (ms)", "≤ 30"),
     ("triage_next_p50_ms", "triage next card, p50 (ms)", "≤ 30"),
     ("triage_next_p95_ms", "triage next card, p95 (ms)", ""),
-    ("peak_rss_mb", "peak RSS (MB)", "≤ 150"),
+    ("peak_rss_mb", "app peak RSS (MB)", "≤ 150"),
 ]
 
 
-def run(n: int) -> dict[str, object]:
+def run(script: str, n: int) -> Figures:
     done = subprocess.run(
-        [sys.executable, str(HERE / "app_bench.py"), str(n), "--json"],
+        [sys.executable, str(HERE / script), str(n), "--json"],
         capture_output=True,
         text=True,
-        check=True,
     )
-    figures: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
+    if done.returncode != 0:
+        raise SystemExit(f"{script} {n} failed:\n{done.stderr[-3000:]}")
+    figures: Figures = json.loads(done.stdout.strip().splitlines()[-1])
     return figures
 
 
@@ -54,37 +89,92 @@ def cell(value: object) -> str:
         return "yes"
     if value is False:
         return "**no**"
+    if value is None:
+        return "n/a"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
     return str(value)
 
 
-def table(results: list[dict[str, object]]) -> str:
-    head = "| | " + " | ".join(f"{int(str(r['n'])):,}" for r in results) + " | target |"
-    lines = [head, "|---" * (len(results) + 2) + "|"]
-    for key, label, target in ROWS:
-        lines.append(
-            f"| {label} | " + " | ".join(cell(r.get(key)) for r in results) + f" | {target} |"
-        )
+def table(title: str, rows: list[tuple[str, str, str]], results: list[Figures]) -> str:
+    head = "| " + title + " | " + " | ".join(f"{int(str(r['n'])):,}" for r in results)
+    lines = [head + " | target |", "|---" * (len(results) + 2) + "|"]
+    for key, label, target in rows:
+        values = " | ".join(cell(r.get(key)) for r in results)
+        lines.append(f"| {label} | {values} | {target} |")
     return "\n".join(lines)
+
+
+def plot(results: list[Figures]) -> str:
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return "(no plot: matplotlib is not installed; pip install -e '.[bench]')"
+    ns = [int(str(r["n"])) for r in results]
+    fig, (latency, throughput) = plt.subplots(1, 2, figsize=(11, 4.2))
+    for key, label in [
+        ("keystroke_p95_ms", "filter keystroke p95"),
+        ("first_paint_ms", "first paint"),
+        ("clear_filter_ms", "clear filter"),
+        ("triage_next_p95_ms", "triage next card p95"),
+        ("list_limit20_worst_ms", "CLI list --limit 20 (with start)"),
+        ("raw_fts_match_p95_ms", "raw FTS5 MATCH p95 (baseline)"),
+    ]:
+        latency.plot(ns, [float(str(r.get(key, "nan"))) for r in results], marker="o", label=label)
+    latency.axhline(50, color="grey", linestyle=":", linewidth=1)
+    latency.set(xscale="log", yscale="log", xlabel="papers", ylabel="ms", title="Latency")
+    latency.legend(fontsize=7)
+    for key, label in [
+        ("import_rows_per_s", "readlist import"),
+        ("raw_limit_rows_per_s", "raw executemany + FTS (limit)"),
+    ]:
+        throughput.plot(
+            ns, [float(str(r.get(key, "nan"))) for r in results], marker="o", label=label
+        )
+    throughput.set(xscale="log", yscale="log", xlabel="papers", ylabel="rows/s")
+    throughput.set_title("Import throughput")
+    throughput.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(PLOT, dpi=110)
+    return f"![latency and throughput against N]({PLOT.relative_to(DOC.parent)})"
 
 
 def main() -> None:
     sizes = [int(arg) for arg in sys.argv[1:]] or [10_000, 100_000, 1_000_000]
-    results = []
+    results: list[Figures] = []
     for n in sizes:
-        print(f"app bench at {n:,} papers ...", flush=True)
-        results.append(run(n))
-        print(json.dumps(results[-1]), flush=True)
+        merged: Figures = {"n": n}
+        for script in ("import_bench.py", "cli_bench.py", "app_bench.py"):
+            print(f"{script} at {n:,} papers ...", flush=True)
+            merged.update(run(script, n))
+        results.append(merged)
+        print(json.dumps(merged), flush=True)
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-    block = (
-        f"{BEGIN}\n"
-        f"Made by `python bench/report.py {' '.join(map(str, sizes))}` on {stamp} ({machine}).\n\n"
-        f"{table(results)}\n{END}"
+    command = f"python bench/report.py {' '.join(map(str, sizes))}"
+    block = "\n\n".join(
+        [
+            BEGIN,
+            f"Made by `{command}` on {stamp} ({machine}).",
+            plot(results),
+            "### Import\n\n" + table("import", IMPORT_ROWS, results),
+            "### Command line\n\n" + table("CLI", CLI_ROWS, results),
+            "### The app\n\n" + table("app", APP_ROWS, results),
+            "<details><summary>Every figure, as measured</summary>\n\n```json\n"
+            + json.dumps(results, indent=1)
+            + "\n```\n</details>",
+            END,
+        ]
     )
     text = DOC.read_text(encoding="utf-8") if DOC.exists() else f"# Benchmarks\n\n{BEGIN}\n{END}\n"
+    if BEGIN not in text:
+        text += f"\n{BEGIN}\n{END}\n"
     start, end = text.index(BEGIN), text.index(END) + len(END)
     DOC.write_text(text[:start] + block + text[end:], encoding="utf-8")
-    print(f"wrote {DOC}")
+    print(f"wrote {DOC} and {PLOT}")
 
 
 if __name__ == "__main__":
