@@ -85,7 +85,7 @@ def raw_match(db: Path) -> dict[str, float]:
 
 def import_folder(db: Path, folder: Path) -> float:
     start = time.perf_counter()
-    with Store.open(db) as store:
+    with Store.open(db) as store, store.bulk():  # as `readlist import` does
         importer = Importer(store)
         for path in sorted(folder.glob("*.txt")):
             report = importer.import_bytes(path.read_bytes(), path.name)

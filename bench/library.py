@@ -77,7 +77,7 @@ def ensure_library(n: int, work: Path = DEFAULT_WORK, *, quiet: bool = False) ->
     watch.wrap(importer_module.dedupe, "match", "matching")
     rows = 0
     start = time.perf_counter()
-    with Store.open(path) as store:
+    with Store.open(path) as store, store.bulk():  # as `readlist import` does
         watch.wrap(store, "candidates", "candidate lookup")
         importer = Importer(store)
         for index, dump in enumerate(files, 1):

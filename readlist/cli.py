@@ -195,7 +195,7 @@ def import_(library: Library, sources: tuple[str, ...], as_json: bool) -> None:
     from readlist.core.importer import Importer
 
     reports: list[FileReport] = []
-    with library.open() as store:
+    with library.open() as store, store.bulk():
         importer = Importer(store)
         for source, data in _sources(sources):
             if isinstance(data, DumpError):

@@ -48,15 +48,22 @@ class Fingerprint:
     are ruled out by their title alone.
     """
 
-    __slots__ = ("_abstract", "_has_abstract", "_words", "match_title", "numbers", "title_key")
+    __slots__ = ("_abstract", "_has_abstract", "_numbers", "_words", "match_title", "title_key")
 
     def __init__(self, match_title: str, abstract: str | Callable[[], str]) -> None:
         self.match_title = match_title
         self.title_key = normalize.title_key(match_title)
-        self.numbers = normalize.numbers(match_title)
+        self._numbers: tuple[str, ...] | None = None
         self._abstract = abstract
         self._has_abstract: bool | None = None
         self._words: tuple[str, ...] | None = None
+
+    @property
+    def numbers(self) -> tuple[str, ...]:
+        """Worked out when a decision needs them: most candidates are ruled out before."""
+        if self._numbers is None:
+            self._numbers = normalize.numbers(self.match_title)
+        return self._numbers
 
     def abstract(self) -> str:
         if not isinstance(self._abstract, str):
@@ -78,9 +85,22 @@ class Fingerprint:
     def abstract_ends(self) -> tuple[str, str]:
         """The first and last letters of the abstract, as blocking keys want them."""
         text = self.abstract()
-        head = "".join(normalize.words(text[: _ABSTRACT_BLOCK * 5]))
-        tail = "".join(normalize.words(text[-_ABSTRACT_BLOCK * 5 :]))
+        head = letters(text[: _ABSTRACT_BLOCK * 5])
+        tail = letters(text[-_ABSTRACT_BLOCK * 5 :])
         return head[:_ABSTRACT_BLOCK], tail[-_ABSTRACT_BLOCK:]
+
+
+# Every ASCII character that is not a letter or a digit, to delete.
+_NOT_ALNUM = str.maketrans("", "", "".join(chr(c) for c in range(128) if not chr(c).isalnum()))
+
+
+def letters(text: str) -> str:
+    """`"".join(normalize.words(text))`, the folded letters and digits, without the
+    regular expression when the text is plain ASCII: a fifth of an import's time went
+    here. Keys are stored, so both ways must agree exactly (a property test checks)."""
+    if text.isascii() and "\\" not in text and "$" not in text and "{" not in text:
+        return text.lower().translate(_NOT_ALNUM)
+    return "".join(normalize.words(text))
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,6 +32,8 @@ if TYPE_CHECKING:
     import sqlite_utils
 
 BUSY_TIMEOUT_MS = 30_000
+BULK_CACHE_MIB = 256
+BULK_CHECKPOINT_PAGES = 65_536  # 256 MiB of log at 4 KiB pages
 WALKED_LIMIT = 1000  # a search with a limit up to this walks (see iter_search)
 PAGE = 100
 CANDIDATES_PER_KEY = 8
@@ -110,6 +112,23 @@ class Store:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    @contextmanager
+    def bulk(self) -> Iterator[None]:
+        """For an import of many papers: a bigger page cache, and the write-ahead log
+        copied into the library file once at the end rather than after every 4 MB (a
+        dump's pages, rewritten by the next dump, are copied once, not each time).
+        Durability is unchanged: each dump's commit is in the log."""
+        cache = self.conn.execute("PRAGMA cache_size").fetchone()[0]
+        self.conn.execute(f"PRAGMA cache_size = {-1024 * BULK_CACHE_MIB}")
+        self.conn.execute(f"PRAGMA wal_autocheckpoint = {BULK_CHECKPOINT_PAGES}")
+        try:
+            yield
+        finally:
+            self.conn.execute(f"PRAGMA cache_size = {cache}")
+            self.conn.execute("PRAGMA wal_autocheckpoint = 1000")
+            if not self.conn.in_transaction:
+                self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
     @contextmanager
     def transaction(self) -> Iterator[None]:

@@ -6,8 +6,10 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from readlist.core import dedupe
+from readlist.core import dedupe, normalize
 from readlist.core.dedupe import Verdict, decide, fingerprint
 
 SAMPLE = Path(__file__).resolve().parents[2] / "sample_dumps" / "001_99a092ef9356f46e.txt"
@@ -291,3 +293,10 @@ def test_match_flags_every_uncertain_candidate() -> None:
     )
     assert found.merge_into is None
     assert [paper_id for paper_id, _ in found.reviews] == [1, 2]
+
+
+@settings(max_examples=500)
+@given(st.text(alphabet=st.characters(max_codepoint=0x24F)) | st.text())
+def test_letters_agree_with_the_folded_words(text: str) -> None:
+    """Blocking keys are stored: the quick path must give exactly what the slow one does."""
+    assert dedupe.letters(text) == "".join(normalize.words(text))
