@@ -160,3 +160,22 @@ async def test_the_footer_shows_the_keys_that_work_where_the_focus_is(
         await until(pilot, lambda: "Star" not in shown(), "the filter's keys in the footer")
         await pilot.press("escape")
         await until(pilot, lambda: "Star" in shown(), "the list's keys in the footer")
+
+
+async def test_a_star_redraws_the_detail_state_line_alone(
+    make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, LibraryScreen)
+        state = screen.query_one("#detail-state")
+        assert str(state.render()).startswith("not starred")
+        reloads: list[object] = []
+        monkeypatch.setattr(screen, "_load_detail", reloads.append)
+        await pilot.press("s")
+        assert str(state.render()).startswith("★ starred")
+        assert reloads == []  # the same paper: no new detail, no sightings read again
+        await pilot.press("j")  # another paper: the detail is loaded
+        assert len(reloads) == 1

@@ -24,8 +24,8 @@ from readlist.ui.library import Library
 from readlist.ui.widgets.detail import DetailPane
 from readlist.ui.widgets.filter_bar import FilterBar
 from readlist.ui.widgets.footer import KeysFooter
+from readlist.ui.widgets.line import Line
 from readlist.ui.widgets.paper_list import PAGE, Fetch, PaperList
-from readlist.ui.widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
     from readlist.ui.app import ReadlistApp
@@ -93,7 +93,7 @@ class LibraryScreen(Screen[None]):
         with Horizontal(id="main"):
             yield PaperList(self._fetcher(Walk(parse_query(""), "latest")), id="papers")
             yield DetailPane(id="detail")
-        yield StatusBar(id="status")
+        yield Line(id="status")
         yield KeysFooter()
 
     def on_mount(self) -> None:
@@ -230,7 +230,7 @@ class LibraryScreen(Screen[None]):
         if stats is not None:
             parts += [f"{stats.starred:,} starred", f"{stats.unread:,} unread"]
         parts.append(f"sort: {SORT_LABEL[self.sort]}")
-        self.query_one(StatusBar).show("  ·  ".join(parts))
+        self.query_one("#status", Line).show("  ·  ".join(parts))
 
     def watch_query_text(self) -> None:
         self.reload()
@@ -253,6 +253,10 @@ class LibraryScreen(Screen[None]):
         """The detail follows the highlight at once, except while a filter is being
         typed or new results come in: there it waits for a pause, so that the list is
         redrawn alone first (the detail pane's new layout costs as much again)."""
+        detail = self.query_one(DetailPane)
+        if event.paper is not None and detail.shows_text_of(event.paper):
+            detail.show_state(event.paper)  # a star or a read mark: one line to redraw
+            return
         if self._detail_timer is not None:
             self._detail_timer.stop()
             self._detail_timer = None

@@ -8,6 +8,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Markdown, Static
 
 from readlist.core.models import Paper, Sighting
+from readlist.ui.widgets.line import Line
 
 
 def highlighted(text: str, terms: tuple[str, ...], style: str = "reverse") -> Text:
@@ -36,30 +37,49 @@ class DetailPane(VerticalScroll, can_focus=False):
     DetailPane Markdown { margin: 0; padding: 0; }
     """
 
+    paper: Paper | None = None  # the paper shown
+
     def compose(self) -> ComposeResult:
         yield Static(id="detail-title")
-        yield Static(id="detail-state")
+        yield Line(id="detail-state")
         yield Static(id="detail-sightings")
         yield Static(id="detail-abstract")
         yield Static("Note", id="detail-note-label")
         yield Markdown(id="detail-note")
 
-    def show(self, paper: Paper | None, sightings: list[Sighting], terms: tuple[str, ...]) -> None:
-        title = self.query_one("#detail-title", Static)
-        if paper is None:
-            title.update(Text("No paper here. Clear the filter with Esc, or import with i."))
-            for name in ("#detail-state", "#detail-sightings", "#detail-abstract"):
-                self.query_one(name, Static).update("")
-            self.query_one("#detail-note-label").display = False
-            self.query_one("#detail-note", Markdown).display = False
-            return
-        title.update(highlighted(paper.title, terms))
+    def shows_text_of(self, paper: Paper) -> bool:
+        """This very paper is shown, with the same text and note: only its state may
+        differ, and `show_state` redraws that."""
+        shown = self.paper
+        return (
+            shown is not None
+            and shown.id == paper.id
+            and (shown.title, shown.abstract, shown.note, shown.times_seen)
+            == (paper.title, paper.abstract, paper.note, paper.times_seen)
+        )
+
+    def show_state(self, paper: Paper) -> None:
+        self.paper = paper
         state = [
             "★ starred" if paper.starred else "not starred",
             "read" if paper.read else "unread",
             f"id {paper.id}",
         ]
-        self.query_one("#detail-state", Static).update(Text(" · ".join(state)))
+        self.query_one("#detail-state", Line).show(" · ".join(state))
+
+    def show(self, paper: Paper | None, sightings: list[Sighting], terms: tuple[str, ...]) -> None:
+        title = self.query_one("#detail-title", Static)
+        self.paper = paper
+        if paper is None:
+            title.update(Text("No paper here. Clear the filter with Esc, or import with i."))
+            self.query_one("#detail-state", Line).show("")
+            for name in ("#detail-sightings", "#detail-abstract"):
+                self.query_one(name, Static).update("")
+            self.query_one("#detail-note-label").display = False
+            self.query_one("#detail-note", Markdown).display = False
+            return
+        title.update(highlighted(paper.title, terms))
+        self.show_state(paper)
         self.query_one("#detail-sightings", Static).update(Text(sightings_line(paper, sightings)))
         abstract = paper.abstract or "(no abstract in the dumps)"
         self.query_one("#detail-abstract", Static).update(highlighted(abstract, terms))

@@ -1,0 +1,26 @@
+"""One line of text, redrawn in place: the status line, the detail's state line.
+
+A Static asks for a new layout of the whole screen on every update, in case its size
+changed; these lines never change size, and the status changes on every keystroke in
+the filter, the state line on every star.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widget import Widget
+
+
+class Line(Widget):
+    DEFAULT_CSS = "Line { height: 1; text-wrap: nowrap; text-overflow: ellipsis; }"
+
+    def __init__(self, text: str = "", *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._text = Text(text, no_wrap=True, overflow="ellipsis")
+
+    def show(self, text: str) -> None:
+        self._text = Text(text, no_wrap=True, overflow="ellipsis")
+        self.refresh()
+
+    def render(self) -> Text:
+        return self._text
