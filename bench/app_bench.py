@@ -11,9 +11,7 @@ with sqlite3 on the same file: what any UI over this library must at least spend
 
 from __future__ import annotations
 
-import argparse
 import asyncio
-import json
 import resource
 import sqlite3
 import statistics
@@ -29,7 +27,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import readlist.ui  # noqa: F401  first: it sets Textual's frame rate, as the CLI does
 
 # isort: split
-from library import DEFAULT_WORK, ensure_library
+import harness
+from harness import Figures, ms
+from library import ensure_library
 from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input
@@ -103,10 +103,6 @@ async def open_filter(app: ReadlistApp, pilot: Pilot[None]) -> None:
     press(app, "slash")
     await until(lambda: isinstance(app.focused, Input))
     await pilot.pause()
-
-
-def ms(seconds: float) -> float:
-    return round(seconds * 1000, 1)
 
 
 async def timed(
@@ -272,22 +268,12 @@ def baseline(path: Path) -> dict[str, object]:
     }
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("n", type=int)
-    parser.add_argument("--work", type=Path, default=DEFAULT_WORK)
-    parser.add_argument("--json", action="store_true")
-    args = parser.parse_args()
-    path = ensure_library(args.n, args.work)
+def figures(n: int, work: Path) -> Figures:
+    path = ensure_library(n, work)
     # The app first: its peak RSS must not include the plain queries' own.
     app_figures = asyncio.run(measure(path))
-    figures = {"n": args.n, **baseline(path), **app_figures}
-    if args.json:
-        print(json.dumps(figures))
-    else:
-        for key, value in figures.items():
-            print(f"{key:30} {value}")
+    return {**baseline(path), **app_figures}
 
 
 if __name__ == "__main__":
-    main()
+    harness.run(__doc__, figures)

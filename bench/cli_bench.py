@@ -10,8 +10,6 @@ the median wall time. The baseline, in the same run, is the process start alone
 
 from __future__ import annotations
 
-import argparse
-import json
 import sqlite3
 import statistics
 import subprocess
@@ -21,7 +19,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from library import DEFAULT_WORK, ensure_library
+import harness
+from harness import Figures, ms
+from library import ensure_library
 
 READLIST = [sys.executable, "-m", "readlist"]
 LISTS = ["diffusion", "graph neural", "d", "sparse -survey", "mamba", "is:unread"]
@@ -35,10 +35,6 @@ def wall(args: list[str], runs: int = 3) -> float:
         subprocess.run(args, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         times.append(time.perf_counter() - start)
     return statistics.median(times)
-
-
-def ms(seconds: float) -> float:
-    return round(seconds * 1000, 1)
 
 
 def measure(path: Path) -> dict[str, object]:
@@ -75,19 +71,9 @@ def measure(path: Path) -> dict[str, object]:
     return figures
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("n", type=int)
-    parser.add_argument("--work", type=Path, default=DEFAULT_WORK)
-    parser.add_argument("--json", action="store_true")
-    args = parser.parse_args()
-    figures = {"n": args.n, **measure(ensure_library(args.n, args.work))}
-    if args.json:
-        print(json.dumps(figures))
-    else:
-        for key, value in figures.items():
-            print(f"{key:32} {value}")
+def figures(n: int, work: Path) -> Figures:
+    return measure(ensure_library(n, work))
 
 
 if __name__ == "__main__":
-    main()
+    harness.run(__doc__, figures)

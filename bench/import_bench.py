@@ -15,8 +15,6 @@ which is timed as it is built) and the same generated dumps:
 
 from __future__ import annotations
 
-import argparse
-import json
 import resource
 import shutil
 import sqlite3
@@ -27,8 +25,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import harness
 from generate import generate
-from library import DEFAULT_WORK, build_figures, ensure_library
+from harness import ms
+from library import build_figures, ensure_library
 
 from readlist.core.importer import Importer
 from readlist.core.parse import decode_dump, parse_dump
@@ -138,10 +138,6 @@ def disk(library: Path) -> dict[str, object]:
     }
 
 
-def ms(seconds: float) -> float:
-    return round(seconds * 1000, 1)
-
-
 def measure(n: int, work: Path) -> dict[str, object]:
     library = ensure_library(n, work)
     built = build_figures(n, work)
@@ -186,19 +182,5 @@ def measure(n: int, work: Path) -> dict[str, object]:
     return figures
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("n", type=int)
-    parser.add_argument("--work", type=Path, default=DEFAULT_WORK)
-    parser.add_argument("--json", action="store_true")
-    args = parser.parse_args()
-    figures = measure(args.n, args.work)
-    if args.json:
-        print(json.dumps(figures))
-    else:
-        for key, value in figures.items():
-            print(f"{key:34} {value}")
-
-
 if __name__ == "__main__":
-    main()
+    harness.run(__doc__, measure)

@@ -9,12 +9,19 @@ from textual.widgets import Static
 from textual.widgets._footer import FooterKey
 
 from readlist.core.query import parse_query
+from readlist.ui.app import ReadlistApp
 from readlist.ui.screens import library as library_screen
 from readlist.ui.screens.library import LibraryScreen
 from readlist.ui.widgets.filter_bar import FilterBar
 from readlist.ui.widgets.footer import KeysFooter
 from readlist.ui.widgets.paper_list import PaperList
 from tests.ui.conftest import AppFactory, fresh_store, settle, until, wait_for_workers
+
+
+def main_screen(app: ReadlistApp) -> LibraryScreen:
+    screen = app.screen
+    assert isinstance(screen, LibraryScreen)
+    return screen
 
 
 async def test_opens_on_the_library(make_app: AppFactory) -> None:
@@ -96,8 +103,7 @@ async def test_a_broad_filter_shows_its_first_page_and_counts_once_typing_pauses
     async with app.run_test(size=(120, 35)) as pilot:
         await settle(pilot)
         monkeypatch.setattr(library_screen, "COUNT_PAUSE", 3600)  # a pause that never ends
-        screen = app.screen
-        assert isinstance(screen, LibraryScreen)
+        screen = main_screen(app)
         await pilot.press("slash", "a")
         await until(pilot, lambda: screen.shown_query == "a", "the first page of 'a'")
         papers = screen.query_one(PaperList)
@@ -119,8 +125,7 @@ async def test_the_detail_follows_the_list_once_typing_pauses(
     async with app.run_test(size=(120, 35)) as pilot:
         await settle(pilot)
         monkeypatch.setattr(library_screen, "DETAIL_PAUSE", 3600)  # a pause that never ends
-        screen = app.screen
-        assert isinstance(screen, LibraryScreen)
+        screen = main_screen(app)
         papers = screen.query_one(PaperList)
 
         def detail_title() -> str:
@@ -168,8 +173,7 @@ async def test_a_star_redraws_the_detail_state_line_alone(
     app = make_app()
     async with app.run_test(size=(120, 35)) as pilot:
         await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, LibraryScreen)
+        screen = main_screen(app)
         state = screen.query_one("#detail-state")
         assert str(state.render()).startswith("not starred")
         reloads: list[object] = []
