@@ -166,6 +166,7 @@ class Walk:
         self.lock = threading.Lock()
         self.forward = _Side()
         self.backward = _Side()
+        self.too_broad_to_gather = False  # tried once: no need to count again
 
     @property
     def total(self) -> int | None:
@@ -190,7 +191,7 @@ class Walker:
         far for it (a filter that matches few papers, or a page deep in the middle)."""
         with walk.lock:
             ids = self._walk_page(walk, offset, limit, total)
-            if ids is None and self._gather(walk):
+            if ids is None and not walk.too_broad_to_gather and self._gather(walk):
                 ids = self._walk_page(walk, offset, limit, total)
             return ids
 
@@ -215,6 +216,7 @@ class Walker:
         """Every match of a narrow filter, in order, found through its rarer words."""
         expression = narrowing_match(walk.query)
         if expression is None:
+            walk.too_broad_to_gather = True  # nothing narrower to gather by
             return False
         exact = expression == walk.where.match
         cap = GATHER_SORTED if exact else GATHER_TESTED
@@ -226,6 +228,7 @@ class Walker:
             )
         ]
         if len(ids) > cap:
+            walk.too_broad_to_gather = True
             return False
         if not exact:
             _, ids = self._chunk(walk, "SELECT value FROM json_each(?)", [json.dumps(ids)])
