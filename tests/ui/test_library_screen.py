@@ -8,10 +8,12 @@ import pytest
 from textual.widgets import Static
 from textual.widgets._footer import FooterKey
 
+from readlist.core.models import Paper, Sighting
 from readlist.core.query import parse_query
 from readlist.ui.app import ReadlistApp
 from readlist.ui.screens import library as library_screen
 from readlist.ui.screens.library import LibraryScreen
+from readlist.ui.widgets.detail import DetailPane
 from readlist.ui.widgets.filter_bar import FilterBar
 from readlist.ui.widgets.footer import KeysFooter
 from readlist.ui.widgets.paper_list import PaperList
@@ -183,3 +185,34 @@ async def test_a_star_redraws_the_detail_state_line_alone(
         assert reloads == []  # the same paper: no new detail, no sightings read again
         await pilot.press("j")  # another paper: the detail is loaded
         assert len(reloads) == 1
+
+
+async def test_new_results_with_the_same_top_paper_redraw_its_detail(
+    make_app: AppFactory,
+) -> None:
+    """The words to pick out changed with the filter, though the paper did not; and the
+    next move of the cursor is followed at once again."""
+    app = make_app()
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        papers = screen.query_one(PaperList)
+        await pilot.press("slash", *"continual")
+        await settle(pilot)
+        top = papers.highlighted
+        shown: list[tuple[str, ...]] = []
+        detail = screen.query_one(DetailPane)
+        real_show = detail.show
+
+        def show(paper: Paper | None, sightings: list[Sighting], terms: tuple[str, ...]) -> None:
+            shown.append(terms)
+            real_show(paper, sightings, terms)
+
+        detail.show = show  # type: ignore[method-assign]
+        await pilot.press("space", "l")
+        await settle(pilot)
+        assert papers.highlighted is not None and top is not None
+        assert papers.highlighted.id == top.id
+        assert shown and shown[-1] == ("continual", "l")
+        await pilot.press("enter", "j")
+        assert not screen.detail_pending  # a cursor move: at once, not after a pause

@@ -253,8 +253,9 @@ class LibraryScreen(Screen[None]):
         """The detail follows the highlight at once, except while a filter is being
         typed or new results come in: there it waits for a pause, so that the list is
         redrawn alone first (the detail pane's new layout costs as much again)."""
+        fresh, self._fresh_results = self._fresh_results, False
         detail = self.query_one(DetailPane)
-        if event.paper is not None and detail.shows_text_of(event.paper):
+        if not fresh and event.paper is not None and detail.shows_text_of(event.paper):
             detail.show_state(event.paper)  # a star or a read mark: one line to redraw
             return
         if self._detail_timer is not None:
@@ -262,8 +263,7 @@ class LibraryScreen(Screen[None]):
             self._detail_timer = None
         focused = self.focused
         typing = focused is not None and self.query_one(FilterBar) in focused.ancestors
-        fresh, self._fresh_results = self._fresh_results, False
-        if typing or fresh:
+        if typing or fresh:  # new results may highlight other words: the whole detail
             self._detail_pending = event.paper
             self._detail_timer = self.set_timer(DETAIL_PAUSE, self._detail_now)
         else:
