@@ -16,7 +16,7 @@ from textual import work
 from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
-from textual.reactive import reactive
+from textual.reactive import Reactive, reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.worker import get_current_worker
@@ -57,6 +57,15 @@ class PaperList(ScrollView, can_focus=True):
     """
 
     cursor = reactive(0, always_update=True)
+    # The list's size never changes with its length (its scrollbar's column is always
+    # there: overflow-y: scroll), so a new length redraws the scrollbar, not a layout of
+    # the whole screen: a filter or its clearing changes the length every time.
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+
+    def watch_virtual_size(self, size: Size) -> None:
+        if self.is_mounted and self.container_size:
+            self._scroll_update(size)  # scrollbar and scroll position, as a layout would
+        self.refresh()
 
     @dataclass
     class Highlighted(Message):
