@@ -43,7 +43,16 @@ class LibraryScreen(Screen[None]):
         Binding(
             "slash", "focus_filter", "Filter", tooltip="Filter the list as you type", priority=True
         ),
-        Binding("escape", "clear_filter", "Clear filter", show=False, tooltip="Show every paper"),
+        # Priority too: Esc in the filter starts the reload here, in the key's own
+        # handler, so the query runs while the focus change is being drawn.
+        Binding(
+            "escape",
+            "clear_filter",
+            "Clear filter",
+            show=False,
+            tooltip="Show every paper",
+            priority=True,
+        ),
         Binding("s", "flip('starred')", "Star", tooltip="Star or unstar the paper"),
         Binding("r", "flip('read')", "Read", tooltip="Mark the paper read or unread"),
         Binding("n", "note", "Note", tooltip="Write a note on the paper (Markdown)"),
@@ -302,9 +311,9 @@ class LibraryScreen(Screen[None]):
         bar.focus_input()
 
     def action_clear_filter(self) -> None:
+        self.query_text = ""  # the reload starts now
         self.query_one(FilterBar).value = ""
-        self.query_text = ""
-        self.query_one(PaperList).focus()
+        self.set_focus(self.query_one(PaperList))  # at once, for the keys typed next
 
     def action_flip(self, field: str) -> None:
         paper = self.query_one(PaperList).highlighted
