@@ -32,8 +32,8 @@ class FilterBar(Widget):
     """
     # Priority bindings run while the app handles the key press, so focus has moved on
     # before the next key is dispatched: "/query<Enter>s" stars, and never types an "s".
+    # Esc is the screen's (LibraryScreen.action_clear_filter): it reloads the list too.
     BINDINGS = [
-        Binding("escape", "clear", "Clear filter", show=False, priority=True),
         Binding("enter", "done", "Back to list", show=False, priority=True),
     ]
 
@@ -45,7 +45,7 @@ class FilterBar(Widget):
 
     @dataclass
     class Done(Message):
-        """Enter or Esc: the user is back to the list."""
+        """Enter: the user is back to the list, the filter kept."""
 
     def compose(self) -> ComposeResult:
         yield FilterInput(placeholder=PLACEHOLDER)
@@ -66,13 +66,6 @@ class FilterBar(Widget):
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
         self.post_message(self.Changed(event.value))
-
-    def action_clear(self) -> None:
-        self.value = ""
-        # Now, not after the Input's own Changed comes round: the list starts to reload
-        # before the focus change is drawn, and before Done.
-        self.post_message(self.Changed(""))
-        self.action_done()
 
     def action_done(self) -> None:
         self.screen.focus_next()  # at once, not via a message: see BINDINGS
