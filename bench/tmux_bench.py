@@ -10,7 +10,6 @@ milliseconds, so the figures are good to about 5 ms; app_bench.py, in-process, i
 
 from __future__ import annotations
 
-import argparse
 import statistics
 import subprocess
 import sys
@@ -21,7 +20,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from library import DEFAULT_WORK, ensure_library
+import harness
+from harness import Figures, ms
+from library import ensure_library
 
 ROOT = Path(__file__).resolve().parents[1]
 TMUX = ["tmux", "-L", f"readlist-bench-{uuid.uuid4().hex[:8]}", "-f", "/dev/null"]
@@ -68,20 +69,12 @@ def timed_twice(
     return t1 - t0, time.perf_counter() - t0
 
 
-def ms(seconds: float) -> float:
-    return round(seconds * 1000, 1)
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("n", type=int)
-    parser.add_argument("--work", type=Path, default=DEFAULT_WORK)
-    args = parser.parse_args()
-    path = ensure_library(args.n, args.work)
+def measure(n: int, work: Path) -> Figures:
+    path = ensure_library(n, work)
     command = f"{sys.executable} -m readlist --db {path}"
     start = time.perf_counter()
     tmux("new-session", "-d", "-s", "bench", "-x", "120", "-y", "35", "-c", str(ROOT), command)
-    figures: dict[str, object] = {"n": args.n}
+    figures: Figures = {}
     try:
         until(lambda s: " shown of " in status(s))
         figures["first_paint_ms"] = ms(time.perf_counter() - start)
@@ -113,9 +106,8 @@ def main() -> None:
         tmux("send-keys", "-t", "bench", "q")
     finally:
         subprocess.run([*TMUX, "kill-server"], capture_output=True)
-    for key, value in figures.items():
-        print(f"{key:30} {value}")
+    return figures
 
 
 if __name__ == "__main__":
-    main()
+    harness.run(__doc__, measure)
