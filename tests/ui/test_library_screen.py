@@ -216,3 +216,56 @@ async def test_new_results_with_the_same_top_paper_redraw_its_detail(
         assert shown and shown[-1] == ("continual", "l")
         await pilot.press("enter", "j")
         assert not screen.detail_pending  # a cursor move: at once, not after a pause
+
+
+async def test_esc_shows_the_whole_list_at_once_with_the_changes_made_while_filtered(
+    make_app: AppFactory, library_path: Path
+) -> None:
+    """The whole library's first page is kept for Esc: shown in the key's own handler,
+    with no query, and with the stars made while a filter was on."""
+    app = make_app()
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        papers = screen.query_one(PaperList)
+        top = papers.highlighted
+        assert top is not None and not top.starred
+        await pilot.press("slash", *top.title.split()[0].lower(), "enter")
+        await settle(pilot)
+        await pilot.press("g", "s")  # the top result: the library's top, in the same order
+        starred_here = papers.highlighted
+        assert starred_here is not None and starred_here.id == top.id and starred_here.starred
+        queries: list[object] = []
+        real_run = screen._run_query
+        screen._run_query = lambda *args: queries.append(args) or real_run(*args)  # type: ignore[method-assign, func-returns-value]
+        await pilot.press("escape")
+        assert papers.total == 358 and screen.shown_query == ""  # before any frame or worker
+        assert queries == []
+        row = papers.paper_at(0)
+        assert row is not None and row.id == top.id and row.starred  # as the store has it
+        await settle(pilot)
+        with fresh_store(library_path) as store:
+            assert store.get(starred_here.id).starred
+            expected = store.page(parse_query(""), 0, 100, sort="latest")
+        assert [p.id for p in (papers.paper_at(i) for i in range(100)) if p] == [
+            p.id for p in expected
+        ]
+        assert [p.starred for p in (papers.paper_at(i) for i in range(100)) if p] == [
+            p.starred for p in expected
+        ]
+
+
+async def test_an_import_drops_the_kept_first_page(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        queries: list[object] = []
+        real_run = screen._run_query
+        screen._run_query = lambda *args: queries.append(args) or real_run(*args)  # type: ignore[method-assign, func-returns-value]
+        screen.reload(restat=True)  # what an import, a triage or another process asks for
+        assert len(queries) == 1
+        await settle(pilot)
+        await pilot.press("slash", "x", "escape")
+        await settle(pilot)
+        assert len(queries) == 2  # "x"; Esc used the page the reload brought

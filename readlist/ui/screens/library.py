@@ -89,6 +89,11 @@ class LibraryScreen(Screen[None]):
         self._detail_timer: Timer | None = None  # the detail waits while a filter is typed
         self._detail_pending: Paper | None = None
         self._fresh_results = False  # the next highlight is the top of new results
+        # The whole library's first page, kept so that Esc shows it in the frame that
+        # draws the focus leaving the filter, with no query to wait for. Its rows follow
+        # every change of state made here; anything else (an import, a triage, another
+        # process) reloads with restat, which drops it.
+        self._home: tuple[Walk, list[Paper]] | None = None
 
     @property
     def rl_app(self) -> ReadlistApp:
@@ -139,10 +144,18 @@ class LibraryScreen(Screen[None]):
         `restat` when the library's totals may have changed too."""
         if restat:
             self._stats_stale = True
+            self._home = None
         self._stop_count()
         stale = self._query_store
         if stale is not None:
             stale.interrupt()  # its results would be thrown away: free the core now
+        home = self._home
+        if home is not None and home[0].sort == self.sort and self.parsed.is_empty:
+            self.workers.cancel_group(self, "query")
+            self._show_results(self.query_text, home[0], list(home[1]))
+            if self._stats_stale and self._stats is not None:
+                self._refresh_stats()
+            return
         self._run_query(self.query_text, self.sort, self._stats_stale)
 
     @work(thread=True, exclusive=True, group="query")
@@ -178,6 +191,8 @@ class LibraryScreen(Screen[None]):
             return  # a newer query is on its way
         papers = self.query_one(PaperList)
         self._fresh_results = True
+        if walk.query.is_empty:
+            self._home = (walk, list(first))
         papers.reset(self._fetcher(walk), len(first), first)
         total = len(first) if len(first) < PAGE else walk.total
         stats = None if self._stats_stale else self._stats
@@ -326,6 +341,11 @@ class LibraryScreen(Screen[None]):
     def show_paper(self, paper: Paper) -> None:
         """A paper's state changed: redraw it in place, update the counts."""
         self.query_one(PaperList).update_paper(paper)
+        if self._home is not None:
+            page = self._home[1]
+            for i, cached in enumerate(page):
+                if cached.id == paper.id:
+                    page[i] = paper
         if not self.is_current:
             self._stats_stale = True  # counted again when this screen is back
         elif self._stats is not None:
