@@ -7,15 +7,17 @@ import json
 import shutil
 import sqlite3
 import sys
+import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from readlist import __version__
-from readlist.core.errors import DumpError, ReadlistError
+from readlist.core.errors import DumpError, NoteChangedError, ReadlistError
 from readlist.core.export import FORMATS, export_to_file, write_export
 from readlist.core.models import FileReport, ImportReport, Paper
 from readlist.core.query import Query, State, parse_query
@@ -63,6 +65,8 @@ class ReadlistGroup(click.Group):
         except sqlite3.Error as exc:
             path = ctx.obj.path if isinstance(ctx.obj, Library) else "library"
             raise click.ClickException(f"{path}: {exc}") from exc
+        except BrokenPipeError:
+            raise  # the reader went away ("| head"): click exits quietly
         except OSError as exc:
             name = exc.filename or "readlist"
             raise click.ClickException(f"{name}: {exc.strerror or exc}") from exc
@@ -328,8 +332,48 @@ def note(library: Library, paper_id: int, text: str | None, edit: bool) -> None:
         elif text is None:
             click.echo(current, nl=not current.endswith("\n"))
             return
-        store.set_note(paper_id, text)
+        try:
+            store.set_note(paper_id, text, expected=current if edit else None)
+        except NoteChangedError as exc:  # changed while $EDITOR was open: keep both
+            kept = _keep_unsaved_note(paper_id, text)
+            raise click.ClickException(f"{exc}; yours is not saved but kept in {kept}") from exc
     click.echo(f"Note saved for paper {paper_id}." if text else f"Note cleared for {paper_id}.")
+
+
+def _keep_unsaved_note(paper_id: int, text: str) -> Path:
+    with tempfile.NamedTemporaryFile(
+        "w", prefix=f"readlist-note-{paper_id}-", suffix=".md", delete=False, encoding="utf-8"
+    ) as fh:
+        fh.write(text)
+    return Path(fh.name)
+
+
+# -- backup -----------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("target", type=click.Path(path_type=Path), metavar="PATH")
+@click.pass_obj
+def backup(library: Library, target: Path) -> None:
+    """Copy the library to PATH (a file, or a folder to put a dated copy in).
+
+    The copy is consistent even while the app or an import is writing, and it replaces
+    an earlier backup at PATH only once it is complete and checked.
+    """
+    if not library.path.exists():
+        raise click.ClickException(f"{library.path}: no library here to back up")
+    if target.is_dir():
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        target = target / f"{library.path.stem}-{stamp}.db"
+    if target.exists() and target.resolve() == library.path.resolve():
+        raise click.ClickException(f"{target}: is the library itself; back up to another path")
+    if not target.parent.is_dir():
+        raise click.ClickException(f"{target}: cannot write the backup, no such folder")
+    with library.open() as store:
+        store.backup_to(target)
+        papers = store.stats(quick=True).papers
+    size = target.stat().st_size / 2**20
+    click.echo(f"Backed up {papers:,} papers ({size:,.1f} MB) to {target}")
 
 
 # -- export -----------------------------------------------------------------------

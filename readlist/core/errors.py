@@ -15,3 +15,12 @@ class LibraryError(ReadlistError):
 
 class UnknownPaperError(ReadlistError):
     """An id that names no paper in the library."""
+
+
+class NoteChangedError(ReadlistError):
+    """A note was changed by someone else (another window, the CLI) since it was opened."""
+
+    def __init__(self, paper_id: int, current: str) -> None:
+        super().__init__(f"the note on paper {paper_id} was changed elsewhere since it was opened")
+        self.paper_id = paper_id
+        self.current = current

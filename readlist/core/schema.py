@@ -134,6 +134,25 @@ def check_file(path: Path) -> None:
         raise LibraryError(f"{path}: not a readlist library (not an SQLite database)")
 
 
+def is_library(path: Path) -> bool:
+    """A readlist library, or an empty file (read only: the file is not changed)."""
+    if path.is_dir():
+        return False
+    if path.stat().st_size == 0:
+        return True
+    try:
+        check_file(path)
+        conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+    except (LibraryError, sqlite3.Error):
+        return False
+    try:
+        return bool(conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID)
+    except sqlite3.Error:
+        return False
+    finally:
+        conn.close()
+
+
 def prepare(conn: sqlite3.Connection, path: Path) -> None:
     """Create, accept or migrate the library; refuse anything else untouched.
 
@@ -155,8 +174,9 @@ def prepare(conn: sqlite3.Connection, path: Path) -> None:
         )
     if version == SCHEMA_VERSION:
         return
+    kept = path.with_name(f"{path.name}.v{version}.bak")
     if version:
-        backup(conn, path.with_name(f"{path.name}.v{version}.bak"))
+        backup(conn, kept)
     conn.execute("BEGIN IMMEDIATE")
     try:
         # Another process may have created or migrated it while we waited.
@@ -167,8 +187,13 @@ def prepare(conn: sqlite3.Connection, path: Path) -> None:
         conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         conn.execute("COMMIT")
-    except BaseException:
+    except BaseException as exc:
         conn.execute("ROLLBACK")
+        if version and isinstance(exc, sqlite3.Error):
+            raise LibraryError(
+                f"{path}: the upgrade from library version {version} failed ({exc}); the "
+                f"library is as it was, and a copy of it is in {kept}"
+            ) from exc
         raise
 
 

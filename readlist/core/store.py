@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from readlist.core import schema
-from readlist.core.errors import LibraryError, UnknownPaperError
+from readlist.core.errors import LibraryError, NoteChangedError, UnknownPaperError
 from readlist.core.models import (
     DuplicateCandidate,
     LibraryStats,
@@ -352,9 +352,16 @@ class Store:
                     (paper_id, int(value), schema.now()),
                 )
 
-    def set_note(self, paper_id: int, note: str) -> None:
+    def set_note(self, paper_id: int, note: str, *, expected: str | None = None) -> None:
+        """Write a note. `expected` is the note as the writer last saw it: if it has been
+        changed since (by another window or the CLI), NoteChangedError, and nothing is
+        written, so that one person's words never silently replace another's."""
         with self.transaction():
             self._require([paper_id])
+            if expected is not None:
+                current = self.note(paper_id)
+                if current not in (expected, note):
+                    raise NoteChangedError(paper_id, current)
             self.conn.execute(
                 """INSERT INTO state (paper_id, note, note_at) VALUES (?, ?, ?)
                    ON CONFLICT (paper_id) DO UPDATE
@@ -362,6 +369,42 @@ class Store:
                    WHERE state.note != excluded.note""",
                 (paper_id, note, schema.now()),
             )
+
+    def note(self, paper_id: int) -> str:
+        row = self.conn.execute("SELECT note FROM state WHERE paper_id = ?", (paper_id,)).fetchone()
+        return str(row[0]) if row is not None else ""
+
+    def data_version(self) -> int:
+        """Changes when another connection (another window, the CLI, this app's own
+        writer) commits to the library; cheap enough to ask twice a second."""
+        return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+
+    def last_dump_id(self) -> int:
+        """Grows with every import: papers may have come in, or moved in the order."""
+        return int(self.conn.execute("SELECT coalesce(max(id), 0) FROM dumps").fetchone()[0])
+
+    def backup_to(self, target: Path) -> None:
+        """A consistent copy of the whole library through SQLite's backup API, in one
+        read transaction, so writers (the app, an import) carry on while it is made.
+        Written beside `target` and checked before it takes its place: a failed backup
+        (a full disk) leaves any earlier one as it was."""
+        if target.exists() and not schema.is_library(target):
+            raise LibraryError(f"{target}: exists and is not a readlist library; not replaced")
+        partial = target.with_name(f".{target.name}.partial")
+        partial.unlink(missing_ok=True)
+        try:
+            dest = sqlite3.connect(partial)
+            try:
+                self.conn.backup(dest)
+                dest.execute("PRAGMA journal_mode = DELETE")  # one file, nothing beside it
+                problem = dest.execute("PRAGMA quick_check").fetchone()[0]
+            finally:
+                dest.close()
+            if problem != "ok":
+                raise LibraryError(f"{target}: the copy failed its check ({problem})")
+            partial.replace(target)
+        finally:
+            partial.unlink(missing_ok=True)
 
     # -- imports (call inside transaction()) ------------------------------------
 

@@ -2,26 +2,34 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import shlex
 import subprocess
 import tempfile
 import webbrowser
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote_plus
 
 from textual.app import App, SuspendNotSupported
 from textual.binding import Binding
 
+from readlist.core.errors import NoteChangedError
 from readlist.core.models import Paper
 from readlist.core.search import Sort
 from readlist.ui.commands import ScreenKeys
 from readlist.ui.history import Change, History, write
 from readlist.ui.library import Library
 from readlist.ui.screens.library import LibraryScreen
+from readlist.ui.watcher import Watcher
 from readlist.ui.writer import Writer
+
+if TYPE_CHECKING:
+    from readlist.core.store import Store
 
 SEARCH_URL = "https://huggingface.co/papers?q={}"
 
@@ -37,21 +45,34 @@ class ReadlistApp(App[None]):
         self.library = library
         self.history = History()
         self.writer = Writer(library, self._write_failed)
+        self.watcher = Watcher(library.path, self._library_changed)
 
     def on_mount(self) -> None:
         self.push_screen(LibraryScreen())
         # The widgets, styles and caches made so far live as long as the app: out of
         # the collector's sight, a full collection takes a few milliseconds, not 50.
         self.call_after_refresh(gc.freeze)
+        self.watcher.start()
 
     async def action_quit(self) -> None:
         self.writer.flush()
         self.exit()
 
     def on_unmount(self) -> None:
+        self.watcher.stop()
         self.writer.flush()
         self.writer.stop()
         self.library.close()
+
+    def _library_changed(self, imported: bool) -> None:
+        """On the watcher's thread: someone committed to the library (see Watcher)."""
+        with contextlib.suppress(RuntimeError):  # the app is closing: nothing to refresh
+            self.call_from_thread(self._refresh_screens, imported)
+
+    def _refresh_screens(self, imported: bool) -> None:
+        for screen in self.screen_stack:
+            if isinstance(screen, LibraryScreen):
+                screen.library_changed(imported)
 
     # -- the user's state ----------------------------------------------------------------
 
@@ -69,12 +90,36 @@ class ReadlistApp(App[None]):
     def apply(self, label: str, *changes: Change, remember: bool = True) -> None:
         """Show a change at once and save it straight away, in key-press order."""
         for change in changes:
-            self.writer.submit(
-                partial(write, paper_id=change.paper.id, field=change.field, value=change.after)
-            )
+            self.writer.submit(partial(self._save, change=change, undo=False))
             self._show(change.applied())
         if remember:
             self.history.push(label, *changes)
+
+    def _save(self, store: Store, *, change: Change, undo: bool) -> None:
+        """On the writer's thread. A note changed elsewhere since it was opened is not
+        written over: the user is asked (`_note_conflict`)."""
+        value, expected = (change.before, change.after) if undo else (change.after, change.before)
+        try:
+            write(store, change.paper.id, change.field, value, expected)
+        except NoteChangedError as exc:
+            self.call_from_thread(self._note_conflict, change, str(value), exc.current)
+
+    def _note_conflict(self, change: Change, mine: str, theirs: str) -> None:
+        from readlist.ui.screens.note import NoteConflict
+
+        self.history.forget(change)
+        paper = replace(change.paper, note=theirs)
+        self._show(paper)  # what the library holds: the other note
+
+        def answered(choice: str | None) -> None:
+            if choice == "mine":
+                self.apply("note", Change(paper, "note", mine))
+            elif choice == "edit":
+                self.edit_note(paper, text=mine)
+            else:
+                self.notify("Kept the other note; yours was not saved", timeout=4)
+
+        self.push_screen(NoteConflict(paper, mine), answered)
 
     def undo(self) -> Change | None:
         """Put back the last action; returns its first change (triage steps back to it)."""
@@ -84,23 +129,23 @@ class ReadlistApp(App[None]):
             return None
         label, changes = entry
         for change in reversed(changes):
-            self.writer.submit(
-                partial(write, paper_id=change.paper.id, field=change.field, value=change.before)
-            )
+            self.writer.submit(partial(self._save, change=change, undo=True))
             self._show(change.paper)
         self.notify(f"Undid {label}", timeout=2)
         return changes[0]
 
     # -- dialogs and other actions -----------------------------------------------------
 
-    def edit_note(self, paper: Paper) -> None:
+    def edit_note(self, paper: Paper, *, text: str | None = None) -> None:
+        """The note editor on `paper`'s note, or on `text` (the user's own words, back
+        from a conflict) to be saved over it."""
         from readlist.ui.screens.note import NoteEditor
 
-        def saved(text: str | None) -> None:
-            if text is not None and text != paper.note:
-                self.apply("note", Change(paper, "note", text))
+        def saved(new: str | None) -> None:
+            if new is not None and new != paper.note:
+                self.apply("note", Change(paper, "note", new))
 
-        self.push_screen(NoteEditor(paper), saved)
+        self.push_screen(NoteEditor(paper, text=text), saved)
 
     def edit_note_in_editor(self, paper: Paper) -> None:
         editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"

@@ -32,9 +32,14 @@ class Change:
         return replace(self.paper, read=bool(self.after))
 
 
-def write(store: Store, paper_id: int, field: Field, value: bool | str) -> None:
+def write(
+    store: Store, paper_id: int, field: Field, value: bool | str, expected: bool | str | None = None
+) -> None:
+    """Save one field. For a note, `expected` is the text it replaces as the user saw it:
+    NoteChangedError if it was changed elsewhere meanwhile (marks have no such check:
+    the last key pressed wins, as it would in one window)."""
     if field == "note":
-        store.set_note(paper_id, str(value))
+        store.set_note(paper_id, str(value), expected=None if expected is None else str(expected))
     else:
         store.set_flag([paper_id], field, bool(value))
 
@@ -52,6 +57,10 @@ class History:
 
     def pop(self) -> tuple[str, tuple[Change, ...]] | None:
         return self._stack.pop() if self._stack else None
+
+    def forget(self, change: Change) -> None:
+        """Drop the action that made `change` (a note that was never saved)."""
+        self._stack = [entry for entry in self._stack if change not in entry[1]]
 
     def __len__(self) -> int:
         return len(self._stack)

@@ -23,10 +23,12 @@ class Writer:
         self._library = library
         self._on_error = on_error
         self._queue: queue.Queue[Write | None] = queue.Queue()
+        self.submitted = 0  # writes asked for so far: a read older than one is stale
         self._thread = threading.Thread(target=self._run, name="readlist-writer", daemon=True)
         self._thread.start()
 
     def submit(self, write: Write) -> None:
+        self.submitted += 1
         self._queue.put(write)
 
     def flush(self) -> None:

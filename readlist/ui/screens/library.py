@@ -340,16 +340,50 @@ class LibraryScreen(Screen[None]):
 
     def show_paper(self, paper: Paper) -> None:
         """A paper's state changed: redraw it in place, update the counts."""
+        self._redraw_paper(paper)
+        if not self.is_current:
+            self._stats_stale = True  # counted again when this screen is back
+        elif self._stats is not None:
+            self._refresh_stats()
+
+    def _redraw_paper(self, paper: Paper) -> None:
         self.query_one(PaperList).update_paper(paper)
         if self._home is not None:
             page = self._home[1]
             for i, cached in enumerate(page):
                 if cached.id == paper.id:
                     page[i] = paper
-        if not self.is_current:
-            self._stats_stale = True  # counted again when this screen is back
-        elif self._stats is not None:
-            self._refresh_stats()
+
+    def library_changed(self, imported: bool) -> None:
+        """Someone committed to the library: another window, the CLI, or this app's own
+        writer. After an import the results themselves may differ: run the filter again.
+        Otherwise only the state of some papers can have changed: read again the ones
+        held for drawing, and redraw those that differ."""
+        if imported:
+            self.reload(restat=True)
+        else:
+            shown = [paper.id for paper in self.query_one(PaperList).cached_papers()]
+            self._reread(shown)
+
+    @work(thread=True, exclusive=True, group="reread")
+    def _reread(self, ids: list[int]) -> None:
+        writer = self.rl_app.writer
+        writes = writer.submitted
+        writer.flush()
+        store = self.app_library.store()
+        papers = store.get_many(ids)
+        stats = store.stats(quick=True)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._reread_done, writes, papers, stats)
+
+    def _reread_done(self, writes: int, papers: list[Paper], stats: LibraryStats) -> None:
+        if self.rl_app.writer.submitted != writes:
+            return  # keys pressed since: what is shown is newer; their commit notifies again
+        shown = {paper.id: paper for paper in self.query_one(PaperList).cached_papers()}
+        for paper in papers:
+            if paper.id in shown and shown[paper.id] != paper:
+                self._redraw_paper(paper)
+        self._set_stats(stats)
 
     @work(thread=True, exclusive=True, group="stats")
     def _refresh_stats(self) -> None:

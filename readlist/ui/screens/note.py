@@ -45,14 +45,15 @@ class NoteEditor(ModalScreen[str | None]):
         Binding("escape", "cancel", "Cancel", priority=True),
     ]
 
-    def __init__(self, paper: Paper) -> None:
+    def __init__(self, paper: Paper, *, text: str | None = None) -> None:
         super().__init__()
         self.paper = paper
+        self._start = paper.note if text is None else text
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(Text(f"Note on {self.paper.title}"), id="note-title")
-            yield TextArea(self.paper.note, soft_wrap=True, tab_behavior="indent", id="note")
+            yield TextArea(self._start, soft_wrap=True, tab_behavior="indent", id="note")
             yield Static(Text("Markdown  ·  Ctrl+S save  ·  Esc cancel"), id="note-keys")
 
     def on_mount(self) -> None:
@@ -68,7 +69,7 @@ class NoteEditor(ModalScreen[str | None]):
         self.dismiss(self.text)
 
     def action_cancel(self) -> None:
-        if self.text == self.paper.note:
+        if self.text == self._start == self.paper.note:
             self.dismiss(None)
             return
 
@@ -77,3 +78,41 @@ class NoteEditor(ModalScreen[str | None]):
                 self.dismiss(None)
 
         self.app.push_screen(ConfirmDiscard(), answered)
+
+
+class NoteConflict(ModalScreen[str | None]):
+    """The note was changed elsewhere (another window, the CLI) while it was being
+    written here. Nothing is written until the user has seen both and says which to
+    keep: "mine", "theirs", or "edit" (back to editing mine, to save over theirs)."""
+
+    BINDINGS = [
+        Binding("m", "answer('mine')", "Save mine"),
+        Binding("t,escape", "answer('theirs')", "Keep theirs"),
+        Binding("e", "answer('edit')", "Edit mine"),
+    ]
+
+    def __init__(self, paper: Paper, mine: str) -> None:
+        super().__init__()
+        self.paper = paper
+        self.mine = mine
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(Text(f"The note on {self.paper.title} was changed elsewhere"))
+            yield Static(Text("Theirs, as the library holds it now:"), classes="conflict-head")
+            yield Static(Text(self.paper.note or "(empty)"), id="theirs", classes="conflict-note")
+            yield Static(Text("Yours, not saved yet:"), classes="conflict-head")
+            yield Static(Text(self.mine or "(empty)"), id="mine", classes="conflict-note")
+            with Horizontal():
+                yield Button("Save mine (m)", id="mine-button", variant="warning")
+                yield Button("Keep theirs (t)", id="theirs-button", variant="primary")
+                yield Button("Edit mine (e)", id="edit-button")
+
+    def on_mount(self) -> None:
+        self.query_one("#edit-button", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(str(event.button.id).removesuffix("-button"))
+
+    def action_answer(self, choice: str) -> None:
+        self.dismiss(choice)

@@ -122,6 +122,10 @@ class PaperList(ScrollView, can_focus=True):
     def highlighted(self) -> Paper | None:
         return self.paper_at(self.cursor) if self._total else None
 
+    def cached_papers(self) -> list[Paper]:
+        """Every paper held for drawing: what a change made elsewhere may have touched."""
+        return [paper for page in self._pages.values() for paper in page]
+
     def update_paper(self, paper: Paper) -> None:
         """Redraw one paper whose state changed, wherever it is cached."""
         for number, page in self._pages.items():
