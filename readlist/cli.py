@@ -17,7 +17,12 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from readlist import __version__
-from readlist.core.errors import DumpError, NoteChangedError, ReadlistError
+from readlist.core.errors import (
+    DumpError,
+    NoteChangedError,
+    ReadlistError,
+    describe_sqlite_error,
+)
 from readlist.core.export import FORMATS, export_to_file, write_export
 from readlist.core.models import FileReport, ImportReport, Paper
 from readlist.core.query import Query, State, parse_query
@@ -64,7 +69,7 @@ class ReadlistGroup(click.Group):
             raise click.ClickException(str(exc)) from exc
         except sqlite3.Error as exc:
             path = ctx.obj.path if isinstance(ctx.obj, Library) else "library"
-            raise click.ClickException(f"{path}: {exc}") from exc
+            raise click.ClickException(describe_sqlite_error(path, exc)) from exc
         except BrokenPipeError:
             raise  # the reader went away ("| head"): click exits quietly
         except OSError as exc:

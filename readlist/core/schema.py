@@ -160,9 +160,16 @@ def prepare(conn: sqlite3.Connection, path: Path) -> None:
     to be ours (or empty), so a refused file is left exactly as it was.
     """
     try:
-        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        # One read transaction: another process may be creating the library meanwhile,
+        # and its id read before that commit with its tables read after is "not ours".
+        conn.execute("BEGIN")
+        try:
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        finally:
+            if conn.in_transaction:
+                conn.execute("COMMIT")
     except sqlite3.DatabaseError as exc:
         raise LibraryError(f"{path}: not a readlist library ({exc})") from exc
     if app_id != APPLICATION_ID and (app_id != 0 or tables or version):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import cached_property
@@ -40,6 +41,23 @@ CANDIDATES_PER_KEY = 8
 
 _PAPER_COLUMNS = """p.id, p.title, p.abstract, p.first_seen, p.last_seen, p.times_seen,
     coalesce(s.read, 0), coalesce(s.starred, 0), coalesce(s.note, '')"""
+
+
+def _use_wal(conn: sqlite3.Connection) -> None:
+    """Put the library in WAL mode (nothing to do once it is). A library not yet in WAL
+    needs the write lock for the switch, and while another connection holds that lock
+    (another process creating the same new library, say) SQLite refuses at once with
+    "database is locked", busy_timeout or not; so wait here, as long as it would."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            busy = exc.sqlite_errorcode & 0xFF == sqlite3.SQLITE_BUSY
+            if not busy or time.monotonic() > deadline:
+                raise
+        time.sleep(0.005)
 
 
 def _paper(row: Sequence[Any]) -> Paper:
@@ -90,7 +108,7 @@ class Store:
         try:
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             schema.prepare(conn, path)
-            conn.execute("PRAGMA journal_mode = WAL")
+            _use_wal(conn)
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute(f"PRAGMA cache_size = {-1024 * int(cache_mib)}")
             conn.execute("PRAGMA foreign_keys = ON")
@@ -320,10 +338,14 @@ class Store:
         )
 
     def check_integrity(self) -> list[str]:
-        """Problems found by SQLite's and FTS5's own checks; empty when sound."""
+        """Problems found by SQLite's and FTS5's own checks; empty when sound. The index is
+        checked against the papers and notes (rank 1): without it, FTS5 checks an external
+        content index only against itself, and passes one that lacks whole papers."""
         problems = [r[0] for r in self.conn.execute("PRAGMA integrity_check") if r[0] != "ok"]
         try:
-            self.conn.execute("INSERT INTO papers_fts (papers_fts) VALUES ('integrity-check')")
+            self.conn.execute(
+                "INSERT INTO papers_fts (papers_fts, rank) VALUES ('integrity-check', 1)"
+            )
         except sqlite3.DatabaseError as exc:
             problems.append(f"full-text index: {exc}")
         return problems
