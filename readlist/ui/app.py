@@ -6,6 +6,7 @@ import contextlib
 import gc
 import os
 import shlex
+import sqlite3
 import subprocess
 import tempfile
 import webbrowser
@@ -18,7 +19,7 @@ from urllib.parse import quote_plus
 from textual.app import App, SuspendNotSupported
 from textual.binding import Binding
 
-from readlist.core.errors import NoteChangedError
+from readlist.core.errors import NoteChangedError, ReadlistError, describe_sqlite_error
 from readlist.core.models import Paper
 from readlist.core.search import Sort
 from readlist.ui.commands import ScreenKeys
@@ -103,6 +104,30 @@ class ReadlistApp(App[None]):
             write(store, change.paper.id, change.field, value, expected)
         except NoteChangedError as exc:
             self.call_from_thread(self._note_conflict, change, str(value), exc.current)
+        except (sqlite3.Error, ReadlistError, OSError) as exc:  # a full disk, a lost file
+            self.call_from_thread(self._not_saved, change, undo, exc)
+
+    def _not_saved(self, change: Change, undo: bool, exc: Exception) -> None:
+        """The screen shows what the library holds again, and a note's words are not
+        lost: they go back into the editor."""
+        held = change.applied() if undo else change.paper
+        if not undo:
+            self.history.forget(change)
+        self._show(held)
+        reason = (
+            describe_sqlite_error(self.library.path, exc)
+            if isinstance(exc, sqlite3.Error)
+            else str(exc)
+        )
+        self.notify(
+            reason,
+            title="Not saved",
+            severity="error",
+            timeout=8,
+            markup=False,
+        )
+        if change.field == "note" and not undo:
+            self.edit_note(held, text=str(change.after))
 
     def _note_conflict(self, change: Change, mine: str, theirs: str) -> None:
         from readlist.ui.screens.note import NoteConflict

@@ -101,3 +101,65 @@ def test_filter_star_quit_then_the_cli_sees_it(session: str, library: Path) -> N
     (paper,) = json.loads(listed.stdout)
     text = (paper["title"] + " " + paper["abstract"]).lower()
     assert "continual" in text and "learning" in text
+
+
+def _start(name: str, command: str) -> None:
+    tmux("new-session", "-d", "-x", "120", "-y", "35", "-s", name, "-c", str(ROOT), command)
+
+
+def test_two_windows_on_one_library_see_each_other(session: str, library: Path) -> None:
+    """A second real readlist on the same file: a star made in one shows in the other."""
+    other = f"{session}-other"
+    _start(other, " ".join([*READLIST, "--db", str(library)]) + "; sleep 30")
+    for name in (session, other):
+        wait_for(name, lambda shown: "358 papers" in shown, f"{name} to open")
+    tmux("send-keys", "-t", session, "s")
+    wait_for(session, lambda shown: "1 starred" in shown, "the star in the first window")
+    wait_for(other, lambda shown: "1 starred" in shown, "the star in the second window")
+    tmux("send-keys", "-t", other, "j", "s")
+    wait_for(session, lambda shown: "2 starred" in shown, "the second window's star here")
+
+
+def test_a_full_disk_is_a_message_and_the_app_carries_on(library: Path, tmp_path: Path) -> None:
+    """The app runs with its files limited to 64 KiB (`ulimit -f`): the library opens,
+    but its write-ahead log soon cannot grow. Each failed write is a message, the
+    screen goes back to what the library holds, and the app keeps running."""
+    name = f"readlist-e2e-{uuid.uuid4().hex[:8]}"
+    command = " ".join([*READLIST, "--db", str(library)])
+    _start(name, f"ulimit -f 64; {command}; echo READLIST-EXITED-$?; sleep 30")
+    try:
+        wait_for(name, lambda shown: "358 papers" in shown, "the library to open")
+        for _ in range(12):  # more than 64 KiB of log
+            tmux("send-keys", "-t", name, "s", "j")
+        wait_for(name, lambda shown: "could not write to the" in shown, "the message")
+
+        def starred_in_library() -> int:
+            stats = subprocess.run(
+                [*READLIST, "--db", str(library), "stats", "--format", "json"],
+                capture_output=True,
+                text=True,
+                check=True,
+                cwd=ROOT,
+            )
+            return int(json.loads(stats.stdout)["starred"])
+
+        # The screen comes to say what the library holds: stars that failed are undone.
+        wait_for(
+            name,
+            lambda shown: f"{starred_in_library()} starred" in shown,
+            "the status bar to agree with the library",
+        )
+        tmux("send-keys", "-t", name, "q")
+        wait_for(name, lambda shown: "READLIST-EXITED-0" in shown, "readlist to quit cleanly")
+    finally:
+        subprocess.run([*TMUX, "kill-session", "-t", name], capture_output=True)
+    starred = starred_in_library()
+    assert 0 < starred < 12  # some saved before the log was full, not all
+    check = subprocess.run(
+        [*READLIST, "--db", str(library), "list", "is:starred", "--format", "json"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
+    assert len(json.loads(check.stdout)) == starred

@@ -230,3 +230,27 @@ def test_cli_note_edit_keeps_your_words_when_the_note_changed_meanwhile(
         kept.unlink()
     with Store.open(v1_library) as store:
         assert store.note(5) == "theirs"
+
+
+@pytest.mark.parametrize(
+    ("where", "command"),
+    [
+        (1, ["stats"]),  # the schema's own page: refused as the library is opened
+        (40, ["list", "--limit", "1000"]),  # a data page: refused when it is read
+    ],
+)
+def test_a_damaged_library_is_one_clear_line_and_left_as_it_is(
+    v1_library: Path, where: int, command: list[str]
+) -> None:
+    Store.open(v1_library).close()  # in use: in WAL mode, as every library readlist opened
+    with v1_library.open("r+b") as fh:
+        fh.seek(4096 * where)
+        fh.write(bytes(range(256)) * 48)  # three pages of garbage
+    before = _digest(v1_library)
+    result = CliRunner().invoke(cli, ["--db", str(v1_library), *command])
+    assert result.exit_code == 1
+    (line,) = result.output.splitlines()
+    assert line.startswith(f"Error: {v1_library}: ")
+    assert "damaged" in line or "not a readlist library" in line
+    assert "Traceback" not in result.output
+    assert _digest(v1_library) == before

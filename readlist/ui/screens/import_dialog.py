@@ -20,7 +20,7 @@ from textual.containers import ScrollableContainer, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, ProgressBar, Static
 
-from readlist.core.errors import DumpError, ReadlistError
+from readlist.core.errors import DumpError, ReadlistError, describe_sqlite_error
 from readlist.core.importer import Importer, dump_files, read_dump
 from readlist.core.models import DuplicateCandidate, FileReport, ImportReport
 
@@ -215,7 +215,12 @@ class ImportScreen(ModalScreen[ImportReport | None]):
             before = {(c.paper_id, c.other_id) for c in store.review_candidates()}
             importer = Importer(store)
         except (ReadlistError, sqlite3.Error) as exc:
-            self.app.call_from_thread(self._refused, f"{self.rl_app.library.path}: {exc}")
+            message = (
+                describe_sqlite_error(self.rl_app.library.path, exc)
+                if isinstance(exc, sqlite3.Error)
+                else str(exc)
+            )
+            self.app.call_from_thread(self._refused, message)
             return
         reports: list[FileReport] = []
         for index, file in enumerate(files):
@@ -246,8 +251,9 @@ class ImportScreen(ModalScreen[ImportReport | None]):
             return importer.import_bytes(read_dump(file), source, progress)
         except ReadlistError as exc:
             return FileReport(source, error=str(exc))
-        except sqlite3.Error as exc:
-            return FileReport(source, error=f"{source}: {exc}")
+        except sqlite3.Error as exc:  # the library, not the file: a full disk, say
+            library = describe_sqlite_error(self.rl_app.library.path, exc)
+            return FileReport(source, error=f"{source}: not imported; {library}")
         except OSError as exc:
             return FileReport(source, error=f"{source}: {exc.strerror or exc}")
         finally:
