@@ -25,6 +25,7 @@ from readlist.core.errors import (
 )
 from readlist.core.export import FORMATS, export_to_file, write_export
 from readlist.core.models import FileReport, ImportReport, Paper
+from readlist.core.printable import shown_in_line
 from readlist.core.query import Query, State, parse_query
 from readlist.core.store import Store
 from readlist.paths import ENV_VAR, library_path
@@ -274,7 +275,8 @@ def list_(library: Library, query: tuple[str, ...], fmt: str, limit: int | None)
             width = max(shutil.get_terminal_size().columns, 60) if sys.stdout.isatty() else 1000
             shown = 0
             for p in papers:
-                line = f"{p.id:>6} {_marks(p)} {p.last_seen} {p.times_seen:>2}x {p.title}"
+                title = shown_in_line(p.title)  # for people: no terminal control codes
+                line = f"{p.id:>6} {_marks(p)} {p.last_seen} {p.times_seen:>2}x {title}"
                 click.echo(line[:width])
                 shown += 1
             if sys.stdout.isatty():

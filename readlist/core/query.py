@@ -27,7 +27,8 @@ _STATES: dict[str, StateName] = {
     "has:notes": "note",
 }
 _FIELD_PREFIX = re.compile(r"(title|abstract|note):", re.IGNORECASE)
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# Control characters, and lone surrogates (an argument that is not UTF-8, as Python reads it)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 @dataclass(frozen=True, slots=True)

@@ -254,3 +254,15 @@ def test_exclusions_are_query_terms_not_short_options(
     assert json.loads(ok(library, "export", "--format", "json", "-is:read", "-x").stdout)
     assert listed(library, "diffusion", "-is:starred") == []
     assert sorted(tmp_path.iterdir()) == before
+
+
+def test_list_for_people_draws_no_terminal_control_codes(library: Path) -> None:
+    """A title with escape codes (an old library, a direct write): `list` shows them as
+    symbols, so printing it cannot clear or retitle the user's terminal."""
+    from readlist.core.store import Store
+
+    with Store.open(library) as store:
+        store.conn.execute("UPDATE papers SET title = 'Zyx \x1b[2J\x1b]0;pwned\x07 T' WHERE id = 1")
+    out = ok(library, "list", "zyx").output
+    assert "\x1b" not in out and "\x07" not in out
+    assert "Zyx ␛[2J␛]0;pwned␇ T" in out

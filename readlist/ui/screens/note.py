@@ -10,6 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static, TextArea
 
 from readlist.core.models import Paper
+from readlist.core.printable import shown, shown_in_line
 
 
 class ConfirmDiscard(ModalScreen[bool]):
@@ -48,16 +49,27 @@ class NoteEditor(ModalScreen[str | None]):
     def __init__(self, paper: Paper, *, text: str | None = None) -> None:
         super().__init__()
         self.paper = paper
-        self._start = paper.note if text is None else text
+        # `text`: the user's own words, not saved yet (back from a conflict or a failed
+        # write): saved even if not touched again.
+        self._unsaved = text is not None
+        start = paper.note if text is None else text
+        # The editor draws what it holds as it is: a control character (from `readlist
+        # note` or $EDITOR) is given to it as its visible symbol instead, and a note
+        # left as it was is never saved, so the stored one stays byte for byte.
+        self._start = shown(start)
+        self._loaded = self._start  # as the editor holds it (see on_mount)
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(Text(f"Note on {self.paper.title}"), id="note-title")
+            yield Static(Text(f"Note on {shown_in_line(self.paper.title)}"), id="note-title")
             yield TextArea(self._start, soft_wrap=True, tab_behavior="indent", id="note")
             yield Static(Text("Markdown  ·  Ctrl+S save  ·  Esc cancel"), id="note-keys")
 
     def on_mount(self) -> None:
         area = self.query_one(TextArea)
+        # The editor joins lines split at \r, U+2028 and the like with one newline: what
+        # it holds now is the baseline for "changed".
+        self._loaded = area.text
         area.focus()
         area.move_cursor(area.document.end)
 
@@ -65,11 +77,15 @@ class NoteEditor(ModalScreen[str | None]):
     def text(self) -> str:
         return self.query_one(TextArea).text
 
+    @property
+    def changed(self) -> bool:
+        return self._unsaved or self.text != self._loaded
+
     def action_save(self) -> None:
-        self.dismiss(self.text)
+        self.dismiss(self.text if self.changed else None)
 
     def action_cancel(self) -> None:
-        if self.text == self._start == self.paper.note:
+        if not self.changed:
             self.dismiss(None)
             return
 
@@ -100,9 +116,11 @@ class NoteConflict(ModalScreen[str | None]):
         with Vertical():
             yield Label(Text(f"The note on {self.paper.title} was changed elsewhere"))
             yield Static(Text("Theirs, as the library holds it now:"), classes="conflict-head")
-            yield Static(Text(self.paper.note or "(empty)"), id="theirs", classes="conflict-note")
+            yield Static(
+                Text(shown(self.paper.note) or "(empty)"), id="theirs", classes="conflict-note"
+            )
             yield Static(Text("Yours, not saved yet:"), classes="conflict-head")
-            yield Static(Text(self.mine or "(empty)"), id="mine", classes="conflict-note")
+            yield Static(Text(shown(self.mine) or "(empty)"), id="mine", classes="conflict-note")
             with Horizontal():
                 yield Button("Save mine (m)", id="mine-button", variant="warning")
                 yield Button("Keep theirs (t)", id="theirs-button", variant="primary")

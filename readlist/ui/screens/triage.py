@@ -24,6 +24,7 @@ from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from readlist.core.models import Paper
+from readlist.core.printable import shown, shown_in_line
 from readlist.core.query import Query, State, parse_query
 from readlist.core.search import Sort
 from readlist.ui.history import Change
@@ -246,7 +247,7 @@ class TriageScreen(Screen[str | None]):
             f" · {self.counts['skipped']} skipped",
         ]
         if self.query_text.strip():
-            parts.append(f"filter: {self.query_text}")
+            parts.append(f"filter: {shown_in_line(self.query_text)}")
         self.query_one("#triage-progress", Static).update(Text("   ·   ".join(parts)))
 
     def _show_card(self) -> None:
@@ -278,7 +279,7 @@ class TriageScreen(Screen[str | None]):
         self.query_one("#triage-abstract", Static).update(abstract)
         note_line = self.query_one("#triage-note", Static)
         note_line.display = bool(note.strip())
-        note_line.update(Text.assemble(("Note: ", "bold"), note))
+        note_line.update(Text.assemble(("Note: ", "bold"), shown(note)))
         self.query_one("#triage-card", VerticalScroll).scroll_home(animate=False)
 
     def show_paper(self, paper: Paper) -> None:

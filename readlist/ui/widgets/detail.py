@@ -8,12 +8,14 @@ from textual.containers import VerticalScroll
 from textual.widgets import Markdown, Static
 
 from readlist.core.models import Paper, Sighting
+from readlist.core.printable import shown
 from readlist.ui.widgets.line import Line
 
 
 def highlighted(text: str, terms: tuple[str, ...], style: str = "reverse") -> Text:
-    """Literal text (no markup read from it) with the query's words picked out."""
-    rich = Text(text)
+    """Literal text (no markup read from it, no control character let through to the
+    terminal) with the query's words picked out."""
+    rich = Text(shown(text))
     words = [w for term in terms for w in term.split() if any(c.isalnum() for c in w)]
     if words:
         rich.highlight_words(words, style=style, case_sensitive=False)
@@ -88,5 +90,5 @@ class DetailPane(VerticalScroll, can_focus=False):
         note = self.query_one("#detail-note", Markdown)
         note.display = has_note
         if has_note:
-            note.update(paper.note)
+            note.update(shown(paper.note))  # Markdown, but no terminal controls
         self.scroll_home(animate=False)

@@ -65,6 +65,11 @@ class FilterBar(Widget):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
+        if not event.value.isprintable():  # pasted control characters: never drawn
+            clean = "".join(c for c in event.value if c.isprintable())
+            if clean != event.value:
+                self.value = clean  # changes again, and that change is the filter
+                return
         self.post_message(self.Changed(event.value))
 
     def action_done(self) -> None:
