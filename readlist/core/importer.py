@@ -190,10 +190,17 @@ class Importer:
                 batch.fingerprints[paper_id] = dedupe.Fingerprint(
                     pending.match_title, paper.abstract
                 )
+                match_title = pending.match_title
             else:
                 self.store.fill_abstract(paper_id, paper.abstract)
                 batch.texts[paper_id] = (title, paper.abstract)
+                match_title = dedupe.fingerprint(title, "").match_title
             self._fingerprints.pop(paper_id, None)
+            # Its abstract's blocking keys too: a later listing under another title is
+            # found through them, as it would be had the abstract come first.
+            for key in item.abstract_keys:
+                batch.fresh.setdefault(key, []).append((paper_id, match_title))
+                batch.keys.append((key, paper_id))
         if paper_id in batch.sighted:
             return  # the dump lists it twice: one sighting
         batch.sighted.add(paper_id)
