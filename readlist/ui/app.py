@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import os
 import shlex
@@ -10,14 +9,16 @@ import sqlite3
 import subprocess
 import tempfile
 import webbrowser
+from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote_plus
 
 from textual.app import App, SuspendNotSupported
 from textual.binding import Binding
+from textual.message import Message
 
 from readlist.core.errors import NoteChangedError, ReadlistError, describe_sqlite_error
 from readlist.core.models import Paper
@@ -26,13 +27,21 @@ from readlist.ui.commands import ScreenKeys
 from readlist.ui.history import Change, History, write
 from readlist.ui.library import Library
 from readlist.ui.screens.library import LibraryScreen
-from readlist.ui.watcher import Watcher
+from readlist.ui.watcher import POLL_SECONDS, Watcher
 from readlist.ui.writer import Writer
 
 if TYPE_CHECKING:
     from readlist.core.store import Store
 
 SEARCH_URL = "https://huggingface.co/papers?q={}"
+
+
+class WriterReport(Message):
+    """What the writer's thread has for the UI: run `call` there."""
+
+    def __init__(self, call: Callable[[], None]) -> None:
+        super().__init__()
+        self.call = call
 
 
 class ReadlistApp(App[None]):
@@ -46,29 +55,39 @@ class ReadlistApp(App[None]):
         self.library = library
         self.history = History()
         self.writer = Writer(library, self._write_failed)
-        self.watcher = Watcher(library.path, self._library_changed)
+        self.watcher = Watcher(self._library_changed)
 
     def on_mount(self) -> None:
         self.push_screen(LibraryScreen())
         # The widgets, styles and caches made so far live as long as the app: out of
         # the collector's sight, a full collection takes a few milliseconds, not 50.
         self.call_after_refresh(gc.freeze)
-        self.watcher.start()
+        self.set_interval(POLL_SECONDS, self._poll, name="watch the library")
 
     async def action_quit(self) -> None:
         self.writer.flush()
         self.exit()
 
+    def _poll(self) -> None:
+        self.writer.poll(self.watcher.check)
+
     def on_unmount(self) -> None:
-        self.watcher.stop()
         self.writer.flush()
         self.writer.stop()
         self.library.close()
 
+    def _from_writer(self, call: Callable[..., None], *args: Any) -> None:
+        """From the writer's thread, to run on the UI's. A message, not call_from_thread:
+        that would wait for the UI, which may itself be waiting for the writer (a quit
+        flushes the writes)."""
+        self.post_message(WriterReport(partial(call, *args)))
+
+    def on_writer_report(self, message: WriterReport) -> None:
+        message.call()
+
     def _library_changed(self, imported: bool) -> None:
-        """On the watcher's thread: someone committed to the library (see Watcher)."""
-        with contextlib.suppress(RuntimeError):  # the app is closing: nothing to refresh
-            self.call_from_thread(self._refresh_screens, imported)
+        """On the writer's thread: someone else committed to the library (see Watcher)."""
+        self._from_writer(self._refresh_screens, imported)
 
     def _refresh_screens(self, imported: bool) -> None:
         for screen in self.screen_stack:
@@ -78,8 +97,9 @@ class ReadlistApp(App[None]):
     # -- the user's state ----------------------------------------------------------------
 
     def _write_failed(self, exc: Exception) -> None:
-        self.call_from_thread(
-            self.notify, f"Could not save: {exc}", title="Not saved", severity="error"
+        self._from_writer(
+            partial(self.notify, title="Not saved", severity="error", markup=False),
+            f"Could not save: {exc}",
         )
 
     def _show(self, paper: Paper) -> None:
@@ -103,9 +123,9 @@ class ReadlistApp(App[None]):
         try:
             write(store, change.paper.id, change.field, value, expected)
         except NoteChangedError as exc:
-            self.call_from_thread(self._note_conflict, change, str(value), exc.current)
+            self._from_writer(self._note_conflict, change, str(value), exc.current)
         except (sqlite3.Error, ReadlistError, OSError) as exc:  # a full disk, a lost file
-            self.call_from_thread(self._not_saved, change, undo, exc)
+            self._from_writer(self._not_saved, change, undo, exc)
 
     def _not_saved(self, change: Change, undo: bool, exc: Exception) -> None:
         """The screen shows what the library holds again, and a note's words are not

@@ -31,6 +31,10 @@ class Writer:
         self.submitted += 1
         self._queue.put(write)
 
+    def poll(self, read: Write) -> None:
+        """Run `read` on the writer's connection, in turn with the writes (Watcher)."""
+        self._queue.put(read)
+
     def flush(self) -> None:
         """Block until every submitted write has been committed (or has failed)."""
         self._queue.join()

@@ -10,6 +10,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -38,6 +39,18 @@ def wait_for(
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what}; the screen:\n{shown}")
         time.sleep(0.05)  # a poll interval between screen captures, not a wait for time
+
+
+def cli_json(library: Path, *args: str) -> Any:
+    """What `readlist --db LIBRARY ARGS --format json` prints, parsed."""
+    done = subprocess.run(
+        [*READLIST, "--db", str(library), *args, "--format", "json"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
+    return json.loads(done.stdout)
 
 
 @pytest.fixture
@@ -91,14 +104,7 @@ def test_filter_star_quit_then_the_cli_sees_it(session: str, library: Path) -> N
     wait_for(session, lambda shown: "1 starred" in shown, "the star to show")
     tmux("send-keys", "-t", session, "q")
     wait_for(session, lambda shown: "READLIST-EXITED-0" in shown, "readlist to quit cleanly")
-    listed = subprocess.run(
-        [*READLIST, "--db", str(library), "list", "is:starred", "--format", "json"],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=ROOT,
-    )
-    (paper,) = json.loads(listed.stdout)
+    (paper,) = cli_json(library, "list", "is:starred")
     text = (paper["title"] + " " + paper["abstract"]).lower()
     assert "continual" in text and "learning" in text
 
@@ -134,14 +140,7 @@ def test_a_full_disk_is_a_message_and_the_app_carries_on(library: Path, tmp_path
         wait_for(name, lambda shown: "could not write to the" in shown, "the message")
 
         def starred_in_library() -> int:
-            stats = subprocess.run(
-                [*READLIST, "--db", str(library), "stats", "--format", "json"],
-                capture_output=True,
-                text=True,
-                check=True,
-                cwd=ROOT,
-            )
-            return int(json.loads(stats.stdout)["starred"])
+            return int(cli_json(library, "stats")["starred"])
 
         # The screen comes to say what the library holds: stars that failed are undone.
         wait_for(
@@ -155,11 +154,4 @@ def test_a_full_disk_is_a_message_and_the_app_carries_on(library: Path, tmp_path
         subprocess.run([*TMUX, "kill-session", "-t", name], capture_output=True)
     starred = starred_in_library()
     assert 0 < starred < 12  # some saved before the log was full, not all
-    check = subprocess.run(
-        [*READLIST, "--db", str(library), "list", "is:starred", "--format", "json"],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=ROOT,
-    )
-    assert len(json.loads(check.stdout)) == starred
+    assert len(cli_json(library, "list", "is:starred")) == starred

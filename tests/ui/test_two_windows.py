@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
 from textual.widgets import Static, TextArea
@@ -77,9 +76,11 @@ async def test_an_import_elsewhere_brings_its_papers_here(
         await until(pilot, lambda: papers.total == before + 1, "the imported paper")
 
 
-async def test_own_keys_are_not_undone_by_the_notice_of_their_own_commit(
+async def test_own_keys_are_not_taken_for_changes_made_elsewhere(
     make_app: AppFactory, library_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """The watcher asks on the writer's own connection, where this app's commits do not
+    count: a star pressed here is never followed by a re-read of the screen."""
     app = make_app()
     async with app.run_test(size=(120, 35)) as pilot:
         await settle(pilot)
@@ -87,21 +88,22 @@ async def test_own_keys_are_not_undone_by_the_notice_of_their_own_commit(
         papers = screen.query_one(PaperList)
         top = papers.highlighted
         assert top is not None
-        rereads: list[int] = []
-        real = screen._reread_done
-
-        def counted(*args: Any) -> None:
-            rereads.append(1)
-            real(*args)
-
-        monkeypatch.setattr(screen, "_reread_done", counted)
+        await until(pilot, lambda: app.watcher.polls > 0, "the first look")
+        await settle(pilot)
+        rereads: list[object] = []
+        monkeypatch.setattr(screen, "_reread", rereads.append)
         for _ in range(5):
             await pilot.press("s")
-        await until(pilot, lambda: len(rereads) > 0, "the notice of our own commits")
         await settle(pilot)
+        polls = app.watcher.polls
+        await until(pilot, lambda: app.watcher.polls >= polls + 2, "two more looks")
+        assert rereads == []
         shown = papers.highlighted
         with fresh_store(library_path) as store:
             assert shown is not None and shown.starred == store.get(top.id).starred is True
+        with fresh_store(library_path) as other:  # and a change made elsewhere is noticed
+            other.set_flag([top.id], "read", True)
+        await until(pilot, lambda: len(rereads) == 1, "the other window's change")
 
 
 async def _edit_note_while_another_window_changes_it(

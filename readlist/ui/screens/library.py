@@ -355,8 +355,8 @@ class LibraryScreen(Screen[None]):
                     page[i] = paper
 
     def library_changed(self, imported: bool) -> None:
-        """Someone committed to the library: another window, the CLI, or this app's own
-        writer. After an import the results themselves may differ: run the filter again.
+        """Someone else committed to the library: another window, the CLI, an import.
+        After an import the results themselves may differ: run the filter again.
         Otherwise only the state of some papers can have changed: read again the ones
         held for drawing, and redraw those that differ."""
         if imported:
