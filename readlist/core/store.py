@@ -8,8 +8,11 @@ leaves each transaction all there or not there at all.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import threading
 import time
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import cached_property
@@ -60,6 +63,32 @@ def _use_wal(conn: sqlite3.Connection) -> None:
         time.sleep(0.005)
 
 
+_OPEN_HERE: Counter[str] = Counter()  # library file -> connections open in this process
+_OPEN_LOCK = threading.Lock()
+
+
+def _key(path: Path) -> str:
+    return os.path.realpath(path)
+
+
+def _is_open_here(path: Path) -> bool:
+    with _OPEN_LOCK:
+        return _OPEN_HERE[_key(path)] > 0
+
+
+def _remember_open(path: Path) -> None:
+    with _OPEN_LOCK:
+        _OPEN_HERE[_key(path)] += 1
+
+
+def _forget_open(path: Path) -> None:
+    with _OPEN_LOCK:
+        key = _key(path)
+        _OPEN_HERE[key] -= 1
+        if _OPEN_HERE[key] <= 0:
+            del _OPEN_HERE[key]
+
+
 def _paper(row: Sequence[Any]) -> Paper:
     return Paper(
         id=row[0],
@@ -98,7 +127,13 @@ class Store:
         suits an import, whose dedupe reads hop around; the app's many short-lived readers
         take less, so that their caches together stay small."""
         path = Path(path)
-        schema.check_file(path)
+        if not _is_open_here(path):
+            # Only while no connection of this process has the file open: closing the
+            # descriptor that reads the header drops every POSIX lock this process holds
+            # on the file, SQLite's included, and another process closing the library
+            # would then take itself for the last one and delete the write-ahead log
+            # from under the open connections ("disk I/O error", "malformed").
+            schema.check_file(path)
         if not path.parent.exists():
             raise LibraryError(f"{path}: cannot create the library, {path.parent} does not exist")
         try:
@@ -115,10 +150,12 @@ class Store:
         except BaseException:
             conn.close()
             raise
+        _remember_open(path)
         return cls(path, conn)
 
     def close(self) -> None:
         self.conn.close()
+        _forget_open(self.path)
 
     def interrupt(self) -> None:
         """Stop the query running on this connection, from another thread, where it raises

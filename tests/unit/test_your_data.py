@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 import sqlite3
+import subprocess
 import sys
 from pathlib import Path
 
@@ -254,3 +255,29 @@ def test_a_damaged_library_is_one_clear_line_and_left_as_it_is(
     assert "damaged" in line or "not a readlist library" in line
     assert "Traceback" not in result.output
     assert _digest(v1_library) == before
+
+
+def test_another_process_closing_never_pulls_the_log_from_under_open_connections(
+    v1_library: Path,
+) -> None:
+    """POSIX locks belong to the process: closing any descriptor of the library file
+    drops them all. Opening a second connection must not read the file's header through
+    one of its own (it did: the other process, closing last as it thought, then deleted
+    the write-ahead log under us, and this process read "disk I/O error")."""
+    stores = [Store.open(v1_library)]
+    try:
+        stores[0].stats()
+        stores.append(Store.open(v1_library))  # as the app's pool opens one per thread
+        stores[1].set_flag([1], "read", True)
+        stores.append(Store.open(v1_library))
+        subprocess.run(
+            [sys.executable, "-m", "readlist", "--db", str(v1_library), "note", "5", "elsewhere"],
+            check=True,
+            capture_output=True,
+        )
+        assert v1_library.with_name("library.db-shm").exists()
+        stores[2].set_note(5, "here", expected="elsewhere")
+        assert stores[0].note(5) == "here" and stores[1].stats().papers == 72
+    finally:
+        for store in stores:
+            store.close()
