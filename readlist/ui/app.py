@@ -58,6 +58,10 @@ class ReadlistApp(App[None]):
         self.watcher = Watcher(self._library_changed)
 
     def on_mount(self) -> None:
+        # The watcher's first look, before anything is read for the screen: whatever
+        # another process commits after it is noticed.
+        self._poll()
+        self.writer.flush()
         self.push_screen(LibraryScreen())
         # The widgets, styles and caches made so far live as long as the app: out of
         # the collector's sight, a full collection takes a few milliseconds, not 50.

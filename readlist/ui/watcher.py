@@ -37,5 +37,5 @@ class Watcher:
         finally:
             self.polls += 1
         seen, self._seen = self._seen, (version, dump)
-        # The first look too: what was first read for the screen may predate it.
-        self._on_change(seen is not None and dump != seen[1])
+        if seen is not None:  # the first look is the baseline, taken before the first read
+            self._on_change(dump != seen[1])

@@ -88,8 +88,6 @@ async def test_own_keys_are_not_taken_for_changes_made_elsewhere(
         papers = screen.query_one(PaperList)
         top = papers.highlighted
         assert top is not None
-        await until(pilot, lambda: app.watcher.polls > 0, "the first look")
-        await settle(pilot)
         rereads: list[object] = []
         monkeypatch.setattr(screen, "_reread", rereads.append)
         for _ in range(5):
