@@ -434,8 +434,8 @@ class Store:
         return str(row[0]) if row is not None else ""
 
     def data_version(self) -> int:
-        """Changes when another connection (another window, the CLI, this app's own
-        writer) commits to the library; cheap enough to ask twice a second."""
+        """Changes when any other connection (another window, the CLI, another of this
+        process's) commits to the library; cheap enough to ask twice a second."""
         return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
 
     def last_dump_id(self) -> int:

@@ -91,8 +91,8 @@ class LibraryScreen(Screen[None]):
         self._fresh_results = False  # the next highlight is the top of new results
         # The whole library's first page, kept so that Esc shows it in the frame that
         # draws the focus leaving the filter, with no query to wait for. Its rows follow
-        # every change of state made here; anything else (an import, a triage, another
-        # process) reloads with restat, which drops it.
+        # every change of state, made here or in another window (_redraw_paper); an
+        # import or a triage reloads with restat, which drops it.
         self._home: tuple[Walk, list[Paper]] | None = None
 
     @property

@@ -114,7 +114,9 @@ class NoteConflict(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(Text(f"The note on {self.paper.title} was changed elsewhere"))
+            yield Label(
+                Text(f"The note on {shown_in_line(self.paper.title)} was changed elsewhere")
+            )
             yield Static(Text("Theirs, as the library holds it now:"), classes="conflict-head")
             yield Static(
                 Text(shown(self.paper.note) or "(empty)"), id="theirs", classes="conflict-note"
