@@ -1,16 +1,18 @@
-"""The readlist command line: thin wrappers that parse arguments, call the core, print."""
+"""The readlist command line: thin wrappers that parse arguments, call the core, print.
+
+Most of the time `readlist list` takes, even at a million papers, is Python starting up.
+So the modules only some commands need (the exporters, the importer, json, shutil,
+tempfile, the UI) are imported inside those commands, and a test keeps them out of
+`import readlist.cli`.
+"""
 
 from __future__ import annotations
 
 import dataclasses
-import json
-import shutil
 import sqlite3
 import sys
-import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,8 +25,7 @@ from readlist.core.errors import (
     ReadlistError,
     describe_sqlite_error,
 )
-from readlist.core.export import FORMATS, export_to_file, write_export
-from readlist.core.models import FileReport, ImportReport, Paper
+from readlist.core.models import FileReport, ImportReport
 from readlist.core.printable import shown_in_line
 from readlist.core.query import Query, State, parse_query
 from readlist.core.store import Store
@@ -32,8 +33,12 @@ from readlist.paths import ENV_VAR, library_path
 
 if TYPE_CHECKING:
     from readlist.core.importer import Importer
+    from readlist.core.models import Paper
 
 QUERY_ARGS = {"ignore_unknown_options": True}  # so "-x" is a query term, not an option
+# readlist.core.export.FORMATS, named here so that the export command's options do not
+# import the exporters (a test checks that the two agree).
+EXPORT_FORMATS = ("md", "csv", "json", "bibtex")
 
 
 class ReadlistGroup(click.Group):
@@ -111,6 +116,8 @@ def _query(words: tuple[str, ...]) -> Query:
 
 
 def _echo_json(value: Any) -> None:
+    import json
+
     click.echo(json.dumps(value, ensure_ascii=False, indent=2))
 
 
@@ -241,6 +248,12 @@ def _marks(paper: Paper) -> str:
     )
 
 
+def _terminal_width() -> int:
+    import shutil
+
+    return max(shutil.get_terminal_size().columns, 60)
+
+
 @cli.command("list", cls=QueryCommand, context_settings=QUERY_ARGS)
 @click.argument("query", nargs=-1)
 @click.option(
@@ -262,6 +275,8 @@ def list_(library: Library, query: tuple[str, ...], fmt: str, limit: int | None)
     with library.open() as store:
         papers = store.iter_search(_query(query), limit=limit)
         if fmt == "json":
+            from readlist.core.export import write_export
+
             write_export(papers, "json", sys.stdout)  # streamed: the export's JSON shape
         elif fmt == "tsv":
             click.echo("id\tstarred\tread\tlast_seen\ttimes_seen\ttitle")
@@ -272,7 +287,7 @@ def list_(library: Library, query: tuple[str, ...], fmt: str, limit: int | None)
                     f"\t{p.times_seen}\t{title}"
                 )
         else:
-            width = max(shutil.get_terminal_size().columns, 60) if sys.stdout.isatty() else 1000
+            width = _terminal_width() if sys.stdout.isatty() else 1000
             shown = 0
             for p in papers:
                 title = shown_in_line(p.title)  # for people: no terminal control codes
@@ -348,6 +363,8 @@ def note(library: Library, paper_id: int, text: str | None, edit: bool) -> None:
 
 
 def _keep_unsaved_note(paper_id: int, text: str) -> Path:
+    import tempfile
+
     with tempfile.NamedTemporaryFile(
         "w", prefix=f"readlist-note-{paper_id}-", suffix=".md", delete=False, encoding="utf-8"
     ) as fh:
@@ -370,6 +387,8 @@ def backup(library: Library, target: Path) -> None:
     if not library.path.exists():
         raise click.ClickException(f"{library.path}: no library here to back up")
     if target.is_dir():
+        from datetime import datetime
+
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         target = target / f"{library.path.stem}-{stamp}.db"
     if target.exists() and target.resolve() == library.path.resolve():
@@ -389,7 +408,9 @@ def backup(library: Library, target: Path) -> None:
 @cli.command(cls=QueryCommand, context_settings=QUERY_ARGS)
 @click.argument("query", nargs=-1)
 @click.option("--all", "everything", is_flag=True, help="Every paper, not just the starred.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), help="Default: from -o, else md.")
+@click.option(
+    "--format", "fmt", type=click.Choice(EXPORT_FORMATS), help="Default: from -o, else md."
+)
 @click.option(
     "-o",
     "--output",
@@ -401,13 +422,15 @@ def export(
     library: Library, query: tuple[str, ...], everything: bool, fmt: str | None, output: Path | None
 ) -> None:
     """Export the starred papers (narrowed by QUERY) with their notes."""
+    from readlist.core.export import export_to_file, write_export
+
     plan = _query(query)
     if not everything:
         plan = dataclasses.replace(plan, clauses=((State("starred"),), *plan.clauses))
     if fmt is None:
         suffix = output.suffix.lstrip(".").lower() if output else ""
         fmt = {"markdown": "md", "bib": "bibtex"}.get(suffix, suffix)
-        fmt = fmt if fmt in FORMATS else "md"
+        fmt = fmt if fmt in EXPORT_FORMATS else "md"
     with library.open() as store:
         papers = store.iter_search(plan)
         if output is None:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import platformdirs
-
 ENV_VAR = "READLIST_DB"
 
 
 def default_library() -> Path:
+    import platformdirs  # imported only when neither --db nor $READLIST_DB names the file
+
     return Path(platformdirs.user_data_dir("readlist", appauthor=False)) / "library.db"
 
 

@@ -13,7 +13,6 @@ import io
 import json
 import os
 import re
-import tempfile
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -253,6 +252,8 @@ def export_to_file(papers: Iterable[Paper], fmt: str, path: Path) -> int:
 
     A replaced file keeps its permissions; a new one gets mkstemp's owner-only mode.
     """
+    import tempfile  # only for a file: `readlist list --format json` streams to stdout
+
     _format(fmt)  # fail before creating anything
     fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
