@@ -98,9 +98,11 @@ class QueryCommand(click.Command):
         return super().parse_args(ctx, shielded)
 
 
-@dataclasses.dataclass
 class Library:
-    path: Path
+    """The library a command works on, opened by the commands that read or write it."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
 
     @contextmanager
     def open(self) -> Iterator[Store]:
