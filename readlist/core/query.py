@@ -27,8 +27,10 @@ _STATES: dict[str, StateName] = {
     "has:notes": "note",
 }
 _FIELD_PREFIX = re.compile(r"(title|abstract|note):", re.IGNORECASE)
-# Control characters, and lone surrogates (an argument that is not UTF-8, as Python reads it)
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+# Control characters, and lone surrogates (an argument that is not UTF-8, as Python reads it).
+# Compiled on first use, by re's own cache: this class takes a millisecond to compile, and
+# a query that is all printable (nearly every one) never needs it.
+_CONTROL = r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]"
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +123,9 @@ def parse_query(text: str) -> Query:
     """Never raises: any string is a query."""
     clauses: list[list[Item]] = []
     join_next = False
-    for token, quoted in _tokens(_CONTROL.sub(" ", text)):
+    # isprintable is false for every character _CONTROL matches: the quick test
+    words = text if text.isprintable() else re.sub(_CONTROL, " ", text)
+    for token, quoted in _tokens(words):
         if token == "OR" and not quoted:
             join_next = bool(clauses)
             continue
