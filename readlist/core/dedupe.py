@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Container, Iterable, Mapping
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -142,6 +142,27 @@ def block_keys(fp: Fingerprint) -> tuple[tuple[int, ...], tuple[int, ...]]:
     if len(head) < _ABSTRACT_BLOCK:
         return title_keys, ()
     return title_keys, (_hash("ap", head), _hash("as", tail))
+
+
+def worth_deciding(
+    incoming: Fingerprint, titles: Mapping[int, str], via_abstract: Container[int]
+) -> list[int]:
+    """The candidates (paper id -> match title) `decide` could call anything but
+    DIFFERENT, in id order: those sharing an abstract key, and those whose title scores
+    near TITLE_REVIEW or above. The rest, most of a block, are ruled out here on their
+    title alone, without a Fingerprint each. Errs towards a full decision: a title just
+    under TITLE_REVIEW is left to `decide` (a property test checks nothing more is cut).
+    """
+    key = incoming.title_key
+    ratio = fuzz.ratio
+    cutoff = TITLE_REVIEW - 1
+    return [
+        paper_id
+        for paper_id in sorted(titles)
+        if paper_id in via_abstract
+        or (other := normalize.title_key(titles[paper_id])) == key
+        or ratio(key, other, score_cutoff=cutoff)
+    ]
 
 
 def abstract_score(a: Fingerprint, b: Fingerprint) -> float:

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import re
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import partial
@@ -15,48 +13,13 @@ from pathlib import Path
 from readlist.core import dedupe
 from readlist.core.errors import DumpError
 from readlist.core.models import FileReport, NewPaper, NewSighting, ParsedPaper
-from readlist.core.parse import decode_dump, parse_dump
+from readlist.core.prepare import Prepared, Row, prepare, resolve_date
 from readlist.core.store import CANDIDATES_PER_KEY, Store
 
+__all__ = ["Importer", "dump_files", "read_dump", "resolve_date"]
+
 Progress = Callable[[int, int], None]  # (papers done, papers in the file)
-_MONTHS = {
-    m: i
-    for i, m in enumerate(
-        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1
-    )
-}
-_DATE = re.compile(r"([A-Za-z]{3})[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?")
 _FINGERPRINT_CACHE = 10_000  # recent papers: the ones near-duplicates usually hit
-
-
-def resolve_date(date_line: str | None, today: date) -> date:
-    """The day a date line like "Mar 14" means: the latest such day not after today."""
-    match = _DATE.fullmatch(date_line.strip()) if date_line else None
-    month = _MONTHS.get(match.group(1).lower()) if match else None
-    if match is None or month is None:
-        return today
-    day = int(match.group(2))
-    year = int(match.group(3)) if match.group(3) else today.year
-    try:
-        resolved = date(year, month, day)
-        if not match.group(3) and resolved > today:
-            resolved = date(year - 1, month, day)
-    except ValueError:  # "Feb 30", or Feb 29 resolved into a common year
-        return today
-    return resolved
-
-
-def content_hash(papers: Iterable[ParsedPaper]) -> str:
-    """A dump's identity: its papers, not its bytes, so a copy re-saved with other
-    line ends or another encoding counts as the dump already imported."""
-    digest = hashlib.sha256()
-    for paper in papers:
-        digest.update(
-            f"{paper.title}\x1f{paper.abstract}\x1f{paper.date_line}\x1e".encode(
-                "utf-8", "surrogatepass"
-            )
-        )
-    return digest.hexdigest()
 
 
 def dump_files(path: Path) -> list[Path]:
@@ -89,36 +52,38 @@ class Importer:
         # 100k papers that scan took a quarter of the import.
         self._fingerprints: OrderedDict[int, dedupe.Fingerprint] = OrderedDict()
 
+    @property
+    def today(self) -> date:
+        return self.now.date()
+
     def import_bytes(
         self, data: bytes, source: str, progress: Progress | None = None
     ) -> FileReport:
         """One dump, one transaction: all of its papers land, or none do."""
-        try:
-            papers = parse_dump(decode_dump(data, source)).papers
-        except DumpError as exc:
-            return FileReport(source, error=str(exc))
-        if not papers:
-            return FileReport(source, error=f"{source}: no papers found in the file")
-        sha256 = content_hash(papers)
+        return self.import_prepared(prepare(data, source, self.today), progress)
+
+    def import_prepared(
+        self, prepared: Prepared | FileReport, progress: Progress | None = None
+    ) -> FileReport:
+        """A dump read and fingerprinted by `prepare` (here or in another process)."""
+        if isinstance(prepared, FileReport):  # refused before it met the library
+            return prepared
         try:
             with self.store.transaction():
-                if self.store.dump_imported(sha256):
-                    return FileReport(source, already_imported=True)
-                return self._import(papers, sha256, source, progress)
+                if self.store.dump_imported(prepared.sha256):
+                    return FileReport(prepared.source, already_imported=True)
+                return self._import(prepared, progress)
         except BaseException:
             self._fingerprints.clear()  # ids from the rolled-back transaction are void
             raise
 
-    def _import(
-        self, papers: Iterable[ParsedPaper], sha256: str, source: str, progress: Progress | None
-    ) -> FileReport:
+    def _import(self, prepared: Prepared, progress: Progress | None) -> FileReport:
         """Decide every paper of the dump in order, then write them all: a few statements
         a dump, not a few a paper."""
-        papers = list(papers)
+        rows = prepared.rows
         imported_at = self.now.isoformat(timespec="seconds")
-        dump_id = self.store.add_dump(sha256, source, len(papers), imported_at)
-        today = self.now.date()
-        incoming = [_Incoming.of(paper, today) for paper in papers]
+        dump_id = self.store.add_dump(prepared.sha256, prepared.source, len(rows), imported_at)
+        incoming = [_Incoming.of(row) for row in rows]
         batch = _Batch(
             dump_id,
             self.store.next_paper_id(),
@@ -142,10 +107,10 @@ class Importer:
                 ]
                 counts["flagged"] += bool(found.reviews)
             if progress is not None:
-                progress(done, len(papers))
+                progress(done, len(rows))
         self._write(batch)
         return FileReport(
-            source,
+            prepared.source,
             new=counts["new"],
             merged_exact=counts["exact"],
             merged_fuzzy=counts["fuzzy"],
@@ -157,20 +122,25 @@ class Importer:
     ) -> Iterator[tuple[int, dedupe.Fingerprint, bool]]:
         """Papers sharing a key with `item`, a few per key (the most recent: this dump's
         own new papers first), each with whether it shares an abstract key."""
-        via_abstract: dict[int, bool] = {}
         titles: dict[int, str] = {}
-        for key, is_abstract in item.keyed():
-            fresh = batch.fresh.get(key, [])[::-1]
-            known = batch.known.get(key, [])
-            for paper_id, match_title in [*fresh, *known][:CANDIDATES_PER_KEY]:
-                via_abstract[paper_id] = via_abstract.get(paper_id, False) or is_abstract
-                titles[paper_id] = match_title
-        for paper_id in sorted(via_abstract):
+        via_abstract: set[int] = set()
+        fresh, known = batch.fresh, batch.known
+        for keys, is_abstract in ((item.title_keys, False), (item.abstract_keys, True)):
+            for key in keys:
+                block = known.get(key, ())
+                if key in fresh:
+                    block = [*fresh[key][::-1], *block][:CANDIDATES_PER_KEY]
+                for paper_id, match_title in block:
+                    titles[paper_id] = match_title
+                    if is_abstract:
+                        via_abstract.add(paper_id)
+        # Most of a block differs in its title alone: told apart without a Fingerprint.
+        for paper_id in dedupe.worth_deciding(item.fp, titles, via_abstract):
             fp = batch.fingerprints.get(paper_id) or self._fingerprints.get(paper_id)
             if fp is None:
                 fp = dedupe.Fingerprint(titles[paper_id], partial(self.store.abstract, paper_id))
                 self._remember(paper_id, fp)
-            yield paper_id, fp, via_abstract[paper_id]
+            yield paper_id, fp, paper_id in via_abstract
 
     def _remember(self, paper_id: int, fp: dedupe.Fingerprint) -> None:
         if len(self._fingerprints) >= _FINGERPRINT_CACHE:
@@ -235,11 +205,12 @@ class _Incoming:
     abstract_keys: tuple[int, ...]
 
     @classmethod
-    def of(cls, paper: ParsedPaper, today: date) -> _Incoming:
-        fp = dedupe.fingerprint(paper.title, paper.abstract)
-        title_keys, abstract_keys = dedupe.block_keys(fp)
-        seen_on = resolve_date(paper.date_line, today).isoformat()
-        return cls(paper, seen_on, fp, (dedupe.exact_key(fp), *title_keys), abstract_keys)
+    def of(cls, row: Row) -> _Incoming:
+        title, abstract, date_line, seen_on, match_title, title_keys, abstract_keys = row
+        paper = ParsedPaper(title, abstract, date_line)
+        return cls(
+            paper, seen_on, dedupe.Fingerprint(match_title, abstract), title_keys, abstract_keys
+        )
 
     @property
     def keys(self) -> tuple[int, ...]:

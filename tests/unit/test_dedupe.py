@@ -300,3 +300,57 @@ def test_match_flags_every_uncertain_candidate() -> None:
 def test_letters_agree_with_the_folded_words(text: str) -> None:
     """Blocking keys are stored: the quick path must give exactly what the slow one does."""
     assert dedupe.letters(text) == "".join(normalize.words(text))
+
+
+_TITLE_WORDS = st.sampled_from(
+    [
+        "diffusion",
+        "models",
+        "for",
+        "graph",
+        "neural",
+        "networks",
+        "v2",
+        "3d",
+        "optimisation",
+        "optimization",
+        "scaling",
+        "laws",
+        "of",
+        "language",
+        "agents",
+        "a",
+        "survey",
+        "-",
+        "GPT-4",
+    ]
+)
+_TITLES = st.lists(_TITLE_WORDS, min_size=1, max_size=8).map(" ".join)
+
+
+def _typo(title: str, data: st.DataObject) -> str:
+    if not title:
+        return title
+    at = data.draw(st.integers(0, len(title) - 1))
+    return title[:at] + data.draw(st.sampled_from(["", "x", "e", " "])) + title[at + 1 :]
+
+
+@settings(max_examples=500)
+@given(_TITLES, st.lists(_TITLES, max_size=6), st.data())
+def test_worth_deciding_cuts_only_what_decide_calls_different(
+    title: str, others: list[str], data: st.DataObject
+) -> None:
+    """The quick title screen of a block must never drop a paper `decide` would merge or
+    flag: with no abstract key shared, only a DIFFERENT verdict may be cut."""
+    others += [_typo(title, data), title.upper()]
+    incoming = fingerprint(title, "")
+    titles = {i: normalize.match_title(other) for i, other in enumerate(others, 1)}
+    kept = dedupe.worth_deciding(incoming, titles, via_abstract=())
+    assert kept == sorted(kept)
+    for paper_id, match_title in titles.items():
+        verdict = decide(
+            incoming, dedupe.Fingerprint(match_title, ""), abstracts_may_agree=False
+        ).verdict
+        if paper_id not in kept:
+            assert verdict is Verdict.DIFFERENT, (title, others[paper_id - 1])
+    assert dedupe.worth_deciding(incoming, titles, via_abstract=set(titles)) == sorted(titles)
