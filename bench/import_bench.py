@@ -7,9 +7,14 @@ which is timed as it is built) and the same generated dumps:
 - the raw limit: a plain sqlite3 executemany of the same rows into a table with the same
   FTS5 index, kept by a per-row trigger, and filled by one FTS 'rebuild' after a bulk
   insert; the faster of the two is the limit. And a plain FTS5 MATCH on it;
-- readlist's import: rows per second, its ratio to the limit, the dedupe's share;
+- the floor of readlist's own schema: the same rows written into its tables (papers and
+  their sort indexes, blocking keys, sightings, full-text index) by plain executemany,
+  with no parsing and no dedupe: what the storage alone costs against the raw limit;
+- readlist's import: rows per second, its ratio to the limit and to the floor, the
+  dedupe's share;
 - accuracy: planted near-duplicates merged, look-alikes wrongly merged (must be 0);
-- 1,000 fresh papers into an empty library and into the N-paper library;
+- 1,000 fresh papers into an empty library and into the N-paper library, by readlist and
+  by the floor's plain writes;
 - the library's size on disk and what the indexes take of it.
 """
 
@@ -20,6 +25,7 @@ import shutil
 import sqlite3
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -31,19 +37,21 @@ from harness import ms
 from library import build_figures, ensure_library
 
 from readlist.core.importer import Importer
-from readlist.core.parse import decode_dump, parse_dump
-from readlist.core.store import Store
+from readlist.core.prepare import Prepared, Row, prepare, prepare_all
+from readlist.core.store import BULK_CACHE_MIB, BULK_CHECKPOINT_PAGES, Store
 
 
-def rows_of(folder: Path) -> list[tuple[str, str]]:
-    rows: list[tuple[str, str]] = []
+def rows_of(folder: Path) -> list[Row]:
+    """Every listing of the dumps, parsed and fingerprinted (outside any timing)."""
+    rows: list[Row] = []
     for path in sorted(folder.glob("*.txt")):
-        parsed = parse_dump(decode_dump(path.read_bytes(), path.name))
-        rows += [(p.title, p.abstract) for p in parsed.papers]
+        prepared = prepare(path.read_bytes(), path.name, date.today())
+        assert isinstance(prepared, Prepared), prepared
+        rows += prepared.rows
     return rows
 
 
-def raw_baseline(rows: list[tuple[str, str]], db: Path, mode: str) -> float:
+def raw_baseline(rows: list[Row], db: Path, mode: str) -> float:
     for stale in db.parent.glob(db.name + "*"):
         stale.unlink()
     conn = sqlite3.connect(db, isolation_level=None)
@@ -61,13 +69,58 @@ def raw_baseline(rows: list[tuple[str, str]], db: Path, mode: str) -> float:
         )
     start = time.perf_counter()
     conn.execute("BEGIN")
-    conn.executemany("INSERT INTO p (title, abstract) VALUES (?, ?)", rows)
+    conn.executemany("INSERT INTO p (title, abstract) VALUES (?, ?)", [r[:2] for r in rows])
     if mode == "rebuild":
         conn.execute("INSERT INTO f (f) VALUES ('rebuild')")
     conn.execute("COMMIT")
     elapsed = time.perf_counter() - start
     conn.close()
     return elapsed
+
+
+def schema_floor(rows: list[Row], db: Path) -> tuple[float, int]:
+    """What readlist's own tables cost to fill with the same rows, with nothing else:
+    each listing a new paper (with its three sort indexes), its blocking keys and its
+    sighting, by plain executemany, then the full-text index of the new papers, in one
+    transaction, and the checkpoint `readlist import` ends with. No parsing, no dedupe,
+    no Python per row beyond the tuples. Seconds, and pages written."""
+    Store.open(db).close()  # the schema, or the library already there
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.execute("PRAGMA synchronous = NORMAL")
+    conn.execute(f"PRAGMA cache_size = {-1024 * BULK_CACHE_MIB}")
+    conn.execute(f"PRAGMA wal_autocheckpoint = {BULK_CHECKPOINT_PAGES}")
+    start = time.perf_counter()
+    conn.execute("BEGIN IMMEDIATE")
+    dump = conn.execute(
+        "INSERT INTO dumps (sha256, source, imported_at, papers) VALUES (?, 'floor', '', ?)",
+        (f"floor-{len(rows)}", len(rows)),
+    ).lastrowid
+    first = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM papers").fetchone()[0]
+    ids = range(first, first + len(rows))
+    conn.executemany(
+        """INSERT INTO papers (id, title, abstract, match_title, first_seen, last_seen, added_at)
+           VALUES (?, ?, ?, ?, ?, ?, '')""",
+        [(i, r[0], r[1], r[4], r[3], r[3]) for i, r in zip(ids, rows, strict=True)],
+    )
+    conn.executemany(
+        "INSERT OR IGNORE INTO dedupe_keys (key, paper_id) VALUES (?, ?)",
+        [(k, i) for i, r in zip(ids, rows, strict=True) for k in (*r[5], *r[6])],
+    )
+    conn.executemany(
+        """INSERT INTO sightings (paper_id, dump_id, date_line, seen_on, match)
+           VALUES (?, ?, ?, ?, 'new')""",
+        [(i, dump, r[2], r[3]) for i, r in zip(ids, rows, strict=True)],
+    )
+    conn.execute(
+        "INSERT INTO papers_fts (rowid, title, abstract, note)"
+        " SELECT id, title, abstract, '' FROM papers WHERE id >= ?",
+        (first,),
+    )
+    conn.execute("COMMIT")
+    _, frames, _ = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+    elapsed = time.perf_counter() - start
+    conn.close()
+    return elapsed, int(frames)
 
 
 def raw_match(db: Path) -> dict[str, float]:
@@ -94,8 +147,9 @@ def import_folder_pages(db: Path, folder: Path) -> tuple[float, int, float]:
     start = time.perf_counter()
     with Store.open(db) as store, store.bulk():  # as `readlist import` does
         importer = Importer(store)
-        for path in sorted(folder.glob("*.txt")):
-            report = importer.import_bytes(path.read_bytes(), path.name)
+        sources = ((path.name, path.read_bytes()) for path in sorted(folder.glob("*.txt")))
+        for prepared in prepare_all(sources, importer.today):
+            report = importer.import_prepared(prepared)
             assert report.error is None, report.error
         before = time.perf_counter()
         _, frames, _ = store.conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
@@ -160,6 +214,7 @@ def measure(n: int, work: Path) -> dict[str, object]:
     trigger = raw_baseline(rows, scratch / "raw.db", "trigger")
     rebuild = raw_baseline(rows, scratch / "raw.db", "rebuild")
     limit = min(trigger, rebuild)
+    floor, _ = schema_floor(rows, scratch / "floor.db")
     figures: dict[str, object] = {
         "n": n,
         "rows": len(rows),
@@ -169,8 +224,11 @@ def measure(n: int, work: Path) -> dict[str, object]:
         **raw_match(scratch / "raw.db"),
         **built,
     }
+    figures["schema_floor_s"] = round(floor, 2)
+    figures["schema_floor_vs_limit"] = round(floor / limit, 2)
     if built:
         figures["import_vs_limit"] = round(float(built["import_s"]) / limit, 2)
+        figures["import_vs_floor"] = round(float(built["import_s"]) / floor, 2)
     small_empty, pages_empty, checkpoint_empty = import_folder_pages(
         scratch / "empty.db", scratch / "fresh"
     )
@@ -178,6 +236,17 @@ def measure(n: int, work: Path) -> dict[str, object]:
     small_full, pages_full, checkpoint_full = import_folder_pages(
         scratch / "big.db", scratch / "fresh"
     )
+    # The same 1,000 papers' rows with nothing but the writes (schema_floor), both ways:
+    # what inserting into big indexes costs before any of readlist's own work.
+    fresh = rows_of(scratch / "fresh")
+    floor_empty, floor_pages_empty = schema_floor(fresh, scratch / "floor-empty.db")
+    shutil.copyfile(library, scratch / "floor-big.db")
+    floor_full, floor_pages_full = schema_floor(fresh, scratch / "floor-big.db")
+    (scratch / "floor-big.db").unlink()
+    figures["fresh_1k_floor_into_empty_s"] = round(floor_empty, 2)
+    figures["fresh_1k_floor_into_n_s"] = round(floor_full, 2)
+    figures["fresh_1k_floor_ratio"] = round(floor_full / floor_empty, 2)
+    figures["fresh_1k_floor_pages_ratio"] = round(floor_pages_full / max(floor_pages_empty, 1), 2)
     figures["fresh_1k_into_empty_s"] = round(small_empty, 2)
     figures["fresh_1k_into_n_s"] = round(small_full, 2)
     figures["fresh_1k_ratio"] = round(small_full / small_empty, 2)
