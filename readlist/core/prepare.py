@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
+import os
 import re
+import threading
+import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -30,9 +33,10 @@ Row = tuple[str, str, str | None, str, str, tuple[int, ...], tuple[int, ...]]
 # about 0.2 s); the five sample dumps are 0.5 MB, a month of daily dumps is ~10 MB.
 BACKGROUND_AFTER_BYTES = 4 << 20
 AHEAD = 2  # dumps prepared in the background while one is written
+PARENT_CHECK_SECONDS = 0.5
 # The second process is forked: it starts at once with everything imported, and nothing
 # re-runs the caller's main module (as "spawn" would). Where there is no fork, or the
-# caller has threads of its own (the app), dumps are prepared in line instead.
+# caller has threads of its own (the app), dumps are prepared in line instead (_may_fork).
 _CAN_FORK = "fork" in multiprocessing.get_all_start_methods()
 
 _MONTHS = {
@@ -118,8 +122,9 @@ def prepare_all(
     """Each source prepared, in order (a FileReport passes through: a file not read).
 
     The first `background_after` bytes are prepared here; the rest in a second process,
-    a few dumps ahead of the caller, who writes each one as it comes. Call it from a
-    program's only thread: the second process is forked.
+    a few dumps ahead of the caller, who writes each one as it comes; only while the
+    program has one thread, since the second process is forked. Close the iterator
+    (contextlib.closing) to stop that process at once if the caller stops early.
     """
     pool: ProcessPoolExecutor | None = None
     pending: deque[tuple[str, bytes, Future[Prepared | FileReport]] | Prepared | FileReport]
@@ -129,12 +134,17 @@ def prepare_all(
         for source, data in sources:
             if isinstance(data, FileReport):
                 pending.append(data)
-            elif pool is None and (seen < background_after or not _CAN_FORK):
+            elif pool is None and (seen < background_after or not _may_fork()):
                 seen += len(data)
                 pending.append(prepare(data, source, today))
             else:
                 if pool is None:
-                    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+                    pool = ProcessPoolExecutor(
+                        1,
+                        mp_context=multiprocessing.get_context("fork"),
+                        initializer=_follow_parent,
+                        initargs=(os.getpid(),),
+                    )
                 try:
                     pending.append((source, data, pool.submit(prepare, data, source, today)))
                 except BrokenProcessPool:  # it died on an earlier dump: go on here
@@ -146,6 +156,24 @@ def prepare_all(
     finally:
         if pool is not None:
             pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _may_fork() -> bool:
+    """A forked child gets only the forking thread: a lock another thread held at that
+    moment stays locked in it for ever. So fork only from a program's only thread."""
+    return _CAN_FORK and threading.active_count() == 1
+
+
+def _follow_parent(parent: int) -> None:
+    """In the helper process: end when the importer is gone, however it went (a process
+    killed outright closes no pipe this one would see; it would wait for work for ever)."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_SECONDS)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True).start()
 
 
 def _result(

@@ -1,27 +1,78 @@
 """Preparing dumps (parse and fingerprint) in a second process gives what preparing them
 in line does, in order, with refusals passed through; a helper process that dies costs
-nothing but time."""
+nothing but time, and one whose importer dies goes too.
+
+The background runs only in a program's only thread (it forks), as `readlist import`
+is; the test process has threads of its own, so those cases run in a fresh interpreter.
+"""
 
 from __future__ import annotations
 
-import os
+import json
+import subprocess
+import sys
+import threading
 from datetime import date
 from pathlib import Path
 
 import pytest
 
 from readlist.core import prepare as prepare_module
+from readlist.core import schema
 from readlist.core.importer import Importer
 from readlist.core.models import FileReport
-from readlist.core.prepare import Prepared, prepare, prepare_all
+from readlist.core.prepare import prepare_all
 from readlist.core.store import Store
 from tests.conftest import NOW, SAMPLE_DUMPS
 from tests.unit.test_importer import snapshot
 
 TODAY = date(2026, 11, 23)
-HERE = os.getpid()
+ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.skipif(not prepare_module._CAN_FORK, reason="no fork here")
+
+# Run in a fresh interpreter: prepare every source, every dump after the first in the
+# background (background_after=1), and print where each was prepared and what came out.
+# MODE "die" makes the helper process exit on its first dump; "orphan" kills the
+# importer itself once the helper has started, leaving the helper to notice.
+SCRIPT = """
+import hashlib, json, os, signal, sys
+from datetime import date
+from pathlib import Path
+from readlist.core import prepare as module
+from readlist.core.models import FileReport
+
+MODE, TODAY, HERE = sys.argv[1], date(2026, 11, 23), os.getpid()
+real = module.prepare
+
+def say(line):  # one write a line: both processes share the pipe
+    os.write(1, (json.dumps(line) + chr(10)).encode())
+
+def traced(data, source, today):
+    if os.getpid() != HERE:
+        say({"helper": os.getpid()})
+        if MODE == "die":
+            os._exit(9)
+        if MODE == "orphan":
+            os.kill(HERE, signal.SIGKILL)
+    result = real(data, source, today)
+    if isinstance(result, FileReport):
+        return result
+    return module.Prepared(f"{result.source}@{os.getpid()}", result.sha256, result.rows)
+
+module.prepare = traced
+sources = [(p.name, p.read_bytes()) for p in sorted(Path(sys.argv[2]).glob("*.txt"))]
+sources.insert(2, ("empty.txt", b""))
+sources.insert(4, ("unreadable.txt", FileReport("unreadable.txt", error="cannot read")))
+for result in module.prepare_all(sources, TODAY, background_after=1):
+    if isinstance(result, FileReport):
+        say({"source": result.source, "error": result.error})
+    else:
+        source, _, pid = result.source.rpartition("@")
+        rows = hashlib.sha256(repr(result.rows).encode()).hexdigest()
+        say({"source": source, "pid": int(pid), "here": int(pid) == HERE,
+             "sha256": result.sha256, "rows": rows})
+"""
 
 
 def sources() -> list[tuple[str, bytes | FileReport]]:
@@ -33,55 +84,108 @@ def sources() -> list[tuple[str, bytes | FileReport]]:
     return files
 
 
-# Module-level, so the pool can send them to its process by name.
-def prepare_and_say_where(data: bytes, source: str, today: date) -> Prepared | FileReport:
-    result = prepare(data, source, today)
-    if isinstance(result, Prepared):
-        return Prepared(f"{result.source}@{os.getpid()}", result.sha256, result.rows)
-    return result
+def in_fresh_interpreter(mode: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", SCRIPT, mode, str(SAMPLE_DUMPS)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
 
 
-def die_unless_here(data: bytes, source: str, today: date) -> Prepared | FileReport:
-    if os.getpid() != HERE:
-        os._exit(9)  # as if the helper process were killed
-    return prepare_and_say_where(data, source, today)
+def lines(run: subprocess.CompletedProcess[str]) -> list[dict[str, object]]:
+    return [json.loads(line) for line in run.stdout.splitlines()]
 
 
-def test_background_gives_what_in_line_gives_in_order(monkeypatch: pytest.MonkeyPatch) -> None:
-    in_line = list(prepare_all(sources(), TODAY, background_after=1 << 60))
-    monkeypatch.setattr(prepare_module, "prepare", prepare_and_say_where)
-    background = list(prepare_all(sources(), TODAY, background_after=1))
-    assert len(background) == len(in_line) == 7
-    where = [int(r.source.rpartition("@")[2]) for r in background if isinstance(r, Prepared)]
-    assert where[0] == HERE  # the first bytes are prepared here, the rest elsewhere
-    assert len(where) == 5 and HERE not in where[1:]
-    for a, b in zip(in_line, background, strict=True):
-        if isinstance(a, Prepared):
-            assert isinstance(b, Prepared)
-            assert (a.source, a.sha256, a.rows) == (b.source.rpartition("@")[0], b.sha256, b.rows)
+def expected() -> list[dict[str, object]]:
+    """What preparing every source here, in line, gives."""
+    import hashlib
+
+    out: list[dict[str, object]] = []
+    for result in prepare_all(sources(), TODAY, background_after=1 << 60):
+        if isinstance(result, FileReport):
+            out.append({"source": result.source, "error": result.error})
         else:
-            assert a == b
-    refused = [r for r in background if isinstance(r, FileReport)]
-    assert [r.source for r in refused] == ["empty.txt", "unreadable.txt"]
-    assert all(r.error for r in refused)
+            rows = hashlib.sha256(repr(result.rows).encode()).hexdigest()
+            out.append({"source": result.source, "sha256": result.sha256, "rows": rows})
+    return out
 
 
-def test_a_helper_process_that_dies_leaves_the_work_to_this_one(
-    monkeypatch: pytest.MonkeyPatch,
+def test_background_gives_what_in_line_gives_in_order() -> None:
+    run = in_fresh_interpreter("plain")
+    assert run.returncode == 0, run.stderr
+    got = [line for line in lines(run) if "helper" not in line]
+    prepared = [line for line in got if "pid" in line]
+    assert [line["here"] for line in prepared] == [True, False, False, False, False]
+    assert len({line["pid"] for line in prepared[1:]}) == 1  # one helper process
+    for line in prepared:
+        del line["pid"], line["here"]
+    assert got == expected()
+
+
+def test_a_helper_process_that_dies_leaves_the_work_to_this_one() -> None:
+    run = in_fresh_interpreter("die")
+    assert run.returncode == 0, run.stderr
+    got = [line for line in lines(run) if "helper" not in line]
+    assert all(line["here"] for line in got if "pid" in line)
+    for line in got:
+        line.pop("pid", None), line.pop("here", None)
+    assert got == expected()
+
+
+def test_the_helper_process_ends_when_the_importer_is_killed() -> None:
+    run = in_fresh_interpreter("orphan")
+    assert run.returncode == -9
+    helper = next(int(str(line["helper"])) for line in lines(run) if "helper" in line)
+    # It notices within PARENT_CHECK_SECONDS; wait for that (or a generous bound), polling
+    # its state rather than sleeping a fixed time.
+    gone = threading.Event()
+    deadline = 30.0
+    while not gone.wait(0.05) and deadline > 0:
+        deadline -= 0.05
+        if not _alive(helper):
+            gone.set()
+    assert gone.is_set(), f"helper process {helper} still running"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state not in ("Z", "X")
+
+
+def test_a_program_with_threads_prepares_in_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No fork from a threaded program (the app): everything is prepared here."""
+    started: list[object] = []
+    monkeypatch.setattr(
+        prepare_module, "ProcessPoolExecutor", lambda *a, **k: started.append(a) or None
+    )
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        results = list(prepare_all(sources(), TODAY, background_after=0))
+    finally:
+        stop.set()
+        thread.join()
+    assert started == []
+    assert [r.source for r in results] == [s for s, _ in sources()]
+
+
+def test_importing_prepared_dumps_gives_the_library_import_bytes_gives(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(prepare_module, "prepare", die_unless_here)
-    results = list(prepare_all(sources(), TODAY, background_after=0))
-    assert [r.source.partition("@")[0] for r in results] == [s for s, _ in sources()]
-    assert {int(r.source.rpartition("@")[2]) for r in results if isinstance(r, Prepared)} == {HERE}
-
-
-def test_importing_prepared_dumps_gives_the_library_import_bytes_gives(tmp_path: Path) -> None:
+    monkeypatch.setattr(schema, "now", lambda: "2026-11-23T12:00:00+00:00")  # added_at
     with Store.open(tmp_path / "a.db") as a, Store.open(tmp_path / "b.db") as b:
         importer = Importer(a, now=NOW)
         for name, data in sources():
             if not isinstance(data, FileReport):
                 importer.import_bytes(data, name)
         other = Importer(b, now=NOW)
-        for item in prepare_all(sources(), other.today, background_after=1):
+        for item in prepare_all(sources(), other.today):
             other.import_prepared(item)
         assert snapshot(a) == snapshot(b)
