@@ -23,8 +23,11 @@ NOT_FOR_LIST = (
     "platformdirs",
     "readlist.core.export",
     "readlist.core.importer",
+    "readlist.core.prepare",
     "readlist.core.dedupe",
     "readlist.core.parse",
+    "multiprocessing",
+    "concurrent",
 )
 
 
