@@ -12,7 +12,7 @@ import dataclasses
 import sqlite3
 import sys
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +34,7 @@ from readlist.paths import ENV_VAR, library_path
 if TYPE_CHECKING:
     from readlist.core.importer import Importer
     from readlist.core.models import Paper
+    from readlist.core.prepare import Prepared
 
 QUERY_ARGS = {"ignore_unknown_options": True}  # so "-x" is a query term, not an option
 # readlist.core.export.FORMATS, named here so that the export command's options do not
@@ -147,19 +148,20 @@ def cli(ctx: click.Context, db: Path | None) -> None:
 # -- import ---------------------------------------------------------------------
 
 
-def _import_one(importer: Importer, data: bytes, source: str, quiet: bool) -> FileReport:
-    if quiet or not sys.stderr.isatty():
-        return importer.import_bytes(data, source)
-    with click.progressbar(length=100, label=source, file=sys.stderr) as bar:
+def _import_one(importer: Importer, prepared: Prepared | FileReport, quiet: bool) -> FileReport:
+    if quiet or not sys.stderr.isatty() or isinstance(prepared, FileReport):
+        return importer.import_prepared(prepared)
+    with click.progressbar(length=100, label=prepared.source, file=sys.stderr) as bar:
 
         def progress(done: int, total: int) -> None:
             bar.length = total
             bar.update(done - bar.pos)
 
-        return importer.import_bytes(data, source, progress)
+        return importer.import_prepared(prepared, progress)
 
 
-def _sources(args: tuple[str, ...]) -> Iterator[tuple[str, bytes | DumpError]]:
+def _sources(args: tuple[str, ...]) -> Iterator[tuple[str, bytes | FileReport]]:
+    """Each dump's bytes, or the report of why it could not be read, in order."""
     from readlist.core.importer import dump_files, read_dump
 
     for arg in args:
@@ -169,13 +171,13 @@ def _sources(args: tuple[str, ...]) -> Iterator[tuple[str, bytes | DumpError]]:
         try:
             files = dump_files(Path(arg))
         except DumpError as exc:
-            yield arg, exc
+            yield arg, FileReport(arg, error=str(exc))
             continue
         for path in files:
             try:
                 yield str(path), read_dump(path)
             except DumpError as exc:
-                yield str(path), exc
+                yield str(path), FileReport(str(path), error=str(exc))
 
 
 def _report_table(report: ImportReport, total_papers: int, path: Path) -> None:
@@ -212,18 +214,18 @@ def import_(library: Library, sources: tuple[str, ...], as_json: bool) -> None:
     # Imported here: dedupe and rapidfuzz are a third of readlist's start-up, and only
     # import needs them.
     from readlist.core.importer import Importer
+    from readlist.core.prepare import prepare_all
 
     reports: list[FileReport] = []
     with library.open() as store, store.bulk():
         importer = Importer(store)
-        for source, data in _sources(sources):
-            if isinstance(data, DumpError):
-                report = FileReport(source, error=str(data))
-            else:
-                report = _import_one(importer, data, source, as_json)
-            if report.error:
-                click.echo(f"Error: {report.error}", err=True)
-            reports.append(report)
+        # A big import reads and fingerprints the next dumps in a second process meanwhile.
+        with closing(prepare_all(_sources(sources), importer.today)) as prepared:
+            for item in prepared:
+                report = _import_one(importer, item, as_json)
+                if report.error:
+                    click.echo(f"Error: {report.error}", err=True)
+                reports.append(report)
         total = store.stats().papers
     summary = ImportReport(tuple(reports))
     if as_json:

@@ -14,7 +14,7 @@ import re
 import threading
 import time
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -118,7 +118,7 @@ def prepare_all(
     today: date,
     *,
     background_after: int = BACKGROUND_AFTER_BYTES,
-) -> Iterator[Prepared | FileReport]:
+) -> Generator[Prepared | FileReport, None, None]:
     """Each source prepared, in order (a FileReport passes through: a file not read).
 
     The first `background_after` bytes are prepared here; the rest in a second process,
