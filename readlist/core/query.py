@@ -45,6 +45,8 @@ class Term:
 
 @dataclass(frozen=True, slots=True)
 class State:
+    """is:starred, is:read, is:unread or has:note; `negated` for a leading "-"."""
+
     name: StateName
     negated: bool = False
 

@@ -4,12 +4,14 @@ since a module imported once by any test stays in this process's sys.modules."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
 import sys
 from pathlib import Path
 
 from readlist.cli import EXPORT_FORMATS
+from readlist.core import models, query, search
 from readlist.core.export import FORMATS
 from tests.conftest import ROOT
 
@@ -66,3 +68,18 @@ def test_list_runs_without_the_exporters_importer_or_ui(tmp_path: Path) -> None:
 
 def test_the_export_command_offers_every_export_format() -> None:
     assert EXPORT_FORMATS == FORMATS
+
+
+def test_every_dataclass_the_list_path_defines_has_its_own_docstring() -> None:
+    """Without one, `dataclass` builds it from inspect.signature at every start."""
+    records = [
+        value
+        for module in (models, query, search)
+        for value in vars(module).values()
+        if isinstance(value, type)
+        and dataclasses.is_dataclass(value)
+        and value.__module__ == module.__name__
+    ]
+    assert len(records) >= 15
+    generated = [c.__name__ for c in records if (c.__doc__ or "").startswith(c.__name__ + "(")]
+    assert generated == []
