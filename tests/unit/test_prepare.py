@@ -135,6 +135,7 @@ def test_a_helper_process_that_dies_leaves_the_work_to_this_one() -> None:
     assert got == expected()
 
 
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
 def test_the_helper_process_ends_when_the_importer_is_killed() -> None:
     run = in_fresh_interpreter("orphan")
     assert run.returncode == -9
