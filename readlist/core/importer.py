@@ -13,10 +13,8 @@ from pathlib import Path
 from readlist.core import dedupe
 from readlist.core.errors import DumpError
 from readlist.core.models import FileReport, NewPaper, NewSighting, ParsedPaper
-from readlist.core.prepare import Prepared, Row, prepare, resolve_date
+from readlist.core.prepare import Prepared, Row, prepare
 from readlist.core.store import CANDIDATES_PER_KEY, Store
-
-__all__ = ["Importer", "dump_files", "read_dump", "resolve_date"]
 
 Progress = Callable[[int, int], None]  # (papers done, papers in the file)
 _FINGERPRINT_CACHE = 10_000  # recent papers: the ones near-duplicates usually hit
@@ -215,13 +213,6 @@ class _Incoming:
     @property
     def keys(self) -> tuple[int, ...]:
         return (*self.title_keys, *self.abstract_keys)
-
-    def keyed(self) -> Iterator[tuple[int, bool]]:
-        """Each key, and whether it is an abstract key."""
-        for key in self.title_keys:
-            yield key, False
-        for key in self.abstract_keys:
-            yield key, True
 
 
 @dataclass

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from readlist.core.errors import DumpError
-from readlist.core.importer import Importer, dump_files, resolve_date
+from readlist.core.importer import Importer, dump_files
+from readlist.core.prepare import resolve_date
 from readlist.core.query import parse_query
 from readlist.core.store import Store
 from tests.conftest import NOW, SAMPLE_DUMPS
