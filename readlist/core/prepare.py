@@ -8,22 +8,23 @@ of an import's time.
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
 import re
 import threading
 import time
 from collections import deque
 from collections.abc import Generator, Iterable
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from readlist.core import dedupe
 from readlist.core.errors import DumpError
 from readlist.core.models import FileReport, ParsedPaper
 from readlist.core.parse import decode_dump, parse_dump
+
+if TYPE_CHECKING:  # multiprocessing and the pool load only when a big import starts one
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 # One paper of a dump, as the importer places it: title, abstract, date line, the day it
 # was listed (ISO), its match title, its title keys (the exact key first), its abstract keys.
@@ -37,7 +38,7 @@ PARENT_CHECK_SECONDS = 0.5
 # The second process is forked: it starts at once with everything imported, and nothing
 # re-runs the caller's main module (as "spawn" would). Where there is no fork, or the
 # caller has threads of its own (the app), dumps are prepared in line instead (_may_fork).
-_CAN_FORK = "fork" in multiprocessing.get_all_start_methods()
+_CAN_FORK = hasattr(os, "fork")
 
 _MONTHS = {
     m: i
@@ -139,12 +140,9 @@ def prepare_all(
                 pending.append(prepare(data, source, today))
             else:
                 if pool is None:
-                    pool = ProcessPoolExecutor(
-                        1,
-                        mp_context=multiprocessing.get_context("fork"),
-                        initializer=_follow_parent,
-                        initargs=(os.getpid(),),
-                    )
+                    pool = _start_pool()
+                from concurrent.futures.process import BrokenProcessPool  # loaded by the pool
+
                 try:
                     pending.append((source, data, pool.submit(prepare, data, source, today)))
                 except BrokenProcessPool:  # it died on an earlier dump: go on here
@@ -156,6 +154,18 @@ def prepare_all(
     finally:
         if pool is not None:
             pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _start_pool() -> ProcessPoolExecutor:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    return ProcessPoolExecutor(
+        1,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_follow_parent,
+        initargs=(os.getpid(),),
+    )
 
 
 def _may_fork() -> bool:
@@ -181,6 +191,8 @@ def _result(
 ) -> Prepared | FileReport:
     if not isinstance(item, tuple):
         return item
+    from concurrent.futures.process import BrokenProcessPool
+
     source, data, future = item
     try:
         return future.result()

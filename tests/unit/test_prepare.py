@@ -162,9 +162,7 @@ def _alive(pid: int) -> bool:
 def test_a_program_with_threads_prepares_in_line(monkeypatch: pytest.MonkeyPatch) -> None:
     """No fork from a threaded program (the app): everything is prepared here."""
     started: list[object] = []
-    monkeypatch.setattr(
-        prepare_module, "ProcessPoolExecutor", lambda *a, **k: started.append(a) or None
-    )
+    monkeypatch.setattr(prepare_module, "_start_pool", lambda: started.append(()) or None)
     stop = threading.Event()
     thread = threading.Thread(target=stop.wait)
     thread.start()
