@@ -14,7 +14,7 @@ from readlist.core import dedupe
 from readlist.core.errors import DumpError
 from readlist.core.models import FileReport, NewPaper, NewSighting, ParsedPaper
 from readlist.core.prepare import Prepared, Row, prepare
-from readlist.core.store import CANDIDATES_PER_KEY, Store
+from readlist.core.store import CANDIDATES_PER_KEY, RECENT_KEYS_CAP, Store
 
 Progress = Callable[[int, int], None]  # (papers done, papers in the file)
 _FINGERPRINT_CACHE = 10_000  # recent papers: the ones near-duplicates usually hit
@@ -70,7 +70,10 @@ class Importer:
             with self.store.transaction():
                 if self.store.dump_imported(prepared.sha256):
                     return FileReport(prepared.source, already_imported=True)
-                return self._import(prepared, progress)
+                report = self._import(prepared, progress)
+                if self.store.recent_keys() >= RECENT_KEYS_CAP:
+                    self.store.merge_keys()  # in the dump's transaction: both land, or neither
+                return report
         except BaseException:
             self._fingerprints.clear()  # ids from the rolled-back transaction are void
             raise

@@ -144,7 +144,9 @@ _CONTENTS = {
                            s.abstract
                     FROM sightings s JOIN dumps d ON d.id = s.dump_id ORDER BY 1, 2""",
     "dumps": "SELECT sha256, source, papers FROM dumps ORDER BY id",
-    "dedupe_keys": "SELECT key, paper_id FROM dedupe_keys ORDER BY 1, 2",
+    # Staged or merged (Store.merge_keys), a key is the same key.
+    "dedupe_keys": "SELECT key, paper_id FROM dedupe_keys"
+    " UNION ALL SELECT key, paper_id FROM dedupe_keys_recent ORDER BY 1, 2",
     "review": "SELECT paper_id, other_id, title_score, abstract_score, reason FROM review"
     " ORDER BY 1, 2",
     "state": "SELECT * FROM state ORDER BY paper_id",

@@ -40,7 +40,15 @@ def make_dump(papers: list[tuple[str, str]], date_line: str = "Nov 20") -> bytes
 
 def snapshot(store: Store) -> list[tuple[object, ...]]:
     rows: list[tuple[object, ...]] = []
-    for table in ("papers", "sightings", "state", "dumps", "review", "dedupe_keys"):
+    for table in (
+        "papers",
+        "sightings",
+        "state",
+        "dumps",
+        "review",
+        "dedupe_keys",
+        "dedupe_keys_recent",
+    ):
         rows += [(table, *r) for r in store.conn.execute(f"SELECT * FROM {table} ORDER BY 1, 2")]
     return rows
 

@@ -154,6 +154,9 @@ def codename(index: int) -> str:
     return "".join(letters).capitalize()
 
 
+TABLES = ("papers", "sightings", "state", "dumps", "review", "dedupe_keys", "dedupe_keys_recent")
+
+
 def key(title: str) -> str:
     """The exact-match key dedupe gives a title: the model's only borrowed judgement."""
     return normalize.title_key(normalize.match_title(title))
@@ -569,7 +572,7 @@ class LibraryMachine(RuleBasedStateMachine):
 
     def snapshot(self) -> list[tuple[object, ...]]:
         rows: list[tuple[object, ...]] = []
-        for table in ("papers", "sightings", "state", "dumps", "review", "dedupe_keys"):
+        for table in TABLES:
             query = f"SELECT * FROM {table} ORDER BY 1, 2"
             rows += [(table, *row) for row in self.store.conn.execute(query)]
         return rows

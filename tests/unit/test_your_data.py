@@ -16,6 +16,7 @@ from click.testing import CliRunner
 from readlist.cli import cli
 from readlist.core import schema
 from readlist.core.errors import LibraryError, NoteChangedError
+from readlist.core.importer import Importer
 from readlist.core.store import Store
 
 # Written by readlist at library version 1 and committed as it is: every later readlist
@@ -72,6 +73,22 @@ def test_this_readlist_opens_a_v1_library_with_everything_in_it(v1_library: Path
         assert store.check_integrity() == []
         assert store.stats().starred == 2
     assert _user_state(v1_library) == state and _papers(v1_library) == papers
+
+
+def test_a_v1_library_upgraded_still_finds_duplicates_of_its_papers(v1_library: Path) -> None:
+    """Version 2 stages new blocking keys in a table of their own; the keys a v1 library
+    holds stay where they are and still find its papers."""
+    with Store.open(v1_library) as store:
+        assert store.recent_keys() == 0
+        old = store.get_many([1, 2])
+        dump = "new\n\nSubscribe\n\nNov 22\n\n" + "\n\n".join(
+            f"{p.title.upper()}\n\n{p.abstract}" for p in old
+        )
+        report = Importer(store).import_bytes(dump.encode(), "later.txt")
+        assert (report.new, report.merged_exact) == (0, 2)
+        assert [p.times_seen for p in store.get_many([1, 2])] == [p.times_seen + 1 for p in old]
+        assert store.check_integrity() == []
+    assert _user_state(v1_library) == _user_state(LIBRARY_V1)
 
 
 def _next_version(monkeypatch: pytest.MonkeyPatch, script: str) -> int:
