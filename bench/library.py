@@ -31,9 +31,11 @@ DEFAULT_WORK = HERE / "out"
 
 
 def _fingerprint() -> str:
-    """Rebuild when the generator or the importer changes."""
+    """Rebuild when the generator, the importer or the library's schema changes."""
     core = HERE.parent / "readlist" / "core"
-    sources = [HERE / "generate.py", core / "importer.py", core / "prepare.py", core / "dedupe.py"]
+    sources = [HERE / "generate.py"] + [
+        core / f"{name}.py" for name in ("importer", "prepare", "dedupe", "store", "schema")
+    ]
     return hashlib.sha256(b"".join(p.read_bytes() for p in sources)).hexdigest()[:12]
 
 
