@@ -27,8 +27,10 @@ import shutil
 import sqlite3
 import sys
 import time
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any, TypeVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -147,6 +149,30 @@ def at_rest(source: Path, target: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+T = TypeVar("T", bound=tuple[Any, ...])  # a result: seconds first
+REPEATS = 3  # 1,000 papers take a fraction of a second and this VM is noisy: a median
+
+
+def _on_copy(start: Path | None, db: Path, run: Callable[[], T]) -> T:
+    """`run` on `db`: a flushed copy of the library `start`, or a new library."""
+    if start is not None:
+        at_rest(start, db)
+    try:
+        return run()
+    finally:
+        for path in db.parent.glob(db.name + "*"):
+            path.unlink()
+
+
+def median_of(run: Callable[[Path], T], scratch: Path) -> T:
+    """The median of REPEATS runs, each on a library of its own, by seconds (first)."""
+    results = sorted(
+        (run(scratch / f"repeat-{i}.db") for i in range(REPEATS)),
+        key=lambda r: float(r[0]),
+    )
+    return results[len(results) // 2]
 
 
 def key_merge(library: Path, target: Path) -> dict[str, float]:
@@ -290,20 +316,20 @@ def measure(n: int, work: Path) -> dict[str, object]:
     if built:
         figures["import_vs_limit"] = round(float(built["import_s"]) / limit, 2)
         figures["import_vs_floor"] = round(float(built["import_s"]) / floor, 2)
-    small_empty, pages_empty, checkpoint_empty = import_folder_pages(
-        scratch / "empty.db", scratch / "fresh"
-    )
-    at_rest(library, scratch / "big.db")  # checkpointed: the file is the library
-    small_full, pages_full, checkpoint_full = import_folder_pages(
-        scratch / "big.db", scratch / "fresh"
-    )
+    fresh = rows_of(scratch / "fresh")
+
+    def readlist_into(start: Path | None) -> Callable[[Path], tuple[float, int, float]]:
+        return lambda db: _on_copy(start, db, lambda: import_folder_pages(db, scratch / "fresh"))
+
+    def floor_into(start: Path | None) -> Callable[[Path], tuple[float, int]]:
+        return lambda db: _on_copy(start, db, lambda: schema_floor(fresh, db))
+
+    small_empty, pages_empty, checkpoint_empty = median_of(readlist_into(None), scratch)
+    small_full, pages_full, checkpoint_full = median_of(readlist_into(library), scratch)
     # The same 1,000 papers' rows with nothing but the writes (schema_floor), both ways:
     # what inserting into big indexes costs before any of readlist's own work.
-    fresh = rows_of(scratch / "fresh")
-    floor_empty, floor_pages_empty = schema_floor(fresh, scratch / "floor-empty.db")
-    at_rest(library, scratch / "floor-big.db")
-    floor_full, floor_pages_full = schema_floor(fresh, scratch / "floor-big.db")
-    (scratch / "floor-big.db").unlink()
+    floor_empty, floor_pages_empty = median_of(floor_into(None), scratch)
+    floor_full, floor_pages_full = median_of(floor_into(library), scratch)
     figures["fresh_1k_floor_into_empty_s"] = round(floor_empty, 2)
     figures["fresh_1k_floor_into_n_s"] = round(floor_full, 2)
     figures["fresh_1k_floor_ratio"] = round(floor_full / floor_empty, 2)

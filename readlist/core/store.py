@@ -482,36 +482,36 @@ class Store:
 
     def candidates(self, keys: Iterable[int]) -> dict[int, list[tuple[int, str]]]:
         """For each blocking key, the papers holding it, most recent first and a few at
-        most, with their match titles: a few queries for a whole dump's keys.
-
-        The keys are looked up in both key tables first, and the titles then read in id
-        order: fetched inside the join, in key order, each hopped to a random page of
-        the wide papers table, and that took twice as long at 1M papers."""
+        most, with their match titles: a query per key table for a whole dump's keys."""
         wanted = json.dumps(sorted(set(keys)))
-        held: dict[int, set[int]] = {}
-        for table in ("dedupe_keys", "dedupe_keys_recent"):
+        found: dict[int, list[tuple[int, str]]] = {}
+        unsorted: set[int] = set()
+        for table in ("dedupe_keys_recent", "dedupe_keys"):
             rows = self.conn.execute(
-                f"""SELECT j.value, k.paper_id
+                f"""SELECT j.value, p.id, p.match_title
                     FROM json_each(?) j
                     JOIN {table} k ON k.key = j.value AND k.paper_id IN (
                         SELECT paper_id FROM {table} WHERE key = j.value
-                        ORDER BY paper_id DESC LIMIT ?)""",
+                        ORDER BY paper_id DESC LIMIT ?)
+                    JOIN papers p ON p.id = k.paper_id
+                    ORDER BY j.value, p.id DESC""",
                 (wanted, CANDIDATES_PER_KEY),
             )
-            for key, paper_id in rows:
-                held.setdefault(key, set()).add(paper_id)
-        titles = self._match_titles({i for ids in held.values() for i in ids})
-        return {
-            key: [(i, titles[i]) for i in sorted(ids, reverse=True)[:CANDIDATES_PER_KEY]]
-            for key, ids in held.items()
-        }
-
-    def _match_titles(self, ids: set[int]) -> dict[int, str]:
-        rows = self.conn.execute(
-            "SELECT id, match_title FROM papers WHERE id IN (SELECT value FROM json_each(?))",
-            (json.dumps(sorted(ids)),),
-        )
-        return dict(rows)
+            for key, paper_id, match_title in rows:
+                held = found.get(key)
+                if held is None:
+                    found[key] = [(paper_id, match_title)]
+                else:
+                    if held[-1][0] < paper_id:
+                        unsorted.add(key)
+                    held.append((paper_id, match_title))
+                    if len(held) > CANDIDATES_PER_KEY and key not in unsorted:
+                        held.pop()  # the oldest: each table's rows come newest first
+        # A key is staged or merged, never both; but a paper's abstract keys are staged
+        # when a later dump fills its abstract, so the two tables' ids can interleave.
+        for key in unsorted:
+            found[key] = sorted(found[key], reverse=True)[:CANDIDATES_PER_KEY]
+        return found
 
     def texts(self, ids: Iterable[int]) -> dict[int, tuple[str, str]]:
         """Title and abstract of each paper asked for."""

@@ -9,7 +9,8 @@ import pytest
 
 from readlist.core import importer as importer_module
 from readlist.core.importer import Importer
-from readlist.core.store import Store
+from readlist.core.models import NewPaper
+from readlist.core.store import CANDIDATES_PER_KEY, Store
 from tests.conftest import NOW, SAMPLE_DUMPS
 from tests.unit.test_importer import make_dump
 
@@ -80,3 +81,19 @@ def test_keys_merge_in_the_dump_transaction_or_not_at_all(
 def test_merge_keys_wants_the_write_transaction(store: Store) -> None:
     with pytest.raises(RuntimeError, match="inside a write transaction"):
         store.merge_keys()
+
+
+def test_candidates_are_the_newest_few_wherever_their_keys_are(store: Store) -> None:
+    with store.transaction():
+        store.add_papers([NewPaper(i, f"T{i}", "", f"t{i}", "2026-11-20") for i in range(1, 21)])
+        store.add_keys((7, i) for i in range(1, 21, 2))  # the odd ids: merged
+        store.add_keys((5, i) for i in range(1, 4))
+        store.merge_keys()
+        store.add_keys((7, i) for i in range(2, 21, 2))  # the even ones: staged
+        store.add_keys((5, i) for i in range(10, 20))
+        store.add_keys([(9, 3)])
+    found = store.candidates([5, 7, 9, 11])
+    assert [i for i, _ in found[7]] == list(range(20, 20 - CANDIDATES_PER_KEY, -1))
+    assert [i for i, _ in found[5]] == list(range(19, 19 - CANDIDATES_PER_KEY, -1))
+    assert found[9] == [(3, "t3")]
+    assert 11 not in found
