@@ -55,17 +55,20 @@ def rows_of(folder: Path) -> list[Row]:
     return rows
 
 
+RAW_SCHEMA = (
+    "CREATE TABLE p (id INTEGER PRIMARY KEY, title TEXT, abstract TEXT);"
+    "CREATE VIRTUAL TABLE f USING fts5 (title, abstract, content='p', content_rowid='id',"
+    " tokenize='unicode61 remove_diacritics 2');"
+)
+
+
 def raw_baseline(rows: list[Row], db: Path, mode: str) -> float:
     for stale in db.parent.glob(db.name + "*"):
         stale.unlink()
     conn = sqlite3.connect(db, isolation_level=None)
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = NORMAL")
-    conn.executescript(
-        "CREATE TABLE p (id INTEGER PRIMARY KEY, title TEXT, abstract TEXT);"
-        "CREATE VIRTUAL TABLE f USING fts5 (title, abstract, content='p', content_rowid='id',"
-        " tokenize='unicode61 remove_diacritics 2');"
-    )
+    conn.executescript(RAW_SCHEMA)
     if mode == "trigger":
         conn.execute(
             "CREATE TRIGGER t AFTER INSERT ON p BEGIN INSERT INTO f (rowid, title, abstract)"
@@ -208,6 +211,32 @@ def key_merge(library: Path, target: Path) -> dict[str, float]:
     }
 
 
+def raw_fresh(rows: list[Row], db: Path, *, automerge: bool = True) -> tuple[float, int]:
+    """The raw limit's own table and FTS5 index taking a few more rows: inserted, then
+    indexed, committed and checkpointed. With `automerge` off, FTS5 leaves its segments
+    unmerged, which defers its upkeep rather than saving it. Seconds and pages written."""
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'p'").fetchone():
+        conn.executescript(RAW_SCHEMA)
+    if not automerge:
+        conn.execute("INSERT INTO f (f, rank) VALUES ('automerge', 0)")
+    start = time.perf_counter()
+    conn.execute("BEGIN")
+    first = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM p").fetchone()[0]
+    conn.executemany("INSERT INTO p (title, abstract) VALUES (?, ?)", [r[:2] for r in rows])
+    conn.execute(
+        "INSERT INTO f (rowid, title, abstract) SELECT id, title, abstract FROM p WHERE id >= ?",
+        (first,),
+    )
+    conn.execute("COMMIT")
+    _, frames, _ = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+    elapsed = time.perf_counter() - start
+    conn.close()
+    return elapsed, int(frames)
+
+
 def raw_match(db: Path) -> dict[str, float]:
     """A plain FTS5 query on the raw table: the first 100 of a common word, and a count."""
     conn = sqlite3.connect(db)
@@ -330,6 +359,21 @@ def measure(n: int, work: Path) -> dict[str, object]:
     # what inserting into big indexes costs before any of readlist's own work.
     floor_empty, floor_pages_empty = median_of(floor_into(None), scratch)
     floor_full, floor_pages_full = median_of(floor_into(library), scratch)
+    # The raw limit's own table and FTS5 index, the same 1,000 rows into it: empty, and as
+    # the limit left it, holding the N listings; and that with FTS5's merging put off.
+    raw_db = scratch / "raw.db"
+
+    def raw_into(start: Path | None, automerge: bool = True) -> Callable[[Path], tuple[float, int]]:
+        return lambda db: _on_copy(start, db, lambda: raw_fresh(fresh, db, automerge=automerge))
+
+    raw_empty, raw_pages_empty = median_of(raw_into(None), scratch)
+    raw_full, raw_pages_full = median_of(raw_into(raw_db), scratch)
+    raw_deferred, _ = median_of(raw_into(raw_db, automerge=False), scratch)
+    figures["fresh_1k_raw_into_empty_s"] = round(raw_empty, 3)
+    figures["fresh_1k_raw_into_n_s"] = round(raw_full, 3)
+    figures["fresh_1k_raw_ratio"] = round(raw_full / raw_empty, 2)
+    figures["fresh_1k_raw_pages_ratio"] = round(raw_pages_full / max(raw_pages_empty, 1), 2)
+    figures["fresh_1k_raw_merging_off_ratio"] = round(raw_deferred / raw_empty, 2)
     figures["fresh_1k_floor_into_empty_s"] = round(floor_empty, 2)
     figures["fresh_1k_floor_into_n_s"] = round(floor_full, 2)
     figures["fresh_1k_floor_ratio"] = round(floor_full / floor_empty, 2)
