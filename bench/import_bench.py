@@ -42,7 +42,8 @@ from library import build_figures, ensure_library
 
 from readlist.core.importer import Importer
 from readlist.core.prepare import Prepared, Row, prepare, prepare_all
-from readlist.core.store import BULK_CACHE_MIB, BULK_CHECKPOINT_PAGES, RECENT_KEYS_CAP, Store
+from readlist.core.store import BULK_CACHE_MIB, BULK_CHECKPOINT_PAGES, Store
+from readlist.core.store_imports import RECENT_KEYS_CAP
 
 
 def rows_of(folder: Path) -> list[Row]:

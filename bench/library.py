@@ -34,7 +34,8 @@ def _fingerprint() -> str:
     """Rebuild when the generator, the importer or the library's schema changes."""
     core = HERE.parent / "readlist" / "core"
     sources = [HERE / "generate.py"] + [
-        core / f"{name}.py" for name in ("importer", "prepare", "dedupe", "store", "schema")
+        core / f"{name}.py"
+        for name in ("importer", "prepare", "dedupe", "store", "store_imports", "schema")
     ]
     return hashlib.sha256(b"".join(p.read_bytes() for p in sources)).hexdigest()[:12]
 

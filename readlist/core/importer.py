@@ -14,7 +14,8 @@ from readlist.core import dedupe
 from readlist.core.errors import DumpError
 from readlist.core.models import FileReport, NewPaper, NewSighting, ParsedPaper
 from readlist.core.prepare import Prepared, Row, prepare
-from readlist.core.store import CANDIDATES_PER_KEY, RECENT_KEYS_CAP, Store
+from readlist.core.store import Store
+from readlist.core.store_imports import CANDIDATES_PER_KEY, RECENT_KEYS_CAP
 
 Progress = Callable[[int, int], None]  # (papers done, papers in the file)
 _FINGERPRINT_CACHE = 10_000  # recent papers: the ones near-duplicates usually hit

@@ -112,7 +112,7 @@ END;
 """
 
 # Version 2: new papers' blocking keys are staged in a small table of their own and moved
-# into dedupe_keys in one sorted pass once it holds Store.RECENT_KEYS_CAP (LSM-style).
+# into dedupe_keys in one sorted pass once it holds store_imports.RECENT_KEYS_CAP (LSM-style).
 # dedupe_keys is keyed by hashes, so each key written straight into it lands on a leaf
 # page of its own: at 1M papers, 1,000 new papers dirtied 4,300 pages of it, two thirds
 # of everything their import wrote. A small table takes the same keys in a few hundred.

@@ -10,7 +10,8 @@ import pytest
 from readlist.core import importer as importer_module
 from readlist.core.importer import Importer
 from readlist.core.models import NewPaper
-from readlist.core.store import CANDIDATES_PER_KEY, Store
+from readlist.core.store import Store
+from readlist.core.store_imports import CANDIDATES_PER_KEY
 from tests.conftest import NOW, SAMPLE_DUMPS
 from tests.unit.test_importer import make_dump
 

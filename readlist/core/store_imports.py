@@ -1,0 +1,197 @@
+"""The store's import side: what an import reads and writes, inside the write
+transaction Store.transaction() opens. Part of the store (see store.py): Store is made
+of this and its reads and the user's state, so all SQL stays in the store."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+
+from readlist.core import schema
+from readlist.core.errors import UnknownPaperError
+from readlist.core.models import NewPaper, NewSighting
+
+CANDIDATES_PER_KEY = 8
+# Staged blocking keys (about 20,000 papers' worth, a few hundred pages) merged at once.
+RECENT_KEYS_CAP = 100_000
+
+
+class ImportWrites:
+    """Store's methods for imports; call them inside Store.transaction()."""
+
+    conn: sqlite3.Connection
+    _unindexed_from: int | None  # first paper id not yet in papers_fts
+
+    def _index_new_papers(self) -> None:
+        """Add the papers this transaction inserted to the full-text index, in one go.
+
+        We hold the write lock, so every id from the first new one up is ours.
+        """
+        if self._unindexed_from is None:
+            return
+        self.conn.execute(
+            """INSERT INTO papers_fts (rowid, title, abstract, note)
+               SELECT id, title, abstract, '' FROM papers WHERE id >= ?""",
+            (self._unindexed_from,),
+        )
+        self._unindexed_from = None
+
+    def dump_imported(self, sha256: str) -> bool:
+        row = self.conn.execute("SELECT 1 FROM dumps WHERE sha256 = ?", (sha256,)).fetchone()
+        return row is not None
+
+    def add_dump(self, sha256: str, source: str, papers: int, imported_at: str) -> int:
+        cursor = self.conn.execute(
+            "INSERT INTO dumps (sha256, source, imported_at, papers) VALUES (?, ?, ?, ?)",
+            (sha256, source, imported_at, papers),
+        )
+        return int(cursor.lastrowid or 0)
+
+    def candidates(self, keys: Iterable[int]) -> dict[int, list[tuple[int, str]]]:
+        """For each blocking key, the papers holding it, most recent first and a few at
+        most, with their match titles: a query per key table for a whole dump's keys."""
+        wanted = json.dumps(sorted(set(keys)))
+        found: dict[int, list[tuple[int, str]]] = {}
+        unsorted: set[int] = set()
+        for table in ("dedupe_keys_recent", "dedupe_keys"):
+            rows = self.conn.execute(
+                f"""SELECT j.value, p.id, p.match_title
+                    FROM json_each(?) j
+                    JOIN {table} k ON k.key = j.value AND k.paper_id IN (
+                        SELECT paper_id FROM {table} WHERE key = j.value
+                        ORDER BY paper_id DESC LIMIT ?)
+                    JOIN papers p ON p.id = k.paper_id
+                    ORDER BY j.value, p.id DESC""",
+                (wanted, CANDIDATES_PER_KEY),
+            )
+            for key, paper_id, match_title in rows:
+                held = found.get(key)
+                if held is None:
+                    found[key] = [(paper_id, match_title)]
+                else:
+                    if held[-1][0] < paper_id:
+                        unsorted.add(key)
+                    held.append((paper_id, match_title))
+                    if len(held) > CANDIDATES_PER_KEY and key not in unsorted:
+                        held.pop()  # the oldest: each table's rows come newest first
+        # A key is staged or merged, never both; but a paper's abstract keys are staged
+        # when a later dump fills its abstract, so the two tables' ids can interleave.
+        for key in unsorted:
+            found[key] = sorted(found[key], reverse=True)[:CANDIDATES_PER_KEY]
+        return found
+
+    def texts(self, ids: Iterable[int]) -> dict[int, tuple[str, str]]:
+        """Title and abstract of each paper asked for."""
+        rows = self.conn.execute(
+            "SELECT id, title, abstract FROM papers WHERE id IN (SELECT value FROM json_each(?))",
+            (json.dumps(sorted(set(ids))),),
+        )
+        return {row[0]: (row[1], row[2]) for row in rows}
+
+    def next_paper_id(self) -> int:
+        """The id the next new paper gets (inside the import's write transaction)."""
+        return int(self.conn.execute("SELECT coalesce(max(id), 0) + 1 FROM papers").fetchone()[0])
+
+    def abstract(self, paper_id: int) -> str:
+        row = self.conn.execute("SELECT abstract FROM papers WHERE id = ?", (paper_id,)).fetchone()
+        if row is None:
+            raise UnknownPaperError(f"no paper with id {paper_id}")
+        return str(row[0])
+
+    def add_paper(
+        self,
+        title: str,
+        abstract: str,
+        match_title: str,
+        keys: Iterable[int],
+        *,
+        dump_id: int,
+        date_line: str | None,
+        seen_on: str,
+    ) -> int:
+        """A new paper, with its blocking keys and its first sighting."""
+        paper_id = self.next_paper_id()
+        self.add_papers([NewPaper(paper_id, title, abstract, match_title, seen_on)])
+        self.add_keys((key, paper_id) for key in keys)
+        self.add_sightings([NewSighting(paper_id, dump_id, date_line, seen_on, "new")])
+        return paper_id
+
+    def add_papers(self, papers: Sequence[NewPaper]) -> None:
+        """New papers under the ids given (from next_paper_id), all in one statement."""
+        if not papers:
+            return
+        added_at = schema.now()
+        self.conn.executemany(
+            """INSERT INTO papers
+               (id, title, abstract, match_title, first_seen, last_seen, times_seen, added_at)
+               VALUES (?, ?, ?, ?, ?, ?, 1, ?)""",
+            [
+                (p.id, p.title, p.abstract, p.match_title, p.seen_on, p.seen_on, added_at)
+                for p in papers
+            ],
+        )
+        first = min(p.id for p in papers)
+        if self._unindexed_from is None or first < self._unindexed_from:
+            self._unindexed_from = first
+
+    def add_keys(self, keys: Iterable[tuple[int, int]]) -> None:
+        """(blocking key, paper id) pairs, staged in the small table (see merge_keys)."""
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO dedupe_keys_recent (key, paper_id) VALUES (?, ?)", keys
+        )
+
+    def recent_keys(self) -> int:
+        """How many blocking keys are staged, waiting for merge_keys."""
+        return int(self.conn.execute("SELECT count(*) FROM dedupe_keys_recent").fetchone()[0])
+
+    def merge_keys(self) -> int:
+        """Move the staged blocking keys into dedupe_keys in key order, inside the
+        caller's write transaction: the pass visits each leaf page of the big index once,
+        in order, where the same keys written one by one would each dirty a page of their
+        own. Lookups read both tables, so the candidates found are the same before and
+        after. Returns how many keys moved."""
+        if not self.conn.in_transaction:
+            raise RuntimeError("merge_keys runs inside a write transaction")
+        moved = self.recent_keys()
+        self.conn.execute(
+            """INSERT OR IGNORE INTO dedupe_keys (key, paper_id)
+               SELECT key, paper_id FROM dedupe_keys_recent ORDER BY key, paper_id"""
+        )
+        self.conn.execute("DELETE FROM dedupe_keys_recent")
+        return moved
+
+    def add_sightings(self, sightings: Sequence[NewSighting]) -> None:
+        """A dump's listings of papers; one per paper and dump. A paper seen before has
+        its count and its first and last days brought up to date."""
+        self.conn.executemany(
+            """INSERT INTO sightings (paper_id, dump_id, date_line, seen_on, match, title, abstract)
+               VALUES (?, ?, ?, ?, ?, ?, ?)""",
+            [
+                (s.paper_id, s.dump_id, s.date_line, s.seen_on, s.match, s.title, s.abstract)
+                for s in sightings
+            ],
+        )
+        self.conn.executemany(
+            """UPDATE papers SET times_seen = times_seen + 1,
+                   first_seen = min(first_seen, ?), last_seen = max(last_seen, ?)
+               WHERE id = ?""",
+            [(s.seen_on, s.seen_on, s.paper_id) for s in sightings if s.match != "new"],
+        )
+
+    def fill_abstract(self, paper_id: int, abstract: str) -> None:
+        """Give a paper imported without an abstract the one a later dump has."""
+        self._index_new_papers()  # the update trigger expects the paper in the index
+        self.conn.execute(
+            "UPDATE papers SET abstract = ? WHERE id = ? AND abstract = ''", (abstract, paper_id)
+        )
+
+    def add_reviews(self, reviews: Iterable[tuple[int, int, float, float, str]]) -> None:
+        """(paper id, other id, title score, abstract score, reason) pairs to look at."""
+        created_at = schema.now()
+        self.conn.executemany(
+            """INSERT OR IGNORE INTO review
+               (paper_id, other_id, title_score, abstract_score, reason, created_at)
+               VALUES (?, ?, ?, ?, ?, ?)""",
+            [(*review, created_at) for review in reviews],
+        )
