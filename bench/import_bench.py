@@ -313,7 +313,8 @@ def disk(library: Path) -> dict[str, object]:
         "disk_fts_mb": round(fts / mib),
         "disk_sort_indexes_mb": round(indexes / mib),
         "disk_dedupe_keys_mb": round(
-            (sizes.get("dedupe_keys", 0) + sizes.get("dedupe_keys_recent", 0)) / mib
+            sum(sizes.get(k, 0) for k in ("dedupe_keys", "dedupe_keys_recent", "papers_match"))
+            / mib
         ),
         "disk_sightings_mb": round(sizes.get("sightings", 0) / mib),
     }

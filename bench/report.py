@@ -63,6 +63,7 @@ IMPORT_ROWS = [  # (key, label, target)
     ("disk_mb", "library on disk (MB)", ""),
     ("disk_fts_mb", "  of which the full-text index (MB)", ""),
     ("disk_sort_indexes_mb", "  of which the sort indexes (MB)", ""),
+    ("disk_dedupe_keys_mb", "  of which dedupe's keys and title index (MB)", ""),
     ("raw_match_limit100_ms", "raw FTS5 MATCH 'diffusion' LIMIT 100 (ms)", ""),
 ]
 CLI_ROWS = [

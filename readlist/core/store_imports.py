@@ -50,7 +50,8 @@ class ImportWrites:
 
     def candidates(self, keys: Iterable[int]) -> dict[int, list[tuple[int, str]]]:
         """For each blocking key, the papers holding it, most recent first and a few at
-        most, with their match titles: a query per key table for a whole dump's keys."""
+        most, with their match titles: a query per key table for a whole dump's keys.
+        The titles come from the narrow papers_match index (see schema.SCHEMA_V2)."""
         wanted = json.dumps(sorted(set(keys)))
         found: dict[int, list[tuple[int, str]]] = {}
         unsorted: set[int] = set()
@@ -61,7 +62,7 @@ class ImportWrites:
                     JOIN {table} k ON k.key = j.value AND k.paper_id IN (
                         SELECT paper_id FROM {table} WHERE key = j.value
                         ORDER BY paper_id DESC LIMIT ?)
-                    JOIN papers p ON p.id = k.paper_id
+                    JOIN papers p INDEXED BY papers_match ON p.id = k.paper_id
                     ORDER BY j.value, p.id DESC""",
                 (wanted, CANDIDATES_PER_KEY),
             )
