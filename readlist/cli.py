@@ -20,7 +20,6 @@ import click
 
 from readlist import __version__
 from readlist.core.errors import (
-    DumpError,
     NoteChangedError,
     ReadlistError,
     describe_sqlite_error,
@@ -32,9 +31,7 @@ from readlist.core.store import Store
 from readlist.paths import ENV_VAR, library_path
 
 if TYPE_CHECKING:
-    from readlist.core.importer import Importer
     from readlist.core.models import Paper
-    from readlist.core.prepare import Prepared
 
 QUERY_ARGS = {"ignore_unknown_options": True}  # so "-x" is a query term, not an option
 # readlist.core.export.FORMATS, named here so that the export command's options do not
@@ -148,63 +145,6 @@ def cli(ctx: click.Context, db: Path | None) -> None:
 # -- import ---------------------------------------------------------------------
 
 
-def _import_one(importer: Importer, prepared: Prepared | FileReport, quiet: bool) -> FileReport:
-    if quiet or not sys.stderr.isatty() or isinstance(prepared, FileReport):
-        return importer.import_prepared(prepared)
-    with click.progressbar(length=100, label=prepared.source, file=sys.stderr) as bar:
-
-        def progress(done: int, total: int) -> None:
-            bar.length = total
-            bar.update(done - bar.pos)
-
-        return importer.import_prepared(prepared, progress)
-
-
-def _sources(args: tuple[str, ...]) -> Iterator[tuple[str, bytes | FileReport]]:
-    """Each dump's bytes, or the report of why it could not be read, in order."""
-    from readlist.core.importer import dump_files, read_dump
-
-    for arg in args:
-        if arg == "-":
-            yield "<stdin>", sys.stdin.buffer.read()
-            continue
-        try:
-            files = dump_files(Path(arg))
-        except DumpError as exc:
-            yield arg, FileReport(arg, error=str(exc))
-            continue
-        for path in files:
-            try:
-                yield str(path), read_dump(path)
-            except DumpError as exc:
-                yield str(path), FileReport(str(path), error=str(exc))
-
-
-def _report_table(report: ImportReport, total_papers: int, path: Path) -> None:
-    width = max([len(Path(f.source).name) for f in report.files] + [5])
-    header = f"{'file':<{width}}  papers    new  exact  fuzzy  review"
-    click.echo(header)
-    for f in report.files:
-        name = Path(f.source).name if f.source != "<stdin>" else f.source
-        if f.error:
-            click.echo(f"{name:<{width}}  refused")
-        elif f.already_imported:
-            click.echo(f"{name:<{width}}  already imported, nothing changed")
-        else:
-            click.echo(
-                f"{name:<{width}}  {f.papers:>6} {f.new:>6} {f.merged_exact:>6}"
-                f" {f.merged_fuzzy:>6} {f.flagged:>7}"
-            )
-    click.echo(
-        f"{'total':<{width}}  {sum(f.papers for f in report.files):>6}"
-        f" {report.total('new'):>6} {report.total('merged_exact'):>6}"
-        f" {report.total('merged_fuzzy'):>6} {report.total('flagged'):>7}"
-    )
-    click.echo(f"Library: {total_papers} papers in {path}")
-    if report.total("flagged"):
-        click.echo("Possible duplicates kept apart for review: see `readlist dupes`.")
-
-
 @cli.command("import")
 @click.argument("sources", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
@@ -213,6 +153,7 @@ def import_(library: Library, sources: tuple[str, ...], as_json: bool) -> None:
     """Import dump files, folders of *.txt dumps, or - for stdin."""
     # Imported here: dedupe and rapidfuzz are a third of readlist's start-up, and only
     # import needs them.
+    from readlist.cli_import import import_one, report_table, sources_of
     from readlist.core.importer import Importer
     from readlist.core.prepare import prepare_all
 
@@ -220,9 +161,9 @@ def import_(library: Library, sources: tuple[str, ...], as_json: bool) -> None:
     with library.open() as store, store.bulk():
         importer = Importer(store)
         # A big import reads and fingerprints the next dumps in a second process meanwhile.
-        with closing(prepare_all(_sources(sources), importer.today)) as prepared:
+        with closing(prepare_all(sources_of(sources), importer.today)) as prepared:
             for item in prepared:
-                report = _import_one(importer, item, as_json)
+                report = import_one(importer, item, quiet=as_json)
                 if report.error:
                     click.echo(f"Error: {report.error}", err=True)
                 reports.append(report)
@@ -236,7 +177,7 @@ def import_(library: Library, sources: tuple[str, ...], as_json: bool) -> None:
             }
         )
     elif any(not f.error for f in summary.files):  # errors alone were said on stderr
-        _report_table(summary, total, library.path)
+        report_table(summary, total, library.path)
     if summary.failed:
         sys.exit(1)
 

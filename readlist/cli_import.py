@@ -1,0 +1,74 @@
+"""`readlist import`'s helpers: reading the sources, a progress bar, the report table.
+
+Imported by the import command alone, so that the importer stays out of other commands'
+start-up (see readlist.cli)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import click
+
+from readlist.core.errors import DumpError
+from readlist.core.importer import Importer, dump_files, read_dump
+from readlist.core.models import FileReport, ImportReport
+from readlist.core.prepare import Prepared
+
+
+def import_one(importer: Importer, prepared: Prepared | FileReport, *, quiet: bool) -> FileReport:
+    """One dump into the library, with a progress bar on a terminal."""
+    if quiet or not sys.stderr.isatty() or isinstance(prepared, FileReport):
+        return importer.import_prepared(prepared)
+    with click.progressbar(length=100, label=prepared.source, file=sys.stderr) as bar:
+
+        def progress(done: int, total: int) -> None:
+            bar.length = total
+            bar.update(done - bar.pos)
+
+        return importer.import_prepared(prepared, progress)
+
+
+def sources_of(args: tuple[str, ...]) -> Iterator[tuple[str, bytes | FileReport]]:
+    """Each dump's bytes, or the report of why it could not be read, in order."""
+    for arg in args:
+        if arg == "-":
+            yield "<stdin>", sys.stdin.buffer.read()
+            continue
+        try:
+            files = dump_files(Path(arg))
+        except DumpError as exc:
+            yield arg, FileReport(arg, error=str(exc))
+            continue
+        for path in files:
+            try:
+                yield str(path), read_dump(path)
+            except DumpError as exc:
+                yield str(path), FileReport(str(path), error=str(exc))
+
+
+def report_table(report: ImportReport, total_papers: int, path: Path) -> None:
+    """What each file brought, and the totals, as a table."""
+    width = max([len(Path(f.source).name) for f in report.files] + [5])
+    header = f"{'file':<{width}}  papers    new  exact  fuzzy  review"
+    click.echo(header)
+    for f in report.files:
+        name = Path(f.source).name if f.source != "<stdin>" else f.source
+        if f.error:
+            click.echo(f"{name:<{width}}  refused")
+        elif f.already_imported:
+            click.echo(f"{name:<{width}}  already imported, nothing changed")
+        else:
+            click.echo(
+                f"{name:<{width}}  {f.papers:>6} {f.new:>6} {f.merged_exact:>6}"
+                f" {f.merged_fuzzy:>6} {f.flagged:>7}"
+            )
+    click.echo(
+        f"{'total':<{width}}  {sum(f.papers for f in report.files):>6}"
+        f" {report.total('new'):>6} {report.total('merged_exact'):>6}"
+        f" {report.total('merged_fuzzy'):>6} {report.total('flagged'):>7}"
+    )
+    click.echo(f"Library: {total_papers} papers in {path}")
+    if report.total("flagged"):
+        click.echo("Possible duplicates kept apart for review: see `readlist dupes`.")
