@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from readlist import __version__
+from readlist.core import schema
 from readlist.core.errors import (
     NoteChangedError,
     ReadlistError,
@@ -104,11 +105,24 @@ class Library:
 
     @contextmanager
     def open(self) -> Iterator[Store]:
-        store = Store.open(self.path)
+        store = _open(self.path)
         try:
             yield store
         finally:
             store.close()
+
+
+def _open(path: Path) -> Store:
+    """Store.open, saying so (on stderr) when it upgraded the library: the upgrade made a
+    copy of it, which takes a while and as much room again on a big library."""
+    store = Store.open(path)
+    if store.upgraded_copy is not None:
+        click.echo(
+            f"Upgraded {path} to library version {schema.SCHEMA_VERSION}; "
+            f"the library as it was is kept in {store.upgraded_copy}",
+            err=True,
+        )
+    return store
 
 
 def _query(words: tuple[str, ...]) -> Query:
@@ -136,7 +150,7 @@ def cli(ctx: click.Context, db: Path | None) -> None:
     if db is None and not ctx.obj.path.parent.exists():
         ctx.obj.path.parent.mkdir(parents=True)  # the default data dir, on first use
     if ctx.invoked_subcommand is None:
-        Store.open(ctx.obj.path).close()  # refuse a bad library here, with one clear line
+        _open(ctx.obj.path).close()  # refuse a bad library here, with one clear line
         from readlist.ui.app import run  # the UI is imported only on this branch
 
         run(ctx.obj.path)

@@ -171,8 +171,9 @@ def is_library(path: Path) -> bool:
         conn.close()
 
 
-def prepare(conn: sqlite3.Connection, path: Path) -> None:
-    """Create, accept or migrate the library; refuse anything else untouched.
+def prepare(conn: sqlite3.Connection, path: Path) -> Path | None:
+    """Create, accept or migrate the library; refuse anything else untouched. Returns the
+    copy kept of the library as it was, when this call upgraded it.
 
     Every check here only reads; the first write happens once the file is known
     to be ours (or empty), so a refused file is left exactly as it was.
@@ -198,7 +199,7 @@ def prepare(conn: sqlite3.Connection, path: Path) -> None:
             f"this readlist reads up to {SCHEMA_VERSION}); upgrade readlist to open it"
         )
     if version == SCHEMA_VERSION:
-        return
+        return None
     kept = path.with_name(f"{path.name}.v{version}.bak")
     if version:
         backup(conn, kept)
@@ -212,6 +213,7 @@ def prepare(conn: sqlite3.Connection, path: Path) -> None:
         conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         conn.execute("COMMIT")
+        return kept if 0 < version < SCHEMA_VERSION else None
     except BaseException as exc:
         conn.execute("ROLLBACK")
         if version and isinstance(exc, sqlite3.Error):

@@ -107,6 +107,8 @@ class Store(ImportWrites):
         self.path = path
         self.conn = conn
         self._unindexed_from: int | None = None  # first paper id not yet in papers_fts
+        # The copy kept of the library as it was, when this open upgraded it.
+        self.upgraded_copy: Path | None = None
         self._walker = Walker(conn)
 
     @cached_property
@@ -139,7 +141,7 @@ class Store(ImportWrites):
             raise LibraryError(f"{path}: cannot open the library ({exc})") from exc
         try:
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            schema.prepare(conn, path)
+            upgraded = schema.prepare(conn, path)
             _use_wal(conn)
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute(f"PRAGMA cache_size = {-1024 * int(cache_mib)}")
@@ -148,7 +150,9 @@ class Store(ImportWrites):
             conn.close()
             raise
         _remember_open(path)
-        return cls(path, conn)
+        store = cls(path, conn)
+        store.upgraded_copy = upgraded
+        return store
 
     def close(self) -> None:
         self.conn.close()

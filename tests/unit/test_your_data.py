@@ -225,6 +225,21 @@ def test_cli_backup_to_a_file_or_a_folder(v1_library: Path, tmp_path: Path) -> N
     )
 
 
+def test_cli_says_once_that_it_upgraded_the_library_and_where_the_copy_is(
+    v1_library: Path,
+) -> None:
+    kept = v1_library.with_name("library.db.v1.bak")
+    first = CliRunner().invoke(cli, ["--db", str(v1_library), "list", "--limit", "1"])
+    assert first.exit_code == 0, first.output
+    assert first.stderr.splitlines() == [
+        f"Upgraded {v1_library} to library version {schema.SCHEMA_VERSION}; "
+        f"the library as it was is kept in {kept}"
+    ]
+    assert kept.exists() and first.stdout.count("\n") == 1  # the paper asked for, alone
+    again = CliRunner().invoke(cli, ["--db", str(v1_library), "list", "--limit", "1"])
+    assert again.exit_code == 0 and again.stderr == ""
+
+
 def test_cli_note_edit_keeps_your_words_when_the_note_changed_meanwhile(
     v1_library: Path, tmp_path: Path
 ) -> None:
