@@ -126,6 +126,12 @@ def schema_floor(rows: list[Row], db: Path) -> tuple[float, int]:
         " SELECT id, title, abstract, '' FROM papers WHERE id >= ?",
         (first,),
     )
+    return _commit(conn, start)
+
+
+def _commit(conn: sqlite3.Connection, start: float) -> tuple[float, int]:
+    """Commit and checkpoint, as `readlist import` ends, and close: seconds since `start`,
+    and the pages the commit wrote (log frames, before the checkpoint copies them)."""
     conn.execute("COMMIT")
     _, frames, _ = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
     elapsed = time.perf_counter() - start
@@ -231,11 +237,7 @@ def raw_fresh(rows: list[Row], db: Path, *, automerge: bool = True) -> tuple[flo
         "INSERT INTO f (rowid, title, abstract) SELECT id, title, abstract FROM p WHERE id >= ?",
         (first,),
     )
-    conn.execute("COMMIT")
-    _, frames, _ = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
-    elapsed = time.perf_counter() - start
-    conn.close()
-    return elapsed, int(frames)
+    return _commit(conn, start)
 
 
 def raw_match(db: Path) -> dict[str, float]:
