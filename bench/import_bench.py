@@ -115,7 +115,7 @@ def schema_floor(rows: list[Row], db: Path) -> tuple[float, int]:
         [(k, i) for i, r in zip(ids, rows, strict=True) for k in (*r[5], *r[6])],
     )
     if conn.execute("SELECT count(*) FROM dedupe_keys_recent").fetchone()[0] >= RECENT_KEYS_CAP:
-        _merge_staged_keys(conn)
+        Store(db, conn).merge_keys()  # as the import does past the cap
     conn.executemany(
         """INSERT INTO sightings (paper_id, dump_id, date_line, seen_on, match)
            VALUES (?, ?, ?, ?, 'new')""",
@@ -137,15 +137,6 @@ def _commit(conn: sqlite3.Connection, start: float) -> tuple[float, int]:
     elapsed = time.perf_counter() - start
     conn.close()
     return elapsed, int(frames)
-
-
-def _merge_staged_keys(conn: sqlite3.Connection) -> None:
-    """Store.merge_keys's statements, as the import runs them past RECENT_KEYS_CAP."""
-    conn.execute(
-        "INSERT OR IGNORE INTO dedupe_keys (key, paper_id)"
-        " SELECT key, paper_id FROM dedupe_keys_recent ORDER BY key, paper_id"
-    )
-    conn.execute("DELETE FROM dedupe_keys_recent")
 
 
 def at_rest(source: Path, target: Path) -> None:

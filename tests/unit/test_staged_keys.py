@@ -24,7 +24,11 @@ _CONTENTS = (
 )
 
 
-def _import_all(path: Path, cap: int, monkeypatch: pytest.MonkeyPatch) -> list[list[object]]:
+def _import_all(
+    path: Path, cap: int, monkeypatch: pytest.MonkeyPatch
+) -> tuple[list[list[object]], int, int]:
+    """The library's contents after the same imports, and how many keys are staged and
+    how many merged."""
     monkeypatch.setattr(importer_module, "RECENT_KEYS_CAP", cap)
     with Store.open(path) as store:
         importer = Importer(store, now=NOW)
@@ -43,18 +47,18 @@ def _import_all(path: Path, cap: int, monkeypatch: pytest.MonkeyPatch) -> list[l
             store.conn.execute("SELECT count(*) FROM dedupe_keys").fetchone()[0],
         )
         assert store.check_integrity() == []
-    return [contents, [staged, merged]]
+    return contents, staged, merged
 
 
 def test_merging_the_staged_keys_changes_no_decision(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Merged after every dump, or never: the same papers, sightings, reviews and keys."""
-    (merged_each_dump, where_merged) = _import_all(tmp_path / "a.db", 1, monkeypatch)
-    (never_merged, where_staged) = _import_all(tmp_path / "b.db", 10**9, monkeypatch)
+    merged_each_dump, staged_a, merged_a = _import_all(tmp_path / "a.db", 1, monkeypatch)
+    never_merged, staged_b, merged_b = _import_all(tmp_path / "b.db", 10**9, monkeypatch)
     assert merged_each_dump == never_merged
-    assert where_merged[0] == 0 and where_merged[1] > 1000  # all in the big table
-    assert where_staged[1] == 0 and where_staged[0] > 1000  # all still staged
+    assert staged_a == 0 and merged_a > 1000  # all in the big table
+    assert merged_b == 0 and staged_b > 1000  # all still staged
 
 
 def test_keys_merge_in_the_dump_transaction_or_not_at_all(
