@@ -103,12 +103,14 @@ def _paper(row: Sequence[Any]) -> Paper:
 class Store(ImportWrites):
     """One connection to one library. Open one Store per thread."""
 
-    def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
+    def __init__(
+        self, path: Path, conn: sqlite3.Connection, *, upgraded_copy: Path | None = None
+    ) -> None:
         self.path = path
         self.conn = conn
         self._unindexed_from: int | None = None  # first paper id not yet in papers_fts
         # The copy kept of the library as it was, when this open upgraded it.
-        self.upgraded_copy: Path | None = None
+        self.upgraded_copy = upgraded_copy
         self._walker = Walker(conn)
 
     @cached_property
@@ -150,9 +152,7 @@ class Store(ImportWrites):
             conn.close()
             raise
         _remember_open(path)
-        store = cls(path, conn)
-        store.upgraded_copy = upgraded
-        return store
+        return cls(path, conn, upgraded_copy=upgraded)
 
     def close(self) -> None:
         self.conn.close()
