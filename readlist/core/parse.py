@@ -385,8 +385,14 @@ def _is_split(title: str, abstract: str) -> bool:
 
 
 def _title_cased(line: str) -> bool:
+    """Most of the line's words are capitalised. Short words ("a", "of", "for") are left
+    out, as Title Case leaves them lowercase, unless too few longer words are left to
+    tell: a title of short words capitalised ("A For For For For Attention") is one too."""
     words = [word.lstrip(_OPENERS) for word in line.split()]
-    words = [word for word in words if len(word) >= 4 and word[0].isalpha()]
+    words = [word for word in words if len(word) >= 2 and word[0].isalpha()]
+    longer = [word for word in words if len(word) >= 4]
+    if len(longer) >= 2:
+        words = longer
     return len(words) >= 2 and 4 * sum(word[0].isupper() for word in words) >= 3 * len(words)
 
 
