@@ -25,6 +25,7 @@ from readlist.core.errors import ReadlistError
 from readlist.core.export import FORMATS, export_to_file
 from readlist.core.query import Query, State, parse_query
 from readlist.ui.screens.import_dialog import expand
+from readlist.ui.threads import deliver
 
 if TYPE_CHECKING:
     from readlist.ui.app import ReadlistApp
@@ -209,22 +210,22 @@ class ExportScreen(ModalScreen[Path | None]):
     def _export(self, path: Path, fmt: str, scope: Scope) -> None:
         path = path.absolute()
         if path.is_dir() or path.name in ("", ".", ".."):
-            self.app.call_from_thread(self._failed, f"{path} is a folder: add a file name.")
+            deliver(self, self._failed, f"{path} is a folder: add a file name.")
             return
         if not path.parent.is_dir():
-            self.app.call_from_thread(self._failed, f"{path.parent}: no such folder.")
+            deliver(self, self._failed, f"{path.parent}: no such folder.")
             return
         self.rl_app.writer.flush()  # stars pressed a moment ago are in the export
         try:
             papers = self.rl_app.library.store().iter_search(plan(scope, self.query_text))
             count = export_to_file(papers, fmt, path)
         except OSError as exc:
-            self.app.call_from_thread(self._failed, f"{path}: {exc.strerror or exc}")
+            deliver(self, self._failed, f"{path}: {exc.strerror or exc}")
             return
         except (ReadlistError, sqlite3.Error) as exc:
-            self.app.call_from_thread(self._failed, f"{self.rl_app.library.path}: {exc}")
+            deliver(self, self._failed, f"{self.rl_app.library.path}: {exc}")
             return
-        self.app.call_from_thread(self._done, summary(count, scope, fmt, path), path)
+        deliver(self, self._done, summary(count, scope, fmt, path), path)
 
     def _failed(self, message: str) -> None:
         self.busy = False

@@ -23,6 +23,7 @@ from textual.widgets import Input, Label, ProgressBar, Static
 from readlist.core.errors import DumpError, ReadlistError, describe_sqlite_error
 from readlist.core.importer import Importer, dump_files, read_dump
 from readlist.core.models import DuplicateCandidate, FileReport, ImportReport
+from readlist.ui.threads import deliver
 
 if TYPE_CHECKING:
     from readlist.ui.app import ReadlistApp
@@ -207,9 +208,9 @@ class ImportScreen(ModalScreen[ImportReport | None]):
             files = dump_files(path)
         except (DumpError, OSError) as exc:
             message = str(exc) if isinstance(exc, DumpError) else f"{path}: {exc.strerror}"
-            self.app.call_from_thread(self._refused, message)
+            deliver(self, self._refused, message)
             return
-        self.app.call_from_thread(self._begin, len(files))
+        deliver(self, self._begin, len(files))
         try:
             store = self.rl_app.library.store()
             before = {(c.paper_id, c.other_id) for c in store.review_candidates()}
@@ -220,13 +221,13 @@ class ImportScreen(ModalScreen[ImportReport | None]):
                 if isinstance(exc, sqlite3.Error)
                 else str(exc)
             )
-            self.app.call_from_thread(self._refused, message)
+            deliver(self, self._refused, message)
             return
         reports: list[FileReport] = []
         for index, file in enumerate(files):
             if self._stop.is_set():
                 break
-            self.app.call_from_thread(self._file_started, index, len(files), file)
+            deliver(self, self._file_started, index, len(files), file)
             reports.append(self._import_file(importer, file, index))
         try:
             candidates = [
@@ -237,7 +238,7 @@ class ImportScreen(ModalScreen[ImportReport | None]):
             candidates, papers = [], 0
         report = ImportReport(tuple(reports))
         stopped = len(files) - len(reports)
-        self.app.call_from_thread(self._finished, report, candidates, papers, stopped)
+        deliver(self, self._finished, report, candidates, papers, stopped)
 
     def _import_file(self, importer: Importer, file: Path, index: int) -> FileReport:
         """One file, one transaction; whatever goes wrong is that file's one-line error."""
@@ -245,7 +246,7 @@ class ImportScreen(ModalScreen[ImportReport | None]):
 
         def progress(done: int, total: int) -> None:
             if done == total or done % max(1, total // PROGRESS_STEPS) == 0:
-                self.app.call_from_thread(self._progress, index + done / total)
+                deliver(self, self._progress, index + done / total)
 
         try:
             return importer.import_bytes(read_dump(file), source, progress)
@@ -257,7 +258,7 @@ class ImportScreen(ModalScreen[ImportReport | None]):
         except OSError as exc:
             return FileReport(source, error=f"{source}: {exc.strerror or exc}")
         finally:
-            self.app.call_from_thread(self._progress, index + 1)
+            deliver(self, self._progress, index + 1)
 
     # -- back on the UI thread ---------------------------------------------------------------
 

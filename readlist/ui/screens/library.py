@@ -21,6 +21,7 @@ from readlist.core.search import Sort, Walk
 from readlist.core.store import Store
 from readlist.ui.history import Change
 from readlist.ui.library import Library
+from readlist.ui.threads import deliver
 from readlist.ui.widgets.detail import DetailPane
 from readlist.ui.widgets.filter_bar import FilterBar
 from readlist.ui.widgets.footer import KeysFooter
@@ -170,10 +171,10 @@ class LibraryScreen(Screen[None]):
             first = store.page(walk.query, 0, PAGE, sort=sort, walk=walk)
             if get_current_worker().is_cancelled:
                 return
-            self.app.call_from_thread(self._show_results, text, walk, first)
+            deliver(self, self._show_results, text, walk, first)
             if with_stats:
                 stats = store.stats(quick=True)
-                self.app.call_from_thread(self._set_stats, stats)
+                deliver(self, self._set_stats, stats)
         except sqlite3.OperationalError as exc:
             self._failed(exc)
         finally:
@@ -182,9 +183,7 @@ class LibraryScreen(Screen[None]):
 
     def _failed(self, exc: sqlite3.OperationalError) -> None:
         if not get_current_worker().is_cancelled:  # else: interrupted, as it should be
-            self.app.call_from_thread(
-                self.notify, f"The filter failed: {exc}", severity="error", markup=False
-            )
+            deliver(self, self.notify, f"The filter failed: {exc}", severity="error", markup=False)
 
     def _show_results(self, text: str, walk: Walk, first: list[Paper]) -> None:
         if text != self.query_text or walk.sort != self.sort:
@@ -230,7 +229,7 @@ class LibraryScreen(Screen[None]):
             if self._count_store is store:
                 self._count_store = None
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show_total, text, walk.sort, total)
+            deliver(self, self._show_total, text, walk.sort, total)
 
     @property
     def counting(self) -> bool:
@@ -309,7 +308,7 @@ class LibraryScreen(Screen[None]):
     def _load_detail(self, paper: Paper | None) -> None:
         sightings = self.app_library.store().sightings(paper.id) if paper else []
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show_detail, paper, sightings)
+            deliver(self, self._show_detail, paper, sightings)
 
     def _show_detail(self, paper: Paper | None, sightings: list[Sighting]) -> None:
         current = self.query_one(PaperList).highlighted
@@ -374,7 +373,7 @@ class LibraryScreen(Screen[None]):
         papers = store.get_many(ids)
         stats = store.stats(quick=True)
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._reread_done, writes, papers, stats)
+            deliver(self, self._reread_done, writes, papers, stats)
 
     def _reread_done(self, writes: int, papers: list[Paper], stats: LibraryStats) -> None:
         if self.rl_app.writer.submitted != writes:
@@ -389,7 +388,7 @@ class LibraryScreen(Screen[None]):
     def _refresh_stats(self) -> None:
         self.rl_app.writer.flush()
         stats = self.app_library.store().stats(quick=True)
-        self.app.call_from_thread(self._set_stats, stats)
+        deliver(self, self._set_stats, stats)
 
     def _set_stats(self, stats: LibraryStats) -> None:
         self._stats = stats

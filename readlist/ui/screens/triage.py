@@ -28,6 +28,7 @@ from readlist.core.printable import shown, shown_in_line
 from readlist.core.query import Query, State, parse_query
 from readlist.core.search import Sort
 from readlist.ui.history import Change
+from readlist.ui.threads import deliver
 from readlist.ui.widgets.detail import highlighted
 from readlist.ui.widgets.footer import KeysFooter
 
@@ -124,26 +125,26 @@ class TriageScreen(Screen[str | None]):
                 complete = len(first) < FIRST_PAGE
                 if worker.is_cancelled:
                     return
-                self.app.call_from_thread(self._first_page, first, len(first) if complete else None)
+                deliver(self, self._first_page, first, len(first) if complete else None)
                 if complete:
                     return
                 total = store.count(query)
                 if worker.is_cancelled:
                     return
-                self.app.call_from_thread(self._counted, total)
+                deliver(self, self._counted, total)
                 chunk = array("q")
                 for paper_id in store.iter_ids(query, offset=len(first), sort=self.sort):
                     chunk.append(paper_id)
                     if len(chunk) == ID_CHUNK:
                         if worker.is_cancelled:
                             return
-                        self.app.call_from_thread(self._more_ids, chunk)
+                        deliver(self, self._more_ids, chunk)
                         chunk = array("q")
                 if chunk and not worker.is_cancelled:
-                    self.app.call_from_thread(self._more_ids, chunk)
+                    deliver(self, self._more_ids, chunk)
         except Exception as exc:  # shown to the user; triage stays open
             if not worker.is_cancelled:
-                self.app.call_from_thread(self._failed, f"Could not read the queue: {exc}")
+                deliver(self, self._failed, f"Could not read the queue: {exc}")
 
     def _first_page(self, first: list[Paper], total: int | None) -> None:
         if not first:
@@ -187,10 +188,10 @@ class TriageScreen(Screen[str | None]):
             papers = self.rl_app.library.store().get_many(ids)
         except Exception as exc:  # shown to the user; the next key press tries again
             if not worker.is_cancelled:
-                self.app.call_from_thread(self._fetch_failed, ids, f"Could not read papers: {exc}")
+                deliver(self, self._fetch_failed, ids, f"Could not read papers: {exc}")
             return
         if not worker.is_cancelled:
-            self.app.call_from_thread(self._fetched, ids, papers)
+            deliver(self, self._fetched, ids, papers)
 
     def _fetched(self, ids: list[int], papers: list[Paper]) -> None:
         self._fetching.difference_update(ids)

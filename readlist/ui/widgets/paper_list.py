@@ -24,6 +24,7 @@ from textual.worker import get_current_worker
 
 from readlist.core.models import Paper
 from readlist.core.printable import shown_in_line
+from readlist.ui.threads import deliver
 
 Fetch = Callable[[int, int, int], list[Paper]]  # (offset, limit, total) -> rows
 PAGE = 100
@@ -197,10 +198,10 @@ class PaperList(ScrollView, can_focus=True):
         try:
             rows = fetch(page * PAGE, PAGE, total)
         except Exception:  # e.g. interrupted or locked: drawn as "…", asked for again
-            self.app.call_from_thread(self._page_failed, page, generation)
+            deliver(self, self._page_failed, page, generation)
             return
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._page_loaded, page, generation, rows)
+            deliver(self, self._page_loaded, page, generation, rows)
 
     def _page_failed(self, page: int, generation: int) -> None:
         if generation == self._generation:
