@@ -25,6 +25,7 @@ import random
 import resource
 import shutil
 import sqlite3
+import statistics
 import sys
 import time
 from collections.abc import Callable
@@ -84,6 +85,59 @@ def raw_baseline(rows: list[Row], db: Path, mode: str) -> float:
     elapsed = time.perf_counter() - start
     conn.close()
     return elapsed
+
+
+SIDE_BY_SIDE_ROWS = 100_000
+
+
+def side_by_side(rows: list[Row], scratch: Path) -> dict[str, float]:
+    """What a second core is worth to an import on this machine: the raw limit's writes
+    (its first 20,000 rows) alone, beside the same writes in another process, and beside
+    a Python loop in another process. Each: the writes' time beside, over alone (median
+    of three). An import whose dedupe ran beside its writes would have this to work with."""
+    import multiprocessing
+
+    sample = rows[:SIDE_BY_SIDE_ROWS]
+    spawn = multiprocessing.get_context("spawn")  # nothing of this process's state
+    times: dict[str, list[float]] = {"alone": [], "writes": [], "python": []}
+    for turn in range(3):
+        db = scratch / f"side-{turn}.db"
+        times["alone"].append(raw_baseline(sample, db, "rebuild"))
+        for other in ("writes", "python"):
+            ready, stop, out = spawn.Barrier(2), spawn.Event(), spawn.Queue()
+            args = (
+                (sample, scratch / f"other-{turn}.db", ready, out)
+                if other == "writes"
+                else (
+                    ready,
+                    stop,
+                )
+            )
+            child = spawn.Process(target=_other_writes if other == "writes" else _spin, args=args)
+            child.start()
+            ready.wait()
+            times[other].append(raw_baseline(sample, db, "rebuild"))
+            stop.set()
+            if other == "writes":
+                out.get()
+            child.join()
+    alone = statistics.median(times["alone"])
+    return {
+        "side_by_side_alone_s": round(alone, 2),
+        "side_by_side_writes_ratio": round(statistics.median(times["writes"]) / alone, 2),
+        "side_by_side_python_ratio": round(statistics.median(times["python"]) / alone, 2),
+    }
+
+
+def _other_writes(rows: list[Row], db: Path, ready: Any, out: Any) -> None:
+    ready.wait()
+    out.put(raw_baseline(rows, db, "rebuild"))
+
+
+def _spin(ready: Any, stop: Any) -> None:
+    ready.wait()
+    while not stop.is_set():
+        sum(range(10_000))
 
 
 def schema_floor(rows: list[Row], db: Path) -> tuple[float, int]:
@@ -326,6 +380,7 @@ def measure(n: int, work: Path) -> dict[str, object]:
     rebuild = raw_baseline(rows, scratch / "raw.db", "rebuild")
     limit = min(trigger, rebuild)
     floor, _ = schema_floor(rows, scratch / "floor.db")
+    beside = side_by_side(rows, scratch)
     figures: dict[str, object] = {
         "n": n,
         "rows": len(rows),
@@ -334,11 +389,14 @@ def measure(n: int, work: Path) -> dict[str, object]:
         "raw_limit_rows_per_s": round(len(rows) / limit),
         **raw_match(scratch / "raw.db"),
         **built,
+        **beside,
     }
     figures["schema_floor_s"] = round(floor, 2)
     figures["schema_floor_vs_limit"] = round(floor / limit, 2)
     if built:
         figures["import_vs_limit"] = round(float(built["import_s"]) / limit, 2)
+        if "writes_s" in built:
+            figures["writes_vs_limit"] = round(float(built["writes_s"]) / limit, 2)
         figures["import_vs_floor"] = round(float(built["import_s"]) / floor, 2)
     fresh = rows_of(scratch / "fresh")
 

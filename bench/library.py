@@ -15,6 +15,8 @@ import resource
 import shutil
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -46,6 +48,9 @@ class Stopwatch:
     def __init__(self) -> None:
         self.seconds: dict[str, float] = {}
 
+    def add(self, label: str, seconds: float) -> None:
+        self.seconds[label] = self.seconds.get(label, 0.0) + seconds
+
     def wrap(self, owner: object, name: str, label: str) -> None:
         real = getattr(owner, name)
 
@@ -54,9 +59,34 @@ class Stopwatch:
             try:
                 return real(*args, **kwargs)
             finally:
-                self.seconds[label] = self.seconds.get(label, 0.0) + time.perf_counter() - start
+                self.add(label, time.perf_counter() - start)
 
         setattr(owner, name, timed)
+
+    def wrap_writes(self, store: Store) -> None:
+        """Everything the import writes, as it writes it: each dump's rows, its blocking
+        keys' merges, and the full-text indexing and commit that end its transaction."""
+        for name in (
+            "add_dump",
+            "fill_abstract",
+            "add_papers",
+            "add_keys",
+            "add_sightings",
+            "add_reviews",
+            "recent_keys",
+            "merge_keys",
+        ):
+            self.wrap(store, name, "writes")
+        real = store.transaction
+
+        @contextmanager
+        def timed() -> Iterator[None]:
+            with real():
+                yield
+                end = time.perf_counter()  # the body is done: indexing and commit follow
+            self.add("writes", time.perf_counter() - end)
+
+        store.transaction = timed  # type: ignore[method-assign]
 
 
 def build_figures(n: int, work: Path = DEFAULT_WORK) -> dict[str, float]:
@@ -81,10 +111,12 @@ def ensure_library(n: int, work: Path = DEFAULT_WORK, *, quiet: bool = False) ->
     # Fingerprints and blocking keys are made with the parsing, in the second process
     # (prepare_all), overlapped with this one's work: not counted here.
     watch.wrap(importer_module.dedupe, "match", "matching")
+    writes = Stopwatch()  # readlist's own writes, the floor of what the import must do
     rows = 0
     start = time.perf_counter()
     with Store.open(path) as store, store.bulk():  # as `readlist import` does
         watch.wrap(store, "candidates", "candidate lookup")
+        writes.wrap_writes(store)
         importer = Importer(store)
         sources = ((dump.name, dump.read_bytes()) for dump in files)
         for index, prepared in enumerate(prepare_all(sources, importer.today), 1):
@@ -105,6 +137,7 @@ def ensure_library(n: int, work: Path = DEFAULT_WORK, *, quiet: bool = False) ->
         "dedupe_s": round(dedupe, 2),
         "dedupe_share": round(dedupe / seconds, 3),
         **{f"dedupe_{k.replace(' ', '_')}_s": round(v, 2) for k, v in watch.seconds.items()},
+        "writes_s": round(writes.seconds.get("writes", 0.0), 2),
         "import_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
     }
     (work / f"library-{n}.json").write_text(json.dumps(figures, indent=1))
