@@ -73,22 +73,19 @@ class Importer:
             with self.store.transaction():
                 if self.store.dump_imported(prepared.sha256):
                     return FileReport(prepared.source, already_imported=True)
-                report, landing = self._import(prepared, progress)
+                report, batch = self._import(prepared, progress)
                 if self.store.recent_keys() >= RECENT_KEYS_CAP:
                     self.store.merge_keys()  # in the dump's transaction: both land, or neither
         except BaseException:
             self._fingerprints.clear()  # ids from the rolled-back transaction are void
             raise
         if self._run is not None:  # committed: its papers' keys are the run's from now on
-            self._run.add(landing)
+            self._run.landed(batch.fresh, batch.next_id, batch.dump_id)
         return report
 
-    def _import(
-        self, prepared: Prepared, progress: Progress | None
-    ) -> tuple[FileReport, dict[int, list[tuple[int, str]]]]:
+    def _import(self, prepared: Prepared, progress: Progress | None) -> tuple[FileReport, _Batch]:
         """Decide every paper of the dump in order, then write them all: a few statements
-        a dump, not a few a paper. Returns the report, and the blocking keys written
-        (key -> papers and their match titles)."""
+        a dump, not a few a paper. Returns the report, and what was written."""
         rows = prepared.rows
         imported_at = self.now.isoformat(timespec="seconds")
         dump_id = self.store.add_dump(prepared.sha256, prepared.source, len(rows), imported_at)
@@ -96,7 +93,7 @@ class Importer:
         batch = _Batch(
             dump_id,
             self.store.next_paper_id(),
-            self._known({k for item in incoming for k in item.keys}),
+            self._known({k for item in incoming for k in item.keys}, dump_id),
         )
         counts = {"new": 0, "exact": 0, "fuzzy": 0, "flagged": 0}
         for done, item in enumerate(incoming, 1):
@@ -125,18 +122,21 @@ class Importer:
             merged_fuzzy=counts["fuzzy"],
             flagged=counts["flagged"],
         )
-        return report, batch.fresh
+        return report, batch
 
-    def _known(self, keys: set[int]) -> dict[int, list[tuple[int, str]]]:
+    def _known(self, keys: set[int], dump_id: int) -> dict[int, list[tuple[int, str]]]:
         """The library's papers holding each key, newest first, a few at most: those this
-        run wrote from memory, the older ones from the store. A run starts afresh (from
-        the library as it now is) if another connection has written since it began, whose
-        papers it would not hold, or once it holds RUN_KEYS_CAP keys."""
+        run wrote from memory, the older ones from the store. A run starts afresh, from
+        the library as it now is, once it holds RUN_KEYS_CAP keys, or if anything else
+        has added papers or imported a dump since its last dump (this Importer's dump
+        `dump_id` is the one just added): another window, another process, or another
+        Importer on this store, whose papers and keys it would not hold. Nothing else
+        adds blocking keys, and no paper's are ever taken away."""
         store = self.store
-        version = store.data_version()
+        now = (store.next_paper_id(), dump_id)
         run = self._run
-        if run is None or run.version != version or run.size >= RUN_KEYS_CAP:
-            run = self._run = _RunKeys(store.next_paper_id(), version)
+        if run is None or run.expect != now or run.size >= RUN_KEYS_CAP:
+            run = self._run = _RunKeys(*now)
         found = store.candidates(keys, below=run.start) if run.start > 1 else {}
         return run.known(keys, found)
 
@@ -223,16 +223,19 @@ class _RunKeys:
     below `start`) in the store. A big import into an empty library then makes no
     lookup query at all; they were a sixth of its time. About 100 bytes a key."""
 
-    def __init__(self, start: int, version: int) -> None:
+    def __init__(self, start: int, dump_id: int) -> None:
         self.start = start  # the run's first paper id
-        self.version = version  # the library's data_version (Store) when it began
+        # The next paper id and dump id, if the library holds nothing the run did not see.
+        self.expect = (start, dump_id)
         self.size = 0
         # key -> paper id, or the newest few ids in id order when more than one holds it
         self._ids: dict[int, int | list[int]] = {}
         self._titles: dict[int, str] = {}  # paper id -> its match title
 
-    def add(self, fresh: dict[int, list[tuple[int, str]]]) -> None:
-        """A committed dump's keys (key -> papers holding it, with their match titles)."""
+    def landed(self, fresh: dict[int, list[tuple[int, str]]], next_id: int, dump_id: int) -> None:
+        """A committed dump's keys (key -> papers holding it, with their match titles),
+        the paper id after its new papers, and its dump id."""
+        self.expect = (next_id, dump_id + 1)
         ids, titles = self._ids, self._titles
         for key, entries in fresh.items():
             for paper_id, match_title in entries:

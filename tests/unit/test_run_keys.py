@@ -1,6 +1,6 @@
 """A run of imports keeps the blocking keys of the papers it wrote in memory and asks
 the store only about older papers: where a candidate is found must never change what
-an import decides, and a paper another connection wrote meanwhile must still be found."""
+an import decides, and a paper imported elsewhere meanwhile must still be found."""
 
 from __future__ import annotations
 
@@ -85,14 +85,33 @@ def test_keys_held_in_memory_change_no_decision(
     assert restarted == from_store
 
 
-def test_a_paper_another_connection_writes_mid_run_is_still_found(db_path: Path) -> None:
+@pytest.mark.parametrize("elsewhere", ["another connection", "another importer"])
+def test_a_paper_imported_elsewhere_mid_run_is_still_found(db_path: Path, elsewhere: str) -> None:
     """The run does not hold it, and it is newer than the run's start: the run must see
-    that someone else wrote, and ask the store again."""
+    that something else imported, and ask the store again."""
     title, abstract = _SHARED_START[0]
     with Store.open(db_path) as mine, Store.open(db_path) as theirs:
         importer = Importer(mine, now=NOW)
         assert importer.import_bytes(make_dump(_SHARED_START[1:3]), "a.txt").new == 2
-        assert Importer(theirs, now=NOW).import_bytes(make_dump([(title, abstract)]), "b.txt").new
+        other = Importer(theirs if elsewhere == "another connection" else mine, now=NOW)
+        assert other.import_bytes(make_dump([(title, abstract)]), "b.txt").new == 1
         report = importer.import_bytes(make_dump([(title.upper(), abstract)]), "c.txt")
         assert (report.new, report.merged_exact) == (0, 1)
         assert mine.stats().papers == 3
+
+
+def test_another_window_s_star_keeps_the_run(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A star adds no paper and no key: the run goes on from memory, asking the store
+    nothing (its library was empty when it began)."""
+    with Store.open(db_path) as mine, Store.open(db_path) as theirs:
+        importer = Importer(mine, now=NOW)
+        assert importer.import_bytes(make_dump(_SHARED_START[:2]), "a.txt").new == 2
+        theirs.set_flag([1], "starred", True)
+        asked: list[object] = []
+        monkeypatch.setattr(mine, "candidates", lambda *a, **k: asked.append(a) or {})
+        title, abstract = _SHARED_START[0]
+        report = importer.import_bytes(make_dump([(title.upper(), abstract)]), "b.txt")
+        assert (report.new, report.merged_exact, asked) == (0, 1, [])
+        assert theirs.get_many([1])[0].starred
