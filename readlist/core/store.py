@@ -3,6 +3,9 @@
 Writes run in BEGIN IMMEDIATE transactions on a WAL database with a busy
 timeout, so a second process waits its turn instead of failing, and a crash
 leaves each transaction all there or not there at all.
+
+Store is this module's connection, transactions and the user's state, with the reads
+of store_reads.py and the import's writes of store_imports.py.
 """
 
 from __future__ import annotations
@@ -12,23 +15,17 @@ import sqlite3
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from readlist.core import schema
 from readlist.core.errors import LibraryError, NoteChangedError, UnknownPaperError
-from readlist.core.models import (
-    DuplicateCandidate,
-    LibraryStats,
-    Paper,
-    Sighting,
-)
-from readlist.core.query import Query
-from readlist.core.search import REVERSED_SORTS, SORTS, Sort, Walk, Walker, where_clause
+from readlist.core.search import Walker
 from readlist.core.store_imports import ImportWrites
+from readlist.core.store_reads import LibraryReads
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -36,11 +33,6 @@ if TYPE_CHECKING:
 BUSY_TIMEOUT_MS = 30_000
 BULK_CACHE_MIB = 256
 BULK_CHECKPOINT_PAGES = 65_536  # 256 MiB of log at 4 KiB pages
-WALKED_LIMIT = 1000  # a search with a limit up to this walks (see iter_search)
-PAGE = 100
-
-_PAPER_COLUMNS = """p.id, p.title, p.abstract, p.first_seen, p.last_seen, p.times_seen,
-    coalesce(s.read, 0), coalesce(s.starred, 0), coalesce(s.note, '')"""
 
 
 def _use_wal(conn: sqlite3.Connection) -> None:
@@ -86,21 +78,7 @@ def _forget_open(path: Path) -> None:
             del _OPEN_HERE[key]
 
 
-def _paper(row: Sequence[Any]) -> Paper:
-    return Paper(
-        id=row[0],
-        title=row[1],
-        abstract=row[2],
-        first_seen=row[3],
-        last_seen=row[4],
-        times_seen=row[5],
-        read=bool(row[6]),
-        starred=bool(row[7]),
-        note=row[8],
-    )
-
-
-class Store(ImportWrites):
+class Store(ImportWrites, LibraryReads):
     """One connection to one library. Open one Store per thread."""
 
     def __init__(
@@ -200,167 +178,6 @@ class Store(ImportWrites):
                 self.conn.execute("ROLLBACK")
             raise
 
-    # -- reads -------------------------------------------------------------
-
-    def search(
-        self,
-        query: Query,
-        *,
-        limit: int | None = None,
-        offset: int = 0,
-        sort: Sort = "latest",
-    ) -> list[Paper]:
-        return list(self.iter_search(query, limit=limit, offset=offset, sort=sort))
-
-    def iter_search(
-        self,
-        query: Query,
-        *,
-        limit: int | None = None,
-        offset: int = 0,
-        sort: Sort = "latest",
-    ) -> Iterator[Paper]:
-        """Matching papers in a stable order, fetched lazily (for exports of any size).
-
-        The first few hundred of a filter on words come from its walk (search.py), as the
-        app's pages do: asking SQL for the top 20 of a word in most papers sorts them all.
-        """
-        where = where_clause(query)
-        if limit is not None and offset + limit <= WALKED_LIMIT and where.uses_text:
-            walk = Walk(query, sort)
-            for start in range(offset, offset + limit, PAGE):
-                size = min(PAGE, offset + limit - start)
-                page = self.page(query, start, size, sort=sort, walk=walk)
-                yield from page
-                if len(page) < size:
-                    return
-            return
-        sql = (
-            f"SELECT {_PAPER_COLUMNS} FROM papers p LEFT JOIN state s ON s.paper_id = p.id"
-            f"{where.sql} ORDER BY {SORTS[sort]} LIMIT ? OFFSET ?"
-        )
-        cursor = self.conn.execute(sql, [*where.params, -1 if limit is None else limit, offset])
-        while rows := cursor.fetchmany(500):
-            yield from map(_paper, rows)
-
-    def page(
-        self,
-        query: Query,
-        offset: int,
-        limit: int,
-        *,
-        sort: Sort = "latest",
-        total: int = 0,
-        walk: Walk | None = None,
-    ) -> list[Paper]:
-        """One page of `search`, as quick at the end of a million papers as at the start.
-
-        OFFSET has to step over every row before the page, so a page in the second half of
-        `total` rows is read backwards from the end; and the stepping runs over ids alone (a
-        covering index when there is no filter), with the full rows read for the page only.
-        A filter on words goes through `walk` (see search.py) when it is given: the pages
-        of a broad filter come from reading the library in order, the rest from SQL.
-        """
-        if offset < 0 or limit <= 0:
-            return []
-        if walk is not None and walk.where.uses_text:
-            assert walk.query == query and walk.sort == sort, "a walk belongs to one filter"
-            ids = self._walker.page(walk, offset, limit, total)
-            if ids is not None:
-                return self.get_many(ids)
-        order = SORTS[sort]
-        if total and offset > total // 2:
-            start = max(total - offset - limit, 0)
-            limit = min(limit, total - offset)
-            if limit <= 0:
-                return []
-            offset, order = start, REVERSED_SORTS[sort]
-            backwards = True
-        else:
-            backwards = False
-        where = where_clause(query)
-        sql = (
-            f"SELECT {_PAPER_COLUMNS} FROM papers p LEFT JOIN state s ON s.paper_id = p.id"
-            f" WHERE p.id IN (SELECT p.id FROM papers p{where.sql} ORDER BY {order}"
-            " LIMIT ? OFFSET ?)"
-            f" ORDER BY {order}"
-        )
-        rows = [_paper(row) for row in self.conn.execute(sql, [*where.params, limit, offset])]
-        return rows[::-1] if backwards else rows
-
-    def count(self, query: Query) -> int:
-        """A filter of words alone is counted in the full-text index, which holds one row
-        per paper: ten times quicker than matching it against the papers."""
-        where = where_clause(query)
-        if where.match is not None:
-            sql, params = "SELECT count(*) FROM papers_fts WHERE papers_fts MATCH ?", [where.match]
-        else:
-            sql, params = f"SELECT count(*) FROM papers p{where.sql}", where.params
-        return int(self.conn.execute(sql, params).fetchone()[0])
-
-    def get(self, paper_id: int) -> Paper:
-        row = self.conn.execute(
-            f"SELECT {_PAPER_COLUMNS} FROM papers p LEFT JOIN state s ON s.paper_id = p.id"
-            " WHERE p.id = ?",
-            (paper_id,),
-        ).fetchone()
-        if row is None:
-            raise UnknownPaperError(f"no paper with id {paper_id}")
-        return _paper(row)
-
-    def sightings(self, paper_id: int) -> list[Sighting]:
-        rows = self.conn.execute(
-            """SELECT s.paper_id, d.source, s.date_line, s.seen_on, d.imported_at, s.match
-               FROM sightings s JOIN dumps d ON d.id = s.dump_id
-               WHERE s.paper_id = ? ORDER BY s.seen_on, d.id""",
-            (paper_id,),
-        )
-        return [Sighting(*row) for row in rows]
-
-    def review_candidates(self) -> list[DuplicateCandidate]:
-        rows = self.conn.execute(
-            """SELECT r.paper_id, r.other_id, a.title, b.title, r.title_score,
-                      r.abstract_score, r.reason
-               FROM review r JOIN papers a ON a.id = r.paper_id JOIN papers b ON b.id = r.other_id
-               ORDER BY r.paper_id, r.other_id"""
-        )
-        return [DuplicateCandidate(*row) for row in rows]
-
-    def stats(self, *, quick: bool = False) -> LibraryStats:
-        """Counts for `readlist stats` and the app's status bar.
-
-        `quick` leaves out the sightings, dumps and review counts (given as 0): the app
-        does not show them, and counting a million sightings takes a third of a second.
-        """
-        extra = (
-            "0, 0, 0"
-            if quick
-            else (
-                "(SELECT count(*) FROM sightings), (SELECT count(*) FROM dumps),"
-                " (SELECT count(*) FROM review)"
-            )
-        )
-        one = self.conn.execute(
-            f"""SELECT (SELECT count(*) FROM papers),
-                      (SELECT count(*) FROM state WHERE starred = 1),
-                      (SELECT count(*) FROM state WHERE read = 1),
-                      (SELECT count(*) FROM state WHERE note != ''),
-                      {extra}"""
-        ).fetchone()
-        papers, starred, read, noted, sightings, dumps, review = one
-        return LibraryStats(
-            papers=papers,
-            starred=starred,
-            read=read,
-            unread=papers - read,
-            with_note=noted,
-            sightings=sightings,
-            dumps=dumps,
-            review_candidates=review,
-            schema_version=schema.SCHEMA_VERSION,
-            path=str(self.path),
-        )
-
     def check_integrity(self) -> list[str]:
         """Problems found by SQLite's and FTS5's own checks; empty when sound. The index is
         checked against the papers and notes (rank 1): without it, FTS5 checks an external
@@ -451,38 +268,3 @@ class Store(ImportWrites):
             partial.replace(target)
         finally:
             partial.unlink(missing_ok=True)
-
-    # -- queues (triage): fixed at their start, read a little at a time -----------------
-
-    @contextmanager
-    def snapshot(self) -> Iterator[None]:
-        """Reads inside see one state of the library, whatever commits meanwhile (WAL)."""
-        self.conn.execute("BEGIN DEFERRED")
-        try:
-            yield
-        finally:
-            if self.conn.in_transaction:
-                self.conn.execute("COMMIT")
-
-    def iter_ids(self, query: Query, *, offset: int = 0, sort: Sort = "latest") -> Iterator[int]:
-        """The ids search() returns, in its order: a queue of a million costs 8 MB, not 1 GB."""
-        where = where_clause(query)
-        sql = f"SELECT p.id FROM papers p{where.sql} ORDER BY {SORTS[sort]} LIMIT -1 OFFSET ?"
-        cursor = self.conn.execute(sql, [*where.params, offset])
-        while rows := cursor.fetchmany(10_000):
-            for row in rows:
-                yield row[0]
-
-    def get_many(self, ids: Sequence[int]) -> list[Paper]:
-        """Papers in the order asked; ids no longer in the library are left out."""
-        found: dict[int, Paper] = {}
-        wanted = list(dict.fromkeys(ids))
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
-            rows = self.conn.execute(
-                f"SELECT {_PAPER_COLUMNS} FROM papers p LEFT JOIN state s ON s.paper_id = p.id"
-                f" WHERE p.id IN ({', '.join('?' * len(chunk))})",
-                chunk,
-            )
-            found.update((paper.id, paper) for paper in map(_paper, rows))
-        return [found[paper_id] for paper_id in ids if paper_id in found]
