@@ -9,130 +9,35 @@ tempfile, the UI) are imported inside those commands, and a test keeps them out 
 from __future__ import annotations
 
 import dataclasses
-import sqlite3
 import sys
-from collections.abc import Iterator, Sequence
-from contextlib import closing, contextmanager
+from contextlib import closing
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
 from readlist import __version__
-from readlist.core import schema
-from readlist.core.errors import (
-    NoteChangedError,
-    ReadlistError,
-    describe_sqlite_error,
+from readlist.cli_support import (
+    QUERY_ARGS,
+    Library,
+    QueryCommand,
+    ReadlistGroup,
+    echo_json,
+    open_library,
+    query_of,
 )
+from readlist.core.errors import NoteChangedError
 from readlist.core.models import FileReport, ImportReport
 from readlist.core.printable import shown_in_line
-from readlist.core.query import Query, State, parse_query
-from readlist.core.store import Store
+from readlist.core.query import State
 from readlist.paths import ENV_VAR, library_path
 
 if TYPE_CHECKING:
     from readlist.core.models import Paper
 
-QUERY_ARGS = {"ignore_unknown_options": True}  # so "-x" is a query term, not an option
 # readlist.core.export.FORMATS, named here so that the export command's options do not
 # import the exporters (a test checks that the two agree).
 EXPORT_FORMATS = ("md", "csv", "json", "bibtex")
-
-
-class ReadlistGroup(click.Group):
-    """Turns every expected failure into one line on stderr and a non-zero exit."""
-
-    def main(
-        self,
-        args: Sequence[str] | None = None,
-        prog_name: str | None = None,
-        complete_var: str | None = None,
-        standalone_mode: bool = True,
-        **extra: Any,
-    ) -> Any:
-        if not standalone_mode:
-            return super().main(args, prog_name, complete_var, False, **extra)
-        try:
-            result = super().main(args, prog_name, complete_var, False, **extra)
-        except click.UsageError as exc:
-            command = exc.ctx.command_path if exc.ctx else "readlist"
-            click.echo(f"Error: {exc.format_message()} (see: {command} --help)", err=True)
-            sys.exit(exc.exit_code)
-        except click.ClickException as exc:
-            click.echo(f"Error: {exc.format_message()}", err=True)
-            sys.exit(exc.exit_code)
-        except (click.Abort, KeyboardInterrupt):
-            click.echo("Aborted.", err=True)
-            sys.exit(130)
-        sys.exit(result if isinstance(result, int) else 0)
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except ReadlistError as exc:
-            raise click.ClickException(str(exc)) from exc
-        except sqlite3.Error as exc:
-            path = ctx.obj.path if isinstance(ctx.obj, Library) else "library"
-            raise click.ClickException(describe_sqlite_error(path, exc)) from exc
-        except BrokenPipeError:
-            raise  # the reader went away ("| head"): click exits quietly
-        except OSError as exc:
-            name = exc.filename or "readlist"
-            raise click.ClickException(f"{name}: {exc.strerror or exc}") from exc
-
-
-class QueryCommand(click.Command):
-    """Reads "-survey" as an excluded query term, not as the options -s -u -r -v -e -y.
-
-    The word is shielded with a NUL, which click takes for a plain argument and the
-    query parser drops again.
-    """
-
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        shielded = [
-            "\x00" + arg if len(arg) > 2 and arg[0] == "-" and arg[1] not in "-0123456789" else arg
-            for arg in args
-        ]
-        return super().parse_args(ctx, shielded)
-
-
-class Library:
-    """The library a command works on, opened by the commands that read or write it."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-
-    @contextmanager
-    def open(self) -> Iterator[Store]:
-        store = _open(self.path)
-        try:
-            yield store
-        finally:
-            store.close()
-
-
-def _open(path: Path) -> Store:
-    """Store.open, saying so (on stderr) when it upgraded the library: the upgrade made a
-    copy of it, which takes a while and as much room again on a big library."""
-    store = Store.open(path)
-    if store.upgraded_copy is not None:
-        click.echo(
-            f"Upgraded {path} to library version {schema.SCHEMA_VERSION}; "
-            f"the library as it was is kept in {store.upgraded_copy}",
-            err=True,
-        )
-    return store
-
-
-def _query(words: tuple[str, ...]) -> Query:
-    return parse_query(" ".join(words))
-
-
-def _echo_json(value: Any) -> None:
-    import json
-
-    click.echo(json.dumps(value, ensure_ascii=False, indent=2))
 
 
 @click.group(cls=ReadlistGroup, invoke_without_command=True)
@@ -150,7 +55,7 @@ def cli(ctx: click.Context, db: Path | None) -> None:
     if db is None and not ctx.obj.path.parent.exists():
         ctx.obj.path.parent.mkdir(parents=True)  # the default data dir, on first use
     if ctx.invoked_subcommand is None:
-        _open(ctx.obj.path).close()  # refuse a bad library here, with one clear line
+        open_library(ctx.obj.path).close()  # refuse a bad library here, with one clear line
         from readlist.ui.app import run  # the UI is imported only on this branch
 
         run(ctx.obj.path)
@@ -184,7 +89,7 @@ def import_(library: Library, sources: tuple[str, ...], as_json: bool) -> None:
         total = store.stats().papers
     summary = ImportReport(tuple(reports))
     if as_json:
-        _echo_json(
+        echo_json(
             {
                 "files": [dataclasses.asdict(f) | {"papers": f.papers} for f in summary.files],
                 "library_papers": total,
@@ -232,7 +137,7 @@ def list_(library: Library, query: tuple[str, ...], fmt: str, limit: int | None)
            title:word abstract:word note:word  is:starred is:read is:unread has:note
     """
     with library.open() as store:
-        papers = store.iter_search(_query(query), limit=limit)
+        papers = store.iter_search(query_of(query), limit=limit)
         if fmt == "json":
             from readlist.core.export import write_export
 
@@ -383,7 +288,7 @@ def export(
     """Export the starred papers (narrowed by QUERY) with their notes."""
     from readlist.core.export import export_to_file, write_export
 
-    plan = _query(query)
+    plan = query_of(query)
     if not everything:
         plan = dataclasses.replace(plan, clauses=((State("starred"),), *plan.clauses))
     if fmt is None:
@@ -416,7 +321,7 @@ def dupes(library: Library, fmt: str) -> None:
     with library.open() as store:
         candidates = store.review_candidates()
     if fmt == "json":
-        _echo_json([dataclasses.asdict(c) for c in candidates])
+        echo_json([dataclasses.asdict(c) for c in candidates])
         return
     if not candidates:
         click.echo("No possible duplicates to review.")
@@ -440,7 +345,7 @@ def stats(library: Library, fmt: str) -> None:
     with library.open() as store:
         numbers = dataclasses.asdict(store.stats())
     if fmt == "json":
-        _echo_json(numbers)
+        echo_json(numbers)
         return
     for name, value in numbers.items():
         click.echo(f"{name.replace('_', ' '):<18} {value}")
