@@ -28,6 +28,7 @@ NOT_FOR_LIST = (
     "readlist.core.prepare",
     "readlist.core.dedupe",
     "readlist.core.parse",
+    "readlist.core.decode",
     "multiprocessing",
     "concurrent",
 )

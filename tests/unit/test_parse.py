@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from readlist.core.decode import clean_text, decode_dump
 from readlist.core.errors import DumpError
 from readlist.core.models import ParsedDump, ParsedPaper
-from readlist.core.parse import clean_text, decode_dump, parse_dump
+from readlist.core.parse import parse_dump
 
 SAMPLES = Path(__file__).parents[2] / "sample_dumps"
 DUMPS = sorted(SAMPLES.glob("*.txt"))

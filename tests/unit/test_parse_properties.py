@@ -10,8 +10,9 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from readlist.core.decode import decode_dump
 from readlist.core.errors import DumpError
-from readlist.core.parse import TITLE_MAX, decode_dump, parse_dump
+from readlist.core.parse import TITLE_MAX, parse_dump
 
 FAST = settings(max_examples=200, deadline=None)
 
