@@ -90,11 +90,9 @@ class Importer:
         imported_at = self.now.isoformat(timespec="seconds")
         dump_id = self.store.add_dump(prepared.sha256, prepared.source, len(rows), imported_at)
         incoming = [_Incoming.of(row) for row in rows]
-        batch = _Batch(
-            dump_id,
-            self.store.next_paper_id(),
-            self._known({k for item in incoming for k in item.keys}, dump_id),
-        )
+        first_id = self.store.next_paper_id()
+        keys = {k for item in incoming for k in item.keys}
+        batch = _Batch(dump_id, first_id, self._known(keys, first_id, dump_id))
         counts = {"new": 0, "exact": 0, "fuzzy": 0, "flagged": 0}
         for done, item in enumerate(incoming, 1):
             found = dedupe.match(item.fp, self._candidates(item, batch))
@@ -124,16 +122,18 @@ class Importer:
         )
         return report, batch
 
-    def _known(self, keys: set[int], dump_id: int) -> dict[int, list[tuple[int, str]]]:
+    def _known(
+        self, keys: set[int], first_id: int, dump_id: int
+    ) -> dict[int, list[tuple[int, str]]]:
         """The library's papers holding each key, newest first, a few at most: those this
         run wrote from memory, the older ones from the store. A run starts afresh, from
         the library as it now is, once it holds RUN_KEYS_CAP keys, or if anything else
-        has added papers or imported a dump since its last dump (this Importer's dump
-        `dump_id` is the one just added): another window, another process, or another
-        Importer on this store, whose papers and keys it would not hold. Nothing else
-        adds blocking keys, and no paper's are ever taken away."""
+        has added papers or imported a dump since its last dump (this dump is `dump_id`,
+        just added; its new papers start at `first_id`): another window, another
+        process, or another Importer on this store, whose papers and keys it would not
+        hold. Nothing else adds blocking keys, and no paper's are ever taken away."""
         store = self.store
-        now = (store.next_paper_id(), dump_id)
+        now = (first_id, dump_id)
         run = self._run
         if run is None or run.expect != now or run.size >= RUN_KEYS_CAP:
             run = self._run = _RunKeys(*now)
