@@ -72,17 +72,21 @@ def import_(library: Library, sources: tuple[str, ...], as_json: bool) -> None:
     """Import dump files, folders of *.txt dumps, or - for stdin."""
     # Imported here: dedupe and rapidfuzz are a third of readlist's start-up, and only
     # import needs them.
-    from readlist.cli_import import import_one, report_table, sources_of
+    from readlist.cli_import import progress_bar, report_table, sources_of
     from readlist.core.importer import Importer
+    from readlist.core.pipeline import import_all
     from readlist.core.prepare import prepare_all
 
     reports: list[FileReport] = []
     with library.open() as store, store.bulk():
         importer = Importer(store)
-        # A big import reads and fingerprints the next dumps in a second process meanwhile.
-        with closing(prepare_all(sources_of(sources), importer.today)) as prepared:
-            for item in prepared:
-                report = import_one(importer, item, quiet=as_json)
+        # A big import reads and fingerprints the next dumps in a second process, and
+        # writes the dumps it has decided in a third, while it decides the next one.
+        with (
+            closing(prepare_all(sources_of(sources), importer.today)) as prepared,
+            closing(import_all(importer, prepared, track=progress_bar(quiet=as_json))) as done,
+        ):
+            for report in done:
                 if report.error:
                     click.echo(f"Error: {report.error}", err=True)
                 reports.append(report)

@@ -7,27 +7,35 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
 from readlist.core.errors import DumpError
-from readlist.core.importer import Importer, dump_files, read_dump
+from readlist.core.importer import Progress, dump_files, read_dump
 from readlist.core.models import FileReport, ImportReport
+from readlist.core.pipeline import Track
 from readlist.core.prepare import Prepared
 
 
-def import_one(importer: Importer, prepared: Prepared | FileReport, *, quiet: bool) -> FileReport:
-    """One dump into the library, with a progress bar on a terminal."""
-    if quiet or not sys.stderr.isatty() or isinstance(prepared, FileReport):
-        return importer.import_prepared(prepared)
-    with click.progressbar(length=100, label=prepared.source, file=sys.stderr) as bar:
+def progress_bar(*, quiet: bool) -> Track:
+    """A progress bar for each dump as it is decided, on a terminal."""
 
-        def progress(done: int, total: int) -> None:
-            bar.length = total
-            bar.update(done - bar.pos)
+    @contextmanager
+    def bar_for(prepared: Prepared) -> Iterator[Progress | None]:
+        if quiet or not sys.stderr.isatty():
+            yield None
+            return
+        with click.progressbar(length=100, label=prepared.source, file=sys.stderr) as bar:
 
-        return importer.import_prepared(prepared, progress)
+            def progress(done: int, total: int) -> None:
+                bar.length = total
+                bar.update(done - bar.pos)
+
+            yield progress
+
+    return bar_for
 
 
 def sources_of(args: tuple[str, ...]) -> Iterator[tuple[str, bytes | FileReport]]:

@@ -52,6 +52,10 @@ class Importer:
         # 100k papers that scan took a quarter of the import.
         self._fingerprints: OrderedDict[int, dedupe.Fingerprint] = OrderedDict()
         self._run: _RunKeys | None = None
+        # Papers whose text the library does not hold yet: planned in a dump not yet
+        # committed (see readlist.core.pipeline), or given an abstract by the dump being
+        # planned. paper id -> (the last dump that wrote it, title, abstract).
+        self._pending: dict[int, tuple[int, str, str]] = {}
 
     @property
     def today(self) -> date:
@@ -69,30 +73,37 @@ class Importer:
         """A dump read and fingerprinted by `prepare` (here or in another process)."""
         if isinstance(prepared, FileReport):  # refused before it met the library
             return prepared
+        store = self.store
         try:
-            with self.store.transaction():
-                if self.store.dump_imported(prepared.sha256):
+            with store.transaction():
+                if store.dump_imported(prepared.sha256):
                     return FileReport(prepared.source, already_imported=True)
-                report, batch = self._import(prepared, progress)
-                if self.store.recent_keys() >= RECENT_KEYS_CAP:
-                    self.store.merge_keys()  # in the dump's transaction: both land, or neither
+                ids = (store.next_paper_id(), store.next_dump_id())
+                report, batch = self.plan(prepared, ids, progress)
+                write_planned(store, batch.planned)
         except BaseException:
-            self._fingerprints.clear()  # ids from the rolled-back transaction are void
+            self.forget()  # ids from the rolled-back transaction are void
             raise
+        finally:
+            self._pending.clear()
         if self._run is not None:  # committed: its papers' keys are the run's from now on
             self._run.landed(batch.fresh, batch.next_id, batch.dump_id)
         return report
 
-    def _import(self, prepared: Prepared, progress: Progress | None) -> tuple[FileReport, _Batch]:
-        """Decide every paper of the dump in order, then write them all: a few statements
-        a dump, not a few a paper. Returns the report, and what was written."""
+    def plan(
+        self, prepared: Prepared, ids: tuple[int, int], progress: Progress | None = None
+    ) -> tuple[FileReport, _Batch]:
+        """Decide every paper of the dump in order, writing nothing: what the dump adds
+        and merges, for `write_planned` to write in a few statements (not a few a paper).
+        `ids` are the first new paper's id and the dump's id, as the library will give
+        them when the dump is written. Returns the report, and the decisions."""
         rows = prepared.rows
         imported_at = self.now.isoformat(timespec="seconds")
-        dump_id = self.store.add_dump(prepared.sha256, prepared.source, len(rows), imported_at)
+        first_id, dump_id = ids
         incoming = [_Incoming.of(row) for row in rows]
-        first_id = self.store.next_paper_id()
         keys = {k for item in incoming for k in item.keys}
         batch = _Batch(dump_id, first_id, self._known(keys, first_id, dump_id))
+        batch.planned = Planned(prepared.sha256, prepared.source, len(rows), imported_at, ids)
         counts = {"new": 0, "exact": 0, "fuzzy": 0, "flagged": 0}
         for done, item in enumerate(incoming, 1):
             found = dedupe.match(item.fp, self._candidates(item, batch))
@@ -105,14 +116,14 @@ class Importer:
                 paper_id = batch.add(item)
                 self._remember(paper_id, item.fp)
                 counts["new"] += 1
-                batch.reviews += [
+                batch.planned.reviews.extend(
                     (paper_id, other, d.title_score, d.abstract_score, d.reason)
                     for other, d in found.reviews
-                ]
+                )
                 counts["flagged"] += bool(found.reviews)
             if progress is not None:
                 progress(done, len(rows))
-        self._write(batch)
+        batch.planned.papers.extend(batch.papers.values())
         report = FileReport(
             prepared.source,
             new=counts["new"],
@@ -121,6 +132,45 @@ class Importer:
             flagged=counts["flagged"],
         )
         return report, batch
+
+    def hold(self, batch: _Batch) -> None:
+        """A dump planned and sent to be written (readlist.core.pipeline): its new papers
+        read as if written until `release`, and its keys are the run's."""
+        for paper in batch.papers.values():
+            self._pending[paper.id] = (batch.dump_id, paper.title, paper.abstract)
+        if self._run is not None:
+            self._run.landed(batch.fresh, batch.next_id, batch.dump_id)
+
+    def release(self, dump_id: int) -> None:
+        """The dump `dump_id` and those before it are committed: read their papers from
+        the library from now on."""
+        pending = self._pending
+        for paper_id in [i for i, (owner, _, _) in pending.items() if owner <= dump_id]:
+            del pending[paper_id]
+
+    def forget(self) -> None:
+        """Start afresh from the library: what was planned and not written is void."""
+        self._fingerprints.clear()
+        self._pending.clear()
+        self._run = None
+
+    def plans_ahead(self) -> bool:
+        """Whether the next dump may be planned while dumps before it are still being
+        written: not if its run begins afresh, which reads the library below its start."""
+        run = self._run
+        return run is not None and run.size < RUN_KEYS_CAP
+
+    def _text_of(self, paper_id: int, batch: _Batch) -> tuple[str, str]:
+        if paper_id not in batch.texts:
+            held = self._pending.get(paper_id)
+            if held is not None:
+                return held[1], held[2]
+            batch.texts.update(self.store.texts([paper_id]))
+        return batch.texts[paper_id]
+
+    def _abstract(self, paper_id: int) -> str:
+        held = self._pending.get(paper_id)
+        return held[2] if held is not None else self.store.abstract(paper_id)
 
     def _known(
         self, keys: set[int], first_id: int, dump_id: int
@@ -161,7 +211,7 @@ class Importer:
         for paper_id in dedupe.worth_deciding(item.fp, titles, via_abstract):
             fp = batch.fingerprints.get(paper_id) or self._fingerprints.get(paper_id)
             if fp is None:
-                fp = dedupe.Fingerprint(titles[paper_id], partial(self.store.abstract, paper_id))
+                fp = dedupe.Fingerprint(titles[paper_id], partial(self._abstract, paper_id))
                 self._remember(paper_id, fp)
             yield paper_id, fp, paper_id in via_abstract
 
@@ -176,7 +226,7 @@ class Importer:
         if pending is not None:  # new in this very dump
             title, abstract = pending.title, pending.abstract
         else:
-            title, abstract = batch.text_of(paper_id, self.store)
+            title, abstract = self._text_of(paper_id, batch)
         if not abstract and paper.abstract:  # the first abstract a dump gives it
             if pending is not None:
                 batch.papers[paper_id] = dataclasses.replace(pending, abstract=paper.abstract)
@@ -185,19 +235,20 @@ class Importer:
                 )
                 match_title = pending.match_title
             else:
-                self.store.fill_abstract(paper_id, paper.abstract)
+                batch.planned.fills.append((paper_id, paper.abstract))
                 batch.texts[paper_id] = (title, paper.abstract)
+                self._pending[paper_id] = (batch.dump_id, title, paper.abstract)
                 match_title = dedupe.fingerprint(title, "").match_title
             self._fingerprints.pop(paper_id, None)
             # Its abstract's blocking keys too: a later listing under another title is
             # found through them, as it would be had the abstract come first.
             for key in item.abstract_keys:
                 batch.fresh.setdefault(key, []).append((paper_id, match_title))
-                batch.keys.append((key, paper_id))
+                batch.planned.keys.append((key, paper_id))
         if paper_id in batch.sighted:
             return  # the dump lists it twice: one sighting
         batch.sighted.add(paper_id)
-        batch.sightings.append(
+        batch.planned.sightings.append(
             NewSighting(
                 paper_id,
                 batch.dump_id,
@@ -208,13 +259,6 @@ class Importer:
                 abstract=paper.abstract if paper.abstract not in ("", abstract) else None,
             )
         )
-
-    def _write(self, batch: _Batch) -> None:
-        store = self.store
-        store.add_papers(list(batch.papers.values()))
-        store.add_keys(batch.keys)
-        store.add_sightings(batch.sightings)
-        store.add_reviews(batch.reviews)
 
 
 class _RunKeys:
@@ -317,11 +361,9 @@ class _Batch:
     fresh: dict[int, list[tuple[int, str]]] = field(default_factory=dict)  # key -> this dump's
     papers: dict[int, NewPaper] = field(default_factory=dict)
     fingerprints: dict[int, dedupe.Fingerprint] = field(default_factory=dict)
-    keys: list[tuple[int, int]] = field(default_factory=list)
-    sightings: list[NewSighting] = field(default_factory=list)
     sighted: set[int] = field(default_factory=set)
-    reviews: list[tuple[int, int, float, float, str]] = field(default_factory=list)
-    texts: dict[int, tuple[str, str]] = field(default_factory=dict)
+    texts: dict[int, tuple[str, str]] = field(default_factory=dict)  # read from the library
+    planned: Planned = field(init=False)
 
     def add(self, item: _Incoming) -> int:
         paper_id = self.next_id
@@ -333,14 +375,41 @@ class _Batch:
         self.fingerprints[paper_id] = item.fp
         for key in item.keys:
             self.fresh.setdefault(key, []).append((paper_id, item.fp.match_title))
-            self.keys.append((key, paper_id))
+            self.planned.keys.append((key, paper_id))
         self.sighted.add(paper_id)
-        self.sightings.append(
+        self.planned.sightings.append(
             NewSighting(paper_id, self.dump_id, paper.date_line, item.seen_on, "new")
         )
         return paper_id
 
-    def text_of(self, paper_id: int, store: Store) -> tuple[str, str]:
-        if paper_id not in self.texts:
-            self.texts.update(store.texts([paper_id]))
-        return self.texts[paper_id]
+
+@dataclass(slots=True)
+class Planned:
+    """One dump's writes, decided: what `write_planned` puts in the library."""
+
+    sha256: str
+    source: str
+    listed: int  # papers the dump lists
+    imported_at: str
+    ids: tuple[int, int]  # the first new paper's id and the dump's, as planned
+    fills: list[tuple[int, str]] = field(default_factory=list)  # (paper id, first abstract)
+    papers: list[NewPaper] = field(default_factory=list)
+    keys: list[tuple[int, int]] = field(default_factory=list)  # (blocking key, paper id)
+    sightings: list[NewSighting] = field(default_factory=list)
+    reviews: list[tuple[int, int, float, float, str]] = field(default_factory=list)
+
+
+def write_planned(store: Store, planned: Planned) -> None:
+    """A planned dump's writes, inside its write transaction (Store.transaction), where
+    the library's next paper and dump ids are the ones it was planned with."""
+    dump_id = store.add_dump(planned.sha256, planned.source, planned.listed, planned.imported_at)
+    if dump_id != planned.ids[1]:
+        raise RuntimeError(f"dump planned as {planned.ids[1]} written as {dump_id}")
+    for paper_id, abstract in planned.fills:
+        store.fill_abstract(paper_id, abstract)
+    store.add_papers(planned.papers)
+    store.add_keys(planned.keys)
+    store.add_sightings(planned.sightings)
+    store.add_reviews(planned.reviews)
+    if store.recent_keys() >= RECENT_KEYS_CAP:
+        store.merge_keys()  # in the dump's transaction: both land, or neither

@@ -98,6 +98,10 @@ class ImportWrites:
         """The id the next new paper gets (inside the import's write transaction)."""
         return int(self.conn.execute("SELECT coalesce(max(id), 0) + 1 FROM papers").fetchone()[0])
 
+    def next_dump_id(self) -> int:
+        """The id the next dump gets (its INTEGER PRIMARY KEY: one past the largest)."""
+        return int(self.conn.execute("SELECT coalesce(max(id), 0) + 1 FROM dumps").fetchone()[0])
+
     def abstract(self, paper_id: int) -> str:
         row = self.conn.execute("SELECT abstract FROM papers WHERE id = ?", (paper_id,)).fetchone()
         if row is None:

@@ -1,0 +1,316 @@
+"""A big import on both cores: this process decides each dump while a writer process
+writes the dumps decided before it.
+
+An import's writes (each dump's rows, its full-text insert and its commit) and its
+decisions each took about half of a big import's time, one after the other. A thread
+does not overlap them: `executemany` takes Python's lock back for every row. So the
+writes go to a process of their own, which applies each dump's `Planned` writes in one
+transaction, in order, as the importer would have in line.
+
+A dump is planned with the ids the library will give it, counting on the dumps before
+it being written. The writer checks that under the write lock, before it writes a row:
+if anything else has added a paper or a dump meanwhile (another window's, or another
+process's import), that dump and every one planned after it is void, nothing of them is
+written, and they are imported again in line, against the library as it now is. A star
+or a note made elsewhere changes nothing an import plans with, so it voids nothing. If
+the writer dies, what it had not committed is imported in line the same way.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import queue
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Generator, Iterable
+from contextlib import AbstractContextManager, nullcontext, suppress
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from readlist.core.importer import Importer, Planned, Progress, write_planned
+from readlist.core.models import FileReport
+from readlist.core.prepare import Prepared
+from readlist.core.store import Store
+
+if TYPE_CHECKING:  # multiprocessing loads only when a big import starts the writer
+    from multiprocessing.connection import Connection
+
+# Papers imported in line before the writer starts: it takes ~0.2 s to start (a fresh
+# interpreter), and a month of daily dumps is ~3,000 papers.
+WRITER_AFTER = 3_000
+AHEAD = 3  # dumps planned and sent to the writer, not yet committed
+
+Track = Callable[[Prepared], AbstractContextManager[Progress | None]]
+
+
+def _untracked(prepared: Prepared) -> AbstractContextManager[Progress | None]:
+    return nullcontext()
+
+
+def import_all(
+    importer: Importer,
+    items: Iterable[Prepared | FileReport],
+    *,
+    track: Track = _untracked,
+    writer_after: int | None = None,
+    timings: dict[str, float] | None = None,
+) -> Generator[FileReport, None, None]:
+    """Each dump imported, its report yielded once it is committed, in order (a
+    FileReport passes through). Past `writer_after` papers the writes go to a writer
+    process. Close the generator (contextlib.closing) to stop that process if the
+    caller stops early: what it had not committed is not written. `timings`, if given,
+    gets the writer's seconds in its transactions ("writer_s"), and this process's
+    waiting for it ("waited_s"), for the benchmarks."""
+    writer_after = WRITER_AFTER if writer_after is None else writer_after
+    timings = {} if timings is None else timings
+    for name in ("writer_s", "waited_s"):
+        timings.setdefault(name, 0.0)
+    writer: _Writer | None = None
+    window: deque[_Sent | FileReport] = deque()
+    in_line = 0  # papers imported in line
+    may_start = True  # not once the writer has given up
+    ids = (0, 0)  # the next paper and dump ids, once the dumps sent are written
+    try:
+        for item in items:
+            ready = may_start and in_line >= writer_after
+            if ready and writer is None and isinstance(item, Prepared):
+                writer = _Writer.start(importer.store.path, timings)
+            if isinstance(item, FileReport):
+                window.append(item)
+            elif writer is None:
+                with track(item) as progress:
+                    report = importer.import_prepared(item, progress)
+                in_line += report.papers
+                yield report
+            else:
+                if not window or not importer.plans_ahead():
+                    while window:  # what is planned next reads the library as written
+                        yield from _settle(importer, writer, window, track)
+                    ids = (importer.store.next_paper_id(), importer.store.next_dump_id())
+                sent = _plan(importer, item, ids, window, track)
+                if sent is None:
+                    window.append(FileReport(item.source, already_imported=True))
+                else:
+                    writer.send(sent.batch)
+                    window.append(sent)
+                    ids = (sent.next_id, sent.batch.ids[1] + 1)
+            while window and (len(window) > AHEAD or isinstance(window[0], FileReport)):
+                yield from _settle(importer, writer, window, track)
+            if writer is not None and writer.broken:  # the library changed under it
+                while window:
+                    yield from _settle(importer, writer, window, track)
+                writer.stop()
+                writer, may_start = None, False  # the rest in line
+        while window:
+            yield from _settle(importer, writer, window, track)
+    finally:
+        if writer is not None:
+            writer.stop(now=bool(window))
+
+
+@dataclass(slots=True)
+class _Sent:
+    """A dump planned and sent to the writer, with what it becomes once committed."""
+
+    prepared: Prepared
+    batch: Planned
+    report: FileReport
+    next_id: int
+
+
+def _plan(
+    importer: Importer,
+    prepared: Prepared,
+    ids: tuple[int, int],
+    window: deque[_Sent | FileReport],
+    track: Track,
+) -> _Sent | None:
+    """The dump decided against the library as the dumps in flight will leave it; None
+    if it is one of them, or already in the library."""
+    flying = {s.prepared.sha256 for s in window if isinstance(s, _Sent)}
+    if prepared.sha256 in flying or importer.store.dump_imported(prepared.sha256):
+        return None
+    with track(prepared) as progress:
+        report, batch = importer.plan(prepared, ids, progress)
+    importer.hold(batch)
+    return _Sent(prepared, batch.planned, report, batch.next_id)
+
+
+def _settle(
+    importer: Importer,
+    writer: _Writer | None,
+    window: deque[_Sent | FileReport],
+    track: Track,
+) -> Generator[FileReport, None, None]:
+    """The oldest dump in flight, once committed; or, if the writer could not write it,
+    it and every dump after it in line."""
+    head = window.popleft()
+    if isinstance(head, FileReport):
+        yield head
+        return
+    assert writer is not None  # a dump is sent only to a writer
+    if writer.committed():
+        importer.release(head.batch.ids[1])
+        yield head.report
+        return
+    # Void: nothing of it or of what followed it was written. Begin again in line.
+    importer.forget()
+    redo: list[Prepared | FileReport] = [head.prepared]
+    redo += [s.prepared if isinstance(s, _Sent) else s for s in window]
+    window.clear()
+    for item in redo:
+        if isinstance(item, FileReport):
+            yield item
+            continue
+        with track(item) as progress:
+            yield importer.import_prepared(item, progress)
+
+
+class _Writer:
+    """The writer process, and this end of its two pipes."""
+
+    def __init__(
+        self,
+        process: subprocess.Popen[bytes],
+        out: Connection,
+        back: Connection,
+        timings: dict[str, float],
+    ) -> None:
+        self.process = process
+        self.timings = timings
+        self.out = out  # planned dumps to it
+        self.back = back  # its answers
+        self.broken = False  # a dump was void, or the writer died: the rest in line
+
+    @classmethod
+    def start(cls, path: Path, timings: dict[str, float]) -> _Writer:
+        """A fresh interpreter, not a fork (this process holds SQLite connections, and a
+        forked copy of one must never be used), nor multiprocessing's "spawn", which
+        runs the caller's main module again."""
+        from multiprocessing.connection import Connection
+
+        to_read, to_writer = os.pipe()
+        from_writer, to_write = os.pipe()
+        package_root = str(Path(__file__).resolve().parents[2])  # this very readlist
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                _WRITER_MAIN,
+                package_root,
+                str(path),
+                str(to_read),
+                str(to_write),
+            ],
+            pass_fds=(to_read, to_write),
+            # Its errors come back through the pipe; if it cannot even start, the dumps
+            # are written in line, and a traceback would say nothing a user can act on.
+            stderr=subprocess.DEVNULL,
+        )
+        os.close(to_read)
+        os.close(to_write)
+        out = Connection(to_writer, readable=False)
+        return cls(process, out, Connection(from_writer, writable=False), timings)
+
+    def send(self, batch: Planned) -> None:
+        # If it has died, its answers to what it did commit are still to be read:
+        # `committed` tells them, then sends the rest in line.
+        with suppress(OSError):
+            self.out.send(batch)
+
+    def committed(self) -> bool:
+        """Whether the oldest dump sent is committed. Raises what made the writer fail
+        (a full disk, say): its transaction rolled back, as it would have in line."""
+        if self.broken:
+            return False
+        start = time.perf_counter()
+        try:
+            answer, detail = self.back.recv()
+        except (EOFError, OSError):
+            answer, detail = "void", None
+        self.timings["waited_s"] += time.perf_counter() - start
+        if answer == "error":
+            self.broken = True
+            assert isinstance(detail, BaseException)
+            raise detail
+        if answer == "ok":
+            self.timings["writer_s"] += detail
+        self.broken = answer != "ok"
+        return not self.broken
+
+    def stop(self, *, now: bool = False) -> None:
+        """End the writer: after what it was sent, or `now`, rolling back its dump."""
+        if now:
+            self.process.kill()
+        else:
+            with suppress(OSError):
+                self.out.send(None)
+        self.out.close()
+        self.process.wait()
+        self.back.close()
+
+
+_WRITER_MAIN = (
+    "import sys; sys.path.insert(0, sys.argv[1]); "
+    "from readlist.core.pipeline import serve; serve(*sys.argv[2:])"
+)
+
+
+class _Void(Exception):
+    """The library is not as the dump was planned against: it is not written."""
+
+
+def serve(path: str, read_fd: str, write_fd: str) -> None:
+    """The writer process: each planned dump in a transaction of its own, in order,
+    answering ("ok", seconds it took), ("void", None), or ("error", the exception) and
+    ending."""
+    from multiprocessing.connection import Connection
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the importer, which ends us
+    conn = Connection(int(read_fd), writable=False)
+    answers = Connection(int(write_fd), readable=False)
+    void = False
+    inbox: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+
+    def read() -> None:
+        try:
+            while True:
+                inbox.put(conn.recv_bytes())
+        except (EOFError, OSError):
+            inbox.put(None)
+
+    threading.Thread(target=read, daemon=True).start()
+    with Store.open(path) as store, store.bulk():
+        while True:
+            data = inbox.get()
+            if data is None:  # the importer is done, or gone
+                return
+            batch = pickle.loads(data)
+            if batch is None:
+                return
+            if void:  # planned on top of a void dump
+                answers.send(("void", None))
+                continue
+            start = time.perf_counter()
+            try:
+                with store.transaction():
+                    if (
+                        store.dump_imported(batch.sha256)
+                        or (store.next_paper_id(), store.next_dump_id()) != batch.ids
+                    ):
+                        raise _Void
+                    write_planned(store, batch)
+            except _Void:
+                void = True
+                answers.send(("void", None))
+            except Exception as exc:  # the importer raises it, as it would in line
+                answers.send(("error", exc))
+                return
+            else:
+                answers.send(("ok", time.perf_counter() - start))

@@ -1,0 +1,335 @@
+"""A big import decides each dump here while a writer process writes the ones decided
+before it (readlist.core.pipeline). Whatever it overlaps, the library must come out as
+the same imports one after another would leave it; and when the library changes under
+it, or the writer dies or fails, nothing is lost and nothing is written twice."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from readlist.cli import cli
+from readlist.core import importer as importer_module
+from readlist.core import pipeline
+from readlist.core.importer import Importer, Progress, write_planned
+from readlist.core.models import FileReport
+from readlist.core.prepare import Prepared, prepare
+from readlist.core.store import Store
+from tests.conftest import NOW, SAMPLE_DUMPS
+from tests.unit.test_importer import make_dump
+from tests.unit.test_staged_keys import _CONTENTS
+
+_AGENTS = "Agents route tokens to experts. Sparse experts help."
+_TINY = "Recursion beats depth. We show it on puzzles."
+
+
+def _dumps() -> list[tuple[str, bytes]]:
+    """Dumps whose papers meet papers of the dumps just before them, still being written
+    when these are decided; then the sample dumps, and one of them again."""
+    bare = make_dump([("Tiny Recursive Models", ""), ("Sparse Mixture of Agents", _AGENTS)])
+    samples = [(p.name, p.read_bytes()) for p in sorted(SAMPLE_DUMPS.glob("*.txt"))]
+    return [
+        ("bare.txt", bare),
+        ("bare-again.txt", bare),  # the same dump, not yet written: already imported
+        # The first abstract for a paper not yet written, and a typo'd title of one.
+        (
+            "filled.txt",
+            make_dump([("Tiny Recursive Models", _TINY), ("Sparse Mixture of Agent", _AGENTS)]),
+        ),
+        (
+            "twice.txt",
+            make_dump(
+                [
+                    ("TINY RECURSIVE MODELS", _TINY),
+                    ("Sparse Mixture of Agents", _AGENTS),
+                    ("Sparse Mixture of Agents", _AGENTS),
+                ],
+                "Nov 21",
+            ),
+        ),
+        *samples,
+        samples[0],  # written long before: already imported
+    ]
+
+
+@contextmanager
+def _write_lock_held(
+    path: Path, then_import: tuple[str, bytes] | None = None
+) -> Iterator[threading.Event]:
+    """Another connection holds the library's write lock until the event is set (the
+    writer waits, and the importer decides the next dumps with these still in flight),
+    and then imports `then_import`, if given, before it lets go."""
+    locked, release = threading.Event(), threading.Event()
+    released: list[bool] = []  # by the importer's progress, not a timeout
+
+    def hold() -> None:
+        with Store.open(path) as store, store.transaction():
+            locked.set()
+            released.append(release.wait(30))
+            if then_import is not None:
+                prepared = prepare(then_import[1], then_import[0], NOW.date())
+                assert isinstance(prepared, Prepared)
+                ids = (store.next_paper_id(), store.next_dump_id())
+                _, batch = Importer(store, now=NOW).plan(prepared, ids)
+                write_planned(store, batch.planned)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    assert locked.wait(30)
+    try:
+        yield release
+    finally:
+        release.set()
+        holder.join()
+    assert released == [True]
+
+
+def _release_when(source: str, release: threading.Event) -> pipeline.Track:
+    @contextmanager
+    def track(prepared: Prepared) -> Iterator[Progress | None]:
+        if prepared.source == source:
+            release.set()
+        yield None
+
+    return track
+
+
+def _prepared(dumps: list[tuple[str, bytes]]) -> list[Prepared | FileReport]:
+    return [prepare(data, source, NOW.date()) for source, data in dumps]
+
+
+def _contents(path: Path) -> list[list[object]]:
+    with Store.open(path) as store:
+        assert store.check_integrity() == []
+        tables = [sorted(store.conn.execute(sql).fetchall()) for sql in _CONTENTS]
+        dumps = store.conn.execute("SELECT id, sha256, source, papers FROM dumps").fetchall()
+        return [*tables, sorted(dumps)]
+
+
+def _in_line(path: Path, dumps: list[tuple[str, bytes]]) -> list[FileReport]:
+    with Store.open(path) as store:
+        importer = Importer(store, now=NOW)
+        return [importer.import_prepared(item) for item in _prepared(dumps)]
+
+
+@contextmanager
+def _spied(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, list[object]]]:
+    """What the writer did: the writers started, and each dump's answer."""
+    seen: dict[str, list[object]] = {"writers": [], "answers": []}
+    start, committed = pipeline._Writer.start, pipeline._Writer.committed
+
+    def spied_start(path: Path, timings: dict[str, float]) -> pipeline._Writer:
+        writer = start(path, timings)
+        seen["writers"].append(writer)
+        return writer
+
+    def spied_committed(self: pipeline._Writer) -> bool:
+        answer = committed(self)
+        seen["answers"].append(answer)
+        return answer
+
+    monkeypatch.setattr(pipeline._Writer, "start", staticmethod(spied_start))
+    monkeypatch.setattr(pipeline._Writer, "committed", spied_committed)
+    yield seen
+
+
+def _pipelined(
+    path: Path, items: list[Prepared | FileReport], track: pipeline.Track = pipeline._untracked
+) -> list[FileReport]:
+    with Store.open(path) as store:
+        importer = Importer(store, now=NOW)
+        with closing(pipeline.import_all(importer, items, track=track, writer_after=0)) as done:
+            return list(done)
+
+
+@pytest.mark.parametrize("run_keys_cap", [importer_module.RUN_KEYS_CAP, 40])
+def test_the_writer_leaves_the_library_an_import_in_line_leaves(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run_keys_cap: int
+) -> None:
+    """Every dump written by the writer process: the same papers, sightings, reviews,
+    keys and dumps, and the same reports, as importing them one after another. The
+    writer is held back until the fourth dump is decided, so the second, third and
+    fourth are decided against dumps not yet written. With a small run the importer
+    also waits for what is in flight whenever its run starts afresh."""
+    monkeypatch.setattr(importer_module, "RUN_KEYS_CAP", run_keys_cap)
+    dumps = _dumps()
+    expected = _in_line(tmp_path / "in-line.db", dumps)
+    path = tmp_path / "piped.db"
+    Store.open(path).close()
+    with _spied(monkeypatch) as seen, _write_lock_held(path) as release:
+        # A small run waits for the written library before its fourth dump: let it.
+        track = _release_when(dumps[3 if run_keys_cap > 40 else 0][0], release)
+        reports = _pipelined(path, _prepared(dumps), track)
+    assert reports == expected
+    assert [r.already_imported for r in reports] == [False, True] + [False] * 7 + [True]
+    assert len(seen["writers"]) == 1
+    assert seen["answers"] == [True] * (len(dumps) - 2)  # all but the two already imported
+    assert _contents(path) == _contents(tmp_path / "in-line.db")
+
+
+def test_a_dump_s_papers_read_as_planned_until_every_dump_that_touched_them_is_written(
+    store: Store,
+) -> None:
+    """A paper new in one dump and given its abstract by the next: once the first is
+    written, its text is still the second's, not the library's, until that is written."""
+    importer = Importer(store, now=NOW)
+    ids = (store.next_paper_id(), store.next_dump_id())
+    planned = []
+    for source, abstract in (("a.txt", ""), ("b.txt", _TINY)):
+        prepared = prepare(make_dump([("Tiny Recursive Models", abstract)]), source, NOW.date())
+        assert isinstance(prepared, Prepared)
+        _, batch = importer.plan(prepared, ids)
+        importer.hold(batch)
+        planned.append(batch.planned)
+        ids = (batch.next_id, batch.dump_id + 1)
+    assert planned[1].fills == [(1, _TINY)]
+    with store.transaction():
+        write_planned(store, planned[0])
+    importer.release(planned[0].ids[1])
+    retitled = make_dump([("TINY RECURSIVE MODELS", _TINY)], "Nov 21")
+    prepared = prepare(retitled, "c.txt", NOW.date())
+    assert isinstance(prepared, Prepared)
+    report, batch = importer.plan(prepared, ids)
+    assert report.merged_exact == 1
+    assert batch.planned.fills == []  # b.txt gave it that abstract already
+    assert batch.planned.sightings[0].abstract is None
+
+
+def test_a_dump_imported_elsewhere_meanwhile_sends_the_rest_in_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another process imports a dump while the writer waits for the write lock: what
+    was decided before it is void, nothing of it is written, and it is all imported again
+    in line, against the library as the other import left it."""
+    dumps = _dumps()
+    other = ("other.txt", make_dump([("Sparse Mixture of Agents", _AGENTS + " Revised.")]))
+    _in_line(tmp_path / "in-line.db", [other, *dumps])
+    path = tmp_path / "piped.db"
+    Store.open(path).close()
+    with _spied(monkeypatch) as seen, _write_lock_held(path, other) as release:
+        reports = _pipelined(path, _prepared(dumps), _release_when(dumps[2][0], release))
+    assert seen["answers"][0] is False  # void: planned on the library as it was
+    assert True not in seen["answers"]
+    assert [r.error for r in reports] == [None] * len(dumps)
+    assert _contents(path) == _contents(tmp_path / "in-line.db")
+
+
+def test_a_void_dump_voids_every_dump_decided_after_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another import adds one dump and no paper, as the first dump in flight would
+    have: the library's next ids are then those the second was planned with. It must
+    still not be written, since it was decided as if the first were."""
+    paper = ("Tiny Recursive Models", _TINY)
+    first = ("first.txt", make_dump([paper], "Nov 21"))
+    second = ("second.txt", make_dump([("Sparse Mixture of Agents", _AGENTS)], "Nov 22"))
+    other = ("other.txt", make_dump([paper], "Nov 19"))
+    _in_line(tmp_path / "in-line.db", [("seed.txt", make_dump([paper])), other, first, second])
+    path = tmp_path / "piped.db"
+    _in_line(path, [("seed.txt", make_dump([paper]))])
+    with _spied(monkeypatch) as seen, _write_lock_held(path, other) as release:
+        _pipelined(path, _prepared([first, second]), _release_when("second.txt", release))
+    assert seen["answers"] == [False]
+    assert _contents(path) == _contents(tmp_path / "in-line.db")
+
+
+def test_a_writer_that_dies_leaves_its_dumps_to_the_importer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The writer killed mid-import (its dump rolled back, as a crash would): what it
+    had not committed is imported in line, nothing twice."""
+    dumps = _dumps()
+    _in_line(tmp_path / "in-line.db", dumps)
+
+    with _spied(monkeypatch) as seen:
+
+        @contextmanager
+        def track(prepared: Prepared) -> Iterator[Progress | None]:
+            (writer,) = seen["writers"]
+            assert isinstance(writer, pipeline._Writer)
+            if prepared.source == dumps[3][0] and writer.process.poll() is None:
+                os.kill(writer.process.pid, signal.SIGKILL)
+                writer.process.wait()
+            yield None
+
+        reports = _pipelined(tmp_path / "piped.db", _prepared(dumps), track)
+    assert False in seen["answers"]
+    assert [r.error for r in reports] == [None] * len(dumps)
+    assert _contents(tmp_path / "piped.db") == _contents(tmp_path / "in-line.db")
+
+
+def test_a_writer_s_error_is_the_import_s_and_its_dump_is_not_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A write that fails in the writer (here a trigger standing in for a full disk)
+    ends the import with that error, SQLite's code and all; the dumps before it stay,
+    and nothing of it or after it is written."""
+    dumps = _dumps()
+    boom = ("boom.txt", make_dump([("Boom", "This paper cannot be written. Ever.")]))
+    path = tmp_path / "piped.db"
+    with Store.open(path) as store:
+        store.conn.execute(
+            "CREATE TRIGGER boom BEFORE INSERT ON papers WHEN new.title = 'Boom'"
+            " BEGIN SELECT RAISE(ABORT, 'no room for Boom'); END"
+        )
+    items = _prepared([*dumps[:3], boom, *dumps[3:]])
+    with _spied(monkeypatch) as seen, pytest.raises(sqlite3.IntegrityError) as raised:
+        _pipelined(path, items)
+    assert str(raised.value) == "no room for Boom"
+    assert seen["answers"] == [True, True]  # the writer's own error, not one of a retry here
+    assert raised.value.sqlite_errorcode == sqlite3.SQLITE_CONSTRAINT_TRIGGER
+    with Store.open(path) as store:
+        sources = [r[0] for r in store.conn.execute("SELECT source FROM dumps ORDER BY id")]
+        assert sources == ["bare.txt", "filled.txt"]
+        assert store.check_integrity() == []
+
+
+def test_an_import_stopped_early_leaves_whole_dumps_and_goes_on_later(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The caller stops after the first report (Ctrl-C): the writer is ended, the
+    library holds whole dumps only, and importing again finishes the job."""
+    dumps = _dumps()
+    _in_line(tmp_path / "in-line.db", dumps)
+    path = tmp_path / "piped.db"
+    with Store.open(path) as store:
+        importer = Importer(store, now=NOW)
+        with _spied(monkeypatch) as seen:
+            done = pipeline.import_all(importer, _prepared(dumps), writer_after=0)
+            assert next(done).new > 0
+            done.close()
+        (writer,) = seen["writers"]
+        assert isinstance(writer, pipeline._Writer)
+        assert writer.process.returncode == -signal.SIGKILL  # at once, its dump rolled back
+    with Store.open(path) as store:
+        written = store.conn.execute("SELECT count(*) FROM dumps").fetchone()[0]
+        assert 1 <= written < len(dumps)
+    again = _pipelined(path, _prepared(dumps))
+    assert [r.error for r in again] == [None] * len(dumps)
+    assert _contents(path) == _contents(tmp_path / "in-line.db")
+
+
+def test_readlist_import_writes_through_the_writer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`readlist import` past the writer's threshold: the same report and library."""
+    paths = [str(p) for p in sorted(SAMPLE_DUMPS.glob("*.txt"))]
+    in_line = CliRunner().invoke(cli, ["--db", str(tmp_path / "a.db"), "import", *paths, "--json"])
+    monkeypatch.setattr(pipeline, "WRITER_AFTER", 0)
+    with _spied(monkeypatch) as seen:
+        piped = CliRunner().invoke(
+            cli, ["--db", str(tmp_path / "b.db"), "import", *paths, "--json"]
+        )
+    assert piped.exit_code == 0, piped.output
+    assert json.loads(piped.stdout) == json.loads(in_line.stdout)
+    assert seen["answers"] == [True] * len(paths)
+    assert _contents(tmp_path / "b.db") == _contents(tmp_path / "a.db")
