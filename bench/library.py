@@ -16,7 +16,7 @@ import shutil
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -25,6 +25,7 @@ from generate import generate
 
 from readlist.core import importer as importer_module
 from readlist.core.importer import Importer
+from readlist.core.pipeline import import_all
 from readlist.core.prepare import prepare_all
 from readlist.core.store import Store
 
@@ -110,6 +111,7 @@ def ensure_library(n: int, work: Path = DEFAULT_WORK, *, quiet: bool = False) ->
     # (prepare_all), overlapped with this one's work: not counted here.
     watch.wrap(importer_module.dedupe, "match", "matching")
     writes = Stopwatch()  # readlist's own writes, the floor of what the import must do
+    writer: dict[str, float] = {}  # the same, past the first dumps, in the writer process
     rows = 0
     start = time.perf_counter()
     with Store.open(path) as store, store.bulk():  # as `readlist import` does
@@ -117,13 +119,16 @@ def ensure_library(n: int, work: Path = DEFAULT_WORK, *, quiet: bool = False) ->
         writes.wrap_writes(store)
         importer = Importer(store)
         sources = ((dump.name, dump.read_bytes()) for dump in files)
-        for index, prepared in enumerate(prepare_all(sources, importer.today), 1):
-            report = importer.import_prepared(prepared)
-            if report.error is not None:
-                raise SystemExit(report.error)
-            rows += report.papers
-            if not quiet and index % 50 == 0:
-                print(f"  {index}/{len(files)} dumps, {time.perf_counter() - start:.0f} s")
+        with (
+            closing(prepare_all(sources, importer.today)) as prepared,
+            closing(import_all(importer, prepared, timings=writer)) as reports,
+        ):
+            for index, report in enumerate(reports, 1):
+                if report.error is not None:
+                    raise SystemExit(report.error)
+                rows += report.papers
+                if not quiet and index % 50 == 0:
+                    print(f"  {index}/{len(files)} dumps, {time.perf_counter() - start:.0f} s")
         seconds = time.perf_counter() - start
         store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     shutil.rmtree(dumps, ignore_errors=True)
@@ -135,8 +140,12 @@ def ensure_library(n: int, work: Path = DEFAULT_WORK, *, quiet: bool = False) ->
         "dedupe_s": round(dedupe, 2),
         "dedupe_share": round(dedupe / seconds, 3),
         **{f"dedupe_{k.replace(' ', '_')}_s": round(v, 2) for k, v in watch.seconds.items()},
-        "writes_s": round(writes.seconds.get("writes", 0.0), 2),
+        "writes_s": round(writes.seconds.get("writes", 0.0) + writer["writer_s"], 2),
+        "waited_for_writer_s": round(writer["waited_s"], 2),
         "import_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "import_helper_peak_rss_mb": round(
+            resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        ),
     }
     (work / f"library-{n}.json").write_text(json.dumps(figures, indent=1))
     stamp.write_text(_fingerprint())
