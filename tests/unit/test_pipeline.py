@@ -272,7 +272,9 @@ def test_a_writer_s_error_is_the_import_s_and_its_dump_is_not_written(
 ) -> None:
     """A write that fails in the writer (here a trigger standing in for a full disk)
     ends the import with that error, SQLite's code and all; the dumps before it stay,
-    and nothing of it or after it is written."""
+    and nothing of it or after it is written. The writer is held back until the failing
+    dump and the one before it are queued, so that it writes them in one transaction:
+    the one before it must land all the same, as it would in line."""
     dumps = _dumps()
     boom = ("boom.txt", make_dump([("Boom", "This paper cannot be written. Ever.")]))
     path = tmp_path / "piped.db"
@@ -282,8 +284,13 @@ def test_a_writer_s_error_is_the_import_s_and_its_dump_is_not_written(
             " BEGIN SELECT RAISE(ABORT, 'no room for Boom'); END"
         )
     items = _prepared([*dumps[:3], boom, *dumps[3:]])
-    with _spied(monkeypatch) as seen, pytest.raises(sqlite3.IntegrityError) as raised:
-        _pipelined(path, items)
+    monkeypatch.setattr(pipeline, "AHEAD", 5)  # bare, filled and boom in flight
+    with (
+        _spied(monkeypatch) as seen,
+        _write_lock_held(path) as release,
+        pytest.raises(sqlite3.IntegrityError) as raised,
+    ):
+        _pipelined(path, items, _release_when(dumps[3][0], release))
     assert str(raised.value) == "no room for Boom"
     assert seen["answers"] == [True, True]  # the writer's own error, not one of a retry here
     assert raised.value.sqlite_errorcode == sqlite3.SQLITE_CONSTRAINT_TRIGGER
