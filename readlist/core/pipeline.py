@@ -2,10 +2,12 @@
 writes the dumps decided before it.
 
 An import's writes (each dump's rows, its full-text insert and its commit) and its
-decisions each took about half of a big import's time, one after the other. A thread
-does not overlap them: `executemany` takes Python's lock back for every row. So the
-writes go to a process of their own, which applies each dump's `Planned` writes in one
-transaction, in order, as the importer would have in line.
+decisions each took about half of a big import's time, one after the other (the parsing
+already runs in a process of its own: prepare.prepare_all). A thread does not overlap
+them: `executemany` takes Python's lock back for every row. So the writes go to a
+process of their own, which writes each dump's `Planned` rows in order, as the importer
+would have in line, each dump whole or not at all (the dumps queued for it share a
+transaction).
 
 A dump is planned with the ids the library will give it, counting on the dumps before
 it being written. The writer checks that under the write lock, before it writes a row:
