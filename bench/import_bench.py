@@ -393,6 +393,9 @@ def measure(n: int, work: Path) -> dict[str, object]:
         figures["import_vs_limit"] = round(float(built["import_s"]) / limit, 2)
         if "writes_s" in built:
             figures["writes_vs_limit"] = round(float(built["writes_s"]) / limit, 2)
+        if "import_cpu_s" in built:  # the least the import could take on two cores
+            halved = float(built["import_cpu_s"]) / 2
+            figures["import_cpu_halved_vs_limit"] = round(halved / limit, 2)
         figures["import_vs_floor"] = round(float(built["import_s"]) / floor, 2)
     fresh = rows_of(scratch / "fresh")
 

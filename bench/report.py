@@ -1,6 +1,8 @@
 """Run every benchmark at each N and write the figures into BENCHMARKS.md and a plot.
 
     python bench/report.py [N ...]          default: 10000 100000 1000000
+    python bench/report.py --render         the tables again from the figures last
+                                            measured (after a change to the rows)
 
 For each N, in this order and each in its own process (so each peak RSS is its own):
 import_bench.py (which builds the N-paper library through readlist's import, timed, when
@@ -40,6 +42,8 @@ IMPORT_ROWS = [  # (key, label, target)
     ("writes_s", "readlist's own writes in that import, as each dump commits (s)", ""),
     ("writes_vs_limit", "  writes ÷ raw limit", ""),
     ("waited_for_writer_s", "  the deciding process's wait for the writer process (s)", ""),
+    ("import_cpu_s", "CPU time of the import's processes together (s)", ""),
+    ("import_cpu_halved_vs_limit", "  that over 2 cores ÷ raw limit: the least it can take", ""),
     ("side_by_side_writes_ratio", "raw writes beside the same in another process ÷ alone", ""),
     ("side_by_side_python_ratio", "raw writes beside a Python loop in another process ÷ alone", ""),
     ("fresh_1k_into_empty_s", "1,000 fresh papers into an empty library (s)", ""),
@@ -169,6 +173,13 @@ def plot(results: list[Figures]) -> str:
 
 
 def main() -> None:
+    if sys.argv[1:] == ["--render"]:  # the tables again, from the figures last measured
+        text = DOC.read_text(encoding="utf-8")
+        block = text[text.index(BEGIN) : text.index(END)]
+        made = next(line for line in block.splitlines() if line.startswith("Made by "))
+        measured = block[block.index("```json\n") + 8 : block.index("\n```\n</details>")]
+        write(json.loads(measured), made)
+        return
     sizes = [int(arg) for arg in sys.argv[1:]] or [10_000, 100_000, 1_000_000]
     results: list[Figures] = []
     for n in sizes:
@@ -181,10 +192,15 @@ def main() -> None:
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     command = f"python bench/report.py {' '.join(map(str, sizes))}"
+    write(results, f"Made by `{command}` on {stamp} ({machine}).")
+
+
+def write(results: list[Figures], made: str) -> None:
+    """The block between the markers in BENCHMARKS.md, and the plot."""
     block = "\n\n".join(
         [
             BEGIN,
-            f"Made by `{command}` on {stamp} ({machine}).",
+            made,
             plot(results),
             "### Import\n\n" + table("import", IMPORT_ROWS, results),
             "### Command line\n\n" + table("CLI", CLI_ROWS, results),

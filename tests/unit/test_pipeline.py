@@ -25,6 +25,7 @@ from readlist.core.models import FileReport
 from readlist.core.prepare import Prepared, prepare
 from readlist.core.store import Store
 from tests.conftest import NOW, SAMPLE_DUMPS
+from tests.safety.support import PaperMaker, dump_text
 from tests.unit.test_importer import make_dump
 from tests.unit.test_staged_keys import _CONTENTS
 
@@ -340,3 +341,43 @@ def test_readlist_import_writes_through_the_writer(
     assert json.loads(piped.stdout) == json.loads(in_line.stdout)
     assert seen["answers"] == [True] * len(paths)
     assert _contents(tmp_path / "b.db") == _contents(tmp_path / "a.db")
+
+
+def test_two_big_imports_and_a_star_at_once_all_land(tmp_path: Path) -> None:
+    """Two imports through writers of their own, on one library at once, with stars
+    made meanwhile: each voids the other's plans now and then and goes on in line; every
+    dump lands once, the papers both list are merged, and every star stays."""
+    maker = PaperMaker(seed=5)
+    seed, shared = maker.papers(50), maker.papers(40)
+    runs = [[maker.papers(60) + shared[i::3] for i in range(3)] for _ in range(2)]
+    path = tmp_path / "library.db"
+    with Store.open(path) as store:
+        assert Importer(store, now=NOW).import_bytes(dump_text(seed, "Feb 1").encode(), "s").new
+    errors: list[BaseException] = []
+
+    def run(index: int) -> None:
+        items = [
+            prepare(dump_text(papers, f"Mar {day + 1}").encode(), f"{index}-{day}", NOW.date())
+            for day, papers in enumerate(runs[index])
+        ]
+        try:
+            reports = _pipelined(path, items)
+            assert [r.error for r in reports] == [None] * 3
+        except BaseException as exc:  # handed to the test's thread
+            errors.append(exc)
+
+    imports = [threading.Thread(target=run, args=(i,)) for i in (0, 1)]
+    for thread in imports:
+        thread.start()
+    with Store.open(path) as store:
+        for paper_id in range(1, 51):
+            store.set_flag([paper_id], "starred", True)
+    for thread in imports:
+        thread.join()
+    assert errors == []
+    with Store.open(path) as store:
+        assert store.check_integrity() == []
+        assert store.stats().papers == 50 + 40 + 2 * 3 * 60
+        assert store.stats().dumps == 7
+        starred = {r[0] for r in store.conn.execute("SELECT paper_id FROM state WHERE starred")}
+        assert starred == set(range(1, 51))
