@@ -98,6 +98,16 @@ def cpu_seconds() -> float:
     return total
 
 
+def peak_rss_mb() -> int:
+    """This process's own peak RSS (VmHWM). Not ru_maxrss: Linux carries that across
+    fork and exec, so a process started by the one that generated the dumps (1.7 GB at
+    1M) would report the generator's."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return round(int(line.split()[1]) / 1024)
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+
+
 def reap_children() -> None:
     """Wait until the import's helper processes have ended: the parsing helper is told to
     stop when the import closes it, and ends a moment later."""
@@ -124,8 +134,9 @@ def ensure_library(n: int, work: Path = DEFAULT_WORK, *, quiet: bool = False) ->
         stale.unlink(missing_ok=True)
     work.mkdir(parents=True, exist_ok=True)
     generate(n, dumps, seed=7)
-    # The import runs in a process of its own, as `readlist import` would: its peak RSS
-    # is then its own, not the generator's (which peaks at 1.7 GB for 1M papers).
+    # The import runs in a process of its own, as `readlist import` would, whose peak
+    # RSS is its own (see peak_rss_mb); its helpers' is the larger of theirs, each from
+    # its start (they start small: the parsing helper forked, the writer exec'd).
     done = subprocess.run(
         [sys.executable, __file__, "--import", str(path), str(dumps)],
         stdout=subprocess.PIPE,
@@ -186,7 +197,7 @@ def import_dumps(path: Path, dumps: Path) -> dict[str, float]:
         "writes_s": round(writes.seconds.get("writes", 0.0) + writer["writer_s"], 2),
         "import_cpu_s": round(cpu, 2),
         "waited_for_writer_s": round(writer["waited_s"], 2),
-        "import_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "import_peak_rss_mb": peak_rss_mb(),
         "import_helper_peak_rss_mb": round(
             resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         ),
