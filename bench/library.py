@@ -35,10 +35,11 @@ DEFAULT_WORK = HERE / "out"
 
 
 def _fingerprint() -> str:
-    """Rebuild when the generator or anything of the core changes: the import reaches into
-    most of it (decoding, parsing, normalising, dedupe, the store and its schema)."""
+    """Rebuild when the generator, this module (which times the build) or anything of
+    the core changes: the import reaches into most of it (decoding, parsing,
+    normalising, dedupe, the store and its schema)."""
     core = HERE.parent / "readlist" / "core"
-    sources = [HERE / "generate.py", *sorted(core.glob("*.py"))]
+    sources = [HERE / "generate.py", Path(__file__).resolve(), *sorted(core.glob("*.py"))]
     return hashlib.sha256(b"".join(p.read_bytes() for p in sources)).hexdigest()[:12]
 
 
