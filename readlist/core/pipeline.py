@@ -86,7 +86,8 @@ def import_all(
         for item in items:
             ready = may_start and in_line >= writer_after
             if ready and writer is None and isinstance(item, Prepared):
-                writer = _Writer.start(importer.store.path, timings)
+                writer = _Writer.start(Path(importer.store.path), timings)
+                may_start = writer is not None
             if isinstance(item, FileReport):
                 window.append(item)
             elif writer is None:
@@ -195,30 +196,39 @@ class _Writer:
         self.broken = False  # a dump was void, or the writer died: the rest in line
 
     @classmethod
-    def start(cls, path: Path, timings: dict[str, float]) -> _Writer:
+    def start(cls, path: Path, timings: dict[str, float]) -> _Writer | None:
         """A fresh interpreter, not a fork (this process holds SQLite connections, and a
         forked copy of one must never be used), nor multiprocessing's "spawn", which
-        runs the caller's main module again."""
+        runs the caller's main module again. None if there is no library file for it to
+        open (an in-memory store), or no process to be had: the import stays in line."""
         from multiprocessing.connection import Connection
 
+        if not path.is_file():
+            return None
         to_read, to_writer = os.pipe()
         from_writer, to_write = os.pipe()
         package_root = str(Path(__file__).resolve().parents[2])  # this very readlist
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-c",
-                _WRITER_MAIN,
-                package_root,
-                str(path),
-                str(to_read),
-                str(to_write),
-            ],
-            pass_fds=(to_read, to_write),
-            # Its errors come back through the pipe; if it cannot even start, the dumps
-            # are written in line, and a traceback would say nothing a user can act on.
-            stderr=subprocess.DEVNULL,
-        )
+        try:
+            process = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-c",
+                    _WRITER_MAIN,
+                    package_root,
+                    str(path),
+                    str(to_read),
+                    str(to_write),
+                ],
+                pass_fds=(to_read, to_write),
+                # Its errors come back through the pipe; if it cannot even start, the
+                # dumps are written in line, and a traceback would say nothing a user
+                # can act on.
+                stderr=subprocess.DEVNULL,
+            )
+        except OSError:  # no process to be had (out of memory, too many processes)
+            for fd in (to_read, to_writer, from_writer, to_write):
+                os.close(fd)
+            return None
         os.close(to_read)
         os.close(to_write)
         out = Connection(to_writer, readable=False)

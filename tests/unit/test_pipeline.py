@@ -381,3 +381,27 @@ def test_two_big_imports_and_a_star_at_once_all_land(tmp_path: Path) -> None:
         assert store.stats().dumps == 7
         starred = {r[0] for r in store.conn.execute("SELECT paper_id FROM state WHERE starred")}
         assert starred == set(range(1, 51))
+
+
+@pytest.mark.parametrize("failure", ["no process", "dies at start"])
+def test_a_writer_that_cannot_start_leaves_the_import_in_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failure: str
+) -> None:
+    """No process to be had, or one that ends before it reads a dump (a broken install):
+    the same library and reports as in line, and no traceback from it."""
+    dumps = _dumps()
+    expected = _in_line(tmp_path / "in-line.db", dumps)
+    if failure == "no process":
+
+        def no_process(*args: object, **kwargs: object) -> None:
+            raise OSError("Resource temporarily unavailable")
+
+        monkeypatch.setattr(pipeline.subprocess, "Popen", no_process)
+    else:
+        monkeypatch.setattr(pipeline, "_WRITER_MAIN", "import sys; sys.exit(3)")
+    path = tmp_path / "piped.db"
+    Store.open(path).close()
+    with _spied(monkeypatch) as seen:
+        assert _pipelined(path, _prepared(dumps)) == expected
+    assert True not in seen["answers"]
+    assert _contents(path) == _contents(tmp_path / "in-line.db")
