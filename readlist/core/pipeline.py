@@ -106,7 +106,7 @@ def import_all(
                 else:
                     writer.send(sent.batch)
                     window.append(sent)
-                    ids = (sent.next_id, sent.batch.ids[1] + 1)
+                    ids = sent.batch.next_ids
             while window and (len(window) > AHEAD or isinstance(window[0], FileReport)):
                 yield from _settle(importer, writer, window, track)
             if writer is not None and writer.broken:  # the library changed under it
@@ -128,7 +128,6 @@ class _Sent:
     prepared: Prepared
     batch: Planned
     report: FileReport
-    next_id: int
 
 
 def _plan(
@@ -146,7 +145,7 @@ def _plan(
     with track(prepared) as progress:
         report, batch = importer.plan(prepared, ids, progress)
     importer.hold(batch)
-    return _Sent(prepared, batch.planned, report, batch.next_id)
+    return _Sent(prepared, batch.planned, report)
 
 
 def _settle(
