@@ -22,8 +22,9 @@ class RunKeys:
         self._titles: dict[int, str] = {}  # paper id -> its match title
 
     def landed(self, fresh: dict[int, list[tuple[int, str]]], next_id: int, dump_id: int) -> None:
-        """A committed dump's keys (key -> papers holding it, with their match titles),
-        the paper id after its new papers, and its dump id."""
+        """A dump's keys (key -> papers holding it, with their match titles), the paper
+        id after its new papers, and its dump id: a dump committed, or one sent to the
+        writer process, whose papers the importer reads from memory until it is."""
         ids, titles = self._ids, self._titles
         for key, entries in fresh.items():
             for paper_id, match_title in entries:
