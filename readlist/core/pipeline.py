@@ -50,7 +50,7 @@ AHEAD = 3  # dumps planned and sent to the writer, not yet committed
 # Listings the writer puts in one transaction, of the dumps queued for it: one full-text
 # insert and one commit for them all (the two were half of its time at 100k papers),
 # and the write lock held ~1 s at most (another window's star waits that long).
-GROUP_PAPERS = 5_000
+GROUP_LISTINGS = 5_000
 
 Track = Callable[[Prepared], AbstractContextManager[Progress | None]]
 
@@ -280,7 +280,7 @@ _WRITER_MAIN = (
 def serve(path: str, read_fd: str, write_fd: str) -> None:
     """The writer process: the planned dumps, in order, answering each ("ok", seconds it
     took), ("void", None), or ("error", the exception) and ending. The dumps that have
-    queued up while it wrote go in one transaction (up to GROUP_PAPERS papers), each
+    queued up while it wrote go in one transaction (up to GROUP_LISTINGS listings), each
     whole or not at all as in line: their full-text insert and commit are made once."""
     from multiprocessing.connection import Connection
 
@@ -330,14 +330,14 @@ def serve(path: str, read_fd: str, write_fd: str) -> None:
 def _group(inbox: queue.SimpleQueue[bytes | None]) -> tuple[list[Planned], bool]:
     """The next dump, waited for, with those queued behind it; and whether more follow."""
     group: list[Planned] = []
-    papers = 0
-    while not group or (papers < GROUP_PAPERS and not inbox.empty()):
+    listings = 0
+    while not group or (listings < GROUP_LISTINGS and not inbox.empty()):
         data = inbox.get()
         batch = None if data is None else pickle.loads(data)
         if batch is None:
             return group, False
         group.append(batch)
-        papers += len(batch.papers) + len(batch.sightings)
+        listings += len(batch.sightings)  # one a paper the dump lists
     return group, True
 
 
