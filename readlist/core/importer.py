@@ -1,8 +1,9 @@
-"""Parse, dedupe and store one dump per transaction, and say what happened."""
+"""Parse, dedupe and store a dump, in parts of bounded size, and say what happened."""
 
 from __future__ import annotations
 
 import dataclasses
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -21,6 +22,13 @@ from readlist.core.store_imports import CANDIDATES_PER_KEY, RECENT_KEYS_CAP
 Progress = Callable[[int, int], None]  # (papers done, papers in the file)
 _FINGERPRINT_CACHE = 10_000  # recent papers: the ones near-duplicates usually hit
 RUN_KEYS_CAP = 1_000_000  # blocking keys a run holds in memory (~200,000 papers, ~120 MB)
+# A dump is decided and written in parts, each its own transaction, so that the write
+# lock is never held for long: a star or a `mark` elsewhere waits for one part at most.
+# A part is this many listings at most, and stops being decided after PART_SECONDS
+# (then written: about half as long again).
+PART_LISTINGS = 5_000
+PART_SECONDS = 0.4
+_CLOCK_EVERY = 64  # listings decided between looks at the clock
 
 
 def dump_files(path: Path) -> list[Path]:
@@ -65,22 +73,62 @@ class Importer:
     def import_bytes(
         self, data: bytes, source: str, progress: Progress | None = None
     ) -> FileReport:
-        """One dump, one transaction: all of its papers land, or none do."""
+        """One dump, written in parts (see import_prepared)."""
         return self.import_prepared(prepare(data, source, self.today), progress)
 
     def import_prepared(
         self, prepared: Prepared | FileReport, progress: Progress | None = None
     ) -> FileReport:
-        """A dump read and fingerprinted by `prepare` (here or in another process)."""
+        """A dump read and fingerprinted by `prepare` (here or in another process),
+        decided and written a part at a time, each part one transaction: the write lock
+        is held for one part (PART_LISTINGS, PART_SECONDS), never for a whole big dump.
+        The dump is recorded as whole with its last part; stopped before (a crash, an
+        error, Ctrl-C), it keeps the parts written, and importing it again writes the
+        rest, from where it stopped."""
         if isinstance(prepared, FileReport):  # refused before it met the library
             return prepared
+        total = FileReport(prepared.source)
+        wrote = False
+        while True:
+            part = self._import_part(prepared, progress)
+            if part is None:  # whole, by an earlier import or another process
+                if not wrote:
+                    return FileReport(prepared.source, already_imported=True)
+                break
+            report, whole = part
+            wrote = True
+            total = dataclasses.replace(
+                total,
+                new=total.new + report.new,
+                merged_exact=total.merged_exact + report.merged_exact,
+                merged_fuzzy=total.merged_fuzzy + report.merged_fuzzy,
+                flagged=total.flagged + report.flagged,
+            )
+            if whole:
+                break
+        return total
+
+    def _import_part(
+        self, prepared: Prepared, progress: Progress | None
+    ) -> tuple[FileReport, bool] | None:
+        """The dump's next part, in one transaction: from where the library says the dump
+        stands (written by this call's caller, or by an import stopped earlier). Its
+        report and whether the dump is now whole; None if it was whole already."""
         store = self.store
         try:
             with store.transaction():
                 if store.dump_imported(prepared.sha256):
-                    return FileReport(prepared.source, already_imported=True)
-                ids = (store.next_paper_id(), store.next_dump_id())
-                report, batch = self.plan(prepared, ids, progress)
+                    return None
+                next_dump = store.next_dump_id()
+                unfinished = store.unfinished_dump(prepared.sha256)
+                dump_id, start = (next_dump, 0) if unfinished is None else unfinished
+                first_id = store.next_paper_id()
+                report, batch = self.plan(
+                    prepared,
+                    (first_id, dump_id),
+                    progress,
+                    part=(start, (first_id, next_dump)),
+                )
                 write_planned(store, batch.planned)
         except BaseException:
             self.forget()  # ids from the rolled-back transaction are void
@@ -89,32 +137,53 @@ class Importer:
             self._pending.clear()
         if self._run is not None:  # committed: its papers' keys are the run's from now on
             self._run.landed(batch.fresh, batch.next_id, batch.dump_id)
-        return report
+        return report, batch.planned.end == len(prepared.rows)
 
     def plan(
-        self, prepared: Prepared, ids: tuple[int, int], progress: Progress | None = None
+        self,
+        prepared: Prepared,
+        ids: tuple[int, int],
+        progress: Progress | None = None,
+        *,
+        part: tuple[int, tuple[int, int]] | None = None,
     ) -> tuple[FileReport, _Batch]:
         """Decide every paper of the dump in order, writing nothing: what the dump adds
         and merges, for `write_planned` to write in a few statements (not a few a paper).
         `ids` are the first new paper's id and the dump's id, as the library will give
-        them when the dump is written. Returns the report, and the decisions."""
+        them when the dump is written. With `part`, only the dump's next part: (the
+        listing it starts at, the library's next paper and dump ids now), up to
+        PART_LISTINGS listings or PART_SECONDS. Returns the report, and the decisions."""
         rows = prepared.rows
         imported_at = self.now.isoformat(timespec="seconds")
         first_id, dump_id = ids
-        incoming = [_Incoming.of(row) for row in rows]
+        start, now = (0, ids) if part is None else part
+        stop = len(rows) if part is None else min(len(rows), start + PART_LISTINGS)
+        incoming = [_Incoming.of(row) for row in rows[start:stop]]
         keys = {k for item in incoming for k in item.keys}
-        batch = _Batch(dump_id, first_id, self._known(keys, first_id, dump_id))
-        batch.planned = Planned(prepared.sha256, prepared.source, len(rows), imported_at, ids)
+        batch = _Batch(dump_id, first_id, self._known(keys, now))
+        batch.planned = Planned(
+            prepared.sha256, prepared.source, len(rows), imported_at, ids, start=start, end=stop
+        )
         counts = {"new": 0, "exact": 0, "fuzzy": 0, "flagged": 0}
-        for done, item in enumerate(incoming, 1):
+        deadline = None if part is None else time.monotonic() + PART_SECONDS
+        for offset, item in enumerate(incoming):
+            listing = start + offset
+            if (
+                deadline is not None
+                and offset
+                and offset % _CLOCK_EVERY == 0
+                and time.monotonic() > deadline
+            ):
+                batch.planned.end = listing  # the rest in the next part
+                break
             found = dedupe.match(item.fp, self._candidates(item, batch))
             if found.merge_into is not None:
                 paper_id, decision = found.merge_into
                 kind = decision.verdict.value
-                self._merge(paper_id, item, kind, batch)
+                self._merge(paper_id, item, kind, batch, listing)
                 counts[kind] += 1
             else:
-                paper_id = batch.add(item)
+                paper_id = batch.add(item, listing)
                 self._remember(paper_id, item.fp)
                 counts["new"] += 1
                 batch.planned.reviews.extend(
@@ -123,7 +192,7 @@ class Importer:
                 )
                 counts["flagged"] += bool(found.reviews)
             if progress is not None:
-                progress(done, len(rows))
+                progress(listing + 1, len(rows))
         batch.planned.papers.extend(batch.papers.values())
         report = FileReport(
             prepared.source,
@@ -173,18 +242,16 @@ class Importer:
         held = self._pending.get(paper_id)
         return held[2] if held is not None else self.store.abstract(paper_id)
 
-    def _known(
-        self, keys: set[int], first_id: int, dump_id: int
-    ) -> dict[int, list[tuple[int, str]]]:
+    def _known(self, keys: set[int], now: tuple[int, int]) -> dict[int, list[tuple[int, str]]]:
         """The library's papers holding each key, newest first, a few at most: those this
         run wrote from memory, the older ones from the store. A run starts afresh, from
         the library as it now is, once it holds RUN_KEYS_CAP keys, or if anything else
-        has added papers or imported a dump since its last dump (this dump is `dump_id`,
-        just added; its new papers start at `first_id`): another window, another
-        process, or another Importer on this store, whose papers and keys it would not
-        hold. Nothing else adds blocking keys, and no paper's are ever taken away."""
+        has added papers or imported a dump since its last dump or part: another window,
+        another process, or another Importer on this store, whose papers and keys it
+        would not hold. `now` is the library's next paper and dump ids, as they stand
+        before what is being planned is written. Nothing else adds blocking keys, and no
+        paper's are ever taken away."""
         store = self.store
-        now = (first_id, dump_id)
         run = self._run
         if run is None or run.expect != now or run.size >= RUN_KEYS_CAP:
             run = self._run = RunKeys(*now)
@@ -221,7 +288,9 @@ class Importer:
             self._fingerprints.popitem(last=False)  # the oldest
         self._fingerprints[paper_id] = fp
 
-    def _merge(self, paper_id: int, item: _Incoming, kind: str, batch: _Batch) -> None:
+    def _merge(
+        self, paper_id: int, item: _Incoming, kind: str, batch: _Batch, listing: int
+    ) -> None:
         paper = item.paper
         pending = batch.papers.get(paper_id)
         if pending is not None:  # new in this very dump
@@ -246,9 +315,8 @@ class Importer:
             for key in item.abstract_keys:
                 batch.fresh.setdefault(key, []).append((paper_id, match_title))
                 batch.planned.keys.append((key, paper_id))
-        if paper_id in batch.sighted:
-            return  # the dump lists it twice: one sighting
-        batch.sighted.add(paper_id)
+        # A sighting for every listing, a second one of the same dump included: its
+        # variant title or abstract is kept with it, as another dump's would be.
         batch.planned.sightings.append(
             NewSighting(
                 paper_id,
@@ -258,6 +326,7 @@ class Importer:
                 kind,
                 title=paper.title if paper.title != title else None,
                 abstract=paper.abstract if paper.abstract not in ("", abstract) else None,
+                listing=listing,
             )
         )
 
@@ -295,11 +364,10 @@ class _Batch:
     fresh: dict[int, list[tuple[int, str]]] = field(default_factory=dict)  # key -> this dump's
     papers: dict[int, NewPaper] = field(default_factory=dict)
     fingerprints: dict[int, dedupe.Fingerprint] = field(default_factory=dict)
-    sighted: set[int] = field(default_factory=set)
     texts: dict[int, tuple[str, str]] = field(default_factory=dict)  # read from the library
     planned: Planned = field(init=False)
 
-    def add(self, item: _Incoming) -> int:
+    def add(self, item: _Incoming, listing: int) -> int:
         paper_id = self.next_id
         self.next_id += 1
         paper = item.paper
@@ -310,22 +378,26 @@ class _Batch:
         for key in item.keys:
             self.fresh.setdefault(key, []).append((paper_id, item.fp.match_title))
             self.planned.keys.append((key, paper_id))
-        self.sighted.add(paper_id)
         self.planned.sightings.append(
-            NewSighting(paper_id, self.dump_id, paper.date_line, item.seen_on, "new")
+            NewSighting(
+                paper_id, self.dump_id, paper.date_line, item.seen_on, "new", listing=listing
+            )
         )
         return paper_id
 
 
 @dataclass(slots=True)
 class Planned:
-    """One dump's writes, decided: what `write_planned` puts in the library."""
+    """One dump's writes, or one part's, decided: what `write_planned` puts in the
+    library."""
 
     sha256: str
     source: str
     listed: int  # papers the dump lists
     imported_at: str
     ids: tuple[int, int]  # the first new paper's id and the dump's, as planned
+    start: int = 0  # the first listing planned: 0, or where an earlier part ended
+    end: int = 0  # the listing after the last one planned; the dump is whole at `listed`
     fills: list[tuple[int, str]] = field(default_factory=list)  # (paper id, first abstract)
     papers: list[NewPaper] = field(default_factory=list)
     keys: list[tuple[int, int]] = field(default_factory=list)  # (blocking key, paper id)
@@ -339,11 +411,20 @@ class Planned:
 
 
 def write_planned(store: Store, planned: Planned) -> None:
-    """A planned dump's writes, inside its write transaction (Store.transaction), where
-    the library's next paper and dump ids are the ones it was planned with."""
-    dump_id = store.add_dump(planned.sha256, planned.source, planned.listed, planned.imported_at)
-    if dump_id != planned.ids[1]:
-        raise RuntimeError(f"dump planned as {planned.ids[1]} written as {dump_id}")
+    """A planned dump's (or part's) writes, inside its write transaction
+    (Store.transaction), where the library's next paper and dump ids, and how far the
+    dump is written, are the ones it was planned with."""
+    written = None if planned.end >= planned.listed else planned.end
+    if planned.start == 0:
+        dump_id = store.add_dump(
+            planned.sha256, planned.source, planned.listed, planned.imported_at, written=written
+        )
+        if dump_id != planned.ids[1]:
+            raise RuntimeError(f"dump planned as {planned.ids[1]} written as {dump_id}")
+    else:
+        if store.unfinished_dump(planned.sha256) != (planned.ids[1], planned.start):
+            raise RuntimeError(f"dump {planned.ids[1]} is not written up to {planned.start}")
+        store.dump_written(planned.ids[1], written)
     for paper_id, abstract in planned.fills:
         store.fill_abstract(paper_id, abstract)
     store.add_papers(planned.papers)

@@ -146,8 +146,9 @@ class NewSighting:
     match: str
     title: str | None = None  # the dump's spelling, when it differs from the paper's
     abstract: str | None = None
+    listing: int = 0  # its place in the dump, from 0: a dump may list a paper twice
 
     def __reduce__(self) -> tuple[type[NewSighting], tuple[object, ...]]:
         # As NewPaper's.
         fields = (self.paper_id, self.dump_id, self.date_line, self.seen_on, self.match)
-        return NewSighting, (*fields, self.title, self.abstract)
+        return NewSighting, (*fields, self.title, self.abstract, self.listing)

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from readlist.core.importer import Importer, Planned, Progress, write_planned
+from readlist.core.importer import PART_LISTINGS, Importer, Planned, Progress, write_planned
 from readlist.core.models import FileReport
 from readlist.core.prepare import Prepared
 from readlist.core.store import Store
@@ -90,7 +90,9 @@ def import_all(
                 may_start = writer is not None
             if isinstance(item, FileReport):
                 window.append(item)
-            elif writer is None:
+            elif writer is None or _in_parts(importer, item):
+                while window:  # the dumps before it first, in order
+                    yield from _settle(importer, writer, window, track)
                 with track(item) as progress:
                     report = importer.import_prepared(item, progress)
                 in_line += report.papers
@@ -119,6 +121,16 @@ def import_all(
     finally:
         if writer is not None:
             writer.stop(now=bool(window))
+
+
+def _in_parts(importer: Importer, prepared: Prepared) -> bool:
+    """A dump to import in line, a part at a time: a big one (the writer writes each
+    dump whole, holding the write lock as long as it takes), or one an earlier import
+    left unfinished."""
+    return (
+        len(prepared.rows) > PART_LISTINGS
+        or importer.store.unfinished_dump(prepared.sha256) is not None
+    )
 
 
 @dataclass(slots=True)
@@ -355,10 +367,12 @@ def _commit(store: Store, group: list[Planned], answers: Connection) -> bool:
 
 def _write_group(store: Store, group: list[Planned]) -> int:
     """As many of the dumps as the library is as they were planned against (all, unless
-    something else has written since the dumps before them were planned): how many."""
+    something else has written since the dumps before them were planned, or begun the
+    same dump): how many."""
     for written, batch in enumerate(group):
         if (
             store.dump_imported(batch.sha256)
+            or store.unfinished_dump(batch.sha256) is not None
             or (store.next_paper_id(), store.next_dump_id()) != batch.ids
         ):
             return written

@@ -14,7 +14,7 @@ from pathlib import Path
 from readlist.core.errors import LibraryError
 
 APPLICATION_ID = 0x524C5354  # "RLST": marks a file as a readlist library
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 SQLITE_MAGIC = b"SQLite format 3\x00"
 # The full-text tokenizer, as in SCHEMA_V1; the filter walk (search.py) tests rows with it.
 FTS_TOKENIZE = "unicode61 remove_diacritics 2"
@@ -129,8 +129,35 @@ CREATE TABLE dedupe_keys_recent (
 CREATE INDEX papers_match ON papers (id, match_title);
 """
 
+# Version 3, so that nothing an import reads is thrown away and a big dump lands in parts:
+# - A sighting is one listing: a dump that lists a paper twice (the second time
+#   reworded) keeps both, each under its place in the dump (`listing`, from 0; 0 for
+#   the sightings of libraries older than version 3, one a paper and dump).
+# - A dump is written in parts of bounded size, each its own transaction, so that the
+#   write lock is never held for long: `written` counts the listings written while the
+#   dump is unfinished, and is NULL once the dump is whole.
+SCHEMA_V3 = """
+CREATE TABLE sightings_v3 (
+    paper_id INTEGER NOT NULL REFERENCES papers (id),
+    dump_id INTEGER NOT NULL REFERENCES dumps (id),
+    listing INTEGER NOT NULL,
+    date_line TEXT,
+    seen_on TEXT NOT NULL,
+    match TEXT NOT NULL,
+    title TEXT,
+    abstract TEXT,
+    PRIMARY KEY (paper_id, dump_id, listing)
+) WITHOUT ROWID;
+INSERT INTO sightings_v3
+    (paper_id, dump_id, listing, date_line, seen_on, match, title, abstract)
+    SELECT paper_id, dump_id, 0, date_line, seen_on, match, title, abstract FROM sightings;
+DROP TABLE sightings;
+ALTER TABLE sightings_v3 RENAME TO sightings;
+ALTER TABLE dumps ADD COLUMN written INTEGER;
+"""
+
 # version -> script that brings a library from version-1 up to it.
-MIGRATIONS: dict[int, str] = {1: SCHEMA_V1, 2: SCHEMA_V2}
+MIGRATIONS: dict[int, str] = {1: SCHEMA_V1, 2: SCHEMA_V2, 3: SCHEMA_V3}
 
 
 def now() -> str:

@@ -243,8 +243,13 @@ class Store(ImportWrites, LibraryReads):
         return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
 
     def last_dump_id(self) -> int:
-        """Grows with every import: papers may have come in, or moved in the order."""
-        return int(self.conn.execute("SELECT coalesce(max(id), 0) FROM dumps").fetchone()[0])
+        """Changes with every import, and every part of a big one (its listings written
+        so far count): papers may have come in, or moved in the order."""
+        return int(
+            self.conn.execute(
+                "SELECT coalesce(max(id), 0) + coalesce(sum(written), 0) FROM dumps"
+            ).fetchone()[0]
+        )
 
     def backup_to(self, target: Path) -> None:
         """A consistent copy of the whole library through SQLite's backup API, in one

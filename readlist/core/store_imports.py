@@ -38,15 +38,35 @@ class ImportWrites:
         self._unindexed_from = None
 
     def dump_imported(self, sha256: str) -> bool:
-        row = self.conn.execute("SELECT 1 FROM dumps WHERE sha256 = ?", (sha256,)).fetchone()
+        """Whether the dump is in the library whole (not one left unfinished)."""
+        row = self.conn.execute(
+            "SELECT 1 FROM dumps WHERE sha256 = ? AND written IS NULL", (sha256,)
+        ).fetchone()
         return row is not None
 
-    def add_dump(self, sha256: str, source: str, papers: int, imported_at: str) -> int:
+    def unfinished_dump(self, sha256: str) -> tuple[int, int] | None:
+        """A dump whose first parts are written and the rest not (an import stopped
+        between them): its id and how many of its listings are written."""
+        row = self.conn.execute(
+            "SELECT id, written FROM dumps WHERE sha256 = ? AND written IS NOT NULL", (sha256,)
+        ).fetchone()
+        return None if row is None else (int(row[0]), int(row[1]))
+
+    def add_dump(
+        self, sha256: str, source: str, papers: int, imported_at: str, *, written: int | None = None
+    ) -> int:
+        """A dump's row: `written` listings of its `papers` so far, or None once whole."""
         cursor = self.conn.execute(
-            "INSERT INTO dumps (sha256, source, imported_at, papers) VALUES (?, ?, ?, ?)",
-            (sha256, source, imported_at, papers),
+            """INSERT INTO dumps (sha256, source, imported_at, papers, written)
+               VALUES (?, ?, ?, ?, ?)""",
+            (sha256, source, imported_at, papers, written),
         )
         return int(cursor.lastrowid or 0)
+
+    def dump_written(self, dump_id: int, written: int | None) -> None:
+        """A further part of an unfinished dump is written: how far it now goes (None:
+        whole)."""
+        self.conn.execute("UPDATE dumps SET written = ? WHERE id = ?", (written, dump_id))
 
     def candidates(
         self, keys: Iterable[int], *, below: int | None = None
@@ -171,21 +191,35 @@ class ImportWrites:
         return moved
 
     def add_sightings(self, sightings: Sequence[NewSighting]) -> None:
-        """A dump's listings of papers; one per paper and dump. A paper seen before has
-        its count and its first and last days brought up to date."""
+        """A dump's listings of papers, one row each. A paper seen before has its first
+        and last days brought up to date, and its count of dumps once a dump (at the
+        dump's first listing of it: another in the same dump, or in an earlier part of
+        it, leaves the count)."""
         self.conn.executemany(
-            """INSERT INTO sightings (paper_id, dump_id, date_line, seen_on, match, title, abstract)
-               VALUES (?, ?, ?, ?, ?, ?, ?)""",
+            """INSERT INTO sightings
+               (paper_id, dump_id, listing, date_line, seen_on, match, title, abstract)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
             [
-                (s.paper_id, s.dump_id, s.date_line, s.seen_on, s.match, s.title, s.abstract)
+                (
+                    s.paper_id,
+                    s.dump_id,
+                    s.listing,
+                    s.date_line,
+                    s.seen_on,
+                    s.match,
+                    s.title,
+                    s.abstract,
+                )
                 for s in sightings
             ],
         )
         self.conn.executemany(
-            """UPDATE papers SET times_seen = times_seen + 1,
-                   first_seen = min(first_seen, ?), last_seen = max(last_seen, ?)
-               WHERE id = ?""",
-            [(s.seen_on, s.seen_on, s.paper_id) for s in sightings if s.match != "new"],
+            """UPDATE papers SET times_seen = times_seen + NOT EXISTS (
+                       SELECT 1 FROM sightings
+                       WHERE paper_id = ?1 AND dump_id = ?2 AND listing < ?3),
+                   first_seen = min(first_seen, ?4), last_seen = max(last_seen, ?4)
+               WHERE id = ?1""",
+            [(s.paper_id, s.dump_id, s.listing, s.seen_on) for s in sightings if s.match != "new"],
         )
 
     def fill_abstract(self, paper_id: int, abstract: str) -> None:

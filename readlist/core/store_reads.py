@@ -155,7 +155,7 @@ class LibraryReads:
         rows = self.conn.execute(
             """SELECT s.paper_id, d.source, s.date_line, s.seen_on, d.imported_at, s.match
                FROM sightings s JOIN dumps d ON d.id = s.dump_id
-               WHERE s.paper_id = ? ORDER BY s.seen_on, d.id""",
+               WHERE s.paper_id = ? ORDER BY s.seen_on, d.id, s.listing""",
             (paper_id,),
         )
         return [Sighting(*row) for row in rows]

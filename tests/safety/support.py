@@ -140,10 +140,10 @@ def wait_until(
 _CONTENTS = {
     "papers": """SELECT id, title, abstract, match_title, first_seen, last_seen, times_seen
                  FROM papers ORDER BY id""",
-    "sightings": """SELECT s.paper_id, d.sha256, s.date_line, s.seen_on, s.match, s.title,
-                           s.abstract
-                    FROM sightings s JOIN dumps d ON d.id = s.dump_id ORDER BY 1, 2""",
-    "dumps": "SELECT sha256, source, papers FROM dumps ORDER BY id",
+    "sightings": """SELECT s.paper_id, d.sha256, s.listing, s.date_line, s.seen_on, s.match,
+                           s.title, s.abstract
+                    FROM sightings s JOIN dumps d ON d.id = s.dump_id ORDER BY 1, 2, 3""",
+    "dumps": "SELECT sha256, source, papers, written FROM dumps ORDER BY id",
     # Staged or merged (Store.merge_keys), a key is the same key.
     "dedupe_keys": "SELECT key, paper_id FROM dedupe_keys"
     " UNION ALL SELECT key, paper_id FROM dedupe_keys_recent ORDER BY 1, 2",

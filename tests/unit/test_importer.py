@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from readlist.core import importer as importer_module
 from readlist.core.errors import DumpError
 from readlist.core.importer import Importer, dump_files
 from readlist.core.prepare import resolve_date
@@ -154,6 +155,58 @@ def test_duplicates_within_one_import_merge(store: Store) -> None:
     assert paper.times_seen == 1  # one dump listed it, however many times
 
 
+def _listings(store: Store) -> list[tuple[object, ...]]:
+    return store.conn.execute(
+        "SELECT title, abstract, match FROM sightings ORDER BY dump_id, match DESC"
+    ).fetchall()
+
+
+def test_a_variant_in_the_same_dump_is_kept_as_in_another_dump(tmp_path: Path) -> None:
+    title = "Sparse Attention for Long Inputs"
+    abstract = "We study sparse attention. It is fast. It is also accurate on long inputs."
+    typo = "Sparse Attention for Long Inptus"
+    revised = abstract.replace("It is fast.", "It is very fast.")
+    with Store.open(tmp_path / "one.db") as one, Store.open(tmp_path / "two.db") as two:
+        report = Importer(one, now=NOW).import_bytes(
+            make_dump([(title, abstract), (typo, revised)]), "both.txt"
+        )
+        assert (report.new, report.merged_fuzzy) == (1, 1)  # the report counts the variant
+        importer = Importer(two, now=NOW)
+        importer.import_bytes(make_dump([(title, abstract)]), "first.txt")
+        assert importer.import_bytes(make_dump([(typo, revised)]), "second.txt").merged_fuzzy == 1
+        kept = [(None, None, "new"), (typo, revised, "fuzzy")]
+        assert _listings(one) == _listings(two) == kept
+        (paper,) = one.search(parse_query(""))
+        assert (paper.title, paper.abstract, paper.times_seen) == (title, abstract, 1)
+        assert two.search(parse_query(""))[0].times_seen == 2
+        assert one.stats().sightings == 2
+        assert one.check_integrity() == []
+
+
+def test_every_listing_of_a_paper_in_one_dump_is_a_sighting(store: Store) -> None:
+    abstract = "We study sparse attention. It is fast. It is also accurate on long inputs."
+    dump = make_dump(
+        [
+            ("Sparse Attention for Long Inputs", abstract),
+            ("Other Paper on Protein Folding", "Proteins fold. We fold them quickly here."),
+            ("Sparse Attention for Long Inputs", abstract),
+            ("SPARSE attention for long inputs!", "We study sparse attention."),
+        ]
+    )
+    report = Importer(store, now=NOW).import_bytes(dump, "three.txt")
+    assert (report.new, report.merged_exact) == (2, 2)
+    rows = store.conn.execute(
+        "SELECT listing, title, abstract, match FROM sightings ORDER BY listing"
+    ).fetchall()
+    assert rows == [
+        (0, None, None, "new"),
+        (1, None, None, "new"),
+        (2, None, None, "exact"),
+        (3, "SPARSE attention for long inputs!", "We study sparse attention.", "exact"),
+    ]
+    assert [p.times_seen for p in store.search(parse_query(""))] == [1, 1]
+
+
 def test_missing_abstract_is_filled_by_a_later_dump(store: Store) -> None:
     importer = Importer(store, now=NOW)
     importer.import_bytes(make_dump([("Tiny Recursive Models", "")]), "a.txt")
@@ -225,3 +278,21 @@ def test_folders_hold_txt_dumps(tmp_path: Path) -> None:
 )
 def test_resolve_date(line: str | None, expected: date) -> None:
     assert resolve_date(line, date(2026, 11, 23)) == expected
+
+
+def test_other_windows_see_each_part_of_a_dump_come_in(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The app notices an import by Store.last_dump_id: it changes with every part."""
+    monkeypatch.setattr(importer_module, "PART_LISTINGS", 2)
+    papers = [(f"Paper Number {w}", f"Abstract {w}. More words here.") for w in "ABCDEF"]
+    seen: list[int] = []
+    with Store.open(store.path) as other:
+
+        def progress(done: int, total: int) -> None:
+            seen.append(other.last_dump_id())
+
+        Importer(store, now=NOW).import_bytes(make_dump(papers), "six.txt", progress)
+        final = other.last_dump_id()
+    assert list(dict.fromkeys(seen)) == [0, 1 + 2, 1 + 4]  # before, after parts 1 and 2
+    assert final not in seen

@@ -405,3 +405,85 @@ def test_a_writer_that_cannot_start_leaves_the_import_in_line(
         assert _pipelined(path, _prepared(dumps)) == expected
     assert True not in seen["answers"]
     assert _contents(path) == _contents(tmp_path / "in-line.db")
+
+
+def test_a_big_dump_goes_in_line_in_parts_not_to_the_writer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A dump past PART_LISTINGS among small ones: the dumps before it are settled, it is
+    written in parts in line (the writer would hold the write lock for all of it), and
+    the library and reports are those of whole dumps one after another."""
+    dumps = _dumps()
+    expected = _in_line(tmp_path / "in-line.db", dumps)
+    monkeypatch.setattr(importer_module, "PART_LISTINGS", 80)
+    monkeypatch.setattr(pipeline, "PART_LISTINGS", 80)
+    parts: list[tuple[str, int, int]] = []
+    real_write = importer_module.write_planned
+
+    def spied_write(store: Store, planned: importer_module.Planned) -> None:
+        parts.append((planned.source, planned.start, planned.end))
+        real_write(store, planned)
+
+    monkeypatch.setattr(importer_module, "write_planned", spied_write)
+    path = tmp_path / "piped.db"
+    with _spied(monkeypatch) as seen:
+        assert _pipelined(path, _prepared(dumps)) == expected
+    in_parts = {source for source, start, _ in parts if start > 0}
+    assert in_parts == {"000_1fcb70e74d98b500.txt", "002_1e4442a979cbd8cf.txt",
+                        "003_7fecc96bcc8edf76.txt"}  # fmt: skip
+    # The writer had the small dumps: the first four, and 001 (75) and 004 (72).
+    assert seen["answers"] == [True] * 5
+    assert _contents(path) == _contents(tmp_path / "in-line.db")
+
+
+def test_a_dump_begun_elsewhere_is_void_for_the_writer(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another import has written the first part of the same dump since it was planned:
+    the writer writes none of it (the importer then finishes the dump in line)."""
+    prepared = _prepared(_dumps()[4:5])[0]
+    assert isinstance(prepared, Prepared)
+    ids = (store.next_paper_id(), store.next_dump_id())
+    _, whole = Importer(store, now=NOW).plan(prepared, ids)
+    monkeypatch.setattr(importer_module, "PART_LISTINGS", 10)
+
+    def fail_second_part(store: Store, planned: importer_module.Planned) -> None:
+        if planned.start > 0:
+            raise OSError("stopped")
+        write_planned(store, planned)
+
+    monkeypatch.setattr(importer_module, "write_planned", fail_second_part)
+    with pytest.raises(OSError):
+        Importer(store, now=NOW).import_prepared(prepared)
+    assert store.unfinished_dump(prepared.sha256) == (1, 10)
+    before = _contents(Path(store.path))
+    with store.transaction():
+        assert pipeline._write_group(store, [whole.planned]) == 0
+    assert _contents(Path(store.path)) == before
+    monkeypatch.undo()
+    assert Importer(store, now=NOW).import_prepared(prepared).new == len(prepared.rows) - 10
+    assert store.unfinished_dump(prepared.sha256) is None
+    assert store.dump_imported(prepared.sha256)
+
+
+@pytest.mark.parametrize(("listings", "seconds"), [(7, 60.0), (10_000, 0.0)])
+def test_dumps_in_parts_make_the_library_whole_dumps_make(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, listings: int, seconds: float
+) -> None:
+    """Parts bounded by size, or by time (PART_SECONDS spent: the part ends at the next
+    look at the clock): the same library and reports as each dump in one part."""
+    dumps = _dumps()
+    expected = _in_line(tmp_path / "whole.db", dumps)
+    monkeypatch.setattr(importer_module, "PART_LISTINGS", listings)
+    monkeypatch.setattr(importer_module, "PART_SECONDS", seconds)
+    sizes: list[int] = []
+    real_write = importer_module.write_planned
+
+    def spied_write(store: Store, planned: importer_module.Planned) -> None:
+        sizes.append(planned.end - planned.start)
+        real_write(store, planned)
+
+    monkeypatch.setattr(importer_module, "write_planned", spied_write)
+    assert _in_line(tmp_path / "parts.db", dumps) == expected
+    assert max(sizes) == min(listings, importer_module._CLOCK_EVERY)
+    assert _contents(tmp_path / "parts.db") == _contents(tmp_path / "whole.db")

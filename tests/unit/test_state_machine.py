@@ -700,7 +700,7 @@ class LibraryMachine(RuleBasedStateMachine):
         """A paper's count and days are those of the dumps that listed it, once a dump."""
         rows = self.store.conn.execute(
             """SELECT p.id, p.times_seen, p.first_seen, p.last_seen,
-                      count(s.dump_id), min(s.seen_on), max(s.seen_on)
+                      count(DISTINCT s.dump_id), min(s.seen_on), max(s.seen_on)
                FROM papers p LEFT JOIN sightings s ON s.paper_id = p.id GROUP BY p.id"""
         )
         for paper_id, *stored, count, first, last in rows:
