@@ -13,10 +13,12 @@ from pathlib import Path
 import click
 
 from readlist.core.errors import DumpError
-from readlist.core.importer import Progress, dump_files, read_dump
+from readlist.core.importer import Progress
 from readlist.core.models import FileReport, ImportReport
 from readlist.core.pipeline import Track
 from readlist.core.prepare import Prepared
+from readlist.core.printable import shown_in_line
+from readlist.core.sources import dump_files, read_dump, read_stream, source_name
 
 
 def progress_bar(*, quiet: bool) -> Track:
@@ -27,7 +29,8 @@ def progress_bar(*, quiet: bool) -> Track:
         if quiet or not sys.stderr.isatty():
             yield None
             return
-        with click.progressbar(length=100, label=prepared.source, file=sys.stderr) as bar:
+        label = shown_in_line(prepared.source)
+        with click.progressbar(length=100, label=label, file=sys.stderr) as bar:
 
             def progress(done: int, total: int) -> None:
                 bar.length = total
@@ -39,21 +42,28 @@ def progress_bar(*, quiet: bool) -> Track:
 
 
 def sources_of(args: tuple[str, ...]) -> Iterator[tuple[str, bytes | FileReport]]:
-    """Each dump's bytes, or the report of why it could not be read, in order."""
+    """Each dump's bytes, or the report of why it could not be read, in order. Each is
+    read with a size cap (readlist.core.sources), and named so that any file name,
+    UTF-8 or not, can be shown and stored."""
     for arg in args:
         if arg == "-":
-            yield "<stdin>", sys.stdin.buffer.read()
+            try:
+                yield "<stdin>", read_stream(sys.stdin.buffer)
+            except DumpError as exc:
+                yield "<stdin>", FileReport("<stdin>", error=str(exc))
             continue
         try:
             files = dump_files(Path(arg))
         except DumpError as exc:
-            yield arg, FileReport(arg, error=str(exc))
+            name = source_name(arg)
+            yield name, FileReport(name, error=str(exc))
             continue
         for path in files:
+            name = source_name(path)
             try:
-                yield str(path), read_dump(path)
+                yield name, read_dump(path)
             except DumpError as exc:
-                yield str(path), FileReport(str(path), error=str(exc))
+                yield name, FileReport(name, error=str(exc))
 
 
 def report_table(report: ImportReport, total_papers: int, path: Path) -> None:

@@ -9,10 +9,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import partial
-from pathlib import Path
 
 from readlist.core import dedupe
-from readlist.core.errors import DumpError
 from readlist.core.models import FileReport, NewPaper, NewSighting, ParsedPaper
 from readlist.core.prepare import Prepared, Row, prepare
 from readlist.core.run_keys import RunKeys
@@ -29,25 +27,6 @@ RUN_KEYS_CAP = 1_000_000  # blocking keys a run holds in memory (~200,000 papers
 PART_LISTINGS = 5_000
 PART_SECONDS = 0.4
 _CLOCK_EVERY = 64  # listings decided between looks at the clock
-
-
-def dump_files(path: Path) -> list[Path]:
-    """A file is itself; a folder is the *.txt dumps inside it."""
-    if path.is_dir():
-        files = sorted(p for p in path.glob("*.txt") if p.is_file())
-        if not files:
-            raise DumpError(f"{path}: folder has no *.txt dumps")
-        return files
-    if not path.exists():
-        raise DumpError(f"{path}: no such file or folder")
-    return [path]
-
-
-def read_dump(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise DumpError(f"{path}: cannot read ({exc.strerror})") from exc
 
 
 class Importer:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import os
 import threading
 from pathlib import Path
 
@@ -20,7 +22,7 @@ from readlist.ui.screens.import_dialog import ImportScreen
 from readlist.ui.screens.library import LibraryScreen
 from readlist.ui.widgets.paper_list import PaperList
 from tests.conftest import SAMPLE_DUMPS
-from tests.ui.conftest import AppFactory, fresh_store, record_notices, wait_for_workers
+from tests.ui.conftest import AppFactory, fresh_store, record_notices, until, wait_for_workers
 
 SAMPLE_PAPERS = 358
 SIZE = (120, 35)
@@ -263,6 +265,69 @@ async def test_escape_cancels_and_a_missing_path_can_be_fixed(
         assert "already imported, nothing changed" in shown(screen, "#import-table")
         with fresh_store(library_path) as store:
             assert store.stats() == before
+
+
+async def test_a_fifo_is_refused_at_once_and_the_app_still_quits(
+    make_app: AppFactory, library_path: Path, tmp_path: Path
+) -> None:
+    """Opening a FIFO to read waits for a writer, for ever if none comes: the dialog
+    refuses it (a device or a socket too) instead of hanging its worker and the app."""
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        try:
+            await wait(pilot)
+            await pilot.press("i")
+            screen = app.screen
+            assert isinstance(screen, ImportScreen)
+            await type_into(pilot, "pipe.txt")
+            await pilot.press("enter")
+            await until(
+                pilot,
+                lambda: screen.stage == "prompt" and bool(shown(screen, "#import-message")),
+                "the FIFO refused",
+                timeout=10,
+            )
+            assert shown(screen, "#import-message") == (
+                "pipe.txt: not a regular file (a FIFO, a device or a socket)"
+            )
+        finally:  # a worker waiting on it (a dialog without the check) is let go
+            with contextlib.suppress(OSError):
+                os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+        await pilot.press("ctrl+c")
+    with fresh_store(library_path) as store:
+        assert store.stats().papers == SAMPLE_PAPERS
+
+
+async def test_file_names_not_utf8_or_with_escapes_import_and_show_safely(
+    make_app: AppFactory, library_path: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "dumps"
+    write_dump(folder / "a.txt", NEW_PAPERS[:1])
+    fd = os.open(os.path.join(os.fsencode(folder), b"caf\xe9.txt"), os.O_WRONLY | os.O_CREAT)
+    os.write(fd, dump_text(NEW_PAPERS[1:2]).encode())
+    os.close(fd)
+    write_dump(folder / "\x1b[2Jz.txt", NEW_PAPERS[2:])
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait(pilot)
+        screen = await open_import(pilot, "dumps")
+        assert screen.stage == "done" and screen.report is not None
+        assert [f.source for f in screen.report.files] == [
+            "dumps/\x1b[2Jz.txt",
+            "dumps/a.txt",
+            "dumps/caf\\xe9.txt",  # the byte that is not UTF-8, as an escape
+        ]
+        rows = shown(screen, "#import-table").splitlines()
+        assert [row.split()[:3] for row in rows[1:4]] == [
+            ["\u241b[2Jz.txt", "1", "1"],  # ESC drawn as a picture, never sent
+            ["a.txt", "1", "1"],
+            ["caf\\xe9.txt", "1", "1"],
+        ]
+        assert shown(screen, "#import-message") == "3 new papers"
+    with fresh_store(library_path) as store:
+        assert store.stats().papers == SAMPLE_PAPERS + 3
 
 
 # -- export ------------------------------------------------------------------------------

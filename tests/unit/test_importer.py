@@ -10,9 +10,10 @@ import pytest
 
 from readlist.core import importer as importer_module
 from readlist.core.errors import DumpError
-from readlist.core.importer import Importer, dump_files
+from readlist.core.importer import Importer
 from readlist.core.prepare import resolve_date
 from readlist.core.query import parse_query
+from readlist.core.sources import dump_files
 from readlist.core.store import Store
 from tests.conftest import NOW, SAMPLE_DUMPS
 

@@ -1,8 +1,10 @@
 """The import dialog: a path, a progress bar, then what the import did to the library.
 
-The work is the CLI's: `dump_files` turns the path into dumps, one `Importer` takes them
-one transaction per file, and a bad file is refused with its one-line error while the
-good ones land. It all runs in a thread worker on the worker's own connection.
+The work is the CLI's: `dump_files` turns the path into dumps, each read with the same
+cap (readlist.core.sources), one `Importer` takes them a part at a time, and a bad file
+is refused with its one-line error while the good ones land. It all runs in a thread
+worker on the worker's own connection. Every name shown is cleaned first: a file name
+may hold bytes that are not UTF-8, or a terminal's escape sequences.
 """
 
 from __future__ import annotations
@@ -21,8 +23,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, ProgressBar, Static
 
 from readlist.core.errors import DumpError, ReadlistError, describe_sqlite_error
-from readlist.core.importer import Importer, dump_files, read_dump
+from readlist.core.importer import Importer
 from readlist.core.models import DuplicateCandidate, FileReport, ImportReport
+from readlist.core.printable import shown_in_line
+from readlist.core.sources import dump_files, read_dump, source_name
 from readlist.ui.threads import deliver
 
 if TYPE_CHECKING:
@@ -52,7 +56,7 @@ def expand(text: str) -> Path:
 
 
 def _name(source: str) -> str:
-    name = Path(source).name if source != "<stdin>" else source
+    name = shown_in_line(Path(source).name if source != "<stdin>" else source)
     return name if len(name) <= NAME_WIDTH else name[: NAME_WIDTH - 1] + "…"
 
 
@@ -92,7 +96,7 @@ def report_notes(
     out = Text()
     for f in report.files:
         if f.error:
-            out.append(f"Error: {f.error}\n", style="red")
+            out.append(f"Error: {shown_in_line(f.error)}\n", style="red")
     if stopped:
         out.append(f"Stopped: {stopped} more file(s) not imported.\n", style="yellow")
     out.append(f"\n{LEGEND}\n", style="dim")
@@ -161,7 +165,7 @@ class ImportScreen(ModalScreen[ImportReport | None]):
 
     def _say(self, message: str, *, error: bool = False) -> None:
         line = self.query_one("#import-message", Static)
-        line.update(Text(message))
+        line.update(Text(shown_in_line(message)))
         line.set_class(error, "-error")
 
     # -- keys ------------------------------------------------------------------------------
@@ -195,7 +199,7 @@ class ImportScreen(ModalScreen[ImportReport | None]):
         except RuntimeError as exc:  # "~someone" with no such user
             self._say(f"{text.strip()}: {exc}", error=True)
             return
-        self._say(f"Reading {path}…")
+        self._say(f"Reading {source_name(path)}…")
         self._stop.clear()
         self._set_stage("running")
         self._import(path)
@@ -207,7 +211,8 @@ class ImportScreen(ModalScreen[ImportReport | None]):
         try:
             files = dump_files(path)
         except (DumpError, OSError) as exc:
-            message = str(exc) if isinstance(exc, DumpError) else f"{path}: {exc.strerror}"
+            name = source_name(path)
+            message = str(exc) if isinstance(exc, DumpError) else f"{name}: {exc.strerror}"
             deliver(self, self._refused, message)
             return
         deliver(self, self._begin, len(files))
@@ -242,7 +247,7 @@ class ImportScreen(ModalScreen[ImportReport | None]):
 
     def _import_file(self, importer: Importer, file: Path, index: int) -> FileReport:
         """One file, one transaction; whatever goes wrong is that file's one-line error."""
-        source = str(file)
+        source = source_name(file)
 
         def progress(done: int, total: int) -> None:
             if done == total or done % max(1, total // PROGRESS_STEPS) == 0:
@@ -272,7 +277,7 @@ class ImportScreen(ModalScreen[ImportReport | None]):
 
     def _file_started(self, index: int, files: int, file: Path) -> None:
         if not self._stop.is_set():
-            self._say(f"Importing {file.name} ({index + 1} of {files})…")
+            self._say(f"Importing {source_name(file.name)} ({index + 1} of {files})…")
 
     def _progress(self, progress: float) -> None:
         self.query_one(ProgressBar).update(progress=progress)

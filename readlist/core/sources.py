@@ -1,0 +1,119 @@
+"""Where an import's bytes come from: a file, a folder of *.txt dumps, or a stream
+(stdin); each read with a size cap, and named so that any name can be shown and stored.
+
+A dump is a saved page, a few MB at most; MAX_DUMP_BYTES leaves room for months of
+dumps pasted into one file, and stops `import /dev/zero` (or a runaway pipe) before it
+takes every byte of memory. A name that is not a regular file (a FIFO, a device, a
+socket) is refused without waiting on it: opening a FIFO to read waits for a writer,
+for ever if none comes, and a device may never end. Reads go a chunk at a time, so
+Ctrl-C stops a read from a pipe between two chunks.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+from typing import BinaryIO
+
+from readlist.core.errors import DumpError
+
+MAX_DUMP_BYTES = 1 << 30  # 1 GiB
+_CHUNK = 1 << 20
+
+
+def source_name(path: Path | str) -> str:
+    """`path` as text that can be shown and stored: a file name that is not UTF-8 (its
+    bytes came to Python as lone surrogates, which no terminal, JSON or SQLite text
+    takes) has those bytes written as escapes, `caf\\xe9.txt`."""
+    text = str(path)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(text).decode("utf-8", "backslashreplace")
+    return text
+
+
+def _size(limit: int) -> str:
+    for unit, size in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if limit >= size:
+            return f"{limit / size:.3g} {unit}"
+    return f"{limit} bytes"
+
+
+def _too_big(name: str) -> DumpError:
+    limit = MAX_DUMP_BYTES
+    return DumpError(
+        f"{name}: larger than {_size(limit)}, too big for a dump (a saved page is a few MB);"
+        " split it into smaller files"
+    )
+
+
+def _not_regular(name: str) -> str:
+    return f"{name}: not a regular file (a FIFO, a device or a socket)"
+
+
+def dump_files(path: Path) -> list[Path]:
+    """A file is itself; a folder is the *.txt dumps inside it (regular files only)."""
+    name = source_name(path)
+    try:
+        if path.is_dir():
+            files = sorted(p for p in path.glob("*.txt") if p.is_file())
+            if not files:
+                raise DumpError(f"{name}: folder has no *.txt dumps")
+            return files
+    except OSError as exc:  # a folder we may not list
+        raise DumpError(f"{name}: cannot read ({exc.strerror or exc})") from exc
+    try:
+        mode = path.stat().st_mode  # a stat, unlike an open, never waits on a FIFO
+    except FileNotFoundError:
+        raise DumpError(f"{name}: no such file or folder") from None
+    except OSError as exc:
+        raise DumpError(f"{name}: cannot read ({exc.strerror or exc})") from exc
+    if not stat.S_ISREG(mode):
+        raise DumpError(_not_regular(name))
+    return [path]
+
+
+def read_dump(path: Path) -> bytes:
+    """The file's bytes, up to MAX_DUMP_BYTES; a name that is not a regular file is
+    refused at once, never waited on."""
+    name = source_name(path)
+    try:
+        # O_NONBLOCK: opening a FIFO with no writer returns at once, to be refused; a
+        # regular file reads as it always does.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        raise DumpError(f"{name}: cannot read ({exc.strerror or exc})") from exc
+    with os.fdopen(fd, "rb", buffering=0) as fh:
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                raise DumpError(_not_regular(name))
+            if info.st_size > MAX_DUMP_BYTES:
+                raise _too_big(name)
+            os.set_blocking(fd, True)
+            return _read_capped(fh, name)
+        except OSError as exc:
+            raise DumpError(f"{name}: cannot read ({exc.strerror or exc})") from exc
+
+
+def read_stream(stream: BinaryIO, name: str = "<stdin>") -> bytes:
+    """A pipe's or a terminal's bytes (`import -`), up to MAX_DUMP_BYTES."""
+    try:
+        return _read_capped(stream, name)
+    except OSError as exc:
+        raise DumpError(f"{name}: cannot read ({exc.strerror or exc})") from exc
+
+
+def _read_capped(stream: BinaryIO, name: str) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        chunk = stream.read(_CHUNK)
+        if not chunk:
+            return b"".join(chunks)
+        size += len(chunk)
+        if size > MAX_DUMP_BYTES:
+            raise _too_big(name)
+        chunks.append(chunk)
