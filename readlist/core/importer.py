@@ -50,20 +50,30 @@ class Importer:
         return self.now.date()
 
     def import_bytes(
-        self, data: bytes, source: str, progress: Progress | None = None
+        self,
+        data: bytes,
+        source: str,
+        progress: Progress | None = None,
+        *,
+        stop: Callable[[], bool] | None = None,
     ) -> FileReport:
         """One dump, written in parts (see import_prepared)."""
-        return self.import_prepared(prepare(data, source, self.today), progress)
+        return self.import_prepared(prepare(data, source, self.today), progress, stop=stop)
 
     def import_prepared(
-        self, prepared: Prepared | FileReport, progress: Progress | None = None
+        self,
+        prepared: Prepared | FileReport,
+        progress: Progress | None = None,
+        *,
+        stop: Callable[[], bool] | None = None,
     ) -> FileReport:
         """A dump read and fingerprinted by `prepare` (here or in another process),
         decided and written a part at a time, each part one transaction: the write lock
         is held for one part (PART_LISTINGS, PART_SECONDS), never for a whole big dump.
         The dump is recorded as whole with its last part; stopped before (a crash, an
-        error, Ctrl-C), it keeps the parts written, and importing it again writes the
-        rest, from where it stopped."""
+        error, Ctrl-C, or `stop`, asked between parts, saying so: the app quitting), it
+        keeps the parts written, and importing it again writes the rest, from where it
+        stopped. The report counts what this call wrote."""
         if isinstance(prepared, FileReport):  # refused before it met the library
             return prepared
         total = FileReport(prepared.source)
@@ -83,7 +93,7 @@ class Importer:
                 merged_fuzzy=total.merged_fuzzy + report.merged_fuzzy,
                 flagged=total.flagged + report.flagged,
             )
-            if whole:
+            if whole or (stop is not None and stop()):
                 break
         return total
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
@@ -75,9 +76,10 @@ def dump_files(path: Path) -> list[Path]:
     return [path]
 
 
-def read_dump(path: Path) -> bytes:
+def read_dump(path: Path, stop: Callable[[], bool] | None = None) -> bytes:
     """The file's bytes, up to MAX_DUMP_BYTES; a name that is not a regular file is
-    refused at once, never waited on."""
+    refused at once, never waited on. `stop` is asked between chunks (the app quitting):
+    a read it stops is an error, and nothing of the file is imported."""
     name = source_name(path)
     try:
         # O_NONBLOCK: opening a FIFO with no writer returns at once, to be refused; a
@@ -93,7 +95,7 @@ def read_dump(path: Path) -> bytes:
             if info.st_size > MAX_DUMP_BYTES:
                 raise _too_big(name)
             os.set_blocking(fd, True)
-            return _read_capped(fh, name)
+            return _read_capped(fh, name, stop)
         except OSError as exc:
             raise DumpError(f"{name}: cannot read ({exc.strerror or exc})") from exc
 
@@ -101,15 +103,17 @@ def read_dump(path: Path) -> bytes:
 def read_stream(stream: BinaryIO, name: str = "<stdin>") -> bytes:
     """A pipe's or a terminal's bytes (`import -`), up to MAX_DUMP_BYTES."""
     try:
-        return _read_capped(stream, name)
+        return _read_capped(stream, name, None)
     except OSError as exc:
         raise DumpError(f"{name}: cannot read ({exc.strerror or exc})") from exc
 
 
-def _read_capped(stream: BinaryIO, name: str) -> bytes:
+def _read_capped(stream: BinaryIO, name: str, stop: Callable[[], bool] | None) -> bytes:
     chunks: list[bytes] = []
     size = 0
     while True:
+        if stop is not None and stop():
+            raise DumpError(f"{name}: not imported, the import was stopped")
         chunk = stream.read(_CHUNK)
         if not chunk:
             return b"".join(chunks)

@@ -6,18 +6,22 @@ shown with escapes. Each refusal is one line, exit 1, the library unchanged."""
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import os
 import resource
 import signal
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
 from readlist.cli import cli
+from readlist.cli_import import progress_bar
 from readlist.core import sources
+from readlist.core.prepare import Prepared
 from tests.conftest import ROOT, SAMPLE_DUMPS
 from tests.safety.support import PaperMaker, contents, dump_text, readlist_command, wait_until
 
@@ -206,3 +210,22 @@ def test_a_non_utf8_file_name_as_an_argument(db_path: Path, tmp_path: Path) -> N
     assert "caf\\xe9.txt" in done.stdout
     missing = _finish(_readlist(db_path, "import", name + b".gone"))
     _one_line_error(missing, "caf\\xe9.txt.gone: no such file or folder")
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_the_progress_bar_shows_a_file_name_s_escapes_not_obeys_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    prepared = Prepared("\x1b]0;owned\x07\x1b[2Jdump.txt", "sha", [])
+    with progress_bar(quiet=False)(prepared) as progress:
+        assert progress is not None
+        progress(1, 1)
+    shown = terminal.getvalue()
+    assert "\u241b]0;owned\u2407\u241b[2Jdump.txt" in shown
+    assert "\x1b]0" not in shown and "\x1b[2J" not in shown

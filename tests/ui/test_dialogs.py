@@ -14,7 +14,9 @@ from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Input, ProgressBar, RadioSet, Static
 
+from readlist.core import importer as importer_module
 from readlist.core.query import parse_query
+from readlist.core.store import Store
 from readlist.ui.app import ReadlistApp
 from readlist.ui.screens import import_dialog
 from readlist.ui.screens.export_dialog import ExportScreen
@@ -22,6 +24,8 @@ from readlist.ui.screens.import_dialog import ImportScreen
 from readlist.ui.screens.library import LibraryScreen
 from readlist.ui.widgets.paper_list import PaperList
 from tests.conftest import SAMPLE_DUMPS
+from tests.safety.support import PaperMaker
+from tests.safety.support import dump_text as made_dump
 from tests.ui.conftest import AppFactory, fresh_store, record_notices, until, wait_for_workers
 
 SAMPLE_PAPERS = 358
@@ -203,7 +207,7 @@ async def test_escape_while_importing_stops_after_the_current_file(
     reading, go_on = threading.Event(), threading.Event()
     read_dump = import_dialog.read_dump
 
-    def slow_read(path: Path) -> bytes:
+    def slow_read(path: Path, *args: object) -> bytes:
         reading.set()
         assert go_on.wait(timeout=10)
         return read_dump(path)
@@ -227,6 +231,44 @@ async def test_escape_while_importing_stops_after_the_current_file(
         await pilot.press("escape")
         await wait(pilot)
         assert library_total(app) == SAMPLE_PAPERS + 1
+
+
+async def test_quitting_mid_import_stops_after_the_part_being_written(
+    make_app: AppFactory, library_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The app quits while a big file is imported: the import stops after the part it is
+    writing (the app's exit waits for its worker), and the parts written stay; importing
+    the file again would finish it."""
+    papers = PaperMaker(seed=2).papers(400)
+    (tmp_path / "big.txt").write_text(made_dump(papers, "Mar 3, 2025"), encoding="utf-8")
+    monkeypatch.setattr(importer_module, "PART_LISTINGS", 20)
+    real_write = importer_module.write_planned
+    first_part = threading.Event()
+    gone: list[threading.Event] = []
+
+    def write_and_wait(store: Store, planned: importer_module.Planned) -> None:
+        real_write(store, planned)
+        if planned.start == 0:
+            first_part.set()
+            assert gone[0].wait(timeout=10)  # until the dialog has gone, app and all
+
+    monkeypatch.setattr(importer_module, "write_planned", write_and_wait)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait(pilot)
+        await pilot.press("i")
+        screen = app.screen
+        assert isinstance(screen, ImportScreen)
+        gone.append(screen._gone)
+        await type_into(pilot, "big.txt")
+        await pilot.press("enter")
+        await until(pilot, first_part.is_set, "the first part of the file")
+        await pilot.press("ctrl+c")
+    with fresh_store(library_path) as store:
+        assert store.stats().papers == SAMPLE_PAPERS + 20
+        assert store.unfinished_dump(
+            store.conn.execute("SELECT sha256 FROM dumps WHERE source = 'big.txt'").fetchone()[0]
+        ) == (6, 20)
 
 
 async def test_escape_cancels_and_a_missing_path_can_be_fixed(

@@ -132,7 +132,10 @@ class ImportScreen(ModalScreen[ImportReport | None]):
         self.stage: Stage = "prompt"
         self.report: ImportReport | None = None
         self.candidates: list[DuplicateCandidate] = []  # flagged by this import
-        self._stop = threading.Event()
+        self._stop = threading.Event()  # Esc: after this file
+        # The dialog is going (the app quitting): after this part of a big file, or
+        # this chunk of a read, so that the app's exit never waits out a whole import.
+        self._gone = threading.Event()
 
     @property
     def rl_app(self) -> ReadlistApp:
@@ -155,6 +158,9 @@ class ImportScreen(ModalScreen[ImportReport | None]):
 
     def on_mount(self) -> None:
         self.query_one("#import-path", Input).focus()
+
+    def on_unmount(self) -> None:
+        self._gone.set()
 
     def _set_stage(self, stage: Stage) -> None:
         self.stage = stage
@@ -230,7 +236,7 @@ class ImportScreen(ModalScreen[ImportReport | None]):
             return
         reports: list[FileReport] = []
         for index, file in enumerate(files):
-            if self._stop.is_set():
+            if self._stop.is_set() or self._gone.is_set():
                 break
             deliver(self, self._file_started, index, len(files), file)
             reports.append(self._import_file(importer, file, index))
@@ -246,7 +252,7 @@ class ImportScreen(ModalScreen[ImportReport | None]):
         deliver(self, self._finished, report, candidates, papers, stopped)
 
     def _import_file(self, importer: Importer, file: Path, index: int) -> FileReport:
-        """One file, one transaction; whatever goes wrong is that file's one-line error."""
+        """One file, a part at a time; whatever goes wrong is that file's one-line error."""
         source = source_name(file)
 
         def progress(done: int, total: int) -> None:
@@ -254,7 +260,8 @@ class ImportScreen(ModalScreen[ImportReport | None]):
                 deliver(self, self._progress, index + done / total)
 
         try:
-            return importer.import_bytes(read_dump(file), source, progress)
+            gone = self._gone.is_set
+            return importer.import_bytes(read_dump(file, gone), source, progress, stop=gone)
         except ReadlistError as exc:
             return FileReport(source, error=str(exc))
         except sqlite3.Error as exc:  # the library, not the file: a full disk, say
