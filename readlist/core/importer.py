@@ -26,6 +26,9 @@ RUN_KEYS_CAP = 1_000_000  # blocking keys a run holds in memory (~200,000 papers
 # (then written: about half as long again).
 PART_LISTINGS = 5_000
 PART_SECONDS = 0.4
+# Between two parts the write lock is left free this long: a writer waiting for it
+# (Store.transaction asks every few milliseconds) takes it then.
+PART_GAP_SECONDS = 0.005
 _CLOCK_EVERY = 64  # listings decided between looks at the clock
 
 
@@ -95,6 +98,7 @@ class Importer:
             )
             if whole or (stop is not None and stop()):
                 break
+            time.sleep(PART_GAP_SECONDS)
         return total
 
     def _import_part(

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     import sqlite_utils
 
 BUSY_TIMEOUT_MS = 30_000
+BEGIN_POLL_SECONDS = 0.002  # between asks for the write lock (see Store._begin_immediate)
 BULK_CACHE_MIB = 256
 BULK_CHECKPOINT_PAGES = 65_536  # 256 MiB of log at 4 KiB pages
 
@@ -167,7 +168,7 @@ class Store(ImportWrites, LibraryReads):
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """A write transaction that takes the write lock up front (BEGIN IMMEDIATE)."""
-        self.conn.execute("BEGIN IMMEDIATE")
+        self._begin_immediate()
         try:
             yield
             self._index_new_papers()
@@ -177,6 +178,28 @@ class Store(ImportWrites, LibraryReads):
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
             raise
+
+    def _begin_immediate(self) -> None:
+        """BEGIN IMMEDIATE, waiting up to BUSY_TIMEOUT_MS for the write lock, asking for
+        it every BEGIN_POLL_SECONDS. SQLite's own busy handler waits longer and longer
+        between asks, 100 ms at last, and a writer that holds the lock in a run of short
+        transactions (a big import's parts) takes it back before it asks again: a star
+        then waited out part after part, not one."""
+        conn = self.conn
+        conn.execute("PRAGMA busy_timeout = 0")
+        try:
+            deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+            while True:
+                try:
+                    conn.execute("BEGIN IMMEDIATE")
+                    return
+                except sqlite3.OperationalError as exc:
+                    busy = exc.sqlite_errorcode & 0xFF == sqlite3.SQLITE_BUSY
+                    if not busy or time.monotonic() > deadline:
+                        raise
+                time.sleep(BEGIN_POLL_SECONDS)
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
     def check_integrity(self) -> list[str]:
         """Problems found by SQLite's and FTS5's own checks; empty when sound. The index is

@@ -27,7 +27,7 @@ from tests.safety.support import (
 
 PAPERS = 30_000  # one dump: ~10 s of import on a loaded machine, one transaction before
 WAIT_BOUND = 5.0  # seconds: a bound on how long the import holds the lock, not a benchmark
-FLAGS = 3  # flags set while the import writes
+FLAGS = 3  # flags set while the import writes (at least two: it may end before the third)
 
 
 @pytest.fixture(scope="module")
@@ -86,12 +86,12 @@ def test_a_flag_waits_for_one_part_not_the_whole_import(
             process.kill()
             process.communicate()
     assert process.returncode == 0, err
-    assert len(waits) == FLAGS, f"the import ended after {len(waits)} flag(s): {waits}"
+    assert len(waits) >= 2, f"the import ended after {len(waits)} flag(s): {waits}"
     assert max(waits) < WAIT_BOUND, f"a flag waited {max(waits):.1f} s behind the import"
     with Store.open(library) as store:
         assert store.stats().papers == PAPERS + 1
         paper = store.get(1)
-        assert (paper.starred, paper.read, paper.note) == (True, FLAGS % 2 == 1, "keep")
+        assert (paper.starred, paper.read, paper.note) == (True, len(waits) % 2 == 1, "keep")
         assert store.check_integrity() == []
 
 
