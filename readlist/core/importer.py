@@ -24,8 +24,8 @@ RUN_KEYS_CAP = 1_000_000  # blocking keys a run holds in memory (~200,000 papers
 # lock is never held for long: a star or a `mark` elsewhere waits for one part at most.
 # A part is this many listings at most, and stops being decided after PART_SECONDS
 # (then written: about half as long again).
-PART_LISTINGS = 5_000
-PART_SECONDS = 0.4
+PART_LISTINGS = 2_500
+PART_SECONDS = 0.3
 # Between two parts the write lock is left free this long: a writer waiting for it
 # (Store.transaction asks every few milliseconds) takes it then.
 PART_GAP_SECONDS = 0.005

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from readlist.core.importer import PART_LISTINGS, Importer, Planned, Progress, write_planned
+from readlist.core.importer import Importer, Planned, Progress, write_planned
 from readlist.core.models import FileReport
 from readlist.core.prepare import Prepared
 from readlist.core.store import Store
@@ -124,11 +124,11 @@ def import_all(
 
 
 def _in_parts(importer: Importer, prepared: Prepared) -> bool:
-    """A dump to import in line, a part at a time: a big one (the writer writes each
-    dump whole, holding the write lock as long as it takes), or one an earlier import
-    left unfinished."""
+    """A dump to import in line, a part at a time: one bigger than a group (the writer
+    writes each dump whole, holding the write lock as long as that takes), or one an
+    earlier import left unfinished."""
     return (
-        len(prepared.rows) > PART_LISTINGS
+        len(prepared.rows) > GROUP_LISTINGS
         or importer.store.unfinished_dump(prepared.sha256) is not None
     )
 
@@ -310,9 +310,10 @@ def serve(path: str, read_fd: str, write_fd: str) -> None:
 
     threading.Thread(target=read, daemon=True).start()
     void = False  # once a dump is void, so is every one planned after it
+    held: list[Planned] = []  # a dump read and left for the next group
     with Store.open(path) as store, store.bulk():
         while True:
-            group, more = _group(inbox)
+            group, more = _group(inbox, held)
             if void:
                 for _ in group:
                     answers.send(("void", None))
@@ -339,18 +340,31 @@ def serve(path: str, read_fd: str, write_fd: str) -> None:
                 return
 
 
-def _group(inbox: queue.SimpleQueue[bytes | None]) -> tuple[list[Planned], bool]:
-    """The next dump, waited for, with those queued behind it; and whether more follow."""
+def _group(
+    inbox: queue.SimpleQueue[bytes | None], held: list[Planned]
+) -> tuple[list[Planned], bool]:
+    """The next dump (held back from the last group, or waited for), with those queued
+    behind it while they fit in GROUP_LISTINGS listings together (a dump that does not
+    fit is held back for the next group); and whether more follow."""
     group: list[Planned] = []
     listings = 0
-    while not group or (listings < GROUP_LISTINGS and not inbox.empty()):
-        data = inbox.get()
-        batch = None if data is None else pickle.loads(data)
-        if batch is None:
-            return group, False
+    while True:
+        if held:
+            batch = held.pop()
+        elif group and inbox.empty():
+            return group, True
+        else:
+            data = inbox.get()
+            loaded = None if data is None else pickle.loads(data)
+            if loaded is None:
+                return group, False
+            batch = loaded
+        size = len(batch.sightings)  # one a paper the dump lists
+        if group and listings + size > GROUP_LISTINGS:
+            held.append(batch)
+            return group, True
         group.append(batch)
-        listings += len(batch.sightings)  # one a paper the dump lists
-    return group, True
+        listings += size
 
 
 def _commit(store: Store, group: list[Planned], answers: Connection) -> bool:

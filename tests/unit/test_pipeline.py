@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
+import queue
 import signal
 import sqlite3
 import threading
@@ -410,13 +412,13 @@ def test_a_writer_that_cannot_start_leaves_the_import_in_line(
 def test_a_big_dump_goes_in_line_in_parts_not_to_the_writer(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A dump past PART_LISTINGS among small ones: the dumps before it are settled, it is
+    """A dump past GROUP_LISTINGS among small ones: the dumps before it are settled, it is
     written in parts in line (the writer would hold the write lock for all of it), and
     the library and reports are those of whole dumps one after another."""
     dumps = _dumps()
     expected = _in_line(tmp_path / "in-line.db", dumps)
     monkeypatch.setattr(importer_module, "PART_LISTINGS", 80)
-    monkeypatch.setattr(pipeline, "PART_LISTINGS", 80)
+    monkeypatch.setattr(pipeline, "GROUP_LISTINGS", 80)
     parts: list[tuple[str, int, int]] = []
     real_write = importer_module.write_planned
 
@@ -487,3 +489,25 @@ def test_dumps_in_parts_make_the_library_whole_dumps_make(
     assert _in_line(tmp_path / "parts.db", dumps) == expected
     assert max(sizes) == min(listings, importer_module._CLOCK_EVERY)
     assert _contents(tmp_path / "parts.db") == _contents(tmp_path / "whole.db")
+
+
+def test_the_writer_s_groups_stay_within_group_listings(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Dumps queued for the writer go in one transaction while they fit in
+    GROUP_LISTINGS together: one that does not fit waits for the next, so the write lock
+    is held for a group's listings at most (a dump alone, if bigger)."""
+    monkeypatch.setattr(pipeline, "GROUP_LISTINGS", 10)
+    inbox: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+    for listings in (4, 5, 3, 12, 2, 2):
+        planned = importer_module.Planned(f"sha{listings}", "s", listings, "t", (1, 1))
+        planned.sightings.extend([None] * listings)  # type: ignore[list-item]
+        inbox.put(pickle.dumps(planned))
+    inbox.put(pickle.dumps(None))  # the importer is done
+    held: list[importer_module.Planned] = []
+    groups = []
+    more = True
+    while more:
+        group, more = pipeline._group(inbox, held)
+        groups.append([len(p.sightings) for p in group])
+    assert groups == [[4, 5], [3], [12], [2, 2]]
