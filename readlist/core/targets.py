@@ -27,7 +27,7 @@ from typing import TextIO, TypeVar
 
 from readlist.core.errors import OutputError
 
-__all__ = ["Target", "blamed_on", "vet", "write_text"]
+__all__ = ["Target", "blamed_on", "describe_failure", "folder_problem", "vet", "write_text"]
 
 T = TypeVar("T")
 
