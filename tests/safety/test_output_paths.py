@@ -436,6 +436,19 @@ def test_a_read_only_folder_is_said_so(lib: Path, mount: Callable[[str], Path]) 
     assert list(folder.iterdir()) == []
 
 
+def test_a_read_only_folder_with_an_earlier_backup_is_said_so(
+    lib: Path, mount: Callable[[str], Path]
+) -> None:
+    folder = mount("size=4m")
+    shutil.copy(lib, folder / "old.db")
+    subprocess.run(["mount", "-o", "remount,ro", str(folder)], check=True)
+    given = str(folder / "old.db")
+    before = digest(folder / "old.db")
+    line = one_line_error(run(lib, "backup", given), f"Error: {given}: ", "read-only folder")
+    assert "not a readlist library" not in line and f"{given} is as it was" in line
+    assert digest(folder / "old.db") == before
+
+
 def test_a_missing_folder_is_said_of_the_target(lib: Path) -> None:
     one_line_error(run(lib, "export", "-o", "nope/x.md"), "nope/x.md: no such folder (nope)")
     one_line_error(run(lib, "backup", "nope/x.db"), "nope/x.db: no such folder (nope)")
