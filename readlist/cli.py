@@ -9,6 +9,7 @@ tempfile, the UI) are imported inside those commands, and a test keeps them out 
 from __future__ import annotations
 
 import dataclasses
+import os
 import sys
 from contextlib import closing
 from pathlib import Path
@@ -244,30 +245,45 @@ def _keep_unsaved_note(paper_id: int, text: str) -> Path:
 
 
 @cli.command()
-@click.argument("target", type=click.Path(path_type=Path), metavar="PATH")
+@click.argument("target", type=click.Path(), metavar="PATH")
 @click.pass_obj
-def backup(library: Library, target: Path) -> None:
+def backup(library: Library, target: str) -> None:
     """Copy the library to PATH (a file, or a folder to put a dated copy in).
 
+    \b
+    PATH ending in / is a folder, made if missing (its parent must exist).
     The copy is consistent even while the app or an import is writing, and it replaces
-    an earlier backup at PATH only once it is complete and checked.
+    an earlier backup at PATH only once it is complete and checked; any other file at
+    PATH, and the library itself, are never written over.
     """
     if not library.path.exists():
         raise click.ClickException(f"{library.path}: no library here to back up")
-    if target.is_dir():
+    path = Path(target)
+    if target.endswith(("/", os.sep)) and not path.is_dir():
+        _make_folder(target, path)
+    if path.is_dir():
         from datetime import datetime
 
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        target = target / f"{library.path.stem}-{stamp}.db"
-    if target.exists() and target.resolve() == library.path.resolve():
-        raise click.ClickException(f"{target}: is the library itself; back up to another path")
-    if not target.parent.is_dir():
-        raise click.ClickException(f"{target}: cannot write the backup, no such folder")
+        path = path / f"{library.path.stem}-{stamp}.db"
     with library.open() as store:
-        store.backup_to(target)
+        store.backup_to(path)
         papers = store.stats(quick=True).papers
-    size = target.stat().st_size / 2**20
-    click.echo(f"Backed up {papers:,} papers ({size:,.1f} MB) to {target}")
+    size = path.stat().st_size / 2**20
+    click.echo(f"Backed up {papers:,} papers ({size:,.1f} MB) to {path}")
+
+
+def _make_folder(given: str, path: Path) -> None:
+    """The folder a trailing / names, made if its parent exists: a mistyped parent is
+    said, not made into a tree of folders."""
+    if path.exists():
+        raise click.ClickException(f"{given}: is a file, not a folder")
+    if not path.parent.is_dir():
+        raise click.ClickException(f"{given}: no such folder ({path.parent} is missing)")
+    try:
+        path.mkdir()
+    except OSError as exc:
+        raise click.ClickException(f"{given}: cannot make the folder ({exc.strerror})") from exc
 
 
 # -- export -----------------------------------------------------------------------
@@ -277,34 +293,41 @@ def backup(library: Library, target: Path) -> None:
 @click.argument("query", nargs=-1)
 @click.option("--all", "everything", is_flag=True, help="Every paper, not just the starred.")
 @click.option(
-    "--format", "fmt", type=click.Choice(EXPORT_FORMATS), help="Default: from -o, else md."
+    "--format", "fmt", type=click.Choice(EXPORT_FORMATS), help="Default: from -o's suffix, else md."
 )
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to FILE (atomically) instead of stdout.",
+    type=click.Path(allow_dash=True),
+    help="Write to FILE (a file atomically; a pipe or device in place; - is stdout).",
 )
 @click.pass_obj
 def export(
-    library: Library, query: tuple[str, ...], everything: bool, fmt: str | None, output: Path | None
+    library: Library, query: tuple[str, ...], everything: bool, fmt: str | None, output: str | None
 ) -> None:
     """Export the starred papers (narrowed by QUERY) with their notes."""
-    from readlist.core.export import export_to_file, write_export
+    from readlist.core.export import SUFFIXES, export_to_file, format_of, write_export
 
     plan = query_of(query)
     if not everything:
         plan = dataclasses.replace(plan, clauses=((State("starred"),), *plan.clauses))
+    if output == "-":
+        output = None
     if fmt is None:
-        suffix = output.suffix.lstrip(".").lower() if output else ""
-        fmt = {"markdown": "md", "bib": "bibtex"}.get(suffix, suffix)
-        fmt = fmt if fmt in EXPORT_FORMATS else "md"
+        fmt = format_of(output) if output else "md"
+        if fmt is None:
+            known = ", ".join(f".{s}" for s in SUFFIXES)
+            raise click.UsageError(
+                f"-o {output}: readlist writes no {Path(output or '').suffix!r} files; "
+                f"name one of {known}, or say --format ({', '.join(EXPORT_FORMATS)})",
+                ctx=click.get_current_context(),
+            )
     with library.open() as store:
         papers = store.iter_search(plan)
         if output is None:
             count = write_export(papers, fmt, sys.stdout)
         else:
-            count = export_to_file(papers, fmt, output)
+            count = export_to_file(papers, fmt, output, library=library.path)
     what = "papers" if everything else "starred papers"
     if count == 0:
         click.echo(f"No {what} to export; wrote an empty {fmt} file.", err=True)

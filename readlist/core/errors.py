@@ -45,6 +45,11 @@ class LibraryError(ReadlistError):
     """A library file that readlist must not open or change."""
 
 
+class OutputError(ReadlistError):
+    """A file the user named for readlist to write (an export, a backup) that it must not
+    or cannot write; the message names the path as the user gave it."""
+
+
 class UnknownPaperError(ReadlistError):
     """An id that names no paper in the library."""
 

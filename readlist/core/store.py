@@ -21,8 +21,13 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from readlist.core import schema
-from readlist.core.errors import LibraryError, NoteChangedError, UnknownPaperError
+from readlist.core import schema, targets
+from readlist.core.errors import (
+    LibraryError,
+    NoteChangedError,
+    OutputError,
+    UnknownPaperError,
+)
 from readlist.core.search import Walker
 from readlist.core.store_imports import ImportWrites
 from readlist.core.store_reads import LibraryReads
@@ -250,9 +255,21 @@ class Store(ImportWrites, LibraryReads):
         """A consistent copy of the whole library through SQLite's backup API, in one
         read transaction, so writers (the app, an import) carry on while it is made.
         Written beside `target` and checked before it takes its place: a failed backup
-        (a full disk) leaves any earlier one as it was."""
-        if target.exists() and not schema.is_library(target):
+        (a full disk) leaves any earlier one as it was.
+
+        The target is vetted first (readlist.core.targets): never the library or its
+        -wal/-shm/-journal files by any name, a symlink leads to the file it names, and
+        only a readlist library is replaced. A failure to write it names `target`."""
+        vetted = targets.vet(target, library=self.path, verb="back up")
+        if vetted.in_place:
+            raise OutputError(f"{target}: is a pipe or a device; back up to a file or a folder")
+        if vetted.exists and not schema.is_library(vetted.path):
             raise LibraryError(f"{target}: exists and is not a readlist library; not replaced")
+        given = str(target)
+        with targets.blamed_on(given, existed=vetted.exists), _blamed_on(given, vetted.exists):
+            self._copy_to(vetted.path)
+
+    def _copy_to(self, target: Path) -> None:
         partial = target.with_name(f".{target.name}.partial")
         partial.unlink(missing_ok=True)
         try:
@@ -268,3 +285,33 @@ class Store(ImportWrites, LibraryReads):
             partial.replace(target)
         finally:
             partial.unlink(missing_ok=True)
+
+
+# SQLite's codes for a file it could not create or write: the target's fault, not the
+# library's (SQLITE_CORRUPT and the like, met reading the library, still are the library's).
+_TARGET_CODES = {
+    sqlite3.SQLITE_FULL,
+    sqlite3.SQLITE_CANTOPEN,
+    sqlite3.SQLITE_READONLY,
+    sqlite3.SQLITE_PERM,
+    sqlite3.SQLITE_IOERR,
+}
+
+
+@contextmanager
+def _blamed_on(given: str, existed: bool) -> Iterator[None]:
+    """An SQLite error in writing a copy as one line that names the copy's path."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        code = getattr(exc, "sqlite_errorcode", None)
+        primary = code & 0xFF if isinstance(code, int) else None
+        if primary not in _TARGET_CODES:
+            raise
+        if primary == sqlite3.SQLITE_FULL:
+            problem = "the disk it is on is full"
+        elif primary == sqlite3.SQLITE_IOERR:
+            problem = f"{exc}: its disk may be full"
+        else:
+            problem = targets.folder_problem(given) or str(exc)
+        raise OutputError(targets.describe_failure(given, problem, existed=existed)) from exc
