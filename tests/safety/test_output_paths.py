@@ -293,12 +293,6 @@ def test_export_to_a_device_writes_into_it(lib: Path, null_device: Path) -> None
     assert not [p for p in null_device.parent.iterdir() if p.name.startswith(".")]
 
 
-def test_export_to_dev_null(lib: Path) -> None:
-    result = run(lib, "export", "-o", "/dev/null")
-    assert result.exit_code == 0, result.output
-    assert stat.S_ISCHR(os.lstat("/dev/null").st_mode)
-
-
 def _export_to_stdout(lib: Path, given: str) -> subprocess.CompletedProcess[bytes]:
     done = subprocess.run(
         [*readlist_command(lib, "export", "--format", "json", "-o", given)],
@@ -324,11 +318,6 @@ def test_export_to_a_link_to_the_process_stdout_writes_stdout(lib: Path) -> None
     (lib.parent / "out").symlink_to("/proc/self/fd/1")
     _export_to_stdout(lib, "out")
     assert (lib.parent / "out").is_symlink()
-
-
-def test_export_to_dev_stdout(lib: Path) -> None:
-    _export_to_stdout(lib, "/dev/stdout")
-    assert os.path.islink("/dev/stdout") or stat.S_ISCHR(os.stat("/dev/stdout").st_mode)
 
 
 # -- files: atomic, a shell redirect's mode, a known format ------------------------------------
