@@ -7,6 +7,7 @@ import os
 import shlex
 import sqlite3
 import subprocess
+import sys
 import tempfile
 import webbrowser
 from collections.abc import Callable
@@ -255,4 +256,10 @@ class ReadlistApp(App[None]):
 
 
 def run(path: Path) -> None:
-    ReadlistApp(Library(path)).run()
+    """The app in this terminal, until it quits. The process exits non-zero when the
+    app did not end well (1 after an unexpected error, whose traceback Textual has
+    printed), so that a script or a shell can tell."""
+    app = ReadlistApp(Library(path))
+    app.run()
+    if app.return_code:
+        sys.exit(app.return_code)
