@@ -11,6 +11,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import webbrowser
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -41,6 +42,8 @@ SEARCH_URL = "https://huggingface.co/papers?q={}"
 # A kill (TERM, or INT: Ctrl+C is a key in the app, so INT comes from `kill`), or the
 # terminal window closing (HUP): the app saves the user's words and quits.
 QUIT_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
+# The most a quit on a signal may take once the user's work is saved (see run).
+LEAVE_SECONDS = 5.0
 
 
 class WriterReport(Message):
@@ -67,6 +70,7 @@ class ReadlistApp(App[None]):
         self.watcher = Watcher(self._library_changed)
         self._signals = tuple(signals)
         self.leaving: int | None = None  # the signal the app is quitting on
+        self.left = threading.Event()  # set once `leave` has saved all there was to save
         self.exit_notes: list[str] = []  # for stderr, once the terminal is given back
 
     def on_load(self) -> None:
@@ -106,6 +110,7 @@ class ReadlistApp(App[None]):
             elif isinstance(screen, NoteConflict):  # the user has not said "save mine"
                 self._keep_draft(screen.paper, screen.mine, "it was changed elsewhere")
         self.writer.flush()
+        self.left.set()
         self.exit(return_code=128 + signum)
 
     def _save_draft(self, store: Store, *, paper: Paper, text: str) -> None:
@@ -321,11 +326,30 @@ def run(path: Path) -> None:
     app did not end well: 128 + the signal it quit on, or 1 after an unexpected error
     (whose traceback Textual has printed), so that a script or a shell can tell."""
     app = ReadlistApp(Library(path), signals=QUIT_SIGNALS)
+    ended = threading.Event()
+    threading.Thread(
+        target=_end_if_stuck, args=(app, ended), name="readlist-leave", daemon=True
+    ).start()
     app.run()
-    for line in app.exit_notes:
+    ended.set()
+    app.left.set()  # the watch ends
+    _say(app.exit_notes)
+    if app.return_code:
+        sys.exit(app.return_code)
+
+
+def _end_if_stuck(app: ReadlistApp, ended: threading.Event) -> None:
+    """Once a signal's work is saved, the process ends within LEAVE_SECONDS. With the
+    terminal gone (a closed window), Textual's exit can wait for ever to write to it."""
+    app.left.wait()
+    if not ended.wait(LEAVE_SECONDS) and app.leaving is not None:
+        _say(app.exit_notes)
+        os._exit(128 + app.leaving)
+
+
+def _say(lines: list[str]) -> None:
+    for line in lines:
         try:
             print(line, file=sys.stderr, flush=True)
         except OSError:  # the terminal has gone (SIGHUP): any draft is still in its file
-            break
-    if app.return_code:
-        sys.exit(app.return_code)
+            return

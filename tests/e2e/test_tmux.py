@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import shutil
 import signal
 import subprocess
@@ -257,3 +258,30 @@ def test_a_signal_keeps_a_note_changed_elsewhere_in_a_file(session: str, library
     shown = "".join(screen(session).split("\n"))  # the path may wrap
     assert str(draft) in shown
     assert _pane(session, "alternate_on") == "0"
+
+
+# The app, with an exit that never ends, as Textual's can when the terminal has gone
+# (its writes to a closed window wait for ever).
+HANGING_EXIT = """
+import sys, threading
+from readlist.cli import main
+from readlist.ui.app import ReadlistApp
+ReadlistApp.on_unmount = lambda self: threading.Event().wait()
+sys.argv[0] = "readlist"
+main()
+"""
+
+
+def test_a_signal_ends_the_app_even_when_its_exit_hangs(library: Path) -> None:
+    name = f"readlist-e2e-{uuid.uuid4().hex[:8]}"
+    command = shlex.join([sys.executable, "-c", HANGING_EXIT, "--db", str(library)])
+    _start(name, f"{command}; echo READLIST-EXITED-$?; sleep 30")
+    try:
+        pid = _readlist_pid(name)
+        _type_a_note(name, "typed before a stuck exit")
+        os.kill(pid, signal.SIGTERM)
+        wait_for(name, lambda shown: "READLIST-EXITED-143" in shown, "readlist to end")
+        assert "saved your note on" in screen(name)
+    finally:
+        subprocess.run([*TMUX, "kill-session", "-t", name], capture_output=True)
+    assert _notes(library) == ["typed before a stuck exit"]
