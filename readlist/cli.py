@@ -56,6 +56,15 @@ def cli(ctx: click.Context, db: Path | None) -> None:
     if db is None and not ctx.obj.path.parent.exists():
         ctx.obj.path.parent.mkdir(parents=True)  # the default data dir, on first use
     if ctx.invoked_subcommand is None:
+        if not all(s is not None and s.isatty() for s in (sys.stdin, sys.stdout, sys.stderr)):
+            # The app draws on the terminal and reads keys from it: with no terminal it
+            # could only spin and write escape codes into a file or a pipe.
+            click.echo(
+                "Error: the readlist app needs a terminal (stdin, stdout and stderr); "
+                "without one, use its commands, e.g. readlist list (see: readlist --help)",
+                err=True,
+            )
+            ctx.exit(2)
         open_library(ctx.obj.path).close()  # refuse a bad library here, with one clear line
         from readlist.ui.app import run  # the UI is imported only on this branch
 

@@ -6,6 +6,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static, TextArea
 
@@ -81,8 +82,17 @@ class NoteEditor(ModalScreen[str | None]):
     def changed(self) -> bool:
         return self._unsaved or self.text != self._loaded
 
+    @property
+    def draft(self) -> str | None:
+        """What Ctrl+S would save now (None: nothing to save); the app saves it if it
+        must quit while the editor is open."""
+        try:
+            return self.text if self.changed else None
+        except NoMatches:  # not composed yet: nothing typed
+            return self._start if self._unsaved else None
+
     def action_save(self) -> None:
-        self.dismiss(self.text if self.changed else None)
+        self.dismiss(self.draft)
 
     def action_cancel(self) -> None:
         if not self.changed:
