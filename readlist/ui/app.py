@@ -70,6 +70,7 @@ class ReadlistApp(App[None]):
         self.watcher = Watcher(self._library_changed)
         self._signals = tuple(signals)
         self.leaving: int | None = None  # the signal the app is quitting on
+        self.quitting = False  # set as the app quits: no one is left to ask
         self.left = threading.Event()  # set once `leave` has saved all there was to save
         self.exit_notes: list[str] = []  # for stderr, once the terminal is given back
 
@@ -92,26 +93,33 @@ class ReadlistApp(App[None]):
         self.set_interval(POLL_SECONDS, self._poll, name="watch the library")
 
     async def action_quit(self) -> None:
-        self.writer.flush()
+        """Ctrl+C: quit at once, with whatever is in the note editor saved, not dropped."""
+        self._save_open_work()
         self.exit()
 
     def leave(self, signum: int) -> None:
-        """Quit on a signal (a kill, a closed terminal window) without losing work: the
-        note being edited is saved as Ctrl+S saves it, every queued write is committed,
-        and the app exits the normal way, which gives the terminal back."""
-        from readlist.ui.screens.note import NoteConflict, NoteEditor
-
+        """Quit on a signal (a kill, a closed terminal window) without losing work, and
+        exit the normal way, which gives the terminal back."""
         if self.leaving is not None:
             return
         self.leaving = signum
+        self._save_open_work()
+        self.left.set()
+        self.exit(return_code=128 + signum)
+
+    def _save_open_work(self) -> None:
+        """As the app quits: the note being edited is saved as Ctrl+S saves it (a note
+        changed elsewhere meanwhile goes to a draft file instead), and every queued write
+        is committed. From here on no one is asked anything."""
+        from readlist.ui.screens.note import NoteConflict, NoteEditor
+
+        self.quitting = True
         for screen in self.screen_stack:
             if isinstance(screen, NoteEditor) and (text := screen.draft) is not None:
                 self.writer.submit(partial(self._save_draft, paper=screen.paper, text=text))
             elif isinstance(screen, NoteConflict):  # the user has not said "save mine"
                 self._keep_draft(screen.paper, screen.mine, "it was changed elsewhere")
         self.writer.flush()
-        self.left.set()
-        self.exit(return_code=128 + signum)
 
     def _save_draft(self, store: Store, *, paper: Paper, text: str) -> None:
         """On the writer's thread, as the app quits: `_save`'s rule, with no one to ask."""
@@ -182,12 +190,12 @@ class ReadlistApp(App[None]):
         try:
             write(store, change.paper.id, change.field, value, expected)
         except NoteChangedError as exc:
-            if self.leaving is not None:  # no one to ask any more
+            if self.quitting:  # no one to ask any more
                 self._keep_draft(change.paper, str(value), "it was changed elsewhere")
             else:
                 self._from_writer(self._note_conflict, change, str(value), exc.current)
         except (sqlite3.Error, ReadlistError, OSError) as exc:  # a full disk, a lost file
-            if self.leaving is not None and change.field == "note" and not undo:
+            if self.quitting and change.field == "note" and not undo:
                 self._keep_draft(change.paper, str(value), self._reason(exc))
             else:
                 self._from_writer(self._not_saved, change, undo, exc)
@@ -204,7 +212,7 @@ class ReadlistApp(App[None]):
         if not undo:
             self.history.forget(change)
         self._show(held)
-        if self.leaving is not None and change.field == "note" and not undo:
+        if self.quitting and change.field == "note" and not undo:
             self._keep_draft(change.paper, str(change.after), self._reason(exc))
             return
         self.notify(
@@ -223,7 +231,7 @@ class ReadlistApp(App[None]):
         self.history.forget(change)
         paper = replace(change.paper, note=theirs)
         self._show(paper)  # what the library holds: the other note
-        if self.leaving is not None:  # no one to ask any more
+        if self.quitting:  # no one to ask any more
             self._keep_draft(paper, mine, "it was changed elsewhere")
             return
 

@@ -165,3 +165,16 @@ def test_drafts_never_replace_one_another(tmp_path: Path) -> None:
     assert first != second
     assert first.read_text(encoding="utf-8") == "first"
     assert second.read_text(encoding="utf-8") == "second"
+
+
+async def test_ctrl_c_in_the_note_editor_saves_the_words_typed(
+    app: ReadlistApp, library_path: Path
+) -> None:
+    """Ctrl+C is the app's quit key, not a way to drop a note: what was typed is saved."""
+    async with app.run_test(size=SIZE) as pilot:
+        paper_id = await _open_note(pilot, app, "typed, then ctrl+c")
+        await pilot.press("ctrl+c")
+        await until(pilot, lambda: app.return_code is not None, "the app to quit")
+    assert app.return_code == 0
+    with fresh_store(library_path) as store:
+        assert store.note(paper_id) == "typed, then ctrl+c"
