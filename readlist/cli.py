@@ -18,18 +18,20 @@ import click
 
 from readlist import __version__
 from readlist.cli_support import (
-    QUERY_ARGS,
+    CONTEXT,
+    INT64_MAX,
     Library,
-    QueryCommand,
     ReadlistGroup,
+    ShownStream,
+    data_out,
     echo_json,
-    open_library,
     query_of,
 )
-from readlist.core.errors import NoteChangedError
+from readlist.core.errors import NoteChangedError, NoteTooLongError, UnknownPaperError
 from readlist.core.models import FileReport, ImportReport
-from readlist.core.printable import shown_in_line
+from readlist.core.printable import shown, shown_in_line
 from readlist.core.query import State
+from readlist.core.store import NOTE_MAX_BYTES
 from readlist.paths import ENV_VAR, library_path
 
 if TYPE_CHECKING:
@@ -40,7 +42,7 @@ if TYPE_CHECKING:
 EXPORT_FORMATS = ("md", "csv", "json", "bibtex")
 
 
-@click.group(cls=ReadlistGroup, invoke_without_command=True)
+@click.group(cls=ReadlistGroup, invoke_without_command=True, context_settings=CONTEXT)
 @click.option(
     "--db",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -51,11 +53,15 @@ EXPORT_FORMATS = ("md", "csv", "json", "bibtex")
 @click.pass_context
 def cli(ctx: click.Context, db: Path | None) -> None:
     """Triage the papers you collect from the Hugging Face Daily Papers page."""
-    ctx.obj = Library(library_path(db))
-    if db is None and not ctx.obj.path.parent.exists():
-        ctx.obj.path.parent.mkdir(parents=True)  # the default data dir, on first use
+    ctx.obj = Library(library_path(db), named=None if db is None else str(db))
     if ctx.invoked_subcommand is None:
-        open_library(ctx.obj.path).close()  # refuse a bad library here, with one clear line
+        new = not ctx.obj.exists() and ctx.obj.named is not None  # a typo must not make one
+        if new and not click.confirm(
+            f"No library at {shown_in_line(str(ctx.obj))}. Create it?", default=False
+        ):
+            sys.exit(1)
+        with ctx.obj.open(create=True):  # refuse a bad library here, with one clear line
+            pass
         from readlist.ui.app import run  # the UI is imported only on this branch
 
         run(ctx.obj.path)
@@ -78,7 +84,7 @@ def import_(library: Library, sources: tuple[str, ...], as_json: bool) -> None:
     from readlist.core.prepare import prepare_all
 
     reports: list[FileReport] = []
-    with library.open() as store, store.bulk():
+    with library.open(create=True) as store, store.bulk():
         importer = Importer(store)
         # A big import reads and fingerprints the next dumps in a second process, and
         # writes the dumps it has decided in a third, while it decides the next one.
@@ -88,7 +94,7 @@ def import_(library: Library, sources: tuple[str, ...], as_json: bool) -> None:
         ):
             for report in done:
                 if report.error:
-                    click.echo(f"Error: {report.error}", err=True)
+                    click.echo(f"Error: {shown_in_line(report.error)}", err=True)
                 reports.append(report)
         total = store.stats().papers
     summary = ImportReport(tuple(reports))
@@ -108,11 +114,21 @@ def import_(library: Library, sources: tuple[str, ...], as_json: bool) -> None:
 # -- list -------------------------------------------------------------------------
 
 
-def _marks(paper: Paper) -> str:
+def _mark_symbols() -> tuple[str, str, str]:
+    """★ ✓ ✎, or * r n where the terminal's encoding has no such characters."""
+    try:
+        "★✓✎".encode(getattr(sys.stdout, "encoding", None) or "utf-8")
+    except (UnicodeEncodeError, LookupError):
+        return ("*", "r", "n")
+    return ("★", "✓", "✎")
+
+
+def _marks(paper: Paper, symbols: tuple[str, str, str]) -> str:
+    star, read, note = symbols
     return (
-        ("★" if paper.starred else " ")
-        + ("✓" if paper.read else " ")
-        + ("✎" if paper.note else " ")
+        (star if paper.starred else " ")
+        + (read if paper.read else " ")
+        + (note if paper.note else " ")
     )
 
 
@@ -122,7 +138,7 @@ def _terminal_width() -> int:
     return max(shutil.get_terminal_size().columns, 60)
 
 
-@cli.command("list", cls=QueryCommand, context_settings=QUERY_ARGS)
+@cli.command("list")
 @click.argument("query", nargs=-1)
 @click.option(
     "--format",
@@ -131,64 +147,91 @@ def _terminal_width() -> int:
     default="table",
     show_default=True,
 )
-@click.option("--limit", type=click.IntRange(min=1), help="Show at most N papers.")
+@click.option("--limit", type=click.IntRange(min=1, max=INT64_MAX), help="Show at most N papers.")
 @click.pass_obj
 def list_(library: Library, query: tuple[str, ...], fmt: str, limit: int | None) -> None:
     """List papers matching QUERY (all papers without one), latest seen first.
 
     \b
-    QUERY: words (prefix match, ANDed)  "exact phrase"  -exclude  a OR b
+    QUERY: words (prefix match, ANDed)  "exact phrase"  a OR b
            title:word abstract:word note:word  is:starred is:read is:unread has:note
+           -- -exclude  (a word that starts with - goes after --, or in quotes: 'a -b')
     """
     with library.open() as store:
         papers = store.iter_search(query_of(query), limit=limit)
         if fmt == "json":
             from readlist.core.export import write_export
 
-            write_export(papers, "json", sys.stdout)  # streamed: the export's JSON shape
+            # streamed: the export's JSON shape
+            write_export(papers, "json", ShownStream(data_out(), json=True).as_text_io())
         elif fmt == "tsv":
-            click.echo("id\tstarred\tread\tlast_seen\ttimes_seen\ttitle")
+            out = data_out()
+            click.echo("id\tstarred\tread\tlast_seen\ttimes_seen\ttitle", file=out)
             for p in papers:
                 title = p.title.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
                 click.echo(
                     f"{p.id}\t{int(p.starred)}\t{int(p.read)}\t{p.last_seen}"
-                    f"\t{p.times_seen}\t{title}"
+                    f"\t{p.times_seen}\t{shown_in_line(title)}",
+                    file=out,
                 )
         else:
             width = _terminal_width() if sys.stdout.isatty() else 1000
-            shown = 0
+            symbols = _mark_symbols()
+            count = 0
             for p in papers:
                 title = shown_in_line(p.title)  # for people: no terminal control codes
-                line = f"{p.id:>6} {_marks(p)} {p.last_seen} {p.times_seen:>2}x {title}"
+                line = f"{p.id:>6} {_marks(p, symbols)} {p.last_seen} {p.times_seen:>2}x {title}"
                 click.echo(line[:width])
-                shown += 1
+                count += 1
             if sys.stdout.isatty():
-                click.echo(f"{shown} papers", err=True)
+                click.echo(f"{count} papers", err=True)
 
 
 # -- state ------------------------------------------------------------------------
 
 
+def _either(flags: dict[str, bool]) -> bool | None:
+    """True for the first of two flags, False for the second, None for neither; both
+    given contradict each other, and the last must not silently win."""
+    (yes, said_yes), (no, said_no) = flags.items()
+    if said_yes and said_no:
+        raise click.UsageError(f"{yes} and {no} contradict each other; give one of them")
+    return True if said_yes else False if said_no else None
+
+
+def _paper_ids(ids: tuple[int, ...]) -> tuple[int, ...]:
+    """Ids as the user gave them; one beyond what SQLite can store names no paper."""
+    for paper_id in ids:
+        if not -INT64_MAX - 1 <= paper_id <= INT64_MAX:
+            raise UnknownPaperError(f"no paper with id {paper_id}")
+    return ids
+
+
 @cli.command()
 @click.argument("ids", nargs=-1, required=True, type=int, metavar="ID...")
-@click.option("--star", "star", flag_value=True, default=None, help="Star the papers.")
-@click.option("--unstar", "star", flag_value=False, help="Remove the star.")
-@click.option("--read", "read", flag_value=True, default=None, help="Mark read.")
-@click.option("--unread", "read", flag_value=False, help="Mark unread.")
+@click.option("--star", is_flag=True, help="Star the papers.")
+@click.option("--unstar", is_flag=True, help="Remove the star.")
+@click.option("--read", "read_", is_flag=True, help="Mark read.")
+@click.option("--unread", is_flag=True, help="Mark unread.")
 @click.pass_obj
-def mark(library: Library, ids: tuple[int, ...], star: bool | None, read: bool | None) -> None:
+def mark(
+    library: Library, ids: tuple[int, ...], star: bool, unstar: bool, read_: bool, unread: bool
+) -> None:
     """Star, unstar, mark read or unread."""
-    if star is None and read is None:
+    starred = _either({"--star": star, "--unstar": unstar})
+    read = _either({"--read": read_, "--unread": unread})
+    if starred is None and read is None:
         raise click.UsageError("say what to do: --star, --unstar, --read or --unread")
+    ids = _paper_ids(ids)
     with library.open() as store:
-        if star is not None:
-            store.set_flag(ids, "starred", star)
+        if starred is not None:
+            store.set_flag(ids, "starred", starred)
         if read is not None:
             store.set_flag(ids, "read", read)
     done = [
         w
         for w, v in (
-            ("starred" if star else "unstarred", star),
+            ("starred" if starred else "unstarred", starred),
             ("read" if read else "unread", read),
         )
         if v is not None
@@ -196,13 +239,56 @@ def mark(library: Library, ids: tuple[int, ...], star: bool | None, read: bool |
     click.echo(f"Marked {len(set(ids))} paper(s) {' and '.join(done)}.")
 
 
+def _utf8(raw: bytes, name: str) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise click.ClickException(
+            f"{name}: the note is not UTF-8 text ({exc.reason} at byte {exc.start}); "
+            "nothing was saved"
+        ) from exc
+
+
+def _note_text(text: str) -> str:
+    """TEXT as given, or stdin for "-": UTF-8, and not empty (clearing takes --clear)."""
+    if text == "-":
+        raw = sys.stdin.buffer.read(NOTE_MAX_BYTES + 1)  # no more than a note may hold
+        if len(raw) > NOTE_MAX_BYTES:
+            raise click.ClickException(
+                f"<stdin>: more than the {NOTE_MAX_BYTES:,} bytes a note may hold; "
+                "nothing was saved"
+            )
+        text = _utf8(raw, "<stdin>")
+    else:  # an argument that is not UTF-8 reaches Python as lone surrogates
+        try:
+            raw = text.encode("utf-8", "surrogateescape")
+        except UnicodeEncodeError:
+            raw = text.encode("utf-8", "surrogatepass")
+        given = shown_in_line(raw[:40].decode("utf-8", "backslashreplace"))
+        text = _utf8(raw, f"TEXT '{given}{'…' if len(raw) > 40 else ''}'")
+    if not text.strip():
+        raise click.UsageError("the note text is empty; to clear the note, give --clear")
+    return text
+
+
 @cli.command()
 @click.argument("paper_id", type=int, metavar="ID")
 @click.argument("text", required=False)
 @click.option("--edit", is_flag=True, help="Write the note in $EDITOR.")
+@click.option("--clear", is_flag=True, help="Clear the note.")
 @click.pass_obj
-def note(library: Library, paper_id: int, text: str | None, edit: bool) -> None:
+def note(library: Library, paper_id: int, text: str | None, edit: bool, clear: bool) -> None:
     """Set a paper's note to TEXT (- reads stdin); without TEXT, print the note."""
+    asked = [
+        n for n, on in (("TEXT", text is not None), ("--edit", edit), ("--clear", clear)) if on
+    ]
+    if len(asked) > 1:
+        raise click.UsageError(f"{' and '.join(asked)} contradict each other; give one of them")
+    _paper_ids((paper_id,))
+    if text is not None:
+        text = _note_text(text)
+    elif clear:
+        text = ""
     with library.open() as store:
         current = store.get(paper_id).note
         if edit:
@@ -211,22 +297,19 @@ def note(library: Library, paper_id: int, text: str | None, edit: bool) -> None:
                 click.echo("Note unchanged.", err=True)
                 return
             text = edited
-        elif text == "-":
-            raw = sys.stdin.buffer.read()
-            try:
-                text = raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                raise click.ClickException(
-                    f"<stdin>: the note is not UTF-8 text ({exc.reason} at byte {exc.start})"
-                ) from exc
         elif text is None:
-            click.echo(current, nl=not current.endswith("\n"))
+            click.echo(shown(current), nl=not current.endswith("\n"))
             return
         try:
             store.set_note(paper_id, text, expected=current if edit else None)
         except NoteChangedError as exc:  # changed while $EDITOR was open: keep both
             kept = _keep_unsaved_note(paper_id, text)
             raise click.ClickException(f"{exc}; yours is not saved but kept in {kept}") from exc
+        except NoteTooLongError as exc:
+            if not edit:
+                raise
+            kept = _keep_unsaved_note(paper_id, text)  # words typed in $EDITOR are not lost
+            raise click.ClickException(f"{exc}; yours is kept in {kept}") from exc
     click.echo(f"Note saved for paper {paper_id}." if text else f"Note cleared for {paper_id}.")
 
 
@@ -273,7 +356,7 @@ def backup(library: Library, target: Path) -> None:
 # -- export -----------------------------------------------------------------------
 
 
-@cli.command(cls=QueryCommand, context_settings=QUERY_ARGS)
+@cli.command()
 @click.argument("query", nargs=-1)
 @click.option("--all", "everything", is_flag=True, help="Every paper, not just the starred.")
 @click.option(
@@ -301,8 +384,9 @@ def export(
         fmt = fmt if fmt in EXPORT_FORMATS else "md"
     with library.open() as store:
         papers = store.iter_search(plan)
-        if output is None:
-            count = write_export(papers, fmt, sys.stdout)
+        if output is None:  # data in UTF-8, with nothing in it that a terminal obeys
+            out = ShownStream(data_out(), json=fmt == "json")
+            count = write_export(papers, fmt, out.as_text_io())
         else:
             count = export_to_file(papers, fmt, output)
     what = "papers" if everything else "starred papers"
@@ -333,10 +417,10 @@ def dupes(library: Library, fmt: str) -> None:
     for c in candidates:
         click.echo(
             f"{c.paper_id:>6} ~ {c.other_id:<6} title {c.title_score:5.1f}  "
-            f"abstract {c.abstract_score:5.1f}  {c.reason}"
+            f"abstract {c.abstract_score:5.1f}  {shown_in_line(c.reason)}"
         )
-        click.echo(f"         {c.title}")
-        click.echo(f"         {c.other_title}")
+        click.echo(f"         {shown_in_line(c.title)}")
+        click.echo(f"         {shown_in_line(c.other_title)}")
 
 
 @cli.command()
@@ -352,7 +436,7 @@ def stats(library: Library, fmt: str) -> None:
         echo_json(numbers)
         return
     for name, value in numbers.items():
-        click.echo(f"{name.replace('_', ' '):<18} {value}")
+        click.echo(f"{name.replace('_', ' '):<18} {shown_in_line(str(value))}")
 
 
 def main() -> None:
