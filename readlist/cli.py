@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import click
 
 from readlist import __version__
+from readlist.cli_state import either, keep_unsaved_note, note_text, paper_ids
 from readlist.cli_support import (
     CONTEXT,
     INT64_MAX,
@@ -27,11 +28,10 @@ from readlist.cli_support import (
     echo_json,
     query_of,
 )
-from readlist.core.errors import NoteChangedError, NoteTooLongError, UnknownPaperError
+from readlist.core.errors import NoteChangedError, NoteTooLongError
 from readlist.core.models import FileReport, ImportReport
 from readlist.core.printable import shown, shown_in_line
 from readlist.core.query import State
-from readlist.core.store import NOTE_MAX_BYTES
 from readlist.paths import ENV_VAR, library_path
 
 if TYPE_CHECKING:
@@ -190,23 +190,6 @@ def list_(library: Library, query: tuple[str, ...], fmt: str, limit: int | None)
 # -- state ------------------------------------------------------------------------
 
 
-def _either(flags: dict[str, bool]) -> bool | None:
-    """True for the first of two flags, False for the second, None for neither; both
-    given contradict each other, and the last must not silently win."""
-    (yes, said_yes), (no, said_no) = flags.items()
-    if said_yes and said_no:
-        raise click.UsageError(f"{yes} and {no} contradict each other; give one of them")
-    return True if said_yes else False if said_no else None
-
-
-def _paper_ids(ids: tuple[int, ...]) -> tuple[int, ...]:
-    """Ids as the user gave them; one beyond what SQLite can store names no paper."""
-    for paper_id in ids:
-        if not -INT64_MAX - 1 <= paper_id <= INT64_MAX:
-            raise UnknownPaperError(f"no paper with id {paper_id}")
-    return ids
-
-
 @cli.command()
 @click.argument("ids", nargs=-1, required=True, type=int, metavar="ID...")
 @click.option("--star", is_flag=True, help="Star the papers.")
@@ -218,11 +201,11 @@ def mark(
     library: Library, ids: tuple[int, ...], star: bool, unstar: bool, read_: bool, unread: bool
 ) -> None:
     """Star, unstar, mark read or unread."""
-    starred = _either({"--star": star, "--unstar": unstar})
-    read = _either({"--read": read_, "--unread": unread})
+    starred = either({"--star": star, "--unstar": unstar})
+    read = either({"--read": read_, "--unread": unread})
     if starred is None and read is None:
         raise click.UsageError("say what to do: --star, --unstar, --read or --unread")
-    ids = _paper_ids(ids)
+    ids = paper_ids(ids)
     with library.open() as store:
         if starred is not None:
             store.set_flag(ids, "starred", starred)
@@ -239,38 +222,6 @@ def mark(
     click.echo(f"Marked {len(set(ids))} paper(s) {' and '.join(done)}.")
 
 
-def _utf8(raw: bytes, name: str) -> str:
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise click.ClickException(
-            f"{name}: the note is not UTF-8 text ({exc.reason} at byte {exc.start}); "
-            "nothing was saved"
-        ) from exc
-
-
-def _note_text(text: str) -> str:
-    """TEXT as given, or stdin for "-": UTF-8, and not empty (clearing takes --clear)."""
-    if text == "-":
-        raw = sys.stdin.buffer.read(NOTE_MAX_BYTES + 1)  # no more than a note may hold
-        if len(raw) > NOTE_MAX_BYTES:
-            raise click.ClickException(
-                f"<stdin>: more than the {NOTE_MAX_BYTES:,} bytes a note may hold; "
-                "nothing was saved"
-            )
-        text = _utf8(raw, "<stdin>")
-    else:  # an argument that is not UTF-8 reaches Python as lone surrogates
-        try:
-            raw = text.encode("utf-8", "surrogateescape")
-        except UnicodeEncodeError:
-            raw = text.encode("utf-8", "surrogatepass")
-        given = shown_in_line(raw[:40].decode("utf-8", "backslashreplace"))
-        text = _utf8(raw, f"TEXT '{given}{'…' if len(raw) > 40 else ''}'")
-    if not text.strip():
-        raise click.UsageError("the note text is empty; to clear the note, give --clear")
-    return text
-
-
 @cli.command()
 @click.argument("paper_id", type=int, metavar="ID")
 @click.argument("text", required=False)
@@ -278,15 +229,18 @@ def _note_text(text: str) -> str:
 @click.option("--clear", is_flag=True, help="Clear the note.")
 @click.pass_obj
 def note(library: Library, paper_id: int, text: str | None, edit: bool, clear: bool) -> None:
-    """Set a paper's note to TEXT (- reads stdin); without TEXT, print the note."""
+    """Set a paper's note to TEXT (- reads stdin); without TEXT, print the note.
+
+    A TEXT that starts with - goes after --: readlist note 12 -- "-1 for this".
+    """
     asked = [
         n for n, on in (("TEXT", text is not None), ("--edit", edit), ("--clear", clear)) if on
     ]
     if len(asked) > 1:
         raise click.UsageError(f"{' and '.join(asked)} contradict each other; give one of them")
-    _paper_ids((paper_id,))
+    paper_ids((paper_id,))
     if text is not None:
-        text = _note_text(text)
+        text = note_text(text)
     elif clear:
         text = ""
     with library.open() as store:
@@ -303,24 +257,14 @@ def note(library: Library, paper_id: int, text: str | None, edit: bool, clear: b
         try:
             store.set_note(paper_id, text, expected=current if edit else None)
         except NoteChangedError as exc:  # changed while $EDITOR was open: keep both
-            kept = _keep_unsaved_note(paper_id, text)
+            kept = keep_unsaved_note(paper_id, text)
             raise click.ClickException(f"{exc}; yours is not saved but kept in {kept}") from exc
         except NoteTooLongError as exc:
             if not edit:
                 raise
-            kept = _keep_unsaved_note(paper_id, text)  # words typed in $EDITOR are not lost
+            kept = keep_unsaved_note(paper_id, text)  # words typed in $EDITOR are not lost
             raise click.ClickException(f"{exc}; yours is kept in {kept}") from exc
     click.echo(f"Note saved for paper {paper_id}." if text else f"Note cleared for {paper_id}.")
-
-
-def _keep_unsaved_note(paper_id: int, text: str) -> Path:
-    import tempfile
-
-    with tempfile.NamedTemporaryFile(
-        "w", prefix=f"readlist-note-{paper_id}-", suffix=".md", delete=False, encoding="utf-8"
-    ) as fh:
-        fh.write(text)
-    return Path(fh.name)
 
 
 # -- backup -----------------------------------------------------------------------
