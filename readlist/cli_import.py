@@ -80,7 +80,7 @@ def report_table(report: ImportReport, total_papers: int, path: Path) -> None:
         f" {report.total('new'):>6} {report.total('merged_exact'):>6}"
         f" {report.total('merged_fuzzy'):>6} {report.total('flagged'):>7}"
     )
-    click.echo(f"Library: {total_papers} papers in {path}")
+    click.echo(f"Library: {total_papers} papers in {shown_in_line(str(path))}")
     if report.total("flagged"):
         click.echo("Possible duplicates kept apart for review: see `readlist dupes`.")
 

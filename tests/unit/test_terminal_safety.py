@@ -136,12 +136,14 @@ def test_the_progress_bar_label_is_cleaned(monkeypatch: pytest.MonkeyPatch) -> N
     _clean(err.getvalue().replace("\r", "").replace("\x1b[?25l", "").replace("\x1b[?25h", ""))
 
 
-def test_a_library_path_with_controls_is_cleaned_in_stats(tmp_path: Path) -> None:
+def test_a_library_path_with_controls_is_cleaned_in_import_and_stats(tmp_path: Path) -> None:
     db = tmp_path / "lib\x1b[2J.db"
-    ok(db, "import", str(next(SAMPLE_DUMPS.glob("004_*.txt"))))
-    out = ok(db, "stats").stdout
-    _clean(out)
-    assert "lib␛[2J.db" in out
+    for out in (
+        ok(db, "import", str(next(SAMPLE_DUMPS.glob("004_*.txt")))).stdout,
+        ok(db, "stats").stdout,
+    ):
+        _clean(out)
+        assert "lib␛[2J.db" in out
 
 
 # -- locales ----------------------------------------------------------------------------
