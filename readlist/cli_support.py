@@ -4,7 +4,6 @@ readlist.cli."""
 
 from __future__ import annotations
 
-import difflib
 import io
 import sqlite3
 import sys
@@ -53,6 +52,8 @@ def refuse_unknown_options(ctx: click.Context, command: click.Command, args: lis
             if takes_value[arg]:
                 next(rest, None)  # its value, which may start with "-"
             continue
+        import difflib  # only on this error's way: it costs start-up time
+
         shown = shown_in_line(arg)
         close = difflib.get_close_matches(arg, list(takes_value))
         if close:
