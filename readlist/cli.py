@@ -20,12 +20,12 @@ from readlist import __version__
 from readlist.cli_state import either, keep_unsaved_note, note_text, paper_ids
 from readlist.cli_support import (
     CONTEXT,
-    INT64_MAX,
     Library,
     ReadlistGroup,
     ShownStream,
     data_out,
     echo_json,
+    in_int64,
     query_of,
 )
 from readlist.core.errors import NoteChangedError, NoteTooLongError
@@ -147,7 +147,9 @@ def _terminal_width() -> int:
     default="table",
     show_default=True,
 )
-@click.option("--limit", type=click.IntRange(min=1, max=INT64_MAX), help="Show at most N papers.")
+@click.option(
+    "--limit", type=click.IntRange(min=1), callback=in_int64, help="Show at most N papers."
+)
 @click.pass_obj
 def list_(library: Library, query: tuple[str, ...], fmt: str, limit: int | None) -> None:
     """List papers matching QUERY (all papers without one), latest seen first.

@@ -164,6 +164,13 @@ def open_library(path: Path) -> Store:
     return store
 
 
+def in_int64(ctx: click.Context, param: click.Parameter, value: int | None) -> int | None:
+    """An option's number as SQLite can take it: a bigger one is out of range."""
+    if value is not None and not -INT64_MAX - 1 <= value <= INT64_MAX:
+        raise click.BadParameter(f"{value} is out of range (at most {INT64_MAX})", ctx, param)
+    return value
+
+
 def query_of(words: tuple[str, ...]) -> Query:
     return parse_query(" ".join(words))
 
