@@ -17,6 +17,7 @@ from readlist.core.importer import Progress, dump_files, read_dump
 from readlist.core.models import FileReport, ImportReport
 from readlist.core.pipeline import Track
 from readlist.core.prepare import Prepared
+from readlist.core.printable import shown_in_line
 
 
 def progress_bar(*, quiet: bool) -> Track:
@@ -27,7 +28,9 @@ def progress_bar(*, quiet: bool) -> Track:
         if quiet or not sys.stderr.isatty():
             yield None
             return
-        with click.progressbar(length=100, label=prepared.source, file=sys.stderr) as bar:
+        with click.progressbar(
+            length=100, label=shown_in_line(prepared.source), file=sys.stderr
+        ) as bar:
 
             def progress(done: int, total: int) -> None:
                 bar.length = total
@@ -58,11 +61,11 @@ def sources_of(args: tuple[str, ...]) -> Iterator[tuple[str, bytes | FileReport]
 
 def report_table(report: ImportReport, total_papers: int, path: Path) -> None:
     """What each file brought, and the totals, as a table."""
-    width = max([len(Path(f.source).name) for f in report.files] + [5])
+    width = max([len(_name(f)) for f in report.files] + [5])
     header = f"{'file':<{width}}  papers    new  exact  fuzzy  review"
     click.echo(header)
     for f in report.files:
-        name = Path(f.source).name if f.source != "<stdin>" else f.source
+        name = _name(f)
         if f.error:
             click.echo(f"{name:<{width}}  refused")
         elif f.already_imported:
@@ -77,6 +80,11 @@ def report_table(report: ImportReport, total_papers: int, path: Path) -> None:
         f" {report.total('new'):>6} {report.total('merged_exact'):>6}"
         f" {report.total('merged_fuzzy'):>6} {report.total('flagged'):>7}"
     )
-    click.echo(f"Library: {total_papers} papers in {path}")
+    click.echo(f"Library: {total_papers} papers in {shown_in_line(str(path))}")
     if report.total("flagged"):
         click.echo("Possible duplicates kept apart for review: see `readlist dupes`.")
+
+
+def _name(report: FileReport) -> str:
+    """A file's name as the table shows it: nothing in it that a terminal obeys."""
+    return shown_in_line(Path(report.source).name if report.source != "<stdin>" else report.source)

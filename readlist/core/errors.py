@@ -61,3 +61,13 @@ class NoteChangedError(ReadlistError):
         super().__init__(f"the note on paper {paper_id} was changed elsewhere since it was opened")
         self.paper_id = paper_id
         self.current = current
+
+
+class NoteTooLongError(ReadlistError):
+    """A note longer than a note may hold (readlist.core.store.NOTE_MAX_BYTES)."""
+
+    def __init__(self, paper_id: int, size: int, limit: int) -> None:
+        super().__init__(
+            f"the note for paper {paper_id} is {size:,} bytes, more than the {limit:,} "
+            "a note may hold; nothing was saved"
+        )

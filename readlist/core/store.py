@@ -25,6 +25,7 @@ from readlist.core import schema, targets
 from readlist.core.errors import (
     LibraryError,
     NoteChangedError,
+    NoteTooLongError,
     OutputError,
     UnknownPaperError,
 )
@@ -38,6 +39,17 @@ if TYPE_CHECKING:
 BUSY_TIMEOUT_MS = 30_000
 BULK_CACHE_MIB = 256
 BULK_CHECKPOINT_PAGES = 65_536  # 256 MiB of log at 4 KiB pages
+# What a note may hold: a whole paper's text pasted in fits, and the app's editor still
+# opens it in about a second.
+NOTE_MAX_BYTES = 256 * 1024
+
+
+def check_note_size(paper_id: int, note: str) -> None:
+    """Refuse a note too long for the app to edit without freezing, before it is saved."""
+    if len(note) * 4 > NOTE_MAX_BYTES:  # UTF-8 takes at most 4 bytes a character
+        size = len(note.encode("utf-8", "surrogatepass"))
+        if size > NOTE_MAX_BYTES:
+            raise NoteTooLongError(paper_id, size, NOTE_MAX_BYTES)
 
 
 def _use_wal(conn: sqlite3.Connection) -> None:
@@ -223,7 +235,9 @@ class Store(ImportWrites, LibraryReads):
     def set_note(self, paper_id: int, note: str, *, expected: str | None = None) -> None:
         """Write a note. `expected` is the note as the writer last saw it: if it has been
         changed since (by another window or the CLI), NoteChangedError, and nothing is
-        written, so that one person's words never silently replace another's."""
+        written, so that one person's words never silently replace another's. A note
+        over NOTE_MAX_BYTES is refused (NoteTooLongError)."""
+        check_note_size(paper_id, note)
         with self.transaction():
             self._require([paper_id])
             if expected is not None:
