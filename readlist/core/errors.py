@@ -14,16 +14,36 @@ _WRITE_FAILED = {
 _DAMAGED = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
 
 
+def is_damage(exc: BaseException) -> bool:
+    """SQLITE_CORRUPT or SQLITE_NOTADB: the file itself is damaged, not the disk or a lock."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    return isinstance(code, int) and code & 0xFF in _DAMAGED
+
+
+def damaged_line(path: object, problem: str, *, copy: object = None, target: object = None) -> str:
+    """The one line for a damaged library: what is wrong, that nothing was written, and
+    the way back (a copy first, then SQLite's own recovery or the latest backup). With
+    `copy`: a backup made that damaged copy, and left an earlier one (`target`) alone."""
+    if copy is None:
+        return (
+            f"{path}: the library is damaged ({problem}); readlist will not write to it. "
+            "Copy it with `readlist backup PATH`, then recover it with "
+            f"`sqlite3 {path} .recover | sqlite3 recovered.db` or restore your latest backup"
+        )
+    earlier = f" ({target}, an earlier backup, is left as it was)" if target else ""
+    return (
+        f"{path}: the library is damaged ({problem}); its copy is kept as {copy}{earlier}. "
+        f"Recover with `sqlite3 {copy} .recover | sqlite3 recovered.db` "
+        "or restore your latest backup"
+    )
+
+
 def describe_sqlite_error(path: object, exc: sqlite3.Error) -> str:
     """One line for an SQLite error met on the library at `path`: what went wrong, and
     that nothing was half-written (every write is one transaction)."""
     code = getattr(exc, "sqlite_errorcode", None)
-    primary = code & 0xFF if isinstance(code, int) else None
-    if primary in _DAMAGED:
-        return (
-            f"{path}: the library file is damaged ({exc}); nothing was changed, "
-            "and a backup of it is the way back"
-        )
+    if is_damage(exc):
+        return damaged_line(path, str(exc))
     if code == sqlite3.SQLITE_FULL:
         reason = "the disk is full"
     elif code in _WRITE_FAILED:
@@ -43,6 +63,16 @@ class DumpError(ReadlistError):
 
 class LibraryError(ReadlistError):
     """A library file that readlist must not open or change."""
+
+
+class DamagedLibraryError(LibraryError):
+    """A library SQLite finds damaged: it is read as far as it can be, never written to."""
+
+    def __init__(
+        self, path: object, problem: str, *, copy: object = None, target: object = None
+    ) -> None:
+        super().__init__(damaged_line(path, problem, copy=copy, target=target))
+        self.problem = problem
 
 
 class UnknownPaperError(ReadlistError):
