@@ -20,10 +20,24 @@ def is_damage(exc: BaseException) -> bool:
     return isinstance(code, int) and code & 0xFF in _DAMAGED
 
 
-def damaged_line(path: object, problem: str, *, copy: object = None, target: object = None) -> str:
+def damaged_line(
+    path: object,
+    problem: str,
+    *,
+    copy: object = None,
+    target: object = None,
+    opens: bool = True,
+) -> str:
     """The one line for a damaged library: what is wrong, that nothing was written, and
     the way back (a copy first, then SQLite's own recovery or the latest backup). With
-    `copy`: a backup made that damaged copy, and left an earlier one (`target`) alone."""
+    `copy`: a backup made that damaged copy, and left an earlier one (`target`) alone.
+    Not `opens`: the damage is in the schema, so not even `readlist backup` can read it."""
+    if not opens:
+        return (
+            f"{path}: the library is damaged ({problem}) and readlist cannot open it. "
+            "Copy the file as it is (with its -wal file, if any), then recover it with "
+            f"`sqlite3 {path} .recover | sqlite3 recovered.db` or restore your latest backup"
+        )
     if copy is None:
         return (
             f"{path}: the library is damaged ({problem}); readlist will not write to it. "
@@ -69,9 +83,15 @@ class DamagedLibraryError(LibraryError):
     """A library SQLite finds damaged: it is read as far as it can be, never written to."""
 
     def __init__(
-        self, path: object, problem: str, *, copy: object = None, target: object = None
+        self,
+        path: object,
+        problem: str,
+        *,
+        copy: object = None,
+        target: object = None,
+        opens: bool = True,
     ) -> None:
-        super().__init__(damaged_line(path, problem, copy=copy, target=target))
+        super().__init__(damaged_line(path, problem, copy=copy, target=target, opens=opens))
         self.problem = problem
 
 

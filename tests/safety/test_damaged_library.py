@@ -128,11 +128,12 @@ def flip_page_type(db: Path, number: int) -> None:
     with sqlite3.connect(db) as conn:
         size = conn.execute("PRAGMA page_size").fetchone()[0]
     conn.close()
+    at = (number - 1) * size + (100 if number == 1 else 0)  # page 1 opens with the file header
     with db.open("r+b") as fh:
-        fh.seek((number - 1) * size)
+        fh.seek(at)
         byte = fh.read(1)[0]
         assert byte in PAGE_TYPES
-        fh.seek((number - 1) * size)
+        fh.seek(at)
         fh.write(bytes([byte ^ 0xFF]))
 
 
@@ -308,3 +309,15 @@ def test_a_backup_is_checked_in_full_not_only_page_by_page(tmp_path: Path) -> No
     assert "full-text index" in line
     assert not target.exists()
     assert (tmp_path / "copy-DAMAGED.db").exists()
+
+
+@pytest.mark.parametrize("args", [("mark", "1", "--star"), ("check",), ("stats",)])
+def test_damage_in_the_schema_page_is_said_as_damage(tmp_path: Path, args: tuple[str, ...]) -> None:
+    """An SQLite file whose own schema page is unreadable is a damaged library, not "not a
+    readlist library": the line gives the way back that works without opening it."""
+    library = sample_library(tmp_path / "library.db")
+    flip_page_type(library, 1)
+    before = digest(library)
+    line = one_line_error(run(library, *args), "damaged", "cannot open", ".recover")
+    assert "not a readlist library" not in line
+    assert digest(library) == before
