@@ -99,6 +99,7 @@ def import_(library: Library, sources: tuple[str, ...], as_json: bool) -> None:
 
     reports: list[FileReport] = []
     with library.open(create=True) as store, store.bulk():
+        store.ensure_writable()  # a damaged library: one line, before any file is read
         importer = Importer(store)
         # A big import reads and fingerprints the next dumps in a second process, and
         # writes the dumps it has decided in a third, while it decides the next one.
@@ -326,6 +327,47 @@ def _make_folder(given: str, path: Path) -> None:
         path.mkdir()
     except OSError as exc:
         raise click.ClickException(f"{given}: cannot make the folder ({exc.strerror})") from exc
+
+
+# -- check ------------------------------------------------------------------------
+
+
+@cli.command()
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+@click.pass_obj
+def check(library: Library, fmt: str) -> None:
+    """Check the library for damage: SQLite's integrity check and the full-text index's.
+
+    Damage in a part no command reads stays hidden until something reads it; this reads
+    it all. One line per problem, and exit 1 with the way to recover when damaged.
+    """
+    with library.open() as store:
+        problems = store.check_integrity()
+        papers = None if problems else store.stats(quick=True).papers
+    if fmt == "json":
+        echo_json(
+            {
+                "path": str(library.path),
+                "sound": not problems,
+                "problems": problems,
+                "papers": papers,
+            }
+        )
+    else:
+        for problem in problems:
+            click.echo(shown_in_line(problem))
+    if problems:
+        if fmt == "json":
+            sys.exit(1)
+        from readlist.core.errors import DamagedLibraryError
+
+        raise DamagedLibraryError(library.path, f"{len(problems)} problem(s) found")
+    if fmt != "json":
+        click.echo(
+            f"{library.path}: sound ({papers:,} papers; integrity and full-text index checked)"
+        )
 
 
 # -- export -----------------------------------------------------------------------

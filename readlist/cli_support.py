@@ -14,8 +14,8 @@ from typing import Any, TextIO, cast
 
 import click
 
-from readlist.core import schema
-from readlist.core.errors import ReadlistError, describe_sqlite_error
+from readlist.core import damage, schema
+from readlist.core.errors import ReadlistError, describe_sqlite_error, is_damage
 from readlist.core.printable import escaped_in_json, shown_in_line, shown_in_stream
 from readlist.core.query import Query, parse_query
 from readlist.core.store import Store
@@ -106,6 +106,8 @@ class ReadlistGroup(click.Group):
             raise click.ClickException(str(exc)) from exc
         except sqlite3.Error as exc:
             path = ctx.obj.path if isinstance(ctx.obj, Library) else "library"
+            if is_damage(exc) and isinstance(path, Path):
+                damage.record(path, str(exc))  # so that no later write lands on it
             raise click.ClickException(describe_sqlite_error(path, exc)) from exc
         except BrokenPipeError:
             raise  # the reader went away ("| head"): click exits quietly

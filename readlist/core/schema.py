@@ -11,7 +11,7 @@ import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
-from readlist.core.errors import LibraryError
+from readlist.core.errors import DamagedLibraryError, LibraryError, is_damage
 
 APPLICATION_ID = 0x524C5354  # "RLST": marks a file as a readlist library
 SCHEMA_VERSION = 2
@@ -190,6 +190,8 @@ def prepare(conn: sqlite3.Connection, path: Path) -> Path | None:
             if conn.in_transaction:
                 conn.execute("COMMIT")
     except sqlite3.DatabaseError as exc:
+        if is_damage(exc):  # an SQLite file by its header (check_file), unreadable within
+            raise DamagedLibraryError(path, str(exc), opens=False) from exc
         raise LibraryError(f"{path}: not a readlist library ({exc})") from exc
     if app_id != APPLICATION_ID and (app_id != 0 or tables or version):
         raise LibraryError(f"{path}: not a readlist library (an SQLite file of another program)")

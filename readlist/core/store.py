@@ -21,13 +21,15 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from readlist.core import schema, targets
+from readlist.core import damage, schema, targets
 from readlist.core.errors import (
+    DamagedLibraryError,
     LibraryError,
     NoteChangedError,
     NoteTooLongError,
     OutputError,
     UnknownPaperError,
+    is_damage,
 )
 from readlist.core.search import Walker
 from readlist.core.store_imports import ImportWrites
@@ -50,6 +52,54 @@ def check_note_size(paper_id: int, note: str) -> None:
         size = len(note.encode("utf-8", "surrogatepass"))
         if size > NOTE_MAX_BYTES:
             raise NoteTooLongError(paper_id, size, NOTE_MAX_BYTES)
+
+
+# Up to this size (256 MiB at 4 KiB pages, some 80k papers) a store checks the whole
+# library before its first write, in a quarter of a second; past it, the user's own
+# table only, and damage elsewhere is caught by whoever meets it first (see damage.py).
+WRITE_CHECK_MAX_PAGES = 65_536
+
+
+def _problems(conn: sqlite3.Connection, pragma: str, table: str | None = None) -> list[str]:
+    """The lines of an SQLite check (`pragma` is quick_check or integrity_check), without
+    its "ok" and its "*** in database" headings. A check of the whole file that stops at
+    a damaged page ("malformed", its findings lost with it) is run again table by table,
+    to name the damaged tables (with their indexes) and, where the quick check can, the
+    pages."""
+    try:
+        arg = f'("{table}")' if table else ""
+        rows = conn.execute(f"PRAGMA {pragma}{arg}").fetchall()
+    except sqlite3.DatabaseError as exc:
+        if table is not None:
+            if pragma != "quick_check":
+                return _problems(conn, "quick_check", table)
+            return [f"{table}: {exc}"]
+        try:
+            tables = [
+                str(name)
+                for (name,) in conn.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' AND rootpage > 0"
+                )
+            ]
+        except sqlite3.DatabaseError:
+            return [str(exc)]
+        found = [line for name in tables for line in _problems(conn, pragma, name)]
+        return found or [str(exc)]
+    lines = [line for (row,) in rows for line in str(row).splitlines()]
+    found = [line for line in lines if line != "ok" and not line.startswith("*** in database")]
+    return [f"{table}: {line}" for line in found] if table else found
+
+
+def full_check(conn: sqlite3.Connection) -> list[str]:
+    """SQLite's integrity check and the full-text index's own. The index is checked
+    against the papers and notes (rank 1): without it, FTS5 checks an external content
+    index only against itself, and passes one that lacks whole papers."""
+    problems = _problems(conn, "integrity_check")
+    try:
+        conn.execute("INSERT INTO papers_fts (papers_fts, rank) VALUES ('integrity-check', 1)")
+    except sqlite3.DatabaseError as exc:
+        problems.append(f"full-text index: {exc}")
+    return problems
 
 
 def _use_wal(conn: sqlite3.Connection) -> None:
@@ -107,6 +157,7 @@ class Store(ImportWrites, LibraryReads):
         # The copy kept of the library as it was, when this open upgraded it.
         self.upgraded_copy = upgraded_copy
         self._walker = Walker(conn)
+        self._checked_for_writes = False
 
     @cached_property
     def db(self) -> sqlite_utils.Database:
@@ -183,29 +234,60 @@ class Store(ImportWrites, LibraryReads):
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """A write transaction that takes the write lock up front (BEGIN IMMEDIATE)."""
+        """A write transaction that takes the write lock up front (BEGIN IMMEDIATE), on a
+        library not known to be damaged (DamagedLibraryError, and nothing written)."""
+        self.ensure_writable()
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             yield
             self._index_new_papers()
             self.conn.execute("COMMIT")
-        except BaseException:
+        except BaseException as exc:
             self._unindexed_from = None
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
+            if is_damage(exc):
+                self.found_damage(str(exc))
+                raise DamagedLibraryError(self.path, str(exc)) from exc
             raise
 
+    def ensure_writable(self) -> None:
+        """Refuse (DamagedLibraryError) to write to a library known to be damaged. The
+        first time, check it too: whole when that is quick (WRITE_CHECK_MAX_PAGES), else
+        the user's own table, so that a write never lands on damage it did not read."""
+        problem = damage.known(self.path)
+        if problem is None and not self._checked_for_writes:
+            pages = self.conn.execute("PRAGMA page_count").fetchone()[0]
+            whole = pages <= WRITE_CHECK_MAX_PAGES
+            problems = _problems(self.conn, "quick_check" if whole else "quick_check(state)")
+            if problems:
+                problem = self.found_damage(*problems)
+            self._checked_for_writes = True
+        if problem is not None:
+            raise DamagedLibraryError(self.path, problem)
+
+    def found_damage(self, *problems: str) -> str:
+        """Remember the damage met (damage.record), for every later write; returns it as
+        one line: the first problem, and how many more there are."""
+        problem = problems[0] if problems else "damaged"
+        if len(problems) > 1:
+            problem += f" and {len(problems) - 1} more problem(s)"
+        damage.record(self.path, problem)
+        return problem
+
+    def quick_check(self) -> list[str]:
+        """SQLite's quick check of every page (not of indexes against their tables): the
+        app runs it in the background when it opens the library."""
+        return _problems(self.conn, "quick_check")
+
     def check_integrity(self) -> list[str]:
-        """Problems found by SQLite's and FTS5's own checks; empty when sound. The index is
-        checked against the papers and notes (rank 1): without it, FTS5 checks an external
-        content index only against itself, and passes one that lacks whole papers."""
-        problems = [r[0] for r in self.conn.execute("PRAGMA integrity_check") if r[0] != "ok"]
-        try:
-            self.conn.execute(
-                "INSERT INTO papers_fts (papers_fts, rank) VALUES ('integrity-check', 1)"
-            )
-        except sqlite3.DatabaseError as exc:
-            problems.append(f"full-text index: {exc}")
+        """Problems found by SQLite's and FTS5's own checks (full_check), one a line;
+        empty when sound. `readlist check` and tests ask; damage found is remembered."""
+        problems = full_check(self.conn)
+        if problems:
+            self.found_damage(*problems)
+        else:
+            damage.clear(self.path)
         return problems
 
     # -- the user's state ----------------------------------------------------
@@ -268,8 +350,10 @@ class Store(ImportWrites, LibraryReads):
     def backup_to(self, target: Path) -> None:
         """A consistent copy of the whole library through SQLite's backup API, in one
         read transaction, so writers (the app, an import) carry on while it is made.
-        Written beside `target` and checked before it takes its place: a failed backup
-        (a full disk) leaves any earlier one as it was.
+        Written beside `target` and checked in full (full_check) before it takes its
+        place: a failed backup (a full disk) leaves any earlier one as it was. A copy of a
+        damaged library is still the best copy there is: it is kept as TARGET-DAMAGED
+        (DamagedLibraryError says where), never in place of an earlier, sound backup.
 
         The target is vetted first (readlist.core.targets): never the library or its
         -wal/-shm/-journal files by any name, a symlink leads to the file it names, and
@@ -291,14 +375,35 @@ class Store(ImportWrites, LibraryReads):
             try:
                 self.conn.backup(dest)
                 dest.execute("PRAGMA journal_mode = DELETE")  # one file, nothing beside it
-                problem = dest.execute("PRAGMA quick_check").fetchone()[0]
+                problems = full_check(dest)
             finally:
                 dest.close()
-            if problem != "ok":
-                raise LibraryError(f"{target}: the copy failed its check ({problem})")
+            if problems:
+                self._damaged_copy(target, partial, problems)
             partial.replace(target)
         finally:
             partial.unlink(missing_ok=True)
+
+    def _damaged_copy(self, target: Path, partial: Path, problems: list[str]) -> None:
+        """The copy failed its check: the library is damaged (the copy has its pages), or
+        the copy went bad on its way to the target's disk. The library's own check tells
+        which. A damaged copy takes a name of its own and replaces nothing."""
+        if not self.check_integrity():
+            raise LibraryError(
+                f"{target}: the copy failed its check ({problems[0]}); is that disk failing?"
+            )
+        kept = target.with_name(f"{target.stem}-DAMAGED{target.suffix}")
+        n = 1
+        while kept.exists():
+            n += 1
+            kept = target.with_name(f"{target.stem}-DAMAGED-{n}{target.suffix}")
+        partial.replace(kept)
+        raise DamagedLibraryError(
+            self.path,
+            damage.known(self.path) or problems[0],
+            copy=kept,
+            target=target if target.exists() else None,
+        )
 
 
 # SQLite's codes for a file it could not create or write: the target's fault, not the

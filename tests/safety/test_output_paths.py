@@ -118,6 +118,7 @@ NAMES: dict[str, tuple[Namer, str]] = {
     "wal": (lambda lib: f"{lib.name}-wal", "-wal file"),
     "shm": (lambda lib: f"{lib.name}-shm", "-shm file"),
     "journal": (lambda lib: f"{lib.name}-journal", "-journal file"),  # not there in WAL
+    "damage mark": (lambda lib: f"{lib.name}.damaged", ".damaged file"),  # not there yet
     "symlink": (_symlink, "the library itself"),
     "hard link": (_hard_link, "the library itself"),
     "dot-dot": (_dotdot, "the library itself"),
