@@ -29,6 +29,14 @@ class ParsedDump:
     # Text blocks that could not be paired with a title (kept out of the library,
     # reported so the user knows something was dropped).
     skipped: tuple[str, ...] = ()
+    unplaced: tuple[int, ...] = ()  # the line numbers (from 1) of those blocks' lines
+    # What shows the text is a Daily Papers page (see parse.not_a_dump): lines of the
+    # page's header, date lines, and how many of its text blocks pair as title and
+    # abstract in the page's shape, out of how many.
+    header_lines: int = 0
+    date_lines: int = 0
+    paired_blocks: int = 0
+    text_blocks: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +76,7 @@ class FileReport:
     merged_fuzzy: int = 0
     flagged: int = 0  # new papers that look like an existing one: see `readlist dupes`
     skipped: int = 0  # text blocks with no title, left out
+    unplaced_lines: tuple[int, ...] = ()  # their line numbers (from 1) in the file
     already_imported: bool = False  # the same bytes were imported before: nothing changed
     error: str | None = None  # set when the whole file was refused
 

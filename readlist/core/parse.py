@@ -9,6 +9,7 @@ it. The one rule never bent: abstract text is never stored as a title.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable
 from enum import Enum
@@ -17,9 +18,12 @@ from itertools import accumulate, pairwise
 from readlist.core.decode import clean_text
 from readlist.core.models import ParsedDump, ParsedPaper
 
-__all__ = ["TITLE_MAX", "parse_dump"]
+__all__ = ["ABSTRACT_MAX", "TITLE_MAX", "not_a_dump", "parse_dump"]
 
 TITLE_MAX = 300  # longer text is an abstract, whatever else it looks like
+ABSTRACT_MAX = 5000  # arXiv caps abstracts at 1,920 characters: longer text is no abstract
+_PAIRED_SHARE = 0.8  # of a page's text blocks in title/abstract pairs, without its header
+_PAIRS_MIN = 2  # pairs that make a rhythm, without a date line
 _AMBIGUOUS_MAX = 200  # one sentence ending with "." up to this length might be a title
 _WRAP_MIN, _WRAP_MAX = 30, 250  # nobody hard-wraps outside these, so a width there is chance
 _SNIPPET = 80
@@ -37,6 +41,7 @@ _CHROME = frozenset(
     )
 )
 _CHROME_MAX_LEN = max(map(len, _CHROME))
+_HEADER = _CHROME - {"new"}  # chrome that only the page's header holds
 _GLUED_CHROME = "Subscribe"  # the button text, pasted with no break before the first title
 
 _MONTH = (
@@ -73,19 +78,24 @@ class _Kind(Enum):
     DATE = "date"
 
 
+# A unit of the page: its kind, its text, and its lines, from `first` to before `end`.
+_Unit = tuple[_Kind, str, int, int]
+
+
 def parse_dump(text: str) -> ParsedDump:
     """Find the papers in a dump; never raises, whatever the text, since users paste anything.
 
-    Text that cannot be paired with a title is reported in `skipped` instead of guessed at.
+    Text that cannot be paired with a title is reported in `skipped`, and its lines in
+    `unplaced`, instead of guessed at.
     """
-    items = _blocks(text)
-    paragraphs = [item for item in items if isinstance(item, list) and len(item) > 1]
+    items, header_lines = _blocks(text)
+    paragraphs = [item for _, item in items if isinstance(item, list) and len(item) > 1]
     # A sample is enough to see how the page is wrapped, and keeps huge dumps fast.
     page_widths = _wrap_widths(paragraphs[:: len(paragraphs) // 500 + 1])
-    units: list[tuple[_Kind, str]] = []
-    for item in items:
+    units: list[_Unit] = []
+    for line, item in items:
         if isinstance(item, str):
-            units.append((_Kind.DATE, item))
+            units.append((_Kind.DATE, item, line, line + 1))
             continue
         groups = _line_groups(item, page_widths)
         if len(groups) > 1 and len(item) > 2:  # maybe wrapped unlike the rest of the page
@@ -95,50 +105,82 @@ def parse_dump(text: str) -> ParsedDump:
             groups[0][0] = groups[0][0].removeprefix(_GLUED_CHROME)
         previous: list[str] | None = None  # the lines of the abstract just before
         for lines in groups:
+            first, line = line, line + len(lines)  # a group's lines follow each other
             text = " ".join(lines)
             kind = _classify(text)
             if kind is _Kind.ABSTRACT and previous is not None:
                 # Two abstracts in a row inside one paragraph: wrapping hid a title.
                 if k := _title_tail(previous):
-                    units[-1] = (_Kind.ABSTRACT, " ".join(previous[:-k]))
-                    units.append((_Kind.TITLE, " ".join(previous[-k:])))
+                    before = units[-1]
+                    units[-1] = (_Kind.ABSTRACT, " ".join(previous[:-k]), before[2], first - k)
+                    units.append((_Kind.TITLE, " ".join(previous[-k:]), first - k, first))
                 elif k := _title_head(lines):
-                    units.append((_Kind.TITLE, " ".join(lines[:k])))
+                    units.append((_Kind.TITLE, " ".join(lines[:k]), first, first + k))
                     lines = lines[k:]
                     text = " ".join(lines)
-            units.append((kind, text))
+                    first += k
+            units.append((kind, text, first, line))
             previous = lines if kind is _Kind.ABSTRACT else None
-    return _pair(units)
+    return dataclasses.replace(_pair(units), header_lines=header_lines)
 
 
-def _blocks(text: str) -> list[str | list[str]]:
-    """Split into paragraphs (lists of lines) and date lines (str), dropping page chrome.
+def not_a_dump(parsed: ParsedDump) -> str | None:
+    """Why the text is no Daily Papers page, or None when it is one, so that a README, a
+    config file, a script, a table or a log is refused instead of imported as junk papers.
+
+    A page shows itself by a line of its header (any chrome line but "new", which any text
+    may hold), or by its rhythm: at least 80% of its text blocks pair as a title and an
+    abstract in the page's shape (see `_title_shaped`; an abstract is two sentences or
+    more and at most ABSTRACT_MAX characters), in two pairs or more, or one under a date
+    line. One heading and a paragraph is any text; licences and READMEs pair a heading and
+    a paragraph at most two times in three.
+    """
+    if parsed.header_lines:
+        return None
+    paired, blocks = parsed.paired_blocks, parsed.text_blocks
+    pairs_min = 1 if parsed.date_lines else _PAIRS_MIN
+    if paired >= 2 * pairs_min and paired >= _PAIRED_SHARE * blocks:
+        return None
+    return (
+        f"no page header, {'a' if parsed.date_lines else 'no'} date line,"
+        f" {paired} of its {blocks} text blocks in title/abstract pairs"
+    )
+
+
+def _blocks(text: str) -> tuple[list[tuple[int, str | list[str]]], int]:
+    """Split into paragraphs (lists of lines) and date lines (str), each with the number of
+    its first line, dropping page chrome; and count the lines of the page's header.
 
     Chrome and date lines end a paragraph, as a blank line does, so a pasted page without
     blank lines still breaks where the page had its own structure.
     """
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    items: list[str | list[str]] = []
+    items: list[tuple[int, str | list[str]]] = []
     paragraph: list[str] = []
-    for raw in text.removeprefix("\ufeff").split("\n"):
+    header_lines = 0
+    for number, raw in enumerate(text.removeprefix("\ufeff").split("\n"), 1):
         line = (raw if raw.isprintable() else clean_text(raw)).strip()
         if len(line) <= _CHROME_MAX_LEN:
             is_date = len(line) <= _DATE_MAX_LEN and _DATE.fullmatch(line) is not None
-            if not line or is_date or line.casefold() in _CHROME:
+            chrome = line.casefold()
+            if not line or is_date or chrome in _CHROME:
                 if paragraph:
-                    items.append(paragraph)
+                    items.append((number - len(paragraph), paragraph))
                     paragraph = []
                 if is_date:
-                    items.append(line)
+                    items.append((number, line))
+                header_lines += chrome in _HEADER
                 continue
-        if _glued(line) and paragraph:
-            items.append(paragraph)
-            paragraph = []
+        if _glued(line):
+            header_lines += 1
+            if paragraph:
+                items.append((number - len(paragraph), paragraph))
+                paragraph = []
         paragraph.append(line)
     if paragraph:
-        items.append(paragraph)
-    return items
+        items.append((number + 1 - len(paragraph), paragraph))
+    return items, header_lines
 
 
 def _glued(line: str) -> bool:
@@ -241,6 +283,18 @@ def _classify(unit: str) -> _Kind:
         return _Kind.NOISE
     if len(unit) > TITLE_MAX:
         return _Kind.ABSTRACT
+    periods, others = _sentence_ends(unit)
+    if periods >= 2 or periods + others >= 3:
+        return _Kind.ABSTRACT
+    if unit.rstrip(_CLOSERS).endswith("."):
+        if periods + others or len(unit) > _AMBIGUOUS_MAX:
+            return _Kind.ABSTRACT
+        return _Kind.AMBIGUOUS
+    return _Kind.TITLE
+
+
+def _sentence_ends(unit: str) -> tuple[int, int]:
+    """How many sentences end inside the unit with a full stop, and with ! or ?."""
     periods = others = 0
     for match in _SENTENCE_END.finditer(unit):
         end = start = match.start()
@@ -251,13 +305,7 @@ def _classify(unit: str) -> _Kind:
             start -= 1
         word = unit[start:end]  # "e.g." and initials leave one letter here
         periods += len(word) > 1 and word.lower() not in _ABBREVIATIONS
-    if periods >= 2 or periods + others >= 3:
-        return _Kind.ABSTRACT
-    if unit.rstrip(_CLOSERS).endswith("."):
-        if periods + others or len(unit) > _AMBIGUOUS_MAX:
-            return _Kind.ABSTRACT
-        return _Kind.AMBIGUOUS
-    return _Kind.TITLE
+    return periods, others
 
 
 def _title_tail(lines: list[str]) -> int:
@@ -309,28 +357,43 @@ def _title_cased(line: str) -> bool:
     return len(words) >= 2 and 4 * sum(word[0].isupper() for word in words) >= 3 * len(words)
 
 
-def _pair(units: list[tuple[_Kind, str]]) -> ParsedDump:
+def _pair(units: list[_Unit]) -> ParsedDump:
     """Pair each title with the abstract after it, in one pass.
 
     A title followed by another title lost its abstract; an abstract with no title before
-    it lost its title and is reported, never promoted. An ambiguous unit is the pending
-    title's abstract, or a title itself when an abstract follows it.
+    it lost its title and is reported, never promoted. What is a title is decided by the
+    page's rhythm where the unit's shape cannot tell: an ambiguous unit, or a short one of
+    at most two sentences (a title may end with "." as well as "?"; see `_may_be_title`),
+    is a title when an abstract longer than it follows, and else the pending title's
+    abstract.
     """
     papers: list[ParsedPaper] = []
     skipped: list[str] = []
+    unplaced: list[int] = []
     pending: tuple[str, str | None] | None = None  # a title waiting for its abstract
+    pending_shaped = False  # whether the pending title has a title's shape
     date: str | None = None
-    for index, (kind, text) in enumerate(units):
+    blocks = paired = dates = 0
+    for index, (kind, text, first, end) in enumerate(units):
         if kind is _Kind.NOISE:
             continue
-        if kind is _Kind.AMBIGUOUS:
-            kind = _Kind.TITLE if _next_is_abstract(units, index) else _Kind.ABSTRACT
+        if kind is _Kind.DATE:
+            dates += 1
+        else:
+            blocks += 1
+        prose = kind is _Kind.ABSTRACT and (len(text) <= TITLE_MAX or _in_sentences(text))
+        if kind is _Kind.AMBIGUOUS or (
+            kind is _Kind.ABSTRACT and _may_be_title(text, waited_for=pending is not None)
+        ):
+            kind = _Kind.TITLE if _abstract_follows(units, index, len(text)) else _Kind.ABSTRACT
         if kind is _Kind.ABSTRACT and pending is not None:
             papers.append(ParsedPaper(pending[0], text, pending[1]))
+            paired += 2 * (pending_shaped and prose)
             pending = None
             continue
         if kind is _Kind.ABSTRACT:
             skipped.append(text if len(text) <= _SNIPPET else text[: _SNIPPET - 1] + "…")
+            unplaced.extend(range(first, end))
             continue
         if pending is not None:
             papers.append(ParsedPaper(pending[0], "", pending[1]))
@@ -339,13 +402,53 @@ def _pair(units: list[tuple[_Kind, str]]) -> ParsedDump:
             date = text
         else:
             pending = (text, date)
+            pending_shaped = _title_shaped(text)
     if pending is not None:
         papers.append(ParsedPaper(pending[0], "", pending[1]))
-    return ParsedDump(papers=tuple(papers), skipped=tuple(skipped))
+    return ParsedDump(
+        papers=tuple(papers),
+        skipped=tuple(skipped),
+        unplaced=tuple(unplaced),
+        date_lines=dates,
+        paired_blocks=paired,
+        text_blocks=blocks,
+    )
 
 
-def _next_is_abstract(units: list[tuple[_Kind, str]], index: int) -> bool:
+def _in_sentences(unit: str) -> bool:
+    """Long text reads as an abstract: two sentences or more, in at most ABSTRACT_MAX
+    characters; not a block of code or a table, which is long but no sentences."""
+    return len(unit) <= ABSTRACT_MAX and _SENTENCE_END.search(unit) is not None
+
+
+def _may_be_title(unit: str, *, waited_for: bool) -> bool:
+    """Short, and at most two sentences ("Is X Enough? Not All Y Is Needed."); in Title
+    Case too where a title waits for its abstract, which such a text would otherwise be."""
+    if len(unit) > TITLE_MAX or (waited_for and not _title_cased(unit)):
+        return False
+    periods, others = _sentence_ends(unit)
+    return periods + others <= 1
+
+
+def _abstract_follows(units: list[_Unit], index: int, longer_than: int) -> bool:
     for later in range(index + 1, len(units)):
-        if units[later][0] is not _Kind.NOISE:
-            return units[later][0] is _Kind.ABSTRACT
+        kind, text = units[later][:2]
+        if kind is not _Kind.NOISE:
+            return kind is _Kind.ABSTRACT and len(text) > longer_than
     return False
+
+
+_MARKUP = re.compile(r"[`|{}<>=;\\]|://|^\W\W|[:,]$")
+
+
+def _title_shaped(unit: str) -> bool:
+    """Reads as a title of the page: two words or more, starting with a letter or digit
+    (maybe after one quote or bracket), with no markup or code in it (a Markdown heading,
+    a table row, an assignment, a URL, a colon at the end), and not a sentence: a title
+    ending with a full stop is one in Title Case."""
+    return (
+        " " in unit
+        and _MARKUP.search(unit) is None
+        and unit.lstrip(_OPENERS)[:1].isalnum()
+        and (not unit.rstrip(_CLOSERS).endswith(".") or _title_cased(unit))
+    )
