@@ -77,6 +77,31 @@ def report_table(report: ImportReport, total_papers: int, path: Path) -> None:
         f" {report.total('new'):>6} {report.total('merged_exact'):>6}"
         f" {report.total('merged_fuzzy'):>6} {report.total('flagged'):>7}"
     )
+    for f in report.files:
+        if f.unplaced_lines:
+            name = Path(f.source).name if f.source != "<stdin>" else f.source
+            click.echo(f"{name}: {unplaced_line(f.unplaced_lines)}")
     click.echo(f"Library: {total_papers} papers in {path}")
     if report.total("flagged"):
         click.echo("Possible duplicates kept apart for review: see `readlist dupes`.")
+
+
+_RANGES_SHOWN = 12
+
+
+def unplaced_line(lines: tuple[int, ...]) -> str:
+    """The lines the parser could not place in a paper, as ranges: "3 lines not read:
+    12, 40-41 (no title before them)"; the full list is in `import --json`."""
+    ranges: list[list[int]] = []
+    for line in lines:
+        if ranges and line == ranges[-1][1] + 1:
+            ranges[-1][1] = line
+        else:
+            ranges.append([line, line])
+    shown = [f"{a}" if a == b else f"{a}-{b}" for a, b in ranges[:_RANGES_SHOWN]]
+    more = ", …" if len(ranges) > _RANGES_SHOWN else ""
+    count = len(lines)
+    return (
+        f"{count} line{'s' if count != 1 else ''} not read: {', '.join(shown)}{more}"
+        " (text with no title before it)"
+    )
