@@ -12,19 +12,27 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Iterable
-from enum import Enum
 from itertools import accumulate, pairwise
 
 from readlist.core.decode import clean_text
 from readlist.core.models import ParsedDump, ParsedPaper
+from readlist.core.shape import (
+    ABSTRACT_MAX,
+    CLOSERS,
+    TERMINAL,
+    TITLE_MAX,
+    Kind,
+    classify,
+    in_sentences,
+    may_be_title,
+    title_cased,
+    title_shaped,
+)
 
 __all__ = ["ABSTRACT_MAX", "TITLE_MAX", "not_a_dump", "parse_dump"]
 
-TITLE_MAX = 300  # longer text is an abstract, whatever else it looks like
-ABSTRACT_MAX = 5000  # arXiv caps abstracts at 1,920 characters: longer text is no abstract
 _PAIRED_SHARE = 0.8  # of a page's text blocks in title/abstract pairs, without its header
 _PAIRS_MIN = 2  # pairs that make a rhythm, without a date line
-_AMBIGUOUS_MAX = 200  # one sentence ending with "." up to this length might be a title
 _WRAP_MIN, _WRAP_MAX = 30, 250  # nobody hard-wraps outside these, so a width there is chance
 _SNIPPET = 80
 
@@ -56,30 +64,8 @@ _DATE = re.compile(
 )
 _DATE_MAX_LEN = 30
 
-_TWO_LETTERS = re.compile(r"[^\W\d_].*?[^\W\d_]", re.DOTALL)
-# A sentence ends at . ! or ? (maybe inside quotes or brackets) before a capital or digit.
-# Curly quotes are written as escapes here: ruff rightly says they look like backticks.
-_SENTENCE_END = re.compile(
-    r"[.!?][\"')\]\u201d\u2019\u00bb]*\s+(?=[\"'(\[\u201c\u2018\u00ab]*[A-Z0-9])"
-)
-_ABBREVIATIONS = frozenset(
-    ("al", "approx", "cf", "dr", "eq", "eqs", "etc", "fig", "figs", "mr", "mrs", "ms", "no")
-) | frozenset(("ref", "resp", "sec", "st", "vol", "vs"))
-_CLOSERS = "\"')]\u201d\u2019\u00bb"
-_OPENERS = "\"'([\u201c\u2018\u00ab"
-_TERMINAL = (".", "!", "?", "\u3002", "\uff01", "\uff1f")  # and their CJK full-width forms
-
-
-class _Kind(Enum):
-    TITLE = "title"
-    ABSTRACT = "abstract"
-    AMBIGUOUS = "ambiguous"  # a short sentence ending with ".": the neighbours decide
-    NOISE = "noise"  # fewer than two letters: upvote counts, bullets, rules
-    DATE = "date"
-
-
 # A unit of the page: its kind, its text, and its lines, from `first` to before `end`.
-_Unit = tuple[_Kind, str, int, int]
+_Unit = tuple[Kind, str, int, int]
 
 
 def parse_dump(text: str) -> ParsedDump:
@@ -95,7 +81,7 @@ def parse_dump(text: str) -> ParsedDump:
     units: list[_Unit] = []
     for line, item in items:
         if isinstance(item, str):
-            units.append((_Kind.DATE, item, line, line + 1))
+            units.append((Kind.DATE, item, line, line + 1))
             continue
         groups = _line_groups(item, page_widths)
         if len(groups) > 1 and len(item) > 2:  # maybe wrapped unlike the rest of the page
@@ -107,20 +93,20 @@ def parse_dump(text: str) -> ParsedDump:
         for lines in groups:
             first, line = line, line + len(lines)  # a group's lines follow each other
             text = " ".join(lines)
-            kind = _classify(text)
-            if kind is _Kind.ABSTRACT and previous is not None:
+            kind = classify(text)
+            if kind is Kind.ABSTRACT and previous is not None:
                 # Two abstracts in a row inside one paragraph: wrapping hid a title.
                 if k := _title_tail(previous):
                     before = units[-1]
-                    units[-1] = (_Kind.ABSTRACT, " ".join(previous[:-k]), before[2], first - k)
-                    units.append((_Kind.TITLE, " ".join(previous[-k:]), first - k, first))
+                    units[-1] = (Kind.ABSTRACT, " ".join(previous[:-k]), before[2], first - k)
+                    units.append((Kind.TITLE, " ".join(previous[-k:]), first - k, first))
                 elif k := _title_head(lines):
-                    units.append((_Kind.TITLE, " ".join(lines[:k]), first, first + k))
+                    units.append((Kind.TITLE, " ".join(lines[:k]), first, first + k))
                     lines = lines[k:]
                     text = " ".join(lines)
                     first += k
             units.append((kind, text, first, line))
-            previous = lines if kind is _Kind.ABSTRACT else None
+            previous = lines if kind is Kind.ABSTRACT else None
     return dataclasses.replace(_pair(units), header_lines=header_lines)
 
 
@@ -130,7 +116,7 @@ def not_a_dump(parsed: ParsedDump) -> str | None:
 
     A page shows itself by a line of its header (any chrome line but "new", which any text
     may hold), or by its rhythm: at least 80% of its text blocks pair as a title and an
-    abstract in the page's shape (see `_title_shaped`; an abstract is two sentences or
+    abstract in the page's shape (see `title_shaped`; an abstract is two sentences or
     more and at most ABSTRACT_MAX characters), in two pairs or more, or one under a date
     line. One heading and a paragraph is any text; licences and READMEs pair a heading and
     a paragraph at most two times in three.
@@ -212,7 +198,7 @@ def _wrap_widths(paragraphs: Iterable[list[str]]) -> _Widths | None:
             if start > min(end, _WRAP_MAX):
                 pairs += 1  # evidence against any wrapping
                 continue
-            if " " not in line or (after[0].isupper() and _title_cased(line)):
+            if " " not in line or (after[0].isupper() and title_cased(line)):
                 continue
             pairs += 1
             steps[start] += 1
@@ -261,7 +247,7 @@ def _continues(line: str, after: str, then: str, widths: _Widths | None) -> bool
     """
     if (
         after[:1].islower()
-        and not line.rstrip(_CLOSERS).endswith(_TERMINAL)
+        and not line.rstrip(CLOSERS).endswith(TERMINAL)
         and max(len(line), len(after), len(then)) <= _WRAP_MAX
     ):
         return True
@@ -269,43 +255,6 @@ def _continues(line: str, after: str, then: str, widths: _Widths | None) -> bool
         return False
     start, end = _fits(line, after)
     return start <= widths[1] and end >= widths[0]
-
-
-def _classify(unit: str) -> _Kind:
-    """Title, abstract or neither, from the unit's own shape.
-
-    Titles are short, at most a question plus a subtitle ("Is X Enough? Y via Z"), and
-    rarely end with a period; abstracts are several sentences that end with one. Anything
-    longer than TITLE_MAX is an abstract outright, which is what keeps abstracts out of
-    titles.
-    """
-    if not _TWO_LETTERS.search(unit):
-        return _Kind.NOISE
-    if len(unit) > TITLE_MAX:
-        return _Kind.ABSTRACT
-    periods, others = _sentence_ends(unit)
-    if periods >= 2 or periods + others >= 3:
-        return _Kind.ABSTRACT
-    if unit.rstrip(_CLOSERS).endswith("."):
-        if periods + others or len(unit) > _AMBIGUOUS_MAX:
-            return _Kind.ABSTRACT
-        return _Kind.AMBIGUOUS
-    return _Kind.TITLE
-
-
-def _sentence_ends(unit: str) -> tuple[int, int]:
-    """How many sentences end inside the unit with a full stop, and with ! or ?."""
-    periods = others = 0
-    for match in _SENTENCE_END.finditer(unit):
-        end = start = match.start()
-        if unit[end] != ".":
-            others += 1
-            continue
-        while start and unit[start - 1].isalnum():
-            start -= 1
-        word = unit[start:end]  # "e.g." and initials leave one letter here
-        periods += len(word) > 1 and word.lower() not in _ABBREVIATIONS
-    return periods, others
 
 
 def _title_tail(lines: list[str]) -> int:
@@ -318,7 +267,7 @@ def _title_tail(lines: list[str]) -> int:
         length += len(lines[-k]) + 1
         if length > TITLE_MAX:
             return 0
-        if lines[-k - 1].rstrip(_CLOSERS).endswith(_TERMINAL):
+        if lines[-k - 1].rstrip(CLOSERS).endswith(TERMINAL):
             title = " ".join(lines[-k:])
             if "://" not in title and _is_split(title, " ".join(lines[:-k])):
                 return k
@@ -331,7 +280,7 @@ def _title_head(lines: list[str]) -> int:
     Only Title Case lines are taken, since an abstract's first line reads as a title too.
     """
     k = 0
-    while k < len(lines) - 1 and _title_cased(lines[k]):
+    while k < len(lines) - 1 and title_cased(lines[k]):
         k += 1
     return k if k and _is_split(" ".join(lines[:k]), " ".join(lines[k:])) else 0
 
@@ -340,21 +289,9 @@ def _is_split(title: str, abstract: str) -> bool:
     return (
         (title[0].isupper() or title[0].isdigit())
         and (abstract[0].isupper() or abstract[0].isdigit())
-        and _classify(title) is _Kind.TITLE
-        and _classify(abstract) is _Kind.ABSTRACT
+        and classify(title) is Kind.TITLE
+        and classify(abstract) is Kind.ABSTRACT
     )
-
-
-def _title_cased(line: str) -> bool:
-    """Most of the line's words are capitalised. Short words ("a", "of", "for") are left
-    out, as Title Case leaves them lowercase, unless too few longer words are left to
-    tell: a title of short words capitalised ("A For For For For Attention") is one too."""
-    words = [word.lstrip(_OPENERS) for word in line.split()]
-    words = [word for word in words if len(word) >= 2 and word[0].isalpha()]
-    longer = [word for word in words if len(word) >= 4]
-    if len(longer) >= 2:
-        words = longer
-    return len(words) >= 2 and 4 * sum(word[0].isupper() for word in words) >= 3 * len(words)
 
 
 def _pair(units: list[_Unit]) -> ParsedDump:
@@ -363,7 +300,7 @@ def _pair(units: list[_Unit]) -> ParsedDump:
     A title followed by another title lost its abstract; an abstract with no title before
     it lost its title and is reported, never promoted. What is a title is decided by the
     page's rhythm where the unit's shape cannot tell: an ambiguous unit, or a short one of
-    at most two sentences (a title may end with "." as well as "?"; see `_may_be_title`),
+    at most two sentences (a title may end with "." as well as "?"; see `may_be_title`),
     is a title when an abstract longer than it follows, and else the pending title's
     abstract.
     """
@@ -375,34 +312,34 @@ def _pair(units: list[_Unit]) -> ParsedDump:
     date: str | None = None
     blocks = paired = dates = 0
     for index, (kind, text, first, end) in enumerate(units):
-        if kind is _Kind.NOISE:
+        if kind is Kind.NOISE:
             continue
-        if kind is _Kind.DATE:
+        if kind is Kind.DATE:
             dates += 1
         else:
             blocks += 1
-        prose = kind is _Kind.ABSTRACT and (len(text) <= TITLE_MAX or _in_sentences(text))
-        if kind is _Kind.AMBIGUOUS or (
-            kind is _Kind.ABSTRACT and _may_be_title(text, waited_for=pending is not None)
+        prose = kind is Kind.ABSTRACT and (len(text) <= TITLE_MAX or in_sentences(text))
+        if kind is Kind.AMBIGUOUS or (
+            kind is Kind.ABSTRACT and may_be_title(text, waited_for=pending is not None)
         ):
-            kind = _Kind.TITLE if _abstract_follows(units, index, len(text)) else _Kind.ABSTRACT
-        if kind is _Kind.ABSTRACT and pending is not None:
+            kind = Kind.TITLE if _abstract_follows(units, index, len(text)) else Kind.ABSTRACT
+        if kind is Kind.ABSTRACT and pending is not None:
             papers.append(ParsedPaper(pending[0], text, pending[1]))
             paired += 2 * (pending_shaped and prose)
             pending = None
             continue
-        if kind is _Kind.ABSTRACT:
+        if kind is Kind.ABSTRACT:
             skipped.append(text if len(text) <= _SNIPPET else text[: _SNIPPET - 1] + "…")
             unplaced.extend(range(first, end))
             continue
         if pending is not None:
             papers.append(ParsedPaper(pending[0], "", pending[1]))
             pending = None
-        if kind is _Kind.DATE:
+        if kind is Kind.DATE:
             date = text
         else:
             pending = (text, date)
-            pending_shaped = _title_shaped(text)
+            pending_shaped = title_shaped(text)
     if pending is not None:
         papers.append(ParsedPaper(pending[0], "", pending[1]))
     return ParsedDump(
@@ -415,40 +352,9 @@ def _pair(units: list[_Unit]) -> ParsedDump:
     )
 
 
-def _in_sentences(unit: str) -> bool:
-    """Long text reads as an abstract: two sentences or more, in at most ABSTRACT_MAX
-    characters; not a block of code or a table, which is long but no sentences."""
-    return len(unit) <= ABSTRACT_MAX and _SENTENCE_END.search(unit) is not None
-
-
-def _may_be_title(unit: str, *, waited_for: bool) -> bool:
-    """Short, and at most two sentences ("Is X Enough? Not All Y Is Needed."); in Title
-    Case too where a title waits for its abstract, which such a text would otherwise be."""
-    if len(unit) > TITLE_MAX or (waited_for and not _title_cased(unit)):
-        return False
-    periods, others = _sentence_ends(unit)
-    return periods + others <= 1
-
-
 def _abstract_follows(units: list[_Unit], index: int, longer_than: int) -> bool:
     for later in range(index + 1, len(units)):
         kind, text = units[later][:2]
-        if kind is not _Kind.NOISE:
-            return kind is _Kind.ABSTRACT and len(text) > longer_than
+        if kind is not Kind.NOISE:
+            return kind is Kind.ABSTRACT and len(text) > longer_than
     return False
-
-
-_MARKUP = re.compile(r"[`|{}<>=;\\]|://|^\W\W|[:,]$")
-
-
-def _title_shaped(unit: str) -> bool:
-    """Reads as a title of the page: two words or more, starting with a letter or digit
-    (maybe after one quote or bracket), with no markup or code in it (a Markdown heading,
-    a table row, an assignment, a URL, a colon at the end), and not a sentence: a title
-    ending with a full stop is one in Title Case."""
-    return (
-        " " in unit
-        and _MARKUP.search(unit) is None
-        and unit.lstrip(_OPENERS)[:1].isalnum()
-        and (not unit.rstrip(_CLOSERS).endswith(".") or _title_cased(unit))
-    )

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from readlist.core.decode import clean_text, decode_dump
 from readlist.core.errors import DumpError
-from readlist.core.parse import _DATE, _TWO_LETTERS, TITLE_MAX, not_a_dump, parse_dump
+from readlist.core.parse import _DATE, TITLE_MAX, not_a_dump, parse_dump
+from readlist.core.shape import _TWO_LETTERS
 
 FAST = settings(max_examples=200, deadline=None)
 
