@@ -30,13 +30,10 @@ class ParsedDump:
     # reported so the user knows something was dropped).
     skipped: tuple[str, ...] = ()
     unplaced: tuple[int, ...] = ()  # the line numbers (from 1) of those blocks' lines
-    # What shows the text is a Daily Papers page (see parse.not_a_dump): lines of the
-    # page's header, date lines, and how many of its text blocks pair as title and
-    # abstract in the page's shape, out of how many.
+    # Lines of the page's header and date lines: a Daily Papers page shows itself by
+    # them, or else by its rhythm (see parse.not_a_dump).
     header_lines: int = 0
     date_lines: int = 0
-    paired_blocks: int = 0
-    text_blocks: int = 0
 
 
 @dataclass(frozen=True, slots=True)

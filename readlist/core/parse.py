@@ -22,8 +22,8 @@ from readlist.core.shape import (
     TERMINAL,
     TITLE_MAX,
     Kind,
+    abstract_shaped,
     classify,
-    in_sentences,
     may_be_title,
     title_cased,
     title_shaped,
@@ -119,13 +119,20 @@ def not_a_dump(parsed: ParsedDump) -> str | None:
     abstract in the page's shape (see `title_shaped`; an abstract is two sentences or
     more and at most ABSTRACT_MAX characters), in two pairs or more, or one under a date
     line. One heading and a paragraph is any text; licences and READMEs pair a heading and
-    a paragraph at most two times in three.
+    a paragraph at most two times in three. Measured here, not while parsing, since a
+    header settles it for almost every real page.
     """
     if parsed.header_lines:
         return None
-    paired, blocks = parsed.paired_blocks, parsed.text_blocks
+    papers = parsed.papers
+    with_abstract = [paper for paper in papers if paper.abstract]
+    pairs = sum(
+        title_shaped(paper.title) and abstract_shaped(paper.abstract) for paper in with_abstract
+    )
+    paired = 2 * pairs
+    blocks = len(papers) + len(with_abstract) + len(parsed.skipped)  # every unit of text
     pairs_min = 1 if parsed.date_lines else _PAIRS_MIN
-    if paired >= 2 * pairs_min and paired >= _PAIRED_SHARE * blocks:
+    if pairs >= pairs_min and paired >= _PAIRED_SHARE * blocks:
         return None
     return (
         f"no page header, {'a' if parsed.date_lines else 'no'} date line,"
@@ -308,24 +315,17 @@ def _pair(units: list[_Unit]) -> ParsedDump:
     skipped: list[str] = []
     unplaced: list[int] = []
     pending: tuple[str, str | None] | None = None  # a title waiting for its abstract
-    pending_shaped = False  # whether the pending title has a title's shape
     date: str | None = None
-    blocks = paired = dates = 0
+    dates = 0
     for index, (kind, text, first, end) in enumerate(units):
         if kind is Kind.NOISE:
             continue
-        if kind is Kind.DATE:
-            dates += 1
-        else:
-            blocks += 1
-        prose = kind is Kind.ABSTRACT and (len(text) <= TITLE_MAX or in_sentences(text))
         if kind is Kind.AMBIGUOUS or (
             kind is Kind.ABSTRACT and may_be_title(text, waited_for=pending is not None)
         ):
             kind = Kind.TITLE if _abstract_follows(units, index, len(text)) else Kind.ABSTRACT
         if kind is Kind.ABSTRACT and pending is not None:
             papers.append(ParsedPaper(pending[0], text, pending[1]))
-            paired += 2 * (pending_shaped and prose)
             pending = None
             continue
         if kind is Kind.ABSTRACT:
@@ -337,9 +337,9 @@ def _pair(units: list[_Unit]) -> ParsedDump:
             pending = None
         if kind is Kind.DATE:
             date = text
+            dates += 1
         else:
             pending = (text, date)
-            pending_shaped = title_shaped(text)
     if pending is not None:
         papers.append(ParsedPaper(pending[0], "", pending[1]))
     return ParsedDump(
@@ -347,8 +347,6 @@ def _pair(units: list[_Unit]) -> ParsedDump:
         skipped=tuple(skipped),
         unplaced=tuple(unplaced),
         date_lines=dates,
-        paired_blocks=paired,
-        text_blocks=blocks,
     )
 
 

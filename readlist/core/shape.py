@@ -17,8 +17,8 @@ __all__ = [
     "TERMINAL",
     "TITLE_MAX",
     "Kind",
+    "abstract_shaped",
     "classify",
-    "in_sentences",
     "may_be_title",
     "title_cased",
     "title_shaped",
@@ -101,10 +101,13 @@ def title_cased(line: str) -> bool:
     return len(words) >= 2 and 4 * sum(word[0].isupper() for word in words) >= 3 * len(words)
 
 
-def in_sentences(unit: str) -> bool:
-    """Long text reads as an abstract: two sentences or more, in at most ABSTRACT_MAX
-    characters; not a block of code or a table, which is long but no sentences."""
-    return len(unit) <= ABSTRACT_MAX and _SENTENCE_END.search(unit) is not None
+def abstract_shaped(unit: str) -> bool:
+    """Reads as an abstract of the page: two sentences or more, in at most ABSTRACT_MAX
+    characters; not one sentence alone, nor a block of code or a table, which is long but
+    no sentences."""
+    if len(unit) > TITLE_MAX:
+        return len(unit) <= ABSTRACT_MAX and _SENTENCE_END.search(unit) is not None
+    return classify(unit) is Kind.ABSTRACT
 
 
 def may_be_title(unit: str, *, waited_for: bool) -> bool:
