@@ -2,9 +2,12 @@
 
 People save that page by select-all and paste, so a dump arrives in whatever encoding the
 editor chose, with the page's chrome, blank lines or none, sometimes hard-wrapped. Titles
-and abstracts are told apart by their shape (length, sentences, final period) rather than
-by position, so a missing abstract or a stray line costs one paper, not every paper after
-it. The one rule never bent: abstract text is never stored as a title.
+and abstracts are told apart by their shape (length, sentences, final period; shape.py)
+rather than by position, so a missing abstract or a stray line costs one paper, not every
+paper after it; where the shape cannot tell, the page's rhythm decides (a title, then a
+longer abstract). The one rule never bent: abstract text is never stored as a title.
+Text that goes into no paper is reported by line, and text with none of the page's
+structure is told apart (`not_a_dump`), so the importer can refuse it.
 """
 
 from __future__ import annotations
@@ -306,10 +309,10 @@ def _pair(units: list[_Unit]) -> ParsedDump:
 
     A title followed by another title lost its abstract; an abstract with no title before
     it lost its title and is reported, never promoted. What is a title is decided by the
-    page's rhythm where the unit's shape cannot tell: an ambiguous unit, or a short one of
-    at most two sentences (a title may end with "." as well as "?"; see `may_be_title`),
-    is a title when an abstract longer than it follows, and else the pending title's
-    abstract.
+    page's rhythm where the unit's shape cannot tell: an ambiguous unit is a title when an
+    abstract follows it; a short one of at most two sentences (a title may end with "."
+    as well as "?"; see `may_be_title`) when an abstract longer than it follows. Else
+    each is the pending title's abstract.
     """
     papers: list[ParsedPaper] = []
     skipped: list[str] = []
@@ -320,9 +323,9 @@ def _pair(units: list[_Unit]) -> ParsedDump:
     for index, (kind, text, first, end) in enumerate(units):
         if kind is Kind.NOISE:
             continue
-        if kind is Kind.AMBIGUOUS or (
-            kind is Kind.ABSTRACT and may_be_title(text, waited_for=pending is not None)
-        ):
+        if kind is Kind.AMBIGUOUS:
+            kind = Kind.TITLE if _abstract_follows(units, index) else Kind.ABSTRACT
+        elif kind is Kind.ABSTRACT and may_be_title(text, waited_for=pending is not None):
             kind = Kind.TITLE if _abstract_follows(units, index, len(text)) else Kind.ABSTRACT
         if kind is Kind.ABSTRACT and pending is not None:
             papers.append(ParsedPaper(pending[0], text, pending[1]))
@@ -350,7 +353,7 @@ def _pair(units: list[_Unit]) -> ParsedDump:
     )
 
 
-def _abstract_follows(units: list[_Unit], index: int, longer_than: int) -> bool:
+def _abstract_follows(units: list[_Unit], index: int, longer_than: int = 0) -> bool:
     for later in range(index + 1, len(units)):
         kind, text = units[later][:2]
         if kind is not Kind.NOISE:
