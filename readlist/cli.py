@@ -87,8 +87,11 @@ def _has_terminal() -> bool:
 @cli.command("import")
 @click.argument("sources", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option(
+    "--force", is_flag=True, help="Import text that does not look like a Daily Papers page."
+)
 @click.pass_obj
-def import_(library: Library, sources: tuple[str, ...], as_json: bool) -> None:
+def import_(library: Library, sources: tuple[str, ...], as_json: bool, force: bool) -> None:
     """Import dump files, folders of *.txt dumps, or - for stdin."""
     # Imported here: dedupe and rapidfuzz are a third of readlist's start-up, and only
     # import needs them.
@@ -104,7 +107,7 @@ def import_(library: Library, sources: tuple[str, ...], as_json: bool) -> None:
         # A big import reads and fingerprints the next dumps in a second process, and
         # writes the dumps it has decided in a third, while it decides the next one.
         with (
-            closing(prepare_all(sources_of(sources), importer.today)) as prepared,
+            closing(prepare_all(sources_of(sources), importer.today, force=force)) as prepared,
             closing(import_all(importer, prepared, track=progress_bar(quiet=as_json))) as done,
         ):
             for report in done:

@@ -80,6 +80,9 @@ def report_table(report: ImportReport, total_papers: int, path: Path) -> None:
         f" {report.total('new'):>6} {report.total('merged_exact'):>6}"
         f" {report.total('merged_fuzzy'):>6} {report.total('flagged'):>7}"
     )
+    for f in report.files:
+        if f.unplaced_lines:
+            click.echo(f"{_name(f)}: {unplaced_line(f.unplaced_lines)}")
     click.echo(f"Library: {total_papers} papers in {shown_in_line(str(path))}")
     if report.total("flagged"):
         click.echo("Possible duplicates kept apart for review: see `readlist dupes`.")
@@ -88,3 +91,24 @@ def report_table(report: ImportReport, total_papers: int, path: Path) -> None:
 def _name(report: FileReport) -> str:
     """A file's name as the table shows it: nothing in it that a terminal obeys."""
     return shown_in_line(Path(report.source).name if report.source != "<stdin>" else report.source)
+
+
+_RANGES_SHOWN = 12
+
+
+def unplaced_line(lines: tuple[int, ...]) -> str:
+    """The lines the parser could not place in a paper, as ranges: "3 lines not read:
+    12, 40-41 (no title before them)"; the full list is in `import --json`."""
+    ranges: list[list[int]] = []
+    for line in lines:
+        if ranges and line == ranges[-1][1] + 1:
+            ranges[-1][1] = line
+        else:
+            ranges.append([line, line])
+    shown = [f"{a}" if a == b else f"{a}-{b}" for a, b in ranges[:_RANGES_SHOWN]]
+    more = ", …" if len(ranges) > _RANGES_SHOWN else ""
+    count = len(lines)
+    return (
+        f"{count} line{'s' if count != 1 else ''} not read: {', '.join(shown)}{more}"
+        " (text with no title before it)"
+    )

@@ -131,6 +131,8 @@ class Importer:
             merged_exact=counts["exact"],
             merged_fuzzy=counts["fuzzy"],
             flagged=counts["flagged"],
+            skipped=prepared.skipped,
+            unplaced_lines=prepared.unplaced_lines,
         )
         return report, batch
 
