@@ -9,6 +9,7 @@ tempfile, the UI) are imported inside those commands, and a test keeps them out 
 from __future__ import annotations
 
 import dataclasses
+import os
 import sys
 from contextlib import closing
 from pathlib import Path
@@ -17,18 +18,20 @@ from typing import TYPE_CHECKING
 import click
 
 from readlist import __version__
+from readlist.cli_state import either, keep_unsaved_note, note_text, paper_ids
 from readlist.cli_support import (
-    QUERY_ARGS,
+    CONTEXT,
     Library,
-    QueryCommand,
     ReadlistGroup,
+    ShownStream,
+    data_out,
     echo_json,
-    open_library,
+    in_int64,
     query_of,
 )
-from readlist.core.errors import NoteChangedError
+from readlist.core.errors import NoteChangedError, NoteTooLongError
 from readlist.core.models import FileReport, ImportReport
-from readlist.core.printable import shown_in_line
+from readlist.core.printable import shown, shown_in_line
 from readlist.core.query import State
 from readlist.paths import ENV_VAR, library_path
 
@@ -40,7 +43,7 @@ if TYPE_CHECKING:
 EXPORT_FORMATS = ("md", "csv", "json", "bibtex")
 
 
-@click.group(cls=ReadlistGroup, invoke_without_command=True)
+@click.group(cls=ReadlistGroup, invoke_without_command=True, context_settings=CONTEXT)
 @click.option(
     "--db",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -51,14 +54,31 @@ EXPORT_FORMATS = ("md", "csv", "json", "bibtex")
 @click.pass_context
 def cli(ctx: click.Context, db: Path | None) -> None:
     """Triage the papers you collect from the Hugging Face Daily Papers page."""
-    ctx.obj = Library(library_path(db))
-    if db is None and not ctx.obj.path.parent.exists():
-        ctx.obj.path.parent.mkdir(parents=True)  # the default data dir, on first use
+    ctx.obj = Library(library_path(db), named=None if db is None else str(db))
     if ctx.invoked_subcommand is None:
-        open_library(ctx.obj.path).close()  # refuse a bad library here, with one clear line
+        if not _has_terminal():
+            click.echo(
+                "Error: the readlist app needs a terminal (stdin, stdout and stderr); "
+                "without one, use its commands, e.g. readlist list (see: readlist --help)",
+                err=True,
+            )
+            ctx.exit(2)
+        new = not ctx.obj.exists() and ctx.obj.named is not None  # a typo must not make one
+        if new and not click.confirm(
+            f"No library at {shown_in_line(str(ctx.obj))}. Create it?", default=False
+        ):
+            sys.exit(1)
+        with ctx.obj.open(create=True):  # refuse a bad library here, with one clear line
+            pass
         from readlist.ui.app import run  # the UI is imported only on this branch
 
         run(ctx.obj.path)
+
+
+def _has_terminal() -> bool:
+    """The app draws on the terminal and reads keys from it: with no terminal it could
+    only spin and write escape codes into a file or a pipe."""
+    return all(s is not None and s.isatty() for s in (sys.stdin, sys.stdout, sys.stderr))
 
 
 # -- import ---------------------------------------------------------------------
@@ -67,8 +87,11 @@ def cli(ctx: click.Context, db: Path | None) -> None:
 @cli.command("import")
 @click.argument("sources", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option(
+    "--force", is_flag=True, help="Import text that does not look like a Daily Papers page."
+)
 @click.pass_obj
-def import_(library: Library, sources: tuple[str, ...], as_json: bool) -> None:
+def import_(library: Library, sources: tuple[str, ...], as_json: bool, force: bool) -> None:
     """Import dump files, folders of *.txt dumps, or - for stdin."""
     # Imported here: dedupe and rapidfuzz are a third of readlist's start-up, and only
     # import needs them.
@@ -78,17 +101,18 @@ def import_(library: Library, sources: tuple[str, ...], as_json: bool) -> None:
     from readlist.core.prepare import prepare_all
 
     reports: list[FileReport] = []
-    with library.open() as store, store.bulk():
+    with library.open(create=True) as store, store.bulk():
+        store.ensure_writable()  # a damaged library: one line, before any file is read
         importer = Importer(store)
         # A big import reads and fingerprints the next dumps in a second process, and
         # writes the dumps it has decided in a third, while it decides the next one.
         with (
-            closing(prepare_all(sources_of(sources), importer.today)) as prepared,
+            closing(prepare_all(sources_of(sources), importer.today, force=force)) as prepared,
             closing(import_all(importer, prepared, track=progress_bar(quiet=as_json))) as done,
         ):
             for report in done:
                 if report.error:
-                    click.echo(f"Error: {report.error}", err=True)
+                    click.echo(f"Error: {shown_in_line(report.error)}", err=True)
                 reports.append(report)
         total = store.stats().papers
     summary = ImportReport(tuple(reports))
@@ -108,11 +132,21 @@ def import_(library: Library, sources: tuple[str, ...], as_json: bool) -> None:
 # -- list -------------------------------------------------------------------------
 
 
-def _marks(paper: Paper) -> str:
+def _mark_symbols() -> tuple[str, str, str]:
+    """★ ✓ ✎, or * r n where the terminal's encoding has no such characters."""
+    try:
+        "★✓✎".encode(getattr(sys.stdout, "encoding", None) or "utf-8")
+    except (UnicodeEncodeError, LookupError):
+        return ("*", "r", "n")
+    return ("★", "✓", "✎")
+
+
+def _marks(paper: Paper, symbols: tuple[str, str, str]) -> str:
+    star, read, note = symbols
     return (
-        ("★" if paper.starred else " ")
-        + ("✓" if paper.read else " ")
-        + ("✎" if paper.note else " ")
+        (star if paper.starred else " ")
+        + (read if paper.read else " ")
+        + (note if paper.note else " ")
     )
 
 
@@ -122,7 +156,7 @@ def _terminal_width() -> int:
     return max(shutil.get_terminal_size().columns, 60)
 
 
-@cli.command("list", cls=QueryCommand, context_settings=QUERY_ARGS)
+@cli.command("list")
 @click.argument("query", nargs=-1)
 @click.option(
     "--format",
@@ -131,39 +165,46 @@ def _terminal_width() -> int:
     default="table",
     show_default=True,
 )
-@click.option("--limit", type=click.IntRange(min=1), help="Show at most N papers.")
+@click.option(
+    "--limit", type=click.IntRange(min=1), callback=in_int64, help="Show at most N papers."
+)
 @click.pass_obj
 def list_(library: Library, query: tuple[str, ...], fmt: str, limit: int | None) -> None:
     """List papers matching QUERY (all papers without one), latest seen first.
 
     \b
-    QUERY: words (prefix match, ANDed)  "exact phrase"  -exclude  a OR b
+    QUERY: words (prefix match, ANDed)  "exact phrase"  a OR b
            title:word abstract:word note:word  is:starred is:read is:unread has:note
+           -- -exclude  (a word that starts with - goes after --, or in quotes: 'a -b')
     """
     with library.open() as store:
         papers = store.iter_search(query_of(query), limit=limit)
         if fmt == "json":
             from readlist.core.export import write_export
 
-            write_export(papers, "json", sys.stdout)  # streamed: the export's JSON shape
+            # streamed: the export's JSON shape
+            write_export(papers, "json", ShownStream(data_out(), json=True).as_text_io())
         elif fmt == "tsv":
-            click.echo("id\tstarred\tread\tlast_seen\ttimes_seen\ttitle")
+            out = data_out()
+            click.echo("id\tstarred\tread\tlast_seen\ttimes_seen\ttitle", file=out)
             for p in papers:
                 title = p.title.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
                 click.echo(
                     f"{p.id}\t{int(p.starred)}\t{int(p.read)}\t{p.last_seen}"
-                    f"\t{p.times_seen}\t{title}"
+                    f"\t{p.times_seen}\t{shown_in_line(title)}",
+                    file=out,
                 )
         else:
             width = _terminal_width() if sys.stdout.isatty() else 1000
-            shown = 0
+            symbols = _mark_symbols()
+            count = 0
             for p in papers:
                 title = shown_in_line(p.title)  # for people: no terminal control codes
-                line = f"{p.id:>6} {_marks(p)} {p.last_seen} {p.times_seen:>2}x {title}"
+                line = f"{p.id:>6} {_marks(p, symbols)} {p.last_seen} {p.times_seen:>2}x {title}"
                 click.echo(line[:width])
-                shown += 1
+                count += 1
             if sys.stdout.isatty():
-                click.echo(f"{shown} papers", err=True)
+                click.echo(f"{count} papers", err=True)
 
 
 # -- state ------------------------------------------------------------------------
@@ -171,24 +212,29 @@ def list_(library: Library, query: tuple[str, ...], fmt: str, limit: int | None)
 
 @cli.command()
 @click.argument("ids", nargs=-1, required=True, type=int, metavar="ID...")
-@click.option("--star", "star", flag_value=True, default=None, help="Star the papers.")
-@click.option("--unstar", "star", flag_value=False, help="Remove the star.")
-@click.option("--read", "read", flag_value=True, default=None, help="Mark read.")
-@click.option("--unread", "read", flag_value=False, help="Mark unread.")
+@click.option("--star", is_flag=True, help="Star the papers.")
+@click.option("--unstar", is_flag=True, help="Remove the star.")
+@click.option("--read", "read_", is_flag=True, help="Mark read.")
+@click.option("--unread", is_flag=True, help="Mark unread.")
 @click.pass_obj
-def mark(library: Library, ids: tuple[int, ...], star: bool | None, read: bool | None) -> None:
+def mark(
+    library: Library, ids: tuple[int, ...], star: bool, unstar: bool, read_: bool, unread: bool
+) -> None:
     """Star, unstar, mark read or unread."""
-    if star is None and read is None:
+    starred = either({"--star": star, "--unstar": unstar})
+    read = either({"--read": read_, "--unread": unread})
+    if starred is None and read is None:
         raise click.UsageError("say what to do: --star, --unstar, --read or --unread")
+    ids = paper_ids(ids)
     with library.open() as store:
-        if star is not None:
-            store.set_flag(ids, "starred", star)
+        if starred is not None:
+            store.set_flag(ids, "starred", starred)
         if read is not None:
             store.set_flag(ids, "read", read)
     done = [
         w
         for w, v in (
-            ("starred" if star else "unstarred", star),
+            ("starred" if starred else "unstarred", starred),
             ("read" if read else "unread", read),
         )
         if v is not None
@@ -200,9 +246,23 @@ def mark(library: Library, ids: tuple[int, ...], star: bool | None, read: bool |
 @click.argument("paper_id", type=int, metavar="ID")
 @click.argument("text", required=False)
 @click.option("--edit", is_flag=True, help="Write the note in $EDITOR.")
+@click.option("--clear", is_flag=True, help="Clear the note.")
 @click.pass_obj
-def note(library: Library, paper_id: int, text: str | None, edit: bool) -> None:
-    """Set a paper's note to TEXT (- reads stdin); without TEXT, print the note."""
+def note(library: Library, paper_id: int, text: str | None, edit: bool, clear: bool) -> None:
+    """Set a paper's note to TEXT (- reads stdin); without TEXT, print the note.
+
+    A TEXT that starts with - goes after --: readlist note 12 -- "-1 for this".
+    """
+    asked = [
+        n for n, on in (("TEXT", text is not None), ("--edit", edit), ("--clear", clear)) if on
+    ]
+    if len(asked) > 1:
+        raise click.UsageError(f"{' and '.join(asked)} contradict each other; give one of them")
+    paper_ids((paper_id,))
+    if text is not None:
+        text = note_text(text)
+    elif clear:
+        text = ""
     with library.open() as store:
         current = store.get(paper_id).note
         if edit:
@@ -211,100 +271,151 @@ def note(library: Library, paper_id: int, text: str | None, edit: bool) -> None:
                 click.echo("Note unchanged.", err=True)
                 return
             text = edited
-        elif text == "-":
-            raw = sys.stdin.buffer.read()
-            try:
-                text = raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                raise click.ClickException(
-                    f"<stdin>: the note is not UTF-8 text ({exc.reason} at byte {exc.start})"
-                ) from exc
         elif text is None:
-            click.echo(current, nl=not current.endswith("\n"))
+            click.echo(shown(current), nl=not current.endswith("\n"))
             return
         try:
             store.set_note(paper_id, text, expected=current if edit else None)
         except NoteChangedError as exc:  # changed while $EDITOR was open: keep both
-            kept = _keep_unsaved_note(paper_id, text)
+            kept = keep_unsaved_note(paper_id, text)
             raise click.ClickException(f"{exc}; yours is not saved but kept in {kept}") from exc
+        except NoteTooLongError as exc:
+            if not edit:
+                raise
+            kept = keep_unsaved_note(paper_id, text)  # words typed in $EDITOR are not lost
+            raise click.ClickException(f"{exc}; yours is kept in {kept}") from exc
     click.echo(f"Note saved for paper {paper_id}." if text else f"Note cleared for {paper_id}.")
-
-
-def _keep_unsaved_note(paper_id: int, text: str) -> Path:
-    import tempfile
-
-    with tempfile.NamedTemporaryFile(
-        "w", prefix=f"readlist-note-{paper_id}-", suffix=".md", delete=False, encoding="utf-8"
-    ) as fh:
-        fh.write(text)
-    return Path(fh.name)
 
 
 # -- backup -----------------------------------------------------------------------
 
 
 @cli.command()
-@click.argument("target", type=click.Path(path_type=Path), metavar="PATH")
+@click.argument("target", type=click.Path(), metavar="PATH")
 @click.pass_obj
-def backup(library: Library, target: Path) -> None:
+def backup(library: Library, target: str) -> None:
     """Copy the library to PATH (a file, or a folder to put a dated copy in).
 
+    \b
+    PATH ending in / is a folder, made if missing (its parent must exist).
     The copy is consistent even while the app or an import is writing, and it replaces
-    an earlier backup at PATH only once it is complete and checked.
+    an earlier backup at PATH only once it is complete and checked; any other file at
+    PATH, and the library itself, are never written over.
     """
     if not library.path.exists():
         raise click.ClickException(f"{library.path}: no library here to back up")
-    if target.is_dir():
+    path = Path(target)
+    if target.endswith(("/", os.sep)) and not path.is_dir():
+        _make_folder(target, path)
+    if path.is_dir():
         from datetime import datetime
 
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        target = target / f"{library.path.stem}-{stamp}.db"
-    if target.exists() and target.resolve() == library.path.resolve():
-        raise click.ClickException(f"{target}: is the library itself; back up to another path")
-    if not target.parent.is_dir():
-        raise click.ClickException(f"{target}: cannot write the backup, no such folder")
+        path = path / f"{library.path.stem}-{stamp}.db"
     with library.open() as store:
-        store.backup_to(target)
+        store.backup_to(path)
         papers = store.stats(quick=True).papers
-    size = target.stat().st_size / 2**20
-    click.echo(f"Backed up {papers:,} papers ({size:,.1f} MB) to {target}")
+    size = path.stat().st_size / 2**20
+    click.echo(f"Backed up {papers:,} papers ({size:,.1f} MB) to {path}")
+
+
+def _make_folder(given: str, path: Path) -> None:
+    """The folder a trailing / names, made if its parent exists: a mistyped parent is
+    said, not made into a tree of folders."""
+    if path.exists():
+        raise click.ClickException(f"{given}: is a file, not a folder")
+    if not path.parent.is_dir():
+        raise click.ClickException(f"{given}: no such folder ({path.parent} is missing)")
+    try:
+        path.mkdir()
+    except OSError as exc:
+        raise click.ClickException(f"{given}: cannot make the folder ({exc.strerror})") from exc
+
+
+# -- check ------------------------------------------------------------------------
+
+
+@cli.command()
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+@click.pass_obj
+def check(library: Library, fmt: str) -> None:
+    """Check the library for damage: SQLite's integrity check and the full-text index's.
+
+    Damage in a part no command reads stays hidden until something reads it; this reads
+    it all. One line per problem, and exit 1 with the way to recover when damaged.
+    """
+    with library.open() as store:
+        problems = store.check_integrity()
+        papers = None if problems else store.stats(quick=True).papers
+    if fmt == "json":
+        echo_json(
+            {
+                "path": str(library.path),
+                "sound": not problems,
+                "problems": problems,
+                "papers": papers,
+            }
+        )
+    else:
+        for problem in problems:
+            click.echo(shown_in_line(problem))
+    if problems:
+        if fmt == "json":
+            sys.exit(1)
+        from readlist.core.errors import DamagedLibraryError
+
+        raise DamagedLibraryError(library.path, f"{len(problems)} problem(s) found")
+    if fmt != "json":
+        click.echo(
+            f"{library.path}: sound ({papers:,} papers; integrity and full-text index checked)"
+        )
 
 
 # -- export -----------------------------------------------------------------------
 
 
-@cli.command(cls=QueryCommand, context_settings=QUERY_ARGS)
+@cli.command()
 @click.argument("query", nargs=-1)
 @click.option("--all", "everything", is_flag=True, help="Every paper, not just the starred.")
 @click.option(
-    "--format", "fmt", type=click.Choice(EXPORT_FORMATS), help="Default: from -o, else md."
+    "--format", "fmt", type=click.Choice(EXPORT_FORMATS), help="Default: from -o's suffix, else md."
 )
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to FILE (atomically) instead of stdout.",
+    type=click.Path(allow_dash=True),
+    help="Write to FILE (a file atomically; a pipe or device in place; - is stdout).",
 )
 @click.pass_obj
 def export(
-    library: Library, query: tuple[str, ...], everything: bool, fmt: str | None, output: Path | None
+    library: Library, query: tuple[str, ...], everything: bool, fmt: str | None, output: str | None
 ) -> None:
     """Export the starred papers (narrowed by QUERY) with their notes."""
-    from readlist.core.export import export_to_file, write_export
+    from readlist.core.export import SUFFIXES, export_to_file, format_of, write_export
 
     plan = query_of(query)
     if not everything:
         plan = dataclasses.replace(plan, clauses=((State("starred"),), *plan.clauses))
+    if output == "-":
+        output = None
     if fmt is None:
-        suffix = output.suffix.lstrip(".").lower() if output else ""
-        fmt = {"markdown": "md", "bib": "bibtex"}.get(suffix, suffix)
-        fmt = fmt if fmt in EXPORT_FORMATS else "md"
+        fmt = format_of(output) if output else "md"
+        if fmt is None:
+            known = ", ".join(f".{s}" for s in SUFFIXES)
+            raise click.UsageError(
+                f"-o {output}: readlist writes no {Path(output or '').suffix!r} files; "
+                f"name one of {known}, or say --format ({', '.join(EXPORT_FORMATS)})",
+                ctx=click.get_current_context(),
+            )
     with library.open() as store:
         papers = store.iter_search(plan)
-        if output is None:
-            count = write_export(papers, fmt, sys.stdout)
+        if output is None:  # data in UTF-8, with nothing in it that a terminal obeys
+            out = ShownStream(data_out(), json=fmt == "json")
+            count = write_export(papers, fmt, out.as_text_io())
         else:
-            count = export_to_file(papers, fmt, output)
+            count = export_to_file(papers, fmt, output, library=library.path)
     what = "papers" if everything else "starred papers"
     if count == 0:
         click.echo(f"No {what} to export; wrote an empty {fmt} file.", err=True)
@@ -333,10 +444,10 @@ def dupes(library: Library, fmt: str) -> None:
     for c in candidates:
         click.echo(
             f"{c.paper_id:>6} ~ {c.other_id:<6} title {c.title_score:5.1f}  "
-            f"abstract {c.abstract_score:5.1f}  {c.reason}"
+            f"abstract {c.abstract_score:5.1f}  {shown_in_line(c.reason)}"
         )
-        click.echo(f"         {c.title}")
-        click.echo(f"         {c.other_title}")
+        click.echo(f"         {shown_in_line(c.title)}")
+        click.echo(f"         {shown_in_line(c.other_title)}")
 
 
 @cli.command()
@@ -352,7 +463,7 @@ def stats(library: Library, fmt: str) -> None:
         echo_json(numbers)
         return
     for name, value in numbers.items():
-        click.echo(f"{name.replace('_', ' '):<18} {value}")
+        click.echo(f"{name.replace('_', ' '):<18} {shown_in_line(str(value))}")
 
 
 def main() -> None:

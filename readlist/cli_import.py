@@ -29,8 +29,9 @@ def progress_bar(*, quiet: bool) -> Track:
         if quiet or not sys.stderr.isatty():
             yield None
             return
-        label = shown_in_line(prepared.source)
-        with click.progressbar(length=100, label=label, file=sys.stderr) as bar:
+        with click.progressbar(
+            length=100, label=shown_in_line(prepared.source), file=sys.stderr
+        ) as bar:
 
             def progress(done: int, total: int) -> None:
                 bar.length = total
@@ -68,11 +69,11 @@ def sources_of(args: tuple[str, ...]) -> Iterator[tuple[str, bytes | FileReport]
 
 def report_table(report: ImportReport, total_papers: int, path: Path) -> None:
     """What each file brought, and the totals, as a table."""
-    width = max([len(Path(f.source).name) for f in report.files] + [5])
+    width = max([len(_name(f)) for f in report.files] + [5])
     header = f"{'file':<{width}}  papers    new  exact  fuzzy  review"
     click.echo(header)
     for f in report.files:
-        name = Path(f.source).name if f.source != "<stdin>" else f.source
+        name = _name(f)
         if f.error:
             click.echo(f"{name:<{width}}  refused")
         elif f.already_imported:
@@ -87,6 +88,35 @@ def report_table(report: ImportReport, total_papers: int, path: Path) -> None:
         f" {report.total('new'):>6} {report.total('merged_exact'):>6}"
         f" {report.total('merged_fuzzy'):>6} {report.total('flagged'):>7}"
     )
-    click.echo(f"Library: {total_papers} papers in {path}")
+    for f in report.files:
+        if f.unplaced_lines:
+            click.echo(f"{_name(f)}: {unplaced_line(f.unplaced_lines)}")
+    click.echo(f"Library: {total_papers} papers in {shown_in_line(str(path))}")
     if report.total("flagged"):
         click.echo("Possible duplicates kept apart for review: see `readlist dupes`.")
+
+
+def _name(report: FileReport) -> str:
+    """A file's name as the table shows it: nothing in it that a terminal obeys."""
+    return shown_in_line(Path(report.source).name if report.source != "<stdin>" else report.source)
+
+
+_RANGES_SHOWN = 12
+
+
+def unplaced_line(lines: tuple[int, ...]) -> str:
+    """The lines the parser could not place in a paper, as ranges: "3 lines not read:
+    12, 40-41 (no title before them)"; the full list is in `import --json`."""
+    ranges: list[list[int]] = []
+    for line in lines:
+        if ranges and line == ranges[-1][1] + 1:
+            ranges[-1][1] = line
+        else:
+            ranges.append([line, line])
+    shown = [f"{a}" if a == b else f"{a}-{b}" for a, b in ranges[:_RANGES_SHOWN]]
+    more = ", …" if len(ranges) > _RANGES_SHOWN else ""
+    count = len(lines)
+    return (
+        f"{count} line{'s' if count != 1 else ''} not read: {', '.join(shown)}{more}"
+        " (text with no title before it)"
+    )

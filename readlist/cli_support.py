@@ -1,27 +1,77 @@
-"""What every readlist command shares: one-line errors and exit codes, query words that
-look like options, the library a command opens, JSON output. See readlist.cli."""
+"""What every readlist command shares: one-line errors and exit codes, arguments that
+look like options, the library a command opens, output a terminal can show. See
+readlist.cli."""
 
 from __future__ import annotations
 
+import io
 import sqlite3
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO, cast
 
 import click
 
-from readlist.core import schema
-from readlist.core.errors import ReadlistError, describe_sqlite_error
+from readlist.core import damage, schema
+from readlist.core.errors import ReadlistError, describe_sqlite_error, is_damage
+from readlist.core.printable import escaped_in_json, shown_in_line, shown_in_stream
 from readlist.core.query import Query, parse_query
 from readlist.core.store import Store
 
-QUERY_ARGS = {"ignore_unknown_options": True}  # so "-x" is a query term, not an option
+CONTEXT = {"help_option_names": ["-h", "--help"]}
+INT64_MAX = 2**63 - 1  # the largest integer SQLite stores
+
+
+class ReadlistCommand(click.Command):
+    """Refuses an argument that starts with "-" and is no option of the command, where
+    click would read "-survey" as the options -s -u -r ... and say "No such option: -s".
+    A query word or a note that starts with "-" goes after "--"."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        refuse_unknown_options(ctx, self, args)
+        return super().parse_args(ctx, args)
+
+
+def refuse_unknown_options(ctx: click.Context, command: click.Command, args: list[str]) -> None:
+    """A usage error for the first argument before "--" that looks like an option and is
+    none; an unknown "--long" one is left to click, which says "did you mean"."""
+    takes_value: dict[str, bool] = {}
+    for param in command.get_params(ctx):
+        if isinstance(param, click.Option):
+            for name in (*param.opts, *param.secondary_opts):
+                takes_value[name] = not (param.is_flag or param.count)
+    rest = iter(args)
+    for arg in rest:
+        if arg == "--":
+            return
+        if len(arg) < 2 or arg[0] != "-" or arg.startswith("--"):
+            continue
+        if arg in takes_value:
+            if takes_value[arg]:
+                next(rest, None)  # its value, which may start with "-"
+            continue
+        import difflib  # only on this error's way: it costs start-up time
+
+        shown = shown_in_line(arg)
+        close = difflib.get_close_matches(arg, list(takes_value))
+        if close:
+            raise click.NoSuchOption(shown, possibilities=close, ctx=ctx)
+        raise click.NoSuchOption(
+            shown,
+            message=(
+                f"No such option: {shown}; a word that starts with - goes after --, "
+                f"as in: {ctx.command_path} -- {shown}"
+            ),
+            ctx=ctx,
+        )
 
 
 class ReadlistGroup(click.Group):
     """Turns every expected failure into one line on stderr and a non-zero exit."""
+
+    command_class = ReadlistCommand
 
     def main(
         self,
@@ -33,14 +83,16 @@ class ReadlistGroup(click.Group):
     ) -> Any:
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, False, **extra)
+        never_fail_to_print()
         try:
             result = super().main(args, prog_name, complete_var, False, **extra)
         except click.UsageError as exc:
             command = exc.ctx.command_path if exc.ctx else "readlist"
-            click.echo(f"Error: {exc.format_message()} (see: {command} --help)", err=True)
+            message = shown_in_line(exc.format_message())
+            click.echo(f"Error: {message} (see: {command} --help)", err=True)
             sys.exit(exc.exit_code)
         except click.ClickException as exc:
-            click.echo(f"Error: {exc.format_message()}", err=True)
+            click.echo(f"Error: {shown_in_line(exc.format_message())}", err=True)
             sys.exit(exc.exit_code)
         except (click.Abort, KeyboardInterrupt):
             click.echo("Aborted.", err=True)
@@ -54,6 +106,8 @@ class ReadlistGroup(click.Group):
             raise click.ClickException(str(exc)) from exc
         except sqlite3.Error as exc:
             path = ctx.obj.path if isinstance(ctx.obj, Library) else "library"
+            if is_damage(exc) and isinstance(path, Path):
+                damage.record(path, str(exc))  # so that no later write lands on it
             raise click.ClickException(describe_sqlite_error(path, exc)) from exc
         except BrokenPipeError:
             raise  # the reader went away ("| head"): click exits quietly
@@ -62,29 +116,36 @@ class ReadlistGroup(click.Group):
             raise click.ClickException(f"{name}: {exc.strerror or exc}") from exc
 
 
-class QueryCommand(click.Command):
-    """Reads "-survey" as an excluded query term, not as the options -s -u -r -v -e -y.
+class Library:
+    """The library a command works on, opened by the commands that read or write it.
 
-    The word is shielded with a NUL, which click takes for a plain argument and the
-    query parser drops again.
+    Only `import` and the app create a library: every other command on a path with no
+    library says so and leaves nothing behind (no file, no -wal or -shm beside it).
     """
 
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        shielded = [
-            "\x00" + arg if len(arg) > 2 and arg[0] == "-" and arg[1] not in "-0123456789" else arg
-            for arg in args
-        ]
-        return super().parse_args(ctx, shielded)
-
-
-class Library:
-    """The library a command works on, opened by the commands that read or write it."""
-
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, named: str | None = None) -> None:
         self.path = path
+        self.named = named  # as the user gave it (--db, $READLIST_DB); None: the default
+
+    def __str__(self) -> str:
+        return self.named or str(self.path)
+
+    def exists(self) -> bool:
+        """Something is at the path; an empty file is no library yet (opening it makes one)."""
+        try:
+            return self.path.is_dir() or self.path.stat().st_size > 0
+        except OSError:
+            return False
 
     @contextmanager
-    def open(self) -> Iterator[Store]:
+    def open(self, *, create: bool = False) -> Iterator[Store]:
+        if not self.exists():
+            if not create:
+                raise click.ClickException(
+                    f"{self}: no library here (readlist import FILE creates one)"
+                )
+            if self.named is None and not self.path.parent.exists():
+                self.path.parent.mkdir(parents=True)  # the default data dir, on first use
         store = open_library(self.path)
         try:
             yield store
@@ -98,11 +159,18 @@ def open_library(path: Path) -> Store:
     store = Store.open(path)
     if store.upgraded_copy is not None:
         click.echo(
-            f"Upgraded {path} to library version {schema.SCHEMA_VERSION}; "
-            f"the library as it was is kept in {store.upgraded_copy}",
+            f"Upgraded {shown_in_line(str(path))} to library version {schema.SCHEMA_VERSION}; "
+            f"the library as it was is kept in {shown_in_line(str(store.upgraded_copy))}",
             err=True,
         )
     return store
+
+
+def in_int64(ctx: click.Context, param: click.Parameter, value: int | None) -> int | None:
+    """An option's number as SQLite can take it: a bigger one is out of range."""
+    if value is not None and not -INT64_MAX - 1 <= value <= INT64_MAX:
+        raise click.BadParameter(f"{value} is out of range (at most {INT64_MAX})", ctx, param)
+    return value
 
 
 def query_of(words: tuple[str, ...]) -> Query:
@@ -112,4 +180,44 @@ def query_of(words: tuple[str, ...]) -> Query:
 def echo_json(value: Any) -> None:
     import json
 
-    click.echo(json.dumps(value, ensure_ascii=False, indent=2))
+    click.echo(escaped_in_json(json.dumps(value, ensure_ascii=False, indent=2)), file=data_out())
+
+
+def never_fail_to_print() -> None:
+    """A character the terminal's encoding lacks (★ under cp1252 or ASCII), or a file name
+    that is not UTF-8, is printed as a backslash escape instead of a UnicodeEncodeError."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
+
+
+def data_out() -> TextIO:
+    """stdout for data (JSON, TSV, an export): UTF-8 whatever the locale, as a file
+    written with -o is, so that `> file` holds the same text."""
+    out = sys.stdout
+    if isinstance(out, io.TextIOWrapper) and out.encoding.replace("-", "").lower() != "utf8":
+        out.reconfigure(encoding="utf-8")
+    return out
+
+
+class ShownStream(io.TextIOBase):
+    """Writes text through to `out` with every character a terminal would obey drawn as a
+    symbol (see readlist.core.printable), or for JSON escaped as \\uXXXX: what an
+    export prints to stdout can neither move the cursor nor retitle the window."""
+
+    def __init__(self, out: TextIO, *, json: bool = False) -> None:
+        self.out = out
+        self.clean = escaped_in_json if json else shown_in_stream
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        self.out.write(self.clean(text))
+        return len(text)
+
+    def flush(self) -> None:
+        self.out.flush()
+
+    def as_text_io(self) -> TextIO:
+        return cast(TextIO, self)

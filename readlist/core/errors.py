@@ -14,16 +14,50 @@ _WRITE_FAILED = {
 _DAMAGED = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
 
 
+def is_damage(exc: BaseException) -> bool:
+    """SQLITE_CORRUPT or SQLITE_NOTADB: the file itself is damaged, not the disk or a lock."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    return isinstance(code, int) and code & 0xFF in _DAMAGED
+
+
+def damaged_line(
+    path: object,
+    problem: str,
+    *,
+    copy: object = None,
+    target: object = None,
+    opens: bool = True,
+) -> str:
+    """The one line for a damaged library: what is wrong, that nothing was written, and
+    the way back (a copy first, then SQLite's own recovery or the latest backup). With
+    `copy`: a backup made that damaged copy, and left an earlier one (`target`) alone.
+    Not `opens`: the damage is in the schema, so not even `readlist backup` can read it."""
+    if not opens:
+        return (
+            f"{path}: the library is damaged ({problem}) and readlist cannot open it. "
+            "Copy the file as it is (with its -wal file, if any), then recover it with "
+            f"`sqlite3 {path} .recover | sqlite3 recovered.db` or restore your latest backup"
+        )
+    if copy is None:
+        return (
+            f"{path}: the library is damaged ({problem}); readlist will not write to it. "
+            "Copy it with `readlist backup PATH`, then recover it with "
+            f"`sqlite3 {path} .recover | sqlite3 recovered.db` or restore your latest backup"
+        )
+    earlier = f" ({target}, an earlier backup, is left as it was)" if target else ""
+    return (
+        f"{path}: the library is damaged ({problem}); its copy is kept as {copy}{earlier}. "
+        f"Recover with `sqlite3 {copy} .recover | sqlite3 recovered.db` "
+        "or restore your latest backup"
+    )
+
+
 def describe_sqlite_error(path: object, exc: sqlite3.Error) -> str:
     """One line for an SQLite error met on the library at `path`: what went wrong, and
     that nothing was half-written (every write is one transaction)."""
     code = getattr(exc, "sqlite_errorcode", None)
-    primary = code & 0xFF if isinstance(code, int) else None
-    if primary in _DAMAGED:
-        return (
-            f"{path}: the library file is damaged ({exc}); nothing was changed, "
-            "and a backup of it is the way back"
-        )
+    if is_damage(exc):
+        return damaged_line(path, str(exc))
     if code == sqlite3.SQLITE_FULL:
         reason = "the disk is full"
     elif code in _WRITE_FAILED:
@@ -45,6 +79,27 @@ class LibraryError(ReadlistError):
     """A library file that readlist must not open or change."""
 
 
+class OutputError(ReadlistError):
+    """A file the user named for readlist to write (an export, a backup) that it must not
+    or cannot write; the message names the path as the user gave it."""
+
+
+class DamagedLibraryError(LibraryError):
+    """A library SQLite finds damaged: it is read as far as it can be, never written to."""
+
+    def __init__(
+        self,
+        path: object,
+        problem: str,
+        *,
+        copy: object = None,
+        target: object = None,
+        opens: bool = True,
+    ) -> None:
+        super().__init__(damaged_line(path, problem, copy=copy, target=target, opens=opens))
+        self.problem = problem
+
+
 class UnknownPaperError(ReadlistError):
     """An id that names no paper in the library."""
 
@@ -56,3 +111,13 @@ class NoteChangedError(ReadlistError):
         super().__init__(f"the note on paper {paper_id} was changed elsewhere since it was opened")
         self.paper_id = paper_id
         self.current = current
+
+
+class NoteTooLongError(ReadlistError):
+    """A note longer than a note may hold (readlist.core.store.NOTE_MAX_BYTES)."""
+
+    def __init__(self, paper_id: int, size: int, limit: int) -> None:
+        super().__init__(
+            f"the note for paper {paper_id} is {size:,} bytes, more than the {limit:,} "
+            "a note may hold; nothing was saved"
+        )

@@ -7,7 +7,6 @@ still yields a valid file for an empty list.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import json
@@ -19,9 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from readlist.core import targets
 from readlist.core.models import Paper
 
-__all__ = ["FORMATS", "bibtex_key", "export_to_file", "write_export"]
+__all__ = ["FORMATS", "SUFFIXES", "bibtex_key", "export_to_file", "format_of", "write_export"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,26 +246,44 @@ def write_export(papers: Iterable[Paper], fmt: str, out: TextIO) -> int:
     return count
 
 
-def export_to_file(papers: Iterable[Paper], fmt: str, path: Path) -> int:
-    """Write the export beside `path` and swap it in, so a crash, a full disk or a failing
-    source never leaves a half-written file in place of the user's previous export.
+def export_to_file(
+    papers: Iterable[Paper],
+    fmt: str,
+    path: str | os.PathLike[str],
+    *,
+    library: Path | None = None,
+    wait_for_reader: bool = True,
+) -> int:
+    """Write the export to the file the user named, never onto `library` (the library the
+    papers come from) or its -wal/-shm/-journal files, however the path reaches them.
 
-    A replaced file keeps its permissions; a new one gets mkstemp's owner-only mode.
+    A regular file is written beside itself and swapped in, so a crash, a full disk or a
+    failing source never leaves a half-written file in place of the previous export; a
+    FIFO or a device is written in place (see readlist.core.targets).
     """
-    import tempfile  # only for a file: `readlist list --format json` streams to stdout
-
     _format(fmt)  # fail before creating anything
-    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with open(fd, "w", encoding="utf-8", newline="" if fmt == "csv" else None) as out:
-            count = write_export(papers, fmt, out)
-            out.flush()
-            os.fsync(out.fileno())
-        with contextlib.suppress(FileNotFoundError):
-            os.chmod(tmp_name, path.stat().st_mode & 0o7777)
-        os.replace(tmp_name, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp_name)
-        raise
-    return count
+    target = targets.vet(path, library=library, verb="export")
+    return targets.write_text(
+        target,
+        lambda out: write_export(papers, fmt, out),
+        newline="" if fmt == "csv" else None,
+        wait_for_reader=wait_for_reader,
+    )
+
+
+# The suffixes an output file's format is known by, when no format is given.
+SUFFIXES = {
+    "md": "md",
+    "markdown": "md",
+    "csv": "csv",
+    "json": "json",
+    "bib": "bibtex",
+    "bibtex": "bibtex",
+}
+
+
+def format_of(path: str | os.PathLike[str]) -> str | None:
+    """The format a file name asks for: md without a suffix (as on stdout), None for a
+    suffix readlist does not write, so that `-o refs.ris` is not silently Markdown."""
+    suffix = Path(path).suffix.lstrip(".").lower()
+    return SUFFIXES.get(suffix) if suffix else "md"

@@ -79,7 +79,9 @@ class Importer:
         stopped. The report counts what this call wrote."""
         if isinstance(prepared, FileReport):  # refused before it met the library
             return prepared
-        total = FileReport(prepared.source)
+        total = FileReport(
+            prepared.source, skipped=prepared.skipped, unplaced_lines=prepared.unplaced_lines
+        )
         wrote = False
         while True:
             part = self._import_part(prepared, progress)
@@ -193,6 +195,8 @@ class Importer:
             merged_exact=counts["exact"],
             merged_fuzzy=counts["fuzzy"],
             flagged=counts["flagged"],
+            skipped=prepared.skipped,
+            unplaced_lines=prepared.unplaced_lines,
         )
         return report, batch
 

@@ -29,6 +29,11 @@ class ParsedDump:
     # Text blocks that could not be paired with a title (kept out of the library,
     # reported so the user knows something was dropped).
     skipped: tuple[str, ...] = ()
+    unplaced: tuple[int, ...] = ()  # the line numbers (from 1) of those blocks' lines
+    # Lines of the page's header and date lines: a Daily Papers page shows itself by
+    # them, or else by its rhythm (see parse.not_a_dump).
+    header_lines: int = 0
+    date_lines: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +73,7 @@ class FileReport:
     merged_fuzzy: int = 0
     flagged: int = 0  # new papers that look like an existing one: see `readlist dupes`
     skipped: int = 0  # text blocks with no title, left out
+    unplaced_lines: tuple[int, ...] = ()  # their line numbers (from 1) in the file
     already_imported: bool = False  # the same bytes were imported before: nothing changed
     error: str | None = None  # set when the whole file was refused
 

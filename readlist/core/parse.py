@@ -2,25 +2,40 @@
 
 People save that page by select-all and paste, so a dump arrives in whatever encoding the
 editor chose, with the page's chrome, blank lines or none, sometimes hard-wrapped. Titles
-and abstracts are told apart by their shape (length, sentences, final period) rather than
-by position, so a missing abstract or a stray line costs one paper, not every paper after
-it. The one rule never bent: abstract text is never stored as a title.
+and abstracts are told apart by their shape (length, sentences, final period; shape.py)
+rather than by position, so a missing abstract or a stray line costs one paper, not every
+paper after it; where the shape cannot tell, the page's rhythm decides (a title, then a
+longer abstract). The one rule never bent: abstract text is never stored as a title.
+Text that goes into no paper is reported by line, and text with none of the page's
+structure is told apart (`not_a_dump`), so the importer can refuse it.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable
-from enum import Enum
 from itertools import accumulate, pairwise
 
 from readlist.core.decode import clean_text
 from readlist.core.models import ParsedDump, ParsedPaper
+from readlist.core.shape import (
+    ABSTRACT_MAX,
+    CLOSERS,
+    TERMINAL,
+    TITLE_MAX,
+    Kind,
+    abstract_shaped,
+    classify,
+    may_be_title,
+    title_cased,
+    title_shaped,
+)
 
-__all__ = ["TITLE_MAX", "parse_dump"]
+__all__ = ["ABSTRACT_MAX", "TITLE_MAX", "not_a_dump", "parse_dump"]
 
-TITLE_MAX = 300  # longer text is an abstract, whatever else it looks like
-_AMBIGUOUS_MAX = 200  # one sentence ending with "." up to this length might be a title
+_PAIRED_SHARE = 0.8  # of a page's text blocks in title/abstract pairs, without its header
+_PAIRS_MIN = 2  # pairs that make a rhythm, without a date line
 _WRAP_MIN, _WRAP_MAX = 30, 250  # nobody hard-wraps outside these, so a width there is chance
 _SNIPPET = 80
 
@@ -37,6 +52,7 @@ _CHROME = frozenset(
     )
 )
 _CHROME_MAX_LEN = max(map(len, _CHROME))
+_HEADER = _CHROME - {"new"}  # chrome that only the page's header holds
 _GLUED_CHROME = "Subscribe"  # the button text, pasted with no break before the first title
 
 _MONTH = (
@@ -51,41 +67,24 @@ _DATE = re.compile(
 )
 _DATE_MAX_LEN = 30
 
-_TWO_LETTERS = re.compile(r"[^\W\d_].*?[^\W\d_]", re.DOTALL)
-# A sentence ends at . ! or ? (maybe inside quotes or brackets) before a capital or digit.
-# Curly quotes are written as escapes here: ruff rightly says they look like backticks.
-_SENTENCE_END = re.compile(
-    r"[.!?][\"')\]\u201d\u2019\u00bb]*\s+(?=[\"'(\[\u201c\u2018\u00ab]*[A-Z0-9])"
-)
-_ABBREVIATIONS = frozenset(
-    ("al", "approx", "cf", "dr", "eq", "eqs", "etc", "fig", "figs", "mr", "mrs", "ms", "no")
-) | frozenset(("ref", "resp", "sec", "st", "vol", "vs"))
-_CLOSERS = "\"')]\u201d\u2019\u00bb"
-_OPENERS = "\"'([\u201c\u2018\u00ab"
-_TERMINAL = (".", "!", "?", "\u3002", "\uff01", "\uff1f")  # and their CJK full-width forms
-
-
-class _Kind(Enum):
-    TITLE = "title"
-    ABSTRACT = "abstract"
-    AMBIGUOUS = "ambiguous"  # a short sentence ending with ".": the neighbours decide
-    NOISE = "noise"  # fewer than two letters: upvote counts, bullets, rules
-    DATE = "date"
+# A unit of the page: its kind, its text, and its lines, from `first` to before `end`.
+_Unit = tuple[Kind, str, int, int]
 
 
 def parse_dump(text: str) -> ParsedDump:
     """Find the papers in a dump; never raises, whatever the text, since users paste anything.
 
-    Text that cannot be paired with a title is reported in `skipped` instead of guessed at.
+    Text that cannot be paired with a title is reported in `skipped`, and its lines in
+    `unplaced`, instead of guessed at.
     """
-    items = _blocks(text)
-    paragraphs = [item for item in items if isinstance(item, list) and len(item) > 1]
+    items, header_lines = _blocks(text)
+    paragraphs = [item for _, item in items if isinstance(item, list) and len(item) > 1]
     # A sample is enough to see how the page is wrapped, and keeps huge dumps fast.
     page_widths = _wrap_widths(paragraphs[:: len(paragraphs) // 500 + 1])
-    units: list[tuple[_Kind, str]] = []
-    for item in items:
+    units: list[_Unit] = []
+    for line, item in items:
         if isinstance(item, str):
-            units.append((_Kind.DATE, item))
+            units.append((Kind.DATE, item, line, line + 1))
             continue
         groups = _line_groups(item, page_widths)
         if len(groups) > 1 and len(item) > 2:  # maybe wrapped unlike the rest of the page
@@ -95,50 +94,89 @@ def parse_dump(text: str) -> ParsedDump:
             groups[0][0] = groups[0][0].removeprefix(_GLUED_CHROME)
         previous: list[str] | None = None  # the lines of the abstract just before
         for lines in groups:
+            first, line = line, line + len(lines)  # a group's lines follow each other
             text = " ".join(lines)
-            kind = _classify(text)
-            if kind is _Kind.ABSTRACT and previous is not None:
+            kind = classify(text)
+            if kind is Kind.ABSTRACT and previous is not None:
                 # Two abstracts in a row inside one paragraph: wrapping hid a title.
                 if k := _title_tail(previous):
-                    units[-1] = (_Kind.ABSTRACT, " ".join(previous[:-k]))
-                    units.append((_Kind.TITLE, " ".join(previous[-k:])))
+                    before = units[-1]
+                    units[-1] = (Kind.ABSTRACT, " ".join(previous[:-k]), before[2], first - k)
+                    units.append((Kind.TITLE, " ".join(previous[-k:]), first - k, first))
                 elif k := _title_head(lines):
-                    units.append((_Kind.TITLE, " ".join(lines[:k])))
+                    units.append((Kind.TITLE, " ".join(lines[:k]), first, first + k))
                     lines = lines[k:]
                     text = " ".join(lines)
-            units.append((kind, text))
-            previous = lines if kind is _Kind.ABSTRACT else None
-    return _pair(units)
+                    first += k
+            units.append((kind, text, first, line))
+            previous = lines if kind is Kind.ABSTRACT else None
+    return dataclasses.replace(_pair(units), header_lines=header_lines)
 
 
-def _blocks(text: str) -> list[str | list[str]]:
-    """Split into paragraphs (lists of lines) and date lines (str), dropping page chrome.
+def not_a_dump(parsed: ParsedDump) -> str | None:
+    """Why the text is no Daily Papers page, or None when it is one, so that a README, a
+    config file, a script, a table or a log is refused instead of imported as junk papers.
+
+    A page shows itself by a line of its header (any chrome line but "new", which any text
+    may hold), or by its rhythm: at least 80% of its text blocks pair as a title and an
+    abstract in the page's shape (see `title_shaped`; an abstract is two sentences or
+    more and at most ABSTRACT_MAX characters), in two pairs or more, or one under a date
+    line. One heading and a paragraph is any text; licences and READMEs pair a heading and
+    a paragraph at most two times in three. Measured here, not while parsing, since a
+    header settles it for almost every real page.
+    """
+    if parsed.header_lines:
+        return None
+    papers = parsed.papers
+    with_abstract = [paper for paper in papers if paper.abstract]
+    pairs = sum(
+        title_shaped(paper.title) and abstract_shaped(paper.abstract) for paper in with_abstract
+    )
+    paired = 2 * pairs
+    blocks = len(papers) + len(with_abstract) + len(parsed.skipped)  # every unit of text
+    pairs_min = 1 if parsed.date_lines else _PAIRS_MIN
+    if pairs >= pairs_min and paired >= _PAIRED_SHARE * blocks:
+        return None
+    return (
+        f"no page header, {'a' if parsed.date_lines else 'no'} date line,"
+        f" {paired} of its {blocks} text blocks in title/abstract pairs"
+    )
+
+
+def _blocks(text: str) -> tuple[list[tuple[int, str | list[str]]], int]:
+    """Split into paragraphs (lists of lines) and date lines (str), each with the number of
+    its first line, dropping page chrome; and count the lines of the page's header.
 
     Chrome and date lines end a paragraph, as a blank line does, so a pasted page without
     blank lines still breaks where the page had its own structure.
     """
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    items: list[str | list[str]] = []
+    items: list[tuple[int, str | list[str]]] = []
     paragraph: list[str] = []
-    for raw in text.removeprefix("\ufeff").split("\n"):
+    header_lines = 0
+    for number, raw in enumerate(text.removeprefix("\ufeff").split("\n"), 1):
         line = (raw if raw.isprintable() else clean_text(raw)).strip()
         if len(line) <= _CHROME_MAX_LEN:
             is_date = len(line) <= _DATE_MAX_LEN and _DATE.fullmatch(line) is not None
-            if not line or is_date or line.casefold() in _CHROME:
+            chrome = line.casefold()
+            if not line or is_date or chrome in _CHROME:
                 if paragraph:
-                    items.append(paragraph)
+                    items.append((number - len(paragraph), paragraph))
                     paragraph = []
                 if is_date:
-                    items.append(line)
+                    items.append((number, line))
+                header_lines += chrome in _HEADER
                 continue
-        if _glued(line) and paragraph:
-            items.append(paragraph)
-            paragraph = []
+        if _glued(line):
+            header_lines += 1
+            if paragraph:
+                items.append((number - len(paragraph), paragraph))
+                paragraph = []
         paragraph.append(line)
     if paragraph:
-        items.append(paragraph)
-    return items
+        items.append((number + 1 - len(paragraph), paragraph))
+    return items, header_lines
 
 
 def _glued(line: str) -> bool:
@@ -170,7 +208,7 @@ def _wrap_widths(paragraphs: Iterable[list[str]]) -> _Widths | None:
             if start > min(end, _WRAP_MAX):
                 pairs += 1  # evidence against any wrapping
                 continue
-            if " " not in line or (after[0].isupper() and _title_cased(line)):
+            if " " not in line or (after[0].isupper() and title_cased(line)):
                 continue
             pairs += 1
             steps[start] += 1
@@ -219,7 +257,7 @@ def _continues(line: str, after: str, then: str, widths: _Widths | None) -> bool
     """
     if (
         after[:1].islower()
-        and not line.rstrip(_CLOSERS).endswith(_TERMINAL)
+        and not line.rstrip(CLOSERS).endswith(TERMINAL)
         and max(len(line), len(after), len(then)) <= _WRAP_MAX
     ):
         return True
@@ -227,37 +265,6 @@ def _continues(line: str, after: str, then: str, widths: _Widths | None) -> bool
         return False
     start, end = _fits(line, after)
     return start <= widths[1] and end >= widths[0]
-
-
-def _classify(unit: str) -> _Kind:
-    """Title, abstract or neither, from the unit's own shape.
-
-    Titles are short, at most a question plus a subtitle ("Is X Enough? Y via Z"), and
-    rarely end with a period; abstracts are several sentences that end with one. Anything
-    longer than TITLE_MAX is an abstract outright, which is what keeps abstracts out of
-    titles.
-    """
-    if not _TWO_LETTERS.search(unit):
-        return _Kind.NOISE
-    if len(unit) > TITLE_MAX:
-        return _Kind.ABSTRACT
-    periods = others = 0
-    for match in _SENTENCE_END.finditer(unit):
-        end = start = match.start()
-        if unit[end] != ".":
-            others += 1
-            continue
-        while start and unit[start - 1].isalnum():
-            start -= 1
-        word = unit[start:end]  # "e.g." and initials leave one letter here
-        periods += len(word) > 1 and word.lower() not in _ABBREVIATIONS
-    if periods >= 2 or periods + others >= 3:
-        return _Kind.ABSTRACT
-    if unit.rstrip(_CLOSERS).endswith("."):
-        if periods + others or len(unit) > _AMBIGUOUS_MAX:
-            return _Kind.ABSTRACT
-        return _Kind.AMBIGUOUS
-    return _Kind.TITLE
 
 
 def _title_tail(lines: list[str]) -> int:
@@ -270,7 +277,7 @@ def _title_tail(lines: list[str]) -> int:
         length += len(lines[-k]) + 1
         if length > TITLE_MAX:
             return 0
-        if lines[-k - 1].rstrip(_CLOSERS).endswith(_TERMINAL):
+        if lines[-k - 1].rstrip(CLOSERS).endswith(TERMINAL):
             title = " ".join(lines[-k:])
             if "://" not in title and _is_split(title, " ".join(lines[:-k])):
                 return k
@@ -283,7 +290,7 @@ def _title_head(lines: list[str]) -> int:
     Only Title Case lines are taken, since an abstract's first line reads as a title too.
     """
     k = 0
-    while k < len(lines) - 1 and _title_cased(lines[k]):
+    while k < len(lines) - 1 and title_cased(lines[k]):
         k += 1
     return k if k and _is_split(" ".join(lines[:k]), " ".join(lines[k:])) else 0
 
@@ -292,60 +299,63 @@ def _is_split(title: str, abstract: str) -> bool:
     return (
         (title[0].isupper() or title[0].isdigit())
         and (abstract[0].isupper() or abstract[0].isdigit())
-        and _classify(title) is _Kind.TITLE
-        and _classify(abstract) is _Kind.ABSTRACT
+        and classify(title) is Kind.TITLE
+        and classify(abstract) is Kind.ABSTRACT
     )
 
 
-def _title_cased(line: str) -> bool:
-    """Most of the line's words are capitalised. Short words ("a", "of", "for") are left
-    out, as Title Case leaves them lowercase, unless too few longer words are left to
-    tell: a title of short words capitalised ("A For For For For Attention") is one too."""
-    words = [word.lstrip(_OPENERS) for word in line.split()]
-    words = [word for word in words if len(word) >= 2 and word[0].isalpha()]
-    longer = [word for word in words if len(word) >= 4]
-    if len(longer) >= 2:
-        words = longer
-    return len(words) >= 2 and 4 * sum(word[0].isupper() for word in words) >= 3 * len(words)
-
-
-def _pair(units: list[tuple[_Kind, str]]) -> ParsedDump:
+def _pair(units: list[_Unit]) -> ParsedDump:
     """Pair each title with the abstract after it, in one pass.
 
     A title followed by another title lost its abstract; an abstract with no title before
-    it lost its title and is reported, never promoted. An ambiguous unit is the pending
-    title's abstract, or a title itself when an abstract follows it.
+    it lost its title and is reported, never promoted. What is a title is decided by the
+    page's rhythm where the unit's shape cannot tell: an ambiguous unit is a title when an
+    abstract follows it; a short one of at most two sentences (a title may end with "."
+    as well as "?"; see `may_be_title`) when an abstract longer than it follows. Else
+    each is the pending title's abstract.
     """
     papers: list[ParsedPaper] = []
     skipped: list[str] = []
+    unplaced: list[int] = []
     pending: tuple[str, str | None] | None = None  # a title waiting for its abstract
     date: str | None = None
-    for index, (kind, text) in enumerate(units):
-        if kind is _Kind.NOISE:
+    dates = 0
+    for index, (kind, text, first, end) in enumerate(units):
+        if kind is Kind.NOISE:
             continue
-        if kind is _Kind.AMBIGUOUS:
-            kind = _Kind.TITLE if _next_is_abstract(units, index) else _Kind.ABSTRACT
-        if kind is _Kind.ABSTRACT and pending is not None:
+        if kind is Kind.AMBIGUOUS:
+            kind = Kind.TITLE if _abstract_follows(units, index) else Kind.ABSTRACT
+        elif kind is Kind.ABSTRACT and may_be_title(text, waited_for=pending is not None):
+            kind = Kind.TITLE if _abstract_follows(units, index, len(text)) else Kind.ABSTRACT
+        if kind is Kind.ABSTRACT and pending is not None:
             papers.append(ParsedPaper(pending[0], text, pending[1]))
             pending = None
             continue
-        if kind is _Kind.ABSTRACT:
+        if kind is Kind.ABSTRACT:
             skipped.append(text if len(text) <= _SNIPPET else text[: _SNIPPET - 1] + "…")
+            unplaced.extend(range(first, end))
             continue
         if pending is not None:
             papers.append(ParsedPaper(pending[0], "", pending[1]))
             pending = None
-        if kind is _Kind.DATE:
+        if kind is Kind.DATE:
             date = text
+            dates += 1
         else:
             pending = (text, date)
     if pending is not None:
         papers.append(ParsedPaper(pending[0], "", pending[1]))
-    return ParsedDump(papers=tuple(papers), skipped=tuple(skipped))
+    return ParsedDump(
+        papers=tuple(papers),
+        skipped=tuple(skipped),
+        unplaced=tuple(unplaced),
+        date_lines=dates,
+    )
 
 
-def _next_is_abstract(units: list[tuple[_Kind, str]], index: int) -> bool:
+def _abstract_follows(units: list[_Unit], index: int, longer_than: int = 0) -> bool:
     for later in range(index + 1, len(units)):
-        if units[later][0] is not _Kind.NOISE:
-            return units[later][0] is _Kind.ABSTRACT
+        kind, text = units[later][:2]
+        if kind is not Kind.NOISE:
+            return kind is Kind.ABSTRACT and len(text) > longer_than
     return False

@@ -22,7 +22,7 @@ from readlist.core import dedupe
 from readlist.core.decode import decode_dump
 from readlist.core.errors import DumpError
 from readlist.core.models import FileReport, ParsedPaper
-from readlist.core.parse import parse_dump
+from readlist.core.parse import not_a_dump, parse_dump
 
 if TYPE_CHECKING:  # multiprocessing and the pool load only when a big import starts one
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -52,11 +52,14 @@ _DATE = re.compile(r"([A-Za-z]{3})[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(
 
 @dataclass(frozen=True, slots=True)
 class Prepared:
-    """A dump ready to meet the library: its identity and its papers, in order."""
+    """A dump ready to meet the library: its identity and its papers, in order, and
+    what the parser could not read in it (for the report)."""
 
     source: str
     sha256: str
     rows: list[Row]
+    skipped: int = 0  # text blocks that went into no paper
+    unplaced_lines: tuple[int, ...] = ()  # their lines, numbered from 1
 
 
 def resolve_date(date_line: str | None, today: date) -> date:
@@ -104,15 +107,31 @@ def row_of(paper: ParsedPaper, today: date) -> Row:
     )
 
 
-def prepare(data: bytes, source: str, today: date) -> Prepared | FileReport:
-    """The dump read and fingerprinted, or the one line that says why it is refused."""
+def prepare(data: bytes, source: str, today: date, *, force: bool = False) -> Prepared | FileReport:
+    """The dump read and fingerprinted, or the one line that says why it is refused.
+
+    Text that is no Daily Papers page (parse.not_a_dump) is refused unless `force`: its
+    papers would be junk, and nothing takes papers out of the library.
+    """
     try:
-        papers = parse_dump(decode_dump(data, source)).papers
+        parsed = parse_dump(decode_dump(data, source))
     except DumpError as exc:
         return FileReport(source, error=str(exc))
+    papers = parsed.papers
     if not papers:
         return FileReport(source, error=f"{source}: no papers found in the file")
-    return Prepared(source, content_hash(papers), [row_of(paper, today) for paper in papers])
+    if not force and (why := not_a_dump(parsed)):
+        return FileReport(
+            source,
+            error=f"{source}: not a Daily Papers dump ({why}); --force imports it anyway",
+        )
+    return Prepared(
+        source,
+        content_hash(papers),
+        [row_of(paper, today) for paper in papers],
+        skipped=len(parsed.skipped),
+        unplaced_lines=parsed.unplaced,
+    )
 
 
 def prepare_all(
@@ -120,8 +139,10 @@ def prepare_all(
     today: date,
     *,
     background_after: int = BACKGROUND_AFTER_BYTES,
+    force: bool = False,
 ) -> Generator[Prepared | FileReport, None, None]:
-    """Each source prepared, in order (a FileReport passes through: a file not read).
+    """Each source prepared, in order (a FileReport passes through: a file not read);
+    `force` imports text that is no Daily Papers page too (see `prepare`).
 
     The first `background_after` bytes are prepared here; the rest in a second process,
     a few dumps ahead of the caller, who writes each one as it comes; only while the
@@ -138,20 +159,21 @@ def prepare_all(
                 pending.append(data)
             elif pool is None and (seen < background_after or not _may_fork()):
                 seen += len(data)
-                pending.append(prepare(data, source, today))
+                pending.append(prepare(data, source, today, force=force))
             else:
                 if pool is None:
                     pool = _start_pool()
                 from concurrent.futures.process import BrokenProcessPool  # loaded by the pool
 
                 try:
-                    pending.append((source, data, pool.submit(prepare, data, source, today)))
+                    submitted = pool.submit(prepare, data, source, today, force=force)
+                    pending.append((source, data, submitted))
                 except BrokenProcessPool:  # it died on an earlier dump: go on here
-                    pending.append(prepare(data, source, today))
+                    pending.append(prepare(data, source, today, force=force))
             while pending and (len(pending) > AHEAD or not isinstance(pending[0], tuple)):
-                yield _result(pending.popleft(), today)
+                yield _result(pending.popleft(), today, force)
         while pending:
-            yield _result(pending.popleft(), today)
+            yield _result(pending.popleft(), today, force)
     finally:
         if pool is not None:
             pool.shutdown(wait=False, cancel_futures=True)
@@ -188,7 +210,9 @@ def _follow_parent(parent: int) -> None:
 
 
 def _result(
-    item: tuple[str, bytes, Future[Prepared | FileReport]] | Prepared | FileReport, today: date
+    item: tuple[str, bytes, Future[Prepared | FileReport]] | Prepared | FileReport,
+    today: date,
+    force: bool,
 ) -> Prepared | FileReport:
     if not isinstance(item, tuple):
         return item
@@ -198,4 +222,4 @@ def _result(
     try:
         return future.result()
     except BrokenProcessPool:  # the helper process died (killed, out of memory): do it here
-        return prepare(data, source, today)
+        return prepare(data, source, today, force=force)

@@ -80,7 +80,9 @@ def _has_word(text: str) -> bool:
 
 
 def _tokens(text: str) -> list[tuple[str, bool]]:
-    """Split into (token, quoted) pairs; an unbalanced quote runs to the end."""
+    """Split into (token, quoted) pairs. A quote with no partner is text, not a phrase:
+    half-typed (`"video gen`) or stray (`-"`), it never turns the words after it into one
+    phrase, or a negated one."""
     out: list[tuple[str, bool]] = []
     i, n = 0, len(text)
     while i < n:
@@ -94,7 +96,9 @@ def _tokens(text: str) -> list[tuple[str, bool]]:
         prefix = text[start:i]
         if i < n and text[i] == '"':
             end = text.find('"', i + 1)
-            end = n if end == -1 else end
+            if end == -1:  # unbalanced: the quote is dropped, the words stay words
+                out.extend(_tokens(prefix + text[i + 1 :]))
+                return out
             out.append((prefix + "\x00" + text[i + 1 : end], True))
             i = end + 1
         else:

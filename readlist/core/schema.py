@@ -11,11 +11,15 @@ import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
-from readlist.core.errors import LibraryError
+from readlist.core.errors import DamagedLibraryError, LibraryError, is_damage
 
 APPLICATION_ID = 0x524C5354  # "RLST": marks a file as a readlist library
 SCHEMA_VERSION = 3
 SQLITE_MAGIC = b"SQLite format 3\x00"
+# Where an SQLite file's header keeps PRAGMA application_id (big-endian, 4 bytes).
+_HEADER_SIZE = 100
+_APP_ID_AT = 68
+_APP_ID_BYTES = APPLICATION_ID.to_bytes(4, "big")
 # The full-text tokenizer, as in SCHEMA_V1; the filter walk (search.py) tests rows with it.
 FTS_TOKENIZE = "unicode61 remove_diacritics 2"
 
@@ -180,22 +184,18 @@ def check_file(path: Path) -> None:
 
 
 def is_library(path: Path) -> bool:
-    """A readlist library, or an empty file (read only: the file is not changed)."""
-    if path.is_dir():
-        return False
-    if path.stat().st_size == 0:
-        return True
+    """A readlist library, as a file that a backup may replace must be: an empty file, a
+    pipe or another program's database is not one. Read from the file's header, without
+    opening it in SQLite: that needs no URI (a relative path has none) and no -shm beside
+    it (a read-only folder has none), and it changes nothing."""
     try:
-        check_file(path)
-        conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
-    except (LibraryError, sqlite3.Error):
+        if not path.is_file():
+            return False
+        with path.open("rb") as fh:
+            head = fh.read(_HEADER_SIZE)
+    except OSError:
         return False
-    try:
-        return bool(conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID)
-    except sqlite3.Error:
-        return False
-    finally:
-        conn.close()
+    return head.startswith(SQLITE_MAGIC) and head[_APP_ID_AT : _APP_ID_AT + 4] == _APP_ID_BYTES
 
 
 def prepare(conn: sqlite3.Connection, path: Path) -> Path | None:
@@ -217,6 +217,8 @@ def prepare(conn: sqlite3.Connection, path: Path) -> Path | None:
             if conn.in_transaction:
                 conn.execute("COMMIT")
     except sqlite3.DatabaseError as exc:
+        if is_damage(exc):  # an SQLite file by its header (check_file), unreadable within
+            raise DamagedLibraryError(path, str(exc), opens=False) from exc
         raise LibraryError(f"{path}: not a readlist library ({exc})") from exc
     if app_id != APPLICATION_ID and (app_id != 0 or tables or version):
         raise LibraryError(f"{path}: not a readlist library (an SQLite file of another program)")

@@ -21,8 +21,16 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from readlist.core import schema
-from readlist.core.errors import LibraryError, NoteChangedError, UnknownPaperError
+from readlist.core import damage, schema, targets
+from readlist.core.errors import (
+    DamagedLibraryError,
+    LibraryError,
+    NoteChangedError,
+    NoteTooLongError,
+    OutputError,
+    UnknownPaperError,
+    is_damage,
+)
 from readlist.core.search import Walker
 from readlist.core.store_imports import ImportWrites
 from readlist.core.store_reads import LibraryReads
@@ -34,6 +42,65 @@ BUSY_TIMEOUT_MS = 30_000
 BEGIN_POLL_SECONDS = 0.002  # between asks for the write lock (see Store._begin_immediate)
 BULK_CACHE_MIB = 256
 BULK_CHECKPOINT_PAGES = 65_536  # 256 MiB of log at 4 KiB pages
+# What a note may hold: a whole paper's text pasted in fits, and the app's editor still
+# opens it in about a second.
+NOTE_MAX_BYTES = 256 * 1024
+
+
+def check_note_size(paper_id: int, note: str) -> None:
+    """Refuse a note too long for the app to edit without freezing, before it is saved."""
+    if len(note) * 4 > NOTE_MAX_BYTES:  # UTF-8 takes at most 4 bytes a character
+        size = len(note.encode("utf-8", "surrogatepass"))
+        if size > NOTE_MAX_BYTES:
+            raise NoteTooLongError(paper_id, size, NOTE_MAX_BYTES)
+
+
+# Up to this size (256 MiB at 4 KiB pages, some 80k papers) a store checks the whole
+# library before its first write, in a quarter of a second; past it, the user's own
+# table only, and damage elsewhere is caught by whoever meets it first (see damage.py).
+WRITE_CHECK_MAX_PAGES = 65_536
+
+
+def _problems(conn: sqlite3.Connection, pragma: str, table: str | None = None) -> list[str]:
+    """The lines of an SQLite check (`pragma` is quick_check or integrity_check), without
+    its "ok" and its "*** in database" headings. A check of the whole file that stops at
+    a damaged page ("malformed", its findings lost with it) is run again table by table,
+    to name the damaged tables (with their indexes) and, where the quick check can, the
+    pages."""
+    try:
+        arg = f'("{table}")' if table else ""
+        rows = conn.execute(f"PRAGMA {pragma}{arg}").fetchall()
+    except sqlite3.DatabaseError as exc:
+        if table is not None:
+            if pragma != "quick_check":
+                return _problems(conn, "quick_check", table)
+            return [f"{table}: {exc}"]
+        try:
+            tables = [
+                str(name)
+                for (name,) in conn.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' AND rootpage > 0"
+                )
+            ]
+        except sqlite3.DatabaseError:
+            return [str(exc)]
+        found = [line for name in tables for line in _problems(conn, pragma, name)]
+        return found or [str(exc)]
+    lines = [line for (row,) in rows for line in str(row).splitlines()]
+    found = [line for line in lines if line != "ok" and not line.startswith("*** in database")]
+    return [f"{table}: {line}" for line in found] if table else found
+
+
+def full_check(conn: sqlite3.Connection) -> list[str]:
+    """SQLite's integrity check and the full-text index's own. The index is checked
+    against the papers and notes (rank 1): without it, FTS5 checks an external content
+    index only against itself, and passes one that lacks whole papers."""
+    problems = _problems(conn, "integrity_check")
+    try:
+        conn.execute("INSERT INTO papers_fts (papers_fts, rank) VALUES ('integrity-check', 1)")
+    except sqlite3.DatabaseError as exc:
+        problems.append(f"full-text index: {exc}")
+    return problems
 
 
 def _use_wal(conn: sqlite3.Connection) -> None:
@@ -91,6 +158,7 @@ class Store(ImportWrites, LibraryReads):
         # The copy kept of the library as it was, when this open upgraded it.
         self.upgraded_copy = upgraded_copy
         self._walker = Walker(conn)
+        self._checked_for_writes = False
 
     @cached_property
     def db(self) -> sqlite_utils.Database:
@@ -167,16 +235,21 @@ class Store(ImportWrites, LibraryReads):
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """A write transaction that takes the write lock up front (BEGIN IMMEDIATE)."""
+        """A write transaction that takes the write lock up front (BEGIN IMMEDIATE), on a
+        library not known to be damaged (DamagedLibraryError, and nothing written)."""
+        self.ensure_writable()
         self._begin_immediate()
         try:
             yield
             self._index_new_papers()
             self.conn.execute("COMMIT")
-        except BaseException:
+        except BaseException as exc:
             self._unindexed_from = None
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
+            if is_damage(exc):
+                self.found_damage(str(exc))
+                raise DamagedLibraryError(self.path, str(exc)) from exc
             raise
 
     def _begin_immediate(self) -> None:
@@ -201,17 +274,43 @@ class Store(ImportWrites, LibraryReads):
         finally:
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
+    def ensure_writable(self) -> None:
+        """Refuse (DamagedLibraryError) to write to a library known to be damaged. The
+        first time, check it too: whole when that is quick (WRITE_CHECK_MAX_PAGES), else
+        the user's own table, so that a write never lands on damage it did not read."""
+        problem = damage.known(self.path)
+        if problem is None and not self._checked_for_writes:
+            pages = self.conn.execute("PRAGMA page_count").fetchone()[0]
+            whole = pages <= WRITE_CHECK_MAX_PAGES
+            problems = _problems(self.conn, "quick_check" if whole else "quick_check(state)")
+            if problems:
+                problem = self.found_damage(*problems)
+            self._checked_for_writes = True
+        if problem is not None:
+            raise DamagedLibraryError(self.path, problem)
+
+    def found_damage(self, *problems: str) -> str:
+        """Remember the damage met (damage.record), for every later write; returns it as
+        one line: the first problem, and how many more there are."""
+        problem = problems[0] if problems else "damaged"
+        if len(problems) > 1:
+            problem += f" and {len(problems) - 1} more problem(s)"
+        damage.record(self.path, problem)
+        return problem
+
+    def quick_check(self) -> list[str]:
+        """SQLite's quick check of every page (not of indexes against their tables): the
+        app runs it in the background when it opens the library."""
+        return _problems(self.conn, "quick_check")
+
     def check_integrity(self) -> list[str]:
-        """Problems found by SQLite's and FTS5's own checks; empty when sound. The index is
-        checked against the papers and notes (rank 1): without it, FTS5 checks an external
-        content index only against itself, and passes one that lacks whole papers."""
-        problems = [r[0] for r in self.conn.execute("PRAGMA integrity_check") if r[0] != "ok"]
-        try:
-            self.conn.execute(
-                "INSERT INTO papers_fts (papers_fts, rank) VALUES ('integrity-check', 1)"
-            )
-        except sqlite3.DatabaseError as exc:
-            problems.append(f"full-text index: {exc}")
+        """Problems found by SQLite's and FTS5's own checks (full_check), one a line;
+        empty when sound. `readlist check` and tests ask; damage found is remembered."""
+        problems = full_check(self.conn)
+        if problems:
+            self.found_damage(*problems)
+        else:
+            damage.clear(self.path)
         return problems
 
     # -- the user's state ----------------------------------------------------
@@ -241,7 +340,9 @@ class Store(ImportWrites, LibraryReads):
     def set_note(self, paper_id: int, note: str, *, expected: str | None = None) -> None:
         """Write a note. `expected` is the note as the writer last saw it: if it has been
         changed since (by another window or the CLI), NoteChangedError, and nothing is
-        written, so that one person's words never silently replace another's."""
+        written, so that one person's words never silently replace another's. A note
+        over NOTE_MAX_BYTES is refused (NoteTooLongError)."""
+        check_note_size(paper_id, note)
         with self.transaction():
             self._require([paper_id])
             if expected is not None:
@@ -277,10 +378,24 @@ class Store(ImportWrites, LibraryReads):
     def backup_to(self, target: Path) -> None:
         """A consistent copy of the whole library through SQLite's backup API, in one
         read transaction, so writers (the app, an import) carry on while it is made.
-        Written beside `target` and checked before it takes its place: a failed backup
-        (a full disk) leaves any earlier one as it was."""
-        if target.exists() and not schema.is_library(target):
+        Written beside `target` and checked in full (full_check) before it takes its
+        place: a failed backup (a full disk) leaves any earlier one as it was. A copy of a
+        damaged library is still the best copy there is: it is kept as TARGET-DAMAGED
+        (DamagedLibraryError says where), never in place of an earlier, sound backup.
+
+        The target is vetted first (readlist.core.targets): never the library or its
+        -wal/-shm/-journal files by any name, a symlink leads to the file it names, and
+        only a readlist library is replaced. A failure to write it names `target`."""
+        vetted = targets.vet(target, library=self.path, verb="back up")
+        if vetted.in_place:
+            raise OutputError(f"{target}: is a pipe or a device; back up to a file or a folder")
+        if vetted.exists and not schema.is_library(vetted.path):
             raise LibraryError(f"{target}: exists and is not a readlist library; not replaced")
+        given = str(target)
+        with targets.blamed_on(given, existed=vetted.exists), _blamed_on(given, vetted.exists):
+            self._copy_to(vetted.path)
+
+    def _copy_to(self, target: Path) -> None:
         partial = target.with_name(f".{target.name}.partial")
         partial.unlink(missing_ok=True)
         try:
@@ -288,11 +403,62 @@ class Store(ImportWrites, LibraryReads):
             try:
                 self.conn.backup(dest)
                 dest.execute("PRAGMA journal_mode = DELETE")  # one file, nothing beside it
-                problem = dest.execute("PRAGMA quick_check").fetchone()[0]
+                problems = full_check(dest)
             finally:
                 dest.close()
-            if problem != "ok":
-                raise LibraryError(f"{target}: the copy failed its check ({problem})")
+            if problems:
+                self._damaged_copy(target, partial, problems)
             partial.replace(target)
         finally:
             partial.unlink(missing_ok=True)
+
+    def _damaged_copy(self, target: Path, partial: Path, problems: list[str]) -> None:
+        """The copy failed its check: the library is damaged (the copy has its pages), or
+        the copy went bad on its way to the target's disk. The library's own check tells
+        which. A damaged copy takes a name of its own and replaces nothing."""
+        if not self.check_integrity():
+            raise LibraryError(
+                f"{target}: the copy failed its check ({problems[0]}); is that disk failing?"
+            )
+        kept = target.with_name(f"{target.stem}-DAMAGED{target.suffix}")
+        n = 1
+        while kept.exists():
+            n += 1
+            kept = target.with_name(f"{target.stem}-DAMAGED-{n}{target.suffix}")
+        partial.replace(kept)
+        raise DamagedLibraryError(
+            self.path,
+            damage.known(self.path) or problems[0],
+            copy=kept,
+            target=target if target.exists() else None,
+        )
+
+
+# SQLite's codes for a file it could not create or write: the target's fault, not the
+# library's (SQLITE_CORRUPT and the like, met reading the library, still are the library's).
+_TARGET_CODES = {
+    sqlite3.SQLITE_FULL,
+    sqlite3.SQLITE_CANTOPEN,
+    sqlite3.SQLITE_READONLY,
+    sqlite3.SQLITE_PERM,
+    sqlite3.SQLITE_IOERR,
+}
+
+
+@contextmanager
+def _blamed_on(given: str, existed: bool) -> Iterator[None]:
+    """An SQLite error in writing a copy as one line that names the copy's path."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        code = getattr(exc, "sqlite_errorcode", None)
+        primary = code & 0xFF if isinstance(code, int) else None
+        if primary not in _TARGET_CODES:
+            raise
+        if primary == sqlite3.SQLITE_FULL:
+            problem = "the disk it is on is full"
+        elif primary == sqlite3.SQLITE_IOERR:
+            problem = f"{exc}: its disk may be full"
+        else:
+            problem = targets.folder_problem(given) or str(exc)
+        raise OutputError(targets.describe_failure(given, problem, existed=existed)) from exc

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import os
 import shlex
+import signal
 import sqlite3
 import subprocess
+import sys
 import tempfile
+import threading
 import webbrowser
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
@@ -23,6 +27,7 @@ from textual.message import Message
 from readlist.core.errors import NoteChangedError, ReadlistError, describe_sqlite_error
 from readlist.core.models import Paper
 from readlist.core.search import Sort
+from readlist.ui import drafts
 from readlist.ui.commands import ScreenKeys
 from readlist.ui.history import Change, History, write
 from readlist.ui.library import Library
@@ -34,6 +39,11 @@ if TYPE_CHECKING:
     from readlist.core.store import Store
 
 SEARCH_URL = "https://huggingface.co/papers?q={}"
+# A kill (TERM, or INT: Ctrl+C is a key in the app, so INT comes from `kill`), or the
+# terminal window closing (HUP): the app saves the user's words and quits.
+QUIT_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
+# The most a quit on a signal may take once the user's work is saved (see run).
+LEAVE_SECONDS = 5.0
 
 
 class WriterReport(Message):
@@ -50,12 +60,26 @@ class ReadlistApp(App[None]):
     TITLE = "readlist"
     BINDINGS = [Binding("ctrl+c", "quit", "Quit", show=False, priority=True)]
 
-    def __init__(self, library: Library) -> None:
+    def __init__(self, library: Library, *, signals: Sequence[int] = ()) -> None:
+        """`signals`: those that make the app quit as `leave` says (QUIT_SIGNALS when it
+        has a terminal; none in tests, which run it in pytest's process)."""
         super().__init__()
         self.library = library
         self.history = History()
         self.writer = Writer(library, self._write_failed)
         self.watcher = Watcher(self._library_changed)
+        self._signals = tuple(signals)
+        self.leaving: int | None = None  # the signal the app is quitting on
+        self.quitting = False  # set as the app quits: no one is left to ask
+        self.left = threading.Event()  # set once `leave` has saved all there was to save
+        self.exit_notes: list[str] = []  # for stderr, once the terminal is given back
+
+    def on_load(self) -> None:
+        # Before the terminal is taken over: from then on a signal quits cleanly. The
+        # handlers go with the event loop, after the terminal is given back.
+        loop = asyncio.get_running_loop()
+        for signum in self._signals:
+            loop.add_signal_handler(signum, self.leave, signum)
 
     def on_mount(self) -> None:
         # The watcher's first look, before anything is read for the screen: whatever
@@ -69,8 +93,47 @@ class ReadlistApp(App[None]):
         self.set_interval(POLL_SECONDS, self._poll, name="watch the library")
 
     async def action_quit(self) -> None:
-        self.writer.flush()
+        """Ctrl+C: quit at once, with whatever is in the note editor saved, not dropped."""
+        self._save_open_work()
         self.exit()
+
+    def leave(self, signum: int) -> None:
+        """Quit on a signal (a kill, a closed terminal window) without losing work, and
+        exit the normal way, which gives the terminal back."""
+        if self.leaving is not None:
+            return
+        self.leaving = signum
+        self._save_open_work()
+        self.left.set()
+        self.exit(return_code=128 + signum)
+
+    def _save_open_work(self) -> None:
+        """As the app quits: the note being edited is saved as Ctrl+S saves it (a note
+        changed elsewhere meanwhile goes to a draft file instead), and every queued write
+        is committed. From here on no one is asked anything."""
+        from readlist.ui.screens.note import NoteConflict, NoteEditor
+
+        self.quitting = True
+        for screen in self.screen_stack:
+            if isinstance(screen, NoteEditor) and (text := screen.draft) is not None:
+                self.writer.submit(partial(self._save_draft, paper=screen.paper, text=text))
+            elif isinstance(screen, NoteConflict):  # the user has not said "save mine"
+                self._keep_draft(screen.paper, screen.mine, "it was changed elsewhere")
+        self.writer.flush()
+
+    def _save_draft(self, store: Store, *, paper: Paper, text: str) -> None:
+        """On the writer's thread, as the app quits: `_save`'s rule, with no one to ask."""
+        try:
+            write(store, paper.id, "note", text, paper.note)
+        except NoteChangedError:
+            self._keep_draft(paper, text, "it was changed elsewhere")
+        except (sqlite3.Error, ReadlistError, OSError) as exc:
+            self._keep_draft(paper, text, self._reason(exc))
+        else:
+            self.exit_notes.append(drafts.saved(paper))
+
+    def _keep_draft(self, paper: Paper, text: str, why: str) -> None:
+        self.exit_notes.append(drafts.kept(self.library.path.parent, paper, text, why))
 
     def _poll(self) -> None:
         self.writer.poll(self.watcher.check)
@@ -127,9 +190,20 @@ class ReadlistApp(App[None]):
         try:
             write(store, change.paper.id, change.field, value, expected)
         except NoteChangedError as exc:
-            self._from_writer(self._note_conflict, change, str(value), exc.current)
+            if self.quitting:  # no one to ask any more
+                self._keep_draft(change.paper, str(value), "it was changed elsewhere")
+            else:
+                self._from_writer(self._note_conflict, change, str(value), exc.current)
         except (sqlite3.Error, ReadlistError, OSError) as exc:  # a full disk, a lost file
-            self._from_writer(self._not_saved, change, undo, exc)
+            if self.quitting and change.field == "note" and not undo:
+                self._keep_draft(change.paper, str(value), self._reason(exc))
+            else:
+                self._from_writer(self._not_saved, change, undo, exc)
+
+    def _reason(self, exc: Exception) -> str:
+        if isinstance(exc, sqlite3.Error):
+            return describe_sqlite_error(self.library.path, exc)
+        return str(exc)
 
     def _not_saved(self, change: Change, undo: bool, exc: Exception) -> None:
         """The screen shows what the library holds again, and a note's words are not
@@ -138,13 +212,11 @@ class ReadlistApp(App[None]):
         if not undo:
             self.history.forget(change)
         self._show(held)
-        reason = (
-            describe_sqlite_error(self.library.path, exc)
-            if isinstance(exc, sqlite3.Error)
-            else str(exc)
-        )
+        if self.quitting and change.field == "note" and not undo:
+            self._keep_draft(change.paper, str(change.after), self._reason(exc))
+            return
         self.notify(
-            reason,
+            self._reason(exc),
             title="Not saved",
             severity="error",
             timeout=8,
@@ -159,6 +231,9 @@ class ReadlistApp(App[None]):
         self.history.forget(change)
         paper = replace(change.paper, note=theirs)
         self._show(paper)  # what the library holds: the other note
+        if self.quitting:  # no one to ask any more
+            self._keep_draft(paper, mine, "it was changed elsewhere")
+            return
 
         def answered(choice: str | None) -> None:
             if choice == "mine":
@@ -255,4 +330,34 @@ class ReadlistApp(App[None]):
 
 
 def run(path: Path) -> None:
-    ReadlistApp(Library(path)).run()
+    """The app in this terminal, until it quits. The process exits non-zero when the
+    app did not end well: 128 + the signal it quit on, or 1 after an unexpected error
+    (whose traceback Textual has printed), so that a script or a shell can tell."""
+    app = ReadlistApp(Library(path), signals=QUIT_SIGNALS)
+    ended = threading.Event()
+    threading.Thread(
+        target=_end_if_stuck, args=(app, ended), name="readlist-leave", daemon=True
+    ).start()
+    app.run()
+    ended.set()
+    app.left.set()  # the watch ends
+    _say(app.exit_notes)
+    if app.return_code:
+        sys.exit(app.return_code)
+
+
+def _end_if_stuck(app: ReadlistApp, ended: threading.Event) -> None:
+    """Once a signal's work is saved, the process ends within LEAVE_SECONDS. With the
+    terminal gone (a closed window), Textual's exit can wait for ever to write to it."""
+    app.left.wait()
+    if not ended.wait(LEAVE_SECONDS) and app.leaving is not None:
+        _say(app.exit_notes)
+        os._exit(128 + app.leaving)
+
+
+def _say(lines: list[str]) -> None:
+    for line in lines:
+        try:
+            print(line, file=sys.stderr, flush=True)
+        except OSError:  # the terminal has gone (SIGHUP): any draft is still in its file
+            return

@@ -15,6 +15,8 @@ import threading
 import weakref
 from pathlib import Path
 
+from readlist.core import damage
+from readlist.core.errors import damaged_line, is_damage
 from readlist.core.store import Store
 
 READER_CACHE_MIB = 8  # per connection; a few are open at once while typing a filter
@@ -37,6 +39,7 @@ class Library:
         self._all: list[Store] = []
         self._idle: list[Store] = []
         self._closed = False
+        self._damage_told = False
 
     def store(self) -> Store:
         lease: _Lease | None = getattr(self._local, "lease", None)
@@ -62,6 +65,29 @@ class Library:
                 with contextlib.suppress(Exception):
                     store.conn.rollback()
             self._idle.append(store)
+
+    def damage_news(self, problem: str | BaseException) -> str | None:
+        """Damage met (a problem found, or an SQLite error that says so): remembered, so
+        that the writer refuses every later change (Store.ensure_writable), and the line
+        to tell the user, the first time only. None for an error that is not damage."""
+        if isinstance(problem, BaseException):
+            if not is_damage(problem):
+                return None
+            problem = str(problem)
+        damage.record(self.path, problem)
+        with self._lock:
+            told, self._damage_told = self._damage_told, True
+        return None if told else damaged_line(self.path, problem)
+
+    def check(self) -> str | None:
+        """SQLite's quick check of the whole library, for a worker thread when the app
+        opens it: damage no screen happens to read is found before anything is written.
+        The line to tell the user, as damage_news."""
+        problems = self.store().quick_check()
+        if not problems:
+            return None
+        more = f" and {len(problems) - 1} more problem(s)" if len(problems) > 1 else ""
+        return self.damage_news(problems[0] + more)
 
     @property
     def open_connections(self) -> int:

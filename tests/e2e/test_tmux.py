@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import shlex
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -155,3 +158,130 @@ def test_a_full_disk_is_a_message_and_the_app_carries_on(library: Path, tmp_path
     starred = starred_in_library()
     assert 0 < starred < 12  # some saved before the log was full, not all
     assert len(cli_json(library, "list", "is:starred")) == starred
+
+
+# -- signals: a kill or a closed window keeps the note and gives the terminal back -----
+
+
+def _pane(session: str, variable: str) -> str:
+    return tmux("display-message", "-p", "-t", session, f"#{{{variable}}}").strip()
+
+
+def _readlist_pid(session: str, timeout: float = 20.0) -> int:
+    """The readlist process: the one child of the pane's shell."""
+    shell = int(_pane(session, "pane_pid"))
+    children = Path(f"/proc/{shell}/task/{shell}/children")
+    deadline = time.monotonic() + timeout
+    while not (pids := children.read_text().split()):
+        if time.monotonic() > deadline:
+            raise AssertionError("readlist never started under the pane's shell")
+        time.sleep(0.05)  # a poll interval, not a wait for time
+    (pid,) = pids
+    return int(pid)
+
+
+def _ended(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return True
+    return stat.rsplit(")", 1)[1].split()[0] == "Z"  # a zombie nobody has reaped yet
+
+
+def _wait_until_ended(pid: int, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not _ended(pid):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"readlist (pid {pid}) is still running")
+        time.sleep(0.05)  # a poll interval, not a wait for time
+
+
+def _notes(library: Path) -> list[str]:
+    return [paper["note"] for paper in cli_json(library, "list", "has:note")]
+
+
+def _type_a_note(session: str, words: str) -> None:
+    wait_for(session, lambda shown: "358 papers" in shown, "the library to open")
+    tmux("send-keys", "-t", session, "n")
+    wait_for(session, lambda shown: "Ctrl+S save" in shown, "the note editor to open")
+    tmux("send-keys", "-t", session, "-l", words)
+    wait_for(session, lambda shown: words in shown, "the typed words to show")
+
+
+@pytest.mark.parametrize(
+    "signum", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT], ids=["TERM", "HUP", "INT"]
+)
+def test_a_signal_saves_the_note_being_typed_and_restores_the_terminal(
+    session: str, library: Path, signum: signal.Signals
+) -> None:
+    pid = _readlist_pid(session)
+    _type_a_note(session, "typed before the signal")
+    os.kill(pid, signum)
+    code = 128 + signum
+    wait_for(session, lambda shown: f"READLIST-EXITED-{code}" in shown, "readlist to exit")
+    shown = screen(session)
+    assert "saved your note on" in shown
+    assert "Traceback" not in shown
+    assert _pane(session, "alternate_on") == "0"
+    assert _pane(session, "mouse_any_flag") == "0"
+    assert _pane(session, "cursor_flag") == "1"
+    assert _notes(library) == ["typed before the signal"]
+
+
+def test_closing_the_window_saves_the_note_being_typed(session: str, library: Path) -> None:
+    """The terminal goes away (SIGHUP, and no terminal to restore): the note is saved."""
+    pid = _readlist_pid(session)
+    _type_a_note(session, "typed before the window closed")
+    tmux("kill-session", "-t", session)
+    _wait_until_ended(pid)
+    assert _notes(library) == ["typed before the window closed"]
+
+
+def test_a_signal_keeps_a_note_changed_elsewhere_in_a_file(session: str, library: Path) -> None:
+    """The conflict rule of a save holds: a note changed elsewhere since the editor
+    opened is not written over; the typed words go to a file, named after the exit."""
+    pid = _readlist_pid(session)
+    _type_a_note(session, "mine, typed here")
+    (first,) = cli_json(library, "list", "--limit", "1")  # the app's first paper too
+    assert first["title"][:30] in screen(session)
+    subprocess.run(
+        [*READLIST, "--db", str(library), "note", str(first["id"]), "theirs, from the CLI"],
+        check=True,
+        capture_output=True,
+        cwd=ROOT,
+    )
+    os.kill(pid, signal.SIGTERM)
+    wait_for(session, lambda shown: "READLIST-EXITED-143" in shown, "readlist to exit")
+    assert _notes(library) == ["theirs, from the CLI"]
+    (draft,) = library.parent.glob("readlist-draft-*.md")
+    assert draft.read_text(encoding="utf-8") == "mine, typed here"
+    shown = "".join(screen(session).split("\n"))  # the path may wrap
+    assert str(draft) in shown
+    assert _pane(session, "alternate_on") == "0"
+
+
+# The app, with an exit that never ends, as Textual's can when the terminal has gone
+# (its writes to a closed window wait for ever).
+HANGING_EXIT = """
+import sys, threading
+from readlist.cli import main
+from readlist.ui.app import ReadlistApp
+ReadlistApp.on_unmount = lambda self: threading.Event().wait()
+sys.argv[0] = "readlist"
+main()
+"""
+
+
+def test_a_signal_ends_the_app_even_when_its_exit_hangs(library: Path) -> None:
+    name = f"readlist-e2e-{uuid.uuid4().hex[:8]}"
+    command = shlex.join([sys.executable, "-c", HANGING_EXIT, "--db", str(library)])
+    _start(name, f"{command}; echo READLIST-EXITED-$?; sleep 30")
+    try:
+        pid = _readlist_pid(name)
+        _type_a_note(name, "typed before a stuck exit")
+        os.kill(pid, signal.SIGTERM)
+        wait_for(name, lambda shown: "READLIST-EXITED-143" in shown, "readlist to end")
+        assert "saved your note on" in screen(name)
+    finally:
+        subprocess.run([*TMUX, "kill-session", "-t", name], capture_output=True)
+    assert _notes(library) == ["typed before a stuck exit"]

@@ -42,7 +42,7 @@ def library(db_path: Path) -> Path:
 
 
 def listed(db: Path, *query: str) -> list[dict[str, object]]:
-    return json.loads(ok(db, "list", *query, "--format", "json").stdout)  # type: ignore[no-any-return]
+    return json.loads(ok(db, "list", "--format", "json", *query).stdout)  # type: ignore[no-any-return]
 
 
 def test_import_folder_reports_per_file(db_path: Path) -> None:
@@ -112,7 +112,7 @@ def test_list_query_formats_and_limit(library: Path) -> None:
     }
     assert all("continual" in (p["title"] + p["abstract"]).lower() for p in papers)  # type: ignore[operator]
     assert len(listed(library, "--limit", "3")) == 3
-    excluded = listed(library, "continual", "-learning")
+    excluded = listed(library, "--", "continual", "-learning")
     assert all("learning" not in str(p["title"]).lower() for p in excluded)
     tsv = ok(library, "list", "reinforcement", "--format", "tsv", "--limit", "2").stdout
     rows = list(csv.reader(io.StringIO(tsv), delimiter="\t"))
@@ -163,7 +163,7 @@ def test_export_holds_exactly_the_starred_papers(library: Path, tmp_path: Path) 
     md = ok(library, "export", "--format", "md").stdout
     titles = {str(p["title"]) for p in listed(library, "is:starred")}
     assert sum(md.count(f"## {t[:20]}") >= 1 for t in titles) >= 1
-    narrowed = json.loads(ok(library, "export", "--format", "json", "-diffusion").stdout)
+    narrowed = json.loads(ok(library, "export", "--format", "json", "--", "-diffusion").stdout)
     assert narrowed == []
     everything = json.loads(ok(library, "export", "--all", "--format", "json").stdout)
     assert len(everything) == 358
@@ -202,6 +202,8 @@ def test_readlist_db_environment_variable(tmp_path: Path, monkeypatch: pytest.Mo
 
 def test_default_location_is_the_user_data_dir(tmp_path: Path) -> None:
     env = {"XDG_DATA_HOME": str(tmp_path / "xdg"), "READLIST_DB": ""}
+    dump = str(next(SAMPLE_DUMPS.glob("004_*.txt")))
+    assert CliRunner().invoke(cli, ["import", dump], env=env).exit_code == 0
     result = CliRunner().invoke(cli, ["stats", "--format", "json"], env=env)
     assert result.exit_code == 0, result.stdout
     assert json.loads(result.stdout)["path"] == str(tmp_path / "xdg" / "readlist" / "library.db")
@@ -243,16 +245,18 @@ def test_the_core_never_imports_the_ui() -> None:
     assert int(done.stdout) >= 9  # every core module was imported
 
 
-def test_exclusions_are_query_terms_not_short_options(
+def test_exclusions_are_query_terms_after_double_dash_or_quoted(
     library: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
     before = sorted(tmp_path.iterdir())
     ok(library, "mark", *(str(p["id"]) for p in listed(library, "diffusion")), "--star")
-    # "-diffusion" holds "-o": read as options it would write the export to a file "n".
-    assert json.loads(ok(library, "export", "--format", "json", "-diffusion").stdout) == []
-    assert json.loads(ok(library, "export", "--format", "json", "-is:read", "-x").stdout)
-    assert listed(library, "diffusion", "-is:starred") == []
+    assert json.loads(ok(library, "export", "--format", "json", "--", "-diffusion").stdout) == []
+    assert json.loads(ok(library, "export", "--format", "json", "--", "-is:read", "-x").stdout)
+    assert listed(library, "--", "diffusion", "-is:starred") == []
+    assert listed(library, "diffusion -is:starred") == []
+    # Bare, "-odd" would be -o with the value "dd": refused instead, writing nothing.
+    one_line_error(run(library, "export", "-odd"), "-odd", "--")
     assert sorted(tmp_path.iterdir()) == before
 
 

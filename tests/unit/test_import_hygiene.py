@@ -13,6 +13,7 @@ from pathlib import Path
 from readlist.cli import EXPORT_FORMATS
 from readlist.core import models, query, search
 from readlist.core.export import FORMATS
+from readlist.core.store import Store
 from tests.conftest import ROOT
 
 # Imported by the commands that need them (the app, import, export), never by `list`.
@@ -55,6 +56,7 @@ def test_importing_the_cli_leaves_out_what_only_some_commands_use() -> None:
 
 def test_list_runs_without_the_exporters_importer_or_ui(tmp_path: Path) -> None:
     db = tmp_path / "library.db"
+    Store.open(db).close()  # `list` opens only a library that is there
     code = (
         "import contextlib, io, sys\n"
         "from readlist.cli import main\n"

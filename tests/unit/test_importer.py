@@ -297,3 +297,13 @@ def test_other_windows_see_each_part_of_a_dump_come_in(
         final = other.last_dump_id()
     assert list(dict.fromkeys(seen)) == [0, 1 + 2, 1 + 4]  # before, after parts 1 and 2
     assert final not in seen
+
+
+def test_a_dump_in_parts_reports_its_unplaced_lines_once(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(importer_module, "PART_LISTINGS", 2)
+    papers = [(f"Paper Number {w}", f"Abstract {w}. More words here.") for w in "ABCDE"]
+    dump = make_dump(papers).replace(b"Nov 20\n\n", b"Nov 20\n\nA stray line. Of text.\n\n")
+    report = Importer(store, now=NOW).import_bytes(dump, "stray.txt")
+    assert (report.new, report.skipped, report.unplaced_lines) == (5, 1, (7,))

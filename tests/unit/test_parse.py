@@ -96,6 +96,7 @@ def test_real_dump_pairs_each_title_with_the_line_after_it(dump: Path) -> None:
     assert len(parsed.papers) == COUNTS[key(dump)]
     assert pairs(parsed) == expected_pairs(dump)
     assert parsed.skipped == ()
+    assert parsed.unplaced == ()
 
 
 def test_real_dump_attaches_its_date_line(dump: Path) -> None:
@@ -284,6 +285,7 @@ def test_abstract_without_title_is_skipped_not_promoted() -> None:
 
     assert pairs(parsed) == expected[:5] + expected[6:]
     assert parsed.skipped == (expected[5][1][:79] + "…",)
+    assert [text.split("\n")[n - 1] for n in parsed.unplaced] == [expected[5][1]]
 
 
 def test_title_followed_by_title_in_a_small_text() -> None:
@@ -336,6 +338,83 @@ def test_titles_ending_with_punctuation() -> None:
     text = "\n\n".join(f"{title}\n\n{abstract.strip()}" for title in titles)
 
     assert pairs(parse_dump(text)) == [(title, abstract.strip()) for title in titles]
+
+
+OTHER_ABSTRACT = (
+    "Retrieval helps language models answer questions about rare entities. We show that a"
+    " tiny index of entity descriptions is enough, and that it halves the error rate."
+)
+TITLE_WITH_A_PERIOD = "What Matters in Transformers? Not All Attention Is Needed."
+NORMAL_TITLE = "Sparse Attention for Long Documents"
+LONG_ABSTRACT = (
+    "We study which attention layers a trained transformer needs. Many can be dropped"
+    " after training with little loss. On seven benchmarks, removing half of them keeps"
+    " accuracy within one point and speeds up inference by forty percent."
+)
+
+
+@pytest.mark.parametrize("between", ["\n\n", "\n"], ids=["blank lines", "one line each"])
+@pytest.mark.parametrize("first", [True, False], ids=["first", "second"])
+def test_title_ending_with_a_period_is_kept(between: str, first: bool) -> None:
+    # Its "?" and "." make it read as two sentences, an abstract's shape; the page's
+    # rhythm says otherwise: an abstract follows it, and no title comes before it.
+    papers = [(TITLE_WITH_A_PERIOD, LONG_ABSTRACT), (NORMAL_TITLE, LONG_ABSTRACT.upper())]
+    papers = papers if first else papers[::-1]
+    text = "Mar 14" + between + between.join(line for pair in papers for line in pair)
+
+    parsed = parse_dump(text)
+
+    assert pairs(parsed) == papers
+    assert parsed.unplaced == ()
+
+
+def test_title_ending_with_a_period_after_a_title_without_abstract() -> None:
+    text = f"{NORMAL_TITLE}\n\n{TITLE_WITH_A_PERIOD}\n\n{LONG_ABSTRACT}\n"
+
+    assert pairs(parse_dump(text)) == [
+        ("Sparse Attention for Long Documents", ""),
+        (
+            TITLE_WITH_A_PERIOD,
+            LONG_ABSTRACT,
+        ),
+    ]
+
+
+def test_two_sentence_abstract_before_a_longer_one_stays_an_abstract() -> None:
+    # An abstract is what follows a title; only with no title waiting may a short text of
+    # two sentences be one, and then only before a longer abstract.
+    short = "We ask whether attention is needed. It is not."
+    text = f"{NORMAL_TITLE}\n\n{short}\n\n{LONG_ABSTRACT}\n"
+
+    parsed = parse_dump(text)
+
+    assert pairs(parsed) == [(NORMAL_TITLE, short)]
+    assert parsed.unplaced == (5,)
+
+
+@pytest.mark.parametrize(
+    ("text", "unplaced"),
+    [
+        # blank lines between: the orphan abstract is line 5
+        (f"T One\n\n{LONG_ABSTRACT}\n\n{LONG_ABSTRACT}!\n\nT Two\n\n{LONG_ABSTRACT}", (5,)),
+        # one line each, CRLF line ends and page chrome counted as lines
+        (f"new\r\nSubscribe\r\nT One\r\n{LONG_ABSTRACT}\r\n{OTHER_ABSTRACT}\r\nT Two", (5,)),
+        # hard-wrapped: the orphan's three lines, then the last line of the text
+        (
+            f"T One\n\n{LONG_ABSTRACT}\n\n{textwrap.fill(LONG_ABSTRACT, 90)}\n\n"
+            f"T Two\n\n{LONG_ABSTRACT}\n\n{LONG_ABSTRACT}",
+            (5, 6, 7, 13),
+        ),
+        # an abstract first, before any title; a date line and upvote counts are no loss
+        (f"{LONG_ABSTRACT}\nMar 14\n42\nT One\n{LONG_ABSTRACT}", (1,)),
+    ],
+    ids=["blank lines", "one line each", "wrapped", "first"],
+)
+def test_unplaced_lines_are_numbered_as_in_the_file(text: str, unplaced: tuple[int, ...]) -> None:
+    parsed = parse_dump(text)
+
+    assert parsed.unplaced == unplaced
+    assert len(parsed.skipped) == len({n for n in unplaced if n - 1 not in unplaced})
 
 
 def test_short_one_sentence_text_is_decided_by_its_neighbours() -> None:
@@ -506,8 +585,10 @@ def test_ansi_coloured_text_is_not_binary() -> None:
     ],
 )
 def test_text_without_papers(text: str) -> None:
-    assert parse_dump(text) == ParsedDump(papers=())
+    parsed = parse_dump(text)
+
+    assert (parsed.papers, parsed.skipped, parsed.unplaced) == ((), (), ())
 
 
 def test_parsed_paper_defaults_are_used() -> None:
-    assert parse_dump("Just A Title") == ParsedDump(papers=(ParsedPaper("Just A Title", ""),))
+    assert parse_dump("Just A Title").papers == (ParsedPaper("Just A Title", ""),)

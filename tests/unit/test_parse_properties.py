@@ -10,9 +10,10 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from readlist.core.decode import decode_dump
+from readlist.core.decode import clean_text, decode_dump
 from readlist.core.errors import DumpError
-from readlist.core.parse import TITLE_MAX, parse_dump
+from readlist.core.parse import _DATE, TITLE_MAX, not_a_dump, parse_dump
+from readlist.core.shape import _TWO_LETTERS
 
 FAST = settings(max_examples=200, deadline=None)
 
@@ -212,3 +213,113 @@ def test_abstract_text_never_becomes_a_title(
         assert title not in abstracts_in
         # Long enough that noise cannot match by chance: no piece of an abstract either.
         assert len(title) < 20 or not any(title in abstract for abstract in abstracts_in)
+
+
+# Nothing dropped in silence, and no junk papers from text that is no dump
+
+_CHROME = {
+    "new",
+    "get trending papers in your email inbox!",
+    "get trending papers in your email inbox once a day!",
+    "subscribe",
+    "daily papers",
+    "byak and the research community",
+    "by ak and the research community",
+}
+
+
+def _as_the_parser_sees(line: str) -> str:
+    return (line if line.isprintable() else clean_text(line)).strip()
+
+
+@FAST
+@given(messy_text)
+def test_every_line_of_text_is_in_a_paper_or_reported(text: str) -> None:
+    parsed = parse_dump(text)
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").removeprefix("\ufeff").split("\n")
+    kept = [part for paper in parsed.papers for part in (paper.title, paper.abstract)]
+
+    assert list(parsed.unplaced) == sorted(set(parsed.unplaced))
+    for number in parsed.unplaced:
+        assert _as_the_parser_sees(lines[number - 1])
+    for number, raw in enumerate(lines, 1):
+        line = _as_the_parser_sees(raw)
+        if (
+            number in parsed.unplaced
+            or line.casefold() in _CHROME
+            or (len(line) <= 30 and _DATE.fullmatch(line))
+            or not _TWO_LETTERS.search(line)  # upvote counts, rules: the page's, not text
+        ):
+            continue
+        assert any(line.removeprefix("Subscribe") in part for part in kept), (number, line)
+
+
+LOWER_WORDS = [word for word in WORDS if word.islower() and word.isalpha()]
+sentences = st.lists(st.sampled_from(LOWER_WORDS), min_size=4, max_size=20).map(
+    lambda words: " ".join([words[0].capitalize(), *words[1:]]) + "."
+)
+paragraphs = st.lists(sentences, min_size=1, max_size=6).map(" ".join)
+headings = st.tuples(st.integers(1, 3), titles).map(lambda h: "#" * h[0] + " " + h[1])
+bullets = st.lists(sentences, min_size=1, max_size=5).map(
+    lambda items: "\n".join(f"- {item}" for item in items)
+)
+prose = st.lists(st.one_of(paragraphs, headings, bullets), min_size=1, max_size=12).map("\n\n".join)
+names = st.sampled_from(LOWER_WORDS)
+code_lines = st.one_of(
+    st.tuples(names, names, names).map(lambda n: f"def {n[0]}({n[1]}, {n[2]}):"),
+    st.tuples(names, names).map(lambda n: f"    {n[0]} = {n[1]}({n[0]})"),
+    names.map(lambda n: f"    return {n}"),
+    names.map(lambda n: f"import {n}"),
+    st.tuples(names, names).map(lambda n: f"for {n[0]} in {n[1]}:"),
+    titles.map(lambda t: f"class {t.replace(' ', '')}:"),
+    sentences.map(lambda s: f"# {s}"),
+    sentences.map(lambda s: f'    """{s}"""'),
+    st.just("}"),
+)
+code = st.lists(
+    st.lists(code_lines, min_size=1, max_size=12).map("\n".join), min_size=1, max_size=12
+).map("\n\n".join)
+
+
+@FAST
+@given(st.one_of(prose, code))
+def test_prose_and_code_never_import_as_papers(text: str) -> None:
+    parsed = parse_dump(text)
+
+    assert not parsed.papers or not_a_dump(parsed) is not None
+
+
+# Titles that end with "," or "." read as part of a sentence where no header says otherwise.
+plain_titles = titles.filter(lambda title: not title.endswith((",", ".")))
+
+
+@FAST
+@given(
+    papers=papers_lists,
+    plain=st.lists(st.tuples(plain_titles, abstracts), min_size=1, max_size=6),
+    top=st.sampled_from(["header", "date", "both", "neither"]),
+    layout=st.sampled_from(["blank", "no blank", "wrapped"]),
+    width=st.integers(40, 120),
+)
+def test_generated_dumps_are_never_refused(
+    papers: list[tuple[str, str]],
+    plain: list[tuple[str, str]],
+    top: str,
+    layout: str,
+    width: int,
+) -> None:
+    # With the page's header any papers will do, even titles alone. Without it, the
+    # page's rhythm: papers each with its abstract, two or more, or one under a date line.
+    if top in ("date", "neither"):
+        papers = plain if top == "date" or len(plain) > 1 else plain * 2
+    head = {"header": ["Subscribe"], "date": ["Mar 14"], "both": ["Subscribe", "Mar 14"]}
+    lines = [*head.get(top, []), *(line for paper in papers for line in paper if line)]
+    if layout == "wrapped" and any(abstract for _, abstract in papers):
+        text = "\n\n".join(
+            textwrap.fill(line, width, break_long_words=False, break_on_hyphens=False)
+            for line in lines
+        )
+    else:
+        text = ("\n" if layout == "no blank" else "\n\n").join(lines)
+
+    assert not_a_dump(parse_dump(text)) is None

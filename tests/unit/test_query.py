@@ -36,8 +36,16 @@ def test_operators_without_words_are_ignored() -> None:
     assert parse_query("").is_empty
     assert parse_query('NEAR( "unbalanced').clauses == (
         (Term("NEAR("),),
-        (Term("unbalanced", phrase=True),),
+        (Term("unbalanced"),),
     )
+
+
+def test_a_quote_with_no_partner_is_text() -> None:
+    """A stray quote before a word never makes the rest one (negated) phrase."""
+    assert parse_query('-" diffusion model').clauses == ((Term("diffusion"),), (Term("model"),))
+    assert parse_query('"video gen').clauses == ((Term("video"),), (Term("gen"),))
+    assert parse_query('title:"state').clauses == ((Term("state", field="title"),),)
+    assert parse_query('-"survey').clauses == ((Term("survey", negated=True),),)
 
 
 def test_unknown_prefixes_are_text() -> None:

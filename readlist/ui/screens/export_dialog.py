@@ -1,7 +1,8 @@
 """The export dialog: which papers, which format, where; written atomically off the UI thread.
 
 The CLI's export, behind a form: the starred papers by default, the plan narrowed by the
-library's current filter when asked, and `export_to_file` swapping the file in whole.
+library's current filter when asked, and `export_to_file` swapping the file in whole
+(never onto the library: see readlist.core.targets).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, RadioButton, RadioSet, Static
 
-from readlist.core.errors import ReadlistError
+from readlist.core.errors import OutputError, ReadlistError
 from readlist.core.export import FORMATS, export_to_file
 from readlist.core.query import Query, State, parse_query
 from readlist.ui.screens.import_dialog import expand
@@ -216,14 +217,19 @@ class ExportScreen(ModalScreen[Path | None]):
             deliver(self, self._failed, f"{path.parent}: no such folder.")
             return
         self.rl_app.writer.flush()  # stars pressed a moment ago are in the export
+        library = self.rl_app.library.path
         try:
             papers = self.rl_app.library.store().iter_search(plan(scope, self.query_text))
-            count = export_to_file(papers, fmt, path)
+            # Never onto the library; a pipe nobody reads is refused rather than waited on.
+            count = export_to_file(papers, fmt, path, library=library, wait_for_reader=False)
+        except OutputError as exc:  # the target's fault, named as typed
+            deliver(self, self._failed, str(exc))
+            return
         except OSError as exc:
             deliver(self, self._failed, f"{path}: {exc.strerror or exc}")
             return
         except (ReadlistError, sqlite3.Error) as exc:
-            deliver(self, self._failed, f"{self.rl_app.library.path}: {exc}")
+            deliver(self, self._failed, f"{library}: {exc}")
             return
         deliver(self, self._done, summary(count, scope, fmt, path), path)
 

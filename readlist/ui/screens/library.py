@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.worker import get_current_worker
 
+from readlist.core.errors import is_damage
 from readlist.core.models import LibraryStats, Paper, Sighting
 from readlist.core.query import Query, parse_query
 from readlist.core.search import Sort, Walk
@@ -114,6 +115,40 @@ class LibraryScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one(PaperList).focus()
         self.reload()
+        self.call_after_refresh(self._check_library)
+
+    @work(thread=True, exclusive=True, group="check")
+    def _check_library(self) -> None:
+        """After the first paint, off the UI thread: a damaged library is said at once,
+        and nothing more is written to it."""
+        try:
+            told = self.app_library.check()
+        except sqlite3.DatabaseError as exc:
+            told = self.app_library.damage_news(exc) or f"Could not check the library: {exc}"
+        if told is not None:
+            deliver(self, self._tell_damage, told)
+
+    def _tell_damage(self, line: str) -> None:
+        self.notify(line, title="Library damaged", severity="error", timeout=30, markup=False)
+
+    def _read_failed(self, exc: sqlite3.DatabaseError, *, filtering: bool = False) -> None:
+        """In a worker: a read failed. Damage is said in full once (and stops every
+        write), and in short for each filter it fails; an interrupted query (a newer
+        keystroke) is no news; anything else is said."""
+        if is_damage(exc):
+            told = self.app_library.damage_news(exc)
+            if told is not None:
+                deliver(self, self._tell_damage, told)
+            elif filtering:
+                deliver(
+                    self,
+                    self.notify,
+                    f"The library is damaged: {exc}",
+                    severity="error",
+                    markup=False,
+                )
+        elif not get_current_worker().is_cancelled:  # else: interrupted, as it should be
+            deliver(self, self.notify, f"The filter failed: {exc}", severity="error", markup=False)
 
     def on_screen_resume(self) -> None:
         if self._stats_stale and self._stats is not None:
@@ -130,9 +165,15 @@ class LibraryScreen(Screen[None]):
         library = self.app_library
 
         def fetch(offset: int, limit: int, total: int) -> list[Paper]:
-            return library.store().page(
-                walk.query, offset, limit, sort=walk.sort, total=total, walk=walk
-            )
+            try:
+                return library.store().page(
+                    walk.query, offset, limit, sort=walk.sort, total=total, walk=walk
+                )
+            except sqlite3.DatabaseError as exc:  # the list draws the page as "…"
+                told = library.damage_news(exc)
+                if told is not None:
+                    deliver(self, self._tell_damage, told)
+                raise
 
         return fetch
 
@@ -175,15 +216,11 @@ class LibraryScreen(Screen[None]):
             if with_stats:
                 stats = store.stats(quick=True)
                 deliver(self, self._set_stats, stats)
-        except sqlite3.OperationalError as exc:
-            self._failed(exc)
+        except sqlite3.DatabaseError as exc:
+            self._read_failed(exc, filtering=True)
         finally:
             if self._query_store is store:
                 self._query_store = None
-
-    def _failed(self, exc: sqlite3.OperationalError) -> None:
-        if not get_current_worker().is_cancelled:  # else: interrupted, as it should be
-            deliver(self, self.notify, f"The filter failed: {exc}", severity="error", markup=False)
 
     def _show_results(self, text: str, walk: Walk, first: list[Paper]) -> None:
         if text != self.query_text or walk.sort != self.sort:
@@ -222,8 +259,8 @@ class LibraryScreen(Screen[None]):
         self._count_store = store
         try:
             total = store.count(walk.query)
-        except sqlite3.OperationalError as exc:
-            self._failed(exc)
+        except sqlite3.DatabaseError as exc:
+            self._read_failed(exc)
             return
         finally:
             if self._count_store is store:
@@ -306,7 +343,11 @@ class LibraryScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="detail")
     def _load_detail(self, paper: Paper | None) -> None:
-        sightings = self.app_library.store().sightings(paper.id) if paper else []
+        try:
+            sightings = self.app_library.store().sightings(paper.id) if paper else []
+        except sqlite3.DatabaseError as exc:
+            self._read_failed(exc)
+            sightings = []
         if not get_current_worker().is_cancelled:
             deliver(self, self._show_detail, paper, sightings)
 
@@ -370,8 +411,12 @@ class LibraryScreen(Screen[None]):
         writes = writer.submitted
         writer.flush()
         store = self.app_library.store()
-        papers = store.get_many(ids)
-        stats = store.stats(quick=True)
+        try:
+            papers = store.get_many(ids)
+            stats = store.stats(quick=True)
+        except sqlite3.DatabaseError as exc:
+            self._read_failed(exc)
+            return
         if not get_current_worker().is_cancelled:
             deliver(self, self._reread_done, writes, papers, stats)
 
@@ -387,7 +432,11 @@ class LibraryScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="stats")
     def _refresh_stats(self) -> None:
         self.rl_app.writer.flush()
-        stats = self.app_library.store().stats(quick=True)
+        try:
+            stats = self.app_library.store().stats(quick=True)
+        except sqlite3.DatabaseError as exc:
+            self._read_failed(exc)
+            return
         deliver(self, self._set_stats, stats)
 
     def _set_stats(self, stats: LibraryStats) -> None:

@@ -6,11 +6,14 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static, TextArea
 
+from readlist.core.errors import NoteTooLongError
 from readlist.core.models import Paper
 from readlist.core.printable import shown, shown_in_line
+from readlist.core.store import check_note_size
 
 
 class ConfirmDiscard(ModalScreen[bool]):
@@ -56,6 +59,14 @@ class NoteEditor(ModalScreen[str | None]):
         # The editor draws what it holds as it is: a control character (from `readlist
         # note` or $EDITOR) is given to it as its visible symbol instead, and a note
         # left as it was is never saved, so the stored one stays byte for byte.
+        # A note over the size a note may hold (from an older readlist) would freeze the
+        # editor for minutes: it is not opened here (`readlist note ID --edit` can cut it).
+        self._too_long: str | None = None
+        try:
+            check_note_size(paper.id, start)
+        except NoteTooLongError as exc:
+            self._too_long = str(exc).split(";")[0]
+            start = ""
         self._start = shown(start)
         self._loaded = self._start  # as the editor holds it (see on_mount)
 
@@ -66,12 +77,25 @@ class NoteEditor(ModalScreen[str | None]):
             yield Static(Text("Markdown  ·  Ctrl+S save  ·  Esc cancel"), id="note-keys")
 
     def on_mount(self) -> None:
+        if self._too_long is not None:
+            self.notify(
+                f"{self._too_long}: edit it with `readlist note {self.paper.id} --edit`",
+                title="Not opened",
+                severity="error",
+                timeout=8,
+                markup=False,
+            )
+            self.call_after_refresh(self._close)
+            return
         area = self.query_one(TextArea)
         # The editor joins lines split at \r, U+2028 and the like with one newline: what
         # it holds now is the baseline for "changed".
         self._loaded = area.text
         area.focus()
         area.move_cursor(area.document.end)
+
+    def _close(self) -> None:
+        self.dismiss(None)  # not awaited: this screen's own handler is running
 
     @property
     def text(self) -> str:
@@ -81,8 +105,28 @@ class NoteEditor(ModalScreen[str | None]):
     def changed(self) -> bool:
         return self._unsaved or self.text != self._loaded
 
+    @property
+    def draft(self) -> str | None:
+        """What Ctrl+S would save now (None: nothing to save); the app saves it if it
+        must quit while the editor is open."""
+        try:
+            return self.text if self.changed else None
+        except NoMatches:  # not composed yet: nothing typed
+            return self._start if self._unsaved else None
+
     def action_save(self) -> None:
-        self.dismiss(self.text if self.changed else None)
+        """Saves, unless the note is longer than a note may hold: then the words stay
+        here, with a message, for the user to cut down."""
+        text = self.draft
+        if text is None:
+            self.dismiss(None)
+            return
+        try:
+            check_note_size(self.paper.id, text)
+        except NoteTooLongError as exc:
+            self.notify(str(exc), title="Not saved", severity="error", timeout=8, markup=False)
+            return
+        self.dismiss(text)
 
     def action_cancel(self) -> None:
         if not self.changed:

@@ -22,6 +22,24 @@ def highlighted(text: str, terms: tuple[str, ...], style: str = "reverse") -> Te
     return rich
 
 
+NOTE_SHOWN_CHARS = 8_000
+
+
+def note_shown(note: str) -> str:
+    """The note as the pane's Markdown: the Markdown widget lays a long note out slowly
+    (seconds for tens of KB), so the pane shows the start of a long one, cut at a line,
+    with a marker saying how long it is; the note editor (n) holds it whole."""
+    if len(note) <= NOTE_SHOWN_CHARS:
+        return shown(note)
+    head = note[:NOTE_SHOWN_CHARS]
+    line_end = head.rfind("\n")
+    if line_end > NOTE_SHOWN_CHARS // 2:
+        head = head[:line_end]
+    if sum(line.lstrip().startswith("```") for line in head.splitlines()) % 2:
+        head += "\n```"  # close a code block cut in two, so the marker shows as text
+    return shown(head) + f"\n\n*… (the note goes on: {len(note):,} characters in all)*"
+
+
 def sightings_line(paper: Paper, sightings: list[Sighting]) -> str:
     days = sorted({s.seen_on for s in sightings})
     listed = ", ".join(days[-6:]) + (" …" if len(days) > 6 else "")
@@ -90,5 +108,5 @@ class DetailPane(VerticalScroll, can_focus=False):
         note = self.query_one("#detail-note", Markdown)
         note.display = has_note
         if has_note:
-            note.update(shown(paper.note))  # Markdown, but no terminal controls
+            note.update(note_shown(paper.note))  # Markdown, but no terminal controls
         self.scroll_home(animate=False)
