@@ -7,6 +7,7 @@ import csv
 import os
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.content import Content
@@ -253,6 +254,16 @@ async def test_quitting_mid_import_stops_after_the_part_being_written(
             assert gone[0].wait(timeout=10)  # until the dialog has gone, app and all
 
     monkeypatch.setattr(importer_module, "write_planned", write_and_wait)
+    imported = threading.Event()
+    real_import = importer_module.Importer.import_bytes
+
+    def import_and_tell(self: importer_module.Importer, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return real_import(self, *args, **kwargs)
+        finally:
+            imported.set()
+
+    monkeypatch.setattr(importer_module.Importer, "import_bytes", import_and_tell)
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await wait(pilot)
@@ -264,6 +275,7 @@ async def test_quitting_mid_import_stops_after_the_part_being_written(
         await pilot.press("enter")
         await until(pilot, first_part.is_set, "the first part of the file")
         await pilot.press("ctrl+c")
+    assert imported.wait(timeout=10)  # the worker, which the app's process waits for
     with fresh_store(library_path) as store:
         assert store.stats().papers == SAMPLE_PAPERS + 20
         assert store.unfinished_dump(
