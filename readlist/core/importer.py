@@ -12,10 +12,11 @@ from functools import partial
 
 from readlist.core import dedupe
 from readlist.core.models import FileReport, NewPaper, NewSighting, ParsedPaper
+from readlist.core.planned import Planned, write_planned
 from readlist.core.prepare import Prepared, Row, prepare
 from readlist.core.run_keys import RunKeys
 from readlist.core.store import Store
-from readlist.core.store_imports import CANDIDATES_PER_KEY, RECENT_KEYS_CAP
+from readlist.core.store_imports import CANDIDATES_PER_KEY
 
 Progress = Callable[[int, int], None]  # (papers done, papers in the file)
 _FINGERPRINT_CACHE = 10_000  # recent papers: the ones near-duplicates usually hit
@@ -381,52 +382,3 @@ class _Batch:
             )
         )
         return paper_id
-
-
-@dataclass(slots=True)
-class Planned:
-    """One dump's writes, or one part's, decided: what `write_planned` puts in the
-    library."""
-
-    sha256: str
-    source: str
-    listed: int  # papers the dump lists
-    imported_at: str
-    ids: tuple[int, int]  # the first new paper's id and the dump's, as planned
-    start: int = 0  # the first listing planned: 0, or where an earlier part ended
-    end: int = 0  # the listing after the last one planned; the dump is whole at `listed`
-    fills: list[tuple[int, str]] = field(default_factory=list)  # (paper id, first abstract)
-    papers: list[NewPaper] = field(default_factory=list)
-    keys: list[tuple[int, int]] = field(default_factory=list)  # (blocking key, paper id)
-    sightings: list[NewSighting] = field(default_factory=list)
-    reviews: list[tuple[int, int, float, float, str]] = field(default_factory=list)
-
-    @property
-    def next_ids(self) -> tuple[int, int]:
-        """The library's next paper and dump ids once this dump is written."""
-        return self.ids[0] + len(self.papers), self.ids[1] + 1
-
-
-def write_planned(store: Store, planned: Planned) -> None:
-    """A planned dump's (or part's) writes, inside its write transaction
-    (Store.transaction), where the library's next paper and dump ids, and how far the
-    dump is written, are the ones it was planned with."""
-    written = None if planned.end >= planned.listed else planned.end
-    if planned.start == 0:
-        dump_id = store.add_dump(
-            planned.sha256, planned.source, planned.listed, planned.imported_at, written=written
-        )
-        if dump_id != planned.ids[1]:
-            raise RuntimeError(f"dump planned as {planned.ids[1]} written as {dump_id}")
-    else:
-        if store.unfinished_dump(planned.sha256) != (planned.ids[1], planned.start):
-            raise RuntimeError(f"dump {planned.ids[1]} is not written up to {planned.start}")
-        store.dump_written(planned.ids[1], written)
-    for paper_id, abstract in planned.fills:
-        store.fill_abstract(paper_id, abstract)
-    store.add_papers(planned.papers)
-    store.add_keys(planned.keys)
-    store.add_sightings(planned.sightings)
-    store.add_reviews(planned.reviews)
-    if store.recent_keys() >= RECENT_KEYS_CAP:
-        store.merge_keys()  # in the dump's transaction: both land, or neither

@@ -35,8 +35,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from readlist.core.importer import Importer, Planned, Progress, write_planned
+from readlist.core.importer import Importer, Progress
 from readlist.core.models import FileReport
+from readlist.core.planned import Planned, write_planned
 from readlist.core.prepare import Prepared
 from readlist.core.store import Store
 

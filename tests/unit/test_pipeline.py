@@ -22,8 +22,9 @@ from click.testing import CliRunner
 from readlist.cli import cli
 from readlist.core import importer as importer_module
 from readlist.core import pipeline
-from readlist.core.importer import Importer, Progress, write_planned
+from readlist.core.importer import Importer, Progress
 from readlist.core.models import FileReport
+from readlist.core.planned import write_planned
 from readlist.core.prepare import Prepared, prepare
 from readlist.core.store import Store
 from tests.conftest import NOW, SAMPLE_DUMPS

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from readlist.core import importer as importer_module
+from readlist.core import planned as planned_module
 from readlist.core.importer import Importer
 from readlist.core.models import NewPaper
 from readlist.core.store import Store
@@ -29,7 +29,7 @@ def _import_all(
 ) -> tuple[list[list[object]], int, int]:
     """The library's contents after the same imports, and how many keys are staged and
     how many merged."""
-    monkeypatch.setattr(importer_module, "RECENT_KEYS_CAP", cap)
+    monkeypatch.setattr(planned_module, "RECENT_KEYS_CAP", cap)
     with Store.open(path) as store:
         importer = Importer(store, now=NOW)
         for dump in sorted(SAMPLE_DUMPS.glob("*.txt")):
@@ -64,14 +64,14 @@ def test_merging_the_staged_keys_changes_no_decision(
 def test_keys_merge_in_the_dump_transaction_or_not_at_all(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(importer_module, "RECENT_KEYS_CAP", 1)
+    monkeypatch.setattr(planned_module, "RECENT_KEYS_CAP", 1)
     importer = Importer(store, now=NOW)
     importer.import_bytes(make_dump([("First Paper Title", "An abstract. With words.")]), "a.txt")
-    monkeypatch.setattr(importer_module, "RECENT_KEYS_CAP", 10**9)
+    monkeypatch.setattr(planned_module, "RECENT_KEYS_CAP", 10**9)
     importer.import_bytes(make_dump([("Second Paper Title", "Other words. Here.")]), "b.txt")
     staged = store.recent_keys()
     assert staged > 0
-    monkeypatch.setattr(importer_module, "RECENT_KEYS_CAP", 1)
+    monkeypatch.setattr(planned_module, "RECENT_KEYS_CAP", 1)
 
     def failing() -> int:
         raise OSError("disk full")
