@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+import sqlite3
 from datetime import date
 from pathlib import Path
 
 import pytest
 
 from readlist.core import importer as importer_module
+from readlist.core import schema
 from readlist.core.errors import DumpError
 from readlist.core.importer import Importer
 from readlist.core.prepare import resolve_date
@@ -307,3 +309,51 @@ def test_a_dump_in_parts_reports_its_unplaced_lines_once(
     dump = make_dump(papers).replace(b"Nov 20\n\n", b"Nov 20\n\nA stray line. Of text.\n\n")
     report = Importer(store, now=NOW).import_bytes(dump, "stray.txt")
     assert (report.new, report.skipped, report.unplaced_lines) == (5, 1, (7,))
+
+
+def _version_2_library(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, isolation_level=None)
+    for script in (schema.SCHEMA_V1, schema.SCHEMA_V2):
+        for statement in schema._statements(script):
+            conn.execute(statement)
+    conn.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
+    conn.execute("PRAGMA user_version = 2")
+    return conn
+
+
+def test_a_version_2_library_keeps_its_sightings_and_whole_dumps(tmp_path: Path) -> None:
+    """Upgraded to version 3: each sighting kept (its listing 0), each dump whole, so a
+    re-import of it changes nothing and a new dump adds to it."""
+    abstract = "We study sparse attention. It is fast. It is also accurate on long inputs."
+    dump = make_dump([("Sparse Attention for Long Inputs", abstract)])
+    with Store.open(tmp_path / "made.db") as made:  # the rows a version 2 import wrote
+        Importer(made, now=NOW).import_bytes(dump, "a.txt")
+        dumps = made.conn.execute("SELECT id, sha256, source, imported_at, papers FROM dumps")
+        papers = made.conn.execute("SELECT * FROM papers").fetchall()
+        sightings = made.conn.execute(
+            "SELECT paper_id, dump_id, date_line, seen_on, match, title, abstract FROM sightings"
+        ).fetchall()
+        keys = made.conn.execute(
+            "SELECT key, paper_id FROM dedupe_keys"
+            " UNION SELECT key, paper_id FROM dedupe_keys_recent"
+        ).fetchall()
+        rows = (dumps.fetchall(), papers, sightings, keys)
+    path = tmp_path / "v2.db"
+    conn = _version_2_library(path)
+    conn.executemany("INSERT INTO dumps VALUES (?, ?, ?, ?, ?)", rows[0])
+    conn.executemany("INSERT INTO papers VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows[1])
+    conn.executemany("INSERT INTO sightings VALUES (?, ?, ?, ?, ?, ?, ?)", rows[2])
+    conn.executemany("INSERT INTO dedupe_keys VALUES (?, ?)", rows[3])
+    conn.execute("INSERT INTO papers_fts (papers_fts) VALUES ('rebuild')")
+    conn.close()
+    with Store.open(path) as store:
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION
+        listed = store.conn.execute("SELECT paper_id, dump_id, listing, match FROM sightings")
+        assert listed.fetchall() == [(1, 1, 0, "new")]
+        assert store.conn.execute("SELECT written FROM dumps").fetchall() == [(None,)]
+        importer = Importer(store, now=NOW)
+        assert importer.import_bytes(dump, "again.txt").already_imported
+        retitled = make_dump([("Sparse Attention for Long Inptus", abstract)], "Nov 21")
+        assert importer.import_bytes(retitled, "b.txt").merged_fuzzy == 1
+        assert store.get(1).times_seen == 2
+        assert store.check_integrity() == []
