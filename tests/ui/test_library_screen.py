@@ -10,6 +10,7 @@ from textual.widgets._footer import FooterKey
 
 from readlist.core.models import Paper, Sighting
 from readlist.core.query import parse_query
+from readlist.ui import results as results_module
 from readlist.ui.app import ReadlistApp
 from readlist.ui.screens import library as library_screen
 from readlist.ui.screens.library import LibraryScreen
@@ -104,7 +105,7 @@ async def test_a_broad_filter_shows_its_first_page_and_counts_once_typing_pauses
     app = make_app()
     async with app.run_test(size=(120, 35)) as pilot:
         await settle(pilot)
-        monkeypatch.setattr(library_screen, "COUNT_PAUSE", 3600)  # a pause that never ends
+        monkeypatch.setattr(results_module, "COUNT_PAUSE", 3600)  # a pause that never ends
         screen = main_screen(app)
         await pilot.press("slash", "a")
         await until(pilot, lambda: screen.shown_query == "a", "the first page of 'a'")
@@ -113,7 +114,7 @@ async def test_a_broad_filter_shows_its_first_page_and_counts_once_typing_pauses
         assert "100+ shown" in str(screen.query_one("#status").render())
         await wait_for_workers(app)
         assert screen.counting  # no count ran while typing had not paused
-        monkeypatch.setattr(library_screen, "COUNT_PAUSE", 0.01)
+        monkeypatch.setattr(results_module, "COUNT_PAUSE", 0.01)
         await pilot.press("b", "backspace")
         await until(pilot, lambda: not screen.counting, "the count of 'a'")
         with fresh_store(library_path) as store:
@@ -236,8 +237,8 @@ async def test_esc_shows_the_whole_list_at_once_with_the_changes_made_while_filt
         starred_here = papers.highlighted
         assert starred_here is not None and starred_here.id == top.id and starred_here.starred
         queries: list[object] = []
-        real_run = screen._run_query
-        screen._run_query = lambda *args: queries.append(args) or real_run(*args)  # type: ignore[method-assign, func-returns-value]
+        real_run = screen.results._run_query
+        screen.results._run_query = lambda *args: queries.append(args) or real_run(*args)  # type: ignore[method-assign, func-returns-value]
         await pilot.press("escape")
         assert papers.total == 358 and screen.shown_query == ""  # before any frame or worker
         assert queries == []
@@ -261,8 +262,8 @@ async def test_an_import_drops_the_kept_first_page(make_app: AppFactory) -> None
         await settle(pilot)
         screen = main_screen(app)
         queries: list[object] = []
-        real_run = screen._run_query
-        screen._run_query = lambda *args: queries.append(args) or real_run(*args)  # type: ignore[method-assign, func-returns-value]
+        real_run = screen.results._run_query
+        screen.results._run_query = lambda *args: queries.append(args) or real_run(*args)  # type: ignore[method-assign, func-returns-value]
         screen.reload(restat=True)  # what an import, a triage or another process asks for
         assert len(queries) == 1
         await settle(pilot)

@@ -1,0 +1,70 @@
+"""What the user is told when the library cannot be read: damage, or a failed filter."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from textual.widget import Widget
+from textual.worker import get_current_worker
+
+from readlist.core.errors import is_damage
+from readlist.ui.library import Library
+from readlist.ui.threads import deliver
+
+
+class LibraryHealth:
+    """One voice for every read that fails, on whichever worker meets it, so that damage
+    is said in full once (and stops every write), however many reads run into it.
+    `node` is the screen the news goes to; it runs the check and is where results land."""
+
+    def __init__(self, node: Widget, library: Library) -> None:
+        self._node = node
+        self._library = library
+
+    def check(self) -> None:
+        """After the first paint, off the UI thread: a damaged library is said at once,
+        and nothing more is written to it."""
+        self._node.run_worker(self._check, name="check", group="check", exclusive=True, thread=True)
+
+    def _check(self) -> None:
+        try:
+            told = self._library.check()
+        except sqlite3.DatabaseError as exc:
+            told = self._library.damage_news(exc) or f"Could not check the library: {exc}"
+        if told is not None:
+            deliver(self._node, self._tell_damage, told)
+
+    def _tell_damage(self, line: str) -> None:
+        self._node.notify(line, title="Library damaged", severity="error", timeout=30, markup=False)
+
+    def page_failed(self, exc: sqlite3.DatabaseError) -> None:
+        """In the list's page worker: damage is said, once; the list itself draws the
+        page that failed as "…" and asks for it again."""
+        told = self._library.damage_news(exc)
+        if told is not None:
+            deliver(self._node, self._tell_damage, told)
+
+    def read_failed(self, exc: sqlite3.DatabaseError, *, filtering: bool = False) -> None:
+        """In a worker: a read failed. Damage is said in full once (and stops every
+        write), and in short for each filter it fails; an interrupted query (a newer
+        keystroke) is no news; anything else is said."""
+        if is_damage(exc):
+            told = self._library.damage_news(exc)
+            if told is not None:
+                deliver(self._node, self._tell_damage, told)
+            elif filtering:
+                deliver(
+                    self._node,
+                    self._node.notify,
+                    f"The library is damaged: {exc}",
+                    severity="error",
+                    markup=False,
+                )
+        elif not get_current_worker().is_cancelled:  # else: interrupted, as it should be
+            deliver(
+                self._node,
+                self._node.notify,
+                f"The filter failed: {exc}",
+                severity="error",
+                markup=False,
+            )

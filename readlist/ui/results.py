@@ -1,0 +1,293 @@
+"""The main screen's results: the filter's papers in the list, the library's totals and
+the status line that counts them, read off the UI thread and kept current."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING
+
+from textual.timer import Timer
+from textual.worker import get_current_worker
+
+from readlist.core.models import LibraryStats, Paper
+from readlist.core.query import parse_query
+from readlist.core.search import Sort, Walk
+from readlist.core.store import Store
+from readlist.ui.health import LibraryHealth
+from readlist.ui.library import Library
+from readlist.ui.threads import deliver
+from readlist.ui.widgets.line import Line
+from readlist.ui.widgets.paper_list import PAGE, Fetch, PaperList
+from readlist.ui.writer import Writer
+
+if TYPE_CHECKING:
+    from readlist.ui.screens.library import LibraryScreen
+
+COUNT_PAUSE = 0.1  # seconds without a keystroke before a broad filter is counted
+SORT_LABEL = {"latest": "latest seen", "most_seen": "most sightings", "title": "title"}
+
+
+class Results:
+    """What the list and the status line show of the screen's filter and sort, kept
+    apart from the screen's keys and panes because it is a state of its own: the first
+    page, the count on its way, the kept first page for Esc, the totals and when they are
+    stale, and the stores to interrupt when a newer query makes a read pointless.
+
+    The screen says when to read again (`reload`) and what changed (`show_paper`,
+    `library_changed`, `resume`); `on_new` tells it that new results are going into the
+    list, for the detail pane. The screen's `query_text` and `sort` are what to show.
+    Every read runs in a thread worker of the screen's, in the groups "query", "count",
+    "reread" and "stats", and hands its result back with `deliver`, so it is dropped if
+    the screen has gone.
+    """
+
+    def __init__(
+        self,
+        screen: LibraryScreen,
+        library: Library,
+        health: LibraryHealth,
+        writer: Writer,
+        on_new: Callable[[], None],
+    ) -> None:
+        self._screen = screen
+        self._library = library
+        self._health = health
+        self._writer = writer
+        self._on_new = on_new
+        self._stats: LibraryStats | None = None
+        self._shown = 0
+        self.shown_query: str | None = None  # the filter whose results are on screen
+        self._counting = False  # the first page is shown, the count is on its way
+        self._stats_stale = True
+        self._query_store: Store | None = None  # the store the running filter query uses
+        self._count_store: Store | None = None  # and the one its count uses
+        self._count_timer: Timer | None = None
+        # The whole library's first page, kept so that Esc shows it in the frame that
+        # draws the focus leaving the filter, with no query to wait for. Its rows follow
+        # every change of state, made here or in another window (_redraw_paper); an
+        # import or a triage reloads with restat, which drops it.
+        self._home: tuple[Walk, list[Paper]] | None = None
+
+    def fetcher(self, walk: Walk) -> Fetch:
+        """Pages of one filter; they share its walk, so each reads on from the last."""
+        library, health = self._library, self._health
+
+        def fetch(offset: int, limit: int, total: int) -> list[Paper]:
+            try:
+                return library.store().page(
+                    walk.query, offset, limit, sort=walk.sort, total=total, walk=walk
+                )
+            except sqlite3.DatabaseError as exc:  # the list draws the page as "…"
+                health.page_failed(exc)
+                raise
+
+        return fetch
+
+    def _start(self, group: str, read: Callable[..., None], *args: object) -> None:
+        """Run `read` in a thread worker of the screen's; a newer one in the same group
+        cancels it."""
+        self._screen.run_worker(
+            partial(read, *args), name=read.__name__, group=group, exclusive=True, thread=True
+        )
+
+    def resume(self) -> None:
+        """The screen is back on top."""
+        if self._stats_stale and self._stats is not None:
+            self._refresh_stats()  # state changed while another screen was on top
+
+    # -- the filter's results --------------------------------------------------------------
+
+    def reload(self, *, restat: bool = False) -> None:
+        """Run the current query again (after a filter, a sort, an import, an undo);
+        `restat` when the library's totals may have changed too."""
+        if restat:
+            self._stats_stale = True
+            self._home = None
+        self._stop_count()
+        stale = self._query_store
+        if stale is not None:
+            stale.interrupt()  # its results would be thrown away: free the core now
+        screen = self._screen
+        home = self._home
+        if home is not None and home[0].sort == screen.sort and screen.parsed.is_empty:
+            screen.workers.cancel_group(screen, "query")
+            self._show_results(screen.query_text, home[0], list(home[1]))
+            if self._stats_stale and self._stats is not None:
+                self._refresh_stats()
+            return
+        self._run_query(screen.query_text, screen.sort, self._stats_stale)
+
+    def _run_query(self, text: str, sort: Sort, with_stats: bool) -> None:
+        self._start("query", self._query, text, sort, with_stats)
+
+    def _query(self, text: str, sort: Sort, with_stats: bool) -> None:
+        """The first page goes on screen at once; the count, which can take longer on a
+        broad filter over a big library, follows. Library totals are read only when they
+        can have changed (at start, after a change of state or an import)."""
+        store = self._library.store()
+        self._query_store = store
+        try:
+            walk = Walk(parse_query(text), sort)
+            first = store.page(walk.query, 0, PAGE, sort=sort, walk=walk)
+            if get_current_worker().is_cancelled:
+                return
+            deliver(self._screen, self._show_results, text, walk, first)
+            if with_stats:
+                stats = store.stats(quick=True)
+                deliver(self._screen, self._set_stats, stats)
+        except sqlite3.DatabaseError as exc:
+            self._health.read_failed(exc, filtering=True)
+        finally:
+            if self._query_store is store:
+                self._query_store = None
+
+    def _show_results(self, text: str, walk: Walk, first: list[Paper]) -> None:
+        screen = self._screen
+        if text != screen.query_text or walk.sort != screen.sort:
+            return  # a newer query is on its way
+        papers = screen.query_one(PaperList)
+        self._on_new()
+        if walk.query.is_empty:
+            self._home = (walk, list(first))
+        papers.reset(self.fetcher(walk), len(first), first)
+        total = len(first) if len(first) < PAGE else walk.total
+        stats = None if self._stats_stale else self._stats
+        if total is None and walk.query.is_empty and stats is not None:
+            total = stats.papers  # the whole library: counted with the totals
+        if total is not None and total != len(first):
+            papers.set_total(total)
+        self.shown_query = text
+        self._counting = total is None
+        self._shown = len(first) if total is None else total
+        if total is None:  # counted once typing pauses, so keystrokes never wait on it
+            self._count_timer = screen.set_timer(
+                COUNT_PAUSE, lambda: self._run_count(text, walk), name="count"
+            )
+        self._update_status()
+
+    def _stop_count(self) -> None:
+        if self._count_timer is not None:
+            self._count_timer.stop()
+            self._count_timer = None
+        store = self._count_store
+        if store is not None:
+            store.interrupt()
+
+    def _run_count(self, text: str, walk: Walk) -> None:
+        self._start("count", self._count, text, walk)
+
+    def _count(self, text: str, walk: Walk) -> None:
+        store = self._library.store()
+        self._count_store = store
+        try:
+            total = store.count(walk.query)
+        except sqlite3.DatabaseError as exc:
+            self._health.read_failed(exc)
+            return
+        finally:
+            if self._count_store is store:
+                self._count_store = None
+        if not get_current_worker().is_cancelled:
+            deliver(self._screen, self._show_total, text, walk.sort, total)
+
+    @property
+    def counting(self) -> bool:
+        """The first page of the filter is shown and its count is still on its way."""
+        return self._counting
+
+    def _show_total(self, text: str, sort: Sort, total: int) -> None:
+        screen = self._screen
+        if text != self.shown_query or sort != screen.sort or text != screen.query_text:
+            return
+        screen.query_one(PaperList).set_total(total)
+        self._counting = False
+        self._shown = total
+        self._update_status()
+
+    def _update_status(self) -> None:
+        screen = self._screen
+        stats = self._stats
+        shown = f"{self._shown:,}+" if self._counting else f"{self._shown:,}"
+        parts = [f"{shown} shown" + (f" of {stats.papers:,} papers" if stats else "")]
+        if screen.query_text.strip():
+            parts.append(f"filter: {screen.query_text}")
+        if stats is not None:
+            parts += [f"{stats.starred:,} starred", f"{stats.unread:,} unread"]
+        parts.append(f"sort: {SORT_LABEL[screen.sort]}")
+        screen.query_one("#status", Line).show("  ·  ".join(parts))
+
+    # -- changes of state, made here or elsewhere ------------------------------------------
+
+    def show_paper(self, paper: Paper) -> None:
+        """A paper's state changed: redraw it in place, update the counts."""
+        self._redraw_paper(paper)
+        if not self._screen.is_current:
+            self._stats_stale = True  # counted again when this screen is back
+        elif self._stats is not None:
+            self._refresh_stats()
+
+    def _redraw_paper(self, paper: Paper) -> None:
+        self._screen.query_one(PaperList).update_paper(paper)
+        if self._home is not None:
+            page = self._home[1]
+            for i, cached in enumerate(page):
+                if cached.id == paper.id:
+                    page[i] = paper
+
+    def library_changed(self, imported: bool) -> None:
+        """Someone else committed to the library: another window, the CLI, an import.
+        After an import the results themselves may differ: run the filter again.
+        Otherwise only the state of some papers can have changed: read again the ones
+        held for drawing, and redraw those that differ."""
+        if imported:
+            self.reload(restat=True)
+        else:
+            shown = [paper.id for paper in self._screen.query_one(PaperList).cached_papers()]
+            self._reread(shown)
+
+    def _reread(self, ids: list[int]) -> None:
+        self._start("reread", self._read_again, ids)
+
+    def _read_again(self, ids: list[int]) -> None:
+        writes = self._writer.submitted
+        self._writer.flush()
+        store = self._library.store()
+        try:
+            papers = store.get_many(ids)
+            stats = store.stats(quick=True)
+        except sqlite3.DatabaseError as exc:
+            self._health.read_failed(exc)
+            return
+        if not get_current_worker().is_cancelled:
+            deliver(self._screen, self._reread_done, writes, papers, stats)
+
+    def _reread_done(self, writes: int, papers: list[Paper], stats: LibraryStats) -> None:
+        if self._writer.submitted != writes:
+            return  # keys pressed since: what is shown is newer; their commit notifies again
+        shown = {paper.id: paper for paper in self._screen.query_one(PaperList).cached_papers()}
+        for paper in papers:
+            if paper.id in shown and shown[paper.id] != paper:
+                self._redraw_paper(paper)
+        self._set_stats(stats)
+
+    def _refresh_stats(self) -> None:
+        self._start("stats", self._read_stats)
+
+    def _read_stats(self) -> None:
+        self._writer.flush()
+        try:
+            stats = self._library.store().stats(quick=True)
+        except sqlite3.DatabaseError as exc:
+            self._health.read_failed(exc)
+            return
+        deliver(self._screen, self._set_stats, stats)
+
+    def _set_stats(self, stats: LibraryStats) -> None:
+        self._stats = stats
+        self._stats_stale = False
+        if self._counting and self.shown_query is not None and not self.shown_query.strip():
+            self._stop_count()  # the whole library is shown: the totals have its count
+            self._show_total(self.shown_query, self._screen.sort, stats.papers)
+        self._update_status()
