@@ -6,12 +6,16 @@ the app's check at start, `readlist check`, a backup) records it: for this proce
 memory, for every other in a marker file beside the library (LIBRARY.damaged). Every
 write transaction looks for both first. `readlist check` removes the marker once the
 library is sound again (repaired, or replaced by a backup).
+
+The checks themselves are here too: SQLite's quick and integrity checks, and the
+full-text index's own (`findings`, `full_check`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import sqlite3
 import threading
 from pathlib import Path
 
@@ -61,3 +65,45 @@ def clear(path: Path) -> None:
     with _LOCK:
         _FOUND.pop(os.path.realpath(path), None)
     marker_of(path).unlink(missing_ok=True)
+
+
+def findings(conn: sqlite3.Connection, pragma: str, table: str | None = None) -> list[str]:
+    """The lines of an SQLite check (`pragma` is quick_check or integrity_check), without
+    its "ok" and its "*** in database" headings. A check of the whole file that stops at
+    a damaged page ("malformed", its findings lost with it) is run again table by table,
+    to name the damaged tables (with their indexes) and, where the quick check can, the
+    pages."""
+    try:
+        arg = f'("{table}")' if table else ""
+        rows = conn.execute(f"PRAGMA {pragma}{arg}").fetchall()
+    except sqlite3.DatabaseError as exc:
+        if table is not None:
+            if pragma != "quick_check":
+                return findings(conn, "quick_check", table)
+            return [f"{table}: {exc}"]
+        try:
+            tables = [
+                str(name)
+                for (name,) in conn.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' AND rootpage > 0"
+                )
+            ]
+        except sqlite3.DatabaseError:
+            return [str(exc)]
+        found = [line for name in tables for line in findings(conn, pragma, name)]
+        return found or [str(exc)]
+    lines = [line for (row,) in rows for line in str(row).splitlines()]
+    found = [line for line in lines if line != "ok" and not line.startswith("*** in database")]
+    return [f"{table}: {line}" for line in found] if table else found
+
+
+def full_check(conn: sqlite3.Connection) -> list[str]:
+    """SQLite's integrity check and the full-text index's own. The index is checked
+    against the papers and notes (rank 1): without it, FTS5 checks an external content
+    index only against itself, and passes one that lacks whole papers."""
+    problems = findings(conn, "integrity_check")
+    try:
+        conn.execute("INSERT INTO papers_fts (papers_fts, rank) VALUES ('integrity-check', 1)")
+    except sqlite3.DatabaseError as exc:
+        problems.append(f"full-text index: {exc}")
+    return problems

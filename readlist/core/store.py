@@ -21,13 +21,12 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from readlist.core import damage, schema, targets
+from readlist.core import damage, schema
 from readlist.core.errors import (
     DamagedLibraryError,
     LibraryError,
     NoteChangedError,
     NoteTooLongError,
-    OutputError,
     UnknownPaperError,
     is_damage,
 )
@@ -59,48 +58,6 @@ def check_note_size(paper_id: int, note: str) -> None:
 # library before its first write, in a quarter of a second; past it, the user's own
 # table only, and damage elsewhere is caught by whoever meets it first (see damage.py).
 WRITE_CHECK_MAX_PAGES = 65_536
-
-
-def _problems(conn: sqlite3.Connection, pragma: str, table: str | None = None) -> list[str]:
-    """The lines of an SQLite check (`pragma` is quick_check or integrity_check), without
-    its "ok" and its "*** in database" headings. A check of the whole file that stops at
-    a damaged page ("malformed", its findings lost with it) is run again table by table,
-    to name the damaged tables (with their indexes) and, where the quick check can, the
-    pages."""
-    try:
-        arg = f'("{table}")' if table else ""
-        rows = conn.execute(f"PRAGMA {pragma}{arg}").fetchall()
-    except sqlite3.DatabaseError as exc:
-        if table is not None:
-            if pragma != "quick_check":
-                return _problems(conn, "quick_check", table)
-            return [f"{table}: {exc}"]
-        try:
-            tables = [
-                str(name)
-                for (name,) in conn.execute(
-                    "SELECT name FROM sqlite_master WHERE type = 'table' AND rootpage > 0"
-                )
-            ]
-        except sqlite3.DatabaseError:
-            return [str(exc)]
-        found = [line for name in tables for line in _problems(conn, pragma, name)]
-        return found or [str(exc)]
-    lines = [line for (row,) in rows for line in str(row).splitlines()]
-    found = [line for line in lines if line != "ok" and not line.startswith("*** in database")]
-    return [f"{table}: {line}" for line in found] if table else found
-
-
-def full_check(conn: sqlite3.Connection) -> list[str]:
-    """SQLite's integrity check and the full-text index's own. The index is checked
-    against the papers and notes (rank 1): without it, FTS5 checks an external content
-    index only against itself, and passes one that lacks whole papers."""
-    problems = _problems(conn, "integrity_check")
-    try:
-        conn.execute("INSERT INTO papers_fts (papers_fts, rank) VALUES ('integrity-check', 1)")
-    except sqlite3.DatabaseError as exc:
-        problems.append(f"full-text index: {exc}")
-    return problems
 
 
 def _use_wal(conn: sqlite3.Connection) -> None:
@@ -282,7 +239,7 @@ class Store(ImportWrites, LibraryReads):
         if problem is None and not self._checked_for_writes:
             pages = self.conn.execute("PRAGMA page_count").fetchone()[0]
             whole = pages <= WRITE_CHECK_MAX_PAGES
-            problems = _problems(self.conn, "quick_check" if whole else "quick_check(state)")
+            problems = damage.findings(self.conn, "quick_check" if whole else "quick_check(state)")
             if problems:
                 problem = self.found_damage(*problems)
             self._checked_for_writes = True
@@ -301,12 +258,12 @@ class Store(ImportWrites, LibraryReads):
     def quick_check(self) -> list[str]:
         """SQLite's quick check of every page (not of indexes against their tables): the
         app runs it in the background when it opens the library."""
-        return _problems(self.conn, "quick_check")
+        return damage.findings(self.conn, "quick_check")
 
     def check_integrity(self) -> list[str]:
         """Problems found by SQLite's and FTS5's own checks (full_check), one a line;
         empty when sound. `readlist check` and tests ask; damage found is remembered."""
-        problems = full_check(self.conn)
+        problems = damage.full_check(self.conn)
         if problems:
             self.found_damage(*problems)
         else:
@@ -376,89 +333,7 @@ class Store(ImportWrites, LibraryReads):
         )
 
     def backup_to(self, target: Path) -> None:
-        """A consistent copy of the whole library through SQLite's backup API, in one
-        read transaction, so writers (the app, an import) carry on while it is made.
-        Written beside `target` and checked in full (full_check) before it takes its
-        place: a failed backup (a full disk) leaves any earlier one as it was. A copy of a
-        damaged library is still the best copy there is: it is kept as TARGET-DAMAGED
-        (DamagedLibraryError says where), never in place of an earlier, sound backup.
+        """A consistent, checked copy of the library at `target` (readlist.core.backup)."""
+        from readlist.core.backup import back_up
 
-        The target is vetted first (readlist.core.targets): never the library or its
-        -wal/-shm/-journal files by any name, a symlink leads to the file it names, and
-        only a readlist library is replaced. A failure to write it names `target`."""
-        vetted = targets.vet(target, library=self.path, verb="back up")
-        if vetted.in_place:
-            raise OutputError(f"{target}: is a pipe or a device; back up to a file or a folder")
-        if vetted.exists and not schema.is_library(vetted.path):
-            raise LibraryError(f"{target}: exists and is not a readlist library; not replaced")
-        given = str(target)
-        with targets.blamed_on(given, existed=vetted.exists), _blamed_on(given, vetted.exists):
-            self._copy_to(vetted.path)
-
-    def _copy_to(self, target: Path) -> None:
-        partial = target.with_name(f".{target.name}.partial")
-        partial.unlink(missing_ok=True)
-        try:
-            dest = sqlite3.connect(partial)
-            try:
-                self.conn.backup(dest)
-                dest.execute("PRAGMA journal_mode = DELETE")  # one file, nothing beside it
-                problems = full_check(dest)
-            finally:
-                dest.close()
-            if problems:
-                self._damaged_copy(target, partial, problems)
-            partial.replace(target)
-        finally:
-            partial.unlink(missing_ok=True)
-
-    def _damaged_copy(self, target: Path, partial: Path, problems: list[str]) -> None:
-        """The copy failed its check: the library is damaged (the copy has its pages), or
-        the copy went bad on its way to the target's disk. The library's own check tells
-        which. A damaged copy takes a name of its own and replaces nothing."""
-        if not self.check_integrity():
-            raise LibraryError(
-                f"{target}: the copy failed its check ({problems[0]}); is that disk failing?"
-            )
-        kept = target.with_name(f"{target.stem}-DAMAGED{target.suffix}")
-        n = 1
-        while kept.exists():
-            n += 1
-            kept = target.with_name(f"{target.stem}-DAMAGED-{n}{target.suffix}")
-        partial.replace(kept)
-        raise DamagedLibraryError(
-            self.path,
-            damage.known(self.path) or problems[0],
-            copy=kept,
-            target=target if target.exists() else None,
-        )
-
-
-# SQLite's codes for a file it could not create or write: the target's fault, not the
-# library's (SQLITE_CORRUPT and the like, met reading the library, still are the library's).
-_TARGET_CODES = {
-    sqlite3.SQLITE_FULL,
-    sqlite3.SQLITE_CANTOPEN,
-    sqlite3.SQLITE_READONLY,
-    sqlite3.SQLITE_PERM,
-    sqlite3.SQLITE_IOERR,
-}
-
-
-@contextmanager
-def _blamed_on(given: str, existed: bool) -> Iterator[None]:
-    """An SQLite error in writing a copy as one line that names the copy's path."""
-    try:
-        yield
-    except sqlite3.Error as exc:
-        code = getattr(exc, "sqlite_errorcode", None)
-        primary = code & 0xFF if isinstance(code, int) else None
-        if primary not in _TARGET_CODES:
-            raise
-        if primary == sqlite3.SQLITE_FULL:
-            problem = "the disk it is on is full"
-        elif primary == sqlite3.SQLITE_IOERR:
-            problem = f"{exc}: its disk may be full"
-        else:
-            problem = targets.folder_problem(given) or str(exc)
-        raise OutputError(targets.describe_failure(given, problem, existed=existed)) from exc
+        back_up(self, target)
