@@ -123,7 +123,8 @@ def prepare(data: bytes, source: str, today: date, *, force: bool = False) -> Pr
     if not force and (why := not_a_dump(parsed)):
         return FileReport(
             source,
-            error=f"{source}: not a Daily Papers dump ({why}); --force imports it anyway",
+            error=f"{source}: not a Daily Papers dump ({why}); "
+            "readlist import --force imports it anyway",
         )
     return Prepared(
         source,

@@ -82,7 +82,9 @@ def test_refusal_says_why(tmp_path: Path, db_path: Path) -> None:
     error = run(db_path, "import", str(path)).stderr.strip()
 
     assert error.startswith(f"Error: {path}: not a Daily Papers dump (no page header, no date")
-    assert "text blocks in title/abstract pairs); --force imports it anyway" in error
+    assert (
+        "text blocks in title/abstract pairs); readlist import --force imports it anyway" in error
+    )
 
 
 def test_force_imports_it_anyway(db_path: Path, tmp_path: Path) -> None:
