@@ -65,16 +65,22 @@ def _use_wal(conn: sqlite3.Connection) -> None:
     needs the write lock for the switch, and while another connection holds that lock
     (another process creating the same new library, say) SQLite refuses at once with
     "database is locked", busy_timeout or not; so wait here, as long as it would."""
+    _when_free(conn, "PRAGMA journal_mode = WAL", pause=0.005)
+
+
+def _when_free(conn: sqlite3.Connection, sql: str, *, pause: float) -> None:
+    """Run `sql`, asking again every `pause` seconds while another connection holds the
+    lock it needs, for up to BUSY_TIMEOUT_MS."""
     deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
     while True:
         try:
-            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute(sql)
             return
         except sqlite3.OperationalError as exc:
             busy = exc.sqlite_errorcode & 0xFF == sqlite3.SQLITE_BUSY
             if not busy or time.monotonic() > deadline:
                 raise
-        time.sleep(0.005)
+        time.sleep(pause)
 
 
 _OPEN_HERE: Counter[str] = Counter()  # library file -> connections open in this process
@@ -218,16 +224,7 @@ class Store(ImportWrites, LibraryReads):
         conn = self.conn
         conn.execute("PRAGMA busy_timeout = 0")
         try:
-            deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
-            while True:
-                try:
-                    conn.execute("BEGIN IMMEDIATE")
-                    return
-                except sqlite3.OperationalError as exc:
-                    busy = exc.sqlite_errorcode & 0xFF == sqlite3.SQLITE_BUSY
-                    if not busy or time.monotonic() > deadline:
-                        raise
-                time.sleep(BEGIN_POLL_SECONDS)
+            _when_free(conn, "BEGIN IMMEDIATE", pause=BEGIN_POLL_SECONDS)
         finally:
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
