@@ -36,7 +36,9 @@ class ReadlistCommand(click.Command):
 
 def refuse_unknown_options(ctx: click.Context, command: click.Command, args: list[str]) -> None:
     """A usage error for the first argument before "--" that looks like an option and is
-    none; an unknown "--long" one is left to click, which says "did you mean"."""
+    none; an unknown "--long" one is left to click, which says "did you mean". A short
+    option's glued value passes when it looks like a path ("-o/tmp/a.md"); "-odd" is more
+    likely an excluded word than a file named "dd", so it is refused."""
     takes_value: dict[str, bool] = {}
     for param in command.get_params(ctx):
         if isinstance(param, click.Option):
@@ -52,6 +54,8 @@ def refuse_unknown_options(ctx: click.Context, command: click.Command, args: lis
             if takes_value[arg]:
                 next(rest, None)  # its value, which may start with "-"
             continue
+        if takes_value.get(arg[:2]) and any(ch in arg[2:] for ch in "/."):
+            continue  # "-ofile.md": a value glued to its short option, as click reads it
         import difflib  # only on this error's way: it costs start-up time
 
         shown = shown_in_line(arg)
