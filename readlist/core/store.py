@@ -233,12 +233,14 @@ class Store(ImportWrites, LibraryReads):
         first time, check it too: whole when that is quick (WRITE_CHECK_MAX_PAGES), else
         the user's own table, so that a write never lands on damage it did not read."""
         problem = damage.known(self.path)
-        if problem is None and not self._checked_for_writes:
+        if problem is None and not self._checked_for_writes and not damage.checked_sound(self.path):
             pages = self.conn.execute("PRAGMA page_count").fetchone()[0]
             whole = pages <= WRITE_CHECK_MAX_PAGES
             problems = damage.findings(self.conn, "quick_check" if whole else "quick_check(state)")
             if problems:
                 problem = self.found_damage(*problems)
+            elif whole:
+                damage.found_sound(self.path)
             self._checked_for_writes = True
         if problem is not None:
             raise DamagedLibraryError(self.path, problem)
@@ -246,16 +248,18 @@ class Store(ImportWrites, LibraryReads):
     def found_damage(self, *problems: str) -> str:
         """Remember the damage met (damage.record), for every later write; returns it as
         one line: the first problem, and how many more there are."""
-        problem = problems[0] if problems else "damaged"
-        if len(problems) > 1:
-            problem += f" and {len(problems) - 1} more problem(s)"
+        problem = damage.summary(problems)
         damage.record(self.path, problem)
         return problem
 
     def quick_check(self) -> list[str]:
         """SQLite's quick check of every page (not of indexes against their tables): the
-        app runs it in the background when it opens the library."""
-        return damage.findings(self.conn, "quick_check")
+        app runs it in the background when it opens the library, and its writers then
+        need not run it again."""
+        problems = damage.findings(self.conn, "quick_check")
+        if not problems:
+            damage.found_sound(self.path)
+        return problems
 
     def check_integrity(self) -> list[str]:
         """Problems found by SQLite's and FTS5's own checks (full_check), one a line;
@@ -265,6 +269,7 @@ class Store(ImportWrites, LibraryReads):
             self.found_damage(*problems)
         else:
             damage.clear(self.path)
+            damage.found_sound(self.path)
         return problems
 
     # -- the user's state ----------------------------------------------------
