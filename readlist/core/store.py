@@ -325,14 +325,14 @@ class Store(ImportWrites, LibraryReads):
         process's) commits to the library; cheap enough to ask twice a second."""
         return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
 
-    def last_dump_id(self) -> int:
-        """Changes with every import, and every part of a big one (its listings written
-        so far count): papers may have come in, or moved in the order."""
-        return int(
-            self.conn.execute(
-                "SELECT coalesce(max(id), 0) + coalesce(sum(written), 0) FROM dumps"
-            ).fetchone()[0]
-        )
+    def import_stamp(self) -> tuple[int, int]:
+        """Changes with every import, and every part of a big one: the last dump's id, and
+        the listings written so far of the dumps still coming in. Papers may have come
+        in, or moved in the order."""
+        last, written = self.conn.execute(
+            "SELECT coalesce(max(id), 0), coalesce(total(written), 0) FROM dumps"
+        ).fetchone()
+        return int(last), int(written)
 
     def backup_to(self, target: Path) -> None:
         """A consistent, checked copy of the library at `target` (readlist.core.backup)."""
