@@ -18,7 +18,7 @@ import click
 
 from readlist import __version__
 from readlist.cli_care import backup, check
-from readlist.cli_state import either, keep_unsaved_note, note_text, paper_ids
+from readlist.cli_state import either, note_text, paper_ids
 from readlist.cli_support import (
     CONTEXT,
     Library,
@@ -29,6 +29,7 @@ from readlist.cli_support import (
     in_int64,
     query_of,
 )
+from readlist.core import drafts
 from readlist.core.errors import NoteChangedError, NoteTooLongError
 from readlist.core.models import FileReport, ImportReport
 from readlist.core.printable import shown, shown_in_line
@@ -277,12 +278,13 @@ def note(library: Library, paper_id: int, text: str | None, edit: bool, clear: b
         try:
             store.set_note(paper_id, text, expected=current if edit else None)
         except NoteChangedError as exc:  # changed while $EDITOR was open: keep both
-            kept = keep_unsaved_note(paper_id, text)
+            kept = drafts.keep(library.path.parent, paper_id, text)
             raise click.ClickException(f"{exc}; yours is not saved but kept in {kept}") from exc
         except NoteTooLongError as exc:
             if not edit:
                 raise
-            kept = keep_unsaved_note(paper_id, text)  # words typed in $EDITOR are not lost
+            # words typed in $EDITOR are not lost
+            kept = drafts.keep(library.path.parent, paper_id, text)
             raise click.ClickException(f"{exc}; yours is kept in {kept}") from exc
     click.echo(f"Note saved for paper {paper_id}." if text else f"Note cleared for {paper_id}.")
 
