@@ -42,7 +42,7 @@ BEGIN_POLL_SECONDS = 0.002  # between asks for the write lock (see Store._begin_
 BULK_CACHE_MIB = 256
 BULK_CHECKPOINT_PAGES = 65_536  # 256 MiB of log at 4 KiB pages
 # What a note may hold: a whole paper's text pasted in fits, and the app's editor still
-# opens it in about a second.
+# opens it without a noticeable wait.
 NOTE_MAX_BYTES = 256 * 1024
 
 
@@ -54,9 +54,8 @@ def check_note_size(paper_id: int, note: str) -> None:
             raise NoteTooLongError(paper_id, size, NOTE_MAX_BYTES)
 
 
-# Up to this size (256 MiB at 4 KiB pages, some 80k papers) a store checks the whole
-# library before its first write, in a quarter of a second; past it, the user's own
-# table only, and damage elsewhere is caught by whoever meets it first (see damage.py).
+# Up to this size (256 MiB at 4 KiB pages) a store checks the whole library before its
+# first write, quick enough not to be felt; past it, the user's own table only, and damage elsewhere is caught by whoever meets it first (see damage.py).
 WRITE_CHECK_MAX_PAGES = 65_536
 
 
@@ -219,8 +218,7 @@ class Store(ImportWrites, LibraryReads):
         """BEGIN IMMEDIATE, waiting up to BUSY_TIMEOUT_MS for the write lock, asking for
         it every BEGIN_POLL_SECONDS. SQLite's own busy handler waits longer and longer
         between asks, 100 ms at last, and a writer that holds the lock in a run of short
-        transactions (a big import's parts) takes it back before it asks again: a star
-        then waited out part after part, not one."""
+        transactions (a big import's parts) would take it back before it asked again."""
         conn = self.conn
         conn.execute("PRAGMA busy_timeout = 0")
         try:

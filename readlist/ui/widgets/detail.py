@@ -26,8 +26,8 @@ NOTE_SHOWN_CHARS = 8_000
 
 
 def note_shown(note: str) -> str:
-    """The note as the pane's Markdown: the Markdown widget lays a long note out slowly
-    (seconds for tens of KB), so the pane shows the start of a long one, cut at a line,
+    """The note as the pane's Markdown: the Markdown widget lays a long note out slowly,
+    so the pane shows the start of a long one, cut at a line,
     with a marker saying how long it is; the note editor (n) holds it whole."""
     if len(note) <= NOTE_SHOWN_CHARS:
         return shown(note)
