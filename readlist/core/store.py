@@ -55,7 +55,8 @@ def check_note_size(paper_id: int, note: str) -> None:
 
 
 # Up to this size (256 MiB at 4 KiB pages) a store checks the whole library before its
-# first write, quick enough not to be felt; past it, the user's own table only, and damage elsewhere is caught by whoever meets it first (see damage.py).
+# first write, quick enough not to be felt; past it, the user's own table only, and
+# damage elsewhere is caught by whoever meets it first (see damage.py).
 WRITE_CHECK_MAX_PAGES = 65_536
 
 
