@@ -197,7 +197,8 @@ def never_fail_to_print() -> None:
 
 def data_out() -> TextIO:
     """stdout for data (JSON, TSV, an export): UTF-8 whatever the locale, as a file
-    written with -o is, so that `> file` holds the same text."""
+    written with -o is. What goes to stdout is also made terminal-safe (ShownStream),
+    so only `-o FILE` holds a note's control characters byte for byte."""
     out = sys.stdout
     if isinstance(out, io.TextIOWrapper) and out.encoding.replace("-", "").lower() != "utf8":
         out.reconfigure(encoding="utf-8")
