@@ -64,7 +64,7 @@ def known(path: Path) -> str | None:
     return f"found {stamp[:10]}: {problem or 'damaged'}; `readlist check` clears this once sound"
 
 
-def summary(problems: list[str] | tuple[str, ...]) -> str:
+def in_one_line(problems: list[str] | tuple[str, ...]) -> str:
     """Problems as one line: the first, and how many more there are."""
     problem = problems[0] if problems else "damaged"
     return problem + (f" and {len(problems) - 1} more problem(s)" if len(problems) > 1 else "")

@@ -247,7 +247,7 @@ class Store(ImportWrites, LibraryReads):
     def found_damage(self, *problems: str) -> str:
         """Remember the damage met (damage.record), for every later write; returns it as
         one line: the first problem, and how many more there are."""
-        problem = damage.summary(problems)
+        problem = damage.in_one_line(problems)
         damage.record(self.path, problem)
         return problem
 

@@ -86,7 +86,7 @@ class Library:
         problems = self.store().quick_check()
         if not problems:
             return None
-        return self.damage_news(damage.summary(problems))
+        return self.damage_news(damage.in_one_line(problems))
 
     @property
     def open_connections(self) -> int:
