@@ -188,7 +188,8 @@ def _item(token: str, quoted: bool) -> Item | Hint | None:
     if _has_word(prefix) and not quoted:
         return Term(prefix, field, negated=negated)
     if field is not None:
-        return Hint(word, f'empty filter {word} — write {field}:word or {field}:"a phrase"')
+        sign = "-" if negated else ""
+        return Hint(word, f"empty filter {word} — write {sign}{field}:word")
     return None
 
 
