@@ -39,6 +39,24 @@ async def test_the_status_bar_says_an_unknown_filter_and_the_rest_is_shown(
         assert "filter: continual" in status_of(screen)
 
 
+async def test_a_filter_of_only_unknown_words_shows_every_paper_and_says_so(
+    make_app: AppFactory,
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, LibraryScreen)
+        await pilot.press("slash", *"is:new", "enter")
+        await until(pilot, lambda: screen.shown_query == "is:new", "the results")
+        await settle(pilot)
+        assert screen.query_one(PaperList).total == 358
+        assert "unknown filter is:new — is: takes starred, read or unread" in status_of(screen)
+        await pilot.press("escape")
+        await until(pilot, lambda: screen.shown_query == "", "the whole library")
+        assert "unknown filter" not in status_of(screen)
+
+
 async def test_the_palette_names_keys_as_the_footer_does(make_app: AppFactory) -> None:
     app = make_app()
     async with app.run_test(size=(120, 35)) as pilot:
