@@ -28,6 +28,7 @@ from readlist.cli_support import (
     echo_json,
     in_int64,
     query_of,
+    say_hints,
 )
 from readlist.core import drafts
 from readlist.core.errors import NoteChangedError, NoteTooLongError
@@ -178,8 +179,9 @@ def list_(library: Library, query: tuple[str, ...], fmt: str, limit: int | None)
            title:word abstract:word note:word  is:starred is:read is:unread has:note
            -- -exclude  (a word that starts with - goes after --, or in quotes: 'a -b')
     """
+    plan = query_of(query)
     with library.open() as store:
-        papers = store.iter_search(query_of(query), limit=limit)
+        papers = store.iter_search(plan, limit=limit)
         if fmt == "json":
             from readlist.core.export import write_export
 
@@ -206,6 +208,7 @@ def list_(library: Library, query: tuple[str, ...], fmt: str, limit: int | None)
                 count += 1
             if sys.stdout.isatty():
                 click.echo(f"{count} papers", err=True)
+    say_hints(plan)
 
 
 # -- state ------------------------------------------------------------------------
@@ -332,6 +335,7 @@ def export(
             count = write_export(papers, fmt, out.as_text_io())
         else:
             count = export_to_file(papers, fmt, output, library=library.path)
+    say_hints(plan)
     what = "papers" if everything else "starred papers"
     if count == 0:
         click.echo(f"No {what} to export; wrote an empty {fmt} file.", err=True)

@@ -181,6 +181,13 @@ def query_of(words: tuple[str, ...]) -> Query:
     return parse_query(" ".join(words))
 
 
+def say_hints(query: Query) -> None:
+    """A word of the query that names no filter was left out (the rest ran): say which,
+    on stderr, after the results so that a long listing does not scroll it away."""
+    for hint in query.hints:
+        click.echo(shown_in_line(hint.message), err=True)
+
+
 def echo_json(value: Any) -> None:
     import json
 
