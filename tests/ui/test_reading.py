@@ -12,6 +12,7 @@ from textual.widget import Widget
 from readlist.ui.screens.help import sections
 from readlist.ui.screens.triage import TriageScreen, queue_query
 from readlist.ui.widgets.detail import DetailPane
+from readlist.ui.widgets.filter_bar import FilterBar
 from readlist.ui.widgets.paper_list import PaperList
 from tests.ui.conftest import AppFactory, fresh_store, settle, until
 
@@ -174,3 +175,13 @@ def test_the_help_screen_lists_the_reading_keys() -> None:
     keys = {key for key, _ in rows}
     assert {"Space", "b", "J", "K", "Enter"} <= keys
     assert any("full-screen" in description for _, description in rows)
+
+
+async def test_the_reading_keys_typed_in_the_filter_are_text(make_app: AppFactory) -> None:
+    """A guard: the reading keys are the screen's, so the filter's text box comes first."""
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        detail = await open_detail(pilot)
+        await pilot.press("slash", "b", "space", "J", "K")
+        await until(pilot, lambda: app.screen.query_one(FilterBar).value == "b JK", "the text")
+        assert detail.scroll_y == 0
