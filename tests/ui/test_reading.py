@@ -185,3 +185,29 @@ async def test_the_reading_keys_typed_in_the_filter_are_text(make_app: AppFactor
         await pilot.press("slash", "b", "space", "J", "K")
         await until(pilot, lambda: app.screen.query_one(FilterBar).value == "b JK", "the text")
         assert detail.scroll_y == 0
+
+
+async def test_space_typed_ahead_of_a_new_card_skips_it(make_app: AppFactory) -> None:
+    """A Space that lands before the next card is drawn skips that card too: its reader
+    has seen nothing of it to page through (the last card's length does not count)."""
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        screen, card = await start_triage(pilot)
+        await pilot.press("J")  # in the middle of a long card
+        assert 0 < card.scroll_y < card.max_scroll_y
+        screen.action_read()  # r and Space in one burst: no redraw between them
+        screen.action_skip()
+        assert screen.position == 2
+        assert screen.counts["read"] == screen.counts["skipped"] == 1
+
+
+async def test_a_burst_of_spaces_pages_as_often(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        detail = await open_detail(pilot)
+        page = detail.scrollable_content_region.height
+        assert detail.max_scroll_y >= 2 * page
+        screen = app.screen
+        screen.action_scroll_paper("page_down")  # type: ignore[attr-defined]
+        screen.action_scroll_paper("page_down")  # type: ignore[attr-defined]
+        assert detail.scroll_y == 2 * page

@@ -106,6 +106,7 @@ class TriageScreen(Screen[str | None]):
         self._steps: deque[Step] = deque(maxlen=STEPS_KEPT)
         self._noting: int | None = None  # the paper whose note editor is open
         self._waiting = True  # the card says "Loading…" until its paper is held
+        self._card_drawn = False  # the card on screen is laid out: its length is known
 
     @property
     def rl_app(self) -> ReadlistApp:
@@ -295,7 +296,12 @@ class TriageScreen(Screen[str | None]):
         note_line = self.query_one("#triage-note", Static)
         note_line.display = bool(note.strip())
         note_line.update(Text.assemble(("Note: ", "bold"), shown(note)))
-        self.query_one("#triage-card", VerticalScroll).scroll_home(animate=False)
+        self.query_one("#triage-card", VerticalScroll).scroll_home(animate=False, immediate=True)
+        self._card_drawn = False
+        self.call_after_refresh(self._drawn)
+
+    def _drawn(self) -> None:
+        self._card_drawn = True
 
     def show_paper(self, paper: Paper) -> None:
         """The app changed a paper (a decision, an undo, a note): hold its new state."""
@@ -342,7 +348,7 @@ class TriageScreen(Screen[str | None]):
 
     def action_skip(self) -> None:
         card = self.query_one("#triage-card", VerticalScroll)
-        if more_below(card):
+        if self._card_drawn and more_below(card):  # a card not yet drawn was not seen
             scroll_paper(card, "page_down")
             return
         if (paper := self._deciding()) is not None:

@@ -97,13 +97,12 @@ def more_below(pane: ScrollableContainer) -> bool:
 
 def scroll_paper(pane: ScrollableContainer, how: Scroll) -> None:
     """Move through a paper from the keyboard: the pane holding it never has the focus,
-    so the list (or the triage card's keys) keep theirs while the paper is read."""
-    if how == "page_down":
-        pane.scroll_page_down(animate=False)
-    elif how == "page_up":
-        pane.scroll_page_up(animate=False)
-    else:
-        pane.scroll_relative(y=1 if how == "line_down" else -1, animate=False)
+    so the list (or the triage card's keys) keep theirs while the paper is read.
+
+    At once and from where the last key left it, so a burst of Spaces pages as often."""
+    page = pane.scrollable_content_region.height
+    step = {"page_down": page, "page_up": -page, "line_down": 1, "line_up": -1}[how]
+    pane.scroll_to(y=pane.scroll_target_y + step, animate=False, immediate=True)
 
 
 class DetailPane(VerticalScroll, can_focus=False):
@@ -172,4 +171,4 @@ class DetailPane(VerticalScroll, can_focus=False):
         if has_note:
             # Markdown, but no terminal controls
             self.query_one("#detail-note", Markdown).update(note_shown(paper.note))
-        self.scroll_home(animate=False)
+        self.scroll_home(animate=False, immediate=True)
