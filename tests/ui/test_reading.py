@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.pilot import Pilot
 from textual.widget import Widget
@@ -211,3 +212,12 @@ async def test_a_burst_of_spaces_pages_as_often(make_app: AppFactory) -> None:
         screen.action_scroll_paper("page_down")  # type: ignore[attr-defined]
         screen.action_scroll_paper("page_down")  # type: ignore[attr-defined]
         assert detail.scroll_y == 2 * page
+
+
+def test_the_full_screen_footer_says_how_to_read_on() -> None:
+    from readlist.ui.screens.reader import ReaderScreen
+
+    shown = {
+        b.key: b.description for b in ReaderScreen.BINDINGS if isinstance(b, Binding) and b.show
+    }
+    assert shown == {"space": "Page down", "b": "Page up", "escape,enter,q": "Back"}

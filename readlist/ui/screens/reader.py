@@ -3,6 +3,8 @@ terminal to themselves, for a narrow or short window where the pane is cramped."
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -14,7 +16,8 @@ from readlist.ui.widgets.footer import KeysFooter
 
 class ReaderScreen(Screen[None]):
     BINDINGS = [
-        *READING_BINDINGS,
+        # Here the footer has room to say how to read on.
+        *(replace(binding, show=binding.key in ("space", "b")) for binding in READING_BINDINGS),
         Binding(
             "escape,enter,q",
             "close",
