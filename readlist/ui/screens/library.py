@@ -71,7 +71,9 @@ class LibraryScreen(Screen[None]):
         Binding("question_mark", "help", "Help", tooltip="Show every key"),
         Binding("q", "quit", "Quit", tooltip="Quit readlist"),
         *READING_BINDINGS,
-        Binding("enter", "read_full", "Read", show=False, tooltip="Show the paper full-screen"),
+        Binding(
+            "enter", "read_full", "Full screen", show=False, tooltip="Show the paper full-screen"
+        ),
     ]
 
     # Not repaint: a reactive on a screen repaints the whole screen when it changes, and
