@@ -122,6 +122,7 @@ class Store(ImportWrites, LibraryReads):
         self.upgraded_copy = upgraded_copy
         self._walker = Walker(conn)
         self._checked_for_writes = False
+        self.writing = False  # inside a write transaction: not to be interrupted
 
     @cached_property
     def db(self) -> sqlite_utils.Database:
@@ -202,6 +203,7 @@ class Store(ImportWrites, LibraryReads):
         library not known to be damaged (DamagedLibraryError, and nothing written)."""
         self.ensure_writable()
         self._begin_immediate()
+        self.writing = True
         try:
             yield
             self._index_new_papers()
@@ -214,6 +216,8 @@ class Store(ImportWrites, LibraryReads):
                 self.found_damage(str(exc))
                 raise DamagedLibraryError(self.path, str(exc)) from exc
             raise
+        finally:
+            self.writing = False
 
     def _begin_immediate(self) -> None:
         """BEGIN IMMEDIATE, waiting up to BUSY_TIMEOUT_MS for the write lock, asking for

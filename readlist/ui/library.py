@@ -97,7 +97,9 @@ class Library:
         """Close the idle stores; stop the busy ones, which their threads close on exit.
 
         Closing a connection under a thread still running a query crashes SQLite, and
-        the app may quit while a cancelled worker is still reading.
+        the app may quit while a cancelled worker is still reading. A store in the middle
+        of a write (an import's part) is left to commit it: stopping it would throw away
+        the part the import was asked to finish.
         """
         with self._lock:
             self._closed = True
@@ -106,7 +108,8 @@ class Library:
                 with contextlib.suppress(Exception):
                     store.close()
             for store in busy:
-                with contextlib.suppress(Exception):
-                    store.conn.interrupt()
+                if not store.writing:
+                    with contextlib.suppress(Exception):
+                        store.conn.interrupt()
             self._all.clear()
             self._idle.clear()
