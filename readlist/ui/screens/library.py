@@ -90,6 +90,7 @@ class LibraryScreen(Screen[None]):
         self._detail_timer: Timer | None = None  # the detail waits while a filter is typed
         self._detail_pending: Paper | None = None
         self._fresh_results = False  # the next highlight is the top of new results
+        self._clearing = False  # the filter is being cleared (Esc): the cursor keeps its paper
 
     @property
     def rl_app(self) -> ReadlistApp:
@@ -109,7 +110,11 @@ class LibraryScreen(Screen[None]):
         yield FilterBar(id="filter")
         with Horizontal(id="main"):
             yield PaperList(self.results.fetcher(Walk(parse_query(""), "latest")), id="papers")
-            yield DetailPane(id="detail")
+            detail = DetailPane(id="detail")
+            # Tab and Shift+Tab move between the list and the paper (the filter is out of
+            # the Tab order: "/" is its one way in).
+            detail.can_focus = True
+            yield detail
         yield Line(id="status")
         yield KeysFooter()
 
@@ -127,10 +132,13 @@ class LibraryScreen(Screen[None]):
     def parsed(self) -> Query:
         return parse_query(self.query_text)
 
-    def reload(self, *, restat: bool = False) -> None:
-        """Run the current query again (after a filter, a sort, an import, an undo);
-        `restat` when the library's totals may have changed too."""
-        self.results.reload(restat=restat)
+    def reload(self, *, restat: bool = False, keep_place: bool = True) -> None:
+        """Run the current query again (after a filter, a sort, an import, a triage);
+        `restat` when the library's totals may have changed too. The cursor stays on
+        its paper if the new results show it, unless `keep_place` is False (a new
+        filter starts at its first result)."""
+        paper = self.query_one(PaperList).highlighted if keep_place else None
+        self.results.reload(restat=restat, keep=None if paper is None else paper.id)
 
     @property
     def shown_query(self) -> str | None:
@@ -148,7 +156,8 @@ class LibraryScreen(Screen[None]):
         self._fresh_results = True
 
     def watch_query_text(self) -> None:
-        self.reload()
+        clearing, self._clearing = self._clearing, False
+        self.reload(keep_place=clearing)
 
     def watch_sort(self) -> None:
         self.reload()
@@ -221,6 +230,7 @@ class LibraryScreen(Screen[None]):
         bar.focus_input()
 
     def action_clear_filter(self) -> None:
+        self._clearing = bool(self.query_text)  # the watcher runs only on a change
         self.query_text = ""  # the reload starts now
         self.query_one(FilterBar).value = ""
         self.set_focus(self.query_one(PaperList))  # at once, for the keys typed next
@@ -242,7 +252,10 @@ class LibraryScreen(Screen[None]):
             return
         assert field in ("starred", "read")
         change = Change(paper, field, not getattr(paper, field))  # type: ignore[arg-type]
-        self.rl_app.apply(f"{'star' if field == 'starred' else 'read'}", change)
+        mark = "star" if field == "starred" else "read"
+        self.rl_app.apply(mark, change)
+        if mark in self.rl_app.advance_after_mark:
+            self.query_one(PaperList).action_cursor_down()
 
     def show_paper(self, paper: Paper) -> None:
         """A paper's state changed: redraw it in place, update the counts."""
@@ -257,7 +270,9 @@ class LibraryScreen(Screen[None]):
         self.notify(f"Sorted by {SORT_LABEL[self.sort]}", timeout=2)
 
     def action_undo(self) -> None:
-        self.rl_app.undo()
+        change = self.rl_app.undo()
+        if change is not None:
+            self.results.go_to(change.paper.id)
 
     def action_note(self) -> None:
         paper = self.query_one(PaperList).highlighted
