@@ -71,6 +71,7 @@ def sections() -> list[Table]:
     main = [
         *key_rows(PaperList.BINDINGS),
         *key_rows(LibraryScreen.BINDINGS),
+        ("Tab Shift+Tab", "move between the list and the paper (the filter: only /)"),
         ("Ctrl+P", "command palette: every action, and the theme"),
     ]
     return [

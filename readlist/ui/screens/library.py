@@ -55,7 +55,12 @@ class LibraryScreen(Screen[None]):
             priority=True,
         ),
         Binding("s", "flip('starred')", "Star", tooltip="Star or unstar the paper"),
-        Binding("r", "flip('read')", "Read", tooltip="Mark the paper read or unread"),
+        Binding(
+            "r",
+            "flip('read')",
+            "Read",
+            tooltip="Mark the paper read or unread, and move to the next",
+        ),
         Binding("n", "note", "Note", tooltip="Write a note on the paper (Markdown)"),
         Binding(
             "E", "note_in_editor", "Note in $EDITOR", show=False, tooltip="Edit the note in $EDITOR"
