@@ -142,7 +142,8 @@ class LibraryScreen(Screen[None]):
         `restat` when the library's totals may have changed too. The cursor stays on
         its paper if the new results show it, unless `keep_place` is False (a new
         filter starts at its first result)."""
-        paper = self.query_one(PaperList).highlighted if keep_place else None
+        shown = self.query(PaperList)  # none while the screen is being taken down
+        paper = shown.first().highlighted if keep_place and shown else None
         self.results.reload(restat=restat, keep=None if paper is None else paper.id)
 
     @property
