@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from textual import events
 from textual.pilot import Pilot
 
 from readlist.core.importer import Importer
@@ -242,3 +243,18 @@ async def test_advance_after_mark_is_the_apps_to_set(
         after_star = papers.cursor
         await pilot.press("r")
         assert (after_star, papers.cursor) == moves
+
+
+async def test_slash_right_after_tab_lands_in_the_filter(make_app: AppFactory) -> None:
+    """Tab acts as its key arrives, as "/" does: in a burst, the "/" that follows it
+    is not undone by the Tab's focus change."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("tab")
+        assert isinstance(app.focused, DetailPane)
+        app.post_message(events.Key("tab", None))
+        app.post_message(events.Key("slash", "/"))
+        app.post_message(events.Key("x", "x"))
+        await until(pilot, lambda: app.screen.query_one(FilterBar).value == "x", "the filter x")
+        assert isinstance(app.focused, FilterInput)

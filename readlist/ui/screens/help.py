@@ -16,6 +16,8 @@ KEY_NAMES = {
     "slash": "/",
     "question_mark": "?",
     "escape": "Esc",
+    "tab": "Tab",
+    "shift+tab": "Shift+Tab",
     "enter": "Enter",
     "space": "Space",
     "down": "↓",
@@ -71,7 +73,6 @@ def sections() -> list[Table]:
     main = [
         *key_rows(PaperList.BINDINGS),
         *key_rows(LibraryScreen.BINDINGS),
-        ("Tab Shift+Tab", "move between the list and the paper (the filter: only /)"),
         ("Ctrl+P", "command palette: every action, and the theme"),
     ]
     return [

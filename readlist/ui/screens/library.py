@@ -54,6 +54,16 @@ class LibraryScreen(Screen[None]):
             tooltip="Show every paper",
             priority=True,
         ),
+        # Priority, as "/" is: a "/" typed right after Tab lands in the filter, not
+        # before the Tab's focus change, which would take the focus back to the list.
+        Binding(
+            "tab,shift+tab",
+            "switch_pane",
+            "Switch pane",
+            show=False,
+            tooltip="Move between the list and the paper (the filter: only /)",
+            priority=True,
+        ),
         Binding("s", "flip('starred')", "Star", tooltip="Star or unstar the paper"),
         Binding(
             "r",
@@ -234,6 +244,11 @@ class LibraryScreen(Screen[None]):
         if self.focused is not None and bar in self.focused.ancestors:
             raise SkipAction  # a "/" typed in the filter is text
         bar.focus_input()
+
+    def action_switch_pane(self) -> None:
+        """The list and the paper take turns; from the filter, Tab goes to the list."""
+        papers = self.query_one(PaperList)
+        self.set_focus(self.query_one(DetailPane) if self.focused is papers else papers)
 
     def action_clear_filter(self) -> None:
         self._clearing = bool(self.query_text)  # the watcher runs only on a change
