@@ -20,6 +20,15 @@ from readlist.core.search import REVERSED_SORTS, SORTS, Sort, Walk, Walker, wher
 WALKED_LIMIT = 1000  # a search with a limit up to this walks (see iter_search)
 PAGE = 100
 
+# A row of `papers p` that comes before the paper `t` in each sort order (SORTS).
+_BEFORE: dict[Sort, str] = {
+    "latest": "(p.last_seen > t.last_seen OR (p.last_seen = t.last_seen AND p.id < t.id))",
+    "most_seen": "(p.times_seen > t.times_seen OR (p.times_seen = t.times_seen AND p.id < t.id))",
+    "title": (
+        "(p.title COLLATE NOCASE < t.title OR (p.title COLLATE NOCASE = t.title AND p.id < t.id))"
+    ),
+}
+
 _PAPER_COLUMNS = """p.id, p.title, p.abstract, p.first_seen, p.last_seen, p.times_seen,
     coalesce(s.read, 0), coalesce(s.starred, 0), coalesce(s.note, '')"""
 
@@ -140,6 +149,24 @@ class LibraryReads:
         else:
             sql, params = f"SELECT count(*) FROM papers p{where.sql}", where.params
         return int(self.conn.execute(sql, params).fetchone()[0])
+
+    def position_of(self, query: Query, sort: Sort, paper_id: int) -> int | None:
+        """Where a paper stands in a filter's results (0 for the first), or None when the
+        filter does not show it: the app keeps its cursor on a paper across a change of
+        filter or sort without reading every row before it."""
+        where = where_clause(query)
+        also = " AND " if where.sql else " WHERE "
+        shown = self.conn.execute(
+            f"SELECT 1 FROM papers p{where.sql}{also}p.id = ?", [*where.params, paper_id]
+        ).fetchone()
+        if shown is None:
+            return None
+        row = self.conn.execute(
+            "SELECT count(*) FROM (SELECT id, last_seen, times_seen, title FROM papers"
+            f" WHERE id = ?) t, papers p{where.sql}{also}{_BEFORE[sort]}",
+            [paper_id, *where.params],
+        ).fetchone()
+        return int(row[0])
 
     def get(self, paper_id: int) -> Paper:
         row = self.conn.execute(

@@ -27,6 +27,7 @@ from textual.message import Message
 from readlist.core import drafts
 from readlist.core.errors import NoteChangedError, ReadlistError, describe_sqlite_error
 from readlist.core.models import Paper
+from readlist.core.printable import shown_in_line
 from readlist.core.search import Sort
 from readlist.ui.commands import ScreenKeys
 from readlist.ui.history import Change, History, write
@@ -44,6 +45,7 @@ SEARCH_URL = "https://huggingface.co/papers?q={}"
 QUIT_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
 # The most a quit on a signal may take once the user's work is saved (see run).
 LEAVE_SECONDS = 5.0
+UNDO_TITLE = 40  # the most of a paper's title an undo's message shows
 
 
 class WriterReport(Message):
@@ -73,6 +75,9 @@ class ReadlistApp(App[None]):
         self.quitting = False  # set as the app quits: no one is left to ask
         self.left = threading.Event()  # set once `leave` has saved all there was to save
         self.exit_notes: list[str] = []  # for stderr, once the terminal is given back
+        # The marks ("star", "read") after which the list's cursor moves to the next
+        # paper, as in mutt and newsboat; the settings file may change it.
+        self.advance_after_mark: set[str] = {"read"}
 
     def on_load(self) -> None:
         # Before the terminal is taken over: from then on a signal quits cleanly. The
@@ -255,7 +260,7 @@ class ReadlistApp(App[None]):
         for change in reversed(changes):
             self.writer.submit(partial(self._save, change=change, undo=True))
             self._show(change.paper)
-        self.notify(f"Undid {label}", timeout=2)
+        self.notify(undone(label, changes), timeout=3, markup=False)
         return changes[0]
 
     # -- dialogs and other actions -----------------------------------------------------
@@ -327,6 +332,20 @@ class ReadlistApp(App[None]):
         from readlist.ui.screens.help import HelpScreen
 
         self.push_screen(HelpScreen())
+
+
+def undone(label: str, changes: Sequence[Change]) -> str:
+    """What an undo put back, naming the paper, so the user sees which one it was."""
+    change = changes[0]
+    title = shown_in_line(change.paper.title)
+    title = f"'{title[: UNDO_TITLE - 1]}…'" if len(title) > UNDO_TITLE else f"'{title}'"
+    if len(changes) > 1:
+        return f"Undid {label} on {title} and {len(changes) - 1} more"
+    if change.field == "starred":
+        return f"{'Starred' if change.before else 'Unstarred'} {title}"
+    if change.field == "read":
+        return f"Marked {title} {'read' if change.before else 'unread'}"
+    return f"Put back the note on {title}"
 
 
 def run(path: Path) -> None:

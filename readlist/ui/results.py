@@ -69,6 +69,7 @@ class Results:
         # every change of state, made here or in another window (_redraw_paper); an
         # import or a triage reloads with restat, which drops it.
         self._home: tuple[Walk, list[Paper]] | None = None
+        self._walk: Walk | None = None  # the shown results' walk, to find a paper's place
 
     def fetcher(self, walk: Walk) -> Fetch:
         """Pages of one filter; they share its walk, so each reads on from the last."""
@@ -99,9 +100,10 @@ class Results:
 
     # -- the filter's results --------------------------------------------------------------
 
-    def reload(self, *, restat: bool = False) -> None:
+    def reload(self, *, restat: bool = False, keep: int | None = None) -> None:
         """Run the current query again (after a filter, a sort, an import, an undo);
-        `restat` when the library's totals may have changed too."""
+        `restat` when the library's totals may have changed too; `keep` is the paper the
+        cursor stays on if the results show it (else the cursor starts at the top)."""
         if restat:
             self._stats_stale = True
             self._home = None
@@ -113,16 +115,16 @@ class Results:
         home = self._home
         if home is not None and home[0].sort == screen.sort and screen.parsed.is_empty:
             screen.workers.cancel_group(screen, "query")
-            self._show_results(screen.query_text, home[0], list(home[1]))
+            self._show_results(screen.query_text, home[0], list(home[1]), keep)
             if self._stats_stale and self._stats is not None:
                 self._refresh_stats()
             return
-        self._run_query(screen.query_text, screen.sort, self._stats_stale)
+        self._run_query(screen.query_text, screen.sort, self._stats_stale, keep)
 
-    def _run_query(self, text: str, sort: Sort, with_stats: bool) -> None:
-        self._start("query", self._query, text, sort, with_stats)
+    def _run_query(self, text: str, sort: Sort, with_stats: bool, keep: int | None) -> None:
+        self._start("query", self._query, text, sort, with_stats, keep)
 
-    def _query(self, text: str, sort: Sort, with_stats: bool) -> None:
+    def _query(self, text: str, sort: Sort, with_stats: bool, keep: int | None) -> None:
         """The first page goes on screen at once; the count, which can take longer on a
         broad filter over a big library, follows. Library totals are read only when they
         can have changed (at start, after a change of state or an import)."""
@@ -133,7 +135,7 @@ class Results:
             first = store.page(walk.query, 0, PAGE, sort=sort, walk=walk)
             if get_current_worker().is_cancelled:
                 return
-            deliver(self._screen, self._show_results, text, walk, first)
+            deliver(self._screen, self._show_results, text, walk, first, keep)
             if with_stats:
                 stats = store.stats(quick=True)
                 deliver(self._screen, self._set_stats, stats)
@@ -143,7 +145,7 @@ class Results:
             if self._query_store is store:
                 self._query_store = None
 
-    def _show_results(self, text: str, walk: Walk, first: list[Paper]) -> None:
+    def _show_results(self, text: str, walk: Walk, first: list[Paper], keep: int | None) -> None:
         screen = self._screen
         if text != screen.query_text or walk.sort != screen.sort:
             return  # a newer query is on its way
@@ -151,7 +153,9 @@ class Results:
         self._on_new()
         if walk.query.is_empty:
             self._home = (walk, list(first))
-        papers.reset(self.fetcher(walk), len(first), first)
+        self._walk = walk
+        index = next((i for i, paper in enumerate(first) if paper.id == keep), None)
+        papers.reset(self.fetcher(walk), len(first), first, cursor=index or 0)
         total = len(first) if len(first) < PAGE else walk.total
         stats = None if self._stats_stale else self._stats
         if total is None and walk.query.is_empty and stats is not None:
@@ -166,6 +170,47 @@ class Results:
                 COUNT_PAUSE, lambda: self._run_count(text, walk), name="count"
             )
         self._update_status()
+        if keep is not None and index is None:
+            self.go_to(keep)  # further down, or no longer shown
+
+    def go_to(self, paper_id: int) -> None:
+        """Put the cursor on a paper of the shown results, if they show it: at once when
+        its row is held, else once its place is read (unless the cursor has moved)."""
+        papers = self._screen.query_one(PaperList)
+        index = papers.index_of(paper_id)
+        if index is not None:
+            papers.cursor = index
+        elif self._walk is not None and self.shown_query is not None:
+            since = (papers.generation, papers.cursor)
+            walk, text = self._walk, self.shown_query
+            self._start("place", self._find_place, text, walk, paper_id, papers.total, since)
+
+    def _find_place(
+        self, text: str, walk: Walk, paper_id: int, shown: int, since: tuple[int, int]
+    ) -> None:
+        """The paper's place; and, when it lies past the rows counted so far, the count
+        (the list reads a page from the end by it, so it must be the real one)."""
+        store = self._library.store()
+        try:
+            index = store.position_of(walk.query, walk.sort, paper_id)
+            total = store.count(walk.query) if index is not None and index >= shown else None
+        except sqlite3.DatabaseError as exc:
+            self._health.read_failed(exc)
+            return
+        if index is not None and not get_current_worker().is_cancelled:
+            deliver(self._screen, self._place_found, text, walk, index, total, since)
+
+    def _place_found(
+        self, text: str, walk: Walk, index: int, total: int | None, since: tuple[int, int]
+    ) -> None:
+        papers = self._screen.query_one(PaperList)
+        if (papers.generation, papers.cursor) != since:
+            return  # newer results, or a key that moved the cursor
+        if total is not None:
+            self._stop_count()
+            self._show_total(text, walk.sort, total)
+        if index < papers.total:
+            papers.cursor = index
 
     def _stop_count(self) -> None:
         if self._count_timer is not None:
@@ -245,7 +290,7 @@ class Results:
         Otherwise only the state of some papers can have changed: read again the ones
         held for drawing, and redraw those that differ."""
         if imported:
-            self.reload(restat=True)
+            self._screen.reload(restat=True)  # the cursor keeps its paper
         else:
             shown = [paper.id for paper in self._screen.query_one(PaperList).cached_papers()]
             self._reread(shown)

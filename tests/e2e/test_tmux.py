@@ -326,3 +326,27 @@ def test_at_80x24_the_note_shows_above_a_long_abstract_and_space_reads_on(
         wait_for(name, lambda shown: last not in _detail(shown), "b to page back up")
     finally:
         subprocess.run([*TMUX, "kill-session", "-t", name], capture_output=True)
+
+
+def test_esc_keeps_the_same_paper_highlighted(session: str, library: Path) -> None:
+    """Highlight the sixth result of a filter, press Esc: the cursor is still on that
+    paper in the whole list (not on the whole list's sixth row)."""
+    wait_for(session, lambda shown: "358 papers" in shown, "the library to open")
+    tmux("send-keys", "-t", session, "/")
+    wait_for(session, lambda shown: "Filter:" in shown, "the filter's prompt")
+    tmux("send-keys", "-t", session, "-l", "continual")
+    wait_for(session, lambda shown: "filter: continual" in shown, "the filter to apply")
+    tmux("send-keys", "-t", session, "Enter")
+    wait_for(session, lambda shown: "Filter:" not in shown, "the list to take the focus")
+    tmux("send-keys", "-t", session, "j", "j", "j", "j", "j", "s")
+    wait_for(session, lambda shown: "1 starred" in shown, "the star to show")
+    (starred,) = cli_json(library, "list", "is:starred")
+    tmux("send-keys", "-t", session, "Escape")
+    wait_for(session, lambda shown: "358 shown" in shown, "the whole list")
+    shows_it = f"★ starred · unread · id {starred['id']}"  # the detail pane's state line
+    wait_for(session, lambda shown: shows_it in shown, "the starred paper in the detail pane")
+    tmux("send-keys", "-t", session, "s")  # on the same paper: unstars it
+    wait_for(session, lambda shown: "0 starred" in shown, "the star to go")
+    tmux("send-keys", "-t", session, "q")
+    wait_for(session, lambda shown: "READLIST-EXITED-0" in shown, "readlist to quit cleanly")
+    assert cli_json(library, "list", "is:starred") == []

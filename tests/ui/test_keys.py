@@ -178,8 +178,10 @@ async def test_sort_cycles(make_app: AppFactory, library_path: Path) -> None:
             await pilot.press("S")
             await settle(pilot)
             assert screen.sort == sort
-            highlighted = papers_of(app).highlighted
-            assert highlighted is not None and highlighted.id == by[sort]
+            top = papers_of(app).paper_at(0)
+            assert top is not None and top.id == by[sort]
+            highlighted = papers_of(app).highlighted  # the cursor keeps its paper
+            assert highlighted is not None and highlighted.id == by["latest"]
             assert "sort:" in str(screen.query_one("#status").render())
 
 

@@ -16,6 +16,8 @@ KEY_NAMES = {
     "slash": "/",
     "question_mark": "?",
     "escape": "Esc",
+    "tab": "Tab",
+    "shift+tab": "Shift+Tab",
     "enter": "Enter",
     "space": "Space",
     "down": "↓",

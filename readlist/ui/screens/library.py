@@ -54,8 +54,23 @@ class LibraryScreen(Screen[None]):
             tooltip="Show every paper",
             priority=True,
         ),
+        # Priority, as "/" is: a "/" typed right after Tab lands in the filter, not
+        # before the Tab's focus change, which would take the focus back to the list.
+        Binding(
+            "tab,shift+tab",
+            "switch_pane",
+            "Switch pane",
+            show=False,
+            tooltip="Move between the list and the paper (the filter: only /)",
+            priority=True,
+        ),
         Binding("s", "flip('starred')", "Star", tooltip="Star or unstar the paper"),
-        Binding("r", "flip('read')", "Read", tooltip="Mark the paper read or unread"),
+        Binding(
+            "r",
+            "flip('read')",
+            "Read",
+            tooltip="Mark the paper read or unread, and move to the next",
+        ),
         Binding("n", "note", "Note", tooltip="Write a note on the paper (Markdown)"),
         Binding(
             "E", "note_in_editor", "Note in $EDITOR", show=False, tooltip="Edit the note in $EDITOR"
@@ -90,6 +105,7 @@ class LibraryScreen(Screen[None]):
         self._detail_timer: Timer | None = None  # the detail waits while a filter is typed
         self._detail_pending: Paper | None = None
         self._fresh_results = False  # the next highlight is the top of new results
+        self._clearing = False  # the filter is being cleared (Esc): the cursor keeps its paper
 
     @property
     def rl_app(self) -> ReadlistApp:
@@ -109,7 +125,11 @@ class LibraryScreen(Screen[None]):
         yield FilterBar(id="filter")
         with Horizontal(id="main"):
             yield PaperList(self.results.fetcher(Walk(parse_query(""), "latest")), id="papers")
-            yield DetailPane(id="detail")
+            detail = DetailPane(id="detail")
+            # Tab and Shift+Tab move between the list and the paper (the filter is out of
+            # the Tab order: "/" is its one way in).
+            detail.can_focus = True
+            yield detail
         yield Line(id="status")
         yield KeysFooter()
 
@@ -127,10 +147,14 @@ class LibraryScreen(Screen[None]):
     def parsed(self) -> Query:
         return parse_query(self.query_text)
 
-    def reload(self, *, restat: bool = False) -> None:
-        """Run the current query again (after a filter, a sort, an import, an undo);
-        `restat` when the library's totals may have changed too."""
-        self.results.reload(restat=restat)
+    def reload(self, *, restat: bool = False, keep_place: bool = True) -> None:
+        """Run the current query again (after a filter, a sort, an import, a triage);
+        `restat` when the library's totals may have changed too. The cursor stays on
+        its paper if the new results show it, unless `keep_place` is False (a new
+        filter starts at its first result)."""
+        shown = self.query(PaperList)  # none while the screen is being taken down
+        paper = shown.first().highlighted if keep_place and shown else None
+        self.results.reload(restat=restat, keep=None if paper is None else paper.id)
 
     @property
     def shown_query(self) -> str | None:
@@ -148,7 +172,8 @@ class LibraryScreen(Screen[None]):
         self._fresh_results = True
 
     def watch_query_text(self) -> None:
-        self.reload()
+        clearing, self._clearing = self._clearing, False
+        self.reload(keep_place=clearing)
 
     def watch_sort(self) -> None:
         self.reload()
@@ -220,7 +245,13 @@ class LibraryScreen(Screen[None]):
             raise SkipAction  # a "/" typed in the filter is text
         bar.focus_input()
 
+    def action_switch_pane(self) -> None:
+        """The list and the paper take turns; from the filter, Tab goes to the list."""
+        papers = self.query_one(PaperList)
+        self.set_focus(self.query_one(DetailPane) if self.focused is papers else papers)
+
     def action_clear_filter(self) -> None:
+        self._clearing = bool(self.query_text)  # the watcher runs only on a change
         self.query_text = ""  # the reload starts now
         self.query_one(FilterBar).value = ""
         self.set_focus(self.query_one(PaperList))  # at once, for the keys typed next
@@ -242,7 +273,10 @@ class LibraryScreen(Screen[None]):
             return
         assert field in ("starred", "read")
         change = Change(paper, field, not getattr(paper, field))  # type: ignore[arg-type]
-        self.rl_app.apply(f"{'star' if field == 'starred' else 'read'}", change)
+        mark = "star" if field == "starred" else "read"
+        self.rl_app.apply(mark, change)
+        if mark in self.rl_app.advance_after_mark:
+            self.query_one(PaperList).action_cursor_down()
 
     def show_paper(self, paper: Paper) -> None:
         """A paper's state changed: redraw it in place, update the counts."""
@@ -257,7 +291,9 @@ class LibraryScreen(Screen[None]):
         self.notify(f"Sorted by {SORT_LABEL[self.sort]}", timeout=2)
 
     def action_undo(self) -> None:
-        self.rl_app.undo()
+        change = self.rl_app.undo()
+        if change is not None:
+            self.results.go_to(change.paper.id)
 
     def action_note(self) -> None:
         paper = self.query_one(PaperList).highlighted

@@ -10,22 +10,33 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import Reactive
 from textual.widget import Widget
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 PLACEHOLDER = '/ filter: words  "phrase"  -exclude  title:x  is:starred  has:note  a OR b'
 
 
-class FilterInput(Input):
+class FilterInput(Input, can_focus=False):
     """An Input one line high and as wide as the bar, whatever its text: its text width
     changes its scrolling, never the screen's layout. (Input asks for a new layout of
-    the whole screen on every keystroke, which costs as much as the filtering itself.)"""
+    the whole screen on every keystroke, which costs as much as the filtering itself.)
+
+    Out of the Tab order: it takes the focus only through "/" (`FilterBar.focus_input`),
+    so keys meant for the list never become filter text unseen. Its cursor does not
+    blink, so that it is always there to see while it has the focus."""
 
     virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+
+    def on_blur(self) -> None:
+        self.can_focus = False  # back out of the Tab order
 
 
 class FilterBar(Widget):
     DEFAULT_CSS = """
-    FilterBar { height: 1; }
+    FilterBar { height: 1; layout: horizontal; }
+    FilterBar #filter-prompt { display: none; width: auto; padding: 0 1; }
+    FilterBar.-typing #filter-prompt {
+        display: block; background: $accent; color: $text; text-style: bold;
+    }
     FilterBar Input, FilterBar Input:focus { border: none; width: 1fr; height: 1; padding: 0 1; }
     FilterBar Input { background: $boost; }
     FilterBar Input:focus { background: $accent 20%; }
@@ -48,6 +59,7 @@ class FilterBar(Widget):
         """Enter: the user is back to the list, the filter kept."""
 
     def compose(self) -> ComposeResult:
+        yield Static("Filter:", id="filter-prompt")  # shown while the filter has the focus
         yield FilterInput(placeholder=PLACEHOLDER)
 
     @property
@@ -61,7 +73,16 @@ class FilterBar(Widget):
     def focus_input(self) -> None:
         # At once (Widget.focus waits a turn), or the keys typed right after "/" would
         # still reach the list and run as commands.
-        self.screen.set_focus(self.query_one(Input))
+        field = self.query_one(FilterInput)
+        field.can_focus = True
+        field.cursor_blink = False
+        self.screen.set_focus(field)
+
+    def on_descendant_focus(self) -> None:
+        self.add_class("-typing")  # the prompt shows (a class: it restyles the children)
+
+    def on_descendant_blur(self) -> None:
+        self.remove_class("-typing")
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()

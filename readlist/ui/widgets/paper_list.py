@@ -101,18 +101,34 @@ class PaperList(ScrollView, can_focus=True):
     def total(self) -> int:
         return self._total
 
-    def reset(self, fetch: Fetch, total: int, first_page: list[Paper] | None = None) -> None:
-        """Show a new result set: forget every cached page, keep the cursor in range."""
+    def reset(
+        self, fetch: Fetch, total: int, first_page: list[Paper] | None = None, *, cursor: int = 0
+    ) -> None:
+        """Show a new result set: forget every cached page, put the cursor on `cursor`
+        (the screen knows which paper to keep; by default the top)."""
         self._generation += 1
         self._fetch = fetch
         self._total = total
         self._pages = {0: first_page} if first_page is not None else {}
         self._loading.clear()
         self.virtual_size = Size(self.size.width, total)
-        self.cursor = min(self.cursor, max(total - 1, 0))
-        if self.cursor == 0:
+        if cursor == 0:
             self.scroll_to(y=0, animate=False)
+        self.cursor = min(cursor, max(total - 1, 0))
         self.refresh()
+
+    @property
+    def generation(self) -> int:
+        """Changes with every new result set (`reset`)."""
+        return self._generation
+
+    def index_of(self, paper_id: int) -> int | None:
+        """Where a paper is among the rows held for drawing, if it is held."""
+        for number, page in self._pages.items():
+            for i, cached in enumerate(page):
+                if cached.id == paper_id:
+                    return number * PAGE + i
+        return None
 
     def set_total(self, total: int) -> None:
         """The count of the shown result set arrived: keep the pages, extend the list."""
