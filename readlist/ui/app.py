@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote_plus
 
+from textual import events
 from textual.app import App, SuspendNotSupported
 from textual.binding import Binding
 from textual.message import Message
@@ -32,6 +33,7 @@ from readlist.ui.commands import ScreenKeys
 from readlist.ui.history import Change, History, write
 from readlist.ui.library import Library
 from readlist.ui.screens.library import LibraryScreen
+from readlist.ui.typeahead import ScreenReady, TypeAhead
 from readlist.ui.watcher import POLL_SECONDS, Watcher
 from readlist.ui.writer import Writer
 
@@ -73,6 +75,7 @@ class ReadlistApp(App[None]):
         self.quitting = False  # set as the app quits: no one is left to ask
         self.left = threading.Event()  # set once `leave` has saved all there was to save
         self.exit_notes: list[str] = []  # for stderr, once the terminal is given back
+        self.typeahead = TypeAhead(self)  # keys pressed before their screen is ready
 
     def on_load(self) -> None:
         # Before the terminal is taken over: from then on a signal quits cleanly. The
@@ -91,6 +94,19 @@ class ReadlistApp(App[None]):
         # the collector's sight, a full collection takes a few milliseconds, not 50.
         self.call_after_refresh(gc.freeze)
         self.set_interval(POLL_SECONDS, self._poll, name="watch the library")
+
+    async def on_event(self, event: events.Event) -> None:
+        # Every key from the terminal passes the gate: one typed ahead of its screen
+        # waits for it (see typeahead).
+        if not isinstance(event, events.Key) or event.is_forwarded:
+            await super().on_event(event)
+        elif not self.typeahead.holds(event):
+            target = self.focused or self.screen  # where Textual sends the key
+            await super().on_event(event)
+            self.typeahead.sent(event, target)
+
+    def on_screen_ready(self, message: ScreenReady) -> None:
+        self.typeahead.release()
 
     async def action_quit(self) -> None:
         """Ctrl+C: quit at once, with whatever is in the note editor saved, not dropped."""
