@@ -14,8 +14,9 @@ from typing import Any
 
 import pytest
 from textual import events
+from textual.keys import _character_to_key
 from textual.screen import Screen
-from textual.widgets import TextArea
+from textual.widgets import Input, Static, TextArea
 
 from readlist.core.models import Paper
 from readlist.ui.app import ReadlistApp
@@ -27,6 +28,7 @@ from readlist.ui.screens.library import LibraryScreen
 from readlist.ui.screens.note import NoteEditor
 from readlist.ui.screens.triage import TriageScreen, queue_query
 from readlist.ui.widgets.paper_list import PaperList
+from tests.conftest import SAMPLE_DUMPS
 from tests.ui.conftest import AppFactory, fresh_store, settle, until
 
 SIZE = (120, 35)
@@ -34,10 +36,13 @@ LANDED = 10.0  # seconds for a burst to land; on main the keys are lost and this
 
 
 def burst(app: ReadlistApp, *keys: str) -> None:
-    """Every key in the app's queue at once, before the first is handled."""
+    """Every key in the app's queue at once, before the first is handled. A key is a
+    character ("s", "/") or a key's name ("space", "ctrl+s")."""
     for key in keys:
-        character = " " if key == "space" else key if len(key) == 1 else None
-        event = events.Key(key, character)
+        if len(key) == 1:
+            event = events.Key(key if key.isalnum() else _character_to_key(key), key)
+        else:
+            event = events.Key(key, " " if key == "space" else None)
         event.set_sender(app)
         app.post_message(event)
 
@@ -202,3 +207,27 @@ async def test_keys_for_a_triage_with_nothing_to_decide_go_nowhere(
         await settle(pilot)
         [after] = stored(library_path, [paper])
         assert (after.starred, after.read) == (True, False)
+
+
+async def test_i_a_path_and_enter_in_one_burst_import_that_path(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    """A pasted `i`, path, Enter: the path goes into the dialog's field, not to the list
+    (where `/` would open the filter and `s` star a paper)."""
+    dump = tmp_path / "typed-ahead" / "a_dump.txt"
+    dump.parent.mkdir()
+    dump.write_bytes(next(iter(sorted(SAMPLE_DUMPS.glob("*.txt")))).read_bytes())
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        burst(app, "i", *str(dump))
+        burst(app, "enter")
+        await until(
+            pilot,
+            lambda: isinstance(app.screen, ImportScreen) and app.screen.stage == "done",
+            "the import to finish",
+            LANDED,
+        )
+        assert app.screen.query_one("#import-path", Input).value == str(dump)
+        report = str(app.screen.query_one("#import-table", Static).render())
+        assert "a_dump.txt" in report and "already imported" in report
