@@ -98,10 +98,13 @@ class ReadlistApp(App[None]):
     async def on_event(self, event: events.Event) -> None:
         # Every key from the terminal passes the gate: one typed ahead of its screen
         # waits for it (see typeahead).
-        if not isinstance(event, events.Key) or event.is_forwarded:
+        if not isinstance(event, events.Key):
             await super().on_event(event)
+        elif event.is_forwarded:  # on its way back up from the screen it was sent into
+            if not self.typeahead.holds(event):
+                await super().on_event(event)
         elif not self.typeahead.holds(event):
-            target = self.focused or self.screen  # where Textual sends the key
+            target = self.focused or self.screen  # where Textual sends it
             await super().on_event(event)
             self.typeahead.sent(event, target)
 

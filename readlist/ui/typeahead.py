@@ -4,12 +4,19 @@ it once it is ready, in the order they were pressed.
 Textual sends a key to the widget focused when the key arrives, and looks up its
 binding only when the key comes back up to the app. In a burst like `t s r s`, `s r s`
 set out for the main screen before `t` has pushed triage, and reach a triage screen
-that has no card to decide yet. So the app lets one key through at a time:
+that has no card to decide yet. So every key is followed on its way (a trace posted
+behind it climbs to the app once it has been handled), and:
 
-- a key goes on its way only once the key before it is done (it has come back up to
-  the app, or a widget on the way kept it), and the top screen is ready for keys;
-- until then it is held, with the others, in the order they were pressed;
-- a key that opens a screen holds the keys after it for that screen.
+- a key that comes back from a screen no longer on top, or while earlier keys are
+  held, is held;
+- a key that arrives while the top screen is not ready, while keys are held, or while
+  a key is still on its way through a screen no longer on top, is held; so is one the
+  top screen acts on as it arrives (a priority key: Esc, `/`) while any key is on its
+  way, since it would overtake it;
+- once no key is on its way and the top screen is ready, the held keys go through the
+  app again one at a time, in the order they were pressed.
+
+Keys typed while nothing opens (a word in the filter) go at once, as before.
 
 This holds for every screen: triage, the note editor, the dialogs, the help. A screen
 is ready once it is mounted; one that loads its first data in a worker sets
@@ -20,8 +27,8 @@ app's own priority keys (Ctrl+C) are never held.
 
 from __future__ import annotations
 
-from collections import deque
-from dataclasses import dataclass
+import bisect
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 from weakref import WeakSet
@@ -52,78 +59,123 @@ def is_ready(screen: Screen[Any]) -> bool:
     return screen.is_mounted and bool(getattr(screen, "keys_ready", True))
 
 
-@dataclass(slots=True)
+@dataclass(order=True, slots=True)
 class Held:
-    """A key held back, and the screen it waits for (None: only for the key before)."""
+    """A key held back, by the order it was pressed in, and the screen it waits for
+    (None: it waits only for the keys before it)."""
 
-    key: str
-    character: str | None
-    screen: Screen[Any] | None
+    seq: int
+    key: str = field(compare=False)
+    character: str | None = field(compare=False)
+    screen: Screen[Any] | None = field(compare=False)
+
+
+@dataclass(slots=True)
+class Flight:
+    """A key on its way: the order it was pressed in, and the screen it was sent into."""
+
+    seq: int
+    screen: Screen[Any]
+    event: events.Key  # kept so that its id stays its own while it is looked up by id
 
 
 class TypeAhead:
-    """The app's key gate. `holds(event)`: whether the app holds the key back instead
-    of handling it now; `sent(event)`, once the app has handed it on; `release()`:
-    the next held key goes, if its screen is ready."""
+    """The app's key gate. For a key from the terminal: `holds(event)`, then, if not
+    held, `sent(event, target)` once the app has handed it on. For a key coming back
+    up: `holds(event)` again."""
 
     def __init__(self, app: App[Any]) -> None:
         self.app = app
-        self.held: deque[Held] = deque()
-        self._flight = 0  # the number of the key on its way, 0 when none is
-        self._flights = 0
-        self._released: events.Key | None = None  # a held key sent back through the app
-        self._waiting_for_mount: WeakSet[Screen[Any]] = WeakSet()  # each calls back on mount
+        self.held: list[Held] = []  # in the order the keys were pressed
+        self._seq = 0
+        self._flights: dict[int, Flight] = {}  # by id of the event
+        self._released: tuple[events.Key, int] | None = None  # sent back through the app
+        self._pending: tuple[int, Screen[Any]] | None = None  # the key the app hands on
+        self._waiting_for_mount: WeakSet[Screen[Any]] = WeakSet()  # each calls back
 
     def holds(self, event: events.Key) -> bool:
-        """For each key as it reaches the app from the terminal (not as it comes back
-        up from a widget)."""
-        if event.is_forwarded or self._app_priority(event.key):
+        """Whether the app holds `event` back instead of handling it now."""
+        if event.is_forwarded:
+            return self._coming_back(event)
+        self._pending = None
+        if self._app_priority(event.key):
             return False
         screen = self.app.screen
-        if event is self._released:
+        if self._released is not None and event is self._released[0]:
+            self._pending = (self._released[1], screen)
             self._released = None
-        elif self._flight or self._released is not None or self.held:
-            self.held.append(Held(event.key, event.character, None))
+            return False
+        self._seq += 1
+        seq = self._seq
+        others = any(flight.screen is not screen for flight in self._flights.values())
+        overtakes = bool(self._flights) and self._acts_on_arrival(screen, event.key)
+        waiting = self._released is not None or self.held or not is_ready(screen)
+        if waiting or others or overtakes:
+            self._hold(seq, event, None if is_ready(screen) else screen)
             self.release()
             return True
-        elif not is_ready(screen):
-            self.held.append(Held(event.key, event.character, screen))
-            self._wait_for(screen)
-            return True
+        self._pending = (seq, screen)
         return False
 
     def sent(self, event: events.Key, target: MessagePump) -> None:
-        """The app handed `event` on to `target` (or acted on it at once): the next key
-        waits until a trace posted behind it has climbed from there to the app."""
-        if self._app_priority(event.key):
-            return
-        self._flights += 1
-        flight = self._flight = self._flights
-        self.app.set_timer(FLIGHT_SECONDS, partial(self._landed, flight), name="key flight")
-        self._trace(target, flight)
+        """The app handed `event` on to `target` (or acted on it at once): follow it."""
+        if self._pending is None:
+            return  # the app's own priority key
+        seq, screen = self._pending
+        self._pending = None
+        self._flights[id(event)] = Flight(seq, screen, event)
+        self.app.set_timer(FLIGHT_SECONDS, partial(self._landed, event), name="key flight")
+        self._trace(target, event)
 
-    def _trace(self, node: MessagePump, flight: int) -> None:
+    def _coming_back(self, event: events.Key) -> bool:
+        flight = self._flights.get(id(event))
+        if flight is None or flight.event is not event:
+            return False  # not one of ours
+        screen = self.app.screen
+        earlier = bool(self.held) and self.held[0].seq < flight.seq
+        if flight.screen is screen and is_ready(screen) and not earlier:
+            return False  # handled where it was sent: the usual way
+        del self._flights[id(event)]
+        self._hold(flight.seq, event, None if is_ready(screen) else screen)
+        self.release()
+        return True
+
+    def _hold(self, seq: int, event: events.Key, screen: Screen[Any] | None) -> None:
+        bisect.insort(self.held, Held(seq, event.key, event.character, screen))
+        if screen is not None:
+            self._wait_for(screen)
+
+    def _trace(self, node: MessagePump, event: events.Key) -> None:
         # Each pump handles its messages in order: the trace runs at `node` once the
         # key has been handled there and, unless stopped, passed on to the parent.
-        if not node.call_later(self._climb, node, flight):
-            self._landed(flight)  # `node` is closing, and the key goes with it
+        if not node.call_later(self._climb, node, event):
+            self._landed(event)  # `node` is closing, and the key goes with it
 
-    def _climb(self, node: MessagePump, flight: int) -> None:
+    def _climb(self, node: MessagePump, event: events.Key) -> None:
         parent = node._parent
         if node is self.app or parent is None:
-            self._landed(flight)
+            self._landed(event)
         else:
-            self._trace(parent, flight)
+            self._trace(parent, event)
 
-    def _landed(self, flight: int) -> None:
-        if self._flight == flight:
-            self._flight = 0
+    def _landed(self, event: events.Key) -> None:
+        flight = self._flights.get(id(event))
+        if flight is not None and flight.event is event:
+            del self._flights[id(event)]
             self.release()
 
     def _app_priority(self, key: str) -> bool:
         """The app's own priority keys (Ctrl+C) act at once, whatever is held."""
         bindings = self.app._bindings.key_to_bindings.get(key, ())
         return any(binding.priority for binding in bindings)
+
+    def _acts_on_arrival(self, screen: Screen[Any], key: str) -> bool:
+        """Whether `screen` has a priority binding for `key` (run as the key arrives)."""
+        return any(
+            binding.priority
+            for _, bindings in screen._binding_chain
+            for binding in bindings.key_to_bindings.get(key, ())
+        )
 
     def _wait_for(self, screen: Screen[Any]) -> None:
         if not screen.is_mounted and screen not in self._waiting_for_mount:
@@ -137,9 +189,9 @@ class TypeAhead:
         self.release()
 
     def release(self) -> None:
-        """The next held key goes through the app again, as if just pressed, once the
-        key before it is done and the top screen is ready for it."""
-        if self._flight or self._released is not None:
+        """The first held key goes through the app again, as if just pressed, once no
+        key is on its way and the top screen is ready for it."""
+        if self._flights or self._released is not None or not self.held:
             return
         screen = self.app.screen
         if not is_ready(screen):
@@ -149,10 +201,10 @@ class TypeAhead:
             return
         stack = self.app.screen_stack
         while self.held:
-            key = self.held.popleft()
+            key = self.held.pop(0)
             if key.screen is None or key.screen in stack:  # for a screen closed unready: gone
                 event = events.Key(key.key, key.character)
                 event.set_sender(self.app)
-                self._released = event
+                self._released = (event, key.seq)
                 self.app.post_message(event)
                 return
