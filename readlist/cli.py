@@ -18,7 +18,7 @@ import click
 
 from readlist import __version__
 from readlist.cli_care import backup, check
-from readlist.cli_state import either, keep_unsaved_note, note_text, paper_ids
+from readlist.cli_state import either, note_text, paper_ids
 from readlist.cli_support import (
     CONTEXT,
     Library,
@@ -28,7 +28,9 @@ from readlist.cli_support import (
     echo_json,
     in_int64,
     query_of,
+    say_hints,
 )
+from readlist.core import drafts
 from readlist.core.errors import NoteChangedError, NoteTooLongError
 from readlist.core.models import FileReport, ImportReport
 from readlist.core.printable import shown, shown_in_line
@@ -177,8 +179,9 @@ def list_(library: Library, query: tuple[str, ...], fmt: str, limit: int | None)
            title:word abstract:word note:word  is:starred is:read is:unread has:note
            -- -exclude  (a word that starts with - goes after --, or in quotes: 'a -b')
     """
+    plan = query_of(query)
     with library.open() as store:
-        papers = store.iter_search(query_of(query), limit=limit)
+        papers = store.iter_search(plan, limit=limit)
         if fmt == "json":
             from readlist.core.export import write_export
 
@@ -205,6 +208,7 @@ def list_(library: Library, query: tuple[str, ...], fmt: str, limit: int | None)
                 count += 1
             if sys.stdout.isatty():
                 click.echo(f"{count} papers", err=True)
+    say_hints(plan)
 
 
 # -- state ------------------------------------------------------------------------
@@ -277,12 +281,13 @@ def note(library: Library, paper_id: int, text: str | None, edit: bool, clear: b
         try:
             store.set_note(paper_id, text, expected=current if edit else None)
         except NoteChangedError as exc:  # changed while $EDITOR was open: keep both
-            kept = keep_unsaved_note(paper_id, text)
+            kept = drafts.keep(library.path.parent, paper_id, text)
             raise click.ClickException(f"{exc}; yours is not saved but kept in {kept}") from exc
         except NoteTooLongError as exc:
             if not edit:
                 raise
-            kept = keep_unsaved_note(paper_id, text)  # words typed in $EDITOR are not lost
+            # words typed in $EDITOR are not lost
+            kept = drafts.keep(library.path.parent, paper_id, text)
             raise click.ClickException(f"{exc}; yours is kept in {kept}") from exc
     click.echo(f"Note saved for paper {paper_id}." if text else f"Note cleared for {paper_id}.")
 
@@ -330,6 +335,7 @@ def export(
             count = write_export(papers, fmt, out.as_text_io())
         else:
             count = export_to_file(papers, fmt, output, library=library.path)
+    say_hints(plan)
     what = "papers" if everything else "starred papers"
     if count == 0:
         click.echo(f"No {what} to export; wrote an empty {fmt} file.", err=True)

@@ -26,17 +26,15 @@ def backup(library: Library, target: str) -> None:
     an earlier backup at PATH only once it is complete and checked; any other file at
     PATH, and the library itself, are never written over.
     """
-    if not library.path.exists():
-        raise click.ClickException(f"{library.path}: no library here to back up")
-    path = Path(target)
-    if target.endswith(("/", os.sep)) and not path.is_dir():
-        _make_folder(target, path)
-    if path.is_dir():
-        from datetime import datetime
+    with library.open() as store:  # no library: said before any folder is made
+        path = Path(target)
+        if target.endswith(("/", os.sep)) and not path.is_dir():
+            _make_folder(target, path)
+        if path.is_dir():
+            from datetime import datetime
 
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        path = path / f"{library.path.stem}-{stamp}.db"
-    with library.open() as store:
+            stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+            path = path / f"{library.path.stem}-{stamp}.db"
         store.backup_to(path)
         papers = store.stats(quick=True).papers
     size = path.stat().st_size / 2**20

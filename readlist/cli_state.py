@@ -5,7 +5,6 @@ not UTF-8 or too long. See readlist.cli."""
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import click
 
@@ -62,15 +61,3 @@ def note_text(text: str) -> str:
     if not text.strip():
         raise click.UsageError("the note text is empty; to clear the note, give --clear")
     return text
-
-
-def keep_unsaved_note(paper_id: int, text: str) -> Path:
-    """Words typed in $EDITOR that cannot be saved go to a file the error names: a
-    refused note is never a lost one."""
-    import tempfile
-
-    with tempfile.NamedTemporaryFile(
-        "w", prefix=f"readlist-note-{paper_id}-", suffix=".md", delete=False, encoding="utf-8"
-    ) as fh:
-        fh.write(text)
-    return Path(fh.name)

@@ -36,7 +36,9 @@ class ReadlistCommand(click.Command):
 
 def refuse_unknown_options(ctx: click.Context, command: click.Command, args: list[str]) -> None:
     """A usage error for the first argument before "--" that looks like an option and is
-    none; an unknown "--long" one is left to click, which says "did you mean"."""
+    none; an unknown "--long" one is left to click, which says "did you mean". A short
+    option's glued value passes when it looks like a path ("-o/tmp/a.md"); "-odd" is more
+    likely an excluded word than a file named "dd", so it is refused."""
     takes_value: dict[str, bool] = {}
     for param in command.get_params(ctx):
         if isinstance(param, click.Option):
@@ -52,6 +54,8 @@ def refuse_unknown_options(ctx: click.Context, command: click.Command, args: lis
             if takes_value[arg]:
                 next(rest, None)  # its value, which may start with "-"
             continue
+        if takes_value.get(arg[:2]) and any(ch in arg[2:] for ch in "/."):
+            continue  # "-ofile.md": a value glued to its short option, as click reads it
         import difflib  # only on this error's way: it costs start-up time
 
         shown = shown_in_line(arg)
@@ -177,6 +181,13 @@ def query_of(words: tuple[str, ...]) -> Query:
     return parse_query(" ".join(words))
 
 
+def say_hints(query: Query) -> None:
+    """A word of the query that names no filter was left out (the rest ran): say which,
+    on stderr, after the results so that a long listing does not scroll it away."""
+    for hint in query.hints:
+        click.echo(shown_in_line(hint.message), err=True)
+
+
 def echo_json(value: Any) -> None:
     import json
 
@@ -193,7 +204,8 @@ def never_fail_to_print() -> None:
 
 def data_out() -> TextIO:
     """stdout for data (JSON, TSV, an export): UTF-8 whatever the locale, as a file
-    written with -o is, so that `> file` holds the same text."""
+    written with -o is. What goes to stdout is also made terminal-safe (ShownStream),
+    so only `-o FILE` holds a note's control characters byte for byte."""
     out = sys.stdout
     if isinstance(out, io.TextIOWrapper) and out.encoding.replace("-", "").lower() != "utf8":
         out.reconfigure(encoding="utf-8")

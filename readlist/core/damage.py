@@ -24,6 +24,9 @@ from readlist.core.schema import now
 MARKER_SUFFIX = ".damaged"
 
 _FOUND: dict[str, str] = {}  # the library's real path -> the problem found
+# The library files a whole check found sound in this process, as they were then: a file
+# changed since (a checkpoint, or a stray write) is checked again.
+_SOUND: set[tuple[str, int, int, int]] = set()
 _LOCK = threading.Lock()
 
 
@@ -38,6 +41,7 @@ def record(path: Path, problem: str) -> None:
     first_line = problem.strip().splitlines()[0] if problem.strip() else "damaged"
     with _LOCK:
         _FOUND[os.path.realpath(path)] = first_line
+        _SOUND.clear()
     marker = marker_of(path)
     if not marker.exists():
         with contextlib.suppress(OSError):
@@ -58,6 +62,35 @@ def known(path: Path) -> str | None:
         return f"cannot read {marker_of(path)}: {exc.strerror}"
     stamp, _, problem = text.partition(" ")
     return f"found {stamp[:10]}: {problem or 'damaged'}; `readlist check` clears this once sound"
+
+
+def in_one_line(problems: list[str] | tuple[str, ...]) -> str:
+    """Problems as one line: the first, and how many more there are."""
+    problem = problems[0] if problems else "damaged"
+    return problem + (f" and {len(problems) - 1} more problem(s)" if len(problems) > 1 else "")
+
+
+def found_sound(path: Path) -> None:
+    """A whole check found the library sound: this process's later writers need not
+    check it again (damage met after this is recorded, and wins)."""
+    stamp = _stamp(path)
+    if stamp is not None:
+        with _LOCK:
+            _SOUND.add(stamp)
+
+
+def checked_sound(path: Path) -> bool:
+    stamp = _stamp(path)
+    with _LOCK:
+        return stamp is not None and stamp in _SOUND
+
+
+def _stamp(path: Path) -> tuple[str, int, int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return os.path.realpath(path), st.st_ino, st.st_size, st.st_mtime_ns
 
 
 def clear(path: Path) -> None:

@@ -132,7 +132,7 @@ class Importer:
         finally:
             self._pending.clear()
         if self._run is not None:  # committed: its papers' keys are the run's from now on
-            self._run.landed(batch.fresh, batch.next_id, batch.dump_id)
+            self._run.landed(batch.fresh, batch.next_id, batch.planned.next_dump_id)
         return report, batch.planned.end == len(prepared.rows)
 
     def plan(
@@ -152,13 +152,22 @@ class Importer:
         rows = prepared.rows
         imported_at = self.now.isoformat(timespec="seconds")
         first_id, dump_id = ids
-        start, now = (0, ids) if part is None else part
-        stop = len(rows) if part is None else min(len(rows), start + PART_LISTINGS)
-        incoming = [_Incoming.of(row) for row in rows[start:stop]]
+        start, next_ids = (0, ids) if part is None else part
+        end = len(rows) if part is None else min(len(rows), start + PART_LISTINGS)
+        incoming = [_Incoming.of(row) for row in rows[start:end]]
         keys = {k for item in incoming for k in item.keys}
-        batch = _Batch(dump_id, first_id, self._known(keys, now))
+        batch = _Batch(dump_id, first_id, self._known(keys, next_ids))
+        # A dump's first part adds its row; a later part (or a resumed dump) adds none.
+        next_dump_id = next_ids[1] + 1 if start == 0 else next_ids[1]
         batch.planned = Planned(
-            prepared.sha256, prepared.source, len(rows), imported_at, ids, start=start, end=stop
+            prepared.sha256,
+            prepared.source,
+            len(rows),
+            imported_at,
+            ids,
+            next_dump_id,
+            start=start,
+            end=end,
         )
         counts = {"new": 0, "exact": 0, "fuzzy": 0, "flagged": 0}
         deadline = None if part is None else time.monotonic() + PART_SECONDS
@@ -207,7 +216,7 @@ class Importer:
         for paper in batch.papers.values():
             self._pending[paper.id] = (batch.dump_id, paper.title, paper.abstract)
         if self._run is not None:
-            self._run.landed(batch.fresh, batch.next_id, batch.dump_id)
+            self._run.landed(batch.fresh, batch.next_id, batch.planned.next_dump_id)
 
     def release(self, dump_id: int) -> None:
         """The dump `dump_id` and those before it are committed: read their papers from
@@ -240,19 +249,19 @@ class Importer:
         held = self._pending.get(paper_id)
         return held[2] if held is not None else self.store.abstract(paper_id)
 
-    def _known(self, keys: set[int], now: tuple[int, int]) -> dict[int, list[tuple[int, str]]]:
+    def _known(self, keys: set[int], next_ids: tuple[int, int]) -> dict[int, list[tuple[int, str]]]:
         """The library's papers holding each key, newest first, a few at most: those this
         run wrote from memory, the older ones from the store. A run starts afresh, from
         the library as it now is, once it holds RUN_KEYS_CAP keys, or if anything else
         has added papers or imported a dump since its last dump or part: another window,
         another process, or another Importer on this store, whose papers and keys it
-        would not hold. `now` is the library's next paper and dump ids, as they stand
+        would not hold. `next_ids` is the library's next paper and dump ids, as they stand
         before what is being planned is written. Nothing else adds blocking keys, and no
         paper's are ever taken away."""
         store = self.store
         run = self._run
-        if run is None or run.expect != now or run.size >= RUN_KEYS_CAP:
-            run = self._run = RunKeys(*now)
+        if run is None or run.expect != next_ids or run.size >= RUN_KEYS_CAP:
+            run = self._run = RunKeys(*next_ids)
         found = store.candidates(keys, below=run.start) if run.start > 1 else {}
         return run.known(keys, found)
 

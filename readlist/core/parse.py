@@ -121,8 +121,8 @@ def not_a_dump(parsed: ParsedDump) -> str | None:
     may hold), or by its rhythm: at least 80% of its text blocks pair as a title and an
     abstract in the page's shape (see `title_shaped`; an abstract is two sentences or
     more and at most ABSTRACT_MAX characters), in two pairs or more, or one under a date
-    line. One heading and a paragraph is any text; licences and READMEs pair a heading and
-    a paragraph at most two times in three. Measured here, not while parsing, since a
+    line. One heading and a paragraph is any text, and licences and READMEs pair headings
+    and paragraphs often, but not nearly always. Measured here, not while parsing, since a
     header settles it for almost every real page.
     """
     if parsed.header_lines:

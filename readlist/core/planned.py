@@ -21,6 +21,7 @@ class Planned:
     listed: int  # papers the dump lists
     imported_at: str
     ids: tuple[int, int]  # the first new paper's id and the dump's, as planned
+    next_dump_id: int  # the library's next dump id once this is written
     start: int = 0  # the first listing planned: 0, or where an earlier part ended
     end: int = 0  # the listing after the last one planned; the dump is whole at `listed`
     fills: list[tuple[int, str]] = field(default_factory=list)  # (paper id, first abstract)
@@ -32,7 +33,7 @@ class Planned:
     @property
     def next_ids(self) -> tuple[int, int]:
         """The library's next paper and dump ids once this dump is written."""
-        return self.ids[0] + len(self.papers), self.ids[1] + 1
+        return self.ids[0] + len(self.papers), self.next_dump_id
 
 
 def write_planned(store: Store, planned: Planned) -> None:

@@ -21,10 +21,13 @@ class RunKeys:
         self._ids: dict[int, int | list[int]] = {}
         self._titles: dict[int, str] = {}  # paper id -> its match title
 
-    def landed(self, fresh: dict[int, list[tuple[int, str]]], next_id: int, dump_id: int) -> None:
-        """A dump's keys (key -> papers holding it, with their match titles), the paper
-        id after its new papers, and its dump id: a dump committed, or one sent to the
-        writer process, whose papers the importer reads from memory until it is."""
+    def landed(
+        self, fresh: dict[int, list[tuple[int, str]]], next_id: int, next_dump_id: int
+    ) -> None:
+        """A dump's (or part's) keys (key -> papers holding it, with their match titles),
+        and the library's next paper and dump ids once it is written: a dump committed,
+        or one sent to the writer process, whose papers the importer reads from memory
+        until it is."""
         ids, titles = self._ids, self._titles
         for key, entries in fresh.items():
             for paper_id, match_title in entries:
@@ -46,7 +49,7 @@ class RunKeys:
                         self.size += 1
         # Last: a run left half-told by an error here no longer matches the library, and
         # the next dump starts afresh.
-        self.expect = (next_id, dump_id + 1)
+        self.expect = (next_id, next_dump_id)
 
     def known(
         self, keys: set[int], older: dict[int, list[tuple[int, str]]]

@@ -231,7 +231,7 @@ def prepare(conn: sqlite3.Connection, path: Path) -> Path | None:
         return None
     kept = path.with_name(f"{path.name}.v{version}.bak")
     if version:
-        backup(conn, kept)
+        _copy_before_upgrade(conn, kept)
     conn.execute("BEGIN IMMEDIATE")
     try:
         # Another process may have created or migrated it while we waited.
@@ -253,7 +253,7 @@ def prepare(conn: sqlite3.Connection, path: Path) -> Path | None:
         raise
 
 
-def backup(conn: sqlite3.Connection, target: Path) -> None:
+def _copy_before_upgrade(conn: sqlite3.Connection, target: Path) -> None:
     """A consistent copy of the library, taken before anything rewrites it."""
     if target.exists():
         target.unlink()

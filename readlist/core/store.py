@@ -42,7 +42,7 @@ BEGIN_POLL_SECONDS = 0.002  # between asks for the write lock (see Store._begin_
 BULK_CACHE_MIB = 256
 BULK_CHECKPOINT_PAGES = 65_536  # 256 MiB of log at 4 KiB pages
 # What a note may hold: a whole paper's text pasted in fits, and the app's editor still
-# opens it in about a second.
+# opens it without a noticeable wait.
 NOTE_MAX_BYTES = 256 * 1024
 
 
@@ -54,9 +54,9 @@ def check_note_size(paper_id: int, note: str) -> None:
             raise NoteTooLongError(paper_id, size, NOTE_MAX_BYTES)
 
 
-# Up to this size (256 MiB at 4 KiB pages, some 80k papers) a store checks the whole
-# library before its first write, in a quarter of a second; past it, the user's own
-# table only, and damage elsewhere is caught by whoever meets it first (see damage.py).
+# Up to this size (256 MiB at 4 KiB pages) a store checks the whole library before its
+# first write, quick enough not to be felt; past it, the user's own table only, and
+# damage elsewhere is caught by whoever meets it first (see damage.py).
 WRITE_CHECK_MAX_PAGES = 65_536
 
 
@@ -219,8 +219,7 @@ class Store(ImportWrites, LibraryReads):
         """BEGIN IMMEDIATE, waiting up to BUSY_TIMEOUT_MS for the write lock, asking for
         it every BEGIN_POLL_SECONDS. SQLite's own busy handler waits longer and longer
         between asks, 100 ms at last, and a writer that holds the lock in a run of short
-        transactions (a big import's parts) takes it back before it asks again: a star
-        then waited out part after part, not one."""
+        transactions (a big import's parts) would take it back before it asked again."""
         conn = self.conn
         conn.execute("PRAGMA busy_timeout = 0")
         try:
@@ -233,12 +232,14 @@ class Store(ImportWrites, LibraryReads):
         first time, check it too: whole when that is quick (WRITE_CHECK_MAX_PAGES), else
         the user's own table, so that a write never lands on damage it did not read."""
         problem = damage.known(self.path)
-        if problem is None and not self._checked_for_writes:
+        if problem is None and not self._checked_for_writes and not damage.checked_sound(self.path):
             pages = self.conn.execute("PRAGMA page_count").fetchone()[0]
             whole = pages <= WRITE_CHECK_MAX_PAGES
             problems = damage.findings(self.conn, "quick_check" if whole else "quick_check(state)")
             if problems:
                 problem = self.found_damage(*problems)
+            elif whole:
+                damage.found_sound(self.path)
             self._checked_for_writes = True
         if problem is not None:
             raise DamagedLibraryError(self.path, problem)
@@ -246,16 +247,18 @@ class Store(ImportWrites, LibraryReads):
     def found_damage(self, *problems: str) -> str:
         """Remember the damage met (damage.record), for every later write; returns it as
         one line: the first problem, and how many more there are."""
-        problem = problems[0] if problems else "damaged"
-        if len(problems) > 1:
-            problem += f" and {len(problems) - 1} more problem(s)"
+        problem = damage.in_one_line(problems)
         damage.record(self.path, problem)
         return problem
 
     def quick_check(self) -> list[str]:
         """SQLite's quick check of every page (not of indexes against their tables): the
-        app runs it in the background when it opens the library."""
-        return damage.findings(self.conn, "quick_check")
+        app runs it in the background when it opens the library, and its writers then
+        need not run it again."""
+        problems = damage.findings(self.conn, "quick_check")
+        if not problems:
+            damage.found_sound(self.path)
+        return problems
 
     def check_integrity(self) -> list[str]:
         """Problems found by SQLite's and FTS5's own checks (full_check), one a line;
@@ -265,6 +268,7 @@ class Store(ImportWrites, LibraryReads):
             self.found_damage(*problems)
         else:
             damage.clear(self.path)
+            damage.found_sound(self.path)
         return problems
 
     # -- the user's state ----------------------------------------------------
@@ -320,14 +324,14 @@ class Store(ImportWrites, LibraryReads):
         process's) commits to the library; cheap enough to ask twice a second."""
         return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
 
-    def last_dump_id(self) -> int:
-        """Changes with every import, and every part of a big one (its listings written
-        so far count): papers may have come in, or moved in the order."""
-        return int(
-            self.conn.execute(
-                "SELECT coalesce(max(id), 0) + coalesce(sum(written), 0) FROM dumps"
-            ).fetchone()[0]
-        )
+    def import_stamp(self) -> tuple[int, int]:
+        """Changes with every import, and every part of a big one: the last dump's id, and
+        the listings written so far of the dumps still coming in. Papers may have come
+        in, or moved in the order."""
+        last, written = self.conn.execute(
+            "SELECT coalesce(max(id), 0), coalesce(total(written), 0) FROM dumps"
+        ).fetchone()
+        return int(last), int(written)
 
     def backup_to(self, target: Path) -> None:
         """A consistent, checked copy of the library at `target` (readlist.core.backup)."""

@@ -18,7 +18,9 @@ from __future__ import annotations
 import errno
 import fcntl
 import os
+import re
 import stat
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -36,7 +38,9 @@ T = TypeVar("T")
 _LIBRARY_FILES = {"": "the library itself", "-wal": "the library's -wal file"} | {
     suffix: f"the library's {suffix} file" for suffix in ("-shm", "-journal", ".damaged")
 }
-_DEVICE_ROOTS = ("/proc/",)  # a file behind /dev/stdout: the shell's, written in place
+# This process's own descriptors by name: /dev/stdout, /dev/fd/1, /proc/self/fd/1.
+_OWN_FD = re.compile(r"/(?:dev|proc/self|proc/(?P<pid>\d+))/fd/(?P<fd>\d+)")
+_STD_NAMES = {"/dev/stdin": 0, "/dev/stdout": 1, "/dev/stderr": 2}
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +51,7 @@ class Target:
     path: Path  # where the bytes go: the file a symlink leads to
     in_place: bool  # a FIFO or a device: streamed into, never replaced
     exists: bool
+    fd: int | None = None  # this process's own descriptor (/dev/stdout): written through it
 
 
 def vet(given: str | os.PathLike[str], *, library: Path | None, verb: str) -> Target:
@@ -58,6 +63,9 @@ def vet(given: str | os.PathLike[str], *, library: Path | None, verb: str) -> Ta
     path = Path(text)
     if library is not None:
         _refuse_library(text, path, library, verb)
+    fd = _own_descriptor(text)
+    if fd is not None:  # where the shell sent it: written at its offset, never replaced
+        return Target(text, path, in_place=True, exists=True, fd=fd)
     try:
         st: os.stat_result | None = path.stat()  # follows a symlink
     except FileNotFoundError:
@@ -71,11 +79,27 @@ def vet(given: str | os.PathLike[str], *, library: Path | None, verb: str) -> Ta
             return Target(text, path, in_place=True, exists=True)
         raise OutputError(f"{text}: is not a file, a pipe or a device; {verb} to a file")
     real = Path(os.path.realpath(path))
-    if str(real).startswith(_DEVICE_ROOTS):
-        return Target(text, path, in_place=True, exists=st is not None)
     if not real.parent.is_dir():
         raise OutputError(f"{text}: no such folder ({path.parent})")
     return Target(text, real, in_place=False, exists=st is not None)
+
+
+def _own_descriptor(text: str) -> int | None:
+    """The descriptor `text` names, if it is one of this process's (/dev/stdout, or a link
+    to /proc/self/fd/N). Followed link by link, not resolved: resolving /dev/stdout gives
+    the file the shell opened, and replacing that file would drop what the shell wrote
+    into it before and after (`{ echo head; readlist export -o /dev/stdout; } > f`)."""
+    name = os.path.abspath(text)
+    for _ in range(40):  # as many links as the kernel follows
+        if name in _STD_NAMES:
+            return _STD_NAMES[name]
+        match = _OWN_FD.fullmatch(name)
+        if match and match["pid"] in (None, str(os.getpid())):
+            return int(match["fd"])
+        if not os.path.islink(name):
+            return None
+        name = os.path.normpath(os.path.join(os.path.dirname(name), os.readlink(name)))
+    return None
 
 
 def _refuse_library(text: str, path: Path, library: Path, verb: str) -> None:
@@ -115,7 +139,13 @@ def write_text(
     waiting (as a shell does) for a reader that may never come."""
     if target.in_place:
         with blamed_on(target.given, in_place=True):
-            fd = _open_in_place(target, wait_for_reader)
+            if target.fd is not None:  # what this process wrote there before goes first
+                for stream in (sys.stdout, sys.stderr):
+                    with suppress(OSError, ValueError, AttributeError):
+                        stream.flush()
+                fd = os.dup(target.fd)
+            else:
+                fd = _open_in_place(target, wait_for_reader)
             with open(fd, "w", encoding="utf-8", newline=newline) as out:
                 return write(out)
     with blamed_on(target.given, existed=target.exists):

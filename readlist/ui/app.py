@@ -25,10 +25,10 @@ from textual.app import App, SuspendNotSupported
 from textual.binding import Binding
 from textual.message import Message
 
+from readlist.core import drafts
 from readlist.core.errors import NoteChangedError, ReadlistError, describe_sqlite_error
 from readlist.core.models import Paper
 from readlist.core.search import Sort
-from readlist.ui import drafts
 from readlist.ui.commands import ScreenKeys
 from readlist.ui.history import Change, History, write
 from readlist.ui.library import Library

@@ -2,7 +2,7 @@
 
 Commands are read from the screen's bindings, so a key added to a screen is in the
 palette too, with its description; the theme switch and the rest of Textual's system
-commands sit beside them.
+commands sit beside them. Keys are named as the help screen names them (?, /, Esc).
 """
 
 from __future__ import annotations
@@ -15,12 +15,14 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
 from textual.types import IgnoreReturnCallbackType
 
+from readlist.ui.screens.help import key_label
+
 
 def screen_commands(screen: Screen[object]) -> Iterator[tuple[str, str, IgnoreReturnCallbackType]]:
     """(title, help, callback) for each described binding of `screen`."""
     for binding in screen.BINDINGS:
         if isinstance(binding, Binding) and binding.description:
-            keys = " ".join(binding.key.split(","))
+            keys = key_label(binding.key)
             help_text = f"{binding.tooltip}  (key: {keys})" if binding.tooltip else f"key: {keys}"
             yield binding.description, help_text, partial(screen.run_action, binding.action)
 

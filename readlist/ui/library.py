@@ -86,8 +86,7 @@ class Library:
         problems = self.store().quick_check()
         if not problems:
             return None
-        more = f" and {len(problems) - 1} more problem(s)" if len(problems) > 1 else ""
-        return self.damage_news(problems[0] + more)
+        return self.damage_news(damage.in_one_line(problems))
 
     @property
     def open_connections(self) -> int:

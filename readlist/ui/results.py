@@ -211,7 +211,10 @@ class Results:
         stats = self._stats
         shown = f"{self._shown:,}+" if self._counting else f"{self._shown:,}"
         parts = [f"{shown} shown" + (f" of {stats.papers:,} papers" if stats else "")]
-        if screen.query_text.strip():
+        hints = [hint.message for hint in screen.parsed.hints]
+        if hints:  # in place of the filter, which the filter bar above shows too
+            parts += hints
+        elif screen.query_text.strip():
             parts.append(f"filter: {screen.query_text}")
         if stats is not None:
             parts += [f"{stats.starred:,} starred", f"{stats.unread:,} unread"]

@@ -22,7 +22,7 @@ OnChange = Callable[[bool], None]  # called with True when an import has landed
 class Watcher:
     def __init__(self, on_change: OnChange) -> None:
         self._on_change = on_change
-        self._seen: tuple[int, int] | None = None  # data_version, the last dump's id
+        self._seen: tuple[int, tuple[int, int]] | None = None  # data_version, import stamp
         self.polls = 0
 
     def check(self, store: Store) -> None:
@@ -31,7 +31,7 @@ class Watcher:
             version = store.data_version()
             if self._seen is not None and version == self._seen[0]:
                 return
-            dump = store.last_dump_id()
+            dump = store.import_stamp()
         except sqlite3.Error:
             return  # busy or gone for a moment: ask again next time
         finally:

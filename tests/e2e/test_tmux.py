@@ -287,6 +287,47 @@ def test_a_signal_ends_the_app_even_when_its_exit_hangs(library: Path) -> None:
     assert _notes(library) == ["typed before a stuck exit"]
 
 
+def _detail(shown: str) -> str:
+    """The detail pane's part of the screen: what is right of the rule between the panes."""
+    return "\n".join(line.split("▏", 1)[1] for line in shown.splitlines() if "▏" in line)
+
+
+def test_at_80x24_the_note_shows_above_a_long_abstract_and_space_reads_on(
+    library: Path,
+) -> None:
+    """At 80x24 the abstract alone fills the pane: the note is at its top, in view, and
+    Space pages down to the abstract's last words."""
+    (first,) = cli_json(library, "list", "--limit", "1")  # the app's first paper too
+    subprocess.run(
+        [*READLIST, "--db", str(library), "note", str(first["id"]), "MY NOTE: try ER-ACE"],
+        check=True,
+        capture_output=True,
+        cwd=ROOT,
+    )
+    words = first["abstract"].split()
+    opening = " ".join(words[: len(words) // 2])
+    last = next(w for w in reversed(words) if w.isalpha() and len(w) > 5 and w not in opening)
+    name = f"readlist-e2e-{uuid.uuid4().hex[:8]}"
+    command = " ".join([*READLIST, "--db", str(library)])
+    tmux("new-session", "-d", "-x", "80", "-y", "24", "-s", name, "-c", str(ROOT), command)
+    try:
+        wait_for(name, lambda shown: "MY NOTE: try" in _detail(shown), "the note in view")
+        shown = _detail(screen(name))
+        assert shown.index("MY NOTE") < shown.index("Abstract")
+        assert last not in shown
+        for _ in range(10):
+            before = _detail(screen(name))
+            tmux("send-keys", "-t", name, "Space")
+            wait_for(name, lambda shown, was=before: _detail(shown) != was, "a page down")
+            if last in _detail(screen(name)):
+                break
+        assert last in _detail(screen(name)), f"Space never revealed {last!r}"
+        tmux("send-keys", "-t", name, "b")
+        wait_for(name, lambda shown: last not in _detail(shown), "b to page back up")
+    finally:
+        subprocess.run([*TMUX, "kill-session", "-t", name], capture_output=True)
+
+
 def test_a_burst_of_t_s_r_s_records_all_three_decisions(session: str, library: Path) -> None:
     """`t s r s` in one send-keys: the keys reach the app together, before triage has
     opened, and each decides its card in order."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 import subprocess
 import sys
@@ -321,3 +322,24 @@ def test_damage_in_the_schema_page_is_said_as_damage(tmp_path: Path, args: tuple
     line = one_line_error(run(library, *args), "damaged", "cannot open", ".recover")
     assert "not a readlist library" not in line
     assert digest(library) == before
+
+
+def test_a_library_checked_sound_is_not_checked_again_by_its_writers(
+    sample_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The app checks the whole library when it opens; its writer's first star does not
+    read every page again. A file changed since (a stray write) is checked again."""
+    from readlist.core import damage
+
+    assert sample_store.quick_check() == []
+    checks: list[str] = []
+    real = damage.findings
+    monkeypatch.setattr(damage, "findings", lambda *a: checks.append(a[1]) or real(*a))
+    with Store.open(sample_store.path) as writer:
+        writer.set_flag([1], "starred", True)
+    assert checks == []
+    st = sample_store.path.stat()  # the file changes: no longer as it was checked
+    os.utime(sample_store.path, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000))
+    with Store.open(sample_store.path) as writer:
+        writer.set_flag([2], "starred", True)
+    assert checks == ["quick_check"]

@@ -321,6 +321,30 @@ def test_export_to_a_link_to_the_process_stdout_writes_stdout(lib: Path) -> None
     assert (lib.parent / "out").is_symlink()
 
 
+@pytest.mark.parametrize("given", ["/dev/stdout", "/dev/fd/1", "/proc/self/fd/1", "out"])
+def test_export_to_stdout_sent_to_a_file_keeps_what_the_shell_wrote_there(
+    lib: Path, given: str
+) -> None:
+    """`{ echo head; readlist export -o /dev/stdout; echo foot; } >> log`: /dev/stdout is
+    the shell's file, written at the shell's offset, never swapped for a new file."""
+    (lib.parent / "out").symlink_to("/dev/stdout")
+    log = lib.parent / "log.md"
+    log.write_text("precious line\n")
+    command = " ".join(f"'{part}'" for part in readlist_command(lib, "export", "-o", given))
+    subprocess.run(
+        f"{{ echo HEAD; {command}; echo FOOT; }} >> {log}",
+        shell=True,
+        cwd=lib.parent,
+        env=os.environ | {"PYTHONPATH": str(ROOT)},
+        stdin=subprocess.DEVNULL,
+        timeout=60,
+        check=True,
+    )
+    lines = log.read_text().splitlines()
+    assert lines[:3] == ["precious line", "HEAD", "# Reading list"]
+    assert lines[-1] == "FOOT"
+
+
 # -- files: atomic, a shell redirect's mode, a known format ------------------------------------
 
 

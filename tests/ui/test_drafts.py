@@ -17,8 +17,8 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import TextArea
 
+from readlist.core import drafts
 from readlist.core.store import Store
-from readlist.ui import drafts
 from readlist.ui.app import ReadlistApp
 from readlist.ui.library import Library
 from readlist.ui.screens.note import NoteConflict, NoteEditor

@@ -285,3 +285,14 @@ def test_a_note_over_the_cap_written_in_editor_is_kept_in_a_file(
     assert kept.read_text() == "z" * (NOTE_MAX_BYTES + 10)
     kept.unlink()
     assert ok(library, "note", paper).stdout.strip() == ""
+
+
+def test_a_path_glued_to_o_is_a_path_and_a_bare_word_is_not(library: Path, tmp_path: Path) -> None:
+    """click reads "-oFILE" as "-o FILE": a glued path is kept working, while "-odd" (an
+    excluded word more likely than a file named "dd") stays a usage error."""
+    out = tmp_path / "glued.md"
+    ok(library, "export", "--all", f"-o{out}")
+    assert out.read_text(encoding="utf-8").startswith("# Reading list")
+    result = run(library, "export", "-odd")
+    assert result.exit_code == 2
+    assert not (Path.cwd() / "dd").exists()

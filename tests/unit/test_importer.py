@@ -286,18 +286,18 @@ def test_resolve_date(line: str | None, expected: date) -> None:
 def test_other_windows_see_each_part_of_a_dump_come_in(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The app notices an import by Store.last_dump_id: it changes with every part."""
+    """The app notices an import by Store.import_stamp: it changes with every part."""
     monkeypatch.setattr(importer_module, "PART_LISTINGS", 2)
     papers = [(f"Paper Number {w}", f"Abstract {w}. More words here.") for w in "ABCDEF"]
-    seen: list[int] = []
+    seen: list[tuple[int, int]] = []
     with Store.open(store.path) as other:
 
         def progress(done: int, total: int) -> None:
-            seen.append(other.last_dump_id())
+            seen.append(other.import_stamp())
 
         Importer(store, now=NOW).import_bytes(make_dump(papers), "six.txt", progress)
-        final = other.last_dump_id()
-    assert list(dict.fromkeys(seen)) == [0, 1 + 2, 1 + 4]  # before, after parts 1 and 2
+        final = other.import_stamp()
+    assert list(dict.fromkeys(seen)) == [(0, 0), (1, 2), (1, 4)]  # before, after parts 1, 2
     assert final not in seen
 
 

@@ -501,7 +501,7 @@ def test_the_writer_s_groups_stay_within_group_listings(
     monkeypatch.setattr(pipeline, "GROUP_LISTINGS", 10)
     inbox: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
     for listings in (4, 5, 3, 12, 2, 2):
-        planned = importer_module.Planned(f"sha{listings}", "s", listings, "t", (1, 1))
+        planned = importer_module.Planned(f"sha{listings}", "s", listings, "t", (1, 1), 2)
         planned.sightings.extend([None] * listings)  # type: ignore[list-item]
         inbox.put(pickle.dumps(planned))
     inbox.put(pickle.dumps(None))  # the importer is done

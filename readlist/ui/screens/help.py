@@ -64,6 +64,7 @@ def key_table(title: str, rows: Iterable[tuple[str, str]]) -> Table:
 def sections() -> list[Table]:
     from readlist.ui.screens.library import LibraryScreen
     from readlist.ui.screens.note import NoteEditor
+    from readlist.ui.screens.reader import ReaderScreen
     from readlist.ui.screens.triage import TriageScreen
     from readlist.ui.widgets.paper_list import PaperList
 
@@ -75,6 +76,7 @@ def sections() -> list[Table]:
     return [
         key_table("Main screen", main),
         key_table("Filter (type after /; Enter keeps it, Esc clears it)", QUERY_LANGUAGE),
+        key_table("The paper full-screen (Enter)", key_rows(ReaderScreen.BINDINGS)),
         key_table("Triage (t): one card at a time", key_rows(TriageScreen.BINDINGS)),
         key_table("Note editor (n)", key_rows(NoteEditor.BINDINGS)),
     ]

@@ -22,8 +22,9 @@ from readlist.ui.health import LibraryHealth
 from readlist.ui.history import Change
 from readlist.ui.library import Library
 from readlist.ui.results import SORT_LABEL, Results
+from readlist.ui.screens.reader import ReaderScreen
 from readlist.ui.threads import deliver
-from readlist.ui.widgets.detail import DetailPane
+from readlist.ui.widgets.detail import READING_BINDINGS, DetailPane, Scroll, scroll_paper
 from readlist.ui.widgets.filter_bar import FilterBar
 from readlist.ui.widgets.footer import KeysFooter
 from readlist.ui.widgets.line import Line
@@ -69,6 +70,10 @@ class LibraryScreen(Screen[None]):
         ),
         Binding("question_mark", "help", "Help", tooltip="Show every key"),
         Binding("q", "quit", "Quit", tooltip="Quit readlist"),
+        *READING_BINDINGS,
+        Binding(
+            "enter", "read_full", "Full screen", show=False, tooltip="Show the paper full-screen"
+        ),
     ]
 
     # Not repaint: a reactive on a screen repaints the whole screen when it changes, and
@@ -219,6 +224,17 @@ class LibraryScreen(Screen[None]):
         self.query_text = ""  # the reload starts now
         self.query_one(FilterBar).value = ""
         self.set_focus(self.query_one(PaperList))  # at once, for the keys typed next
+
+    def action_scroll_paper(self, how: Scroll) -> None:
+        scroll_paper(self.query_one(DetailPane), how)
+
+    def action_read_full(self) -> None:
+        paper = self.query_one(PaperList).highlighted
+        if paper is not None:
+            detail = self.query_one(DetailPane)
+            shown = detail.paper is not None and detail.paper.id == paper.id
+            sightings = list(detail.sightings) if shown else []
+            self.app.push_screen(ReaderScreen(paper, sightings, self.parsed.highlight_terms()))
 
     def action_flip(self, field: str) -> None:
         paper = self.query_one(PaperList).highlighted

@@ -30,7 +30,13 @@ from readlist.core.search import Sort
 from readlist.ui import typeahead
 from readlist.ui.history import Change
 from readlist.ui.threads import deliver
-from readlist.ui.widgets.detail import highlighted
+from readlist.ui.widgets.detail import (
+    READING_BINDINGS,
+    Scroll,
+    highlighted,
+    more_below,
+    scroll_paper,
+)
 from readlist.ui.widgets.footer import KeysFooter
 
 if TYPE_CHECKING:
@@ -71,10 +77,18 @@ class TriageScreen(Screen[str | None]):
     BINDINGS = [
         Binding("s", "star", "Star", tooltip="Star the paper, show the next"),
         Binding("r", "read", "Read", tooltip="Not for me: mark it read, show the next"),
-        Binding("space", "skip", "Skip", tooltip="Leave the paper undecided, show the next"),
+        # Space reads on, as in mutt's pager: it pages the card while more is below, and
+        # skips to the next card from the card's end.
+        Binding(
+            "space",
+            "skip",
+            "Skip",
+            tooltip="Page down the card; at its end, leave the paper undecided, show the next",
+        ),
         Binding("n", "note", "Note", tooltip="Write a note on the paper; stays on it"),
         Binding("u", "undo", "Undo", tooltip="Take back the last decision and show its card"),
         Binding("escape,q", "leave", "Done", tooltip="Leave triage with a summary"),
+        *(binding for binding in READING_BINDINGS if binding.key != "space"),
     ]
 
     def __init__(self, query_text: str, sort: Sort = "latest") -> None:
@@ -96,6 +110,7 @@ class TriageScreen(Screen[str | None]):
         # Keys typed ahead wait (see typeahead) until the first card, or word that there
         # is none, is shown: a decision needs a card.
         self.keys_ready = False
+        self._card_drawn = False  # the card on screen is laid out: its length is known
 
     @property
     def rl_app(self) -> ReadlistApp:
@@ -109,8 +124,8 @@ class TriageScreen(Screen[str | None]):
         with VerticalScroll(id="triage-card"):
             yield Static(Text("Loading the queue…"), id="triage-title")
             yield Static(id="triage-seen")
+            yield Static(id="triage-note")  # before the abstract: never below the fold
             yield Static(id="triage-abstract")
-            yield Static(id="triage-note")
         yield KeysFooter()
 
     def on_mount(self) -> None:
@@ -292,7 +307,12 @@ class TriageScreen(Screen[str | None]):
         note_line = self.query_one("#triage-note", Static)
         note_line.display = bool(note.strip())
         note_line.update(Text.assemble(("Note: ", "bold"), shown(note)))
-        self.query_one("#triage-card", VerticalScroll).scroll_home(animate=False)
+        self.query_one("#triage-card", VerticalScroll).scroll_home(animate=False, immediate=True)
+        self._card_drawn = False
+        self.call_after_refresh(self._drawn)
+
+    def _drawn(self) -> None:
+        self._card_drawn = True
 
     def show_paper(self, paper: Paper) -> None:
         """The app changed a paper (a decision, an undo, a note): hold its new state."""
@@ -334,7 +354,14 @@ class TriageScreen(Screen[str | None]):
             self.rl_app.apply("read", Change(paper, "read", True))
             self._decided("read", paper)
 
+    def action_scroll_paper(self, how: Scroll) -> None:
+        scroll_paper(self.query_one("#triage-card", VerticalScroll), how)
+
     def action_skip(self) -> None:
+        card = self.query_one("#triage-card", VerticalScroll)
+        if self._card_drawn and more_below(card):  # a card not yet drawn was not seen
+            scroll_paper(card, "page_down")
+            return
         if (paper := self._deciding()) is not None:
             self._decided("skipped", paper)
 

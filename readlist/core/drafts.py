@@ -1,5 +1,6 @@
-"""A note the app could not save as it quit (changed elsewhere, a failed write): its
-words go to a file of their own, named to the user once the terminal is back."""
+"""A note that could not be saved (changed elsewhere, too long, a failed write): its
+words go to a file of their own, which the user is told of. The app keeps them so as it
+quits; `readlist note --edit` keeps what was typed in $EDITOR."""
 
 from __future__ import annotations
 

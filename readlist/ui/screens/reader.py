@@ -1,0 +1,47 @@
+"""The paper full-screen (Enter on the list): its title, note and abstract with the whole
+terminal to themselves, for a narrow or short window where the pane is cramped."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+
+from readlist.core.models import Paper, Sighting
+from readlist.ui.widgets.detail import READING_BINDINGS, DetailPane, Scroll, scroll_paper
+from readlist.ui.widgets.footer import KeysFooter
+
+
+class ReaderScreen(Screen[None]):
+    BINDINGS = [
+        # Here the footer has room to say how to read on.
+        *(replace(binding, show=binding.key in ("space", "b")) for binding in READING_BINDINGS),
+        Binding(
+            "escape,enter,q",
+            "close",
+            "Back",
+            tooltip="Back to the list",
+            id="reader.close",
+        ),
+    ]
+
+    def __init__(self, paper: Paper, sightings: list[Sighting], terms: tuple[str, ...]) -> None:
+        super().__init__()
+        self.paper = paper
+        self._sightings = sightings
+        self._terms = terms
+
+    def compose(self) -> ComposeResult:
+        yield DetailPane(id="reader")
+        yield KeysFooter()
+
+    def on_mount(self) -> None:
+        self.query_one(DetailPane).show(self.paper, self._sightings, self._terms)
+
+    def action_scroll_paper(self, how: Scroll) -> None:
+        scroll_paper(self.query_one(DetailPane), how)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,130 @@
+"""A filter word that names no filter is left out of the query with a hint saying so,
+and the rest of the query runs; a word with a colon that is not is:/has: stays text."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from readlist.cli import cli
+from readlist.core.query import Hint, State, Term, parse_query
+from readlist.core.store import Store
+from tests.conftest import SAMPLE_DUMPS
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("is:stared", "unknown filter is:stared — did you mean is:starred?"),
+        ("IS:Stard", "unknown filter IS:Stard — did you mean is:starred?"),
+        ("-is:stared", "unknown filter -is:stared — did you mean -is:starred?"),
+        ("is:unstarred", "unknown filter is:unstarred — did you mean -is:starred?"),
+        ("-is:unstarred", "unknown filter -is:unstarred — did you mean is:starred?"),
+        ("has:no-note", "unknown filter has:no-note — did you mean -has:note?"),
+        ("is:note", "unknown filter is:note — did you mean has:note?"),
+        ("has:starred", "unknown filter has:starred — did you mean is:starred?"),
+        ("is:new", "unknown filter is:new — is: takes starred, read or unread"),
+        ("is:", "unknown filter is: — is: takes starred, read or unread"),
+        ("has:abstract", "unknown filter has:abstract — has: takes note"),
+        ("title:", "empty filter title: — write title:word"),
+        ("-Note:", "empty filter -Note: — write -note:word"),
+        ('abstract:""', 'empty filter abstract:"" — write abstract:word'),
+    ],
+)
+def test_a_word_that_names_no_filter_is_a_hint(text: str, message: str) -> None:
+    query = parse_query(text)
+    assert query.clauses == ()
+    assert [(hint.word, hint.message) for hint in query.hints] == [(text, message)]
+
+
+def test_the_rest_of_the_query_stays() -> None:
+    query = parse_query("mamba is:stared -survey")
+    assert query.clauses == ((Term("mamba"),), (Term("survey", negated=True),))
+    assert [hint.word for hint in query.hints] == ["is:stared"]
+
+
+def test_a_hint_in_an_or_leaves_the_other_alternatives_their_own_clause() -> None:
+    """`a is:x OR is:read` is a and (is:read), not (a or is:read)."""
+    assert parse_query("mamba is:stared OR is:read").clauses == (
+        (Term("mamba"),),
+        (State("read"),),
+    )
+    assert parse_query("mamba OR is:stared video").clauses == ((Term("mamba"),), (Term("video"),))
+    assert parse_query("is:new OR is:stared").clauses == ()
+    assert len(parse_query("is:new OR is:stared").hints) == 2
+
+
+def test_known_filters_and_other_colons_give_no_hint() -> None:
+    query = parse_query('is:star has:notes title:mamba note:"to read" arXiv:2401 foo:bar')
+    assert query.hints == ()
+    assert query.clauses == (
+        (State("starred"),),
+        (State("note"),),
+        (Term("mamba", field="title"),),
+        (Term("to read", field="note", phrase=True),),
+        (Term("arXiv:2401"),),
+        (Term("foo:bar"),),
+    )
+
+
+def test_a_query_with_a_hint_finds_what_the_rest_finds(sample_store: Store) -> None:
+    ids = [paper.id for paper in sample_store.search(parse_query("continual"))]
+    assert ids
+    assert [p.id for p in sample_store.search(parse_query("continual is:stared title:"))] == ids
+
+
+SOUP = ["is:", "has:", "title:", "-note:", "abstract:", "star", "unread", "no", "un", "OR"]
+ALPHABET = st.sampled_from([*'ab -":*\x00', *SOUP])
+CONTROLS = r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]"  # read as spaces
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(), st.lists(ALPHABET, max_size=10).map("".join)))
+def test_hints_never_raise_and_name_what_was_typed(text: str) -> None:
+    query = parse_query(text)
+    typed = re.sub(CONTROLS, " ", text).replace('"', "")  # the words, as the parser reads them
+    for hint in query.hints:
+        assert isinstance(hint, Hint)
+        assert hint.message.startswith(("unknown filter ", "empty filter "))
+        assert hint.word.replace('"', "") in typed
+    items = [item for clause in query.clauses for item in clause]
+    assert all(isinstance(item, Term | State) for item in items)
+    assert all(query.clauses)
+
+
+# -- the CLI says the hint on stderr, and the query runs -------------------------------
+
+
+def run(db: Path, *args: str) -> Result:
+    return CliRunner().invoke(cli, ["--db", str(db), *args])
+
+
+@pytest.fixture
+def library(db_path: Path) -> Path:
+    assert run(db_path, "import", str(SAMPLE_DUMPS)).exit_code == 0
+    return db_path
+
+
+def test_list_says_the_hint_on_stderr_and_lists_the_rest(library: Path) -> None:
+    plain = run(library, "list", "--format", "json", "continual")
+    hinted = run(library, "list", "--format", "json", "continual", "is:stared")
+    assert hinted.exit_code == 0
+    assert hinted.stderr.splitlines() == ["unknown filter is:stared — did you mean is:starred?"]
+    assert json.loads(hinted.stdout) == json.loads(plain.stdout) != []
+    assert plain.stderr == ""
+
+
+def test_export_says_the_hint_on_stderr(library: Path) -> None:
+    result = run(library, "export", "--all", "--format", "json", "title:", "has:abstract")
+    assert result.exit_code == 0
+    assert result.stderr.splitlines() == [
+        "empty filter title: — write title:word",
+        "unknown filter has:abstract — has: takes note",
+    ]
+    assert len(json.loads(result.stdout)) == 358  # the rest of the query: every paper
