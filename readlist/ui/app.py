@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote_plus
 
+from textual import events
 from textual.app import App, SuspendNotSupported
 from textual.binding import Binding
 from textual.message import Message
@@ -27,12 +28,12 @@ from textual.message import Message
 from readlist.core import drafts
 from readlist.core.errors import NoteChangedError, ReadlistError, describe_sqlite_error
 from readlist.core.models import Paper
-from readlist.core.printable import shown_in_line
 from readlist.core.search import Sort
 from readlist.ui.commands import ScreenKeys
-from readlist.ui.history import Change, History, write
+from readlist.ui.history import Change, History, undone, write
 from readlist.ui.library import Library
 from readlist.ui.screens.library import LibraryScreen
+from readlist.ui.typeahead import ScreenReady, TypeAhead
 from readlist.ui.watcher import POLL_SECONDS, Watcher
 from readlist.ui.writer import Writer
 
@@ -45,7 +46,6 @@ SEARCH_URL = "https://huggingface.co/papers?q={}"
 QUIT_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
 # The most a quit on a signal may take once the user's work is saved (see run).
 LEAVE_SECONDS = 5.0
-UNDO_TITLE = 40  # the most of a paper's title an undo's message shows
 
 
 class WriterReport(Message):
@@ -78,6 +78,7 @@ class ReadlistApp(App[None]):
         # The marks ("star", "read") after which the list's cursor moves to the next
         # paper, as in mutt and newsboat; the settings file may change it.
         self.advance_after_mark: set[str] = {"read"}
+        self.typeahead = TypeAhead(self)  # keys pressed before their screen is ready
 
     def on_load(self) -> None:
         # Before the terminal is taken over: from then on a signal quits cleanly. The
@@ -96,6 +97,22 @@ class ReadlistApp(App[None]):
         # the collector's sight, a full collection takes a few milliseconds, not 50.
         self.call_after_refresh(gc.freeze)
         self.set_interval(POLL_SECONDS, self._poll, name="watch the library")
+
+    async def on_event(self, event: events.Event) -> None:
+        # Every key from the terminal passes the gate: one typed ahead of its screen
+        # waits for it (see typeahead).
+        if not isinstance(event, events.Key):
+            await super().on_event(event)
+        elif event.is_forwarded:  # on its way back up from the screen it was sent into
+            if not self.typeahead.holds(event):
+                await super().on_event(event)
+        elif not self.typeahead.holds(event):
+            target = self.focused or self.screen  # where Textual sends it
+            await super().on_event(event)
+            self.typeahead.sent(event, target)
+
+    def on_screen_ready(self, message: ScreenReady) -> None:
+        self.typeahead.release()
 
     async def action_quit(self) -> None:
         """Ctrl+C: quit at once, with whatever is in the note editor saved, not dropped."""
@@ -332,20 +349,6 @@ class ReadlistApp(App[None]):
         from readlist.ui.screens.help import HelpScreen
 
         self.push_screen(HelpScreen())
-
-
-def undone(label: str, changes: Sequence[Change]) -> str:
-    """What an undo put back, naming the paper, so the user sees which one it was."""
-    change = changes[0]
-    title = shown_in_line(change.paper.title)
-    title = f"'{title[: UNDO_TITLE - 1]}…'" if len(title) > UNDO_TITLE else f"'{title}'"
-    if len(changes) > 1:
-        return f"Undid {label} on {title} and {len(changes) - 1} more"
-    if change.field == "starred":
-        return f"{'Starred' if change.before else 'Unstarred'} {title}"
-    if change.field == "read":
-        return f"Marked {title} {'read' if change.before else 'unread'}"
-    return f"Put back the note on {title}"
 
 
 def run(path: Path) -> None:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
 from readlist.core.models import Paper
+from readlist.core.printable import shown_in_line
 from readlist.core.store import Store
 
 Field = Literal["starred", "read", "note"]
+UNDO_TITLE = 40  # the most of a paper's title an undo's message shows
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,3 +67,17 @@ class History:
 
     def __len__(self) -> int:
         return len(self._stack)
+
+
+def undone(label: str, changes: Sequence[Change]) -> str:
+    """What an undo put back, naming the paper, so the user sees which one it was."""
+    change = changes[0]
+    title = shown_in_line(change.paper.title)
+    title = f"'{title[: UNDO_TITLE - 1]}…'" if len(title) > UNDO_TITLE else f"'{title}'"
+    if len(changes) > 1:
+        return f"Undid {label} on {title} and {len(changes) - 1} more"
+    if change.field == "starred":
+        return f"{'Starred' if change.before else 'Unstarred'} {title}"
+    if change.field == "read":
+        return f"Marked {title} {'read' if change.before else 'unread'}"
+    return f"Put back the note on {title}"

@@ -350,3 +350,18 @@ def test_esc_keeps_the_same_paper_highlighted(session: str, library: Path) -> No
     tmux("send-keys", "-t", session, "q")
     wait_for(session, lambda shown: "READLIST-EXITED-0" in shown, "readlist to quit cleanly")
     assert cli_json(library, "list", "is:starred") == []
+
+
+def test_a_burst_of_t_s_r_s_records_all_three_decisions(session: str, library: Path) -> None:
+    """`t s r s` in one send-keys: the keys reach the app together, before triage has
+    opened, and each decides its card in order."""
+    first, second, third, fourth = cli_json(library, "list", "--limit", "4")
+    wait_for(session, lambda shown: "358 papers" in shown, "the library to open")
+    tmux("send-keys", "-t", session, "t", "s", "r", "s")
+    wait_for(session, lambda shown: "2 starred · 1 read" in shown, "three decisions on the card")
+    assert "4 / 358" in screen(session)
+    tmux("send-keys", "-t", session, "q", "q")  # leave triage, then readlist
+    wait_for(session, lambda shown: "READLIST-EXITED-0" in shown, "readlist to quit cleanly")
+    assert [p["id"] for p in cli_json(library, "list", "is:starred")] == [first["id"], third["id"]]
+    assert [p["id"] for p in cli_json(library, "list", "is:read")] == [second["id"]]
+    assert fourth["id"] not in {p["id"] for p in cli_json(library, "list", "is:starred OR is:read")}

@@ -27,6 +27,7 @@ from readlist.core.models import Paper
 from readlist.core.printable import shown, shown_in_line
 from readlist.core.query import Query, State, parse_query
 from readlist.core.search import Sort
+from readlist.ui import typeahead
 from readlist.ui.history import Change
 from readlist.ui.threads import deliver
 from readlist.ui.widgets.detail import (
@@ -106,6 +107,9 @@ class TriageScreen(Screen[str | None]):
         self._steps: deque[Step] = deque(maxlen=STEPS_KEPT)
         self._noting: int | None = None  # the paper whose note editor is open
         self._waiting = True  # the card says "Loading…" until its paper is held
+        # Keys typed ahead wait (see typeahead) until the first card, or word that there
+        # is none, is shown: a decision needs a card.
+        self.keys_ready = False
         self._card_drawn = False  # the card on screen is laid out: its length is known
 
     @property
@@ -162,6 +166,7 @@ class TriageScreen(Screen[str | None]):
                 deliver(self, self._failed, f"Could not read the queue: {exc}")
 
     def _first_page(self, first: list[Paper], total: int | None) -> None:
+        self._ready_for_keys()
         if not first:
             self.notify(NOTHING_TO_TRIAGE, timeout=4, markup=False)
             self.dismiss(None)
@@ -171,6 +176,11 @@ class TriageScreen(Screen[str | None]):
             self._hold(paper)
         self.total = total
         self._show_card()
+
+    def _ready_for_keys(self) -> None:
+        if not self.keys_ready:
+            self.keys_ready = True
+            typeahead.ready(self)
 
     def _counted(self, total: int) -> None:
         self.total = total
@@ -222,6 +232,7 @@ class TriageScreen(Screen[str | None]):
         self.notify(message, severity="error", markup=False)
 
     def _failed(self, message: str) -> None:
+        self._ready_for_keys()  # q and Esc still leave
         self.notify(message, severity="error", markup=False)
         if not self._ids:
             self.query_one("#triage-title", Static).update(Text(message))
