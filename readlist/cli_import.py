@@ -48,6 +48,12 @@ def sources_of(args: tuple[str, ...]) -> Iterator[tuple[str, bytes | FileReport]
     UTF-8 or not, can be shown and stored."""
     for arg in args:
         if arg == "-":
+            if sys.stdin.isatty():  # else the command would seem to hang, waiting
+                click.echo(
+                    "Reading a dump from the terminal: paste it, then press Ctrl-D on a "
+                    "line of its own (Ctrl-C stops).",
+                    err=True,
+                )
             try:
                 yield "<stdin>", read_stream(sys.stdin.buffer)
             except DumpError as exc:
