@@ -502,3 +502,15 @@ async def test_an_unwritable_path_keeps_the_dialog_open_to_fix_it(
         written = tmp_path / "dir" / "ok.md"
         assert written.read_text(encoding="utf-8") == "# Reading list\n\n_No papers._\n"
         assert said == [f"No starred papers to export; wrote an empty md file to {written}."]
+
+
+async def test_editing_the_path_clears_the_error_said_of_the_old_one(
+    make_app: AppFactory,
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait(pilot)
+        screen = await open_import(pilot, "no/dump.txt")
+        assert shown(screen, "#import-message") == "no/dump.txt: no such file or folder"
+        await pilot.press("backspace")
+        assert shown(screen, "#import-message") == ""

@@ -180,6 +180,12 @@ class ImportScreen(ModalScreen[ImportReport | None]):
     def _submitted(self) -> None:
         self._start()
 
+    @on(Input.Changed, "#import-path")
+    def _edited(self) -> None:
+        """An error said of the path goes once the path is edited: it was about that one."""
+        if self.stage == "prompt":
+            self._say("")
+
     def action_enter(self) -> None:
         if self.stage == "done":
             self.dismiss(self.report)
