@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from readlist.core import damage, schema, targets
-from readlist.core.errors import DamagedLibraryError, LibraryError, OutputError
+from readlist.core.errors import DamagedLibraryError, LibraryError, OutputError, primary_code
 
 if TYPE_CHECKING:
     from readlist.core.store import Store
@@ -94,8 +94,7 @@ def _blamed_on(given: str, existed: bool) -> Iterator[None]:
     try:
         yield
     except sqlite3.Error as exc:
-        code = getattr(exc, "sqlite_errorcode", None)
-        primary = code & 0xFF if isinstance(code, int) else None
+        primary = primary_code(exc)
         if primary not in _TARGET_CODES:
             raise
         if primary == sqlite3.SQLITE_FULL:

@@ -14,10 +14,16 @@ _WRITE_FAILED = {
 _DAMAGED = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
 
 
+def primary_code(exc: BaseException) -> int | None:
+    """An SQLite error's primary result code (SQLITE_BUSY for every kind of busy), or
+    None for an exception that carries none."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    return code & 0xFF if isinstance(code, int) else None
+
+
 def is_damage(exc: BaseException) -> bool:
     """SQLITE_CORRUPT or SQLITE_NOTADB: the file itself is damaged, not the disk or a lock."""
-    code = getattr(exc, "sqlite_errorcode", None)
-    return isinstance(code, int) and code & 0xFF in _DAMAGED
+    return primary_code(exc) in _DAMAGED
 
 
 def damaged_line(

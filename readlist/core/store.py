@@ -29,6 +29,7 @@ from readlist.core.errors import (
     NoteTooLongError,
     UnknownPaperError,
     is_damage,
+    primary_code,
 )
 from readlist.core.search import Walker
 from readlist.core.store_imports import ImportWrites
@@ -77,7 +78,7 @@ def _when_free(conn: sqlite3.Connection, sql: str, *, pause: float) -> None:
             conn.execute(sql)
             return
         except sqlite3.OperationalError as exc:
-            busy = exc.sqlite_errorcode & 0xFF == sqlite3.SQLITE_BUSY
+            busy = primary_code(exc) == sqlite3.SQLITE_BUSY
             if not busy or time.monotonic() > deadline:
                 raise
         time.sleep(pause)
