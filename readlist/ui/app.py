@@ -318,7 +318,13 @@ class ReadlistApp(App[None]):
     def open_web(self, paper: Paper) -> None:
         url = SEARCH_URL.format(quote_plus(paper.title))
         if not webbrowser.open(url):
-            self.notify(url, title="No browser found: search for", timeout=8)
+            self.show_link(url)
+
+    def show_link(self, url: str) -> None:
+        """No browser opened `url`: the link on a line of its own, and a key to copy it."""
+        from readlist.ui.screens.link import LinkScreen
+
+        self.push_screen(LinkScreen(url))
 
     def start_triage(self, query_text: str, sort: Sort = "latest") -> None:
         from readlist.ui.screens.triage import TriageScreen
