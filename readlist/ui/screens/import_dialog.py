@@ -28,6 +28,7 @@ from readlist.core.models import DuplicateCandidate, FileReport, ImportReport
 from readlist.core.printable import shown_in_line
 from readlist.core.sources import dump_files, read_dump, source_name
 from readlist.ui.threads import deliver
+from readlist.ui.widgets.path_input import PathInput
 
 if TYPE_CHECKING:
     from readlist.ui.app import ReadlistApp
@@ -35,13 +36,14 @@ if TYPE_CHECKING:
 Stage = Literal["prompt", "running", "done"]
 PROGRESS_STEPS = 200  # bar updates per file at most: each one waits for the UI thread
 CANDIDATES_SHOWN = 100  # the rest are for `readlist dupes`
+NAMES_SHOWN = 8  # names a Tab could still complete to, shown under the path
 NAME_WIDTH = 40
 LEGEND = (
     "new: not in the library before · exact, fuzzy: merged into a paper already there\n"
     "review: new, but close to a paper already there"
 )
 KEYS = {
-    "prompt": "Enter import · Esc cancel",
+    "prompt": "Tab complete · Enter import · Esc cancel",
     "running": "Esc stop after this file",
     "done": "↑↓ PgUp PgDn scroll · Enter or Esc close",
 }
@@ -148,7 +150,7 @@ class ImportScreen(ModalScreen[ImportReport | None]):
         with Vertical(id="import-dialog") as dialog:
             dialog.border_title = "Import dumps"
             yield Label(Text("A dump file, or a folder of *.txt dumps:"), id="import-path-label")
-            yield Input(placeholder="~/Downloads/daily-papers.txt", id="import-path")
+            yield PathInput(placeholder="~/Downloads/daily-papers.txt", id="import-path")
             yield Static(id="import-message")
             yield ProgressBar(id="import-progress", show_eta=False)
             with ScrollableContainer(id="import-report"):
@@ -182,9 +184,20 @@ class ImportScreen(ModalScreen[ImportReport | None]):
 
     @on(Input.Changed, "#import-path")
     def _edited(self) -> None:
-        """An error said of the path goes once the path is edited: it was about that one."""
+        """An error said of the path goes once the path is edited: it was about that one.
+        So do the names a Tab offered (a Tab's own edit comes before its names)."""
         if self.stage == "prompt":
             self._say("")
+
+    @on(PathInput.Completed, "#import-path")
+    def _completed_path(self, event: PathInput.Completed) -> None:
+        names = event.candidates
+        if not names:
+            self._say(f"No file or folder matches {event.path_input.value}", error=True)
+        elif len(names) > 1:
+            shown = "  ".join(names[:NAMES_SHOWN])
+            more = f"  … and {len(names) - NAMES_SHOWN} more" if len(names) > NAMES_SHOWN else ""
+            self._say(shown + more)
 
     def action_enter(self) -> None:
         if self.stage == "done":
