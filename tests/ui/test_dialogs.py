@@ -161,6 +161,22 @@ async def test_import_a_new_dump(make_app: AppFactory, library_path: Path, tmp_p
         assert library_total(app) == SAMPLE_PAPERS + 3
 
 
+async def test_a_reimport_ends_with_the_bar_full_and_each_file_said_imported_before(
+    make_app: AppFactory, library_path: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait(pilot)
+        screen = await open_import(pilot, str(SAMPLE_DUMPS))
+        assert screen.stage == "done"
+        bar = screen.query_one(ProgressBar)
+        assert bar.total == 5 and bar.progress == 5
+        rows = shown(screen, "#import-table").splitlines()[1:-1]
+        assert len(rows) == 5
+        assert all(row.endswith("already imported, nothing changed") for row in rows)
+        assert shown(screen, "#import-message") == "0 new papers"
+
+
 async def test_import_a_folder_refuses_bad_files_and_lands_good_ones(
     make_app: AppFactory, library_path: Path, tmp_path: Path
 ) -> None:
