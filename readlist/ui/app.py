@@ -29,6 +29,7 @@ from readlist.core import drafts
 from readlist.core.errors import NoteChangedError, ReadlistError, describe_sqlite_error
 from readlist.core.models import Paper
 from readlist.core.search import Sort
+from readlist.ui import last_import
 from readlist.ui.commands import ScreenKeys
 from readlist.ui.history import Change, History, undone, write
 from readlist.ui.library import Library
@@ -93,6 +94,7 @@ class ReadlistApp(App[None]):
         self._poll()
         self.writer.flush()
         self.push_screen(LibraryScreen())
+        last_import.tell(self, self.library)  # the quick start's report, said again
         # The widgets, styles and caches made so far live as long as the app: out of
         # the collector's sight, a full collection takes a few milliseconds, not 50.
         self.call_after_refresh(gc.freeze)
