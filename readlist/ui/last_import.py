@@ -19,7 +19,7 @@ from readlist.ui.library import Library
 from readlist.ui.threads import deliver
 
 RECENT = timedelta(hours=1)
-SHOWN_SECONDS = 8
+SHOWN_SECONDS = 6
 
 
 def said(summary: ImportSummary, now: datetime) -> str | None:
