@@ -240,7 +240,16 @@ async def test_help_lists_every_key(make_app: AppFactory) -> None:
         for static in app.screen.query(Static):
             console.print(static.content)
         text = console.export_text()
-        for words in ("Star or unstar", "Triage", "PgDn", "is:starred", "Ctrl+S", "Undo"):
+        for words in (
+            "Star or unstar",
+            "Triage",
+            "PgDn",
+            "is:starred",
+            "Ctrl+S",
+            "Undo",
+            "complete the path",
+            "copy the link",
+        ):
             assert words in text
         await pilot.press("escape")
         assert isinstance(app.screen, LibraryScreen)

@@ -81,6 +81,13 @@ def sections() -> list[Table]:
         key_table("The paper full-screen (Enter)", key_rows(ReaderScreen.BINDINGS)),
         key_table("Triage (t): one card at a time", key_rows(TriageScreen.BINDINGS)),
         key_table("Note editor (n)", key_rows(NoteEditor.BINDINGS)),
+        key_table(
+            "Dialogs",
+            [
+                ("Tab", "import (i): complete the path; the names left show below it"),
+                ("c", "search (o) with no browser: copy the link"),
+            ],
+        ),
     ]
 
 
