@@ -257,8 +257,7 @@ class ImportScreen(ModalScreen[ImportReport | None]):
         for index, file in enumerate(files):
             if self._stop.is_set() or self._gone.is_set():
                 break
-            deliver(self, self._file_started, index, len(files), file)
-            reports.append(self._import_file(importer, file, index))
+            reports.append(self._import_file(importer, file, index, len(files)))
         try:
             candidates = [
                 c for c in store.review_candidates() if (c.paper_id, c.other_id) not in before
@@ -270,16 +269,26 @@ class ImportScreen(ModalScreen[ImportReport | None]):
         stopped = len(files) - len(reports)
         deliver(self, self._finished, report, candidates, papers, stopped)
 
-    def _import_file(self, importer: Importer, file: Path, index: int) -> FileReport:
-        """One file, a part at a time; whatever goes wrong is that file's one-line error."""
+    def _import_file(self, importer: Importer, file: Path, index: int, files: int) -> FileReport:
+        """One file, a part at a time; whatever goes wrong is that file's one-line error.
+        While it is read and parsed (seconds, for a month of pages) the bar pulses; it
+        counts the file's papers as they are decided, and fills at once when the file
+        turns out to be in the library already."""
         source = source_name(file)
 
+        deciding = False
+
         def progress(done: int, total: int) -> None:
+            nonlocal deciding
+            if not deciding:  # read and parsed: the papers are being decided
+                deciding = True
+                deliver(self, self._deciding, index, files, file)
             if done == total or done % max(1, total // PROGRESS_STEPS) == 0:
                 deliver(self, self._progress, index + done / total)
 
         try:
             gone = self._gone.is_set
+            deliver(self, self._reading, index, files, file)
             return importer.import_bytes(read_dump(file, gone), source, progress, stop=gone)
         except ReadlistError as exc:
             return FileReport(source, error=str(exc))
@@ -289,7 +298,7 @@ class ImportScreen(ModalScreen[ImportReport | None]):
         except OSError as exc:
             return FileReport(source, error=f"{source}: {exc.strerror or exc}")
         finally:
-            deliver(self, self._progress, index + 1)
+            deliver(self, self._file_done, index, files)
 
     # -- back on the UI thread ---------------------------------------------------------------
 
@@ -301,12 +310,21 @@ class ImportScreen(ModalScreen[ImportReport | None]):
     def _begin(self, files: int) -> None:
         self.query_one(ProgressBar).update(total=files, progress=0)
 
-    def _file_started(self, index: int, files: int, file: Path) -> None:
+    def _reading(self, index: int, files: int, file: Path) -> None:
+        self.query_one(ProgressBar).update(total=None)  # pulses: how long is not known yet
+        if not self._stop.is_set():
+            self._say(f"Reading {source_name(file.name)} ({index + 1} of {files})…")
+
+    def _deciding(self, index: int, files: int, file: Path) -> None:
+        self.query_one(ProgressBar).update(total=files, progress=index)
         if not self._stop.is_set():
             self._say(f"Importing {source_name(file.name)} ({index + 1} of {files})…")
 
     def _progress(self, progress: float) -> None:
         self.query_one(ProgressBar).update(progress=progress)
+
+    def _file_done(self, index: int, files: int) -> None:
+        self.query_one(ProgressBar).update(total=files, progress=index + 1)
 
     def _finished(
         self,
