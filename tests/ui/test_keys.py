@@ -189,6 +189,19 @@ async def test_open_without_a_browser_offers_to_copy_the_link(
         assert [n.message for n in app._notifications][-1] == f"Copied {url}"
 
 
+async def test_o_then_c_in_one_burst_copies_the_link(
+    make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(app_module.webbrowser, "open", lambda url: False)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("o", "c")  # c typed ahead of the dialog waits for it
+        await settle(pilot)
+        assert app.clipboard.startswith("https://")
+        assert isinstance(app.screen, LibraryScreen)
+
+
 async def test_escape_closes_the_link_without_copying(
     make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -127,3 +127,17 @@ async def test_the_completion_shows_grey_before_tab(make_app: AppFactory, dumps:
         assert path_input.value == "daily/ap"  # shown, not taken, until Tab
         await pilot.press("tab")
         await until(pilot, lambda: path_input.value == "daily/apr-01.txt", "the completion")
+
+
+async def test_a_path_and_tab_typed_ahead_of_the_dialog_complete(
+    make_app: AppFactory, dumps: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait(pilot)
+        await pilot.press("i", *"da", "tab", "m", "tab")  # one burst
+        screen = app.screen
+        assert isinstance(screen, ImportScreen)
+        path_input = screen.query_one("#import-path", PathInput)
+        await until(pilot, lambda: path_input.value == "daily/mar-1", "the completions in order")
+        assert app.focused is path_input
