@@ -75,8 +75,10 @@ class Step:
 
 class TriageScreen(Screen[str | None]):
     BINDINGS = [
-        Binding("s", "star", "Star", tooltip="Star the paper, show the next"),
-        Binding("r", "read", "Read", tooltip="Not for me: mark it read, show the next"),
+        Binding("s", "star", "Star", tooltip="Star the paper, show the next", id="triage.star"),
+        Binding(
+            "r", "read", "Read", tooltip="Not for me: mark it read, show the next", id="triage.read"
+        ),
         # Space reads on, as in mutt's pager: it pages the card while more is below, and
         # skips to the next card from the card's end.
         Binding(
@@ -84,10 +86,21 @@ class TriageScreen(Screen[str | None]):
             "skip",
             "Skip",
             tooltip="Page down the card; at its end, leave the paper undecided, show the next",
+            id="triage.skip",
         ),
-        Binding("n", "note", "Note", tooltip="Write a note on the paper; stays on it"),
-        Binding("u", "undo", "Undo", tooltip="Take back the last decision and show its card"),
-        Binding("escape,q", "leave", "Done", tooltip="Leave triage with a summary"),
+        Binding(
+            "n", "note", "Note", tooltip="Write a note on the paper; stays on it", id="triage.note"
+        ),
+        Binding(
+            "u",
+            "undo",
+            "Undo",
+            tooltip="Take back the last decision and show its card",
+            id="triage.undo",
+        ),
+        Binding(
+            "escape,q", "leave", "Done", tooltip="Leave triage with a summary", id="triage.leave"
+        ),
         *(binding for binding in READING_BINDINGS if binding.key != "space"),
     ]
 
