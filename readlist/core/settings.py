@@ -126,7 +126,8 @@ def _theme(value: object, themes: Collection[str] | None) -> str:
     if not isinstance(value, str):
         raise _Bad(f'give a theme\'s name, e.g. "nord"; using {DEFAULT_THEME}')
     if themes is not None and value not in themes:
-        hint = _did_you_mean(value, themes) or f" (one of: {', '.join(sorted(themes))})"
+        close = _did_you_mean(value, themes).removeprefix("; ")
+        hint = f" ({close})" if close else f" (one of: {', '.join(sorted(themes))})"
         raise _Bad(f"{_shown(value)} is not a theme{hint}; using {DEFAULT_THEME}")
     return value
 

@@ -73,7 +73,11 @@ def test_an_empty_file_is_the_defaults() -> None:
             'export_format = "pdf"',
             'export_format: "pdf" is not an export format (md, csv, json, bibtex); using md',
         ),
-        ('theme = "dracul"', 'theme: "dracul" is not a theme; did you mean "dracula"?'),
+        (
+            'theme = "dracul"',
+            'theme: "dracul" is not a theme (did you mean "dracula"?); using textual-dark',
+        ),
+        ('theme = "zz"', 'theme: "zz" is not a theme (one of: dracula, nord, textual-dark); using'),
         ("theme = 3", 'theme: give a theme\'s name, e.g. "nord"; using textual-dark'),
         ('browser = "firefox \\"%s"', 'browser: "firefox "%s": no closing quotation; using'),
         ('browser = "  "', "browser: the command is empty; using the system's browser"),
