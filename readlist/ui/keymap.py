@@ -11,7 +11,7 @@ import inspect
 import pkgutil
 from collections.abc import Iterator, Mapping
 
-from textual.binding import Binding
+from textual.binding import ActiveBinding, Binding
 from textual.keys import _character_to_key
 
 
@@ -89,3 +89,22 @@ class BindingIds:
 def rebound(binding: Binding, keymap: Mapping[str, str]) -> str:
     """The binding's keys as the settings file may have changed them."""
     return keymap.get(binding.id, binding.key) if binding.id else binding.key
+
+
+def in_declared_order(active: dict[str, ActiveBinding]) -> dict[str, ActiveBinding]:
+    """A screen's active keys in the order its nodes declare them. Textual's keymap moves
+    a rebound key to the end of its node's keys, where the footer would show it last and
+    drop it first on a narrow terminal."""
+    nodes = list(dict.fromkeys(item.node for item in active.values()))
+    declared: dict[int, dict[str, int]] = {}
+    for node in nodes:
+        bindings = (b for keyed in node._bindings.key_to_bindings.values() for b in keyed)
+        places = declared.setdefault(id(node), {})
+        for binding in bindings:
+            places.setdefault(binding.id or binding.action, len(places))
+
+    def place(item: tuple[str, ActiveBinding]) -> tuple[int, int]:
+        node, binding = item[1].node, item[1].binding
+        return nodes.index(node), declared[id(node)].get(binding.id or binding.action, 0)
+
+    return dict(sorted(active.items(), key=place))

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from textual import on, work
 from textual.actions import SkipAction
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import ActiveBinding, Binding
 from textual.containers import Horizontal
 from textual.reactive import reactive
 from textual.screen import Screen
@@ -20,6 +20,7 @@ from readlist.core.query import Query, parse_query
 from readlist.core.search import Sort, Walk
 from readlist.ui.health import LibraryHealth
 from readlist.ui.history import Change
+from readlist.ui.keymap import in_declared_order
 from readlist.ui.library import Library
 from readlist.ui.results import SORT_LABEL, Results
 from readlist.ui.screens.reader import ReaderScreen
@@ -152,6 +153,10 @@ class LibraryScreen(Screen[None]):
     # Made in compose, where the app's library and writer are at hand.
     results: Results  # what the list and the status line show, and their reads
     _health: LibraryHealth  # what a failed read tells the user
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        return in_declared_order(super().active_bindings)  # rebound keys stay in place
 
     def __init__(self) -> None:
         super().__init__()

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Literal
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import ActiveBinding, Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
@@ -29,6 +29,7 @@ from readlist.core.query import Query, State, parse_query
 from readlist.core.search import Sort
 from readlist.ui import typeahead
 from readlist.ui.history import Change
+from readlist.ui.keymap import in_declared_order
 from readlist.ui.threads import deliver
 from readlist.ui.widgets.detail import (
     READING_BINDINGS,
@@ -103,6 +104,10 @@ class TriageScreen(Screen[str | None]):
         ),
         *(binding for binding in READING_BINDINGS if binding.key != "space"),
     ]
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        return in_declared_order(super().active_bindings)  # rebound keys stay in place
 
     def __init__(self, query_text: str, sort: Sort = "latest") -> None:
         super().__init__()
