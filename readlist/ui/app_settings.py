@@ -21,6 +21,9 @@ PROBLEM_SECONDS = 12  # a problem with the settings file stays on screen this lo
 
 
 class AppSettings:
+    """The settings file, read once as the app is made: one place the app asks what the
+    user set, and that says each problem with the file once the screen is up."""
+
     def __init__(self, app: ReadlistApp, file: SettingsFile | None) -> None:
         """`file`: None runs on the defaults, reading and writing no file (tests)."""
         self.app = app
