@@ -28,8 +28,11 @@ if TYPE_CHECKING:
 )
 @click.option("--force", is_flag=True, help="With --init: write over the file there.")
 def config(show_path: bool, init: bool, force: bool) -> None:
-    """The settings file (config.toml; $READLIST_CONFIG names another): with no option,
-    where it is and the settings that apply, each problem with it on stderr."""
+    """The settings file: where it is, one to start from, what applies.
+
+    With no option: the file's path and the settings that apply, each problem with the
+    file on stderr. It is config.toml in the user config dir; $READLIST_CONFIG names
+    another."""
     if show_path and init:
         raise click.UsageError("--path and --init: give one of them")
     if force and not init:
