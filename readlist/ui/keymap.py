@@ -95,6 +95,8 @@ def in_declared_order(active: dict[str, ActiveBinding]) -> dict[str, ActiveBindi
     """A screen's active keys in the order its nodes declare them. Textual's keymap moves
     a rebound key to the end of its node's keys, where the footer would show it last and
     drop it first on a narrow terminal."""
+    if not active or not next(iter(active.values())).node.app._keymap:
+        return active  # nothing rebound: Textual's order is the declared one
     nodes = list(dict.fromkeys(item.node for item in active.values()))
     declared: dict[int, dict[str, int]] = {}
     for node in nodes:
