@@ -20,10 +20,14 @@ KEYS = "c copy the link · Esc close"
 class LinkScreen(ModalScreen[None]):
     """`url` could not be opened: why (`title`), the link, and what the keys do."""
 
-    BINDINGS = [
-        Binding("c", "copy", "Copy the link", id="link.copy"),
-        Binding("escape,q,enter", "close", "Close", id="link.close"),
-    ]
+    COPY = Binding(
+        "c",
+        "copy",
+        "Copy the link",
+        tooltip="no browser for o (search): copy the link",
+        id="link.copy",
+    )
+    BINDINGS = [COPY, Binding("escape,q,enter", "close", "Close", id="link.close")]
 
     def __init__(self, url: str, title: str = "No browser found") -> None:
         super().__init__()

@@ -112,7 +112,14 @@ class PathInput(Input):
     """An Input that completes the path typed in it with Tab."""
 
     BINDINGS = [
-        Binding("tab", "complete", "Complete the path", show=False, id="path_input.complete")
+        Binding(
+            "tab",
+            "complete",
+            "Complete the path",
+            show=False,
+            tooltip="import (i): complete the path; the names left show below it",
+            id="path_input.complete",
+        )
     ]
 
     @dataclass
