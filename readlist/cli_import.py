@@ -20,6 +20,8 @@ from readlist.core.prepare import Prepared
 from readlist.core.printable import shown_in_line
 from readlist.core.sources import dump_files, read_dump, read_stream, source_name
 
+LABEL_WIDTH = 40  # a bar's file name, at most: the bar needs the rest of an 80-column line
+
 
 def progress_bar(*, quiet: bool) -> Track:
     """A progress bar for each dump as it is decided, on a terminal."""
@@ -29,9 +31,12 @@ def progress_bar(*, quiet: bool) -> Track:
         if quiet or not sys.stderr.isatty():
             yield None
             return
-        with click.progressbar(
-            length=100, label=shown_in_line(prepared.source), file=sys.stderr
-        ) as bar:
+        label = _shown_name(prepared.source)
+        if len(label) > LABEL_WIDTH:
+            label = label[: LABEL_WIDTH - 1] + "…"
+        # Width 0: the bar takes what the terminal leaves, so the line never wraps (a
+        # wrapped line is drawn again below itself at every step).
+        with click.progressbar(length=100, label=label, file=sys.stderr, width=0) as bar:
 
             def progress(done: int, total: int) -> None:
                 bar.length = total
@@ -103,8 +108,12 @@ def report_table(report: ImportReport, total_papers: int, path: Path) -> None:
 
 
 def _name(report: FileReport) -> str:
+    return _shown_name(report.source)
+
+
+def _shown_name(source: str) -> str:
     """A file's name as the table shows it: nothing in it that a terminal obeys."""
-    return shown_in_line(Path(report.source).name if report.source != "<stdin>" else report.source)
+    return shown_in_line(Path(source).name if source != "<stdin>" else source)
 
 
 _RANGES_SHOWN = 12

@@ -88,6 +88,8 @@ class Importer:
             part = self._import_part(prepared, progress)
             if part is None:  # whole, by an earlier import or another process
                 if not wrote:
+                    if progress is not None and prepared.rows:  # nothing to do: done at once
+                        progress(len(prepared.rows), len(prepared.rows))
                     return FileReport(prepared.source, already_imported=True)
                 break
             report, whole = part

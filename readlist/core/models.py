@@ -126,6 +126,22 @@ class LibraryStats:
 
 
 @dataclass(frozen=True, slots=True)
+class ImportSummary:
+    """The latest import run (the dumps one `readlist import` or the app's dialog
+    wrote), for the app to say on start what the import before it did."""
+
+    imported_at: str  # ISO timestamp, UTC: when the run began (its dumps all say so)
+    files: int
+    listings: int
+    new: int
+
+    @property
+    def merged(self) -> int:
+        """Listings that joined a paper already there (or earlier in the run)."""
+        return self.listings - self.new
+
+
+@dataclass(frozen=True, slots=True)
 class NewPaper:
     """A paper an import adds, under the id the import gave it."""
 

@@ -94,8 +94,11 @@ def import_all(
             elif writer is None or _in_parts(importer, item):
                 while window:  # the dumps before it first, in order
                     yield from _settle(importer, writer, window, track)
-                with track(item) as progress:
-                    report = importer.import_prepared(item, progress)
+                if importer.store.dump_imported(item.sha256):  # nothing to do: no bar
+                    report = FileReport(item.source, already_imported=True)
+                else:
+                    with track(item) as progress:
+                        report = importer.import_prepared(item, progress)
                 in_line += report.papers
                 yield report
             else:

@@ -13,7 +13,13 @@ from typing import Any
 
 from readlist.core import schema
 from readlist.core.errors import UnknownPaperError
-from readlist.core.models import DuplicateCandidate, LibraryStats, Paper, Sighting
+from readlist.core.models import (
+    DuplicateCandidate,
+    ImportSummary,
+    LibraryStats,
+    Paper,
+    Sighting,
+)
 from readlist.core.query import Query
 from readlist.core.search import REVERSED_SORTS, SORTS, Sort, Walk, Walker, where_clause
 
@@ -230,6 +236,33 @@ class LibraryReads:
             schema_version=schema.SCHEMA_VERSION,
             path=str(self.path),
         )
+
+    def latest_import(self) -> ImportSummary | None:
+        """What the latest import run wrote, so that the app can say it on start (the
+        CLI's report has scrolled away by then); None before any import.
+
+        A run's dumps share its start time, and come after every earlier dump. Its new
+        papers come after every earlier paper, so they are counted from the newest back:
+        those above the last paper an earlier dump brought in. Each read stops there,
+        reading about as many rows as the run added."""
+        with self.snapshot():
+            latest = self.conn.execute(
+                "SELECT imported_at FROM dumps ORDER BY id DESC LIMIT 1"
+            ).fetchone()
+            if latest is None:
+                return None
+            first, files, listings = self.conn.execute(
+                """SELECT min(id), count(*), sum(coalesce(written, papers)) FROM dumps
+                   WHERE imported_at = ?""",
+                latest,
+            ).fetchone()
+            (new,) = self.conn.execute(
+                """SELECT count(*) FROM papers WHERE id > coalesce(
+                       (SELECT paper_id FROM sightings WHERE match = 'new' AND dump_id < ?
+                        ORDER BY paper_id DESC LIMIT 1), 0)""",
+                (first,),
+            ).fetchone()
+        return ImportSummary(imported_at=latest[0], files=files, listings=listings, new=new)
 
     # -- queues (triage): fixed at their start, read a little at a time -------------
 

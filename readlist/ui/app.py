@@ -31,11 +31,13 @@ from readlist.core.models import Paper
 from readlist.core.search import Sort
 from readlist.core.settings import SettingsFile
 from readlist.paths import settings_file
+from readlist.ui import last_import
 from readlist.ui.app_settings import AppSettings
 from readlist.ui.commands import ScreenKeys
 from readlist.ui.history import Change, History, undone, write
 from readlist.ui.library import Library
 from readlist.ui.screens.library import LibraryScreen
+from readlist.ui.screens.link import LinkScreen
 from readlist.ui.typeahead import ScreenReady, TypeAhead
 from readlist.ui.watcher import POLL_SECONDS, Watcher
 from readlist.ui.writer import Writer
@@ -105,6 +107,7 @@ class ReadlistApp(App[None]):
         self._poll()
         self.writer.flush()
         self.push_screen(LibraryScreen())
+        last_import.tell(self, self.library)  # the quick start's report, said again
         # The widgets, styles and caches made so far live as long as the app: out of
         # the collector's sight, a full collection takes a few milliseconds, not 50.
         self.call_after_refresh(gc.freeze)
@@ -331,7 +334,7 @@ class ReadlistApp(App[None]):
         url = SEARCH_URL.format(quote_plus(paper.title))
         browser = self.settings.values.browser  # None: the system's
         if not (webbrowser.open(url) if browser is None else self.settings.run(browser, url)):
-            self.notify(url, title="No browser found: search for", timeout=8)
+            self.push_screen(LinkScreen(url))  # the link alone, and a key to copy it
 
     def start_triage(self, query_text: str, sort: Sort = "latest") -> None:
         from readlist.ui.screens.triage import TriageScreen

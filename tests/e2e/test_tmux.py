@@ -312,6 +312,9 @@ def test_at_80x24_the_note_shows_above_a_long_abstract_and_space_reads_on(
     tmux("new-session", "-d", "-x", "80", "-y", "24", "-s", name, "-c", str(ROOT), command)
     try:
         wait_for(name, lambda shown: "MY NOTE: try" in _detail(shown), "the note in view")
+        # The library was imported just now: the app says so in a toast over the pane
+        # (its left edge is ▌), which fades out letter by letter before it goes.
+        wait_for(name, lambda shown: "▌" not in shown, "the import's toast to go")
         shown = _detail(screen(name))
         assert shown.index("MY NOTE") < shown.index("Abstract")
         assert last not in shown

@@ -161,6 +161,57 @@ async def test_import_a_new_dump(make_app: AppFactory, library_path: Path, tmp_p
         assert library_total(app) == SAMPLE_PAPERS + 3
 
 
+async def test_a_reimport_ends_with_the_bar_full_and_each_file_said_imported_before(
+    make_app: AppFactory, library_path: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait(pilot)
+        screen = await open_import(pilot, str(SAMPLE_DUMPS))
+        assert screen.stage == "done"
+        bar = screen.query_one(ProgressBar)
+        assert bar.total == 5 and bar.progress == 5
+        rows = shown(screen, "#import-table").splitlines()[1:-1]
+        assert len(rows) == 5
+        assert all(row.endswith("already imported, nothing changed") for row in rows)
+        assert shown(screen, "#import-message") == "0 new papers"
+
+
+async def test_while_a_file_is_read_the_bar_pulses_and_says_so(
+    make_app: AppFactory, library_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A month of pages takes seconds to read and parse before its first paper is
+    decided: the bar pulses meanwhile, not 0% as if stuck, and then the file already in
+    the library fills it at once."""
+    dump = write_dump(tmp_path / "mar.txt", NEW_PAPERS)
+    with Store.open(library_path) as store:
+        importer_module.Importer(store).import_bytes(dump.read_bytes(), "mar.txt")
+    reading, go_on = threading.Event(), threading.Event()
+    read_dump = import_dialog.read_dump
+
+    def slow_read(path: Path, *args: object) -> bytes:
+        reading.set()
+        assert go_on.wait(timeout=10)
+        return read_dump(path)
+
+    monkeypatch.setattr(import_dialog, "read_dump", slow_read)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait(pilot)
+        await pilot.press("i", *"mar.txt", "enter")
+        assert reading.wait(timeout=10)
+        screen = app.screen
+        assert isinstance(screen, ImportScreen)
+        bar = screen.query_one(ProgressBar)
+        await until(pilot, lambda: bar.total is None, "the bar to pulse")
+        assert shown(screen, "#import-message") == "Reading mar.txt (1 of 1)…"
+        go_on.set()
+        await wait(pilot)
+        assert screen.stage == "done"
+        assert bar.total == 1 and bar.progress == 1
+        assert "already imported" in shown(screen, "#import-table")
+
+
 async def test_import_a_folder_refuses_bad_files_and_lands_good_ones(
     make_app: AppFactory, library_path: Path, tmp_path: Path
 ) -> None:

@@ -22,6 +22,7 @@ from readlist.ui.commands import ScreenKeys, screen_commands
 from readlist.ui.library import Library
 from readlist.ui.screens.help import HelpScreen
 from readlist.ui.screens.library import LibraryScreen
+from readlist.ui.screens.link import LinkScreen
 from readlist.ui.screens.note import ConfirmDiscard, NoteEditor
 from readlist.ui.widgets.paper_list import PaperList
 from tests.conftest import NOW
@@ -161,6 +162,63 @@ async def test_open_searches_the_title_on_the_web(
         assert first_word in opened[0]
 
 
+async def test_open_without_a_browser_offers_to_copy_the_link(
+    make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(app_module.webbrowser, "open", lambda url: False)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        paper = papers_of(app).highlighted
+        assert paper is not None
+        await pilot.press("o")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, LinkScreen)
+        url = dialog.url
+        assert url.startswith("https://") and paper.title.split()[0].rstrip(":") in url
+        shown = dialog.query_one("#link-url", Static).visual
+        assert isinstance(shown, Content) and shown.plain == url  # the link alone
+        keys = dialog.query_one("#link-keys", Static).visual
+        assert isinstance(keys, Content) and "c copy the link" in keys.plain
+        assert app.clipboard == ""
+        await pilot.press("c")
+        await pilot.pause()
+        assert app.clipboard == url
+        assert isinstance(app.screen, LibraryScreen)
+        assert [n.message for n in app._notifications][-1] == f"Copied {url}"
+
+
+async def test_o_then_c_in_one_burst_copies_the_link(
+    make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(app_module.webbrowser, "open", lambda url: False)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("o", "c")  # c typed ahead of the dialog waits for it
+        await settle(pilot)
+        assert app.clipboard.startswith("https://")
+        assert isinstance(app.screen, LibraryScreen)
+
+
+async def test_escape_closes_the_link_without_copying(
+    make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(app_module.webbrowser, "open", lambda url: False)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("o")
+        await pilot.pause()
+        assert isinstance(app.screen, LinkScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, LibraryScreen)
+        assert app.clipboard == ""
+        assert not any(n.message.startswith("Copied") for n in app._notifications)
+
+
 async def test_sort_cycles(make_app: AppFactory, library_path: Path) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -195,7 +253,16 @@ async def test_help_lists_every_key(make_app: AppFactory) -> None:
         for static in app.screen.query(Static):
             console.print(static.content)
         text = console.export_text()
-        for words in ("Star or unstar", "Triage", "PgDn", "is:starred", "Ctrl+S", "Undo"):
+        for words in (
+            "Star or unstar",
+            "Triage",
+            "PgDn",
+            "is:starred",
+            "Ctrl+S",
+            "Undo",
+            "complete the path",
+            "copy the link",
+        ):
             assert words in text
         await pilot.press("escape")
         assert isinstance(app.screen, LibraryScreen)

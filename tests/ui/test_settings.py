@@ -31,6 +31,7 @@ from readlist.ui.library import Library
 from readlist.ui.screens.export_dialog import ExportScreen
 from readlist.ui.screens.help import HelpScreen
 from readlist.ui.screens.library import LibraryScreen
+from readlist.ui.screens.link import LinkScreen
 from readlist.ui.widgets.paper_list import PaperList
 from tests.ui.conftest import fresh_store, record_notices, settle, until
 
@@ -321,4 +322,4 @@ async def test_a_browser_that_cannot_run_is_said(
         await pilot.press("o")
         await settle(pilot)
         assert "browser 'no-such-browser-here %s': No such file or directory" in said
-        assert isinstance(app.screen, LibraryScreen)
+        assert isinstance(app.screen, LinkScreen)  # the link is offered to copy instead

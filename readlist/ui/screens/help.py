@@ -71,10 +71,12 @@ def key_table(title: str, rows: Iterable[tuple[str, str]]) -> Table:
 
 def sections(keymap: Mapping[str, str] | None = None) -> list[Table]:
     from readlist.ui.screens.library import LibraryScreen
+    from readlist.ui.screens.link import LinkScreen
     from readlist.ui.screens.note import NoteEditor
     from readlist.ui.screens.reader import ReaderScreen
     from readlist.ui.screens.triage import TriageScreen
     from readlist.ui.widgets.paper_list import PaperList
+    from readlist.ui.widgets.path_input import PathInput
 
     main = [
         *key_rows(PaperList.BINDINGS, keymap),
@@ -87,6 +89,7 @@ def sections(keymap: Mapping[str, str] | None = None) -> list[Table]:
         key_table("The paper full-screen (Enter)", key_rows(ReaderScreen.BINDINGS, keymap)),
         key_table("Triage (t): one card at a time", key_rows(TriageScreen.BINDINGS, keymap)),
         key_table("Note editor (n)", key_rows(NoteEditor.BINDINGS, keymap)),
+        key_table("Dialogs", key_rows([*PathInput.BINDINGS, LinkScreen.COPY], keymap)),
     ]
 
 

@@ -28,6 +28,7 @@ from readlist.core.models import DuplicateCandidate, FileReport, ImportReport
 from readlist.core.printable import shown_in_line
 from readlist.core.sources import dump_files, read_dump, source_name
 from readlist.ui.threads import deliver
+from readlist.ui.widgets.path_input import PathInput
 
 if TYPE_CHECKING:
     from readlist.ui.app import ReadlistApp
@@ -35,13 +36,14 @@ if TYPE_CHECKING:
 Stage = Literal["prompt", "running", "done"]
 PROGRESS_STEPS = 200  # bar updates per file at most: each one waits for the UI thread
 CANDIDATES_SHOWN = 100  # the rest are for `readlist dupes`
+NAMES_SHOWN = 8  # names a Tab could still complete to, shown under the path
 NAME_WIDTH = 40
 LEGEND = (
     "new: not in the library before · exact, fuzzy: merged into a paper already there\n"
     "review: new, but close to a paper already there"
 )
 KEYS = {
-    "prompt": "Enter import · Esc cancel",
+    "prompt": "Tab complete · Enter import · Esc cancel",
     "running": "Esc stop after this file",
     "done": "↑↓ PgUp PgDn scroll · Enter or Esc close",
 }
@@ -148,7 +150,7 @@ class ImportScreen(ModalScreen[ImportReport | None]):
         with Vertical(id="import-dialog") as dialog:
             dialog.border_title = "Import dumps"
             yield Label(Text("A dump file, or a folder of *.txt dumps:"), id="import-path-label")
-            yield Input(placeholder="~/Downloads/daily-papers.txt", id="import-path")
+            yield PathInput(placeholder="~/Downloads/daily-papers.txt", id="import-path")
             yield Static(id="import-message")
             yield ProgressBar(id="import-progress", show_eta=False)
             with ScrollableContainer(id="import-report"):
@@ -182,9 +184,20 @@ class ImportScreen(ModalScreen[ImportReport | None]):
 
     @on(Input.Changed, "#import-path")
     def _edited(self) -> None:
-        """An error said of the path goes once the path is edited: it was about that one."""
+        """An error said of the path goes once the path is edited: it was about that one.
+        So do the names a Tab offered (a Tab's own edit comes before its names)."""
         if self.stage == "prompt":
             self._say("")
+
+    @on(PathInput.Completed, "#import-path")
+    def _completed_path(self, event: PathInput.Completed) -> None:
+        names = event.candidates
+        if not names:
+            self._say(f"No file or folder matches {event.path_input.value}", error=True)
+        elif len(names) > 1:
+            shown = "  ".join(names[:NAMES_SHOWN])
+            more = f"  … and {len(names) - NAMES_SHOWN} more" if len(names) > NAMES_SHOWN else ""
+            self._say(shown + more)
 
     def action_enter(self) -> None:
         if self.stage == "done":
@@ -244,8 +257,7 @@ class ImportScreen(ModalScreen[ImportReport | None]):
         for index, file in enumerate(files):
             if self._stop.is_set() or self._gone.is_set():
                 break
-            deliver(self, self._file_started, index, len(files), file)
-            reports.append(self._import_file(importer, file, index))
+            reports.append(self._import_file(importer, file, index, len(files)))
         try:
             candidates = [
                 c for c in store.review_candidates() if (c.paper_id, c.other_id) not in before
@@ -257,16 +269,26 @@ class ImportScreen(ModalScreen[ImportReport | None]):
         stopped = len(files) - len(reports)
         deliver(self, self._finished, report, candidates, papers, stopped)
 
-    def _import_file(self, importer: Importer, file: Path, index: int) -> FileReport:
-        """One file, a part at a time; whatever goes wrong is that file's one-line error."""
+    def _import_file(self, importer: Importer, file: Path, index: int, files: int) -> FileReport:
+        """One file, a part at a time; whatever goes wrong is that file's one-line error.
+        While it is read and parsed (seconds, for a month of pages) the bar pulses; it
+        counts the file's papers as they are decided, and fills at once when the file
+        turns out to be in the library already."""
         source = source_name(file)
 
+        deciding = False
+
         def progress(done: int, total: int) -> None:
+            nonlocal deciding
+            if not deciding:  # read and parsed: the papers are being decided
+                deciding = True
+                deliver(self, self._deciding, index, files, file)
             if done == total or done % max(1, total // PROGRESS_STEPS) == 0:
                 deliver(self, self._progress, index + done / total)
 
         try:
             gone = self._gone.is_set
+            deliver(self, self._reading, index, files, file)
             return importer.import_bytes(read_dump(file, gone), source, progress, stop=gone)
         except ReadlistError as exc:
             return FileReport(source, error=str(exc))
@@ -276,7 +298,7 @@ class ImportScreen(ModalScreen[ImportReport | None]):
         except OSError as exc:
             return FileReport(source, error=f"{source}: {exc.strerror or exc}")
         finally:
-            deliver(self, self._progress, index + 1)
+            deliver(self, self._file_done, index, files)
 
     # -- back on the UI thread ---------------------------------------------------------------
 
@@ -288,12 +310,21 @@ class ImportScreen(ModalScreen[ImportReport | None]):
     def _begin(self, files: int) -> None:
         self.query_one(ProgressBar).update(total=files, progress=0)
 
-    def _file_started(self, index: int, files: int, file: Path) -> None:
+    def _reading(self, index: int, files: int, file: Path) -> None:
+        self.query_one(ProgressBar).update(total=None)  # pulses: how long is not known yet
+        if not self._stop.is_set():
+            self._say(f"Reading {source_name(file.name)} ({index + 1} of {files})…")
+
+    def _deciding(self, index: int, files: int, file: Path) -> None:
+        self.query_one(ProgressBar).update(total=files, progress=index)
         if not self._stop.is_set():
             self._say(f"Importing {source_name(file.name)} ({index + 1} of {files})…")
 
     def _progress(self, progress: float) -> None:
         self.query_one(ProgressBar).update(progress=progress)
+
+    def _file_done(self, index: int, files: int) -> None:
+        self.query_one(ProgressBar).update(total=files, progress=index + 1)
 
     def _finished(
         self,
