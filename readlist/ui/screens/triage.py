@@ -5,6 +5,11 @@ Their ids stream into an array (8 bytes a paper, read in one snapshot, so decisi
 never shift positions) while the first cards show; only the cards just ahead are held
 as papers, fetched a small batch at a time before they are needed. Decisions are saved
 at once through the app, so leaving at any point loses nothing.
+
+The app remembers the card's paper (readlist.ui.memory): a triage of the same filter in
+the same order, started again later or after a restart, opens at that paper if it is
+still in the queue (the papers skipped before it come before it), and `g` goes back to
+the first card.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from readlist.core.models import Paper
 from readlist.core.printable import shown, shown_in_line
 from readlist.core.query import Query, State, parse_query
 from readlist.core.search import Sort
+from readlist.core.store_memory import TriagePlace
 from readlist.ui import typeahead
 from readlist.ui.history import Change
 from readlist.ui.threads import deliver
@@ -87,6 +93,14 @@ class TriageScreen(Screen[str | None]):
         ),
         Binding("n", "note", "Note", tooltip="Write a note on the paper; stays on it"),
         Binding("u", "undo", "Undo", tooltip="Take back the last decision and show its card"),
+        Binding(
+            "g",
+            "first_card",
+            "First card",
+            show=False,
+            tooltip="Back to the queue's first card (a triage picked up where it was left)",
+            id="triage.first_card",
+        ),
         Binding("escape,q", "leave", "Done", tooltip="Leave triage with a summary"),
         *(binding for binding in READING_BINDINGS if binding.key != "space"),
     ]
@@ -111,6 +125,7 @@ class TriageScreen(Screen[str | None]):
         # is none, is shown: a decision needs a card.
         self.keys_ready = False
         self._card_drawn = False  # the card on screen is laid out: its length is known
+        self._resume: int | None = None  # the paper this triage was left on, to open at
 
     @property
     def rl_app(self) -> ReadlistApp:
@@ -129,12 +144,16 @@ class TriageScreen(Screen[str | None]):
         yield KeysFooter()
 
     def on_mount(self) -> None:
-        self._load_queue()
+        left = self.rl_app.memory.now.triage
+        if left is not None and (left.query, left.sort) == (self.query_text, self.sort):
+            self._resume = left.paper_id
+        self._load_queue(self._resume)
 
     # -- the queue -------------------------------------------------------------------------
 
     @work(thread=True, group="triage-queue")
-    def _load_queue(self) -> None:
+    def _load_queue(self, resume: int | None) -> None:
+        """`resume`: the paper to open at, if the queue holds it."""
         worker = get_current_worker()
         query = self._queue_query
         try:
@@ -142,9 +161,12 @@ class TriageScreen(Screen[str | None]):
             with store.snapshot():
                 first = store.search(query, limit=FIRST_PAGE, sort=self.sort)
                 complete = len(first) < FIRST_PAGE
+                start = next((i for i, p in enumerate(first) if p.id == resume), None)
+                if start is None and resume is not None and not complete:
+                    start = store.position_of(query, self.sort, resume)
                 if worker.is_cancelled:
                     return
-                deliver(self, self._first_page, first, len(first) if complete else None)
+                deliver(self, self._first_page, first, len(first) if complete else None, start)
                 if complete:
                     return
                 total = store.count(query)
@@ -165,9 +187,9 @@ class TriageScreen(Screen[str | None]):
             if not worker.is_cancelled:
                 deliver(self, self._failed, f"Could not read the queue: {exc}")
 
-    def _first_page(self, first: list[Paper], total: int | None) -> None:
-        self._ready_for_keys()
+    def _first_page(self, first: list[Paper], total: int | None, start: int | None) -> None:
         if not first:
+            self._ready_for_keys()
             self.notify(NOTHING_TO_TRIAGE, timeout=4, markup=False)
             self.dismiss(None)
             return
@@ -175,7 +197,15 @@ class TriageScreen(Screen[str | None]):
         for paper in first:
             self._hold(paper)
         self.total = total
-        self._show_card()
+        if start:
+            self.position = start
+            self.notify(
+                f"Picked up where you left off: card {start + 1:,}. g goes to the first card.",
+                title="Triage",
+                timeout=5,
+                markup=False,
+            )
+        self._show_card()  # keys wait for its card, which may still have to be read
 
     def _ready_for_keys(self) -> None:
         if not self.keys_ready:
@@ -284,6 +314,9 @@ class TriageScreen(Screen[str | None]):
         self._fetch_ahead()
         paper = None if self.finished else self._current()
         self._waiting = paper is None and not self.finished
+        if not self._waiting:
+            self._ready_for_keys()
+            self.rl_app.memory.remember("triage", self._place(paper))
         if paper is None:
             if self.finished:
                 done = self.summary() or "Nothing decided"
@@ -299,6 +332,10 @@ class TriageScreen(Screen[str | None]):
             highlighted(paper.abstract or "(no abstract in the dumps)", self._terms),
             paper.note,
         )
+
+    def _place(self, paper: Paper | None) -> TriagePlace | None:
+        """What to remember of this triage: the paper on the card (none at the end)."""
+        return None if paper is None else TriagePlace(self.query_text, self.sort, paper.id)
 
     def _fill(self, title: Text, seen: Text, abstract: Text, note: str) -> None:
         self.query_one("#triage-title", Static).update(title)
@@ -385,6 +422,13 @@ class TriageScreen(Screen[str | None]):
             self.counts[step.kind] -= 1
         self.position = step.position
         self._show_card()
+
+    def action_first_card(self) -> None:
+        """From a triage picked up where it was left: the papers skipped before it."""
+        self._noting = None
+        if self.position and self._ids:
+            self.position = 0
+            self._show_card()
 
     def action_leave(self) -> None:
         self.dismiss(self.summary() or None)
