@@ -5,11 +5,8 @@ Their ids stream into an array (8 bytes a paper, read in one snapshot, so decisi
 never shift positions) while the first cards show; only the cards just ahead are held
 as papers, fetched a small batch at a time before they are needed. Decisions are saved
 at once through the app, so leaving at any point loses nothing.
-
-The app remembers the card's paper (readlist.ui.memory): a triage of the same filter in
-the same order, started again later or after a restart, opens at that paper if it is
-still in the queue (the papers skipped before it come before it), and `g` goes back to
-the first card.
+The app remembers the card's paper (ui/memory.py): a triage of the same filter and order
+opens at it again, even after a restart, while it is queued; `g` goes to the first card.
 """
 
 from __future__ import annotations
@@ -93,14 +90,7 @@ class TriageScreen(Screen[str | None]):
         ),
         Binding("n", "note", "Note", tooltip="Write a note on the paper; stays on it"),
         Binding("u", "undo", "Undo", tooltip="Take back the last decision and show its card"),
-        Binding(
-            "g",
-            "first_card",
-            "First card",
-            show=False,
-            tooltip="Back to the queue's first card (a triage picked up where it was left)",
-            id="triage.first_card",
-        ),
+        Binding("g", "first_card", "Back to the first card", show=False, id="triage.first_card"),
         Binding("escape,q", "leave", "Done", tooltip="Leave triage with a summary"),
         *(binding for binding in READING_BINDINGS if binding.key != "space"),
     ]
@@ -125,7 +115,6 @@ class TriageScreen(Screen[str | None]):
         # is none, is shown: a decision needs a card.
         self.keys_ready = False
         self._card_drawn = False  # the card on screen is laid out: its length is known
-        self._resume: int | None = None  # the paper this triage was left on, to open at
 
     @property
     def rl_app(self) -> ReadlistApp:
@@ -144,10 +133,9 @@ class TriageScreen(Screen[str | None]):
         yield KeysFooter()
 
     def on_mount(self) -> None:
-        left = self.rl_app.memory.now.triage
-        if left is not None and (left.query, left.sort) == (self.query_text, self.sort):
-            self._resume = left.paper_id
-        self._load_queue(self._resume)
+        left = self.rl_app.memory.now.triage  # picked up where it was left, if the same
+        same = left is not None and (left.query, left.sort) == (self.query_text, self.sort)
+        self._load_queue(left.paper_id if same and left is not None else None)
 
     # -- the queue -------------------------------------------------------------------------
 
@@ -199,12 +187,8 @@ class TriageScreen(Screen[str | None]):
         self.total = total
         if start:
             self.position = start
-            self.notify(
-                f"Picked up where you left off: card {start + 1:,}. g goes to the first card.",
-                title="Triage",
-                timeout=5,
-                markup=False,
-            )
+            where = f"card {start + 1:,}. g goes to the first card."
+            self.notify(f"Picked up where you left off: {where}", title="Triage", timeout=5)
         self._show_card()  # keys wait for its card, which may still have to be read
 
     def _ready_for_keys(self) -> None:
@@ -316,7 +300,8 @@ class TriageScreen(Screen[str | None]):
         self._waiting = paper is None and not self.finished
         if not self._waiting:
             self._ready_for_keys()
-            self.rl_app.memory.remember("triage", self._place(paper))
+            place = None if paper is None else TriagePlace(self.query_text, self.sort, paper.id)
+            self.rl_app.memory.remember("triage", place)  # none at the end of the queue
         if paper is None:
             if self.finished:
                 done = self.summary() or "Nothing decided"
@@ -332,10 +317,6 @@ class TriageScreen(Screen[str | None]):
             highlighted(paper.abstract or "(no abstract in the dumps)", self._terms),
             paper.note,
         )
-
-    def _place(self, paper: Paper | None) -> TriagePlace | None:
-        """What to remember of this triage: the paper on the card (none at the end)."""
-        return None if paper is None else TriagePlace(self.query_text, self.sort, paper.id)
 
     def _fill(self, title: Text, seen: Text, abstract: Text, note: str) -> None:
         self.query_one("#triage-title", Static).update(title)
@@ -424,11 +405,11 @@ class TriageScreen(Screen[str | None]):
         self._show_card()
 
     def action_first_card(self) -> None:
-        """From a triage picked up where it was left: the papers skipped before it."""
+        """Back to the first card: from a triage picked up where it was left, the papers
+        skipped before it."""
         self._noting = None
-        if self.position and self._ids:
-            self.position = 0
-            self._show_card()
+        self.position = 0
+        self._show_card()
 
     def action_leave(self) -> None:
         self.dismiss(self.summary() or None)
