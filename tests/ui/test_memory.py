@@ -285,6 +285,27 @@ async def test_a_damaged_library_is_not_written_to_and_nothing_breaks(
     assert remembered(library_path) == Memory(sort="title")
 
 
+async def test_a_library_that_cannot_be_written_still_opens_and_runs(
+    make_app: AppFactory, library_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The writer's connection made read-only (SQLite's own query_only, as a file the
+    user may not write is opened): the memory is not saved, and nothing is said."""
+    app = make_app()
+    notices = record_notices(app, monkeypatch)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.writer.poll(lambda store: store.conn.execute("PRAGMA query_only = 1"))
+        await pilot.press("S", "slash", *"continual", "enter")
+        await settle(pilot)
+        app.memory.save()
+        app.writer.flush()
+        await pilot.press("S", "t", "q")
+        await settle(pilot)
+        assert main(app).sort == "title" and main(app).query_text == "continual"
+        assert notices == ["Sorted by most sightings", "Sorted by title"], notices
+    assert remembered(library_path) == Memory()
+
+
 async def test_another_windows_memory_wakes_nothing_here_and_the_last_writer_wins(
     make_app: AppFactory, library_path: Path
 ) -> None:
