@@ -18,6 +18,7 @@ import click
 
 from readlist import __version__
 from readlist.cli_care import backup, check
+from readlist.cli_config import config, export_format_setting
 from readlist.cli_state import either, note_text, paper_ids
 from readlist.cli_support import (
     CONTEXT,
@@ -299,7 +300,10 @@ def note(library: Library, paper_id: int, text: str | None, edit: bool, clear: b
 @click.argument("query", nargs=-1)
 @click.option("--all", "everything", is_flag=True, help="Every paper, not just the starred.")
 @click.option(
-    "--format", "fmt", type=click.Choice(EXPORT_FORMATS), help="Default: from -o's suffix, else md."
+    "--format",
+    "fmt",
+    type=click.Choice(EXPORT_FORMATS),
+    help="Default: from -o's suffix, else export_format in the settings (md).",
 )
 @click.option(
     "-o",
@@ -320,7 +324,7 @@ def export(
     if output == "-":
         output = None
     if fmt is None:
-        fmt = format_of(output) if output else "md"
+        fmt = format_of(output) if output else export_format_setting()
         if fmt is None:
             known = ", ".join(f".{s}" for s in SUFFIXES)
             raise click.UsageError(
@@ -388,6 +392,7 @@ def stats(library: Library, fmt: str) -> None:
 
 cli.add_command(backup)
 cli.add_command(check)
+cli.add_command(config)
 
 
 def main() -> None:

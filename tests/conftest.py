@@ -18,12 +18,15 @@ NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
 @pytest.fixture(autouse=True, scope="session")
 def _no_real_library(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """Point the default library at a tmp dir and drop $READLIST_DB, for every test."""
+    """Point the default library and settings at a tmp dir and drop $READLIST_DB and
+    $READLIST_CONFIG, for every test."""
     home = tmp_path_factory.mktemp("home")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("XDG_DATA_HOME", str(home / "data"))
+        patch.setenv("XDG_CONFIG_HOME", str(home / "config"))
         patch.setenv("HOME", str(home))
         patch.delenv("READLIST_DB", raising=False)
+        patch.delenv("READLIST_CONFIG", raising=False)
         yield
 
 

@@ -127,3 +127,7 @@ class NoteTooLongError(ReadlistError):
             f"the note for paper {paper_id} is {size:,} bytes, more than the {limit:,} "
             "a note may hold; nothing was saved"
         )
+
+
+class SettingsError(ReadlistError):
+    """The settings file cannot be written (`readlist config --init`, a theme saved)."""

@@ -29,6 +29,9 @@ from readlist.core import drafts
 from readlist.core.errors import NoteChangedError, ReadlistError, describe_sqlite_error
 from readlist.core.models import Paper
 from readlist.core.search import Sort
+from readlist.core.settings import SettingsFile
+from readlist.paths import settings_file
+from readlist.ui.app_settings import AppSettings
 from readlist.ui.commands import ScreenKeys
 from readlist.ui.history import Change, History, undone, write
 from readlist.ui.library import Library
@@ -61,12 +64,20 @@ class ReadlistApp(App[None]):
     CSS_PATH = "readlist.tcss"
     COMMANDS = App.COMMANDS | {ScreenKeys}
     TITLE = "readlist"
-    BINDINGS = [Binding("ctrl+c", "quit", "Quit", show=False, priority=True)]
+    BINDINGS = [Binding("ctrl+c", "quit", "Quit", show=False, priority=True, id="app.quit")]
 
-    def __init__(self, library: Library, *, signals: Sequence[int] = ()) -> None:
+    def __init__(
+        self,
+        library: Library,
+        *,
+        signals: Sequence[int] = (),
+        settings: SettingsFile | None = None,
+    ) -> None:
         """`signals`: those that make the app quit as `leave` says (QUIT_SIGNALS when it
-        has a terminal; none in tests, which run it in pytest's process)."""
+        has a terminal; none in tests, which run it in pytest's process). `settings`:
+        the settings file (None: the defaults, and no file is read or written)."""
         super().__init__()
+        self.settings = AppSettings(self, settings)
         self.library = library
         self.history = History()
         self.writer = Writer(library, self._write_failed)
@@ -79,7 +90,7 @@ class ReadlistApp(App[None]):
         self.exit_notes: list[str] = []  # for stderr, once the terminal is given back
         # The marks ("star", "read") after which the list's cursor moves to the next
         # paper, as in mutt and newsboat; the settings file may change it.
-        self.advance_after_mark: set[str] = {"read"}
+        self.advance_after_mark: set[str] = set(self.settings.values.advance_after_mark)
         self.typeahead = TypeAhead(self)  # keys pressed before their screen is ready
 
     def on_load(self) -> None:
@@ -90,6 +101,7 @@ class ReadlistApp(App[None]):
             loop.add_signal_handler(signum, self.leave, signum)
 
     def on_mount(self) -> None:
+        self.settings.apply()  # keys and theme, before the first screen is drawn
         # The watcher's first look, before anything is read for the screen: whatever
         # another process commits after it is noticed.
         self._poll()
@@ -143,8 +155,6 @@ class ReadlistApp(App[None]):
                 self.writer.submit(partial(self._save_draft, paper=screen.paper, text=text))
             elif isinstance(screen, NoteConflict):  # the user has not said "save mine"
                 self._keep_draft(screen.paper, screen.mine, "it was changed elsewhere")
-            elif isinstance(screen, LibraryScreen):
-                screen.remember_filter()
         self.memory.save()
         self.writer.flush()
 
@@ -323,7 +333,8 @@ class ReadlistApp(App[None]):
 
     def open_web(self, paper: Paper) -> None:
         url = SEARCH_URL.format(quote_plus(paper.title))
-        if not webbrowser.open(url):
+        browser = self.settings.values.browser  # None: the system's
+        if not (webbrowser.open(url) if browser is None else self.settings.run(browser, url)):
             self.notify(url, title="No browser found: search for", timeout=8)
 
     def start_triage(self, query_text: str, sort: Sort = "latest") -> None:
@@ -349,19 +360,19 @@ class ReadlistApp(App[None]):
     def export(self, query_text: str) -> None:
         from readlist.ui.screens.export_dialog import ExportScreen
 
-        self.push_screen(ExportScreen(query_text))
+        self.push_screen(ExportScreen(query_text, self.settings.values.export_format))
 
     def show_help(self) -> None:
         from readlist.ui.screens.help import HelpScreen
 
-        self.push_screen(HelpScreen())
+        self.push_screen(HelpScreen(self.settings.values.keys, self.settings.named))
 
 
 def run(path: Path) -> None:
     """The app in this terminal, until it quits. The process exits non-zero when the
     app did not end well: 128 + the signal it quit on, or 1 after an unexpected error
     (whose traceback Textual has printed), so that a script or a shell can tell."""
-    app = ReadlistApp(Library(path), signals=QUIT_SIGNALS)
+    app = ReadlistApp(Library(path), signals=QUIT_SIGNALS, settings=settings_file())
     ended = threading.Event()
     threading.Thread(
         target=_end_if_stuck, args=(app, ended), name="readlist-leave", daemon=True

@@ -15,14 +15,18 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
 from textual.types import IgnoreReturnCallbackType
 
+from readlist.ui.app_settings import AppSettings
 from readlist.ui.screens.help import key_label
 
 
 def screen_commands(screen: Screen[object]) -> Iterator[tuple[str, str, IgnoreReturnCallbackType]]:
-    """(title, help, callback) for each described binding of `screen`."""
+    """(title, help, callback) for each described binding of `screen`, with its keys as
+    the settings file may have rebound them."""
+    settings = getattr(screen.app, "settings", None)
+    keymap = settings.values.keys if isinstance(settings, AppSettings) else {}
     for binding in screen.BINDINGS:
         if isinstance(binding, Binding) and binding.description:
-            keys = key_label(binding.key)
+            keys = key_label(keymap.get(binding.id or "", binding.key))
             help_text = f"{binding.tooltip}  (key: {keys})" if binding.tooltip else f"key: {keys}"
             yield binding.description, help_text, partial(screen.run_action, binding.action)
 

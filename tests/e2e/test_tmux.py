@@ -365,3 +365,29 @@ def test_a_burst_of_t_s_r_s_records_all_three_decisions(session: str, library: P
     assert [p["id"] for p in cli_json(library, "list", "is:starred")] == [first["id"], third["id"]]
     assert [p["id"] for p in cli_json(library, "list", "is:read")] == [second["id"]]
     assert fourth["id"] not in {p["id"] for p in cli_json(library, "list", "is:starred OR is:read")}
+
+
+def test_a_rebound_key_works_after_a_restart(library: Path, tmp_path: Path) -> None:
+    """config.toml rebinds Star to f: in the real app f stars, s does nothing, the footer
+    says f; quit, start again, and f still stars."""
+    config = tmp_path / "config.toml"
+    config.write_text('# mine\n[keys]\n"library.star" = "f"\n', encoding="utf-8")
+    command = " ".join(
+        [f"READLIST_CONFIG={shlex.quote(str(config))}", *READLIST, "--db", str(library)]
+    )
+    for run, (keys, starred) in enumerate(((["s", "f"], "1 starred"), (["j", "f"], "2 starred"))):
+        name = f"readlist-e2e-{uuid.uuid4().hex[:8]}"
+        _start(name, f"{command}; echo READLIST-EXITED-$?; sleep 30")
+        try:
+            # The footer names the rebound key, in its place.
+            wait_for(name, lambda shown: "358 papers" in shown, f"run {run + 1} to open")
+            wait_for(name, lambda shown: " / Filter  f Star  r Read " in shown, "the footer")
+            # Run 1: s stars nothing (else f, on the same paper, would unstar it).
+            tmux("send-keys", "-t", name, *keys)
+            wait_for(name, lambda shown, want=starred: want in shown, f"f to star (run {run + 1})")
+            tmux("send-keys", "-t", name, "q")
+            wait_for(name, lambda shown: "READLIST-EXITED-0" in shown, "readlist to quit cleanly")
+        finally:
+            subprocess.run([*TMUX, "kill-session", "-t", name], capture_output=True)
+    assert len(cli_json(library, "list", "is:starred")) == 2
+    assert config.read_text(encoding="utf-8") == '# mine\n[keys]\n"library.star" = "f"\n'

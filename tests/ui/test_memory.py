@@ -145,18 +145,6 @@ async def test_a_filter_abandoned_with_esc_is_not_kept(
     assert remembered(library_path).filter == "continual"
 
 
-async def test_a_filter_in_use_when_the_app_quits_is_kept(
-    make_app: AppFactory, library_path: Path
-) -> None:
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("slash", *"reinforcement")
-        await settle(pilot)
-        await app.action_quit()  # Ctrl+C with the filter still being typed
-    assert remembered(library_path).filter == "reinforcement"
-
-
 # -- the triage place ------------------------------------------------------------------------
 
 

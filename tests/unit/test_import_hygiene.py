@@ -30,6 +30,9 @@ NOT_FOR_LIST = (
     "readlist.core.dedupe",
     "readlist.core.parse",
     "readlist.core.decode",
+    "readlist.core.settings",
+    "readlist.core.settings_file",
+    "tomlkit",
     "multiprocessing",
     "concurrent",
 )

@@ -74,9 +74,11 @@ class Choices(RadioSet, inherit_bindings=False):
     """A radio set whose arrows choose, so that Enter is left free to submit the dialog."""
 
     BINDINGS = [
-        Binding("down,right", "next_button", "Next option", show=False),
-        Binding("up,left", "previous_button", "Previous option", show=False),
-        Binding("space", "toggle_button", "Choose", show=False),
+        Binding("down,right", "next_button", "Next option", show=False, id="export.next_option"),
+        Binding(
+            "up,left", "previous_button", "Previous option", show=False, id="export.previous_option"
+        ),
+        Binding("space", "toggle_button", "Choose", show=False, id="export.choose"),
     ]
 
     def __init__(self, *buttons: RadioButton, id: str) -> None:
@@ -97,17 +99,18 @@ class ExportScreen(ModalScreen[Path | None]):
     """Dismissed with the file written, or None when cancelled."""
 
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("enter", "export", "Export", show=False),
+        Binding("escape", "cancel", "Cancel", id="export.cancel"),
+        Binding("enter", "export", "Export", show=False, id="export.export"),
     ]
 
-    def __init__(self, query_text: str = "") -> None:
+    def __init__(self, query_text: str = "", fmt: str = FORMATS[0]) -> None:
+        """`fmt`: the format chosen at first (the settings file's export_format)."""
         super().__init__()
         self.query_text = query_text.strip()
         self.scopes: tuple[Scope, ...] = (
             ("starred", "starred_filtered", "filtered") if self.query_text else ("starred", "all")
         )
-        self.fmt = FORMATS[0]
+        self.fmt = fmt
         self.scope: Scope = "starred"
         self.busy = False
 

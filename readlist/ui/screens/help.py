@@ -1,8 +1,9 @@
-"""The help screen: every key, read from the bindings themselves so it cannot drift."""
+"""The help screen: every key, read from the bindings themselves so it cannot drift, as
+the settings file may have rebound them."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from rich.table import Table
 from rich.text import Text
@@ -46,11 +47,16 @@ def key_label(keys: str) -> str:
     return " ".join(KEY_NAMES.get(key, key) for key in keys.split(","))
 
 
-def key_rows(bindings: Iterable[BindingType]) -> list[tuple[str, str]]:
+def key_rows(
+    bindings: Iterable[BindingType], keymap: Mapping[str, str] | None = None
+) -> list[tuple[str, str]]:
+    """(keys, what they do) for each described binding; `keymap`: binding id -> the keys
+    the settings file gives it instead."""
     rows = []
     for binding in bindings:
         if isinstance(binding, Binding) and binding.description:
-            rows.append((key_label(binding.key), binding.tooltip or binding.description))
+            keys = (keymap or {}).get(binding.id or "", binding.key)
+            rows.append((key_label(keys), binding.tooltip or binding.description))
     return rows
 
 
@@ -63,7 +69,7 @@ def key_table(title: str, rows: Iterable[tuple[str, str]]) -> Table:
     return table
 
 
-def sections() -> list[Table]:
+def sections(keymap: Mapping[str, str] | None = None) -> list[Table]:
     from readlist.ui.screens.library import LibraryScreen
     from readlist.ui.screens.note import NoteEditor
     from readlist.ui.screens.reader import ReaderScreen
@@ -71,8 +77,8 @@ def sections() -> list[Table]:
     from readlist.ui.widgets.paper_list import PaperList
 
     main = [
-        *key_rows(PaperList.BINDINGS),
-        *key_rows(LibraryScreen.BINDINGS),
+        *key_rows(PaperList.BINDINGS, keymap),
+        *key_rows(LibraryScreen.BINDINGS, keymap),
         ("Ctrl+P", "command palette: every action, and the theme"),
     ]
     return [
@@ -81,20 +87,34 @@ def sections() -> list[Table]:
             "Filter (type after /, which offers the last one; Enter keeps it, Esc clears it)",
             QUERY_LANGUAGE,
         ),
-        key_table("The paper full-screen (Enter)", key_rows(ReaderScreen.BINDINGS)),
-        key_table("Triage (t): one card at a time", key_rows(TriageScreen.BINDINGS)),
-        key_table("Note editor (n)", key_rows(NoteEditor.BINDINGS)),
+        key_table("The paper full-screen (Enter)", key_rows(ReaderScreen.BINDINGS, keymap)),
+        key_table("Triage (t): one card at a time", key_rows(TriageScreen.BINDINGS, keymap)),
+        key_table("Note editor (n)", key_rows(NoteEditor.BINDINGS, keymap)),
     ]
 
 
 class HelpScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,q,question_mark", "close", "Close")]
+    BINDINGS = [Binding("escape,q,question_mark", "close", "Close", id="help.close")]
+
+    def __init__(self, keymap: Mapping[str, str] | None = None, settings: str = "") -> None:
+        """`keymap`: the keys the settings file rebinds; `settings`: where that file is."""
+        super().__init__()
+        self.keymap = dict(keymap or {})
+        self.settings = settings
 
     def compose(self) -> ComposeResult:
         with VerticalScroll() as scroll:
             scroll.border_title = "readlist keys  ·  Esc closes"
-            for table in sections():
+            for table in sections(self.keymap):
                 yield Static(table)
+            if self.settings:
+                yield Static(
+                    Text(
+                        f"Keys, theme and more are set in {self.settings} "
+                        "(readlist config --init writes one that lists them all)."
+                    ),
+                    id="help-settings",
+                )
 
     def action_close(self) -> None:
         self.dismiss(None)

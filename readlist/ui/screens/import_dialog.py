@@ -123,8 +123,8 @@ class ImportScreen(ModalScreen[ImportReport | None]):
     """Dismissed with the report (None when cancelled before anything was imported)."""
 
     BINDINGS = [
-        Binding("escape", "close", "Close"),
-        Binding("enter", "enter", "Close", show=False),
+        Binding("escape", "close", "Close", id="import.close"),
+        Binding("enter", "enter", "Close", show=False, id="import.enter"),
     ]
 
     def __init__(self) -> None:

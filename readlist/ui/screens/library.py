@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from textual import events, on, work
 from textual.actions import SkipAction
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import ActiveBinding, Binding
 from textual.containers import Horizontal
 from textual.reactive import reactive
 from textual.screen import Screen
@@ -20,6 +20,7 @@ from readlist.core.query import Query, parse_query
 from readlist.core.search import Sort, Walk
 from readlist.ui.health import LibraryHealth
 from readlist.ui.history import Change
+from readlist.ui.keymap import in_declared_order
 from readlist.ui.library import Library
 from readlist.ui.results import SORT_LABEL, Results
 from readlist.ui.screens.reader import ReaderScreen
@@ -42,7 +43,12 @@ class LibraryScreen(Screen[None]):
         # Priority: runs as the key arrives, so what is typed right after "/" lands in the
         # filter, not on the list as commands.
         Binding(
-            "slash", "focus_filter", "Filter", tooltip="Filter the list as you type", priority=True
+            "slash",
+            "focus_filter",
+            "Filter",
+            tooltip="Filter the list as you type",
+            priority=True,
+            id="library.filter",
         ),
         # Priority too: Esc in the filter starts the reload here, in the key's own
         # handler, so the query runs while the focus change is being drawn.
@@ -53,6 +59,7 @@ class LibraryScreen(Screen[None]):
             show=False,
             tooltip="Show every paper",
             priority=True,
+            id="library.clear_filter",
         ),
         # Priority, as "/" is: a "/" typed right after Tab lands in the filter, not
         # before the Tab's focus change, which would take the focus back to the list.
@@ -63,31 +70,78 @@ class LibraryScreen(Screen[None]):
             show=False,
             tooltip="Move between the list and the paper (the filter: only /)",
             priority=True,
+            id="library.switch_pane",
         ),
-        Binding("s", "flip('starred')", "Star", tooltip="Star or unstar the paper"),
+        Binding(
+            "s", "flip('starred')", "Star", tooltip="Star or unstar the paper", id="library.star"
+        ),
         Binding(
             "r",
             "flip('read')",
             "Read",
             tooltip="Mark the paper read or unread, and move to the next",
+            id="library.read",
         ),
-        Binding("n", "note", "Note", tooltip="Write a note on the paper (Markdown)"),
         Binding(
-            "E", "note_in_editor", "Note in $EDITOR", show=False, tooltip="Edit the note in $EDITOR"
+            "n", "note", "Note", tooltip="Write a note on the paper (Markdown)", id="library.note"
         ),
-        Binding("t", "triage", "Triage", tooltip="Triage the filter's unread, unstarred papers"),
-        Binding("u", "undo", "Undo", tooltip="Undo the last star, read mark, note or decision"),
-        Binding("o", "open_web", "Open", show=False, tooltip="Search for the title on the web"),
-        Binding("i", "import_dumps", "Import", show=False, tooltip="Import a dump file or folder"),
-        Binding("x", "export", "Export", tooltip="Export the starred papers"),
         Binding(
-            "S", "cycle_sort", "Sort", show=False, tooltip="Sort by latest seen, sightings, title"
+            "E",
+            "note_in_editor",
+            "Note in $EDITOR",
+            show=False,
+            tooltip="Edit the note in $EDITOR",
+            id="library.note_in_editor",
         ),
-        Binding("question_mark", "help", "Help", tooltip="Show every key"),
-        Binding("q", "quit", "Quit", tooltip="Quit readlist"),
+        Binding(
+            "t",
+            "triage",
+            "Triage",
+            tooltip="Triage the filter's unread, unstarred papers",
+            id="library.triage",
+        ),
+        Binding(
+            "u",
+            "undo",
+            "Undo",
+            tooltip="Undo the last star, read mark, note or decision",
+            id="library.undo",
+        ),
+        Binding(
+            "o",
+            "open_web",
+            "Open",
+            show=False,
+            tooltip="Search for the title on the web",
+            id="library.open",
+        ),
+        Binding(
+            "i",
+            "import_dumps",
+            "Import",
+            show=False,
+            tooltip="Import a dump file or folder",
+            id="library.import",
+        ),
+        Binding("x", "export", "Export", tooltip="Export the starred papers", id="library.export"),
+        Binding(
+            "S",
+            "cycle_sort",
+            "Sort",
+            show=False,
+            tooltip="Sort by latest seen, sightings, title",
+            id="library.sort",
+        ),
+        Binding("question_mark", "help", "Help", tooltip="Show every key", id="library.help"),
+        Binding("q", "quit", "Quit", tooltip="Quit readlist", id="library.quit"),
         *READING_BINDINGS,
         Binding(
-            "enter", "read_full", "Full screen", show=False, tooltip="Show the paper full-screen"
+            "enter",
+            "read_full",
+            "Full screen",
+            show=False,
+            tooltip="Show the paper full-screen",
+            id="library.full_screen",
         ),
     ]
 
@@ -99,6 +153,10 @@ class LibraryScreen(Screen[None]):
     # Made in compose, where the app's library and writer are at hand.
     results: Results  # what the list and the status line show, and their reads
     _health: LibraryHealth  # what a failed read tells the user
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        return in_declared_order(super().active_bindings)  # rebound keys stay in place
 
     def __init__(self) -> None:
         super().__init__()
@@ -193,13 +251,10 @@ class LibraryScreen(Screen[None]):
 
     @on(events.DescendantBlur)
     def _left_widget(self, event: events.DescendantBlur) -> None:
-        if isinstance(event.widget, FilterInput):  # Enter, Tab or a click: a filter in use
-            self.remember_filter()
-
-    def remember_filter(self) -> None:
-        """The filter on screen is the one `/` offers next, here and after a restart. Esc
-        clears the filter first, so a filter abandoned with Esc is not kept."""
-        if self.query_text.strip():
+        """Leaving the filter bar with a filter (Enter, Tab, a click) keeps it: it is the one
+        `/` offers next, here and after a restart. Esc clears the filter before the focus
+        leaves, so a filter abandoned with Esc is not kept."""
+        if isinstance(event.widget, FilterInput) and self.query_text.strip():
             self.rl_app.memory.remember("filter", self.query_text)
             self.query_one(FilterBar).last = self.query_text
 

@@ -20,8 +20,8 @@ class ConfirmDiscard(ModalScreen[bool]):
     """Asks once; y or Enter discards, n or Esc goes back to the note."""
 
     BINDINGS = [
-        Binding("y", "answer(True)", "Discard"),
-        Binding("n,escape", "answer(False)", "Keep editing"),
+        Binding("y", "answer(True)", "Discard", id="discard.yes"),
+        Binding("n,escape", "answer(False)", "Keep editing", id="discard.no"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -45,8 +45,8 @@ class NoteEditor(ModalScreen[str | None]):
     """Edits one paper's note; dismisses with the new text, or None when nothing is saved."""
 
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", priority=True),
-        Binding("escape", "cancel", "Cancel", priority=True),
+        Binding("ctrl+s", "save", "Save", priority=True, id="note.save"),
+        Binding("escape", "cancel", "Cancel", priority=True, id="note.cancel"),
     ]
 
     def __init__(self, paper: Paper, *, text: str | None = None) -> None:
@@ -146,9 +146,9 @@ class NoteConflict(ModalScreen[str | None]):
     keep: "mine", "theirs", or "edit" (back to editing mine, to save over theirs)."""
 
     BINDINGS = [
-        Binding("m", "answer('mine')", "Save mine"),
-        Binding("t,escape", "answer('theirs')", "Keep theirs"),
-        Binding("e", "answer('edit')", "Edit mine"),
+        Binding("m", "answer('mine')", "Save mine", id="conflict.mine"),
+        Binding("t,escape", "answer('theirs')", "Keep theirs", id="conflict.theirs"),
+        Binding("e", "answer('edit')", "Edit mine", id="conflict.edit"),
     ]
 
     def __init__(self, paper: Paper, mine: str) -> None:

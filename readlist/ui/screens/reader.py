@@ -6,10 +6,11 @@ from __future__ import annotations
 from dataclasses import replace
 
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import ActiveBinding, Binding
 from textual.screen import Screen
 
 from readlist.core.models import Paper, Sighting
+from readlist.ui.keymap import in_declared_order
 from readlist.ui.widgets.detail import READING_BINDINGS, DetailPane, Scroll, scroll_paper
 from readlist.ui.widgets.footer import KeysFooter
 
@@ -26,6 +27,10 @@ class ReaderScreen(Screen[None]):
             id="reader.close",
         ),
     ]
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        return in_declared_order(super().active_bindings)  # rebound keys stay in place
 
     def __init__(self, paper: Paper, sightings: list[Sighting], terms: tuple[str, ...]) -> None:
         super().__init__()

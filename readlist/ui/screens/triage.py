@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Literal
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import ActiveBinding, Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
@@ -32,6 +32,7 @@ from readlist.core.search import Sort
 from readlist.core.store_memory import TriagePlace
 from readlist.ui import typeahead
 from readlist.ui.history import Change
+from readlist.ui.keymap import in_declared_order
 from readlist.ui.threads import deliver
 from readlist.ui.widgets.detail import (
     READING_BINDINGS,
@@ -78,8 +79,10 @@ class Step:
 
 class TriageScreen(Screen[str | None]):
     BINDINGS = [
-        Binding("s", "star", "Star", tooltip="Star the paper, show the next"),
-        Binding("r", "read", "Read", tooltip="Not for me: mark it read, show the next"),
+        Binding("s", "star", "Star", tooltip="Star the paper, show the next", id="triage.star"),
+        Binding(
+            "r", "read", "Read", tooltip="Not for me: mark it read, show the next", id="triage.read"
+        ),
         # Space reads on, as in mutt's pager: it pages the card while more is below, and
         # skips to the next card from the card's end.
         Binding(
@@ -87,13 +90,28 @@ class TriageScreen(Screen[str | None]):
             "skip",
             "Skip",
             tooltip="Page down the card; at its end, leave the paper undecided, show the next",
+            id="triage.skip",
         ),
-        Binding("n", "note", "Note", tooltip="Write a note on the paper; stays on it"),
-        Binding("u", "undo", "Undo", tooltip="Take back the last decision and show its card"),
+        Binding(
+            "n", "note", "Note", tooltip="Write a note on the paper; stays on it", id="triage.note"
+        ),
+        Binding(
+            "u",
+            "undo",
+            "Undo",
+            tooltip="Take back the last decision and show its card",
+            id="triage.undo",
+        ),
         Binding("g", "first_card", "Back to the first card", show=False, id="triage.first_card"),
-        Binding("escape,q", "leave", "Done", tooltip="Leave triage with a summary"),
+        Binding(
+            "escape,q", "leave", "Done", tooltip="Leave triage with a summary", id="triage.leave"
+        ),
         *(binding for binding in READING_BINDINGS if binding.key != "space"),
     ]
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        return in_declared_order(super().active_bindings)  # rebound keys stay in place
 
     def __init__(self, query_text: str, sort: Sort = "latest") -> None:
         super().__init__()

@@ -49,7 +49,7 @@ class FilterBar(Widget):
     # before the next key is dispatched: "/query<Enter>s" stars, and never types an "s".
     # Esc is the screen's (LibraryScreen.action_clear_filter): it reloads the list too.
     BINDINGS = [
-        Binding("enter", "done", "Back to list", show=False, priority=True),
+        Binding("enter", "done", "Back to list", show=False, priority=True, id="filter.done"),
     ]
 
     @dataclass

@@ -48,12 +48,12 @@ class PaperList(ScrollView, can_focus=True):
     """A list of papers of any length, one line each."""
 
     BINDINGS = [
-        Binding("j,down", "cursor_down", "Down", show=False),
-        Binding("k,up", "cursor_up", "Up", show=False),
-        Binding("g,home", "first", "Top", show=False),
-        Binding("G,end", "last", "Bottom", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("j,down", "cursor_down", "Down", show=False, id="list.down"),
+        Binding("k,up", "cursor_up", "Up", show=False, id="list.up"),
+        Binding("g,home", "first", "Top", show=False, id="list.top"),
+        Binding("G,end", "last", "Bottom", show=False, id="list.bottom"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="list.page_down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="list.page_up"),
     ]
     COMPONENT_CLASSES = {"paper-list--cursor", "paper-list--date", "paper-list--marks"}
     DEFAULT_CSS = """
