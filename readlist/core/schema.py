@@ -14,7 +14,7 @@ from pathlib import Path
 from readlist.core.errors import DamagedLibraryError, LibraryError, is_damage
 
 APPLICATION_ID = 0x524C5354  # "RLST": marks a file as a readlist library
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 SQLITE_MAGIC = b"SQLite format 3\x00"
 # Where an SQLite file's header keeps PRAGMA application_id (big-endian, 4 bytes).
 _HEADER_SIZE = 100
@@ -160,8 +160,38 @@ ALTER TABLE sightings_v3 RENAME TO sightings;
 ALTER TABLE dumps ADD COLUMN written INTEGER;
 """
 
+# Version 4, so that the app remembers how it was left, in the library (it travels with
+# the file and with its backups), and a second window is not woken by that:
+# - `memory` holds what the app remembers (store_memory.py): the sort order, the last
+#   filter, the place in a triage. One row a thing; each window writes its own, so the
+#   last writer wins.
+# - `state_changes` counts the changes to the user's state, made by anyone: a window
+#   that sees the library change (PRAGMA data_version) tells a star made elsewhere,
+#   which it shows, from the memory another window saved, which changes nothing shown.
+SCHEMA_V4 = """
+CREATE TABLE memory (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL,
+    saved_at TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE state_changes (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    changes INTEGER NOT NULL
+);
+INSERT INTO state_changes (id, changes) VALUES (1, 0);
+CREATE TRIGGER state_changed_insert AFTER INSERT ON state BEGIN
+    UPDATE state_changes SET changes = changes + 1 WHERE id = 1;
+END;
+CREATE TRIGGER state_changed_update AFTER UPDATE ON state BEGIN
+    UPDATE state_changes SET changes = changes + 1 WHERE id = 1;
+END;
+CREATE TRIGGER state_changed_delete AFTER DELETE ON state BEGIN
+    UPDATE state_changes SET changes = changes + 1 WHERE id = 1;
+END;
+"""
+
 # version -> script that brings a library from version-1 up to it.
-MIGRATIONS: dict[int, str] = {1: SCHEMA_V1, 2: SCHEMA_V2, 3: SCHEMA_V3}
+MIGRATIONS: dict[int, str] = {1: SCHEMA_V1, 2: SCHEMA_V2, 3: SCHEMA_V3, 4: SCHEMA_V4}
 
 
 def now() -> str:

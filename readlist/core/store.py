@@ -5,7 +5,8 @@ timeout, so a second process waits its turn instead of failing, and a crash
 leaves each transaction all there or not there at all.
 
 Store is this module's connection, transactions and the user's state, with the reads
-of store_reads.py and the import's writes of store_imports.py.
+of store_reads.py, the import's writes of store_imports.py and the app's memory of
+store_memory.py.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from readlist.core.errors import (
 )
 from readlist.core.search import Walker
 from readlist.core.store_imports import ImportWrites
+from readlist.core.store_memory import LibraryMemory
 from readlist.core.store_reads import LibraryReads
 
 if TYPE_CHECKING:
@@ -110,7 +112,7 @@ def _forget_open(path: Path) -> None:
             del _OPEN_HERE[key]
 
 
-class Store(ImportWrites, LibraryReads):
+class Store(ImportWrites, LibraryReads, LibraryMemory):
     """One connection to one library. Open one Store per thread."""
 
     def __init__(

@@ -36,6 +36,7 @@ from readlist.ui.app_settings import AppSettings
 from readlist.ui.commands import ScreenKeys
 from readlist.ui.history import Change, History, undone, write
 from readlist.ui.library import Library
+from readlist.ui.memory import AppMemory
 from readlist.ui.screens.library import LibraryScreen
 from readlist.ui.screens.link import LinkScreen
 from readlist.ui.typeahead import ScreenReady, TypeAhead
@@ -83,6 +84,7 @@ class ReadlistApp(App[None]):
         self.history = History()
         self.writer = Writer(library, self._write_failed)
         self.watcher = Watcher(self._library_changed)
+        self.memory = AppMemory(self, self.writer)  # the sort, last filter, triage place
         self._signals = tuple(signals)
         self.leaving: int | None = None  # the signal the app is quitting on
         self.quitting = False  # set as the app quits: no one is left to ask
@@ -105,7 +107,7 @@ class ReadlistApp(App[None]):
         # The watcher's first look, before anything is read for the screen: whatever
         # another process commits after it is noticed.
         self._poll()
-        self.writer.flush()
+        self.memory.recall()  # waits for the writer: the look above is done with it
         self.push_screen(LibraryScreen())
         last_import.tell(self, self.library)  # the quick start's report, said again
         # The widgets, styles and caches made so far live as long as the app: out of
@@ -156,6 +158,7 @@ class ReadlistApp(App[None]):
                 self.writer.submit(partial(self._save_draft, paper=screen.paper, text=text))
             elif isinstance(screen, NoteConflict):  # the user has not said "save mine"
                 self._keep_draft(screen.paper, screen.mine, "it was changed elsewhere")
+        self.memory.save()
         self.writer.flush()
 
     def _save_draft(self, store: Store, *, paper: Paper, text: str) -> None:
@@ -176,6 +179,7 @@ class ReadlistApp(App[None]):
         self.writer.poll(self.watcher.check)
 
     def on_unmount(self) -> None:
+        self.memory.save()
         self.writer.flush()
         self.writer.stop()
         self.library.close()

@@ -4,7 +4,9 @@ SQLite says when another connection has committed (`PRAGMA data_version`), and a
 costs microseconds. The app asks twice a second on its writer's own connection, in
 the writer's queue (`Writer.poll`): there its own commits do not count as changes, so
 a star pressed here is not followed by a re-read of what is on screen, and only what
-others did is.
+others did is. A commit that changed neither the papers (an import) nor anyone's stars,
+marks or notes is what another window remembers of how it was left (store_memory): it
+changes nothing shown here, so it wakes nothing.
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ OnChange = Callable[[bool], None]  # called with True when an import has landed
 class Watcher:
     def __init__(self, on_change: OnChange) -> None:
         self._on_change = on_change
-        self._seen: tuple[int, tuple[int, int]] | None = None  # data_version, import stamp
+        # data_version, and what it changed: the import stamp and the state stamp.
+        self._seen: tuple[int, tuple[tuple[int, int], int]] | None = None
         self.polls = 0
 
     def check(self, store: Store) -> None:
@@ -31,11 +34,12 @@ class Watcher:
             version = store.data_version()
             if self._seen is not None and version == self._seen[0]:
                 return
-            dump = store.import_stamp()
+            stamps = (store.import_stamp(), store.state_stamp())
         except sqlite3.Error:
             return  # busy or gone for a moment: ask again next time
         finally:
             self.polls += 1
-        seen, self._seen = self._seen, (version, dump)
-        if seen is not None:  # the first look is the baseline, taken before the first read
-            self._on_change(dump != seen[1])
+        seen, self._seen = self._seen, (version, stamps)
+        # The first look is the baseline, taken before the first read.
+        if seen is not None and stamps != seen[1]:
+            self._on_change(stamps[0] != seen[1][0])

@@ -35,6 +35,11 @@ class Writer:
         """Run `read` on the writer's connection, in turn with the writes (Watcher)."""
         self._queue.put(read)
 
+    def aside(self, write: Write) -> None:
+        """Run `write` in turn with the user's writes, not counted as one of them (see
+        `submitted`): what the app remembers of how it was left changes nothing shown."""
+        self._queue.put(write)
+
     def flush(self) -> None:
         """Block until every submitted write has been committed (or has failed)."""
         self._queue.join()

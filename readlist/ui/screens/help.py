@@ -85,7 +85,10 @@ def sections(keymap: Mapping[str, str] | None = None) -> list[Table]:
     ]
     return [
         key_table("Main screen", main),
-        key_table("Filter (type after /; Enter keeps it, Esc clears it)", QUERY_LANGUAGE),
+        key_table(
+            "Filter (type after /, which offers the last one; Enter keeps it, Esc clears it)",
+            QUERY_LANGUAGE,
+        ),
         key_table("The paper full-screen (Enter)", key_rows(ReaderScreen.BINDINGS, keymap)),
         key_table("Triage (t): one card at a time", key_rows(TriageScreen.BINDINGS, keymap)),
         key_table("Note editor (n)", key_rows(NoteEditor.BINDINGS, keymap)),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import events, on, work
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import ActiveBinding, Binding
@@ -26,7 +26,7 @@ from readlist.ui.results import SORT_LABEL, Results
 from readlist.ui.screens.reader import ReaderScreen
 from readlist.ui.threads import deliver
 from readlist.ui.widgets.detail import READING_BINDINGS, DetailPane, Scroll, scroll_paper
-from readlist.ui.widgets.filter_bar import FilterBar
+from readlist.ui.widgets.filter_bar import FilterBar, FilterInput
 from readlist.ui.widgets.footer import KeysFooter
 from readlist.ui.widgets.line import Line
 from readlist.ui.widgets.paper_list import PaperList
@@ -180,9 +180,12 @@ class LibraryScreen(Screen[None]):
         library = self.app_library
         self._health = LibraryHealth(self, library)
         self.results = Results(self, library, self._health, self.rl_app.writer, self._new_results)
-        yield FilterBar(id="filter")
+        remembered = self.rl_app.memory.now
+        if remembered.sort is not None:  # as the library was left; no reload yet
+            self.set_reactive(LibraryScreen.sort, remembered.sort)
+        yield FilterBar(id="filter", last=remembered.filter)
         with Horizontal(id="main"):
-            yield PaperList(self.results.fetcher(Walk(parse_query(""), "latest")), id="papers")
+            yield PaperList(self.results.fetcher(Walk(parse_query(""), self.sort)), id="papers")
             detail = DetailPane(id="detail")
             # Tab and Shift+Tab move between the list and the paper (the filter is out of
             # the Tab order: "/" is its one way in).
@@ -245,6 +248,15 @@ class LibraryScreen(Screen[None]):
         self.query_one(PaperList).focus()
         if self.shown_query == self.query_text:  # else new results, and their detail, come
             self._detail_now()
+
+    @on(events.DescendantBlur)
+    def _left_widget(self, event: events.DescendantBlur) -> None:
+        """Leaving the filter bar with a filter (Enter, Tab, a click) keeps it: it is the one
+        `/` offers next, here and after a restart. Esc clears the filter before the focus
+        leaves, so a filter abandoned with Esc is not kept."""
+        if isinstance(event.widget, FilterInput) and self.query_text.strip():
+            self.rl_app.memory.remember("filter", self.query_text)
+            self.query_one(FilterBar).last = self.query_text
 
     @on(PaperList.Highlighted)
     def _highlighted(self, event: PaperList.Highlighted) -> None:
@@ -346,6 +358,7 @@ class LibraryScreen(Screen[None]):
 
     def action_cycle_sort(self) -> None:
         self.sort = SORT_ORDER[(SORT_ORDER.index(self.sort) + 1) % len(SORT_ORDER)]
+        self.rl_app.memory.remember("sort", self.sort)
         self.notify(f"Sorted by {SORT_LABEL[self.sort]}", timeout=2)
 
     def action_undo(self) -> None:

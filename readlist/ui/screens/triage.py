@@ -5,6 +5,8 @@ Their ids stream into an array (8 bytes a paper, read in one snapshot, so decisi
 never shift positions) while the first cards show; only the cards just ahead are held
 as papers, fetched a small batch at a time before they are needed. Decisions are saved
 at once through the app, so leaving at any point loses nothing.
+The app remembers the card's paper (ui/memory.py): a triage of the same filter and order
+opens at it again, even after a restart, while it is queued; `g` goes to the first card.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from readlist.core.models import Paper
 from readlist.core.printable import shown, shown_in_line
 from readlist.core.query import Query, State, parse_query
 from readlist.core.search import Sort
+from readlist.core.store_memory import TriagePlace
 from readlist.ui import typeahead
 from readlist.ui.history import Change
 from readlist.ui.keymap import in_declared_order
@@ -99,6 +102,7 @@ class TriageScreen(Screen[str | None]):
             tooltip="Take back the last decision and show its card",
             id="triage.undo",
         ),
+        Binding("g", "first_card", "Back to the first card", show=False, id="triage.first_card"),
         Binding(
             "escape,q", "leave", "Done", tooltip="Leave triage with a summary", id="triage.leave"
         ),
@@ -147,12 +151,15 @@ class TriageScreen(Screen[str | None]):
         yield KeysFooter()
 
     def on_mount(self) -> None:
-        self._load_queue()
+        left = self.rl_app.memory.now.triage  # picked up where it was left, if the same
+        same = left is not None and (left.query, left.sort) == (self.query_text, self.sort)
+        self._load_queue(left.paper_id if same and left is not None else None)
 
     # -- the queue -------------------------------------------------------------------------
 
     @work(thread=True, group="triage-queue")
-    def _load_queue(self) -> None:
+    def _load_queue(self, resume: int | None) -> None:
+        """`resume`: the paper to open at, if the queue holds it."""
         worker = get_current_worker()
         query = self._queue_query
         try:
@@ -160,9 +167,12 @@ class TriageScreen(Screen[str | None]):
             with store.snapshot():
                 first = store.search(query, limit=FIRST_PAGE, sort=self.sort)
                 complete = len(first) < FIRST_PAGE
+                start = next((i for i, p in enumerate(first) if p.id == resume), None)
+                if start is None and resume is not None and not complete:
+                    start = store.position_of(query, self.sort, resume)
                 if worker.is_cancelled:
                     return
-                deliver(self, self._first_page, first, len(first) if complete else None)
+                deliver(self, self._first_page, first, len(first) if complete else None, start)
                 if complete:
                     return
                 total = store.count(query)
@@ -183,9 +193,9 @@ class TriageScreen(Screen[str | None]):
             if not worker.is_cancelled:
                 deliver(self, self._failed, f"Could not read the queue: {exc}")
 
-    def _first_page(self, first: list[Paper], total: int | None) -> None:
-        self._ready_for_keys()
+    def _first_page(self, first: list[Paper], total: int | None, start: int | None) -> None:
         if not first:
+            self._ready_for_keys()
             self.notify(NOTHING_TO_TRIAGE, timeout=4, markup=False)
             self.dismiss(None)
             return
@@ -193,7 +203,11 @@ class TriageScreen(Screen[str | None]):
         for paper in first:
             self._hold(paper)
         self.total = total
-        self._show_card()
+        if start:
+            self.position = start
+            where = f"card {start + 1:,}. g goes to the first card."
+            self.notify(f"Picked up where you left off: {where}", title="Triage", timeout=5)
+        self._show_card()  # keys wait for its card, which may still have to be read
 
     def _ready_for_keys(self) -> None:
         if not self.keys_ready:
@@ -302,6 +316,10 @@ class TriageScreen(Screen[str | None]):
         self._fetch_ahead()
         paper = None if self.finished else self._current()
         self._waiting = paper is None and not self.finished
+        if not self._waiting:
+            self._ready_for_keys()
+            place = None if paper is None else TriagePlace(self.query_text, self.sort, paper.id)
+            self.rl_app.memory.remember("triage", place)  # none at the end of the queue
         if paper is None:
             if self.finished:
                 done = self.summary() or "Nothing decided"
@@ -402,6 +420,13 @@ class TriageScreen(Screen[str | None]):
         if step.kind != "note":
             self.counts[step.kind] -= 1
         self.position = step.position
+        self._show_card()
+
+    def action_first_card(self) -> None:
+        """Back to the first card: from a triage picked up where it was left, the papers
+        skipped before it."""
+        self._noting = None
+        self.position = 0
         self._show_card()
 
     def action_leave(self) -> None:

@@ -12,7 +12,11 @@ from textual.reactive import Reactive
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
+from readlist.core.printable import shown_in_line
+
 PLACEHOLDER = '/ filter: words  "phrase"  -exclude  title:x  is:starred  has:note  a OR b'
+# With a filter used before (in this run or the last): "/" offers it again.
+PLACEHOLDER_LAST = "/ filter · last: {} (/ then Enter uses it again, typing replaces it)"
 
 
 class FilterInput(Input, can_focus=False):
@@ -58,9 +62,28 @@ class FilterBar(Widget):
     class Done(Message):
         """Enter: the user is back to the list, the filter kept."""
 
+    def __init__(self, *, last: str | None = None, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._last = last
+
     def compose(self) -> ComposeResult:
         yield Static("Filter:", id="filter-prompt")  # shown while the filter has the focus
-        yield FilterInput(placeholder=PLACEHOLDER)
+        yield FilterInput(placeholder=self._placeholder())
+
+    @property
+    def last(self) -> str | None:
+        """The filter used last: an empty filter offers it (`focus_input`)."""
+        return self._last
+
+    @last.setter
+    def last(self, text: str | None) -> None:
+        self._last = text
+        self.query_one(FilterInput).placeholder = self._placeholder()
+
+    def _placeholder(self) -> str:
+        if self._last is None:
+            return PLACEHOLDER
+        return PLACEHOLDER_LAST.format(shown_in_line(self._last))
 
     @property
     def value(self) -> str:
@@ -77,6 +100,11 @@ class FilterBar(Widget):
         field.can_focus = True
         field.cursor_blink = False
         self.screen.set_focus(field)
+        if not field.value and self._last is not None:
+            # Offered, not forced: its results show, Enter keeps it, the first key typed
+            # replaces it (it is selected), Esc clears it.
+            field.value = self._last
+            field.select_all()
 
     def on_descendant_focus(self) -> None:
         self.add_class("-typing")  # the prompt shows (a class: it restyles the children)
