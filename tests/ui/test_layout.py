@@ -3,18 +3,36 @@ a status line and toasts that never cut off or cover what matters."""
 
 from __future__ import annotations
 
+import io
+from dataclasses import replace
 from pathlib import Path
+
+import pytest
+from rich.console import Console
 
 from readlist.core.importer import Importer
 from readlist.core.query import parse_query
 from readlist.core.store import Store
 from readlist.ui.app import ReadlistApp
 from readlist.ui.library import Library
+from readlist.ui.screens.note import NoteConflict
 from readlist.ui.widgets.paper_list import PaperList
 from tests.conftest import NOW
-from tests.ui.conftest import AppFactory, fresh_store, settle
+from tests.ui.conftest import AppFactory, fresh_store, settle, until
 
 ABSTRACT = "We study a problem that matters, and propose a method that works well in practice."
+
+
+def screen_text(app: ReadlistApp) -> list[str]:
+    """The terminal's lines as the user sees them, every screen drawn (as a screenshot)."""
+    width, height = app.size
+    console = Console(
+        width=width, height=height, file=io.StringIO(), force_terminal=True, record=True
+    )
+    console.print(
+        app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
+    )
+    return console.export_text().splitlines()
 
 
 async def test_titles_line_up_after_the_marks_whatever_they_are(
@@ -56,3 +74,25 @@ async def test_a_wide_title_keeps_the_date_in_its_column(tmp_path: Path) -> None
         assert strip.cell_length == width
         assert any(strip.text.rstrip().endswith(date) for date in dates), strip.text
     assert any("漢字" in strip.text and "…" in strip.text for strip in strips)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (60, 15)])
+async def test_the_note_conflict_shows_whole(make_app: AppFactory, size: tuple[int, int]) -> None:
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        paper = app.screen.query_one(PaperList).highlighted
+        assert paper is not None
+        theirs = replace(paper, note="Their note, from another window.\nA second line.")
+        app.push_screen(NoteConflict(theirs, "Mine: worth a read, compare with table 3."))
+        await until(pilot, lambda: isinstance(app.screen, NoteConflict), "the question")
+        await pilot.pause()
+        box = app.screen.query_one("NoteConflict > Vertical").region
+        assert app.screen.region.contains_region(box)
+        lines = [line[box.x : box.right] for line in screen_text(app)[box.y : box.bottom]]
+    shown = " ".join(line.strip("█▀▄▁▔ ") for line in lines)
+    assert "was changed elsewhere" in shown  # the sentence wraps, it is not cut off
+    assert paper.title.split()[-1] in shown
+    for button in ("Save mine (m)", "Keep theirs (t)", "Edit mine (e)"):
+        assert any(button in line for line in lines), (button, lines)
+    assert "Their note, from another window." in shown
