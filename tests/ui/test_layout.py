@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from rich.console import Console
+from textual.widgets._footer import FooterKey
 
 from readlist.core.importer import Importer
 from readlist.core.query import parse_query
@@ -16,6 +17,7 @@ from readlist.core.store import Store
 from readlist.ui.app import ReadlistApp
 from readlist.ui.library import Library
 from readlist.ui.screens.note import NoteConflict
+from readlist.ui.widgets.footer import ALWAYS, KeysFooter, rank
 from readlist.ui.widgets.paper_list import PaperList
 from tests.conftest import NOW
 from tests.ui.conftest import AppFactory, fresh_store, settle, until
@@ -96,3 +98,43 @@ async def test_the_note_conflict_shows_whole(make_app: AppFactory, size: tuple[i
     for button in ("Save mine (m)", "Keep theirs (t)", "Edit mine (e)"):
         assert any(button in line for line in lines), (button, lines)
     assert "Their note, from another window." in shown
+
+
+@pytest.mark.parametrize("size", [(60, 15), (80, 24), (120, 40)])
+async def test_the_footer_drops_the_least_important_keys_and_shows_the_rest_whole(
+    make_app: AppFactory, size: tuple[int, int]
+) -> None:
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        footer = app.screen.query_one(KeysFooter)
+        await until(pilot, lambda: bool(footer.query(FooterKey)), "the footer's keys")
+        await pilot.pause()
+        keys = [key for key in footer.query(FooterKey) if not key.has_class("-command-palette")]
+        palette = footer.query_one(".-command-palette", FooterKey)
+        shown = [key for key in keys if key.display]
+        hidden = [key for key in keys if not key.display]
+        bottom = screen_text(app)[-1]
+    assert "q Quit" in bottom and "? Help" in bottom, bottom
+    for key in shown:  # whole, and clear of the palette's key at the right
+        assert footer.region.contains_region(key.region), key.description
+        assert not key.region.overlaps(palette.region), key.description
+        assert f"{key.key_display} {key.description}" in bottom
+    if hidden:  # those left out matter less than any shown
+        assert max(rank(key.action) for key in shown if key.action not in ALWAYS) <= min(
+            rank(key.action) for key in hidden
+        )
+    if size[0] >= 120:
+        assert not hidden
+
+
+async def test_the_triage_footer_keeps_done_at_60_columns(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(60, 15)) as pilot:
+        await settle(pilot)
+        await pilot.press("t")
+        await until(pilot, lambda: app.screen.query(KeysFooter).first().query(FooterKey), "keys")
+        await settle(pilot)
+        await pilot.pause()
+        bottom = screen_text(app)[-1]
+    assert "esc Done" in bottom and "s Star" in bottom, bottom
