@@ -4,11 +4,14 @@ a status line and toasts that never cut off or cover what matters."""
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from rich.cells import cell_len
 from rich.console import Console
+from textual.pilot import Pilot
 from textual.widgets._footer import FooterKey
 
 from readlist.core.importer import Importer
@@ -16,9 +19,11 @@ from readlist.core.query import parse_query
 from readlist.core.store import Store
 from readlist.ui.app import ReadlistApp
 from readlist.ui.library import Library
+from readlist.ui.screens.library import LibraryScreen
 from readlist.ui.screens.note import NoteConflict
 from readlist.ui.widgets.footer import ALWAYS, KeysFooter, rank
 from readlist.ui.widgets.paper_list import PaperList
+from readlist.ui.widgets.status import Part, fit
 from tests.conftest import NOW
 from tests.ui.conftest import AppFactory, fresh_store, settle, until
 
@@ -138,3 +143,84 @@ async def test_the_triage_footer_keeps_done_at_60_columns(make_app: AppFactory) 
         await pilot.pause()
         bottom = screen_text(app)[-1]
     assert "esc Done" in bottom and "s Star" in bottom, bottom
+
+
+async def _status_after_filter(app: ReadlistApp, pilot: Pilot[None], text: str) -> str:
+    await settle(pilot)
+    await pilot.press("slash", *text, "enter")
+    screen = app.screen
+    assert isinstance(screen, LibraryScreen)
+    await until(pilot, lambda: screen.shown_query == text and not screen.counting, "results")
+    await settle(pilot)
+    return screen_text(app)[-2]  # the status line, as drawn
+
+
+def whole_parts(status: str, *, cut_ok: tuple[str, ...]) -> list[str]:
+    """The status line's parts as drawn; each must be whole, or one that may be cut
+    (starting with one of `cut_ok`) ended with an ellipsis."""
+    parts = [part.strip() for part in status.split("·")]
+    whole = re.compile(
+        r"^(\d+\+? shown of 358 papers|\d+\+?/358 shown|\d+ starred|\d+ unread|sort: latest seen)$"
+    )
+    for part in parts:
+        assert whole.match(part) or part.startswith(cut_ok), (part, status)
+        assert not part.endswith("…") or part.startswith(cut_ok), (part, status)
+    return parts
+
+
+@pytest.mark.parametrize("size", [(60, 15), (80, 24), (100, 30)])
+async def test_a_long_filter_is_cut_and_the_counts_show_whole(
+    make_app: AppFactory, size: tuple[int, int]
+) -> None:
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        status = await _status_after_filter(app, pilot, "continual learning replay method")
+        total = app.screen.query_one(PaperList).total
+    parts = whole_parts(status, cut_ok=("filter: ",))
+    assert parts[0] == f"{total} shown of 358 papers", status
+    if size[0] >= 80:
+        assert "0 starred" in parts and "358 unread" in parts, status
+    if size[0] == 100:  # room for some of the filter: cut, with an ellipsis
+        assert parts[1].startswith("filter: continual learning") and parts[1].endswith("…")
+        assert parts[-1] == "sort: latest seen", status
+
+
+@pytest.mark.parametrize("size", [(60, 15), (80, 24), (100, 30)])
+async def test_a_long_hint_comes_right_after_the_counts(
+    make_app: AppFactory, size: tuple[int, int]
+) -> None:
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        status = await _status_after_filter(app, pilot, "continual learning is:stared replay")
+        total = app.screen.query_one(PaperList).total
+    hint = "unknown filter is:stared — did you mean is:starred?"
+    parts = whole_parts(status, cut_ok=("unknown filter is:stared",))
+    assert parts[0] in (f"{total} shown of 358 papers", f"{total}/358 shown"), status
+    assert parts[1] == hint or (size[0] < 80 and parts[1].startswith("unknown filter")), status
+
+
+def test_the_status_line_gives_up_the_least_important_part_first() -> None:
+    parts = [
+        Part("12 shown of 358 papers", 0),
+        Part("filter: continual learning replay", 5, cut=True),
+        Part("0 starred", 2),
+        Part("358 unread", 2),
+        Part("sort: latest seen", 3),
+    ]
+    whole = "12 shown of 358 papers  ·  filter: continual learning replay  ·  0 starred  ·  "
+    assert fit(parts, 200) == whole + "358 unread  ·  sort: latest seen"
+    assert fit(parts, 90) == (
+        "12 shown of 358 papers · filter: continual l… · 0 starred · 358 unread · sort: latest seen"
+    )
+    assert fit(parts, 70) == "12 shown of 358 papers · 0 starred · 358 unread · sort: latest seen"
+    assert fit(parts, 50) == "12 shown of 358 papers · 0 starred · 358 unread"
+    assert fit(parts, 30) == "12 shown of 358 papers"
+    assert fit(parts, 10) == "12 shown of 358 papers"  # the line's own ellipsis ends it
+    counts = Part("12 shown of 358 papers", 0, short="12/358 shown")
+    hint = Part("unknown filter is:new — is: takes starred, read or unread", 1, cut=True)
+    assert fit([counts, hint, *parts[2:]], 78) == f"12/358 shown · {hint.text}"
+    assert fit([counts, hint], 50) == "12/358 shown · unknown filter is:new — is: takes…"
+    wide = [Part("3 shown", 0), Part("filter: 漢字漢字漢字漢字漢字漢字", 5, cut=True)]
+    cut = fit(wide, 30)
+    assert cut.startswith("3 shown · filter: 漢字") and cut.endswith("…")
+    assert cell_len(cut) <= 30

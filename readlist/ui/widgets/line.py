@@ -1,4 +1,5 @@
-"""One line of text, redrawn in place: the status line, the detail's state line.
+"""One line of text, redrawn in place: the detail's state line (and, fitted part by part,
+the status line: see status.py).
 
 A Static asks for a new layout of the whole screen on every update, in case its size
 changed; these lines never change size, and the status changes on every keystroke in
