@@ -13,6 +13,7 @@ from rich.cells import cell_len
 from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets._footer import FooterKey
+from textual.widgets._toast import Toast
 
 from readlist.core.importer import Importer
 from readlist.core.query import parse_query
@@ -224,3 +225,20 @@ def test_the_status_line_gives_up_the_least_important_part_first() -> None:
     cut = fit(wide, 30)
     assert cut.startswith("3 shown · filter: 漢字") and cut.endswith("…")
     assert cell_len(cut) <= 30
+
+
+@pytest.mark.parametrize("size", [(60, 15), (80, 24), (120, 40)])
+async def test_toasts_cover_neither_the_status_line_nor_the_list(
+    make_app: AppFactory, size: tuple[int, int]
+) -> None:
+    app = make_app()
+    async with app.run_test(size=size, notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("S")  # "Sorted by most sightings"
+        await until(pilot, lambda: bool(app.screen.query(Toast)), "the toast")
+        await pilot.pause()
+        toast = app.screen.query_one(Toast).region
+        for covered in ("#status", "KeysFooter", "#papers"):
+            assert not toast.overlaps(app.screen.query_one(covered).region), covered
+        status = screen_text(app)[-2]
+    assert status.rstrip().endswith("sort: most sightings") or size[0] < 80, status
