@@ -22,6 +22,8 @@ from readlist.ui.app import ReadlistApp
 from readlist.ui.library import Library
 from readlist.ui.screens.library import LibraryScreen
 from readlist.ui.screens.note import NoteConflict
+from readlist.ui.screens.reader import ReaderScreen
+from readlist.ui.screens.triage import TriageScreen
 from readlist.ui.widgets.footer import ALWAYS, KeysFooter, rank
 from readlist.ui.widgets.paper_list import PaperList
 from readlist.ui.widgets.status import Part, fit
@@ -242,3 +244,22 @@ async def test_toasts_cover_neither_the_status_line_nor_the_list(
             assert not toast.overlaps(app.screen.query_one(covered).region), covered
         status = screen_text(app)[-2]
     assert status.rstrip().endswith("sort: most sightings") or size[0] < 80, status
+
+
+async def test_a_wide_terminal_keeps_the_papers_lines_readable(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(200, 60)) as pilot:
+        await settle(pilot)
+        await pilot.press("t")
+        await until(pilot, lambda: isinstance(app.screen, TriageScreen), "triage")
+        await settle(pilot)
+        abstract = app.screen.query_one("#triage-abstract").region
+        assert abstract.width <= 116 and abstract.x > 20  # centred, not at the left edge
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, LibraryScreen), "the list")
+        await settle(pilot)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ReaderScreen), "the paper")
+        await pilot.pause()
+        reader = app.screen.query_one("#reader").region
+        assert reader.width <= 120 and reader.x > 20
