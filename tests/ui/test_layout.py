@@ -263,3 +263,29 @@ async def test_a_wide_terminal_keeps_the_papers_lines_readable(make_app: AppFact
         await pilot.pause()
         reader = app.screen.query_one("#reader").region
         assert reader.width <= 120 and reader.x > 20
+
+
+@pytest.mark.parametrize("size", [(60, 15), (80, 24), (120, 40)])
+async def test_the_detail_state_line_gives_up_the_id_before_being_cut(
+    make_app: AppFactory, size: tuple[int, int]
+) -> None:
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        state = app.screen.query_one("#detail-state").region
+        drawn = screen_text(app)[state.y][state.x : state.right].strip()
+        paper = app.screen.query_one(PaperList).highlighted
+        assert paper is not None
+    assert "…" not in drawn and "unread" in drawn, drawn
+    assert drawn.startswith("★")
+    if size[0] >= 120:
+        assert drawn == f"★ starred · unread · id {paper.id}"
+
+
+def test_short_forms_stand_in_when_nothing_else_can_give_way() -> None:
+    parts = [Part("not starred", 0, short="☆"), Part("unread", 0), Part("id 10", 2)]
+    assert fit(parts, 40, (" · ",)) == "not starred · unread · id 10"
+    assert fit(parts, 20, (" · ",)) == "not starred · unread"
+    assert fit(parts, 15, (" · ",)) == "☆ · unread"
