@@ -253,8 +253,9 @@ class Results:
 
     def _update_status(self) -> None:
         """The count of papers shown first, and always whole; a hint about the filter
-        next; then the totals and the sort. On a narrow line the filter's text, which
-        the filter bar shows too, is cut first (see StatusLine)."""
+        next; then the totals. On a narrow line the sort gives way first (a toast says
+        it when it changes), then the filter's text, which the filter bar shows too, is
+        cut, with an ellipsis (see StatusLine)."""
         screen = self._screen
         stats = self._stats
         shown = f"{self._shown:,}+" if self._counting else f"{self._shown:,}"
@@ -265,10 +266,10 @@ class Results:
         if hints:  # in place of the filter, which the filter bar above shows too
             parts += [Part(hint, 1, cut=True) for hint in hints]
         elif screen.query_text.strip():
-            parts.append(Part(f"filter: {screen.query_text}", 5, cut=True))
+            parts.append(Part(f"filter: {screen.query_text}", 3, cut=True))
         if stats is not None:
             parts += [Part(f"{stats.starred:,} starred", 2), Part(f"{stats.unread:,} unread", 2)]
-        parts.append(Part(f"sort: {SORT_LABEL[screen.sort]}", 3))
+        parts.append(Part(f"sort: {SORT_LABEL[screen.sort]}", 4))
         screen.query_one("#status", StatusLine).show(parts)
 
     # -- changes of state, made here or elsewhere ------------------------------------------

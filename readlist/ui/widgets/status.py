@@ -4,7 +4,8 @@ by part.
 A line cut at its end loses what comes last, whatever it is. Here each part has a rank:
 when the line is too long the least important part is cut short (if it may be) or left
 out, and so on up, so that the counts always show whole and a hint about the filter
-right after them. The filter's own text is cut first: the filter bar above shows it.
+right after them. The filter's own text is cut short rather than the totals: the filter
+bar above shows it whole.
 A part may have a short form, taken before a part of the next rank is cut (the counts
 say "12/358 shown" rather than cut a hint), or when nothing is left to give up.
 """
