@@ -18,8 +18,8 @@ from readlist.core.store import Store
 from readlist.ui.health import LibraryHealth
 from readlist.ui.library import Library
 from readlist.ui.threads import deliver
-from readlist.ui.widgets.line import Line
 from readlist.ui.widgets.paper_list import PAGE, Fetch, PaperList
+from readlist.ui.widgets.status import Part, StatusLine
 from readlist.ui.writer import Writer
 
 if TYPE_CHECKING:
@@ -252,19 +252,25 @@ class Results:
         self._update_status()
 
     def _update_status(self) -> None:
+        """The count of papers shown first, and always whole; a hint about the filter
+        next; then the totals. On a narrow line the sort gives way first (a toast says
+        it when it changes), then the filter's text, which the filter bar shows too, is
+        cut, with an ellipsis (see StatusLine)."""
         screen = self._screen
         stats = self._stats
         shown = f"{self._shown:,}+" if self._counting else f"{self._shown:,}"
-        parts = [f"{shown} shown" + (f" of {stats.papers:,} papers" if stats else "")]
+        of = f" of {stats.papers:,} papers" if stats else ""
+        short = f"{shown}/{stats.papers:,} shown" if stats else None
+        parts = [Part(f"{shown} shown{of}", 0, short=short)]
         hints = [hint.message for hint in screen.parsed.hints]
         if hints:  # in place of the filter, which the filter bar above shows too
-            parts += hints
+            parts += [Part(hint, 1, cut=True) for hint in hints]
         elif screen.query_text.strip():
-            parts.append(f"filter: {screen.query_text}")
+            parts.append(Part(f"filter: {screen.query_text}", 3, cut=True))
         if stats is not None:
-            parts += [f"{stats.starred:,} starred", f"{stats.unread:,} unread"]
-        parts.append(f"sort: {SORT_LABEL[screen.sort]}")
-        screen.query_one("#status", Line).show("  ·  ".join(parts))
+            parts += [Part(f"{stats.starred:,} starred", 2), Part(f"{stats.unread:,} unread", 2)]
+        parts.append(Part(f"sort: {SORT_LABEL[screen.sort]}", 4))
+        screen.query_one("#status", StatusLine).show(parts)
 
     # -- changes of state, made here or elsewhere ------------------------------------------
 

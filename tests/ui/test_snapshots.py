@@ -7,14 +7,19 @@ Review every changed SVG (the report pytest prints links them) before running
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import Any
 
 from textual.pilot import Pilot
 
-from tests.ui.conftest import AppFactory, settle
+from readlist.ui.app import ReadlistApp
+from readlist.ui.screens.note import NoteConflict
+from readlist.ui.widgets.paper_list import PaperList
+from tests.ui.conftest import AppFactory, settle, until
 
 SIZE = (120, 35)
 SMALL = (60, 15)
+STANDARD = (80, 24)  # the terminal's own default size
 SnapCompare = Callable[..., bool]
 
 
@@ -68,3 +73,48 @@ def test_export_dialog(snap_compare: SnapCompare, make_app: AppFactory) -> None:
 
 def test_import_dialog(snap_compare: SnapCompare, make_app: AppFactory) -> None:
     assert snap_compare(make_app(), terminal_size=SIZE, run_before=keys("i"))
+
+
+# -- at 80x24 ------------------------------------------------------------------------------
+
+
+def test_main_screen_80x24(snap_compare: SnapCompare, make_app: AppFactory) -> None:
+    typed = keys("s", "n", *"short", "ctrl+s", "j", "r", "j", "j")
+    assert snap_compare(make_app(), terminal_size=STANDARD, run_before=typed)
+
+
+def test_triage_card_80x24(snap_compare: SnapCompare, make_app: AppFactory) -> None:
+    typed = keys("slash", *"continual", "enter", "t", "s", "r")
+    assert snap_compare(make_app(), terminal_size=STANDARD, run_before=typed)
+
+
+def test_import_dialog_80x24(snap_compare: SnapCompare, make_app: AppFactory) -> None:
+    assert snap_compare(make_app(), terminal_size=STANDARD, run_before=keys("i"))
+
+
+def test_export_dialog_80x24(snap_compare: SnapCompare, make_app: AppFactory) -> None:
+    assert snap_compare(make_app(), terminal_size=STANDARD, run_before=keys("s", "x"))
+
+
+def test_note_editor_80x24(snap_compare: SnapCompare, make_app: AppFactory) -> None:
+    typed = keys("n", *"Worth", "space", *"a", "space", *"read", "enter", *"-", "space", *"todo")
+    assert snap_compare(make_app(), terminal_size=STANDARD, run_before=typed)
+
+
+def test_note_conflict_80x24(snap_compare: SnapCompare, make_app: AppFactory) -> None:
+    async def conflict(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        app = pilot.app
+        assert isinstance(app, ReadlistApp)
+        paper = app.screen.query_one(PaperList).highlighted
+        assert paper is not None
+        theirs = replace(paper, note="Theirs: read section 3 first.\nThe replay buffer is small.")
+        app.push_screen(NoteConflict(theirs, "Mine: worth a read; compare with the baseline."))
+        await until(pilot, lambda: isinstance(app.screen, NoteConflict), "the question")
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=STANDARD, run_before=conflict)
+
+
+def test_help_80x24(snap_compare: SnapCompare, make_app: AppFactory) -> None:
+    assert snap_compare(make_app(), terminal_size=STANDARD, run_before=keys("question_mark"))

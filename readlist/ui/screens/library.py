@@ -28,8 +28,8 @@ from readlist.ui.threads import deliver
 from readlist.ui.widgets.detail import READING_BINDINGS, DetailPane, Scroll, scroll_paper
 from readlist.ui.widgets.filter_bar import FilterBar, FilterInput
 from readlist.ui.widgets.footer import KeysFooter
-from readlist.ui.widgets.line import Line
 from readlist.ui.widgets.paper_list import PaperList
+from readlist.ui.widgets.status import StatusLine
 
 if TYPE_CHECKING:
     from readlist.ui.app import ReadlistApp
@@ -191,7 +191,7 @@ class LibraryScreen(Screen[None]):
             # the Tab order: "/" is its one way in).
             detail.can_focus = True
             yield detail
-        yield Line(id="status")
+        yield StatusLine(id="status")
         yield KeysFooter()
 
     def on_mount(self) -> None:

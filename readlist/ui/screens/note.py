@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.css.query import NoMatches
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static, TextArea
@@ -157,16 +157,22 @@ class NoteConflict(ModalScreen[str | None]):
         self.mine = mine
 
     def compose(self) -> ComposeResult:
+        # The words scroll and the buttons stay: on a short terminal the dialog still
+        # shows whole, its sentence wrapped, not cut.
         with Vertical():
-            yield Label(
-                Text(f"The note on {shown_in_line(self.paper.title)} was changed elsewhere")
-            )
-            yield Static(Text("Theirs, as the library holds it now:"), classes="conflict-head")
-            yield Static(
-                Text(shown(self.paper.note) or "(empty)"), id="theirs", classes="conflict-note"
-            )
-            yield Static(Text("Yours, not saved yet:"), classes="conflict-head")
-            yield Static(Text(shown(self.mine) or "(empty)"), id="mine", classes="conflict-note")
+            with VerticalScroll(id="conflict-text"):
+                yield Static(
+                    Text(f"The note on {shown_in_line(self.paper.title)} was changed elsewhere."),
+                    id="conflict-title",
+                )
+                yield Static(Text("Theirs, as the library holds it now:"), classes="conflict-head")
+                yield Static(
+                    Text(shown(self.paper.note) or "(empty)"), id="theirs", classes="conflict-note"
+                )
+                yield Static(Text("Yours, not saved yet:"), classes="conflict-head")
+                yield Static(
+                    Text(shown(self.mine) or "(empty)"), id="mine", classes="conflict-note"
+                )
             with Horizontal():
                 yield Button("Save mine (m)", id="mine-button", variant="warning")
                 yield Button("Keep theirs (t)", id="theirs-button", variant="primary")

@@ -12,7 +12,7 @@ from textual.widgets import Markdown, Static
 
 from readlist.core.models import Paper, Sighting
 from readlist.core.printable import shown
-from readlist.ui.widgets.line import Line
+from readlist.ui.widgets.status import Part, StatusLine
 
 
 def highlighted(text: str, terms: tuple[str, ...], style: str = "reverse") -> Text:
@@ -121,7 +121,7 @@ class DetailPane(VerticalScroll, can_focus=False):
 
     def compose(self) -> ComposeResult:
         yield Static(id="detail-title")
-        yield Line(id="detail-state")
+        yield StatusLine(id="detail-state", seps=(" · ",))  # a narrow pane drops the id
         yield Static(id="detail-sightings")
         # The note comes before the abstract: what the user wrote is never below the fold.
         yield Static("Your note", id="detail-note-label")
@@ -142,12 +142,15 @@ class DetailPane(VerticalScroll, can_focus=False):
 
     def show_state(self, paper: Paper) -> None:
         self.paper = paper
+        # A narrow pane gives up the id first (rank 2: the star's short form is not
+        # taken for it), then says the star with its symbol alone.
+        starred = ("★ starred", "★") if paper.starred else ("not starred", "☆")
         state = [
-            "★ starred" if paper.starred else "not starred",
-            "read" if paper.read else "unread",
-            f"id {paper.id}",
+            Part(starred[0], 0, short=starred[1]),
+            Part("read" if paper.read else "unread", 0),
+            Part(f"id {paper.id}", 2),
         ]
-        self.query_one("#detail-state", Line).show(" · ".join(state))
+        self.query_one("#detail-state", StatusLine).show(state)
 
     def show(self, paper: Paper | None, sightings: list[Sighting], terms: tuple[str, ...]) -> None:
         title = self.query_one("#detail-title", Static)
@@ -159,7 +162,7 @@ class DetailPane(VerticalScroll, can_focus=False):
             self.query_one(name).display = has_note
         if paper is None:
             title.update(Text("No paper here. Clear the filter with Esc, or import with i."))
-            self.query_one("#detail-state", Line).show("")
+            self.query_one("#detail-state", StatusLine).show([])
             for name in ("#detail-sightings", "#detail-abstract"):
                 self.query_one(name, Static).update("")
             return

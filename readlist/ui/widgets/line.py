@@ -1,8 +1,7 @@
-"""One line of text, redrawn in place: the status line, the detail's state line.
+"""One line of text, redrawn in place (StatusLine, in status.py, fits one part by part).
 
 A Static asks for a new layout of the whole screen on every update, in case its size
-changed; these lines never change size, and the status changes on every keystroke in
-the filter, the state line on every star.
+changed; a line never changes size, and may change on every keystroke.
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual import work
@@ -37,11 +38,28 @@ _row_title = lru_cache(maxsize=1024)(shown_in_line)
 
 
 def marks(paper: Paper) -> str:
+    """The row's marks column: a fixed place for each mark, so titles line up."""
     return (
         ("★" if paper.starred else " ")
         + ("✓" if paper.read else " ")
         + ("✎" if paper.note else " ")
     )
+
+
+MARKS_WIDTH = 5  # a space, the three marks, a space before the title
+
+
+def fitted(title: str, width: int) -> str:
+    """The title in exactly `width` cells, cut with an ellipsis when it is longer: a
+    wide character (CJK, emoji) takes two cells, and the date after it stays in its
+    column."""
+    if title.isascii():  # one cell a character: the common case, and the quick one
+        if len(title) > width:
+            return title[: max(width - 1, 0)] + "…"
+        return title.ljust(width)
+    if cell_len(title) > width:
+        return set_cell_size(title, max(width - 1, 0)) + "…"
+    return set_cell_size(title, width)
 
 
 class PaperList(ScrollView, can_focus=True):
@@ -188,17 +206,16 @@ class PaperList(ScrollView, can_focus=True):
         paper = self.paper_at(index)
         if paper is None:
             self._request(index // PAGE)
-            return Strip([Segment(" " * 4 + "…".ljust(width - 4), base)]).crop(0, width)
+            return Strip([Segment(" " * MARKS_WIDTH + "…".ljust(width - MARKS_WIDTH), base)]).crop(
+                0, width
+            )
         on_cursor = index == self.cursor
         style = cursor_style if on_cursor else base
         date = f" {paper.last_seen} "
-        title_width = max(width - 4 - len(date), 1)
-        title = _row_title(paper.title)
-        if len(title) > title_width:
-            title = title[: max(title_width - 1, 0)] + "…"
+        title_width = max(width - MARKS_WIDTH - len(date), 1)
         segments = [
-            Segment(" " + marks(paper), style if on_cursor else marks_style),
-            Segment(title.ljust(title_width), style),
+            Segment(" " + marks(paper) + " ", style if on_cursor else marks_style),
+            Segment(fitted(_row_title(paper.title), title_width), style),
             Segment(date, style if on_cursor else date_style),
         ]
         return Strip(segments).crop(scroll_x, scroll_x + width).extend_cell_length(width, style)
