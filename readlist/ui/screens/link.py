@@ -44,7 +44,9 @@ class LinkScreen(ModalScreen[None]):
 
     def action_copy(self) -> None:
         self.app.copy_to_clipboard(self.url)
-        self.app.notify(f"Copied {self.url}", timeout=4, markup=False)
+        # The link itself would wrap over the toast's lines again: it is in the
+        # clipboard, the toast says so.
+        self.app.notify("Copied the link to the clipboard", timeout=4)
         self.dismiss(None)
 
     def action_close(self) -> None:
