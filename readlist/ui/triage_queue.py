@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from readlist.ui.screens.triage import TriageScreen
 
 FIRST_PAGE = 100  # papers read with the first card, before the ids stream in
-ID_CHUNK = 50_000  # ids handed to the screen at a time while they stream
+ID_CHUNK = 50_000  # ids added at a time while they stream
 AHEAD = 20  # fetch more when any of the next AHEAD cards is not held
 BATCH = 40  # ids looked at (and fetched if not held) per fetch
 KEEP = 256  # papers held at most; the oldest go first
