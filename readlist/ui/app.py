@@ -5,23 +5,18 @@ from __future__ import annotations
 import asyncio
 import gc
 import os
-import shlex
 import signal
 import sqlite3
-import subprocess
 import sys
-import tempfile
 import threading
-import webbrowser
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote_plus
 
 from textual import events
-from textual.app import App, SuspendNotSupported
+from textual.app import App
 from textual.binding import Binding
 from textual.message import Message
 
@@ -31,14 +26,13 @@ from readlist.core.models import Paper
 from readlist.core.search import Sort
 from readlist.core.settings import SettingsFile
 from readlist.paths import settings_file
-from readlist.ui import last_import
+from readlist.ui import last_import, outside
 from readlist.ui.app_settings import AppSettings
 from readlist.ui.commands import ScreenKeys
 from readlist.ui.history import Change, History, undone, write
 from readlist.ui.library import Library
 from readlist.ui.memory import AppMemory
 from readlist.ui.screens.library import LibraryScreen
-from readlist.ui.screens.link import LinkScreen
 from readlist.ui.typeahead import ScreenReady, TypeAhead
 from readlist.ui.watcher import POLL_SECONDS, Watcher
 from readlist.ui.writer import Writer
@@ -46,7 +40,6 @@ from readlist.ui.writer import Writer
 if TYPE_CHECKING:
     from readlist.core.store import Store
 
-SEARCH_URL = "https://huggingface.co/papers?q={}"
 # A kill (TERM, or INT: Ctrl+C is a key in the app, so INT comes from `kill`), or the
 # terminal window closing (HUP): the app saves the user's words and quits.
 QUIT_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
@@ -313,32 +306,12 @@ class ReadlistApp(App[None]):
         self.push_screen(NoteEditor(paper, text=text), saved)
 
     def edit_note_in_editor(self, paper: Paper) -> None:
-        editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
-        with tempfile.NamedTemporaryFile("w", suffix=".md", delete=False, encoding="utf-8") as fh:
-            fh.write(paper.note)
-            path = Path(fh.name)
-        try:
-            with self.suspend():
-                result = subprocess.run([*shlex.split(editor), str(path)], check=False)
-            text = path.read_text(encoding="utf-8")
-        except SuspendNotSupported:
-            self.notify("No terminal to hand to $EDITOR here; use n", severity="error")
-            return
-        except (OSError, ValueError) as exc:
-            self.notify(f"Could not run {editor}: {exc}", severity="error")
-            return
-        finally:
-            path.unlink(missing_ok=True)
-        if result.returncode != 0:
-            self.notify(f"{editor} exited with {result.returncode}; note unchanged")
-        elif text != paper.note:
-            self.apply("note", Change(paper, "note", text))
+        """The note in the user's own editor (see outside)."""
+        outside.edit_note_in_editor(self, paper)
 
     def open_web(self, paper: Paper) -> None:
-        url = SEARCH_URL.format(quote_plus(paper.title))
-        browser = self.settings.values.browser  # None: the system's
-        if not (webbrowser.open(url) if browser is None else self.settings.run(browser, url)):
-            self.push_screen(LinkScreen(url))  # the link alone, and a key to copy it
+        """The paper on the web, or its link to copy (see outside)."""
+        outside.open_web(self, paper)
 
     def start_triage(self, query_text: str, sort: Sort = "latest") -> None:
         from readlist.ui.screens.triage import TriageScreen

@@ -16,7 +16,7 @@ from textual.widgets import Static, TextArea
 
 from readlist.core.importer import Importer
 from readlist.core.store import Store
-from readlist.ui import app as app_module
+from readlist.ui import outside
 from readlist.ui.app import ReadlistApp
 from readlist.ui.commands import ScreenKeys, screen_commands
 from readlist.ui.library import Library
@@ -149,7 +149,7 @@ async def test_open_searches_the_title_on_the_web(
     make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     opened: list[str] = []
-    monkeypatch.setattr(app_module.webbrowser, "open", lambda url: opened.append(url) or True)
+    monkeypatch.setattr(outside.webbrowser, "open", lambda url: opened.append(url) or True)
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -165,7 +165,7 @@ async def test_open_searches_the_title_on_the_web(
 async def test_open_without_a_browser_offers_to_copy_the_link(
     make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(app_module.webbrowser, "open", lambda url: False)
+    monkeypatch.setattr(outside.webbrowser, "open", lambda url: False)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -193,7 +193,7 @@ async def test_open_without_a_browser_offers_to_copy_the_link(
 async def test_o_then_c_in_one_burst_copies_the_link(
     make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(app_module.webbrowser, "open", lambda url: False)
+    monkeypatch.setattr(outside.webbrowser, "open", lambda url: False)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -206,7 +206,7 @@ async def test_o_then_c_in_one_burst_copies_the_link(
 async def test_escape_closes_the_link_without_copying(
     make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(app_module.webbrowser, "open", lambda url: False)
+    monkeypatch.setattr(outside.webbrowser, "open", lambda url: False)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)

@@ -15,7 +15,8 @@ from readlist.core.query import parse_query
 from readlist.core.store_memory import Memory, TriagePlace
 from readlist.ui.app import ReadlistApp
 from readlist.ui.screens.library import LibraryScreen
-from readlist.ui.screens.triage import TriageScreen, queue_query
+from readlist.ui.screens.triage import TriageScreen
+from readlist.ui.triage_queue import queue_query
 from readlist.ui.widgets.filter_bar import FilterInput
 from readlist.ui.widgets.paper_list import PaperList
 from tests.ui.conftest import AppFactory, fresh_store, record_notices, settle, until

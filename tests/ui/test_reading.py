@@ -11,7 +11,8 @@ from textual.pilot import Pilot
 from textual.widget import Widget
 
 from readlist.ui.screens.help import sections
-from readlist.ui.screens.triage import TriageScreen, queue_query
+from readlist.ui.screens.triage import TriageScreen
+from readlist.ui.triage_queue import queue_query
 from readlist.ui.widgets.detail import DetailPane
 from readlist.ui.widgets.filter_bar import FilterBar
 from readlist.ui.widgets.paper_list import PaperList

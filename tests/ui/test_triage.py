@@ -11,11 +11,13 @@ from textual.widgets import Static
 from readlist.core.importer import Importer
 from readlist.core.models import Paper
 from readlist.core.store import Store
+from readlist.ui import triage_queue
 from readlist.ui.app import ReadlistApp
 from readlist.ui.library import Library
 from readlist.ui.screens import triage
 from readlist.ui.screens.library import LibraryScreen
-from readlist.ui.screens.triage import TriageScreen, queue_query
+from readlist.ui.screens.triage import TriageScreen
+from readlist.ui.triage_queue import queue_query
 from readlist.ui.widgets.paper_list import PaperList
 from tests.conftest import NOW
 from tests.ui.conftest import AppFactory, fresh_store, record_notices, settle
@@ -197,11 +199,11 @@ async def test_the_queue_runs_past_the_first_page_in_order(
     make_app: AppFactory, library_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Small pages, so the id stream, the fetches ahead and the bounded cache all run."""
-    monkeypatch.setattr(triage, "FIRST_PAGE", 3)
-    monkeypatch.setattr(triage, "ID_CHUNK", 5)
-    monkeypatch.setattr(triage, "AHEAD", 2)
-    monkeypatch.setattr(triage, "BATCH", 4)
-    monkeypatch.setattr(triage, "KEEP", 6)
+    monkeypatch.setattr(triage_queue, "FIRST_PAGE", 3)
+    monkeypatch.setattr(triage_queue, "ID_CHUNK", 5)
+    monkeypatch.setattr(triage_queue, "AHEAD", 2)
+    monkeypatch.setattr(triage_queue, "BATCH", 4)
+    monkeypatch.setattr(triage_queue, "KEEP", 6)
     papers = queue(library_path)
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -212,7 +214,7 @@ async def test_the_queue_runs_past_the_first_page_in_order(
             await pilot.press("r" if position % 2 else "space")
         await settle(pilot)
         assert shown(app, "progress").startswith("9 / 358")
-        assert len(screen._held) <= 6
+        assert len(screen.queue._held) <= 6
         await pilot.press(*["u"] * 8)  # back past the papers the cache let go of
         await card_ready(pilot)
         assert shown(app, "title") == papers[0].title

@@ -19,14 +19,15 @@ from textual.screen import Screen
 from textual.widgets import Input, Static, TextArea
 
 from readlist.core.models import Paper
+from readlist.ui import triage_queue
 from readlist.ui.app import ReadlistApp
-from readlist.ui.screens import triage
 from readlist.ui.screens.export_dialog import ExportScreen
 from readlist.ui.screens.help import HelpScreen
 from readlist.ui.screens.import_dialog import ImportScreen
 from readlist.ui.screens.library import LibraryScreen
 from readlist.ui.screens.note import NoteEditor
-from readlist.ui.screens.triage import TriageScreen, queue_query
+from readlist.ui.screens.triage import TriageScreen
+from readlist.ui.triage_queue import queue_query
 from readlist.ui.widgets.paper_list import PaperList
 from tests.conftest import SAMPLE_DUMPS
 from tests.ui.conftest import AppFactory, fresh_store, settle, until
@@ -88,7 +89,7 @@ async def test_keys_wait_for_a_slow_queue_then_land(
     """A slow machine: the queue's first page comes long after the keys."""
     papers = queue(library_path)[:3]
     gate, reached = threading.Event(), threading.Event()
-    deliver = triage.deliver
+    deliver = triage_queue.deliver
 
     def slow(node: Any, callback: Callable[..., None], *args: Any) -> None:
         if getattr(callback, "__name__", "") == "_first_page":
@@ -96,7 +97,7 @@ async def test_keys_wait_for_a_slow_queue_then_land(
             gate.wait(LANDED)
         deliver(node, callback, *args)
 
-    monkeypatch.setattr(triage, "deliver", slow)
+    monkeypatch.setattr(triage_queue, "deliver", slow)
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
