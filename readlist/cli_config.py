@@ -10,16 +10,17 @@ from typing import TYPE_CHECKING
 
 import click
 
+from readlist.cli_support import ReadlistCommand
 from readlist.core.printable import shown_in_line
 from readlist.paths import settings_file
 
 if TYPE_CHECKING:
     from textual.binding import Binding
 
-    from readlist.core.settings import Settings
+    from readlist.core.settings import Settings, SettingsFile
 
 
-@click.command("config")
+@click.command("config", cls=ReadlistCommand)
 @click.option("--path", "show_path", is_flag=True, help="Print where the settings file is.")
 @click.option(
     "--init",
@@ -41,17 +42,16 @@ def config(show_path: bool, init: bool, force: bool) -> None:
     if show_path:
         click.echo(shown_in_line(str(file.path)))
         return
-    from readlist.ui.keymap import all_bindings  # the app's bindings: only here, and --init
+    from readlist.ui.keymap import all_bindings  # the app's bindings: for --init
 
-    bindings = all_bindings()
     if init:
-        _init(bindings, force=force)
+        _init(file, all_bindings(), force=force)
         return
     from textual.theme import BUILTIN_THEMES
 
-    from readlist.core.settings import load
+    from readlist.ui.keymap import read_settings
 
-    settings, problems = load(file, bindings=set(bindings), themes=set(BUILTIN_THEMES))
+    settings, problems = read_settings(file, themes=BUILTIN_THEMES)
     for problem in problems:
         click.echo(shown_in_line(problem), err=True)
     there = "" if file.path.exists() else " (no file there: the defaults apply)"
@@ -60,12 +60,11 @@ def config(show_path: bool, init: bool, force: bool) -> None:
         click.echo(shown_in_line(line))
 
 
-def _init(bindings: Mapping[str, Binding], *, force: bool) -> None:
+def _init(file: SettingsFile, bindings: Mapping[str, Binding], *, force: bool) -> None:
     from textual.theme import BUILTIN_THEMES
 
     from readlist.core.settings_file import template, write_atomically
 
-    file = settings_file()
     if file.path.exists() and not force:
         raise click.ClickException(
             f"{shown_in_line(file.named)}: a settings file is already there; "
@@ -78,7 +77,7 @@ def _init(bindings: Mapping[str, Binding], *, force: bool) -> None:
 
 def shown_settings(settings: Settings) -> list[str]:
     """The settings that apply, as lines of the settings file."""
-    lines = [
+    return [
         f"theme = {json.dumps(settings.theme)}",
         f"advance_after_mark = {json.dumps(sorted(settings.advance_after_mark))}",
         f"export_format = {json.dumps(settings.export_format)}",
@@ -89,7 +88,6 @@ def shown_settings(settings: Settings) -> list[str]:
         "[keys]" + ("" if settings.keys else "  # every key as it is by default"),
         *(f"{json.dumps(b)} = {json.dumps(k)}" for b, k in sorted(settings.keys.items())),
     ]
-    return lines
 
 
 def export_format_setting() -> str:
@@ -97,7 +95,7 @@ def export_format_setting() -> str:
     the settings file is said on stderr, and the export goes on."""
     from readlist.core.settings import load
 
-    settings, problems = load(settings_file())
+    settings, problems = load(settings_file(), only=("export_format",))
     for problem in problems:
         click.echo(shown_in_line(problem), err=True)
     return settings.export_format

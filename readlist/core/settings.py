@@ -20,11 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from readlist.core.export import FORMATS as EXPORT_FORMATS
 from readlist.core.printable import shown_in_line
 
 DEFAULT_THEME = "textual-dark"  # Textual's own default (a UI test checks they agree)
 MARKS = ("star", "read")
-EXPORT_FORMATS = ("md", "csv", "json", "bibtex")  # readlist.core.export.FORMATS (tested)
 SETTINGS = ("theme", "advance_after_mark", "export_format", "browser", "keys")
 SETTINGS_SHOWN = "theme, advance_after_mark, export_format, browser, [keys]"
 MODIFIERS = frozenset({"ctrl", "shift", "alt", "meta", "super", "hyper"})
@@ -59,9 +59,11 @@ def load(
     *,
     bindings: Collection[str] | None = None,
     themes: Collection[str] | None = None,
+    only: Collection[str] | None = None,
 ) -> tuple[Settings, list[str]]:
     """The settings, and one line per problem for the user (never an exception: a bad
-    settings file must not keep the app or a command from running)."""
+    settings file must not keep the app or a command from running). `only`: the
+    settings a command uses; the others are neither read nor judged."""
     try:
         raw = file.path.read_bytes()
     except FileNotFoundError:
@@ -79,7 +81,7 @@ def load(
         return Settings(), [
             f"{file.named}: not UTF-8 text ({exc.reason} at byte {exc.start}); using the defaults"
         ]
-    return parse(text, file.named, bindings=bindings, themes=themes)
+    return parse(text, file.named, bindings=bindings, themes=themes, only=only)
 
 
 def parse(
@@ -88,8 +90,9 @@ def parse(
     *,
     bindings: Collection[str] | None = None,
     themes: Collection[str] | None = None,
+    only: Collection[str] | None = None,
 ) -> tuple[Settings, list[str]]:
-    """`text` read as a settings file named `name` (for the messages)."""
+    """`text` read as a settings file named `name` (for the messages); `only` as `load`."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -104,6 +107,8 @@ def parse(
 
     values: dict[str, Any] = {}
     for key, value in data.items():
+        if only is not None and key not in only:
+            continue
         if key not in SETTINGS:
             hint = _did_you_mean(key, SETTINGS) or f" (the settings: {SETTINGS_SHOWN})"
             bad((key,), f"{_shown(key)} is not a setting{hint}")

@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from readlist.core.errors import SettingsError
-from readlist.core.settings import DEFAULT_THEME, EXPORT_FORMATS, MARKS, SettingsFile
+from readlist.core.export import FORMATS as EXPORT_FORMATS
+from readlist.core.settings import DEFAULT_THEME, MARKS, SettingsFile
 
 NEW_FILE_HEADER = "# readlist settings; `readlist config --init` writes one that lists every key.\n"
 

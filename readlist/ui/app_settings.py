@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING
 from textual.theme import Theme
 
 from readlist.core.errors import SettingsError
-from readlist.core.settings import Settings, SettingsFile, browser_command, load
+from readlist.core.settings import Settings, SettingsFile, browser_command
 from readlist.core.settings_file import save_theme
-from readlist.ui.keymap import BindingIds, clashes
+from readlist.ui.keymap import read_settings
 
 if TYPE_CHECKING:
     from readlist.ui.app import ReadlistApp
@@ -32,11 +32,7 @@ class AppSettings:
         if file is None:
             self.values = Settings()
         else:
-            self.values, self.problems = load(
-                file, bindings=BindingIds(), themes=app.available_themes
-            )
-            if self.values.keys:
-                self.problems += [f"{file.named}: {c}" for c in clashes(self.values.keys)]
+            self.values, self.problems = read_settings(file, themes=app.available_themes)
         self._saved_theme = self.values.theme  # the theme the file holds
 
     @property

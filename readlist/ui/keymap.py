@@ -9,10 +9,12 @@ from __future__ import annotations
 import importlib
 import inspect
 import pkgutil
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 
 from textual.binding import ActiveBinding, Binding
 from textual.keys import _character_to_key
+
+from readlist.core.settings import Settings, SettingsFile, load
 
 
 def all_bindings() -> dict[str, Binding]:
@@ -110,3 +112,12 @@ def in_declared_order(active: dict[str, ActiveBinding]) -> dict[str, ActiveBindi
         return nodes.index(node), declared[id(node)].get(binding.id or binding.action, 0)
 
     return dict(sorted(active.items(), key=place))
+
+
+def read_settings(file: SettingsFile, themes: Collection[str]) -> tuple[Settings, list[str]]:
+    """The settings file as the app applies it, and each problem with it, clashes between
+    keys included: the app and `readlist config` say the same."""
+    settings, problems = load(file, bindings=BindingIds(), themes=themes)
+    if settings.keys:
+        problems += [f"{file.named}: {c}" for c in clashes(settings.keys)]
+    return settings, problems

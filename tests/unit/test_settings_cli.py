@@ -114,6 +114,17 @@ def test_config_alone_says_where_and_what_applies_and_each_problem(settings_path
     ]
 
 
+def test_config_says_a_key_taken_from_another_binding_as_the_app_does(
+    settings_path: Path,
+) -> None:
+    settings_path.write_text('[keys]\n"library.star" = "r"\n')
+    result = config()
+    assert result.exit_code == 0
+    assert len(result.stderr.splitlines()) == 1
+    assert result.stderr.startswith(f"{settings_path}: ")
+    assert "library.star" in result.stderr and "library.read" in result.stderr
+
+
 def test_a_missing_file_named_by_the_environment_is_said(settings_path: Path) -> None:
     result = config()
     assert result.exit_code == 0
@@ -152,3 +163,16 @@ def test_export_with_a_wrong_format_in_the_settings_says_so_and_writes_md(
         f'{settings_path} line 2: export_format: "pdf" is not an export format '
         "(md, csv, json, bibtex); using md\n"
     )
+
+
+def test_export_says_only_what_is_wrong_with_its_own_setting(
+    library: Path, settings_path: Path
+) -> None:
+    """A wrong theme or key is for the app and `readlist config` to say, not every export."""
+    settings_path.write_text(
+        'theme = "nrod"\nadvance_after_mark = ["stars"]\nexport_format = "csv"\n'
+        '[keys]\n"library.stra" = "g"\n'
+    )
+    result = ok(library, "export")
+    assert result.stdout.startswith("id,")
+    assert result.stderr == ""
