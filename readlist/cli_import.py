@@ -18,7 +18,7 @@ from readlist.core.models import FileReport, ImportReport
 from readlist.core.pipeline import Track
 from readlist.core.prepare import Prepared
 from readlist.core.printable import shown_in_line
-from readlist.core.sources import dump_files, read_dump, read_stream, source_name
+from readlist.core.sources import dump_files, file_label, read_dump, read_stream, source_name
 
 LABEL_WIDTH = 40  # a bar's file name, at most: the bar needs the rest of an 80-column line
 
@@ -31,9 +31,7 @@ def progress_bar(*, quiet: bool) -> Track:
         if quiet or not sys.stderr.isatty():
             yield None
             return
-        label = _shown_name(prepared.source)
-        if len(label) > LABEL_WIDTH:
-            label = label[: LABEL_WIDTH - 1] + "…"
+        label = file_label(prepared.source, LABEL_WIDTH)
         # Width 0: the bar takes what the terminal leaves, so the line never wraps (a
         # wrapped line is drawn again below itself at every step).
         with click.progressbar(length=100, label=label, file=sys.stderr, width=0) as bar:
@@ -108,12 +106,7 @@ def report_table(report: ImportReport, total_papers: int, path: Path) -> None:
 
 
 def _name(report: FileReport) -> str:
-    return _shown_name(report.source)
-
-
-def _shown_name(source: str) -> str:
-    """A file's name as the table shows it: nothing in it that a terminal obeys."""
-    return shown_in_line(Path(source).name if source != "<stdin>" else source)
+    return file_label(report.source)
 
 
 _RANGES_SHOWN = 12

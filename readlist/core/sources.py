@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from readlist.core.errors import DumpError
+from readlist.core.printable import shown_in_line
 
 MAX_DUMP_BYTES = 1 << 30  # 1 GiB
 _CHUNK = 1 << 20
@@ -33,6 +34,13 @@ def source_name(path: Path | str) -> str:
     except UnicodeEncodeError:
         return os.fsencode(text).decode("utf-8", "backslashreplace")
     return text
+
+
+def file_label(source: str, width: int | None = None) -> str:
+    """A dump's file name as a report or a progress bar shows it: no folder, nothing a
+    terminal obeys, and at most `width` characters (the last one "…" when cut)."""
+    name = shown_in_line(Path(source).name if source != "<stdin>" else source)
+    return name if width is None or len(name) <= width else name[: width - 1] + "…"
 
 
 def _size(limit: int) -> str:

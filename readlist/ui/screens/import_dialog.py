@@ -26,7 +26,7 @@ from readlist.core.errors import DumpError, ReadlistError, describe_sqlite_error
 from readlist.core.importer import Importer
 from readlist.core.models import DuplicateCandidate, FileReport, ImportReport
 from readlist.core.printable import shown_in_line
-from readlist.core.sources import dump_files, read_dump, source_name
+from readlist.core.sources import dump_files, file_label, read_dump, source_name
 from readlist.ui.threads import deliver
 from readlist.ui.widgets.path_input import PathInput
 
@@ -58,8 +58,7 @@ def expand(text: str) -> Path:
 
 
 def _name(source: str) -> str:
-    name = shown_in_line(Path(source).name if source != "<stdin>" else source)
-    return name if len(name) <= NAME_WIDTH else name[: NAME_WIDTH - 1] + "…"
+    return file_label(source, NAME_WIDTH)
 
 
 def report_table(report: ImportReport) -> Text:
@@ -313,12 +312,12 @@ class ImportScreen(ModalScreen[ImportReport | None]):
     def _reading(self, index: int, files: int, file: Path) -> None:
         self.query_one(ProgressBar).update(total=None)  # pulses: how long is not known yet
         if not self._stop.is_set():
-            self._say(f"Reading {source_name(file.name)} ({index + 1} of {files})…")
+            self._say(f"Reading {file_label(file.name, NAME_WIDTH)} ({index + 1} of {files})…")
 
     def _deciding(self, index: int, files: int, file: Path) -> None:
         self.query_one(ProgressBar).update(total=files, progress=index)
         if not self._stop.is_set():
-            self._say(f"Importing {source_name(file.name)} ({index + 1} of {files})…")
+            self._say(f"Importing {file_label(file.name, NAME_WIDTH)} ({index + 1} of {files})…")
 
     def _progress(self, progress: float) -> None:
         self.query_one(ProgressBar).update(progress=progress)
