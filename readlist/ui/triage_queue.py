@@ -172,7 +172,7 @@ class TriageQueue:
 
     def _fetch_failed(self, ids: list[int], message: str) -> None:
         self._fetching.difference_update(ids)
-        self._screen.notify(message, severity="error", markup=False)
+        self._screen.queue_failed(message)
 
     def hold(self, paper: Paper) -> Paper | None:
         """Keep `paper` at hand, in place of the copy held before, which it returns: the

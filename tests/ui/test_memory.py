@@ -4,6 +4,7 @@ restart is a second app on the same library file."""
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from textual.widgets import Static
 
 from readlist.core import damage
 from readlist.core.query import parse_query
+from readlist.core.store import Store
 from readlist.core.store_memory import Memory, TriagePlace
 from readlist.ui.app import ReadlistApp
 from readlist.ui.screens.library import LibraryScreen
@@ -229,6 +231,30 @@ async def test_a_place_far_down_the_queue_is_found(
         await card(pilot, papers[251].title)
         with fresh_store(library_path) as store:
             assert store.get(papers[250].id).read and not store.get(papers[0].id).read
+
+
+async def test_a_place_whose_paper_cannot_be_read_lets_q_leave(
+    make_app: AppFactory, library_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The card triage picks up at is read first; when that read fails, the keys held for
+    it are let through, so q leaves instead of waiting for a card that never comes."""
+    with fresh_store(library_path) as store:
+        papers = store.search(queue_query(""), sort="most_seen")
+        store.remember(
+            {"sort": "most_seen", "triage": TriagePlace("", "most_seen", papers[250].id)}
+        )
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        notices = record_notices(app, monkeypatch)
+
+        def unreadable(self: object, ids: object) -> list[object]:
+            raise sqlite3.OperationalError("disk I/O error")
+
+        monkeypatch.setattr(Store, "get_many", unreadable)
+        await pilot.press("t", "q")
+        await until(pilot, lambda: isinstance(app.screen, LibraryScreen), "q to leave triage")
+        assert any("Could not read papers" in n for n in notices)
 
 
 async def test_the_end_of_the_queue_is_forgotten(make_app: AppFactory, library_path: Path) -> None:

@@ -163,7 +163,8 @@ class TriageScreen(Screen[str | None]):
             self._show_card()
 
     def queue_failed(self, message: str) -> None:
-        """Reading the queue failed: say so, and let q and Esc leave."""
+        """Reading the queue, or the papers of its next cards, failed: say so, and let the
+        keys through, so that q and Esc leave (and a decision key tries the read again)."""
         self._ready_for_keys()
         self.notify(message, severity="error", markup=False)
         if not len(self.queue):
