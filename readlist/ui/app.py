@@ -169,7 +169,7 @@ class ReadlistApp(App[None]):
         self.exit_notes.append(drafts.kept(self.library.path.parent, paper, text, why))
 
     def _poll(self) -> None:
-        self.writer.poll(self.watcher.check)
+        self.writer.in_turn(self.watcher.check)
 
     def on_unmount(self) -> None:
         self.memory.save()

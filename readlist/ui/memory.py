@@ -43,7 +43,7 @@ class AppMemory:
     def recall(self) -> None:
         """As the app opens, before its first screen: read what the library remembers.
         Waits for the writer, as the app's first look at the library does."""
-        self._writer.poll(self._read)
+        self._writer.in_turn(self._read)
         self._writer.flush()
 
     def _read(self, store: Store) -> None:
@@ -70,7 +70,7 @@ class AppMemory:
         unsaved, self._unsaved = self._unsaved, {}
         if unsaved:
             self.saved += 1
-            self._writer.aside(partial(_write, values=unsaved))
+            self._writer.in_turn(partial(_write, values=unsaved))
 
 
 def _write(store: Store, *, values: dict[MemoryKey, Remembered]) -> None:

@@ -31,14 +31,11 @@ class Writer:
         self.submitted += 1
         self._queue.put(write)
 
-    def poll(self, read: Write) -> None:
-        """Run `read` on the writer's connection, in turn with the writes (Watcher)."""
-        self._queue.put(read)
-
-    def aside(self, write: Write) -> None:
-        """Run `write` in turn with the user's writes, not counted as one of them (see
-        `submitted`): what the app remembers of how it was left changes nothing shown."""
-        self._queue.put(write)
+    def in_turn(self, work: Write) -> None:
+        """Run `work` on the writer's connection, in turn with the writes, not counted as
+        one of them (see `submitted`): the watcher's look, or what the app remembers of
+        how it was left, which changes nothing shown."""
+        self._queue.put(work)
 
     def flush(self) -> None:
         """Block until every submitted write has been committed (or has failed)."""

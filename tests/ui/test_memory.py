@@ -309,7 +309,7 @@ async def test_a_library_that_cannot_be_written_still_opens_and_runs(
     notices = record_notices(app, monkeypatch)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        app.writer.poll(lambda store: store.conn.execute("PRAGMA query_only = 1"))
+        app.writer.in_turn(lambda store: store.conn.execute("PRAGMA query_only = 1"))
         await pilot.press("S", "slash", *"continual", "enter")
         await settle(pilot)
         app.memory.save()

@@ -75,7 +75,7 @@ def _width(parts: Sequence[Part], sep: str) -> int:
 
 
 class StatusLine(Widget):
-    """One line, redrawn in place without a new layout (as Line), fitted to its width
+    """One line, redrawn in place without a new layout, fitted to its width
     again whenever it is drawn."""
 
     DEFAULT_CSS = "StatusLine { height: 1; text-wrap: nowrap; text-overflow: ellipsis; }"
