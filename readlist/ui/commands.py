@@ -16,6 +16,7 @@ from textual.screen import Screen
 from textual.types import IgnoreReturnCallbackType
 
 from readlist.ui.app_settings import AppSettings
+from readlist.ui.keymap import rebound
 from readlist.ui.screens.help import key_label
 
 
@@ -26,7 +27,7 @@ def screen_commands(screen: Screen[object]) -> Iterator[tuple[str, str, IgnoreRe
     keymap = settings.values.keys if isinstance(settings, AppSettings) else {}
     for binding in screen.BINDINGS:
         if isinstance(binding, Binding) and binding.description:
-            keys = key_label(keymap.get(binding.id or "", binding.key))
+            keys = key_label(rebound(binding, keymap))
             help_text = f"{binding.tooltip}  (key: {keys})" if binding.tooltip else f"key: {keys}"
             yield binding.description, help_text, partial(screen.run_action, binding.action)
 

@@ -13,6 +13,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from readlist.ui.keymap import rebound
+
 KEY_NAMES = {
     "slash": "/",
     "question_mark": "?",
@@ -55,7 +57,7 @@ def key_rows(
     rows = []
     for binding in bindings:
         if isinstance(binding, Binding) and binding.description:
-            keys = (keymap or {}).get(binding.id or "", binding.key)
+            keys = rebound(binding, keymap or {})
             rows.append((key_label(keys), binding.tooltip or binding.description))
     return rows
 
