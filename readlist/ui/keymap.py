@@ -42,13 +42,13 @@ def _declared() -> list[list[Binding]]:
 
 def clashes(keymap: Mapping[str, str]) -> list[str]:
     """Keys the settings give a binding that another binding of the same screen or widget
-    also has: Textual keeps one of them, without a word, so the user is told which."""
+    also has, or that a widget above the screen answers first: Textual keeps one of them,
+    without a word, so the user is told which."""
     said: list[str] = []
     for bindings in _declared():
         holders: dict[str, list[Binding]] = {}
         for binding in bindings:
-            for key in rebound(binding, keymap).split(","):
-                name = _character_to_key(key.strip()) if len(key.strip()) == 1 else key.strip()
+            for name in _keys_of(binding, keymap):
                 holders.setdefault(name, []).append(binding)
         for key, holding in holders.items():
             moved = [b.id for b in holding if b.id in keymap]
@@ -62,7 +62,43 @@ def clashes(keymap: Mapping[str, str]) -> list[str]:
             )
             if line not in said:
                 said.append(line)
+    return said + _shadowed(keymap)
+
+
+# Bindings that answer the same keys at once, the first before the second: the list has
+# the focus on the main screen, so its keys win over the screen's.
+LAYERS = (("list", "library"),)
+
+
+def _shadowed(keymap: Mapping[str, str]) -> list[str]:
+    """Keys the settings give that a binding of a layer above already answers (see
+    LAYERS): the binding below never sees them."""
+    found = all_bindings()
+    said: list[str] = []
+    for above, below in LAYERS:
+        first: dict[str, Binding] = {}
+        for binding_id, binding in found.items():
+            if binding_id.startswith(above + "."):
+                for key in _keys_of(binding, keymap):
+                    first.setdefault(key, binding)
+        for binding_id, binding in found.items():
+            if not binding_id.startswith(below + "."):
+                continue
+            for key in _keys_of(binding, keymap):
+                winner = first.get(key)
+                if winner is None or not {binding_id, winner.id} & set(keymap):
+                    continue
+                said.append(
+                    f"[keys] gives the key {key} to {binding_id} ({binding.description}) "
+                    f"and {winner.id} ({winner.description}): {winner.id} answers it first, "
+                    f"so {binding_id} is left without it"
+                )
     return said
+
+
+def _keys_of(binding: Binding, keymap: Mapping[str, str]) -> list[str]:
+    keys = (key.strip() for key in rebound(binding, keymap).split(","))
+    return [_character_to_key(key) if len(key) == 1 else key for key in keys]
 
 
 class BindingIds:

@@ -149,6 +149,24 @@ async def test_a_key_taken_from_another_binding_is_said(
         assert starred(library_path, highlighted_id(app))
 
 
+async def test_a_key_the_list_answers_first_is_said(
+    library_path: Path, config: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The list has the focus: given j, Star would never see it, so the user is told."""
+    app = app_with(library_path, config, '[keys]\n"library.star" = "j"\n')
+    said = record_notices(app, monkeypatch)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert said == [
+            "config.toml: [keys] gives the key j to library.star (Star) and list.down "
+            "(Down): list.down answers it first, so library.star is left without it"
+        ]
+        first = highlighted_id(app)
+        await pilot.press("j")  # what the message says: the list moves, nothing is starred
+        await settle(pilot)
+        assert highlighted_id(app) != first and not starred(library_path, first)
+
+
 # -- problems with the file -------------------------------------------------------------------
 
 
