@@ -55,5 +55,20 @@ def open_web(app: ReadlistApp, paper: Paper) -> None:
     (else the system's); without one, the link alone and a key to copy it."""
     url = SEARCH_URL.format(quote_plus(paper.title))
     browser = app.settings.values.browser  # None: the system's
-    if not (webbrowser.open(url) if browser is None else app.settings.run(browser, url)):
+    if not (_system_browser(url) if browser is None else app.settings.run(browser, url)):
         app.push_screen(LinkScreen(url))
+
+
+def _system_browser(url: str) -> bool:
+    """Open `url` in the system's browser, unless that is one for the terminal (lynx,
+    w3m, www-browser over ssh): it would run in the app's own terminal, fighting the app
+    for it, and the app would wait for it to end. False: the link is offered instead."""
+    try:
+        found = webbrowser.get()
+    except webbrowser.Error:
+        found = None
+    if isinstance(found, webbrowser.GenericBrowser) and not isinstance(
+        found, webbrowser.BackgroundBrowser
+    ):
+        return False
+    return webbrowser.open(url)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import sys
+import webbrowser
 from contextlib import nullcontext
 from pathlib import Path
 
@@ -26,7 +27,7 @@ from readlist.ui.screens.link import LinkScreen
 from readlist.ui.screens.note import ConfirmDiscard, NoteEditor
 from readlist.ui.widgets.paper_list import PaperList
 from tests.conftest import NOW
-from tests.ui.conftest import AppFactory, fresh_store, settle
+from tests.ui.conftest import AppFactory, fresh_store, settle, until
 
 SIZE = (120, 35)
 
@@ -160,6 +161,22 @@ async def test_open_searches_the_title_on_the_web(
         assert opened[0].startswith("https://")
         first_word = paper.title.split()[0].rstrip(":")
         assert first_word in opened[0]
+
+
+async def test_a_browser_for_the_terminal_is_not_run_in_the_apps_own(
+    make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Over ssh Python's choice may be lynx: it would take the app's terminal, so the
+    link is offered instead."""
+    opened: list[str] = []
+    monkeypatch.setattr(outside.webbrowser, "get", lambda: webbrowser.GenericBrowser("lynx"))
+    monkeypatch.setattr(outside.webbrowser, "open", lambda url: opened.append(url) or True)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("o")
+        await until(pilot, lambda: isinstance(app.screen, LinkScreen), "the link dialog")
+        assert opened == []
 
 
 async def test_open_without_a_browser_offers_to_copy_the_link(
