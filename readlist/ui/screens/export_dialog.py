@@ -25,7 +25,7 @@ from textual.widgets import Input, Label, RadioButton, RadioSet, Static
 from readlist.core.errors import OutputError, ReadlistError
 from readlist.core.export import FORMATS, export_to_file
 from readlist.core.query import Query, State, parse_query
-from readlist.ui.screens.import_dialog import expand
+from readlist.ui.screens.dialogs import expand
 from readlist.ui.threads import deliver
 
 if TYPE_CHECKING:

@@ -27,6 +27,7 @@ from readlist.core.importer import Importer
 from readlist.core.models import DuplicateCandidate, FileReport, ImportReport
 from readlist.core.printable import shown_in_line
 from readlist.core.sources import dump_files, file_label, read_dump, source_name
+from readlist.ui.screens.dialogs import expand
 from readlist.ui.threads import deliver
 from readlist.ui.widgets.path_input import PathInput
 
@@ -49,19 +50,11 @@ KEYS = {
 }
 
 
-def expand(text: str) -> Path:
-    """What the user typed, as a path: outer spaces and quotes (a dropped file) and ~ go."""
-    text = text.strip()
-    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
-        text = text[1:-1]
-    return Path(text).expanduser()
-
-
 def _name(source: str) -> str:
     return file_label(source, NAME_WIDTH)
 
 
-def report_table(report: ImportReport) -> Text:
+def report_text(report: ImportReport) -> Text:
     """The CLI's table, one row a file, as literal text (names can hold anything)."""
     width = max([len(_name(f.source)) for f in report.files] + [5])
     out = Text(no_wrap=True, overflow="ellipsis")
@@ -334,7 +327,7 @@ class ImportScreen(ModalScreen[ImportReport | None]):
     ) -> None:
         self.report = report
         self.candidates = candidates
-        self.query_one("#import-table", Static).update(report_table(report))
+        self.query_one("#import-table", Static).update(report_text(report))
         self.query_one("#import-notes", Static).update(
             report_notes(report, candidates, papers, stopped)
         )
