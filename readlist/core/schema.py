@@ -228,7 +228,7 @@ def is_library(path: Path) -> bool:
     return head.startswith(SQLITE_MAGIC) and head[_APP_ID_AT : _APP_ID_AT + 4] == _APP_ID_BYTES
 
 
-def prepare(conn: sqlite3.Connection, path: Path) -> Path | None:
+def make_current(conn: sqlite3.Connection, path: Path) -> Path | None:
     """Create, accept or migrate the library; refuse anything else untouched. Returns the
     copy kept of the library as it was, when this call upgraded it.
 

@@ -157,7 +157,7 @@ class Store(ImportWrites, LibraryReads, LibraryMemory):
             raise LibraryError(f"{path}: cannot open the library ({exc})") from exc
         try:
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            upgraded = schema.prepare(conn, path)
+            upgraded = schema.make_current(conn, path)
             _use_wal(conn)
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute(f"PRAGMA cache_size = {-1024 * int(cache_mib)}")
