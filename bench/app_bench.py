@@ -37,7 +37,7 @@ from textual.widgets import Input
 from readlist.core.query import parse_query
 from readlist.core.store import Store
 from readlist.ui.app import ReadlistApp
-from readlist.ui.library import Library
+from readlist.ui.library import StorePool
 from readlist.ui.screens.library import LibraryScreen
 from readlist.ui.screens.triage import TriageScreen
 from readlist.ui.widgets.paper_list import PaperList
@@ -124,7 +124,7 @@ def keys_for(text: str) -> list[str]:
 
 async def measure(path: Path) -> dict[str, object]:
     start = time.perf_counter()
-    app = ReadlistApp(Library(path))
+    app = ReadlistApp(StorePool(path))
     figures: dict[str, object] = {}
     frames = Frames(app)  # before it runs, to see its first frames
     frames.condition = lambda: (shown_query(app) or ("?", 0))[1] > 0

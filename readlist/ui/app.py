@@ -30,7 +30,7 @@ from readlist.ui import last_import, outside
 from readlist.ui.app_settings import AppSettings
 from readlist.ui.commands import ScreenKeys
 from readlist.ui.history import Change, History, undone, write
-from readlist.ui.library import Library
+from readlist.ui.library import StorePool
 from readlist.ui.memory import AppMemory
 from readlist.ui.screens.library import LibraryScreen
 from readlist.ui.typeahead import ScreenReady, TypeAhead
@@ -63,7 +63,7 @@ class ReadlistApp(App[None]):
 
     def __init__(
         self,
-        library: Library,
+        library: StorePool,
         *,
         signals: Sequence[int] = (),
         settings: SettingsFile | None = None,
@@ -348,7 +348,7 @@ def run(path: Path) -> None:
     """The app in this terminal, until it quits. The process exits non-zero when the
     app did not end well: 128 + the signal it quit on, or 1 after an unexpected error
     (whose traceback Textual has printed), so that a script or a shell can tell."""
-    app = ReadlistApp(Library(path), signals=QUIT_SIGNALS, settings=settings_file())
+    app = ReadlistApp(StorePool(path), signals=QUIT_SIGNALS, settings=settings_file())
     ended = threading.Event()
     threading.Thread(
         target=_end_if_stuck, args=(app, ended), name="readlist-leave", daemon=True

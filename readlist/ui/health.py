@@ -8,7 +8,7 @@ from textual.widget import Widget
 from textual.worker import get_current_worker
 
 from readlist.core.errors import is_damage
-from readlist.ui.library import Library
+from readlist.ui.library import StorePool
 from readlist.ui.threads import deliver
 
 
@@ -17,7 +17,7 @@ class LibraryHealth:
     is said in full once (and stops every write), however many reads run into it.
     `node` is the screen the news goes to; it runs the check and is where results land."""
 
-    def __init__(self, node: Widget, library: Library) -> None:
+    def __init__(self, node: Widget, library: StorePool) -> None:
         self._node = node
         self._library = library
 

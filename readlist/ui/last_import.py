@@ -15,7 +15,7 @@ from typing import Any
 from textual.app import App
 
 from readlist.core.models import ImportSummary
-from readlist.ui.library import Library
+from readlist.ui.library import StorePool
 from readlist.ui.threads import deliver
 
 RECENT = timedelta(hours=1)
@@ -39,12 +39,12 @@ def said(summary: ImportSummary, now: datetime) -> str | None:
     return f"Last import {when}: {files}, {summary.new:,} new, {summary.merged:,} merged"
 
 
-def tell(app: App[Any], library: Library) -> None:
+def tell(app: App[Any], library: StorePool) -> None:
     """Off the UI thread: read the latest import, and toast it if it is recent."""
     app.run_worker(lambda: _read(app, library), name="last import", thread=True)
 
 
-def _read(app: App[Any], library: Library) -> None:
+def _read(app: App[Any], library: StorePool) -> None:
     try:
         summary = library.store().latest_import()
     except sqlite3.Error:  # the library's health check says what is wrong with it

@@ -31,7 +31,7 @@ class _Lease:
         self.store = store
 
 
-class Library:
+class StorePool:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._local = threading.local()

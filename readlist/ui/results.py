@@ -16,7 +16,7 @@ from readlist.core.query import parse_query
 from readlist.core.search import Sort, Walk
 from readlist.core.store import Store
 from readlist.ui.health import LibraryHealth
-from readlist.ui.library import Library
+from readlist.ui.library import StorePool
 from readlist.ui.threads import deliver
 from readlist.ui.widgets.paper_list import PAGE, Fetch, PaperList
 from readlist.ui.widgets.status import Part, StatusLine
@@ -46,7 +46,7 @@ class Results:
     def __init__(
         self,
         screen: LibraryScreen,
-        library: Library,
+        library: StorePool,
         health: LibraryHealth,
         writer: Writer,
         on_new: Callable[[], None],

@@ -12,14 +12,14 @@ import threading
 from collections.abc import Callable
 
 from readlist.core.store import Store
-from readlist.ui.library import Library
+from readlist.ui.library import StorePool
 
 Write = Callable[[Store], None]
 OnError = Callable[[Exception], None]
 
 
 class Writer:
-    def __init__(self, library: Library, on_error: OnError) -> None:
+    def __init__(self, library: StorePool, on_error: OnError) -> None:
         self._library = library
         self._on_error = on_error
         self._queue: queue.Queue[Write | None] = queue.Queue()

@@ -14,7 +14,7 @@ from textual.worker import WorkerCancelled
 from readlist.core.importer import Importer
 from readlist.core.store import Store
 from readlist.ui.app import ReadlistApp
-from readlist.ui.library import Library
+from readlist.ui.library import StorePool
 from readlist.ui.screens.library import LibraryScreen
 from tests.conftest import NOW, SAMPLE_DUMPS
 
@@ -43,7 +43,7 @@ def library_path(sample_library_file: Path, tmp_path: Path) -> Path:
 @pytest.fixture
 def make_app(library_path: Path) -> AppFactory:
     def make() -> ReadlistApp:
-        return ReadlistApp(Library(library_path))
+        return ReadlistApp(StorePool(library_path))
 
     return make
 

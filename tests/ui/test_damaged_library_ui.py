@@ -12,7 +12,7 @@ from textual.pilot import Pilot
 
 from readlist.core import store as store_module
 from readlist.ui.app import ReadlistApp
-from readlist.ui.library import Library
+from readlist.ui.library import StorePool
 from readlist.ui.screens.library import LibraryScreen
 from readlist.ui.widgets.paper_list import PaperList
 from tests.safety.test_damaged_library import damage_papers
@@ -78,8 +78,8 @@ async def test_a_filter_that_meets_the_damage_is_a_message_and_stops_writes(
     word = damage(library_path)
     before = digest(library_path)
     monkeypatch.setattr(store_module, "WRITE_CHECK_MAX_PAGES", 0, raising=False)
-    monkeypatch.setattr(Library, "check", lambda self: None, raising=False)
-    app = ReadlistApp(Library(library_path))
+    monkeypatch.setattr(StorePool, "check", lambda self: None, raising=False)
+    app = ReadlistApp(StorePool(library_path))
     notices = record_notices(app, monkeypatch)
     async with app.run_test(size=(120, 35)) as pilot:
         await settle(pilot)

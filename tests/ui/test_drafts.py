@@ -20,7 +20,7 @@ from textual.widgets import TextArea
 from readlist.core import drafts
 from readlist.core.store import Store
 from readlist.ui.app import ReadlistApp
-from readlist.ui.library import Library
+from readlist.ui.library import StorePool
 from readlist.ui.screens.note import NoteConflict, NoteEditor
 from readlist.ui.widgets.paper_list import PaperList
 from tests.ui.conftest import fresh_store, settle, until
@@ -32,7 +32,7 @@ SIZE = (120, 35)
 
 @pytest.fixture
 def app(library_path: Path) -> ReadlistApp:
-    return ReadlistApp(Library(library_path), signals=(SIGNAL,))
+    return ReadlistApp(StorePool(library_path), signals=(SIGNAL,))
 
 
 async def _open_note(pilot: Pilot[None], app: ReadlistApp, typed: str) -> int:

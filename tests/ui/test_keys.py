@@ -20,7 +20,7 @@ from readlist.core.store import Store
 from readlist.ui import outside
 from readlist.ui.app import ReadlistApp
 from readlist.ui.commands import ScreenKeys, screen_commands
-from readlist.ui.library import Library
+from readlist.ui.library import StorePool
 from readlist.ui.screens.help import HelpScreen
 from readlist.ui.screens.library import LibraryScreen
 from readlist.ui.screens.link import LinkScreen
@@ -352,7 +352,7 @@ def markup_library(tmp_path: Path) -> Path:
 
 
 async def test_titles_are_shown_literally(markup_library: Path) -> None:
-    app = ReadlistApp(Library(markup_library))
+    app = ReadlistApp(StorePool(markup_library))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         papers = papers_of(app)

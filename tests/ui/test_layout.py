@@ -19,7 +19,7 @@ from readlist.core.importer import Importer
 from readlist.core.query import parse_query
 from readlist.core.store import Store
 from readlist.ui.app import ReadlistApp
-from readlist.ui.library import Library
+from readlist.ui.library import StorePool
 from readlist.ui.screens.library import LibraryScreen
 from readlist.ui.screens.note import NoteConflict
 from readlist.ui.screens.reader import ReaderScreen
@@ -72,7 +72,7 @@ async def test_a_wide_title_keeps_the_date_in_its_column(tmp_path: Path) -> None
     dump = "Daily Papers\nMar 14\n\n" + "".join(f"{t}\n\n{ABSTRACT}\n\n" for t in titles)
     with Store.open(path) as store:
         Importer(store, now=NOW).import_bytes(dump.encode(), "wide.txt")
-    app = ReadlistApp(Library(path))
+    app = ReadlistApp(StorePool(path))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         papers = app.screen.query_one(PaperList)

@@ -6,11 +6,11 @@ import threading
 from pathlib import Path
 
 from readlist.core.store import Store
-from readlist.ui.library import Library
+from readlist.ui.library import StorePool
 
 
 def test_threads_reuse_stores_and_never_share_one(library_path: Path) -> None:
-    library = Library(library_path)
+    library = StorePool(library_path)
     seen: list[int] = []
 
     def work() -> None:

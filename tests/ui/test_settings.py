@@ -27,7 +27,7 @@ from readlist.core.settings import DEFAULT_THEME, SettingsFile, parse
 from readlist.ui.app import ReadlistApp
 from readlist.ui.commands import screen_commands
 from readlist.ui.keymap import all_bindings
-from readlist.ui.library import Library
+from readlist.ui.library import StorePool
 from readlist.ui.screens.export_dialog import ExportScreen
 from readlist.ui.screens.help import HelpScreen
 from readlist.ui.screens.library import LibraryScreen
@@ -42,7 +42,7 @@ def app_with(library_path: Path, config: Path, text: str | None) -> ReadlistApp:
     """The app on the sample library with `text` as its settings file (None: no file)."""
     if text is not None:
         config.write_text(text, encoding="utf-8")
-    return ReadlistApp(Library(library_path), settings=SettingsFile(config, "config.toml"))
+    return ReadlistApp(StorePool(library_path), settings=SettingsFile(config, "config.toml"))
 
 
 @pytest.fixture

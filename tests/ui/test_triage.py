@@ -13,7 +13,7 @@ from readlist.core.models import Paper
 from readlist.core.store import Store
 from readlist.ui import triage_queue
 from readlist.ui.app import ReadlistApp
-from readlist.ui.library import Library
+from readlist.ui.library import StorePool
 from readlist.ui.screens import triage
 from readlist.ui.screens.library import LibraryScreen
 from readlist.ui.screens.triage import TriageScreen
@@ -257,7 +257,7 @@ async def test_titles_and_abstracts_are_shown_literally(tmp_path: Path) -> None:
     with Store.open(path) as store:
         report = Importer(store, now=NOW).import_bytes(dump, "markup.txt")
         assert report.new == 1
-    app = ReadlistApp(Library(path))
+    app = ReadlistApp(StorePool(path))
     async with app.run_test(size=SIZE) as pilot:
         await start_triage(pilot)
         assert shown(app, "title") == title

@@ -21,7 +21,7 @@ from readlist.core.search import Sort, Walk
 from readlist.ui.health import LibraryHealth
 from readlist.ui.history import Change
 from readlist.ui.keymap import in_declared_order
-from readlist.ui.library import Library
+from readlist.ui.library import StorePool
 from readlist.ui.results import SORT_LABEL, Results
 from readlist.ui.screens.reader import ReaderScreen
 from readlist.ui.threads import deliver
@@ -173,7 +173,7 @@ class LibraryScreen(Screen[None]):
         return self.app
 
     @property
-    def app_library(self) -> Library:
+    def app_library(self) -> StorePool:
         return self.rl_app.library
 
     def compose(self) -> ComposeResult:
