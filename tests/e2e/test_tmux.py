@@ -313,7 +313,9 @@ def test_at_80x24_the_note_shows_above_a_long_abstract_and_space_reads_on(
     try:
         wait_for(name, lambda shown: "MY NOTE: try" in _detail(shown), "the note in view")
         # The library was imported just now: the app says so in a toast over the pane
-        # (its left edge is ▌), which fades out letter by letter before it goes.
+        # (its left edge is ▌), read off the UI thread, so it may come after the note;
+        # then it fades out letter by letter before it goes.
+        wait_for(name, lambda shown: "Last import" in shown, "the import's toast")
         wait_for(name, lambda shown: "▌" not in shown, "the import's toast to go")
         shown = _detail(screen(name))
         assert shown.index("MY NOTE") < shown.index("Abstract")
