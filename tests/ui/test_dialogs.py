@@ -130,6 +130,21 @@ def _in_tmp_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 # -- import ------------------------------------------------------------------------------
 
 
+def held_reads(monkeypatch: pytest.MonkeyPatch) -> tuple[threading.Event, threading.Event]:
+    """The dialog's reads of a dump wait: the first event is set as one starts, and the
+    read goes on once the second is set."""
+    reading, go_on = threading.Event(), threading.Event()
+    read_dump = import_dialog.read_dump
+
+    def slow_read(path: Path, *args: object) -> bytes:
+        reading.set()
+        assert go_on.wait(timeout=10)
+        return read_dump(path)
+
+    monkeypatch.setattr(import_dialog, "read_dump", slow_read)
+    return reading, go_on
+
+
 async def test_import_a_new_dump(make_app: AppFactory, library_path: Path, tmp_path: Path) -> None:
     # The file name would be markup if the report were built from markup strings.
     write_dump(tmp_path / "[bold]mar.txt", NEW_PAPERS)
@@ -186,15 +201,7 @@ async def test_while_a_file_is_read_the_bar_pulses_and_says_so(
     dump = write_dump(tmp_path / "mar.txt", NEW_PAPERS)
     with Store.open(library_path) as store:
         importer_module.Importer(store).import_bytes(dump.read_bytes(), "mar.txt")
-    reading, go_on = threading.Event(), threading.Event()
-    read_dump = import_dialog.read_dump
-
-    def slow_read(path: Path, *args: object) -> bytes:
-        reading.set()
-        assert go_on.wait(timeout=10)
-        return read_dump(path)
-
-    monkeypatch.setattr(import_dialog, "read_dump", slow_read)
+    reading, go_on = held_reads(monkeypatch)
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await wait(pilot)
@@ -256,15 +263,7 @@ async def test_escape_while_importing_stops_after_the_current_file(
 ) -> None:
     write_dump(tmp_path / "f" / "1.txt", NEW_PAPERS[:1])
     write_dump(tmp_path / "f" / "2.txt", NEW_PAPERS[1:])
-    reading, go_on = threading.Event(), threading.Event()
-    read_dump = import_dialog.read_dump
-
-    def slow_read(path: Path, *args: object) -> bytes:
-        reading.set()
-        assert go_on.wait(timeout=10)
-        return read_dump(path)
-
-    monkeypatch.setattr(import_dialog, "read_dump", slow_read)
+    reading, go_on = held_reads(monkeypatch)
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await wait(pilot)
