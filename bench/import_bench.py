@@ -41,10 +41,10 @@ from generate import generate
 from harness import ms
 from library import build_figures, ensure_library
 
-from readlist.core.importer import Importer
-from readlist.core.prepare import Prepared, Row, prepare, prepare_all
-from readlist.core.store import BULK_CACHE_MIB, BULK_CHECKPOINT_PAGES, Store
-from readlist.core.store_imports import RECENT_KEYS_CAP
+from readlist.core.ingest.importer import Importer
+from readlist.core.ingest.prepare import Prepared, Row, prepare, prepare_all
+from readlist.core.store.connection import BULK_CACHE_MIB, BULK_CHECKPOINT_PAGES, Store
+from readlist.core.store.imports import RECENT_KEYS_CAP
 
 
 def rows_of(folder: Path) -> list[Row]:

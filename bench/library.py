@@ -24,10 +24,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import generate
 
-from readlist.core import importer as importer_module
-from readlist.core.importer import Importer
-from readlist.core.pipeline import import_all
-from readlist.core.prepare import prepare_all
+from readlist.core.ingest import importer as importer_module
+from readlist.core.ingest.importer import Importer
+from readlist.core.ingest.pipeline import import_all
+from readlist.core.ingest.prepare import prepare_all
 from readlist.core.store import Store
 
 HERE = Path(__file__).resolve().parent

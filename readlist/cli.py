@@ -99,9 +99,9 @@ def import_(library: Library, sources: tuple[str, ...], as_json: bool, force: bo
     # Imported here: dedupe and rapidfuzz are a third of readlist's start-up, and only
     # import needs them.
     from readlist.cli_import import progress_bar, report_table, sources_of
-    from readlist.core.importer import Importer
-    from readlist.core.pipeline import import_all
-    from readlist.core.prepare import prepare_all
+    from readlist.core.ingest.importer import Importer
+    from readlist.core.ingest.pipeline import import_all
+    from readlist.core.ingest.prepare import prepare_all
 
     reports: list[FileReport] = []
     with library.open(create=True) as store, store.bulk():

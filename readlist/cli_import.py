@@ -13,12 +13,12 @@ from pathlib import Path
 import click
 
 from readlist.core.errors import DumpError
-from readlist.core.importer import Progress
+from readlist.core.ingest.importer import Progress
+from readlist.core.ingest.pipeline import Track
+from readlist.core.ingest.prepare import Prepared
+from readlist.core.ingest.sources import dump_files, file_label, read_dump, read_stream, source_name
 from readlist.core.models import FileReport, ImportReport
-from readlist.core.pipeline import Track
-from readlist.core.prepare import Prepared
 from readlist.core.printable import shown_in_line
-from readlist.core.sources import dump_files, file_label, read_dump, read_stream, source_name
 
 LABEL_WIDTH = 40  # a bar's file name, at most: the bar needs the rest of an 80-column line
 
@@ -47,7 +47,7 @@ def progress_bar(*, quiet: bool) -> Track:
 
 def sources_of(args: tuple[str, ...]) -> Iterator[tuple[str, bytes | FileReport]]:
     """Each dump's bytes, or the report of why it could not be read, in order. Each is
-    read with a size cap (readlist.core.sources), and named so that any file name,
+    read with a size cap (readlist.core.ingest.sources), and named so that any file name,
     UTF-8 or not, can be shown and stored."""
     for arg in args:
         if arg == "-":

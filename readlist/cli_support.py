@@ -14,11 +14,10 @@ from typing import Any, TextIO, cast
 
 import click
 
-from readlist.core import damage, schema
 from readlist.core.errors import ReadlistError, describe_sqlite_error, is_damage
 from readlist.core.printable import escaped_in_json, shown_in_line, shown_in_stream
 from readlist.core.query import Query, parse_query
-from readlist.core.store import Store
+from readlist.core.store import Store, damage, schema
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 INT64_MAX = 2**63 - 1  # the largest integer SQLite stores

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from readlist.core.importer import Importer
+from readlist.core.ingest.importer import Importer
 from readlist.core.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]

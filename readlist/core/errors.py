@@ -120,7 +120,7 @@ class NoteChangedError(ReadlistError):
 
 
 class NoteTooLongError(ReadlistError):
-    """A note longer than a note may hold (readlist.core.store.NOTE_MAX_BYTES)."""
+    """A note longer than a note may hold (readlist.core.store.connection.NOTE_MAX_BYTES)."""
 
     def __init__(self, paper_id: int, size: int, limit: int) -> None:
         super().__init__(

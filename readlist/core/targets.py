@@ -34,7 +34,7 @@ __all__ = ["Target", "blamed_on", "describe_failure", "folder_problem", "vet", "
 T = TypeVar("T")
 
 # The files SQLite keeps beside a library (writing over any of them corrupts it), and
-# readlist's mark of a library found damaged (see readlist.core.damage).
+# readlist's mark of a library found damaged (see readlist.core.store.damage).
 _LIBRARY_FILES = {"": "the library itself", "-wal": "the library's -wal file"} | {
     suffix: f"the library's {suffix} file" for suffix in ("-shm", "-journal", ".damaged")
 }

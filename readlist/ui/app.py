@@ -23,8 +23,8 @@ from textual.message import Message
 from readlist.core import drafts
 from readlist.core.errors import NoteChangedError, ReadlistError, describe_sqlite_error
 from readlist.core.models import Paper
-from readlist.core.search import Sort
 from readlist.core.settings import SettingsFile
+from readlist.core.store.search import Sort
 from readlist.paths import settings_file
 from readlist.ui import last_import, outside
 from readlist.ui.app_settings import AppSettings

@@ -15,9 +15,8 @@ import threading
 import weakref
 from pathlib import Path
 
-from readlist.core import damage
 from readlist.core.errors import damaged_line, is_damage
-from readlist.core.store import Store
+from readlist.core.store import Store, damage
 
 READER_CACHE_MIB = 8  # per connection; a few are open at once while typing a filter
 

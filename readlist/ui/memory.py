@@ -1,5 +1,5 @@
 """What the app remembers of its library between runs: the sort order, the last filter,
-the place in a triage (readlist.core.store_memory keeps them in the library file).
+the place in a triage (readlist.core.store.memory keeps them in the library file).
 
 Read once as the app opens, on the writer's thread; kept current here as the user
 changes them, so the screens ask this, never the library; written on the writer's
@@ -17,7 +17,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from readlist.core.errors import ReadlistError
-from readlist.core.store_memory import Memory, MemoryKey, Remembered
+from readlist.core.store.memory import Memory, MemoryKey, Remembered
 
 if TYPE_CHECKING:
     from textual.app import App

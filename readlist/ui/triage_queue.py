@@ -19,8 +19,8 @@ from textual.worker import get_current_worker
 
 from readlist.core.models import Paper
 from readlist.core.query import Query, State, parse_query
-from readlist.core.search import Sort
-from readlist.core.store_memory import TriagePlace
+from readlist.core.store.memory import TriagePlace
+from readlist.core.store.search import Sort
 from readlist.ui.threads import deliver
 
 if TYPE_CHECKING:

@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
-from readlist.core import store as store_module
-from readlist.core.importer import Importer
+from readlist.core.ingest.importer import Importer
 from readlist.core.store import Store
+from readlist.core.store import connection as store_module
 from tests.safety.support import (
     PaperMaker,
     dump_text,

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from readlist.core.importer import Importer
+from readlist.core.ingest.importer import Importer
 from readlist.core.store import Store
 from tests.safety.support import (
     PaperMaker,

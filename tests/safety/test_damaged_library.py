@@ -15,10 +15,10 @@ import pytest
 from click.testing import CliRunner, Result
 
 from readlist.cli import cli
-from readlist.core import store as store_module
-from readlist.core.damage import marker_of
-from readlist.core.importer import Importer
+from readlist.core.ingest.importer import Importer
 from readlist.core.store import Store
+from readlist.core.store import connection as store_module
+from readlist.core.store.damage import marker_of
 from tests.conftest import NOW, ROOT, SAMPLE_DUMPS
 from tests.safety.support import PaperMaker, dump_text
 
@@ -329,7 +329,7 @@ def test_a_library_checked_sound_is_not_checked_again_by_its_writers(
 ) -> None:
     """The app checks the whole library when it opens; its writer's first star does not
     read every page again. A file changed since (a stray write) is checked again."""
-    from readlist.core import damage
+    from readlist.core.store import damage
 
     assert sample_store.quick_check() == []
     checks: list[str] = []

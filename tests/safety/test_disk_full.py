@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from readlist.core.importer import Importer
+from readlist.core.ingest.importer import Importer
 from readlist.core.store import Store
 from tests.safety.support import (
     PaperMaker,

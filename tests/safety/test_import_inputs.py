@@ -20,8 +20,8 @@ from click.testing import CliRunner, Result
 
 from readlist.cli import cli
 from readlist.cli_import import progress_bar
-from readlist.core import sources
-from readlist.core.prepare import Prepared
+from readlist.core.ingest import sources
+from readlist.core.ingest.prepare import Prepared
 from tests.conftest import ROOT, SAMPLE_DUMPS
 from tests.safety.support import PaperMaker, contents, dump_text, readlist_command, wait_until
 

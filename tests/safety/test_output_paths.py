@@ -19,7 +19,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from readlist.cli import cli
-from readlist.core.importer import Importer
+from readlist.core.ingest.importer import Importer
 from readlist.core.query import parse_query
 from readlist.core.store import Store
 from tests.conftest import NOW, ROOT, SAMPLE_DUMPS

@@ -11,7 +11,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.worker import WorkerCancelled
 
-from readlist.core.importer import Importer
+from readlist.core.ingest.importer import Importer
 from readlist.core.store import Store
 from readlist.ui.app import ReadlistApp
 from readlist.ui.library import StorePool

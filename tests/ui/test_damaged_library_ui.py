@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
-from readlist.core import store as store_module
+from readlist.core.store import connection as store_module
 from readlist.ui.app import ReadlistApp
 from readlist.ui.library import StorePool
 from readlist.ui.screens.library import LibraryScreen

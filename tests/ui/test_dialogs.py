@@ -15,7 +15,7 @@ from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Input, ProgressBar, RadioSet, Static
 
-from readlist.core import importer as importer_module
+from readlist.core.ingest import importer as importer_module
 from readlist.core.query import parse_query
 from readlist.core.store import Store
 from readlist.ui.app import ReadlistApp

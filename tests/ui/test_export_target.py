@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input
 
-from readlist.core import schema
 from readlist.core.query import parse_query
+from readlist.core.store import schema
 from readlist.ui.screens.library import LibraryScreen
 from readlist.ui.widgets.paper_list import PaperList
 from tests.safety.support import contents

@@ -10,7 +10,7 @@ import pytest
 from textual import events
 from textual.pilot import Pilot
 
-from readlist.core.importer import Importer
+from readlist.core.ingest.importer import Importer
 from readlist.core.models import Paper
 from readlist.core.query import parse_query
 from readlist.ui.app import ReadlistApp

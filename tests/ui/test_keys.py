@@ -15,7 +15,7 @@ from textual.command import CommandPalette
 from textual.content import Content
 from textual.widgets import Static, TextArea
 
-from readlist.core.importer import Importer
+from readlist.core.ingest.importer import Importer
 from readlist.core.store import Store
 from readlist.ui import outside
 from readlist.ui.app import ReadlistApp

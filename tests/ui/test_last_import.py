@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from readlist.core.importer import Importer
+from readlist.core.ingest.importer import Importer
 from readlist.core.store import Store
 from readlist.ui.app import ReadlistApp
 from tests.ui.conftest import AppFactory, until

@@ -15,7 +15,7 @@ from textual.pilot import Pilot
 from textual.widgets._footer import FooterKey
 from textual.widgets._toast import Toast
 
-from readlist.core.importer import Importer
+from readlist.core.ingest.importer import Importer
 from readlist.core.query import parse_query
 from readlist.core.store import Store
 from readlist.ui.app import ReadlistApp

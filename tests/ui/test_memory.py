@@ -11,10 +11,9 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Static
 
-from readlist.core import damage
 from readlist.core.query import parse_query
-from readlist.core.store import Store
-from readlist.core.store_memory import Memory, TriagePlace
+from readlist.core.store import Store, damage
+from readlist.core.store.memory import Memory, TriagePlace
 from readlist.ui.app import ReadlistApp
 from readlist.ui.screens.library import LibraryScreen
 from readlist.ui.screens.triage import TriageScreen

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Static, TextArea
 
-from readlist.core.importer import Importer
+from readlist.core.ingest.importer import Importer
 from readlist.ui.app import ReadlistApp
 from readlist.ui.screens.note import NoteConflict, NoteEditor
 from readlist.ui.widgets.detail import DetailPane

@@ -9,8 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from readlist.core import dedupe, normalize
-from readlist.core.dedupe import Verdict, decide, fingerprint
+from readlist.core import normalize
+from readlist.core.ingest import dedupe
+from readlist.core.ingest.dedupe import Verdict, decide, fingerprint
 
 SAMPLE = Path(__file__).resolve().parents[2] / "sample_dumps" / "001_99a092ef9356f46e.txt"
 

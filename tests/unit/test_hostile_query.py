@@ -19,11 +19,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from readlist.core import search
 from readlist.core.models import Paper
 from readlist.core.query import FIELDS, Query, State, Term, parse_query
-from readlist.core.search import Walk
-from readlist.core.store import Store
+from readlist.core.store import Store, search
+from readlist.core.store.search import Walk
 
 # FTS5 operators and syntax, SQL, the filter language's own, controls and NUL; words
 # short enough to be prefixes of each other ("al" of "alpha", "no" of "not").

@@ -11,9 +11,9 @@ import sys
 from pathlib import Path
 
 from readlist.cli import EXPORT_FORMATS
-from readlist.core import models, query, search
+from readlist.core import models, query
 from readlist.core.export import FORMATS
-from readlist.core.store import Store
+from readlist.core.store import Store, search
 from tests.conftest import ROOT
 
 # Imported by the commands that need them (the app, import, export), never by `list`.
@@ -25,11 +25,11 @@ NOT_FOR_LIST = (
     "rapidfuzz",
     "platformdirs",
     "readlist.core.export",
-    "readlist.core.importer",
-    "readlist.core.prepare",
-    "readlist.core.dedupe",
-    "readlist.core.parse",
-    "readlist.core.decode",
+    "readlist.core.ingest.importer",
+    "readlist.core.ingest.prepare",
+    "readlist.core.ingest.dedupe",
+    "readlist.core.ingest.parse",
+    "readlist.core.ingest.decode",
     "readlist.core.settings",
     "readlist.core.settings_file",
     "tomlkit",
@@ -68,7 +68,7 @@ def test_list_runs_without_the_exporters_importer_or_ui(tmp_path: Path) -> None:
         "    main()\n"
     )
     modules = _imported_after(code)
-    assert "readlist.core.store" in modules  # the command did run
+    assert "readlist.core.store.connection" in modules  # the command did run
     assert _offenders(modules) == []
 
 

@@ -11,7 +11,7 @@ import sys
 import threading
 from pathlib import Path
 
-from readlist.core.importer import Importer
+from readlist.core.ingest.importer import Importer
 from readlist.core.store import Store
 from tests.conftest import NOW, ROOT, SAMPLE_DUMPS
 

@@ -9,14 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from readlist.core import importer as importer_module
-from readlist.core import schema
 from readlist.core.errors import DumpError
-from readlist.core.importer import Importer
-from readlist.core.prepare import resolve_date
+from readlist.core.ingest import importer as importer_module
+from readlist.core.ingest.importer import Importer
+from readlist.core.ingest.prepare import resolve_date
+from readlist.core.ingest.sources import dump_files
 from readlist.core.query import parse_query
-from readlist.core.sources import dump_files
-from readlist.core.store import Store
+from readlist.core.store import Store, schema
 from tests.conftest import NOW, SAMPLE_DUMPS
 
 _DATE_LINE = re.compile(r"^[A-Z][a-z]{2} \d{1,2}$")

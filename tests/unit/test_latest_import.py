@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from readlist.core.importer import Importer
+from readlist.core.ingest.importer import Importer
 from readlist.core.models import ImportSummary
 from readlist.core.store import Store
 from readlist.ui.last_import import said

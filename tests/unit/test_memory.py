@@ -11,10 +11,9 @@ import pytest
 from click.testing import CliRunner
 
 from readlist.cli import cli
-from readlist.core import damage, schema
 from readlist.core.errors import DamagedLibraryError
-from readlist.core.store import Store
-from readlist.core.store_memory import Memory, TriagePlace
+from readlist.core.store import Store, damage, schema
+from readlist.core.store.memory import Memory, TriagePlace
 
 # Written by readlist at library version 3 (library-v1.db upgraded by it) and committed
 # as it is: every later readlist must open it. Never regenerate it.

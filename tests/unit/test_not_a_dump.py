@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from readlist.core.parse import not_a_dump, parse_dump
+from readlist.core.ingest.parse import not_a_dump, parse_dump
 from tests.conftest import ROOT, SAMPLE_DUMPS
 from tests.unit.test_cli import ok, one_line_error, run
 

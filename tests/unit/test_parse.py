@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from readlist.core.decode import clean_text, decode_dump
 from readlist.core.errors import DumpError
+from readlist.core.ingest.decode import clean_text, decode_dump
+from readlist.core.ingest.parse import parse_dump
 from readlist.core.models import ParsedDump, ParsedPaper
-from readlist.core.parse import parse_dump
 
 SAMPLES = Path(__file__).parents[2] / "sample_dumps"
 DUMPS = sorted(SAMPLES.glob("*.txt"))

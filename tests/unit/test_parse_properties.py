@@ -10,10 +10,10 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from readlist.core.decode import clean_text, decode_dump
 from readlist.core.errors import DumpError
-from readlist.core.parse import _DATE, TITLE_MAX, not_a_dump, parse_dump
-from readlist.core.shape import _TWO_LETTERS
+from readlist.core.ingest.decode import clean_text, decode_dump
+from readlist.core.ingest.parse import _DATE, TITLE_MAX, not_a_dump, parse_dump
+from readlist.core.ingest.shape import _TWO_LETTERS
 
 FAST = settings(max_examples=200, deadline=None)
 

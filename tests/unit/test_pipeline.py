@@ -1,5 +1,5 @@
 """A big import decides each dump here while a writer process writes the ones decided
-before it (readlist.core.pipeline). Whatever it overlaps, the library must come out as
+before it (readlist.core.ingest.pipeline). Whatever it overlaps, the library must come out as
 the same imports one after another would leave it; and when the library changes under
 it, or the writer dies or fails, nothing is lost and nothing is written twice."""
 
@@ -20,12 +20,12 @@ import pytest
 from click.testing import CliRunner
 
 from readlist.cli import cli
-from readlist.core import importer as importer_module
-from readlist.core import pipeline
-from readlist.core.importer import Importer, Progress
+from readlist.core.ingest import importer as importer_module
+from readlist.core.ingest import pipeline
+from readlist.core.ingest.importer import Importer, Progress
+from readlist.core.ingest.planned import write_planned
+from readlist.core.ingest.prepare import Prepared, prepare
 from readlist.core.models import FileReport
-from readlist.core.planned import write_planned
-from readlist.core.prepare import Prepared, prepare
 from readlist.core.store import Store
 from tests.conftest import NOW, SAMPLE_DUMPS
 from tests.safety.support import PaperMaker, dump_text

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from readlist.core.query import parse_query
-from readlist.core.search import Sort
 from readlist.core.store import Store
+from readlist.core.store.search import Sort
 
 
 @pytest.mark.parametrize("sort", ["latest", "most_seen", "title"])

@@ -17,12 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from readlist.core import prepare as prepare_module
-from readlist.core import schema
-from readlist.core.importer import Importer
+from readlist.core.ingest import prepare as prepare_module
+from readlist.core.ingest.importer import Importer
+from readlist.core.ingest.prepare import prepare_all
 from readlist.core.models import FileReport
-from readlist.core.prepare import prepare_all
-from readlist.core.store import Store
+from readlist.core.store import Store, schema
 from tests.conftest import NOW, SAMPLE_DUMPS
 from tests.unit.test_importer import snapshot
 
@@ -39,7 +38,7 @@ SCRIPT = """
 import hashlib, json, os, signal, sys
 from datetime import date
 from pathlib import Path
-from readlist.core import prepare as module
+from readlist.core.ingest import prepare as module
 from readlist.core.models import FileReport
 
 MODE, TODAY, HERE = sys.argv[1], date(2026, 11, 23), os.getpid()

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from readlist.core import importer as importer_module
-from readlist.core.importer import Importer
+from readlist.core.ingest import importer as importer_module
+from readlist.core.ingest.importer import Importer
 from readlist.core.store import Store
 from tests.conftest import NOW, SAMPLE_DUMPS
 from tests.unit.test_importer import make_dump

@@ -11,10 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from readlist.core import schema, search
 from readlist.core.query import parse_query
-from readlist.core.search import SORTS, Sort, Walk, narrowing_match
-from readlist.core.store import Store
+from readlist.core.store import Store, schema, search
+from readlist.core.store.search import SORTS, Sort, Walk, narrowing_match
 
 # Words at different densities, a family sharing a prefix, and words the tokenizer folds.
 WORDS = [

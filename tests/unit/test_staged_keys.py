@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from readlist.core import planned as planned_module
-from readlist.core.importer import Importer
+from readlist.core.ingest import planned as planned_module
+from readlist.core.ingest.importer import Importer
 from readlist.core.models import NewPaper
 from readlist.core.store import Store
-from readlist.core.store_imports import CANDIDATES_PER_KEY
+from readlist.core.store.imports import CANDIDATES_PER_KEY
 from tests.conftest import NOW, SAMPLE_DUMPS
 from tests.unit.test_importer import make_dump
 

@@ -41,11 +41,11 @@ from hypothesis.stateful import (
 )
 
 from readlist.core import normalize
-from readlist.core.decode import decode_dump
 from readlist.core.export import FORMATS, export_to_file, write_export
-from readlist.core.importer import Importer
+from readlist.core.ingest.decode import decode_dump
+from readlist.core.ingest.importer import Importer
+from readlist.core.ingest.parse import parse_dump
 from readlist.core.models import Paper
-from readlist.core.parse import parse_dump
 from readlist.core.query import parse_query
 from readlist.core.store import Store
 from readlist.ui import history

@@ -7,11 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from readlist.core import schema
 from readlist.core.errors import LibraryError, UnknownPaperError
 from readlist.core.query import parse_query
-from readlist.core.search import Sort
-from readlist.core.store import Store
+from readlist.core.store import Store, schema
+from readlist.core.store.search import Sort
 
 
 def _add(store: Store, title: str, abstract: str = "", seen_on: str = "2026-03-14") -> int:

@@ -127,7 +127,7 @@ def test_file_names_in_the_import_report_and_errors_are_cleaned(
 
 def test_the_progress_bar_label_is_cleaned(monkeypatch: pytest.MonkeyPatch) -> None:
     from readlist.cli_import import progress_bar
-    from readlist.core.prepare import Prepared
+    from readlist.core.ingest.prepare import Prepared
 
     err = io.StringIO()
     err.isatty = lambda: True  # type: ignore[method-assign]

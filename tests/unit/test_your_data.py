@@ -14,10 +14,9 @@ import pytest
 from click.testing import CliRunner
 
 from readlist.cli import cli
-from readlist.core import schema
 from readlist.core.errors import LibraryError, NoteChangedError
-from readlist.core.importer import Importer
-from readlist.core.store import Store
+from readlist.core.ingest.importer import Importer
+from readlist.core.store import Store, schema
 
 # Written by readlist at library version 1 and committed as it is: every later readlist
 # must open it. Never regenerate it; add a fixture for each new version instead.

@@ -1,7 +1,7 @@
 """The import dialog: a path, a progress bar, then what the import did to the library.
 
 The work is the CLI's: `dump_files` turns the path into dumps, each read with the same
-cap (readlist.core.sources), one `Importer` takes them a part at a time, and a bad file
+cap (readlist.core.ingest.sources), one `Importer` takes them a part at a time, and a bad file
 is refused with its one-line error while the good ones land. It all runs in a thread
 worker on the worker's own connection. Every name shown is cleaned first: a file name
 may hold bytes that are not UTF-8, or a terminal's escape sequences.
@@ -23,10 +23,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, ProgressBar, Static
 
 from readlist.core.errors import DumpError, ReadlistError, describe_sqlite_error
-from readlist.core.importer import Importer
+from readlist.core.ingest.importer import Importer
+from readlist.core.ingest.sources import dump_files, file_label, read_dump, source_name
 from readlist.core.models import DuplicateCandidate, FileReport, ImportReport
 from readlist.core.printable import shown_in_line
-from readlist.core.sources import dump_files, file_label, read_dump, source_name
 from readlist.ui.screens.dialogs import expand
 from readlist.ui.threads import deliver
 from readlist.ui.widgets.path_input import PathInput

@@ -17,7 +17,7 @@ from textual.worker import get_current_worker
 
 from readlist.core.models import Paper, Sighting
 from readlist.core.query import Query, parse_query
-from readlist.core.search import Sort, Walk
+from readlist.core.store.search import Sort, Walk
 from readlist.ui.health import LibraryHealth
 from readlist.ui.history import Change
 from readlist.ui.keymap import in_declared_order

@@ -35,10 +35,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from readlist.core.importer import Importer, Progress
+from readlist.core.ingest.importer import Importer, Progress
+from readlist.core.ingest.planned import Planned, write_planned
+from readlist.core.ingest.prepare import Prepared
 from readlist.core.models import FileReport
-from readlist.core.planned import Planned, write_planned
-from readlist.core.prepare import Prepared
 from readlist.core.store import Store
 
 if TYPE_CHECKING:  # multiprocessing loads only when a big import starts the writer
@@ -289,7 +289,7 @@ class _Writer:
 
 _WRITER_MAIN = (
     "import sys; sys.path.insert(0, sys.argv[1]); "
-    "from readlist.core.pipeline import serve; serve(*sys.argv[2:])"
+    "from readlist.core.ingest.pipeline import serve; serve(*sys.argv[2:])"
 )
 
 

@@ -1,5 +1,5 @@
 """The store's reads for a filter: the query as SQL, and the walk that finds the first
-pages of a broad filter at once. Part of the store: with store.py and schema.py, the
+pages of a broad filter at once. Part of the store: with connection.py and schema.py, the
 only modules with SQL.
 
 Why a walk. A common word matches two papers in three of a big library. Asked for the
@@ -24,8 +24,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from readlist.core import schema
 from readlist.core.query import Item, Query, State, Term
+from readlist.core.store import schema
 
 Sort = Literal["latest", "most_seen", "title"]
 SORTS: dict[Sort, str] = {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from readlist.core.store_imports import CANDIDATES_PER_KEY
+from readlist.core.store.imports import CANDIDATES_PER_KEY
 
 
 class RunKeys:

@@ -10,13 +10,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import partial
 
-from readlist.core import dedupe
+from readlist.core.ingest import dedupe
+from readlist.core.ingest.planned import Planned, write_planned
+from readlist.core.ingest.prepare import Prepared, Row, prepare
+from readlist.core.ingest.run_keys import RunKeys
 from readlist.core.models import FileReport, NewPaper, NewSighting, ParsedPaper
-from readlist.core.planned import Planned, write_planned
-from readlist.core.prepare import Prepared, Row, prepare
-from readlist.core.run_keys import RunKeys
 from readlist.core.store import Store
-from readlist.core.store_imports import CANDIDATES_PER_KEY
+from readlist.core.store.imports import CANDIDATES_PER_KEY
 
 Progress = Callable[[int, int], None]  # (papers done, papers in the file)
 _FINGERPRINT_CACHE = 10_000  # recent papers: the ones near-duplicates usually hit
@@ -45,7 +45,7 @@ class Importer:
         self._fingerprints: OrderedDict[int, dedupe.Fingerprint] = OrderedDict()
         self._run: RunKeys | None = None
         # Papers whose text the library does not hold yet: planned in a dump not yet
-        # committed (see readlist.core.pipeline), or given an abstract by the dump being
+        # committed (see readlist.core.ingest.pipeline), or given an abstract by the dump being
         # planned. paper id -> (the last dump that wrote it, title, abstract).
         self._pending: dict[int, tuple[int, str, str]] = {}
 
@@ -213,7 +213,7 @@ class Importer:
         return report, batch
 
     def hold(self, batch: _Batch) -> None:
-        """A dump planned and sent to be written (readlist.core.pipeline): its new papers
+        """A dump planned and sent to be written (readlist.core.ingest.pipeline): its new papers
         read as if written until `release`, and its keys are the run's."""
         for paper in batch.papers.values():
             self._pending[paper.id] = (batch.dump_id, paper.title, paper.abstract)

@@ -19,7 +19,7 @@ import sqlite3
 import threading
 from pathlib import Path
 
-from readlist.core.schema import now
+from readlist.core.store.schema import now
 
 MARKER_SUFFIX = ".damaged"
 

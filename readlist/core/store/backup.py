@@ -9,11 +9,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from readlist.core import damage, schema, targets
+from readlist.core import targets
 from readlist.core.errors import DamagedLibraryError, LibraryError, OutputError, primary_code
+from readlist.core.store import damage, schema
 
 if TYPE_CHECKING:
-    from readlist.core.store import Store
+    from readlist.core.store.connection import Store
 
 
 def back_up(store: Store, target: Path) -> None:

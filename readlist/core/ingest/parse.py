@@ -17,9 +17,8 @@ import re
 from collections.abc import Iterable
 from itertools import accumulate, pairwise
 
-from readlist.core.decode import clean_text
-from readlist.core.models import ParsedDump, ParsedPaper
-from readlist.core.shape import (
+from readlist.core.ingest.decode import clean_text
+from readlist.core.ingest.shape import (
     ABSTRACT_MAX,
     CLOSERS,
     TERMINAL,
@@ -31,6 +30,7 @@ from readlist.core.shape import (
     title_cased,
     title_shaped,
 )
+from readlist.core.models import ParsedDump, ParsedPaper
 
 __all__ = ["ABSTRACT_MAX", "TITLE_MAX", "not_a_dump", "parse_dump"]
 

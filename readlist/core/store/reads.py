@@ -1,6 +1,6 @@
 """The store's reads: searches, pages, counts and papers for the app, the CLI and
-exports. Part of the store (see store.py): Store is made of this, the import side
-(store_imports.py), and its connection and the user's state, so all SQL stays in the
+exports. Part of the store (see connection.py): Store is made of this, the import side
+(imports.py), and its connection and the user's state, so all SQL stays in the
 store."""
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from readlist.core import schema
 from readlist.core.errors import UnknownPaperError
 from readlist.core.models import (
     DuplicateCandidate,
@@ -21,7 +20,8 @@ from readlist.core.models import (
     Sighting,
 )
 from readlist.core.query import Query
-from readlist.core.search import REVERSED_SORTS, SORTS, Sort, Walk, Walker, where_clause
+from readlist.core.store import schema
+from readlist.core.store.search import REVERSED_SORTS, SORTS, Sort, Walk, Walker, where_clause
 
 WALKED_LIMIT = 1000  # a search with a limit up to this walks (see iter_search)
 PAGE = 100

@@ -1,5 +1,5 @@
 """The store's import side: what an import reads and writes, inside the write
-transaction Store.transaction() opens. Part of the store (see store.py): Store is made
+transaction Store.transaction() opens. Part of the store (see connection.py): Store is made
 of this and its reads and the user's state, so all SQL stays in the store."""
 
 from __future__ import annotations
@@ -8,9 +8,9 @@ import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 
-from readlist.core import schema
 from readlist.core.errors import UnknownPaperError
 from readlist.core.models import NewPaper, NewSighting
+from readlist.core.store import schema
 
 CANDIDATES_PER_KEY = 8
 # Staged blocking keys (about 20,000 papers' worth, a few hundred pages) merged at once.

@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from readlist.core import dedupe
-from readlist.core.decode import decode_dump
 from readlist.core.errors import DumpError
+from readlist.core.ingest import dedupe
+from readlist.core.ingest.decode import decode_dump
+from readlist.core.ingest.parse import not_a_dump, parse_dump
 from readlist.core.models import FileReport, ParsedPaper
-from readlist.core.parse import not_a_dump, parse_dump
 
 if TYPE_CHECKING:  # multiprocessing and the pool load only when a big import starts one
     from concurrent.futures import Future, ProcessPoolExecutor

@@ -1,6 +1,6 @@
 """The store's schema, its version, and the checks made before a file is touched.
 
-Part of the store: together with store.py the only place that speaks SQL.
+Part of the store: with the rest of this package the only place that speaks SQL.
 Imported data (papers, sightings, dumps) and the user's state (state) live in
 separate tables, so nothing an import does can write over a star or a note.
 """
@@ -117,7 +117,7 @@ END;
 
 # Version 2, for imports into a big library:
 # - New papers' blocking keys are staged in a small table of their own and moved into
-#   dedupe_keys in one sorted pass once it holds store_imports.RECENT_KEYS_CAP (LSM-style).
+#   dedupe_keys in one sorted pass once it holds imports.RECENT_KEYS_CAP (LSM-style).
 #   dedupe_keys is keyed by hashes, so each key written straight into it lands on a leaf
 #   page of its own: at 1M papers, 1,000 new papers dirtied 4,300 pages of it, two thirds
 #   of everything their import wrote. A small table takes the same keys in a few hundred.
@@ -162,7 +162,7 @@ ALTER TABLE dumps ADD COLUMN written INTEGER;
 
 # Version 4, so that the app remembers how it was left, in the library (it travels with
 # the file and with its backups), and a second window is not woken by that:
-# - `memory` holds what the app remembers (store_memory.py): the sort order, the last
+# - `memory` holds what the app remembers (memory.py): the sort order, the last
 #   filter, the place in a triage. One row a thing; each window writes its own, so the
 #   last writer wins.
 # - `state_changes` counts the changes to the user's state, made by anyone: a window

@@ -5,8 +5,7 @@ timeout, so a second process waits its turn instead of failing, and a crash
 leaves each transaction all there or not there at all.
 
 Store is this module's connection, transactions and the user's state, with the reads
-of store_reads.py, the import's writes of store_imports.py and the app's memory of
-store_memory.py.
+of reads.py, the import's writes of imports.py and the app's memory of memory.py.
 """
 
 from __future__ import annotations
@@ -22,7 +21,6 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from readlist.core import damage, schema
 from readlist.core.errors import (
     DamagedLibraryError,
     LibraryError,
@@ -32,10 +30,11 @@ from readlist.core.errors import (
     is_damage,
     primary_code,
 )
-from readlist.core.search import Walker
-from readlist.core.store_imports import ImportWrites
-from readlist.core.store_memory import LibraryMemory
-from readlist.core.store_reads import LibraryReads
+from readlist.core.store import damage, schema
+from readlist.core.store.imports import ImportWrites
+from readlist.core.store.memory import LibraryMemory
+from readlist.core.store.reads import LibraryReads
+from readlist.core.store.search import Walker
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -341,7 +340,7 @@ class Store(ImportWrites, LibraryReads, LibraryMemory):
         return int(last), int(written)
 
     def backup_to(self, target: Path) -> None:
-        """A consistent, checked copy of the library at `target` (readlist.core.backup)."""
-        from readlist.core.backup import back_up
+        """A consistent, checked copy of the library at `target` (readlist.core.store.backup)."""
+        from readlist.core.store.backup import back_up
 
         back_up(self, target)

@@ -1,6 +1,6 @@
 """A dump's writes (or one part's), as the importer decided them, and their writing:
 the few statements `write_planned` makes inside the write transaction, in this process
-or in the import's writer process (readlist.core.pipeline)."""
+or in the import's writer process (readlist.core.ingest.pipeline)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from readlist.core.models import NewPaper, NewSighting
 from readlist.core.store import Store
-from readlist.core.store_imports import RECENT_KEYS_CAP
+from readlist.core.store.imports import RECENT_KEYS_CAP
 
 
 @dataclass(slots=True)

@@ -1,6 +1,6 @@
 """What the app remembers of a library between runs: its sort order, the last filter and
 the place in a triage. Kept in the library (table `memory`), so that it travels with the
-file and its backups. Part of the store (see store.py), so all SQL stays in the store.
+file and its backups. Part of the store (see connection.py), so all SQL stays in the store.
 
 Each thing is one row, written only when it changed, so the last writer wins thing by
 thing when two windows share a library. What is read back is checked, never trusted:
@@ -16,8 +16,8 @@ from collections.abc import Iterator, Mapping
 from contextlib import AbstractContextManager
 from typing import Literal, NamedTuple, get_args
 
-from readlist.core import schema
-from readlist.core.search import Sort
+from readlist.core.store import schema
+from readlist.core.store.search import Sort
 
 MemoryKey = Literal["sort", "filter", "triage"]
 MEMORY_KEYS: tuple[MemoryKey, ...] = get_args(MemoryKey)
