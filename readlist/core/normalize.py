@@ -17,7 +17,7 @@ _ASCII_WORD = re.compile(r"[a-z0-9]+")  # _WORD within lower-case ASCII
 _DIGITS = re.compile(r"\d+")
 
 # British -> American spellings, so "Optimisation" and "Optimization" are one title.
-_SPELLING = re.compile(
+_BRITISH = re.compile(
     r"\b(\w{3,})(?:(isation)|is(e|ed|es|ing)|ys(e|ed|es|ing)|ll(ed|ing)|(our|tre))\b"
 )
 
@@ -75,7 +75,7 @@ def match_title(title: str) -> str:
     or re-normalising their text.
     """
     text = " ".join(words(title))
-    return _SPELLING.sub(_american, text) if text else fold(title).strip()
+    return _BRITISH.sub(_american, text) if text else fold(title).strip()
 
 
 def title_key(match: str) -> str:

@@ -20,10 +20,10 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-Field = Literal["title", "abstract", "note"]
+SearchField = Literal["title", "abstract", "note"]
 StateName = Literal["starred", "read", "unread", "note"]
 
-FIELDS: tuple[Field, ...] = ("title", "abstract", "note")
+FIELDS: tuple[SearchField, ...] = ("title", "abstract", "note")
 _STATES: dict[str, StateName] = {
     "is:starred": "starred",
     "is:star": "starred",
@@ -33,7 +33,7 @@ _STATES: dict[str, StateName] = {
     "has:notes": "note",
 }
 # Each state's own spelling, the one a hint suggests: the first key for it above.
-_SPELLING: dict[StateName, str] = {name: key for key, name in reversed(_STATES.items())}
+_WRITTEN_AS: dict[StateName, str] = {name: key for key, name in reversed(_STATES.items())}
 _OPERATORS = ("is:", "has:")
 _NEGATIONS = ("un", "not", "non", "no")  # is:unstarred means -is:starred
 _FIELD_PREFIX = re.compile(r"(title|abstract|note):", re.IGNORECASE)
@@ -48,7 +48,7 @@ class Term:
     """Words that must appear: a prefix match, or an exact phrase when quoted."""
 
     text: str
-    field: Field | None = None
+    field: SearchField | None = None
     phrase: bool = False
     negated: bool = False
 
@@ -146,7 +146,7 @@ def _state_hint(word: str, operator: str, value: str, negated: bool) -> Hint:
     for negation in _NEGATIONS:  # is:unstarred -> -is:starred
         rest = value.removeprefix(negation).lstrip("-_")
         if rest != value and (name := _state_named(operator, rest)) is not None:
-            guess = ("" if negated else "-") + _SPELLING[name]
+            guess = ("" if negated else "-") + _WRITTEN_AS[name]
             break
     else:
         name = _state_named(operator, value)  # has:starred -> is:starred
@@ -154,10 +154,10 @@ def _state_hint(word: str, operator: str, value: str, negated: bool) -> Hint:
         if name is None and close:
             name = ours[close[0]]
         if name is not None:
-            guess = ("-" if negated else "") + _SPELLING[name]
+            guess = ("-" if negated else "") + _WRITTEN_AS[name]
     if guess is not None:
         return Hint(word, f"unknown filter {word} — did you mean {guess}?")
-    values = [_SPELLING[name].partition(":")[2] for name in dict.fromkeys(ours.values())]
+    values = [_WRITTEN_AS[name].partition(":")[2] for name in dict.fromkeys(ours.values())]
     known = ", ".join(values[:-1]) + " or " + values[-1] if len(values) > 1 else values[0]
     return Hint(word, f"unknown filter {word} — {operator} takes {known}")
 
@@ -168,7 +168,7 @@ def _item(token: str, quoted: bool) -> Item | Hint | None:
     negated = False
     if prefix.startswith("-"):
         negated, prefix = True, prefix[1:]
-    field: Field | None = None
+    field: SearchField | None = None
     match = _FIELD_PREFIX.match(prefix)
     if match:  # a field with no word after it is a hint, below
         field = match.group(1).lower()  # type: ignore[assignment]

@@ -256,7 +256,7 @@ def _syntax_line(name: str, exc: tomllib.TOMLDecodeError) -> str:
 _PART = r"""(?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*')"""
 _PATH = rf"{_PART}(?:\s*\.\s*{_PART})*"
 _ASSIGN = re.compile(rf"\s*(?P<path>{_PATH})\s*=")
-_HEADER = re.compile(rf"\s*\[\s*(?P<path>{_PATH})\s*\]")
+_TABLE_HEADER = re.compile(rf"\s*\[\s*(?P<path>{_PATH})\s*\]")
 
 
 def _key_lines(text: str) -> dict[tuple[str, ...], int]:
@@ -269,7 +269,7 @@ def _key_lines(text: str) -> dict[tuple[str, ...], int]:
         if in_string:
             in_string = (line.count('"""') + line.count("'''")) % 2 == 0
             continue
-        if (header := _HEADER.match(line)) is not None:
+        if (header := _TABLE_HEADER.match(line)) is not None:
             table = _path(header["path"])
             lines.setdefault(table, number)
         elif (assign := _ASSIGN.match(line)) is not None:

@@ -81,7 +81,7 @@ def save_theme(file: SettingsFile, theme: str) -> None:
     except FileNotFoundError:
         text = NEW_FILE_HEADER
     except (OSError, UnicodeDecodeError) as exc:
-        raise SettingsError(f"{file.named}: cannot read it ({_reason(exc)})") from exc
+        raise SettingsError(f"{file.named}: cannot read it ({_error_text(exc)})") from exc
     try:
         document = tomlkit.parse(text)
     except TOMLKitError as exc:
@@ -107,8 +107,8 @@ def write_atomically(file: SettingsFile, target: Path, text: str) -> None:
             Path(temp).unlink(missing_ok=True)
             raise
     except OSError as exc:
-        raise SettingsError(f"{file.named}: cannot write it ({_reason(exc)})") from exc
+        raise SettingsError(f"{file.named}: cannot write it ({_error_text(exc)})") from exc
 
 
-def _reason(exc: Exception) -> str:
+def _error_text(exc: Exception) -> str:
     return (exc.strerror if isinstance(exc, OSError) else None) or str(exc)
