@@ -2,11 +2,12 @@
 
     python bench/app_bench.py N [--work DIR]
 
-Each figure is from the key press until the screen holds the new content and has been
-repainted: the Pilot presses a key, then waits (polling every millisecond) for the
-state that key should produce, then for one more refresh. Run one N per process so
-peak RSS is that N's. The baseline in the same run is a plain FTS5 MATCH ... LIMIT 100
-with sqlite3 on the same file: what any UI over this library must at least spend.
+Each figure is from the key press (delivered as the terminal driver delivers it) until
+the first frame painted while the widgets hold the state that key should produce: the
+state is checked as each frame is painted (`Frames`), so the frame counted is the one
+that shows the change. Run one N per process so peak RSS is that N's. The baseline in
+the same run is a plain FTS5 MATCH ... LIMIT 100 with sqlite3 on the same file: what
+any UI over this library must at least spend.
 """
 
 from __future__ import annotations
