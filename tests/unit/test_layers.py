@@ -17,8 +17,9 @@ package, that is of its __init__.
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -67,7 +68,6 @@ def imports_of(name: str, path: Path, modules: dict[str, Path]) -> list[Import]:
     is_package = path.name == "__init__.py"
     found: list[Import] = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
-        targets: list[str] = []
         if isinstance(node, ast.Import):
             targets = [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
@@ -78,15 +78,19 @@ def imports_of(name: str, path: Path, modules: dict[str, Path]) -> list[Import]:
             else:
                 base = node.module or ""
             targets = _resolve(base, [alias.name for alias in node.names], modules)
+        else:
+            continue
         for target in targets:
             if target == "readlist" or target.startswith("readlist."):
                 found.append(Import(name, target, path, node.lineno))
     return found
 
 
-def all_imports() -> list[Import]:
+@cache
+def all_imports() -> tuple[Import, ...]:
+    """Read once per run: every test here asks the same question of the same files."""
     modules = all_modules()
-    return [link for name, path in modules.items() for link in imports_of(name, path, modules)]
+    return tuple(link for name, path in modules.items() for link in imports_of(name, path, modules))
 
 
 def within(module: str, package: str) -> bool:
@@ -179,7 +183,7 @@ def strongly_connected(graph: dict[str, set[str]]) -> list[list[str]]:
     return components
 
 
-def import_loops(links: list[Import]) -> list[list[Import]]:
+def import_loops(links: Sequence[Import]) -> list[list[Import]]:
     """The modules that import each other in a loop, each loop as the imports inside it."""
     graph: dict[str, set[str]] = {}
     for link in links:
