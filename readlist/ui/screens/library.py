@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-from typing import TYPE_CHECKING
 
 from textual import events, on, work
 from textual.actions import SkipAction
@@ -15,24 +14,30 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.worker import get_current_worker
 
-from readlist.core.models import Paper, Sighting
+from readlist.core.models import Paper
 from readlist.core.query import Query, parse_query
 from readlist.core.store.search import Sort, Walk
 from readlist.ui.health import LibraryHealth
 from readlist.ui.history import Change
 from readlist.ui.keymap import in_declared_order
-from readlist.ui.library import StorePool
+from readlist.ui.messages import (
+    DetailRead,
+    LibraryDamaged,
+    PapersReread,
+    PlaceFound,
+    ReadFailed,
+    ResultsRead,
+    StatsRead,
+    TotalCounted,
+)
 from readlist.ui.results import SORT_LABEL, Results
 from readlist.ui.screens.reader import ReaderScreen
-from readlist.ui.threads import deliver
+from readlist.ui.services import AppServices, services
 from readlist.ui.widgets.detail import READING_BINDINGS, DetailPane, Scroll, scroll_paper
 from readlist.ui.widgets.filter_bar import FilterBar, FilterInput
 from readlist.ui.widgets.footer import KeysFooter
 from readlist.ui.widgets.paper_list import PaperList
 from readlist.ui.widgets.status import StatusLine
-
-if TYPE_CHECKING:
-    from readlist.ui.app import ReadlistApp
 
 DETAIL_PAUSE = 0.15  # seconds without a keystroke in the filter before the detail follows
 SORT_ORDER: tuple[Sort, ...] = ("latest", "most_seen", "title")
@@ -166,21 +171,14 @@ class LibraryScreen(Screen[None]):
         self._clearing = False  # the filter is being cleared (Esc): the cursor keeps its paper
 
     @property
-    def rl_app(self) -> ReadlistApp:
-        from readlist.ui.app import ReadlistApp
-
-        assert isinstance(self.app, ReadlistApp)
-        return self.app
-
-    @property
-    def app_library(self) -> StorePool:
-        return self.rl_app.library
+    def rl_app(self) -> AppServices:
+        return services(self)
 
     def compose(self) -> ComposeResult:
-        library = self.app_library
-        self._health = LibraryHealth(self, library)
-        self.results = Results(self, library, self._health, self.rl_app.writer, self._new_results)
-        remembered = self.rl_app.memory.now
+        app = self.rl_app
+        self._health = LibraryHealth(self, app.library)
+        self.results = Results(self, app.library, self._health, app.writer, self._new_results)
+        remembered = app.memory.now
         if remembered.sort is not None:  # as the library was left; no reload yet
             self.set_reactive(LibraryScreen.sort, remembered.sort)
         yield FilterBar(id="filter", last=remembered.filter)
@@ -215,7 +213,31 @@ class LibraryScreen(Screen[None]):
         filter starts at its first result)."""
         shown = self.query(PaperList)  # none while the screen is being taken down
         paper = shown.first().highlighted if keep_place and shown else None
-        self.results.reload(restat=restat, keep=None if paper is None else paper.id)
+        keep = None if paper is None else paper.id
+        self.results.reload(self.query_text, self.sort, restat=restat, keep=keep)
+
+    # What the reads found (see Results), and what a failed one tells the user.
+
+    def on_results_read(self, found: ResultsRead) -> None:
+        self.results.shown(found)
+
+    def on_total_counted(self, found: TotalCounted) -> None:
+        self.results.counted(found)
+
+    def on_place_found(self, found: PlaceFound) -> None:
+        self.results.placed(found)
+
+    def on_papers_reread(self, found: PapersReread) -> None:
+        self.results.reread(found)
+
+    def on_stats_read(self, found: StatsRead) -> None:
+        self.results.set_stats(found.stats)
+
+    def on_library_damaged(self, news: LibraryDamaged) -> None:
+        self.notify(news.line, title="Library damaged", severity="error", timeout=30, markup=False)
+
+    def on_read_failed(self, news: ReadFailed) -> None:
+        self.notify(news.line, severity="error", markup=False)
 
     @property
     def shown_query(self) -> str | None:
@@ -280,11 +302,6 @@ class LibraryScreen(Screen[None]):
             self._detail_pending = None
             self._load_detail(event.paper)
 
-    @property
-    def detail_pending(self) -> bool:
-        """The detail pane waits to follow the list (see `_highlighted`)."""
-        return self._detail_timer is not None
-
     def _detail_now(self) -> None:
         if self._detail_timer is not None:
             self._detail_timer.stop()
@@ -294,18 +311,20 @@ class LibraryScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="detail")
     def _load_detail(self, paper: Paper | None) -> None:
         try:
-            sightings = self.app_library.store().sightings(paper.id) if paper else []
+            sightings = self.rl_app.library.store().sightings(paper.id) if paper else []
         except sqlite3.DatabaseError as exc:
             self._health.read_failed(exc)
             sightings = []
         if not get_current_worker().is_cancelled:
-            deliver(self, self._show_detail, paper, sightings)
+            self.post_message(DetailRead(paper, sightings))
 
-    def _show_detail(self, paper: Paper | None, sightings: list[Sighting]) -> None:
+    def on_detail_read(self, found: DetailRead) -> None:
+        """Shown unless the highlight has moved on to another paper meanwhile."""
         current = self.query_one(PaperList).highlighted
+        paper = found.paper
         if paper is not None and (current is None or current.id != paper.id):
             return
-        self.query_one(DetailPane).show(current, sightings, self.parsed.highlight_terms())
+        self.query_one(DetailPane).show(current, found.sightings, self.parsed.highlight_terms())
 
     # -- actions ---------------------------------------------------------------------------
 
@@ -353,8 +372,13 @@ class LibraryScreen(Screen[None]):
         self.results.show_paper(paper)
 
     def library_changed(self, imported: bool) -> None:
-        """Someone else committed to the library: another window, the CLI, an import."""
-        self.results.library_changed(imported)
+        """Someone else committed to the library: another window, the CLI, an import.
+        After an import the results themselves may differ: the filter runs again (the
+        cursor keeps its paper). Otherwise only the state of some papers can have changed."""
+        if imported:
+            self.reload(restat=True)
+        else:
+            self.results.reread_shown()
 
     def action_cycle_sort(self) -> None:
         self.sort = SORT_ORDER[(SORT_ORDER.index(self.sort) + 1) % len(SORT_ORDER)]

@@ -25,7 +25,6 @@ from textual.worker import get_current_worker
 
 from readlist.core.models import Paper
 from readlist.core.printable import shown_in_line
-from readlist.ui.threads import deliver
 
 Fetch = Callable[[int, int, int], list[Paper]]  # (offset, limit, total) -> rows
 PAGE = 100
@@ -103,6 +102,21 @@ class PaperList(ScrollView, can_focus=True):
         @property
         def control(self) -> PaperList:
             return self.paper_list
+
+    @dataclass
+    class PageLoaded(Message, bubble=False):
+        """A page's rows, read by the list's worker for the results of `generation`."""
+
+        page: int
+        generation: int
+        rows: list[Paper]
+
+    @dataclass
+    class PageFailed(Message, bubble=False):
+        """A page could not be read (interrupted, locked): it is asked for again."""
+
+        page: int
+        generation: int
 
     def __init__(self, fetch: Fetch, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -231,16 +245,17 @@ class PaperList(ScrollView, can_focus=True):
         try:
             rows = fetch(page * PAGE, PAGE, total)
         except Exception:  # e.g. interrupted or locked: drawn as "…", asked for again
-            deliver(self, self._page_failed, page, generation)
+            self.post_message(self.PageFailed(page, generation))
             return
         if not get_current_worker().is_cancelled:
-            deliver(self, self._page_loaded, page, generation, rows)
+            self.post_message(self.PageLoaded(page, generation, rows))
 
-    def _page_failed(self, page: int, generation: int) -> None:
-        if generation == self._generation:
-            self._loading.discard(page)
+    def on_paper_list_page_failed(self, failed: PageFailed) -> None:
+        if failed.generation == self._generation:
+            self._loading.discard(failed.page)
 
-    def _page_loaded(self, page: int, generation: int, rows: list[Paper]) -> None:
+    def on_paper_list_page_loaded(self, loaded: PageLoaded) -> None:
+        page, generation, rows = loaded.page, loaded.generation, loaded.rows
         if generation != self._generation:
             return  # an answer to a query that is no longer shown
         self._loading.discard(page)
