@@ -11,9 +11,9 @@ from textual.widgets._footer import FooterKey
 
 from readlist.core.models import Paper, Sighting
 from readlist.core.query import parse_query
+from readlist.ui import detail_follow
 from readlist.ui import results as results_module
 from readlist.ui.app import ReadlistApp
-from readlist.ui.screens import library as library_screen
 from readlist.ui.screens.library import LibraryScreen
 from readlist.ui.widgets.detail import DetailPane
 from readlist.ui.widgets.filter_bar import FilterBar
@@ -137,7 +137,7 @@ async def test_the_detail_follows_the_list_once_typing_pauses(
     app = make_app()
     async with app.run_test(size=(120, 35)) as pilot:
         await settle(pilot)
-        monkeypatch.setattr(library_screen, "DETAIL_PAUSE", 3600)  # a pause that never ends
+        monkeypatch.setattr(detail_follow, "DETAIL_PAUSE", 3600)  # a pause that never ends
         screen = main_screen(app)
         papers = screen.query_one(PaperList)
 
@@ -190,7 +190,7 @@ async def test_a_star_redraws_the_detail_state_line_alone(
         state = screen.query_one("#detail-state")
         assert str(state.render()).startswith("not starred")
         reloads: list[object] = []
-        monkeypatch.setattr(screen, "_load_detail", reloads.append)
+        monkeypatch.setattr(screen.detail, "load", reloads.append)
         await pilot.press("s")
         assert str(state.render()).startswith("★ starred")
         assert reloads == []  # the same paper: no new detail, no sightings read again
@@ -226,7 +226,7 @@ async def test_new_results_with_the_same_top_paper_redraw_its_detail(
         assert papers.highlighted.id == top.id
         assert shown and shown[-1] == ("continual", "l")
         # A cursor move is followed at once, not after a pause (one that never ends here).
-        monkeypatch.setattr(library_screen, "DETAIL_PAUSE", 3600)
+        monkeypatch.setattr(detail_follow, "DETAIL_PAUSE", 3600)
         await pilot.press("enter", "j")
         await until(pilot, lambda: detail_caught_up(screen), "the detail of the next paper")
 

@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import sqlite3
-
-from textual import events, on, work
+from textual import events, on
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import ActiveBinding, Binding
 from textual.containers import Horizontal
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.timer import Timer
-from textual.worker import get_current_worker
 
 from readlist.core.models import Paper
 from readlist.core.query import Query, parse_query
 from readlist.core.store.search import Sort, Walk
+from readlist.ui.detail_follow import DetailFollower
 from readlist.ui.health import LibraryHealth
 from readlist.ui.history import Change
 from readlist.ui.keymap import in_declared_order
@@ -39,7 +36,6 @@ from readlist.ui.widgets.footer import KeysFooter
 from readlist.ui.widgets.paper_list import PaperList
 from readlist.ui.widgets.status import StatusLine
 
-DETAIL_PAUSE = 0.15  # seconds without a keystroke in the filter before the detail follows
 SORT_ORDER: tuple[Sort, ...] = ("latest", "most_seen", "title")
 
 
@@ -157,6 +153,7 @@ class LibraryScreen(Screen[None]):
 
     # Made in compose, where the app's library and writer are at hand.
     results: Results  # what the list and the status line show, and their reads
+    detail: DetailFollower  # when the detail pane follows the list
     _health: LibraryHealth  # what a failed read tells the user
 
     @property
@@ -165,9 +162,6 @@ class LibraryScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self._detail_timer: Timer | None = None  # the detail waits while a filter is typed
-        self._detail_pending: Paper | None = None
-        self._fresh_results = False  # the next highlight is the top of new results
         self._clearing = False  # the filter is being cleared (Esc): the cursor keeps its paper
 
     @property
@@ -177,7 +171,10 @@ class LibraryScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         app = self.rl_app
         self._health = LibraryHealth(self, app.library)
-        self.results = Results(self, app.library, self._health, app.writer, self._new_results)
+        self.detail = DetailFollower(
+            self, app.library, self._health, lambda: self.parsed.highlight_terms()
+        )
+        self.results = Results(self, app.library, self._health, app.writer, self.detail.new_results)
         remembered = app.memory.now
         if remembered.sort is not None:  # as the library was left; no reload yet
             self.set_reactive(LibraryScreen.sort, remembered.sort)
@@ -249,11 +246,6 @@ class LibraryScreen(Screen[None]):
         """The first page of the filter is shown and its count is still on its way."""
         return self.results.counting
 
-    def _new_results(self) -> None:
-        """New results go into the list: its next highlight is their top, and the detail
-        waits for a pause before following it (see `_highlighted`)."""
-        self._fresh_results = True
-
     def watch_query_text(self) -> None:
         clearing, self._clearing = self._clearing, False
         self.reload(keep_place=clearing)
@@ -269,7 +261,7 @@ class LibraryScreen(Screen[None]):
     def _filter_done(self) -> None:
         self.query_one(PaperList).focus()
         if self.shown_query == self.query_text:  # else new results, and their detail, come
-            self._detail_now()
+            self.detail.now()
 
     @on(events.DescendantBlur)
     def _left_widget(self, event: events.DescendantBlur) -> None:
@@ -282,49 +274,12 @@ class LibraryScreen(Screen[None]):
 
     @on(PaperList.Highlighted)
     def _highlighted(self, event: PaperList.Highlighted) -> None:
-        """The detail follows the highlight at once, except while a filter is being
-        typed or new results come in: there it waits for a pause, so that the list is
-        redrawn alone first (the detail pane's new layout costs as much again)."""
-        fresh, self._fresh_results = self._fresh_results, False
-        detail = self.query_one(DetailPane)
-        if not fresh and event.paper is not None and detail.shows_text_of(event.paper):
-            detail.show_state(event.paper)  # a star or a read mark: one line to redraw
-            return
-        if self._detail_timer is not None:
-            self._detail_timer.stop()
-            self._detail_timer = None
         focused = self.focused
         typing = focused is not None and self.query_one(FilterBar) in focused.ancestors
-        if typing or fresh:  # new results may highlight other words: the whole detail
-            self._detail_pending = event.paper
-            self._detail_timer = self.set_timer(DETAIL_PAUSE, self._detail_now)
-        else:
-            self._detail_pending = None
-            self._load_detail(event.paper)
-
-    def _detail_now(self) -> None:
-        if self._detail_timer is not None:
-            self._detail_timer.stop()
-            self._detail_timer = None
-            self._load_detail(self._detail_pending)
-
-    @work(thread=True, exclusive=True, group="detail")
-    def _load_detail(self, paper: Paper | None) -> None:
-        try:
-            sightings = self.rl_app.library.store().sightings(paper.id) if paper else []
-        except sqlite3.DatabaseError as exc:
-            self._health.read_failed(exc)
-            sightings = []
-        if not get_current_worker().is_cancelled:
-            self.post_message(DetailRead(paper, sightings))
+        self.detail.highlighted(event.paper, typing=typing)
 
     def on_detail_read(self, found: DetailRead) -> None:
-        """Shown unless the highlight has moved on to another paper meanwhile."""
-        current = self.query_one(PaperList).highlighted
-        paper = found.paper
-        if paper is not None and (current is None or current.id != paper.id):
-            return
-        self.query_one(DetailPane).show(current, found.sightings, self.parsed.highlight_terms())
+        self.detail.shown(found)
 
     # -- actions ---------------------------------------------------------------------------
 
