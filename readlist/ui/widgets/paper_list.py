@@ -31,8 +31,8 @@ PAGE = 100
 MAX_PAGES = 12
 
 # Every row on screen draws its title in every frame: each title is made safe to draw
-# (no newline, tab or terminal control) once, and looked up after that (80 ns a row,
-# against 400 ns to check a title again).
+# (no newline, tab or terminal control) once, and looked up after that, since a lookup
+# costs a fraction of checking the title again.
 _row_title = lru_cache(maxsize=1024)(shown_in_line)
 
 
