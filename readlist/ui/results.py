@@ -20,7 +20,7 @@ from readlist.ui.health import LibraryHealth
 from readlist.ui.library import StorePool
 from readlist.ui.messages import PapersReread, PlaceFound, ResultsRead, StatsRead, TotalCounted
 from readlist.ui.state_writer import StateWriter
-from readlist.ui.widgets.paper_list import PAGE, Fetch, PaperList
+from readlist.ui.widgets.paper_list import LIST_PAGE, Fetch, PaperList
 from readlist.ui.widgets.status import Part, StatusLine
 
 COUNT_PAUSE = 0.1  # seconds without a keystroke before a broad filter is counted
@@ -141,7 +141,7 @@ class Results:
         self._query_store = store
         try:
             walk = Walk(parse_query(text), sort)
-            first = store.page(walk.query, 0, PAGE, sort=sort, walk=walk)
+            first = store.page(walk.query, 0, LIST_PAGE, sort=sort, walk=walk)
             if get_current_worker().is_cancelled:
                 return
             self._screen.post_message(ResultsRead(text, walk, first, keep))
@@ -166,7 +166,7 @@ class Results:
         self._walk = walk
         index = next((i for i, paper in enumerate(first) if paper.id == keep), None)
         papers.reset(self.fetcher(walk), len(first), first, cursor=index or 0)
-        total = len(first) if len(first) < PAGE else walk.total
+        total = len(first) if len(first) < LIST_PAGE else walk.total
         stats = None if self._stats_stale else self._stats
         if total is None and walk.query.is_empty and stats is not None:
             total = stats.papers  # the whole library: counted with the totals

@@ -45,7 +45,7 @@ WHAT = {  # as the CLI says it
     "filtered": "papers",
     "all": "papers",
 }
-KEYS = "Tab next · ↑↓ choose · Enter export · Esc cancel"
+EXPORT_KEYS = "Tab next · ↑↓ choose · Enter export · Esc cancel"
 
 
 def default_path(scope: Scope, fmt: str) -> str:
@@ -163,7 +163,7 @@ class ExportScreen(ModalScreen[Path | None]):
                 yield Label(Text("Save to"), classes="for-input")
                 yield Input(default_path(self.scope, self.fmt), id="export-path")
             yield Static(id="export-message")
-            yield Static(Text(KEYS), id="export-keys")
+            yield Static(Text(EXPORT_KEYS), id="export-keys")
 
     def on_mount(self) -> None:
         self.query_one("#export-format", RadioSet).focus()

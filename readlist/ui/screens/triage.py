@@ -40,8 +40,8 @@ from readlist.ui.widgets.footer import KeysFooter
 
 STEPS_KEPT = 1000  # steps u can walk back (stars and reads: as far as the app history goes)
 
-Kind = Literal["starred", "read", "skipped", "note"]
-DECISIONS: tuple[Kind, ...] = ("starred", "read", "skipped")
+StepKind = Literal["starred", "read", "skipped", "note"]
+DECISIONS: tuple[StepKind, ...] = ("starred", "read", "skipped")
 NOTHING_TO_TRIAGE = "Nothing to triage: no unread, unstarred papers match"
 
 
@@ -49,7 +49,7 @@ NOTHING_TO_TRIAGE = "Nothing to triage: no unread, unstarred papers match"
 class Step:
     """One thing done in this triage, so `u` can walk back through them in order."""
 
-    kind: Kind
+    kind: StepKind
     position: int
     paper_id: int
 
@@ -96,7 +96,7 @@ class TriageScreen(Screen[str | None]):
         self.sort: Sort = sort  # the library's order, so the cards come as the list shows them
         self.queue = TriageQueue(self, query_text, sort)
         self.position = 0
-        self.counts: dict[Kind, int] = {kind: 0 for kind in DECISIONS}
+        self.counts: dict[StepKind, int] = {kind: 0 for kind in DECISIONS}
         self._terms = self.queue.query.highlight_terms()
         self._steps: deque[Step] = deque(maxlen=STEPS_KEPT)
         self._noting: int | None = None  # the paper whose note editor is open
@@ -268,7 +268,7 @@ class TriageScreen(Screen[str | None]):
             self.queue.fetch_ahead(self.position)  # again, in case a fetch failed
         return paper
 
-    def _decided(self, kind: Kind, paper: Paper) -> None:
+    def _decided(self, kind: StepKind, paper: Paper) -> None:
         self._steps.append(Step(kind, self.position, paper.id))
         self.counts[kind] += 1
         self.position += 1

@@ -27,7 +27,7 @@ from readlist.core.models import Paper
 from readlist.core.printable import shown_in_line
 
 Fetch = Callable[[int, int, int], list[Paper]]  # (offset, limit, total) -> rows
-PAGE = 100
+LIST_PAGE = 100  # rows read at a time, and held as one page
 MAX_PAGES = 12
 
 # Every row on screen draws its title in every frame: each title is made safe to draw
@@ -159,7 +159,7 @@ class PaperList(ScrollView, can_focus=True):
         for number, page in self._pages.items():
             for i, cached in enumerate(page):
                 if cached.id == paper_id:
-                    return number * PAGE + i
+                    return number * LIST_PAGE + i
         return None
 
     def set_total(self, total: int) -> None:
@@ -169,10 +169,10 @@ class PaperList(ScrollView, can_focus=True):
         self.refresh()
 
     def paper_at(self, index: int) -> Paper | None:
-        page = self._pages.get(index // PAGE)
-        if page is None or index % PAGE >= len(page):
+        page = self._pages.get(index // LIST_PAGE)
+        if page is None or index % LIST_PAGE >= len(page):
             return None
-        return page[index % PAGE]
+        return page[index % LIST_PAGE]
 
     @property
     def highlighted(self) -> Paper | None:
@@ -188,7 +188,7 @@ class PaperList(ScrollView, can_focus=True):
             for i, cached in enumerate(page):
                 if cached.id == paper.id:
                     page[i] = paper
-                    self.refresh_line(number * PAGE + i)
+                    self.refresh_line(number * LIST_PAGE + i)
         if self.highlighted is not None and self.highlighted.id == paper.id:
             self.post_message(self.Highlighted(self, paper))
 
@@ -219,7 +219,7 @@ class PaperList(ScrollView, can_focus=True):
             return Strip.blank(width, base)
         paper = self.paper_at(index)
         if paper is None:
-            self._request(index // PAGE)
+            self._request(index // LIST_PAGE)
             return Strip([Segment(" " * MARKS_WIDTH + "…".ljust(width - MARKS_WIDTH), base)]).crop(
                 0, width
             )
@@ -243,7 +243,7 @@ class PaperList(ScrollView, can_focus=True):
     @work(thread=True, group="paper-pages")
     def _load_page(self, page: int, generation: int, fetch: Fetch, total: int) -> None:
         try:
-            rows = fetch(page * PAGE, PAGE, total)
+            rows = fetch(page * LIST_PAGE, LIST_PAGE, total)
         except Exception:  # e.g. interrupted or locked: drawn as "…", asked for again
             self.post_message(self.PageFailed(page, generation))
             return
@@ -261,11 +261,11 @@ class PaperList(ScrollView, can_focus=True):
         self._loading.discard(page)
         self._pages[page] = rows
         if len(self._pages) > MAX_PAGES:
-            keep = self.cursor // PAGE
+            keep = self.cursor // LIST_PAGE
             far = max(self._pages, key=lambda p: abs(p - keep))
             del self._pages[far]
         self.refresh()
-        if self.cursor // PAGE == page:
+        if self.cursor // LIST_PAGE == page:
             self.post_message(self.Highlighted(self, self.highlighted))
 
     # -- the cursor --------------------------------------------------------------------
@@ -280,7 +280,7 @@ class PaperList(ScrollView, can_focus=True):
         self.refresh()
         paper = self.highlighted
         if paper is None and self._total:
-            self._request(cursor // PAGE)
+            self._request(cursor // LIST_PAGE)
         self.post_message(self.Highlighted(self, paper))
 
     def _move(self, delta: int) -> None:
