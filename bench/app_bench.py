@@ -13,6 +13,7 @@ any UI over this library must at least spend.
 from __future__ import annotations
 
 import asyncio
+import os
 import resource
 import sqlite3
 import statistics
@@ -25,7 +26,10 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import readlist.ui  # noqa: F401  first: it sets Textual's frame rate, as the CLI does
+from readlist.ui.launch import FRAMES_A_SECOND
+
+# Before Textual is imported, which reads it once: the frame cap `readlist` runs at.
+os.environ.setdefault("TEXTUAL_FPS", str(FRAMES_A_SECOND))
 
 # isort: split
 import harness

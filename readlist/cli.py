@@ -73,7 +73,7 @@ def cli(ctx: click.Context, db: Path | None) -> None:
             sys.exit(1)
         with ctx.obj.open(create=True):  # refuse a bad library here, with one clear line
             pass
-        from readlist.ui.app import run  # the UI is imported only on this branch
+        from readlist.ui.launch import run  # the UI is imported only on this branch
 
         run(ctx.obj.path)
 

@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import os
-import signal
 import sqlite3
-import sys
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from functools import partial
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual import events
@@ -25,26 +21,21 @@ from readlist.core.errors import NoteChangedError, ReadlistError, describe_sqlit
 from readlist.core.models import Paper
 from readlist.core.settings import SettingsFile
 from readlist.core.store.search import Sort
-from readlist.paths import settings_file
 from readlist.ui import last_import, outside
 from readlist.ui.app_settings import AppSettings
 from readlist.ui.commands import ScreenKeys
 from readlist.ui.history import Change, History, undone, write
 from readlist.ui.library import StorePool
 from readlist.ui.memory import AppMemory
+from readlist.ui.messages import LastImportRead
 from readlist.ui.screens.library import LibraryScreen
+from readlist.ui.state_writer import StateWriter
 from readlist.ui.typeahead import ScreenReady, TypeAhead
 from readlist.ui.watcher import POLL_SECONDS, Watcher
-from readlist.ui.writer import Writer
 
 if TYPE_CHECKING:
     from readlist.core.store import Store
-
-# A kill (TERM, or INT: Ctrl+C is a key in the app, so INT comes from `kill`), or the
-# terminal window closing (HUP): the app saves the user's words and quits.
-QUIT_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
-# The most a quit on a signal may take once the user's work is saved (see run).
-LEAVE_SECONDS = 5.0
+    from readlist.ui.services import AppServices
 
 
 class WriterReport(Message):
@@ -68,14 +59,14 @@ class ReadlistApp(App[None]):
         signals: Sequence[int] = (),
         settings: SettingsFile | None = None,
     ) -> None:
-        """`signals`: those that make the app quit as `leave` says (QUIT_SIGNALS when it
-        has a terminal; none in tests, which run it in pytest's process). `settings`:
+        """`signals`: those that make the app quit as `leave` says (launch.QUIT_SIGNALS
+        when it has a terminal; none in tests, which run it in pytest's process). `settings`:
         the settings file (None: the defaults, and no file is read or written)."""
         super().__init__()
         self.settings = AppSettings(self, settings)
         self.library = library
         self.history = History()
-        self.writer = Writer(library, self._write_failed)
+        self.writer = StateWriter(library, self._write_failed)
         self.watcher = Watcher(self._library_changed)
         self.memory = AppMemory(self, self.writer)  # the sort, last filter, triage place
         self._signals = tuple(signals)
@@ -123,6 +114,9 @@ class ReadlistApp(App[None]):
 
     def on_screen_ready(self, message: ScreenReady) -> None:
         self.typeahead.release()
+
+    def on_last_import_read(self, news: LastImportRead) -> None:
+        last_import.toast(self, news)
 
     async def action_quit(self) -> None:
         """Ctrl+C: quit at once, with whatever is in the note editor saved, not dropped."""
@@ -306,12 +300,15 @@ class ReadlistApp(App[None]):
         self.push_screen(NoteEditor(paper, text=text), saved)
 
     def edit_note_in_editor(self, paper: Paper) -> None:
-        """The note in the user's own editor (see outside)."""
-        outside.edit_note_in_editor(self, paper)
+        """The note in the user's own editor (see outside); what it saves is a change
+        `u` takes back."""
+        text = outside.edit_note_in_editor(self, paper)
+        if text is not None and text != paper.note:
+            self.apply("note", Change(paper, "note", text))
 
     def open_web(self, paper: Paper) -> None:
         """The paper on the web, or its link to copy (see outside)."""
-        outside.open_web(self, paper)
+        outside.open_web(self, paper, self.settings)
 
     def start_triage(self, query_text: str, sort: Sort = "latest") -> None:
         from readlist.ui.screens.triage import TriageScreen
@@ -344,35 +341,8 @@ class ReadlistApp(App[None]):
         self.push_screen(HelpScreen(self.settings.values.keys, self.settings.named))
 
 
-def run(path: Path) -> None:
-    """The app in this terminal, until it quits. The process exits non-zero when the
-    app did not end well: 128 + the signal it quit on, or 1 after an unexpected error
-    (whose traceback Textual has printed), so that a script or a shell can tell."""
-    app = ReadlistApp(StorePool(path), signals=QUIT_SIGNALS, settings=settings_file())
-    ended = threading.Event()
-    threading.Thread(
-        target=_end_if_stuck, args=(app, ended), name="readlist-leave", daemon=True
-    ).start()
-    app.run()
-    ended.set()
-    app.left.set()  # the watch ends
-    _say(app.exit_notes)
-    if app.return_code:
-        sys.exit(app.return_code)
+if TYPE_CHECKING:
 
-
-def _end_if_stuck(app: ReadlistApp, ended: threading.Event) -> None:
-    """Once a signal's work is saved, the process ends within LEAVE_SECONDS. With the
-    terminal gone (a closed window), Textual's exit can wait for ever to write to it."""
-    app.left.wait()
-    if not ended.wait(LEAVE_SECONDS) and app.leaving is not None:
-        _say(app.exit_notes)
-        os._exit(128 + app.leaving)
-
-
-def _say(lines: list[str]) -> None:
-    for line in lines:
-        try:
-            print(line, file=sys.stderr, flush=True)
-        except OSError:  # the terminal has gone (SIGHUP): any draft is still in its file
-            return
+    def _serves(app: ReadlistApp) -> AppServices:
+        """mypy checks here that the app gives the screens all they ask of it."""
+        return app

@@ -5,17 +5,15 @@ from __future__ import annotations
 
 import subprocess
 import threading
-from typing import TYPE_CHECKING
+from typing import Any
 
+from textual.app import App
 from textual.theme import Theme
 
 from readlist.core.errors import SettingsError
 from readlist.core.settings import Settings, SettingsFile, browser_command
 from readlist.core.settings_file import save_theme
 from readlist.ui.keymap import read_settings
-
-if TYPE_CHECKING:
-    from readlist.ui.app import ReadlistApp
 
 PROBLEM_SECONDS = 12  # a problem with the settings file stays on screen this long
 
@@ -24,7 +22,7 @@ class AppSettings:
     """The settings file, read once as the app is made: one place the app asks what the
     user set, and that says each problem with the file once the screen is up."""
 
-    def __init__(self, app: ReadlistApp, file: SettingsFile | None) -> None:
+    def __init__(self, app: App[Any], file: SettingsFile | None) -> None:
         """`file`: None runs on the defaults, reading and writing no file (tests)."""
         self.app = app
         self.file = file

@@ -9,13 +9,14 @@ from textual.worker import get_current_worker
 
 from readlist.core.errors import is_damage
 from readlist.ui.library import StorePool
-from readlist.ui.threads import deliver
+from readlist.ui.messages import LibraryDamaged, ReadFailed
 
 
 class LibraryHealth:
     """One voice for every read that fails, on whichever worker meets it, so that damage
     is said in full once (and stops every write), however many reads run into it.
-    `node` is the screen the news goes to; it runs the check and is where results land."""
+    `node` is the screen the news goes to, as LibraryDamaged and ReadFailed messages
+    (dropped if it has gone); it runs the check."""
 
     def __init__(self, node: Widget, library: StorePool) -> None:
         self._node = node
@@ -32,17 +33,14 @@ class LibraryHealth:
         except sqlite3.DatabaseError as exc:
             told = self._library.damage_news(exc) or f"Could not check the library: {exc}"
         if told is not None:
-            deliver(self._node, self._tell_damage, told)
-
-    def _tell_damage(self, line: str) -> None:
-        self._node.notify(line, title="Library damaged", severity="error", timeout=30, markup=False)
+            self._node.post_message(LibraryDamaged(told))
 
     def page_failed(self, exc: sqlite3.DatabaseError) -> None:
         """In the list's page worker: damage is said, once; the list itself draws the
         page that failed as "…" and asks for it again."""
         told = self._library.damage_news(exc)
         if told is not None:
-            deliver(self._node, self._tell_damage, told)
+            self._node.post_message(LibraryDamaged(told))
 
     def read_failed(self, exc: sqlite3.DatabaseError, *, filtering: bool = False) -> None:
         """In a worker: a read failed. Damage is said in full once (and stops every
@@ -51,20 +49,8 @@ class LibraryHealth:
         if is_damage(exc):
             told = self._library.damage_news(exc)
             if told is not None:
-                deliver(self._node, self._tell_damage, told)
+                self._node.post_message(LibraryDamaged(told))
             elif filtering:
-                deliver(
-                    self._node,
-                    self._node.notify,
-                    f"The library is damaged: {exc}",
-                    severity="error",
-                    markup=False,
-                )
+                self._node.post_message(ReadFailed(f"The library is damaged: {exc}"))
         elif not get_current_worker().is_cancelled:  # else: interrupted, as it should be
-            deliver(
-                self._node,
-                self._node.notify,
-                f"The filter failed: {exc}",
-                severity="error",
-                markup=False,
-            )
+            self._node.post_message(ReadFailed(f"The filter failed: {exc}"))

@@ -10,7 +10,7 @@ from readlist.core.models import Paper
 from readlist.core.printable import shown_in_line
 from readlist.core.store import Store
 
-Field = Literal["starred", "read", "note"]
+StateField = Literal["starred", "read", "note"]
 UNDO_TITLE = 40  # the most of a paper's title an undo's message shows
 
 
@@ -19,7 +19,7 @@ class Change:
     """One field of one paper, before and after."""
 
     paper: Paper  # the paper as it was before
-    field: Field
+    field: StateField
     after: bool | str
 
     @property
@@ -36,7 +36,11 @@ class Change:
 
 
 def write(
-    store: Store, paper_id: int, field: Field, value: bool | str, expected: bool | str | None = None
+    store: Store,
+    paper_id: int,
+    field: StateField,
+    value: bool | str,
+    expected: bool | str | None = None,
 ) -> None:
     """Save one field. For a note, `expected` is the text it replaces as the user saw it:
     NoteChangedError if it was changed elsewhere meanwhile (marks have no such check:

@@ -16,7 +16,7 @@ from textual.app import App
 
 from readlist.core.models import ImportSummary
 from readlist.ui.library import StorePool
-from readlist.ui.threads import deliver
+from readlist.ui.messages import LastImportRead
 
 RECENT = timedelta(hours=1)
 SHOWN_SECONDS = 6
@@ -40,7 +40,8 @@ def said(summary: ImportSummary, now: datetime) -> str | None:
 
 
 def tell(app: App[Any], library: StorePool) -> None:
-    """Off the UI thread: read the latest import, and toast it if it is recent."""
+    """Off the UI thread: read the latest import; if it is recent, its line goes to the
+    app as LastImportRead, which toasts it (see `toast`)."""
     app.run_worker(lambda: _read(app, library), name="last import", thread=True)
 
 
@@ -51,4 +52,8 @@ def _read(app: App[Any], library: StorePool) -> None:
         return
     line = None if summary is None else said(summary, datetime.now(UTC))
     if line is not None:
-        deliver(app, app.notify, line, title="Import", timeout=SHOWN_SECONDS, markup=False)
+        app.post_message(LastImportRead(line))
+
+
+def toast(app: App[Any], news: LastImportRead) -> None:
+    app.notify(news.line, title="Import", timeout=SHOWN_SECONDS, markup=False)

@@ -87,11 +87,6 @@ class StorePool:
             return None
         return self.damage_news(damage.in_one_line(problems))
 
-    @property
-    def open_connections(self) -> int:
-        with self._lock:
-            return len(self._all)
-
     def close(self) -> None:
         """Close the idle stores; stop the busy ones, which their threads close on exit.
 

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from textual.timer import Timer
 
     from readlist.core.store import Store
-    from readlist.ui.writer import Writer
+    from readlist.ui.state_writer import StateWriter
 
 # Seconds without a change before it is written: a sort cycled through, a run of triage
 # decisions, is one write, not one a key.
@@ -32,7 +32,7 @@ MEMORY_PAUSE = 1.0
 
 
 class AppMemory:
-    def __init__(self, app: App[None], writer: Writer) -> None:
+    def __init__(self, app: App[None], writer: StateWriter) -> None:
         self._app = app
         self._writer = writer
         self.now = Memory()  # as the user left things, this run's changes included

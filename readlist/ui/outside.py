@@ -10,24 +10,22 @@ import subprocess
 import tempfile
 import webbrowser
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
 from urllib.parse import quote_plus
 
-from textual.app import SuspendNotSupported
+from textual.app import App, SuspendNotSupported
 
 from readlist.core.models import Paper
-from readlist.ui.history import Change
+from readlist.ui.app_settings import AppSettings
 from readlist.ui.screens.link import LinkScreen
-
-if TYPE_CHECKING:
-    from readlist.ui.app import ReadlistApp
 
 SEARCH_URL = "https://huggingface.co/papers?q={}"
 
 
-def edit_note_in_editor(app: ReadlistApp, paper: Paper) -> None:
+def edit_note_in_editor(app: App[Any], paper: Paper) -> str | None:
     """`paper`'s note in $VISUAL or $EDITOR (else vi), for those who write at length in
-    their own editor; what it saves goes to the library as a change `u` takes back."""
+    their own editor: the text it saved, or None if it could not run or failed (the
+    user is told)."""
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
     with tempfile.NamedTemporaryFile("w", suffix=".md", delete=False, encoding="utf-8") as fh:
         fh.write(paper.note)
@@ -38,24 +36,24 @@ def edit_note_in_editor(app: ReadlistApp, paper: Paper) -> None:
         text = path.read_text(encoding="utf-8")
     except SuspendNotSupported:
         app.notify("No terminal to hand to $EDITOR here; use n", severity="error")
-        return
+        return None
     except (OSError, ValueError) as exc:
         app.notify(f"Could not run {editor}: {exc}", severity="error")
-        return
+        return None
     finally:
         path.unlink(missing_ok=True)
     if result.returncode != 0:
         app.notify(f"{editor} exited with {result.returncode}; note unchanged")
-    elif text != paper.note:
-        app.apply("note", Change(paper, "note", text))
+        return None
+    return text
 
 
-def open_web(app: ReadlistApp, paper: Paper) -> None:
+def open_web(app: App[Any], paper: Paper, settings: AppSettings) -> None:
     """`paper`'s title searched on Hugging Face Papers, in the browser the settings name
     (else the system's); without one, the link alone and a key to copy it."""
     url = SEARCH_URL.format(quote_plus(paper.title))
-    browser = app.settings.values.browser  # None: the system's
-    if not (_system_browser(url) if browser is None else app.settings.run(browser, url)):
+    browser = settings.values.browser  # None: the system's
+    if not (_system_browser(url) if browser is None else settings.run(browser, url)):
         app.push_screen(LinkScreen(url))
 
 

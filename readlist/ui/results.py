@@ -6,24 +6,22 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import Any
 
+from textual.screen import Screen
 from textual.timer import Timer
 from textual.worker import get_current_worker
 
 from readlist.core.models import LibraryStats, Paper
-from readlist.core.query import parse_query
+from readlist.core.query import Query, parse_query
 from readlist.core.store import Store
 from readlist.core.store.search import Sort, Walk
 from readlist.ui.health import LibraryHealth
 from readlist.ui.library import StorePool
-from readlist.ui.threads import deliver
-from readlist.ui.widgets.paper_list import PAGE, Fetch, PaperList
+from readlist.ui.messages import PapersReread, PlaceFound, ResultsRead, StatsRead, TotalCounted
+from readlist.ui.state_writer import StateWriter
+from readlist.ui.widgets.paper_list import LIST_PAGE, Fetch, PaperList
 from readlist.ui.widgets.status import Part, StatusLine
-from readlist.ui.writer import Writer
-
-if TYPE_CHECKING:
-    from readlist.ui.screens.library import LibraryScreen
 
 COUNT_PAUSE = 0.1  # seconds without a keystroke before a broad filter is counted
 SORT_LABEL = {"latest": "latest seen", "most_seen": "most sightings", "title": "title"}
@@ -35,20 +33,21 @@ class Results:
     page, the count on its way, the kept first page for Esc, the totals and when they are
     stale, and the stores to interrupt when a newer query makes a read pointless.
 
-    The screen says when to read again (`reload`) and what changed (`show_paper`,
-    `library_changed`, `resume`); `on_new` tells it that new results are going into the
-    list, for the detail pane. The screen's `query_text` and `sort` are what to show.
-    Every read runs in a thread worker of the screen's, in the groups "query", "count",
-    "reread" and "stats", and hands its result back with `deliver`, so it is dropped if
-    the screen has gone.
+    The screen says what to show and when to read again (`reload`), what changed
+    (`show_paper`, `reread_shown`, `resume`), and hands over what the reads found (the
+    messages of readlist.ui.messages, to `shown`, `counted`, `placed`, `reread`,
+    `set_stats`); `on_new` tells it that new results are going into the list, for the
+    detail pane. Every read runs in a thread worker of the screen's, in the groups
+    "query", "count", "place", "reread" and "stats", and posts what it found to the
+    screen, so it is dropped if the screen has gone.
     """
 
     def __init__(
         self,
-        screen: LibraryScreen,
+        screen: Screen[Any],
         library: StorePool,
         health: LibraryHealth,
-        writer: Writer,
+        writer: StateWriter,
         on_new: Callable[[], None],
     ) -> None:
         self._screen = screen
@@ -56,6 +55,8 @@ class Results:
         self._health = health
         self._writer = writer
         self._on_new = on_new
+        self._text = ""  # the filter to show, as last asked for (`reload`)
+        self._sort: Sort = "latest"  # and its order
         self._stats: LibraryStats | None = None
         self._shown = 0
         self.shown_query: str | None = None  # the filter whose results are on screen
@@ -100,10 +101,18 @@ class Results:
 
     # -- the filter's results --------------------------------------------------------------
 
-    def reload(self, *, restat: bool = False, keep: int | None = None) -> None:
-        """Run the current query again (after a filter, a sort, an import, an undo);
-        `restat` when the library's totals may have changed too; `keep` is the paper the
-        cursor stays on if the results show it (else the cursor starts at the top)."""
+    @property
+    def parsed(self) -> Query:
+        return parse_query(self._text)
+
+    def reload(
+        self, text: str, sort: Sort, *, restat: bool = False, keep: int | None = None
+    ) -> None:
+        """Show `text`'s papers in `sort`'s order: a new filter or sort, or the same
+        again after an import or an undo; `restat` when the library's totals may have
+        changed too; `keep` is the paper the cursor stays on if the results show it (else
+        the cursor starts at the top). Results for any other filter are dropped."""
+        self._text, self._sort = text, sort
         if restat:
             self._stats_stale = True
             self._home = None
@@ -113,13 +122,13 @@ class Results:
             stale.interrupt()  # its results would be thrown away: free the core now
         screen = self._screen
         home = self._home
-        if home is not None and home[0].sort == screen.sort and screen.parsed.is_empty:
+        if home is not None and home[0].sort == sort and self.parsed.is_empty:
             screen.workers.cancel_group(screen, "query")
-            self._show_results(screen.query_text, home[0], list(home[1]), keep)
+            self.shown(ResultsRead(text, home[0], list(home[1]), keep))
             if self._stats_stale and self._stats is not None:
                 self._refresh_stats()
             return
-        self._run_query(screen.query_text, screen.sort, self._stats_stale, keep)
+        self._run_query(text, sort, self._stats_stale, keep)
 
     def _run_query(self, text: str, sort: Sort, with_stats: bool, keep: int | None) -> None:
         self._start("query", self._query, text, sort, with_stats, keep)
@@ -132,22 +141,23 @@ class Results:
         self._query_store = store
         try:
             walk = Walk(parse_query(text), sort)
-            first = store.page(walk.query, 0, PAGE, sort=sort, walk=walk)
+            first = store.page(walk.query, 0, LIST_PAGE, sort=sort, walk=walk)
             if get_current_worker().is_cancelled:
                 return
-            deliver(self._screen, self._show_results, text, walk, first, keep)
+            self._screen.post_message(ResultsRead(text, walk, first, keep))
             if with_stats:
-                stats = store.stats(quick=True)
-                deliver(self._screen, self._set_stats, stats)
+                self._screen.post_message(StatsRead(store.stats(quick=True)))
         except sqlite3.DatabaseError as exc:
             self._health.read_failed(exc, filtering=True)
         finally:
             if self._query_store is store:
                 self._query_store = None
 
-    def _show_results(self, text: str, walk: Walk, first: list[Paper], keep: int | None) -> None:
+    def shown(self, found: ResultsRead) -> None:
+        """A filter's first page, into the list unless a newer filter or sort is asked for."""
+        text, walk, first, keep = found.text, found.walk, found.first, found.keep
         screen = self._screen
-        if text != screen.query_text or walk.sort != screen.sort:
+        if text != self._text or walk.sort != self._sort:
             return  # a newer query is on its way
         papers = screen.query_one(PaperList)
         self._on_new()
@@ -156,7 +166,7 @@ class Results:
         self._walk = walk
         index = next((i for i, paper in enumerate(first) if paper.id == keep), None)
         papers.reset(self.fetcher(walk), len(first), first, cursor=index or 0)
-        total = len(first) if len(first) < PAGE else walk.total
+        total = len(first) if len(first) < LIST_PAGE else walk.total
         stats = None if self._stats_stale else self._stats
         if total is None and walk.query.is_empty and stats is not None:
             total = stats.papers  # the whole library: counted with the totals
@@ -198,19 +208,18 @@ class Results:
             self._health.read_failed(exc)
             return
         if index is not None and not get_current_worker().is_cancelled:
-            deliver(self._screen, self._place_found, text, walk, index, total, since)
+            self._screen.post_message(PlaceFound(text, walk, index, total, since))
 
-    def _place_found(
-        self, text: str, walk: Walk, index: int, total: int | None, since: tuple[int, int]
-    ) -> None:
+    def placed(self, found: PlaceFound) -> None:
+        """The cursor goes to the paper's place, unless newer results or a key moved it."""
         papers = self._screen.query_one(PaperList)
-        if (papers.generation, papers.cursor) != since:
+        if (papers.generation, papers.cursor) != found.since:
             return  # newer results, or a key that moved the cursor
-        if total is not None:
+        if found.total is not None:
             self._stop_count()
-            self._show_total(text, walk.sort, total)
-        if index < papers.total:
-            papers.cursor = index
+            self.counted(TotalCounted(found.text, found.walk.sort, found.total))
+        if found.index < papers.total:
+            papers.cursor = found.index
 
     def _stop_count(self) -> None:
         if self._count_timer is not None:
@@ -235,20 +244,21 @@ class Results:
             if self._count_store is store:
                 self._count_store = None
         if not get_current_worker().is_cancelled:
-            deliver(self._screen, self._show_total, text, walk.sort, total)
+            self._screen.post_message(TotalCounted(text, walk.sort, total))
 
     @property
     def counting(self) -> bool:
         """The first page of the filter is shown and its count is still on its way."""
         return self._counting
 
-    def _show_total(self, text: str, sort: Sort, total: int) -> None:
-        screen = self._screen
-        if text != self.shown_query or sort != screen.sort or text != screen.query_text:
+    def counted(self, found: TotalCounted) -> None:
+        """The shown filter's count, unless another filter or sort is asked for."""
+        text = found.text
+        if text != self.shown_query or found.sort != self._sort or text != self._text:
             return
-        screen.query_one(PaperList).set_total(total)
+        self._screen.query_one(PaperList).set_total(found.total)
         self._counting = False
-        self._shown = total
+        self._shown = found.total
         self._update_status()
 
     def _update_status(self) -> None:
@@ -262,14 +272,14 @@ class Results:
         of = f" of {stats.papers:,} papers" if stats else ""
         short = f"{shown}/{stats.papers:,} shown" if stats else None
         parts = [Part(f"{shown} shown{of}", 0, short=short)]
-        hints = [hint.message for hint in screen.parsed.hints]
+        hints = [hint.message for hint in self.parsed.hints]
         if hints:  # in place of the filter, which the filter bar above shows too
             parts += [Part(hint, 1, cut=True) for hint in hints]
-        elif screen.query_text.strip():
-            parts.append(Part(f"filter: {screen.query_text}", 3, cut=True))
+        elif self._text.strip():
+            parts.append(Part(f"filter: {self._text}", 3, cut=True))
         if stats is not None:
             parts += [Part(f"{stats.starred:,} starred", 2), Part(f"{stats.unread:,} unread", 2)]
-        parts.append(Part(f"sort: {SORT_LABEL[screen.sort]}", 4))
+        parts.append(Part(f"sort: {SORT_LABEL[self._sort]}", 4))
         screen.query_one("#status", StatusLine).show(parts)
 
     # -- changes of state, made here or elsewhere ------------------------------------------
@@ -290,19 +300,11 @@ class Results:
                 if cached.id == paper.id:
                     page[i] = paper
 
-    def library_changed(self, imported: bool) -> None:
-        """Someone else committed to the library: another window, the CLI, an import.
-        After an import the results themselves may differ: run the filter again.
-        Otherwise only the state of some papers can have changed: read again the ones
-        held for drawing, and redraw those that differ."""
-        if imported:
-            self._screen.reload(restat=True)  # the cursor keeps its paper
-        else:
-            shown = [paper.id for paper in self._screen.query_one(PaperList).cached_papers()]
-            self._reread(shown)
-
-    def _reread(self, ids: list[int]) -> None:
-        self._start("reread", self._read_again, ids)
+    def reread_shown(self) -> None:
+        """Someone else changed the state of some papers: read again the ones held for
+        drawing, and redraw those that differ."""
+        shown = [paper.id for paper in self._screen.query_one(PaperList).cached_papers()]
+        self._start("reread", self._read_again, shown)
 
     def _read_again(self, ids: list[int]) -> None:
         writes = self._writer.submitted
@@ -315,16 +317,17 @@ class Results:
             self._health.read_failed(exc)
             return
         if not get_current_worker().is_cancelled:
-            deliver(self._screen, self._reread_done, writes, papers, stats)
+            self._screen.post_message(PapersReread(writes, papers, stats))
 
-    def _reread_done(self, writes: int, papers: list[Paper], stats: LibraryStats) -> None:
-        if self._writer.submitted != writes:
+    def reread(self, found: PapersReread) -> None:
+        """The shown papers that changed are redrawn, unless keys were pressed since."""
+        if self._writer.submitted != found.writes:
             return  # keys pressed since: what is shown is newer; their commit notifies again
         shown = {paper.id: paper for paper in self._screen.query_one(PaperList).cached_papers()}
-        for paper in papers:
+        for paper in found.papers:
             if paper.id in shown and shown[paper.id] != paper:
                 self._redraw_paper(paper)
-        self._set_stats(stats)
+        self.set_stats(found.stats)
 
     def _refresh_stats(self) -> None:
         self._start("stats", self._read_stats)
@@ -336,12 +339,13 @@ class Results:
         except sqlite3.DatabaseError as exc:
             self._health.read_failed(exc)
             return
-        deliver(self._screen, self._set_stats, stats)
+        self._screen.post_message(StatsRead(stats))
 
-    def _set_stats(self, stats: LibraryStats) -> None:
+    def set_stats(self, stats: LibraryStats) -> None:
+        """The library's totals, read anew."""
         self._stats = stats
         self._stats_stale = False
         if self._counting and self.shown_query is not None and not self.shown_query.strip():
             self._stop_count()  # the whole library is shown: the totals have its count
-            self._show_total(self.shown_query, self._screen.sort, stats.papers)
+            self.counted(TotalCounted(self.shown_query, self._sort, stats.papers))
         self._update_status()

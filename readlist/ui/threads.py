@@ -17,8 +17,11 @@ def deliver(
     does, unless `node` has gone by the time it would run: its screen popped, its dialog
     closed, or the app quitting while the worker read the library. The result then has
     nowhere to go and is dropped. A worker's own is_cancelled check is not enough: the
-    node can go between that check and the callback, and the callback's query for a
-    widget already removed failed the worker, and the app with it (seen at 1M papers)."""
+    node can go between that check and the callback, and a callback that queries a
+    widget already removed fails the worker, and the app with it.
+
+    Only the import dialog still hands results back this way; everything else posts a
+    message (readlist.ui.messages), which a node that has gone drops by itself."""
 
     def if_still_there() -> None:
         # Textual marks a node _pruning from the moment its removal starts, before its

@@ -13,22 +13,21 @@ from __future__ import annotations
 from array import array
 from collections import OrderedDict
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import Any
 
+from textual.screen import Screen
 from textual.worker import get_current_worker
 
 from readlist.core.models import Paper
 from readlist.core.query import Query, State, parse_query
 from readlist.core.store.memory import TriagePlace
 from readlist.core.store.search import Sort
-from readlist.ui.threads import deliver
-
-if TYPE_CHECKING:
-    from readlist.ui.screens.triage import TriageScreen
+from readlist.ui.library import StorePool
+from readlist.ui.messages import QueueCounted, QueueFailed, QueueGrew, QueueOpened, QueuePapersRead
 
 FIRST_PAGE = 100  # papers read with the first card, before the ids stream in
 ID_CHUNK = 50_000  # ids added at a time while they stream
-AHEAD = 20  # fetch more when any of the next AHEAD cards is not held
+CARDS_AHEAD = 20  # fetch more when any of the next CARDS_AHEAD cards is not held
 BATCH = 40  # ids looked at (and fetched if not held) per fetch
 KEEP = 256  # papers held at most; the oldest go first
 
@@ -49,15 +48,16 @@ class TriageQueue:
     and those on their way or gone from the library.
 
     The screen says when to start (`load`), where it stands (`fetch_ahead`) and what
-    changed (`hold`); the queue tells it, on the UI thread, that the first page is in
-    (`queue_opened`), the count (`queue_counted`), more ids (`queue_grew`), papers fetched
-    (`papers_arrived`) or a failure (`queue_failed`). Reads run in thread workers of the
-    screen's, in the groups "triage-queue" and "triage-fetch", and hand their results
-    back with `deliver`, so they are dropped if the screen has gone.
+    changed (`hold`). Reads run in thread workers of the screen's, in the groups
+    "triage-queue" and "triage-fetch", and post what they found to the screen
+    (QueueOpened, QueueCounted, QueueGrew, QueuePapersRead, QueueFailed), which hands it
+    back here (`opened`, `grew`, `papers_read`, `failed`) on the UI thread; posted to a
+    screen that has gone, they are dropped.
     """
 
-    def __init__(self, screen: TriageScreen, query_text: str, sort: Sort) -> None:
+    def __init__(self, screen: Screen[Any], query_text: str, sort: Sort) -> None:
         self._screen = screen
+        self._library: StorePool | None = None  # given by `load`
         self.query_text = query_text
         self.sort: Sort = sort
         self.query = queue_query(query_text)
@@ -71,9 +71,10 @@ class TriageQueue:
         """The ids known so far (all of them once the stream ends)."""
         return len(self._ids)
 
-    def load(self, left: TriagePlace | None) -> None:
-        """Read the queue; it opens at `left`'s paper if `left` is a place in this
-        filter and order and the queue holds its paper."""
+    def load(self, library: StorePool, left: TriagePlace | None) -> None:
+        """Read the queue from `library`; it opens at `left`'s paper if `left` is a
+        place in this filter and order and the queue holds its paper."""
+        self._library = library
         same = left is not None and (left.query, left.sort) == (self.query_text, self.sort)
         resume = left.paper_id if same and left is not None else None
         self._screen.run_worker(
@@ -88,8 +89,9 @@ class TriageQueue:
         """`resume`: the paper to open at, if the queue holds it."""
         worker = get_current_worker()
         screen, query = self._screen, self.query
+        assert self._library is not None
         try:
-            store = screen.rl_app.library.store()
+            store = self._library.store()
             with store.snapshot():
                 first = store.search(query, limit=FIRST_PAGE, sort=self.sort)
                 complete = len(first) < FIRST_PAGE
@@ -98,46 +100,41 @@ class TriageQueue:
                     start = store.position_of(query, self.sort, resume)
                 if worker.is_cancelled:
                     return
-                deliver(screen, self._first_page, first, len(first) if complete else None, start)
+                screen.post_message(QueueOpened(first, len(first) if complete else None, start))
                 if complete:
                     return
                 total = store.count(query)
                 if worker.is_cancelled:
                     return
-                deliver(screen, self._counted, total)
+                screen.post_message(QueueCounted(total))
                 chunk = array("q")
                 for paper_id in store.iter_ids(query, offset=len(first), sort=self.sort):
                     chunk.append(paper_id)
                     if len(chunk) == ID_CHUNK:
                         if worker.is_cancelled:
                             return
-                        deliver(screen, self._more_ids, chunk)
+                        screen.post_message(QueueGrew(chunk))
                         chunk = array("q")
                 if chunk and not worker.is_cancelled:
-                    deliver(screen, self._more_ids, chunk)
+                    screen.post_message(QueueGrew(chunk))
         except Exception as exc:  # shown to the user; triage stays open
             if not worker.is_cancelled:
-                deliver(screen, screen.queue_failed, f"Could not read the queue: {exc}")
+                screen.post_message(QueueFailed(f"Could not read the queue: {exc}", []))
 
-    def _first_page(self, first: list[Paper], total: int | None, start: int | None) -> None:
-        self._ids.extend(paper.id for paper in first)
-        for paper in first:
+    def opened(self, found: QueueOpened) -> None:
+        """The first page is in (the screen then shows its first card)."""
+        self._ids.extend(paper.id for paper in found.first)
+        for paper in found.first:
             self.hold(paper)
-        self.total = total
-        self._screen.queue_opened(start)
+        self.total = found.total
 
-    def _counted(self, total: int) -> None:
-        self.total = total
-        self._screen.queue_counted()
-
-    def _more_ids(self, ids: array[int]) -> None:
-        self._ids.extend(ids)
-        self._screen.queue_grew()
+    def grew(self, found: QueueGrew) -> None:
+        self._ids.extend(found.ids)
 
     def fetch_ahead(self, position: int) -> None:
         """Start fetching the cards just ahead of `position`, unless they are held or on
         their way."""
-        ahead = self._ids[position : position + AHEAD]
+        ahead = self._ids[position : position + CARDS_AHEAD]
         if all(i in self._held or i in self._fetching or i in self._gone for i in ahead):
             return
         wanted = [
@@ -146,33 +143,34 @@ class TriageQueue:
             if paper_id not in self._held and paper_id not in self._fetching
         ]
         self._fetching.update(wanted)
+        assert self._library is not None, "fetch_ahead before load"
         self._screen.run_worker(
             partial(self._fetch, wanted), name="_fetch", group="triage-fetch", thread=True
         )
 
     def _fetch(self, ids: list[int]) -> None:
         worker = get_current_worker()
-        screen = self._screen
+        screen, library = self._screen, self._library
+        assert library is not None
         try:
-            papers = screen.rl_app.library.store().get_many(ids)
+            papers = library.store().get_many(ids)
         except Exception as exc:  # shown to the user; the next key press tries again
             if not worker.is_cancelled:
-                deliver(screen, self._fetch_failed, ids, f"Could not read papers: {exc}")
+                screen.post_message(QueueFailed(f"Could not read papers: {exc}", ids))
             return
         if not worker.is_cancelled:
-            deliver(screen, self._fetched, ids, papers)
+            screen.post_message(QueuePapersRead(ids, papers))
 
-    def _fetched(self, ids: list[int], papers: list[Paper]) -> None:
-        self._fetching.difference_update(ids)
-        for paper in papers:
+    def papers_read(self, found: QueuePapersRead) -> None:
+        self._fetching.difference_update(found.ids)
+        for paper in found.papers:
             if paper.id not in self._held:  # a held copy may have changes not yet saved
                 self.hold(paper)
-        self._gone.update(set(ids) - {paper.id for paper in papers})
-        self._screen.papers_arrived()
+        self._gone.update(set(found.ids) - {paper.id for paper in found.papers})
 
-    def _fetch_failed(self, ids: list[int], message: str) -> None:
-        self._fetching.difference_update(ids)
-        self._screen.queue_failed(message)
+    def failed(self, found: QueueFailed) -> None:
+        """The papers whose fetch failed are asked for again by the next fetch."""
+        self._fetching.difference_update(found.ids)
 
     def hold(self, paper: Paper) -> Paper | None:
         """Keep `paper` at hand, in place of the copy held before, which it returns: the

@@ -2,11 +2,11 @@
 
 SQLite says when another connection has committed (`PRAGMA data_version`), and asking
 costs microseconds. The app asks twice a second on its writer's own connection, in
-the writer's queue (`Writer.poll`): there its own commits do not count as changes, so
-a star pressed here is not followed by a re-read of what is on screen, and only what
-others did is. A commit that changed neither the papers (an import) nor anyone's stars,
-marks or notes is what another window remembers of how it was left (readlist.core.store.memory): it
-changes nothing shown here, so it wakes nothing.
+the writer's queue (`StateWriter.in_turn`): there its own commits do not count as
+changes, so a star pressed here is not followed by a re-read of what is on screen, and
+only what others did is. A commit that changed neither the papers (an import) nor
+anyone's stars, marks or notes is what another window remembers of how it was left
+(readlist.core.store.memory): it changes nothing shown here, so it wakes nothing.
 """
 
 from __future__ import annotations

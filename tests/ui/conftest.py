@@ -16,6 +16,8 @@ from readlist.core.store import Store
 from readlist.ui.app import ReadlistApp
 from readlist.ui.library import StorePool
 from readlist.ui.screens.library import LibraryScreen
+from readlist.ui.widgets.detail import DetailPane
+from readlist.ui.widgets.paper_list import PaperList
 from tests.conftest import NOW, SAMPLE_DUMPS
 
 AppFactory = Callable[[], ReadlistApp]
@@ -80,16 +82,26 @@ async def settle(pilot: Pilot[None]) -> None:
         app.writer.flush()
     await until(
         pilot,
-        lambda: (
-            not any(
-                isinstance(screen, LibraryScreen) and (screen.detail_pending or screen.counting)
-                for screen in app.screen_stack
-            )
+        lambda: all(
+            detail_caught_up(screen) and not screen.counting
+            for screen in app.screen_stack
+            if isinstance(screen, LibraryScreen)
         ),
         "the detail pane and the filter's count",
     )
     await wait_for_workers(app)
     await pilot.pause()
+
+
+def detail_caught_up(screen: LibraryScreen) -> bool:
+    """The detail pane shows the list's highlighted paper, with the filter's words
+    picked out: what the user sees once it has followed the list."""
+    detail = screen.query_one(DetailPane)
+    paper = screen.query_one(PaperList).highlighted
+    shown = None if detail.paper is None else detail.paper.id
+    return shown == (None if paper is None else paper.id) and (
+        detail.terms == screen.parsed.highlight_terms()
+    )
 
 
 def record_notices(app: ReadlistApp, monkeypatch: pytest.MonkeyPatch) -> list[str]:

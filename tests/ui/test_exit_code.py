@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from readlist.ui import app as app_module
+from readlist.ui import launch
 from readlist.ui.app import ReadlistApp
 
 
@@ -29,6 +30,6 @@ def test_the_app_exits_non_zero_after_an_unexpected_error(
 ) -> None:
     monkeypatch.setattr(app_module, "ReadlistApp", Crashing)
     with pytest.raises(SystemExit) as exited:
-        app_module.run(library_path)
+        launch.run(library_path)
     assert exited.value.code == 1
     assert "a bug" in capsys.readouterr().err  # the traceback Textual printed

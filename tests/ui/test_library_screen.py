@@ -11,15 +11,22 @@ from textual.widgets._footer import FooterKey
 
 from readlist.core.models import Paper, Sighting
 from readlist.core.query import parse_query
+from readlist.ui import detail_follow
 from readlist.ui import results as results_module
 from readlist.ui.app import ReadlistApp
-from readlist.ui.screens import library as library_screen
 from readlist.ui.screens.library import LibraryScreen
 from readlist.ui.widgets.detail import DetailPane
 from readlist.ui.widgets.filter_bar import FilterBar
 from readlist.ui.widgets.footer import KeysFooter
 from readlist.ui.widgets.paper_list import PaperList
-from tests.ui.conftest import AppFactory, fresh_store, settle, until, wait_for_workers
+from tests.ui.conftest import (
+    AppFactory,
+    detail_caught_up,
+    fresh_store,
+    settle,
+    until,
+    wait_for_workers,
+)
 
 
 def main_screen(app: ReadlistApp) -> LibraryScreen:
@@ -130,7 +137,7 @@ async def test_the_detail_follows_the_list_once_typing_pauses(
     app = make_app()
     async with app.run_test(size=(120, 35)) as pilot:
         await settle(pilot)
-        monkeypatch.setattr(library_screen, "DETAIL_PAUSE", 3600)  # a pause that never ends
+        monkeypatch.setattr(detail_follow, "DETAIL_PAUSE", 3600)  # a pause that never ends
         screen = main_screen(app)
         papers = screen.query_one(PaperList)
 
@@ -143,10 +150,10 @@ async def test_the_detail_follows_the_list_once_typing_pauses(
         await wait_for_workers(app)
         top = papers.highlighted
         assert top is not None and top.title != before
-        assert screen.detail_pending and detail_title() == before  # still the old paper
+        assert not detail_caught_up(screen) and detail_title() == before  # the old paper
         await pilot.press("enter")  # back to the list: the detail catches up at once
         await until(pilot, lambda: detail_title() == top.title, "the detail of the top result")
-        assert not screen.detail_pending
+        assert detail_caught_up(screen)
         await pilot.press("j")  # moving the cursor is followed at once
         await until(
             pilot,
@@ -183,7 +190,7 @@ async def test_a_star_redraws_the_detail_state_line_alone(
         state = screen.query_one("#detail-state")
         assert str(state.render()).startswith("not starred")
         reloads: list[object] = []
-        monkeypatch.setattr(screen, "_load_detail", reloads.append)
+        monkeypatch.setattr(screen.detail, "load", reloads.append)
         await pilot.press("s")
         assert str(state.render()).startswith("★ starred")
         assert reloads == []  # the same paper: no new detail, no sightings read again
@@ -192,7 +199,7 @@ async def test_a_star_redraws_the_detail_state_line_alone(
 
 
 async def test_new_results_with_the_same_top_paper_redraw_its_detail(
-    make_app: AppFactory,
+    make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The words to pick out changed with the filter, though the paper did not; and the
     next move of the cursor is followed at once again."""
@@ -218,8 +225,10 @@ async def test_new_results_with_the_same_top_paper_redraw_its_detail(
         assert papers.highlighted is not None and top is not None
         assert papers.highlighted.id == top.id
         assert shown and shown[-1] == ("continual", "l")
+        # A cursor move is followed at once, not after a pause (one that never ends here).
+        monkeypatch.setattr(detail_follow, "DETAIL_PAUSE", 3600)
         await pilot.press("enter", "j")
-        assert not screen.detail_pending  # a cursor move: at once, not after a pause
+        await until(pilot, lambda: detail_caught_up(screen), "the detail of the next paper")
 
 
 async def test_esc_shows_the_whole_list_at_once_with_the_changes_made_while_filtered(

@@ -201,7 +201,7 @@ async def test_the_queue_runs_past_the_first_page_in_order(
     """Small pages, so the id stream, the fetches ahead and the bounded cache all run."""
     monkeypatch.setattr(triage_queue, "FIRST_PAGE", 3)
     monkeypatch.setattr(triage_queue, "ID_CHUNK", 5)
-    monkeypatch.setattr(triage_queue, "AHEAD", 2)
+    monkeypatch.setattr(triage_queue, "CARDS_AHEAD", 2)
     monkeypatch.setattr(triage_queue, "BATCH", 4)
     monkeypatch.setattr(triage_queue, "KEEP", 6)
     papers = queue(library_path)

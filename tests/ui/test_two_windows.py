@@ -89,7 +89,7 @@ async def test_own_keys_are_not_taken_for_changes_made_elsewhere(
         top = papers.highlighted
         assert top is not None
         rereads: list[object] = []
-        monkeypatch.setattr(screen.results, "_reread", rereads.append)
+        monkeypatch.setattr(screen.results, "reread_shown", lambda: rereads.append(None))
         for _ in range(5):
             await pilot.press("s")
         await settle(pilot)

@@ -8,7 +8,6 @@ the app to go idle after each key, which hides the problem.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +20,7 @@ from textual.widgets import Input, Static, TextArea
 from readlist.core.models import Paper
 from readlist.ui import triage_queue
 from readlist.ui.app import ReadlistApp
+from readlist.ui.messages import QueueOpened
 from readlist.ui.screens.export_dialog import ExportScreen
 from readlist.ui.screens.help import HelpScreen
 from readlist.ui.screens.import_dialog import ImportScreen
@@ -89,15 +89,15 @@ async def test_keys_wait_for_a_slow_queue_then_land(
     """A slow machine: the queue's first page comes long after the keys."""
     papers = queue(library_path)[:3]
     gate, reached = threading.Event(), threading.Event()
-    deliver = triage_queue.deliver
+    opened = triage_queue.QueueOpened
 
-    def slow(node: Any, callback: Callable[..., None], *args: Any) -> None:
-        if getattr(callback, "__name__", "") == "_first_page":
-            reached.set()
-            gate.wait(LANDED)
-        deliver(node, callback, *args)
+    def slow(*args: Any) -> QueueOpened:
+        """The first page, read: its worker waits before posting it to the screen."""
+        reached.set()
+        gate.wait(LANDED)
+        return opened(*args)
 
-    monkeypatch.setattr(triage_queue, "deliver", slow)
+    monkeypatch.setattr(triage_queue, "QueueOpened", slow)
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

@@ -1,16 +1,112 @@
-"""A worker's result that arrives after its widget has gone is dropped, not a crash."""
+"""A worker's result that arrives after its widget has gone is dropped, not a crash; a
+result for an older request never overwrites a newer one."""
 
 from __future__ import annotations
 
 import asyncio
+import threading
+from typing import Any
 
+import pytest
+
+from readlist.core.models import LibraryStats
+from readlist.core.query import parse_query
+from readlist.core.store.search import Walk
+from readlist.ui import triage_queue
+from readlist.ui.messages import QueueOpened, ResultsRead, StatsRead, TotalCounted
 from readlist.ui.screens.library import LibraryScreen
+from readlist.ui.screens.triage import TriageScreen
 from readlist.ui.threads import deliver
 from readlist.ui.widgets.paper_list import PaperList
-from tests.ui.conftest import AppFactory, settle
+from tests.ui.conftest import AppFactory, settle, until, wait_for_workers
 
 
-async def test_a_result_for_a_widget_still_there_is_shown(make_app: AppFactory) -> None:
+async def test_a_screen_popped_while_its_worker_reads_drops_the_result(
+    make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Triage left while its queue is still being read: the queue's first page is posted
+    to a screen that has gone, and is dropped there (no handler runs, nothing fails)."""
+    gate, reached = threading.Event(), threading.Event()
+    opened = triage_queue.QueueOpened
+
+    def slow(*args: Any) -> QueueOpened:
+        reached.set()
+        gate.wait(20)
+        return opened(*args)
+
+    handled: list[QueueOpened] = []
+    monkeypatch.setattr(triage_queue, "QueueOpened", slow)
+    monkeypatch.setattr(TriageScreen, "on_queue_opened", lambda _, found: handled.append(found))
+    app = make_app()
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot)
+        app.start_triage("")
+        await until(pilot, reached.is_set, "the queue read")
+        triage = app.screen
+        assert isinstance(triage, TriageScreen)
+        await app.pop_screen()
+        await until(pilot, lambda: not triage.is_attached, "triage taken down")
+        gate.set()
+        await wait_for_workers(app)
+        await pilot.pause()
+        assert handled == []
+        assert app.is_running and isinstance(app.screen, LibraryScreen)
+        assert app.return_code is None  # no error ended the app
+
+
+async def test_a_page_for_a_list_gone_is_dropped(make_app: AppFactory) -> None:
+    """A list's page read by its worker while the list was being taken down (a screen
+    popped, the app quitting) has nowhere to go: the list's closed queue refuses it."""
+    app = make_app()
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        papers = app.screen.query_one(PaperList)
+        page = PaperList.PageLoaded(0, papers.generation, [])
+        assert await asyncio.to_thread(papers.post_message, page)  # still there: taken
+        await papers.remove()
+        gone = PaperList.PageLoaded(0, papers.generation, [])
+        assert not await asyncio.to_thread(papers.post_message, gone)
+        await pilot.pause()
+        assert app.is_running
+
+
+async def test_results_for_an_older_filter_never_overwrite_a_newer_ones(
+    make_app: AppFactory,
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, LibraryScreen)
+        papers = screen.query_one(PaperList)
+        await pilot.press("slash", *"diffusion")
+        await settle(pilot)
+        shown = (papers.total, papers.highlighted)
+        # The whole library's first page and count, read before "diffusion" was typed,
+        # arriving late from their workers.
+        everything = Walk(parse_query(""), screen.sort)
+        first = screen.rl_app.library.store().page(everything.query, 0, 100, sort=screen.sort)
+        assert len(first) > papers.total
+        screen.post_message(ResultsRead("", everything, first, None))
+        screen.post_message(TotalCounted("", screen.sort, len(first)))
+        await pilot.pause()
+        assert (papers.total, papers.highlighted) == shown
+        assert screen.shown_query == "diffusion"
+
+
+def test_newer_totals_replace_older_ones_still_waiting() -> None:
+    """Only the newest totals matter; results and counts are each kept (they are for a
+    given filter, and checked against the one shown)."""
+    older, newer = (StatsRead(LibraryStats(n, 0, 0, n, 0, n, 1, 0, 1, "x")) for n in (1, 2))
+    assert older.can_replace(newer)
+    walk = Walk(parse_query(""), "latest")
+    result = ResultsRead("", walk, [], None)
+    assert not result.can_replace(ResultsRead("x", walk, [], None))
+    assert not older.can_replace(result)
+
+
+async def test_deliver_runs_a_callback_for_a_widget_still_there(make_app: AppFactory) -> None:
+    """threads.deliver, which the import dialog still uses."""
     app = make_app()
     async with app.run_test() as pilot:
         await settle(pilot)
@@ -22,11 +118,7 @@ async def test_a_result_for_a_widget_still_there_is_shown(make_app: AppFactory) 
         assert ran_on == [True]
 
 
-async def test_a_result_for_a_widget_gone_is_dropped(make_app: AppFactory) -> None:
-    """A list's page read by its worker while the list was being taken down (a screen
-    popped, the app quitting): the page has nowhere to go. Handed over as it was, the
-    callback queried widgets already removed and failed the worker and the app with it;
-    seen once at 1M papers, a count arriving as the app quit."""
+async def test_deliver_drops_a_callback_for_a_widget_gone(make_app: AppFactory) -> None:
     app = make_app()
     async with app.run_test() as pilot:
         await settle(pilot)

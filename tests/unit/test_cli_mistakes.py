@@ -136,7 +136,7 @@ def test_the_default_library_is_not_created_by_reading_it(tmp_path: Path) -> Non
 def app_runs(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     """Where the app would have opened: the terminal UI itself is not started here."""
     opened: list[Path] = []
-    monkeypatch.setattr("readlist.ui.app.run", opened.append)
+    monkeypatch.setattr("readlist.ui.launch.run", opened.append)
     monkeypatch.setattr("readlist.cli._has_terminal", lambda: True)  # CliRunner has none
     return opened
 

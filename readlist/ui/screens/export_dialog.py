@@ -10,8 +10,9 @@ from __future__ import annotations
 import dataclasses
 import os
 import sqlite3
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from rich.text import Text
 from textual import on, work
@@ -19,6 +20,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, RadioButton, RadioSet, Static
 
@@ -26,10 +28,7 @@ from readlist.core.errors import OutputError, ReadlistError
 from readlist.core.export import FORMATS, export_to_file
 from readlist.core.query import Query, State, parse_query
 from readlist.ui.screens.dialogs import expand
-from readlist.ui.threads import deliver
-
-if TYPE_CHECKING:
-    from readlist.ui.app import ReadlistApp
+from readlist.ui.services import AppServices, services
 
 Scope = Literal["starred", "starred_filtered", "filtered", "all"]
 SUFFIX = {"md": ".md", "csv": ".csv", "json": ".json", "bibtex": ".bib"}
@@ -46,7 +45,7 @@ WHAT = {  # as the CLI says it
     "filtered": "papers",
     "all": "papers",
 }
-KEYS = "Tab next · ↑↓ choose · Enter export · Esc cancel"
+EXPORT_KEYS = "Tab next · ↑↓ choose · Enter export · Esc cancel"
 
 
 def default_path(scope: Scope, fmt: str) -> str:
@@ -114,12 +113,22 @@ class ExportScreen(ModalScreen[Path | None]):
         self.scope: Scope = "starred"
         self.busy = False
 
-    @property
-    def rl_app(self) -> ReadlistApp:
-        from readlist.ui.app import ReadlistApp
+    @dataclass
+    class Written(Message, bubble=False):
+        """The export worker wrote the file; `summary` says what went into it."""
 
-        assert isinstance(self.app, ReadlistApp)
-        return self.app
+        summary: str
+        path: Path
+
+    @dataclass
+    class Failed(Message, bubble=False):
+        """The export worker could not write the file: `reason`, as the user is told it."""
+
+        reason: str
+
+    @property
+    def rl_app(self) -> AppServices:
+        return services(self)
 
     def _scope_label(self, scope: Scope) -> Content:
         if scope == "starred":
@@ -154,7 +163,7 @@ class ExportScreen(ModalScreen[Path | None]):
                 yield Label(Text("Save to"), classes="for-input")
                 yield Input(default_path(self.scope, self.fmt), id="export-path")
             yield Static(id="export-message")
-            yield Static(Text(KEYS), id="export-keys")
+            yield Static(Text(EXPORT_KEYS), id="export-keys")
 
     def on_mount(self) -> None:
         self.query_one("#export-format", RadioSet).focus()
@@ -214,34 +223,35 @@ class ExportScreen(ModalScreen[Path | None]):
     def _export(self, path: Path, fmt: str, scope: Scope) -> None:
         path = path.absolute()
         if path.is_dir() or path.name in ("", ".", ".."):
-            deliver(self, self._failed, f"{path} is a folder: add a file name.")
+            self.post_message(self.Failed(f"{path} is a folder: add a file name."))
             return
         if not path.parent.is_dir():
-            deliver(self, self._failed, f"{path.parent}: no such folder.")
+            self.post_message(self.Failed(f"{path.parent}: no such folder."))
             return
-        self.rl_app.writer.flush()  # stars pressed a moment ago are in the export
-        library = self.rl_app.library.path
+        app = self.rl_app
+        app.writer.flush()  # stars pressed a moment ago are in the export
+        library = app.library.path
         try:
-            papers = self.rl_app.library.store().iter_search(plan(scope, self.query_text))
+            papers = app.library.store().iter_search(plan(scope, self.query_text))
             # Never onto the library; a pipe nobody reads is refused rather than waited on.
             count = export_to_file(papers, fmt, path, library=library, wait_for_reader=False)
         except OutputError as exc:  # the target's fault, named as typed
-            deliver(self, self._failed, str(exc))
+            self.post_message(self.Failed(str(exc)))
             return
         except OSError as exc:
-            deliver(self, self._failed, f"{path}: {exc.strerror or exc}")
+            self.post_message(self.Failed(f"{path}: {exc.strerror or exc}"))
             return
         except (ReadlistError, sqlite3.Error) as exc:
-            deliver(self, self._failed, f"{library}: {exc}")
+            self.post_message(self.Failed(f"{library}: {exc}"))
             return
-        deliver(self, self._done, summary(count, scope, fmt, path), path)
+        self.post_message(self.Written(summary(count, scope, fmt, path), path))
 
-    def _failed(self, message: str) -> None:
+    def on_export_screen_failed(self, failed: Failed) -> None:
         self.busy = False
-        self._say(message, error=True)
+        self._say(failed.reason, error=True)
         self.path_input.focus()
 
-    def _done(self, message: str, path: Path) -> None:
+    def on_export_screen_written(self, written: Written) -> None:
         self.busy = False
-        self.app.notify(message, title="Export", timeout=6, markup=False)
-        self.dismiss(path)
+        self.app.notify(written.summary, title="Export", timeout=6, markup=False)
+        self.dismiss(written.path)

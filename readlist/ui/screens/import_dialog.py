@@ -12,7 +12,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from rich.text import Text
 from textual import on, work
@@ -28,11 +28,9 @@ from readlist.core.ingest.sources import dump_files, file_label, read_dump, sour
 from readlist.core.models import DuplicateCandidate, FileReport, ImportReport
 from readlist.core.printable import shown_in_line
 from readlist.ui.screens.dialogs import expand
+from readlist.ui.services import AppServices, services
 from readlist.ui.threads import deliver
 from readlist.ui.widgets.path_input import PathInput
-
-if TYPE_CHECKING:
-    from readlist.ui.app import ReadlistApp
 
 Stage = Literal["prompt", "running", "done"]
 PROGRESS_STEPS = 200  # bar updates per file at most: each one waits for the UI thread
@@ -132,11 +130,8 @@ class ImportScreen(ModalScreen[ImportReport | None]):
         self._gone = threading.Event()
 
     @property
-    def rl_app(self) -> ReadlistApp:
-        from readlist.ui.app import ReadlistApp
-
-        assert isinstance(self.app, ReadlistApp)
-        return self.app
+    def rl_app(self) -> AppServices:
+        return services(self)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="import-dialog") as dialog:

@@ -2,39 +2,40 @@
 
 from __future__ import annotations
 
-import sqlite3
-from typing import TYPE_CHECKING
-
-from textual import events, on, work
+from textual import events, on
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import ActiveBinding, Binding
 from textual.containers import Horizontal
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.timer import Timer
-from textual.worker import get_current_worker
 
-from readlist.core.models import Paper, Sighting
+from readlist.core.models import Paper
 from readlist.core.query import Query, parse_query
 from readlist.core.store.search import Sort, Walk
+from readlist.ui.detail_follow import DetailFollower
 from readlist.ui.health import LibraryHealth
 from readlist.ui.history import Change
 from readlist.ui.keymap import in_declared_order
-from readlist.ui.library import StorePool
+from readlist.ui.messages import (
+    DetailRead,
+    LibraryDamaged,
+    PapersReread,
+    PlaceFound,
+    ReadFailed,
+    ResultsRead,
+    StatsRead,
+    TotalCounted,
+)
 from readlist.ui.results import SORT_LABEL, Results
 from readlist.ui.screens.reader import ReaderScreen
-from readlist.ui.threads import deliver
+from readlist.ui.services import AppServices, services
 from readlist.ui.widgets.detail import READING_BINDINGS, DetailPane, Scroll, scroll_paper
 from readlist.ui.widgets.filter_bar import FilterBar, FilterInput
 from readlist.ui.widgets.footer import KeysFooter
 from readlist.ui.widgets.paper_list import PaperList
 from readlist.ui.widgets.status import StatusLine
 
-if TYPE_CHECKING:
-    from readlist.ui.app import ReadlistApp
-
-DETAIL_PAUSE = 0.15  # seconds without a keystroke in the filter before the detail follows
 SORT_ORDER: tuple[Sort, ...] = ("latest", "most_seen", "title")
 
 
@@ -152,6 +153,7 @@ class LibraryScreen(Screen[None]):
 
     # Made in compose, where the app's library and writer are at hand.
     results: Results  # what the list and the status line show, and their reads
+    detail: DetailFollower  # when the detail pane follows the list
     _health: LibraryHealth  # what a failed read tells the user
 
     @property
@@ -160,27 +162,20 @@ class LibraryScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self._detail_timer: Timer | None = None  # the detail waits while a filter is typed
-        self._detail_pending: Paper | None = None
-        self._fresh_results = False  # the next highlight is the top of new results
         self._clearing = False  # the filter is being cleared (Esc): the cursor keeps its paper
 
     @property
-    def rl_app(self) -> ReadlistApp:
-        from readlist.ui.app import ReadlistApp
-
-        assert isinstance(self.app, ReadlistApp)
-        return self.app
-
-    @property
-    def app_library(self) -> StorePool:
-        return self.rl_app.library
+    def rl_app(self) -> AppServices:
+        return services(self)
 
     def compose(self) -> ComposeResult:
-        library = self.app_library
-        self._health = LibraryHealth(self, library)
-        self.results = Results(self, library, self._health, self.rl_app.writer, self._new_results)
-        remembered = self.rl_app.memory.now
+        app = self.rl_app
+        self._health = LibraryHealth(self, app.library)
+        self.detail = DetailFollower(
+            self, app.library, self._health, lambda: self.parsed.highlight_terms()
+        )
+        self.results = Results(self, app.library, self._health, app.writer, self.detail.new_results)
+        remembered = app.memory.now
         if remembered.sort is not None:  # as the library was left; no reload yet
             self.set_reactive(LibraryScreen.sort, remembered.sort)
         yield FilterBar(id="filter", last=remembered.filter)
@@ -215,7 +210,31 @@ class LibraryScreen(Screen[None]):
         filter starts at its first result)."""
         shown = self.query(PaperList)  # none while the screen is being taken down
         paper = shown.first().highlighted if keep_place and shown else None
-        self.results.reload(restat=restat, keep=None if paper is None else paper.id)
+        keep = None if paper is None else paper.id
+        self.results.reload(self.query_text, self.sort, restat=restat, keep=keep)
+
+    # What the reads found (see Results), and what a failed one tells the user.
+
+    def on_results_read(self, found: ResultsRead) -> None:
+        self.results.shown(found)
+
+    def on_total_counted(self, found: TotalCounted) -> None:
+        self.results.counted(found)
+
+    def on_place_found(self, found: PlaceFound) -> None:
+        self.results.placed(found)
+
+    def on_papers_reread(self, found: PapersReread) -> None:
+        self.results.reread(found)
+
+    def on_stats_read(self, found: StatsRead) -> None:
+        self.results.set_stats(found.stats)
+
+    def on_library_damaged(self, news: LibraryDamaged) -> None:
+        self.notify(news.line, title="Library damaged", severity="error", timeout=30, markup=False)
+
+    def on_read_failed(self, news: ReadFailed) -> None:
+        self.notify(news.line, severity="error", markup=False)
 
     @property
     def shown_query(self) -> str | None:
@@ -226,11 +245,6 @@ class LibraryScreen(Screen[None]):
     def counting(self) -> bool:
         """The first page of the filter is shown and its count is still on its way."""
         return self.results.counting
-
-    def _new_results(self) -> None:
-        """New results go into the list: its next highlight is their top, and the detail
-        waits for a pause before following it (see `_highlighted`)."""
-        self._fresh_results = True
 
     def watch_query_text(self) -> None:
         clearing, self._clearing = self._clearing, False
@@ -247,7 +261,7 @@ class LibraryScreen(Screen[None]):
     def _filter_done(self) -> None:
         self.query_one(PaperList).focus()
         if self.shown_query == self.query_text:  # else new results, and their detail, come
-            self._detail_now()
+            self.detail.now()
 
     @on(events.DescendantBlur)
     def _left_widget(self, event: events.DescendantBlur) -> None:
@@ -260,52 +274,12 @@ class LibraryScreen(Screen[None]):
 
     @on(PaperList.Highlighted)
     def _highlighted(self, event: PaperList.Highlighted) -> None:
-        """The detail follows the highlight at once, except while a filter is being
-        typed or new results come in: there it waits for a pause, so that the list is
-        redrawn alone first (the detail pane's new layout costs as much again)."""
-        fresh, self._fresh_results = self._fresh_results, False
-        detail = self.query_one(DetailPane)
-        if not fresh and event.paper is not None and detail.shows_text_of(event.paper):
-            detail.show_state(event.paper)  # a star or a read mark: one line to redraw
-            return
-        if self._detail_timer is not None:
-            self._detail_timer.stop()
-            self._detail_timer = None
         focused = self.focused
         typing = focused is not None and self.query_one(FilterBar) in focused.ancestors
-        if typing or fresh:  # new results may highlight other words: the whole detail
-            self._detail_pending = event.paper
-            self._detail_timer = self.set_timer(DETAIL_PAUSE, self._detail_now)
-        else:
-            self._detail_pending = None
-            self._load_detail(event.paper)
+        self.detail.highlighted(event.paper, typing=typing)
 
-    @property
-    def detail_pending(self) -> bool:
-        """The detail pane waits to follow the list (see `_highlighted`)."""
-        return self._detail_timer is not None
-
-    def _detail_now(self) -> None:
-        if self._detail_timer is not None:
-            self._detail_timer.stop()
-            self._detail_timer = None
-            self._load_detail(self._detail_pending)
-
-    @work(thread=True, exclusive=True, group="detail")
-    def _load_detail(self, paper: Paper | None) -> None:
-        try:
-            sightings = self.app_library.store().sightings(paper.id) if paper else []
-        except sqlite3.DatabaseError as exc:
-            self._health.read_failed(exc)
-            sightings = []
-        if not get_current_worker().is_cancelled:
-            deliver(self, self._show_detail, paper, sightings)
-
-    def _show_detail(self, paper: Paper | None, sightings: list[Sighting]) -> None:
-        current = self.query_one(PaperList).highlighted
-        if paper is not None and (current is None or current.id != paper.id):
-            return
-        self.query_one(DetailPane).show(current, sightings, self.parsed.highlight_terms())
+    def on_detail_read(self, found: DetailRead) -> None:
+        self.detail.shown(found)
 
     # -- actions ---------------------------------------------------------------------------
 
@@ -353,8 +327,13 @@ class LibraryScreen(Screen[None]):
         self.results.show_paper(paper)
 
     def library_changed(self, imported: bool) -> None:
-        """Someone else committed to the library: another window, the CLI, an import."""
-        self.results.library_changed(imported)
+        """Someone else committed to the library: another window, the CLI, an import.
+        After an import the results themselves may differ: the filter runs again (the
+        cursor keeps its paper). Otherwise only the state of some papers can have changed."""
+        if imported:
+            self.reload(restat=True)
+        else:
+            self.results.reread_shown()
 
     def action_cycle_sort(self) -> None:
         self.sort = SORT_ORDER[(SORT_ORDER.index(self.sort) + 1) % len(SORT_ORDER)]

@@ -14,7 +14,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
-KEYS = "c copy the link · Esc close"
+LINK_KEYS = "c copy the link · Esc close"
 
 
 class LinkScreen(ModalScreen[None]):
@@ -40,7 +40,7 @@ class LinkScreen(ModalScreen[None]):
             # One line for the link alone; wider than the dialog, it folds at the edge,
             # never between words, so a copy by mouse is the link and nothing else.
             yield Static(Text(self.url, no_wrap=False, overflow="fold"), id="link-url")
-            yield Static(Text(KEYS), id="link-keys")
+            yield Static(Text(LINK_KEYS), id="link-keys")
 
     def action_copy(self) -> None:
         self.app.copy_to_clipboard(self.url)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -26,6 +26,8 @@ from readlist.core.store.search import Sort
 from readlist.ui import typeahead
 from readlist.ui.history import Change
 from readlist.ui.keymap import in_declared_order
+from readlist.ui.messages import QueueCounted, QueueFailed, QueueGrew, QueueOpened, QueuePapersRead
+from readlist.ui.services import AppServices, services
 from readlist.ui.triage_queue import TriageQueue
 from readlist.ui.widgets.detail import (
     READING_BINDINGS,
@@ -36,13 +38,10 @@ from readlist.ui.widgets.detail import (
 )
 from readlist.ui.widgets.footer import KeysFooter
 
-if TYPE_CHECKING:
-    from readlist.ui.app import ReadlistApp
-
 STEPS_KEPT = 1000  # steps u can walk back (stars and reads: as far as the app history goes)
 
-Kind = Literal["starred", "read", "skipped", "note"]
-DECISIONS: tuple[Kind, ...] = ("starred", "read", "skipped")
+StepKind = Literal["starred", "read", "skipped", "note"]
+DECISIONS: tuple[StepKind, ...] = ("starred", "read", "skipped")
 NOTHING_TO_TRIAGE = "Nothing to triage: no unread, unstarred papers match"
 
 
@@ -50,7 +49,7 @@ NOTHING_TO_TRIAGE = "Nothing to triage: no unread, unstarred papers match"
 class Step:
     """One thing done in this triage, so `u` can walk back through them in order."""
 
-    kind: Kind
+    kind: StepKind
     position: int
     paper_id: int
 
@@ -97,7 +96,7 @@ class TriageScreen(Screen[str | None]):
         self.sort: Sort = sort  # the library's order, so the cards come as the list shows them
         self.queue = TriageQueue(self, query_text, sort)
         self.position = 0
-        self.counts: dict[Kind, int] = {kind: 0 for kind in DECISIONS}
+        self.counts: dict[StepKind, int] = {kind: 0 for kind in DECISIONS}
         self._terms = self.queue.query.highlight_terms()
         self._steps: deque[Step] = deque(maxlen=STEPS_KEPT)
         self._noting: int | None = None  # the paper whose note editor is open
@@ -108,11 +107,8 @@ class TriageScreen(Screen[str | None]):
         self._card_drawn = False  # the card on screen is laid out: its length is known
 
     @property
-    def rl_app(self) -> ReadlistApp:
-        from readlist.ui.app import ReadlistApp
-
-        assert isinstance(self.app, ReadlistApp)
-        return self.app
+    def rl_app(self) -> AppServices:
+        return services(self)
 
     def compose(self) -> ComposeResult:
         yield Static(id="triage-progress")
@@ -124,12 +120,15 @@ class TriageScreen(Screen[str | None]):
         yield KeysFooter()
 
     def on_mount(self) -> None:
-        self.queue.load(self.rl_app.memory.now.triage)  # picked up where it was left
+        app = self.rl_app
+        self.queue.load(app.library, app.memory.now.triage)  # picked up where it was left
 
     # -- the queue's news ------------------------------------------------------------------
 
-    def queue_opened(self, start: int | None) -> None:
+    def on_queue_opened(self, found: QueueOpened) -> None:
         """The first page is in; `start` is the remembered place's position, if queued."""
+        self.queue.opened(found)
+        start = found.start
         if not len(self.queue):
             self._ready_for_keys()
             self.notify(NOTHING_TO_TRIAGE, timeout=4, markup=False)
@@ -146,25 +145,30 @@ class TriageScreen(Screen[str | None]):
             self.keys_ready = True
             typeahead.ready(self)
 
-    def queue_counted(self) -> None:
+    def on_queue_counted(self, found: QueueCounted) -> None:
         """The progress line shows the count in place of "…"."""
+        self.queue.total = found.total
         self._show_progress()
 
-    def queue_grew(self) -> None:
+    def on_queue_grew(self, found: QueueGrew) -> None:
         """More ids: the card waiting for its paper may be among them."""
+        self.queue.grew(found)
         if self._waiting:
             self._show_card()
         else:
             self.queue.fetch_ahead(self.position)
 
-    def papers_arrived(self) -> None:
+    def on_queue_papers_read(self, found: QueuePapersRead) -> None:
         """Fetched papers: the card waiting for its paper may be among them."""
+        self.queue.papers_read(found)
         if self._waiting:
             self._show_card()
 
-    def queue_failed(self, message: str) -> None:
+    def on_queue_failed(self, found: QueueFailed) -> None:
         """Reading the queue, or the papers of its next cards, failed: say so, and let the
         keys through, so that q and Esc leave (and a decision key tries the read again)."""
+        self.queue.failed(found)
+        message = found.line
         self._ready_for_keys()
         self.notify(message, severity="error", markup=False)
         if not len(self.queue):
@@ -264,7 +268,7 @@ class TriageScreen(Screen[str | None]):
             self.queue.fetch_ahead(self.position)  # again, in case a fetch failed
         return paper
 
-    def _decided(self, kind: Kind, paper: Paper) -> None:
+    def _decided(self, kind: StepKind, paper: Paper) -> None:
         self._steps.append(Step(kind, self.position, paper.id))
         self.counts[kind] += 1
         self.position += 1

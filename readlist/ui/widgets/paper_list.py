@@ -25,15 +25,14 @@ from textual.worker import get_current_worker
 
 from readlist.core.models import Paper
 from readlist.core.printable import shown_in_line
-from readlist.ui.threads import deliver
 
 Fetch = Callable[[int, int, int], list[Paper]]  # (offset, limit, total) -> rows
-PAGE = 100
+LIST_PAGE = 100  # rows read at a time, and held as one page
 MAX_PAGES = 12
 
 # Every row on screen draws its title in every frame: each title is made safe to draw
-# (no newline, tab or terminal control) once, and looked up after that (80 ns a row,
-# against 400 ns to check a title again).
+# (no newline, tab or terminal control) once, and looked up after that, since a lookup
+# costs a fraction of checking the title again.
 _row_title = lru_cache(maxsize=1024)(shown_in_line)
 
 
@@ -104,6 +103,21 @@ class PaperList(ScrollView, can_focus=True):
         def control(self) -> PaperList:
             return self.paper_list
 
+    @dataclass
+    class PageLoaded(Message, bubble=False):
+        """A page's rows, read by the list's worker for the results of `generation`."""
+
+        page: int
+        generation: int
+        rows: list[Paper]
+
+    @dataclass
+    class PageFailed(Message, bubble=False):
+        """A page could not be read (interrupted, locked): it is asked for again."""
+
+        page: int
+        generation: int
+
     def __init__(self, fetch: Fetch, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._fetch = fetch
@@ -145,7 +159,7 @@ class PaperList(ScrollView, can_focus=True):
         for number, page in self._pages.items():
             for i, cached in enumerate(page):
                 if cached.id == paper_id:
-                    return number * PAGE + i
+                    return number * LIST_PAGE + i
         return None
 
     def set_total(self, total: int) -> None:
@@ -155,10 +169,10 @@ class PaperList(ScrollView, can_focus=True):
         self.refresh()
 
     def paper_at(self, index: int) -> Paper | None:
-        page = self._pages.get(index // PAGE)
-        if page is None or index % PAGE >= len(page):
+        page = self._pages.get(index // LIST_PAGE)
+        if page is None or index % LIST_PAGE >= len(page):
             return None
-        return page[index % PAGE]
+        return page[index % LIST_PAGE]
 
     @property
     def highlighted(self) -> Paper | None:
@@ -174,7 +188,7 @@ class PaperList(ScrollView, can_focus=True):
             for i, cached in enumerate(page):
                 if cached.id == paper.id:
                     page[i] = paper
-                    self.refresh_line(number * PAGE + i)
+                    self.refresh_line(number * LIST_PAGE + i)
         if self.highlighted is not None and self.highlighted.id == paper.id:
             self.post_message(self.Highlighted(self, paper))
 
@@ -205,7 +219,7 @@ class PaperList(ScrollView, can_focus=True):
             return Strip.blank(width, base)
         paper = self.paper_at(index)
         if paper is None:
-            self._request(index // PAGE)
+            self._request(index // LIST_PAGE)
             return Strip([Segment(" " * MARKS_WIDTH + "…".ljust(width - MARKS_WIDTH), base)]).crop(
                 0, width
             )
@@ -229,28 +243,29 @@ class PaperList(ScrollView, can_focus=True):
     @work(thread=True, group="paper-pages")
     def _load_page(self, page: int, generation: int, fetch: Fetch, total: int) -> None:
         try:
-            rows = fetch(page * PAGE, PAGE, total)
+            rows = fetch(page * LIST_PAGE, LIST_PAGE, total)
         except Exception:  # e.g. interrupted or locked: drawn as "…", asked for again
-            deliver(self, self._page_failed, page, generation)
+            self.post_message(self.PageFailed(page, generation))
             return
         if not get_current_worker().is_cancelled:
-            deliver(self, self._page_loaded, page, generation, rows)
+            self.post_message(self.PageLoaded(page, generation, rows))
 
-    def _page_failed(self, page: int, generation: int) -> None:
-        if generation == self._generation:
-            self._loading.discard(page)
+    def on_paper_list_page_failed(self, failed: PageFailed) -> None:
+        if failed.generation == self._generation:
+            self._loading.discard(failed.page)
 
-    def _page_loaded(self, page: int, generation: int, rows: list[Paper]) -> None:
+    def on_paper_list_page_loaded(self, loaded: PageLoaded) -> None:
+        page, generation, rows = loaded.page, loaded.generation, loaded.rows
         if generation != self._generation:
             return  # an answer to a query that is no longer shown
         self._loading.discard(page)
         self._pages[page] = rows
         if len(self._pages) > MAX_PAGES:
-            keep = self.cursor // PAGE
+            keep = self.cursor // LIST_PAGE
             far = max(self._pages, key=lambda p: abs(p - keep))
             del self._pages[far]
         self.refresh()
-        if self.cursor // PAGE == page:
+        if self.cursor // LIST_PAGE == page:
             self.post_message(self.Highlighted(self, self.highlighted))
 
     # -- the cursor --------------------------------------------------------------------
@@ -265,7 +280,7 @@ class PaperList(ScrollView, can_focus=True):
         self.refresh()
         paper = self.highlighted
         if paper is None and self._total:
-            self._request(cursor // PAGE)
+            self._request(cursor // LIST_PAGE)
         self.post_message(self.Highlighted(self, paper))
 
     def _move(self, delta: int) -> None:

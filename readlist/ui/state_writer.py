@@ -18,7 +18,7 @@ Write = Callable[[Store], None]
 OnError = Callable[[Exception], None]
 
 
-class Writer:
+class StateWriter:
     def __init__(self, library: StorePool, on_error: OnError) -> None:
         self._library = library
         self._on_error = on_error

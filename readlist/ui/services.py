@@ -1,0 +1,73 @@
+"""What the screens ask of the app: the library, the user's state, and the app-wide
+actions. ReadlistApp satisfies this protocol, so screens and widgets work through it
+and never import the app module (which imports them)."""
+
+from __future__ import annotations
+
+from typing import Protocol, runtime_checkable
+
+from textual.dom import DOMNode
+
+from readlist.core.models import Paper
+from readlist.core.store.search import Sort
+from readlist.ui.history import Change
+from readlist.ui.library import StorePool
+from readlist.ui.memory import AppMemory
+from readlist.ui.state_writer import StateWriter
+
+
+@runtime_checkable
+class AppServices(Protocol):
+    @property
+    def library(self) -> StorePool:
+        """The library's stores, one a thread."""
+
+    @property
+    def writer(self) -> StateWriter:
+        """Saves the user's changes in key-press order."""
+
+    @property
+    def memory(self) -> AppMemory:
+        """The sort, the last filter and the triage place, kept between runs."""
+
+    @property
+    def advance_after_mark(self) -> set[str]:
+        """The marks ("star", "read") after which the list's cursor moves on."""
+
+    def apply(self, label: str, *changes: Change, remember: bool = True) -> None:
+        """Show a change at once and save it; `u` takes it back if `remember`."""
+
+    def undo(self) -> Change | None:
+        """Put back the last action; its first change, or None if there was none."""
+
+    def edit_note(self, paper: Paper, *, text: str | None = None) -> None:
+        """The note editor on `paper`'s note."""
+
+    def edit_note_in_editor(self, paper: Paper) -> None:
+        """`paper`'s note in the user's own editor."""
+
+    def open_web(self, paper: Paper) -> None:
+        """`paper` on the web, or its link to copy."""
+
+    def start_triage(self, query_text: str, sort: Sort = "latest") -> None:
+        """Triage the filter's undecided papers."""
+
+    def import_dumps(self) -> None:
+        """The import dialog."""
+
+    def export(self, query_text: str) -> None:
+        """The export dialog, offering the filter's papers."""
+
+    def show_help(self) -> None:
+        """Every key, and what it does."""
+
+    async def action_quit(self) -> None:
+        """Quit, with the note being edited saved."""
+
+
+def services(node: DOMNode) -> AppServices:
+    """The app that `node` runs in, as the screens know it."""
+    app = node.app
+    if not isinstance(app, AppServices):
+        raise TypeError(f"{type(app).__name__} does not provide readlist's app services")
+    return app
