@@ -1,7 +1,7 @@
 """The store's reads: searches, pages, counts and papers for the app, the CLI and
 exports. Part of the store (see connection.py): Store is made of this, the import side
-(imports.py), and its connection and the user's state, so all SQL stays in the
-store."""
+(imports.py), the app's memory (memory.py), and its connection and the user's state, so
+all SQL stays in the store."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from readlist.core.errors import UnknownPaperError
 from readlist.core.models import (
@@ -22,6 +22,9 @@ from readlist.core.models import (
 from readlist.core.query import Query
 from readlist.core.store import schema
 from readlist.core.store.search import REVERSED_SORTS, SORTS, Sort, Walk, Walker, where_clause
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 WALKED_LIMIT = 1000  # a search with a limit up to this walks (see iter_search)
 PAGE = 100
@@ -54,9 +57,19 @@ def _paper(row: Sequence[Any]) -> Paper:
 
 
 class LibraryReads:
-    """Store's reads; each runs in a read transaction of its own, or in `snapshot`'s."""
+    """Store's reads; each runs in a read transaction of its own, or in `snapshot`'s.
+
+    The reads behind a keystroke (search, page, count, position_of, get_many) and the
+    status bar's counts (stats, read after every filter) are plain sqlite3 on the
+    connection; the occasional ones (the review list, the latest import) go through
+    sqlite-utils (Store.db), which names each column of a row."""
 
     conn: sqlite3.Connection
+
+    @property
+    def db(self) -> sqlite_utils.Database:  # Store's
+        raise NotImplementedError
+
     path: Path
     _walker: Walker
 
@@ -194,13 +207,13 @@ class LibraryReads:
         return [Sighting(*row) for row in rows]
 
     def review_candidates(self) -> list[DuplicateCandidate]:
-        rows = self.conn.execute(
-            """SELECT r.paper_id, r.other_id, a.title, b.title, r.title_score,
-                      r.abstract_score, r.reason
+        rows = self.db.query(
+            """SELECT r.paper_id, r.other_id, a.title, b.title AS other_title,
+                      r.title_score, r.abstract_score, r.reason
                FROM review r JOIN papers a ON a.id = r.paper_id JOIN papers b ON b.id = r.other_id
                ORDER BY r.paper_id, r.other_id"""
         )
-        return [DuplicateCandidate(*row) for row in rows]
+        return [DuplicateCandidate(**row) for row in rows]
 
     def stats(self, *, quick: bool = False) -> LibraryStats:
         """Counts for `readlist stats` and the app's status bar.
@@ -246,23 +259,33 @@ class LibraryReads:
         those above the last paper an earlier dump brought in. Each read stops there,
         reading about as many rows as the run added."""
         with self.snapshot():
-            latest = self.conn.execute(
-                "SELECT imported_at FROM dumps ORDER BY id DESC LIMIT 1"
-            ).fetchone()
+            latest = next(
+                self.db.query("SELECT imported_at FROM dumps ORDER BY id DESC LIMIT 1"), None
+            )
             if latest is None:
                 return None
-            first, files, listings = self.conn.execute(
-                """SELECT min(id), count(*), sum(coalesce(written, papers)) FROM dumps
-                   WHERE imported_at = ?""",
-                latest,
-            ).fetchone()
-            (new,) = self.conn.execute(
-                """SELECT count(*) FROM papers WHERE id > coalesce(
-                       (SELECT paper_id FROM sightings WHERE match = 'new' AND dump_id < ?
-                        ORDER BY paper_id DESC LIMIT 1), 0)""",
-                (first,),
-            ).fetchone()
-        return ImportSummary(imported_at=latest[0], files=files, listings=listings, new=new)
+            run = next(
+                self.db.query(
+                    """SELECT min(id) AS first, count(*) AS files,
+                              sum(coalesce(written, papers)) AS listings
+                       FROM dumps WHERE imported_at = :imported_at""",
+                    latest,
+                )
+            )
+            new = next(
+                self.db.query(
+                    """SELECT count(*) AS new FROM papers WHERE id > coalesce(
+                           (SELECT paper_id FROM sightings WHERE match = 'new' AND dump_id < ?
+                            ORDER BY paper_id DESC LIMIT 1), 0)""",
+                    [run["first"]],
+                )
+            )
+        return ImportSummary(
+            imported_at=latest["imported_at"],
+            files=run["files"],
+            listings=run["listings"],
+            new=new["new"],
+        )
 
     # -- queues (triage): fixed at their start, read a little at a time -------------
 
