@@ -82,3 +82,24 @@ def test_the_stores_sqlite_utils_database_is_its_own_connection_unchanged(store:
     store.remember({"sort": "title"})  # written through sqlite-utils
     assert store.db.table("memory").count == 1
     assert settings() == before
+
+
+def test_sqlite_utils_sees_how_the_tables_link(store: Store) -> None:
+    """Declared foreign keys, so that sqlite-utils and Datasette link a sighting, a note or
+    a review to its paper."""
+    links = {
+        (key.table, key.column, key.other_table, key.other_column)
+        for table in store.db.tables
+        for key in table.foreign_keys
+    }
+    assert links == {
+        ("state", "paper_id", "papers", "id"),
+        ("sightings", "paper_id", "papers", "id"),
+        ("sightings", "dump_id", "dumps", "id"),
+        ("review", "paper_id", "papers", "id"),
+        ("review", "other_id", "papers", "id"),
+        ("dedupe_keys", "paper_id", "papers", "id"),
+        ("dedupe_keys_recent", "paper_id", "papers", "id"),
+    }
+    assert store.db.table("papers").pks == ["id"]
+    assert store.db.table("sightings").pks == ["paper_id", "dump_id", "listing"]

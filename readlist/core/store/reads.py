@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     import sqlite_utils
 
 WALKED_LIMIT = 1000  # a search with a limit up to this walks (see iter_search)
-PAGE = 100
+WALK_PAGE = 100
 
 # A row of `papers p` that comes before the paper `t` in each sort order (SORTS).
 _BEFORE: dict[Sort, str] = {
@@ -99,8 +99,8 @@ class LibraryReads:
         where = where_clause(query)
         if limit is not None and offset + limit <= WALKED_LIMIT and where.uses_text:
             walk = Walk(query, sort)
-            for start in range(offset, offset + limit, PAGE):
-                size = min(PAGE, offset + limit - start)
+            for start in range(offset, offset + limit, WALK_PAGE):
+                size = min(WALK_PAGE, offset + limit - start)
                 page = self.page(query, start, size, sort=sort, walk=walk)
                 yield from page
                 if len(page) < size:
