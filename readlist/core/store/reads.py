@@ -59,10 +59,11 @@ def _paper(row: Sequence[Any]) -> Paper:
 class LibraryReads:
     """Store's reads; each runs in a read transaction of its own, or in `snapshot`'s.
 
-    The reads behind a keystroke (search, page, count, position_of, get_many) and the
-    status bar's counts (stats, read after every filter) are plain sqlite3 on the
-    connection; the occasional ones (the review list, the latest import) go through
-    sqlite-utils (Store.db), which names each column of a row."""
+    The reads behind a keystroke (search, page, count, position_of, get_many), the
+    status bar's counts (stats, read after every filter) and the latest import (read
+    as the app opens, where importing sqlite-utils would hold up the first screen) are
+    plain sqlite3 on the connection; the review list goes through sqlite-utils
+    (Store.db), which names each column of a row."""
 
     conn: sqlite3.Connection
 
@@ -259,33 +260,23 @@ class LibraryReads:
         those above the last paper an earlier dump brought in. Each read stops there,
         reading about as many rows as the run added."""
         with self.snapshot():
-            latest = next(
-                self.db.query("SELECT imported_at FROM dumps ORDER BY id DESC LIMIT 1"), None
-            )
+            latest = self.conn.execute(
+                "SELECT imported_at FROM dumps ORDER BY id DESC LIMIT 1"
+            ).fetchone()
             if latest is None:
                 return None
-            run = next(
-                self.db.query(
-                    """SELECT min(id) AS first, count(*) AS files,
-                              sum(coalesce(written, papers)) AS listings
-                       FROM dumps WHERE imported_at = :imported_at""",
-                    latest,
-                )
-            )
-            new = next(
-                self.db.query(
-                    """SELECT count(*) AS new FROM papers WHERE id > coalesce(
-                           (SELECT paper_id FROM sightings WHERE match = 'new' AND dump_id < ?
-                            ORDER BY paper_id DESC LIMIT 1), 0)""",
-                    [run["first"]],
-                )
-            )
-        return ImportSummary(
-            imported_at=latest["imported_at"],
-            files=run["files"],
-            listings=run["listings"],
-            new=new["new"],
-        )
+            first, files, listings = self.conn.execute(
+                """SELECT min(id), count(*), sum(coalesce(written, papers)) FROM dumps
+                   WHERE imported_at = ?""",
+                latest,
+            ).fetchone()
+            (new,) = self.conn.execute(
+                """SELECT count(*) FROM papers WHERE id > coalesce(
+                       (SELECT paper_id FROM sightings WHERE match = 'new' AND dump_id < ?
+                        ORDER BY paper_id DESC LIMIT 1), 0)""",
+                (first,),
+            ).fetchone()
+        return ImportSummary(imported_at=latest[0], files=files, listings=listings, new=new)
 
     # -- queues (triage): fixed at their start, read a little at a time -------------
 
