@@ -101,8 +101,7 @@ def _ms(seconds: float) -> float:
 def probe(path: Path) -> dict[str, float]:
     """One round's figures, in this process, with whatever readlist PYTHONPATH gives."""
     from readlist.core.query import parse_query
-    from readlist.core.store import Store
-    from readlist.core.store.search import Walk
+    from readlist.core.store import Store, Walk
 
     figures: dict[str, float] = {}
     opens = []

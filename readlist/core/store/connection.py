@@ -356,4 +356,4 @@ class Store(ImportWrites, LibraryReads, LibraryMemory):
         """A consistent, checked copy of the library at `target` (readlist.core.store.backup)."""
         from readlist.core.store.backup import back_up
 
-        back_up(self, target)
+        back_up(self.path, self.conn, target, check_library=self.check_integrity)
