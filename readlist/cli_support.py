@@ -17,7 +17,7 @@ import click
 from readlist.core.errors import ReadlistError, describe_sqlite_error, is_damage
 from readlist.core.printable import escaped_in_json, shown_in_line, shown_in_stream
 from readlist.core.query import Query, parse_query
-from readlist.core.store import Store, damage, schema
+from readlist.core.store import SCHEMA_VERSION, Store, record_damage
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 INT64_MAX = 2**63 - 1  # the largest integer SQLite stores
@@ -110,7 +110,7 @@ class ReadlistGroup(click.Group):
         except sqlite3.Error as exc:
             path = ctx.obj.path if isinstance(ctx.obj, Library) else "library"
             if is_damage(exc) and isinstance(path, Path):
-                damage.record(path, str(exc))  # so that no later write lands on it
+                record_damage(path, str(exc))  # so that no later write lands on it
             raise click.ClickException(describe_sqlite_error(path, exc)) from exc
         except BrokenPipeError:
             raise  # the reader went away ("| head"): click exits quietly
@@ -162,7 +162,7 @@ def open_library(path: Path) -> Store:
     store = Store.open(path)
     if store.upgraded_copy is not None:
         click.echo(
-            f"Upgraded {shown_in_line(str(path))} to library version {schema.SCHEMA_VERSION}; "
+            f"Upgraded {shown_in_line(str(path))} to library version {SCHEMA_VERSION}; "
             f"the library as it was is kept in {shown_in_line(str(store.upgraded_copy))}",
             err=True,
         )

@@ -1,8 +1,27 @@
 """The library file: connection and transactions, schema and migrations, reads, search,
 the user's state, and the import-side writes that only readlist.core.ingest makes.
 
-The front door is `Store`; every SQL statement readlist runs lives in this package."""
+The front door is `Store`, with the few names its callers need beside it; every SQL
+statement readlist runs lives in this package."""
 
 from readlist.core.store.connection import NOTE_MAX_BYTES, Store, check_note_size
+from readlist.core.store.damage import in_one_line as damage_in_one_line
+from readlist.core.store.damage import record as record_damage
+from readlist.core.store.memory import Memory, MemoryKey, Remembered, TriagePlace
+from readlist.core.store.schema import SCHEMA_VERSION
+from readlist.core.store.search import Sort, Walk
 
-__all__ = ["NOTE_MAX_BYTES", "Store", "check_note_size"]
+__all__ = [
+    "NOTE_MAX_BYTES",
+    "SCHEMA_VERSION",
+    "Memory",
+    "MemoryKey",
+    "Remembered",
+    "Sort",
+    "Store",
+    "TriagePlace",
+    "Walk",
+    "check_note_size",
+    "damage_in_one_line",
+    "record_damage",
+]

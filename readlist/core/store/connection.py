@@ -4,8 +4,9 @@ Writes run in BEGIN IMMEDIATE transactions on a WAL database with a busy
 timeout, so a second process waits its turn instead of failing, and a crash
 leaves each transaction all there or not there at all.
 
-Store is this module's connection, transactions and the user's state, with the reads
-of reads.py, the import's writes of imports.py and the app's memory of memory.py.
+Store is this module's connection, transactions, the user's state and the stamps that
+tell another window what changed, with the reads of reads.py, the import's writes of
+imports.py and the app's memory of memory.py.
 """
 
 from __future__ import annotations
@@ -128,12 +129,15 @@ class Store(ImportWrites, LibraryReads, LibraryMemory):
 
     @cached_property
     def db(self) -> sqlite_utils.Database:
-        """The connection as a sqlite-utils Database, for ad hoc scripts and tests.
-        Imported on first use: it costs a tenth of a second at start-up, and
-        `readlist list` must answer in two."""
+        """This store's own connection as a sqlite-utils Database, for the reads and
+        writes off the hot paths: one connection, with this store's pragmas, locks and
+        transactions (inside Store.transaction its writes are savepoints of it). It
+        leaves recursive triggers off and loads no plugins, so that the connection
+        behaves as the store opened it. Imported on first use: sqlite-utils costs a
+        tenth of a second to import, and `readlist list` never needs it."""
         import sqlite_utils
 
-        return sqlite_utils.Database(self.conn)
+        return sqlite_utils.Database(self.conn, recursive_triggers=False, execute_plugins=False)
 
     @classmethod
     def open(cls, path: Path | str, *, cache_mib: int = 32) -> Store:
@@ -330,6 +334,15 @@ class Store(ImportWrites, LibraryReads, LibraryMemory):
         process's) commits to the library; cheap enough to ask twice a second."""
         return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
 
+    def state_stamp(self) -> int:
+        """Changes with every change a user makes to the library, by anyone: a star, a
+        read mark, a note, and any write no import makes (a merge, a delete; the rule is
+        schema.CHANGE_COUNTED, kept by triggers). Not with what the app remembers
+        (memory.py): a window tells the changes it must show from the memory others save.
+        With import_stamp it covers every write that changes what a window shows."""
+        row = self.conn.execute("SELECT changes FROM state_changes WHERE id = 1").fetchone()
+        return int(row[0]) if row is not None else 0
+
     def import_stamp(self) -> tuple[int, int]:
         """Changes with every import, and every part of a big one: the last dump's id, and
         the listings written so far of the dumps still coming in. Papers may have come
@@ -343,4 +356,4 @@ class Store(ImportWrites, LibraryReads, LibraryMemory):
         """A consistent, checked copy of the library at `target` (readlist.core.store.backup)."""
         from readlist.core.store.backup import back_up
 
-        back_up(self, target)
+        back_up(self.path, self.conn, target, check_library=self.check_integrity)

@@ -14,10 +14,13 @@ import json
 import sqlite3
 from collections.abc import Iterator, Mapping
 from contextlib import AbstractContextManager
-from typing import Literal, NamedTuple, get_args
+from typing import TYPE_CHECKING, Literal, NamedTuple, get_args
 
 from readlist.core.store import schema
 from readlist.core.store.search import Sort
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 MemoryKey = Literal["sort", "filter", "triage"]
 MEMORY_KEYS: tuple[MemoryKey, ...] = get_args(MemoryKey)
@@ -46,9 +49,14 @@ Remembered = Sort | str | TriagePlace | None  # a value for `remember`; None for
 
 
 class LibraryMemory:
-    """Store's memory of how the app was left."""
+    """Store's memory of how the app was left. Read with plain SQL, since the app reads
+    it as it opens (before sqlite-utils is imported); written with sqlite-utils."""
 
     conn: sqlite3.Connection
+
+    @property
+    def db(self) -> sqlite_utils.Database:  # Store's
+        raise NotImplementedError
 
     def transaction(self) -> AbstractContextManager[None]:  # Store's
         raise NotImplementedError
@@ -64,26 +72,24 @@ class LibraryMemory:
 
     def remember(self, values: Mapping[MemoryKey, Remembered]) -> None:
         """Keep these things (None forgets one) in one transaction. A thing that is
-        already so is not written, so that nothing is committed for it."""
+        already so is not written, so that nothing is committed for it, and another
+        window's watcher (PRAGMA data_version) is not woken."""
         rows = dict(_encoded(values))
         with self.transaction():
+            held = dict(self.conn.execute("SELECT key, value FROM memory").fetchall())
+            saved_at = schema.now()
+            table = self.db.table("memory")
+            table.upsert_all(
+                [
+                    {"key": key, "value": value, "saved_at": saved_at}
+                    for key, value in rows.items()
+                    if value is not None and held.get(key) != value
+                ],
+                pk="key",
+            )
             for key, value in rows.items():
-                if value is None:
-                    self.conn.execute("DELETE FROM memory WHERE key = ?", (key,))
-                else:
-                    self.conn.execute(
-                        """INSERT INTO memory (key, value, saved_at) VALUES (?, ?, ?)
-                           ON CONFLICT (key) DO UPDATE
-                           SET value = excluded.value, saved_at = excluded.saved_at
-                           WHERE memory.value != excluded.value""",
-                        (key, value, schema.now()),
-                    )
-
-    def state_stamp(self) -> int:
-        """Changes with every change to any paper's star, read mark or note, by anyone
-        (a trigger counts them): a window tells those from the memory others save."""
-        row = self.conn.execute("SELECT changes FROM state_changes WHERE id = 1").fetchone()
-        return int(row[0]) if row is not None else 0
+                if value is None and key in held:
+                    table.delete(key)
 
 
 def _encoded(values: Mapping[MemoryKey, Remembered]) -> Iterator[tuple[str, str | None]]:

@@ -1,7 +1,7 @@
 """The store's reads: searches, pages, counts and papers for the app, the CLI and
 exports. Part of the store (see connection.py): Store is made of this, the import side
-(imports.py), and its connection and the user's state, so all SQL stays in the
-store."""
+(imports.py), the app's memory (memory.py), and its connection and the user's state, so
+all SQL stays in the store."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from readlist.core.errors import UnknownPaperError
 from readlist.core.models import (
@@ -23,8 +23,11 @@ from readlist.core.query import Query
 from readlist.core.store import schema
 from readlist.core.store.search import REVERSED_SORTS, SORTS, Sort, Walk, Walker, where_clause
 
+if TYPE_CHECKING:
+    import sqlite_utils
+
 WALKED_LIMIT = 1000  # a search with a limit up to this walks (see iter_search)
-PAGE = 100
+WALK_PAGE = 100
 
 # A row of `papers p` that comes before the paper `t` in each sort order (SORTS).
 _BEFORE: dict[Sort, str] = {
@@ -54,9 +57,20 @@ def _paper(row: Sequence[Any]) -> Paper:
 
 
 class LibraryReads:
-    """Store's reads; each runs in a read transaction of its own, or in `snapshot`'s."""
+    """Store's reads; each runs in a read transaction of its own, or in `snapshot`'s.
+
+    The reads behind a keystroke (search, page, count, position_of, get_many), the
+    status bar's counts (stats, read after every filter) and the latest import (read
+    as the app opens, where importing sqlite-utils would hold up the first screen) are
+    plain sqlite3 on the connection; the review list goes through sqlite-utils
+    (Store.db), which names each column of a row."""
 
     conn: sqlite3.Connection
+
+    @property
+    def db(self) -> sqlite_utils.Database:  # Store's
+        raise NotImplementedError
+
     path: Path
     _walker: Walker
 
@@ -86,8 +100,8 @@ class LibraryReads:
         where = where_clause(query)
         if limit is not None and offset + limit <= WALKED_LIMIT and where.uses_text:
             walk = Walk(query, sort)
-            for start in range(offset, offset + limit, PAGE):
-                size = min(PAGE, offset + limit - start)
+            for start in range(offset, offset + limit, WALK_PAGE):
+                size = min(WALK_PAGE, offset + limit - start)
                 page = self.page(query, start, size, sort=sort, walk=walk)
                 yield from page
                 if len(page) < size:
@@ -194,13 +208,13 @@ class LibraryReads:
         return [Sighting(*row) for row in rows]
 
     def review_candidates(self) -> list[DuplicateCandidate]:
-        rows = self.conn.execute(
-            """SELECT r.paper_id, r.other_id, a.title, b.title, r.title_score,
-                      r.abstract_score, r.reason
+        rows = self.db.query(
+            """SELECT r.paper_id, r.other_id, a.title, b.title AS other_title,
+                      r.title_score, r.abstract_score, r.reason
                FROM review r JOIN papers a ON a.id = r.paper_id JOIN papers b ON b.id = r.other_id
                ORDER BY r.paper_id, r.other_id"""
         )
-        return [DuplicateCandidate(*row) for row in rows]
+        return [DuplicateCandidate(**row) for row in rows]
 
     def stats(self, *, quick: bool = False) -> LibraryStats:
         """Counts for `readlist stats` and the app's status bar.

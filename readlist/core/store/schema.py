@@ -3,6 +3,15 @@
 Part of the store: with the rest of this package the only place that speaks SQL.
 Imported data (papers, sightings, dumps) and the user's state (state) live in
 separate tables, so nothing an import does can write over a star or a note.
+
+The schema is SQL, one script per version (MIGRATIONS), rather than sqlite-utils'
+`create`, `transform` and `enable_fts`: a script is the version as it shipped, and an
+older library is upgraded by exactly the statements that made each later version; and
+what the library needs is beyond those calls: WITHOUT ROWID tables (sightings, the
+dedupe keys, memory), partial and NOCASE indexes, a CHECK, and a full-text index whose
+content is a view of papers and notes (paper_text), filled in bulk when an import
+commits (Store.transaction), where `enable_fts` indexes one table by a trigger per row.
+sqlite-utils reads and writes the finished library (Store.db).
 """
 
 from __future__ import annotations
@@ -14,7 +23,7 @@ from pathlib import Path
 from readlist.core.errors import DamagedLibraryError, LibraryError, is_damage
 
 APPLICATION_ID = 0x524C5354  # "RLST": marks a file as a readlist library
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 SQLITE_MAGIC = b"SQLite format 3\x00"
 # Where an SQLite file's header keeps PRAGMA application_id (big-endian, 4 bytes).
 _HEADER_SIZE = 100
@@ -91,7 +100,7 @@ CREATE VIRTUAL TABLE papers_fts USING fts5 (
     tokenize = 'unicode61 remove_diacritics 2'
 );
 -- New papers are indexed in bulk by the store when their import commits
--- (Store.transaction), which is several times faster than a per-row trigger.
+-- (Store.transaction): one statement per import, not a trigger per row.
 CREATE TRIGGER papers_fts_update AFTER UPDATE OF title, abstract ON papers BEGIN
     INSERT INTO papers_fts (papers_fts, rowid, title, abstract, note)
     VALUES ('delete', old.id, old.title, old.abstract,
@@ -119,11 +128,10 @@ END;
 # - New papers' blocking keys are staged in a small table of their own and moved into
 #   dedupe_keys in one sorted pass once it holds imports.RECENT_KEYS_CAP (LSM-style).
 #   dedupe_keys is keyed by hashes, so each key written straight into it lands on a leaf
-#   page of its own: at 1M papers, 1,000 new papers dirtied 4,300 pages of it, two thirds
-#   of everything their import wrote. A small table takes the same keys in a few hundred.
+#   page of its own; a small table takes the same keys in a few pages.
 # - Candidates' match titles are read from a narrow covering index, not from the wide
-#   papers table: at 1M papers it fits the import's page cache, and the table does not
-#   (the candidate lookup took 97 of the 453 s that importing 1M papers did).
+#   papers table: a big library's index fits the import's page cache, and its table
+#   does not.
 SCHEMA_V2 = """
 CREATE TABLE dedupe_keys_recent (
     key INTEGER NOT NULL,
@@ -190,8 +198,64 @@ CREATE TRIGGER state_changed_delete AFTER DELETE ON state BEGIN
 END;
 """
 
-# version -> script that brings a library from version-1 up to it.
-MIGRATIONS: dict[int, str] = {1: SCHEMA_V1, 2: SCHEMA_V2, 3: SCHEMA_V3, 4: SCHEMA_V4}
+# Version 5, so that another window sees every change a user makes, not only stars,
+# marks and notes: the counter of version 4 (`state_changes`, read by
+# connection.Store.state_stamp) also counts every write to the imported tables that an
+# import never makes. An import only inserts into papers, sightings, dumps and review,
+# and updates papers (the days seen, an abstract filled in) and dumps (how much of a
+# dump is written); so a delete from any of them (a merge, a paper removed, a review
+# settled) and an update of a sighting or a review is a user's, and counts.
+# CHANGE_COUNTED below is the rule every table follows; test_store_changes holds
+# every table of the library to it.
+SCHEMA_V5 = """
+CREATE TRIGGER papers_changed_delete AFTER DELETE ON papers BEGIN
+    UPDATE state_changes SET changes = changes + 1 WHERE id = 1;
+END;
+CREATE TRIGGER sightings_changed_update AFTER UPDATE ON sightings BEGIN
+    UPDATE state_changes SET changes = changes + 1 WHERE id = 1;
+END;
+CREATE TRIGGER sightings_changed_delete AFTER DELETE ON sightings BEGIN
+    UPDATE state_changes SET changes = changes + 1 WHERE id = 1;
+END;
+CREATE TRIGGER dumps_changed_delete AFTER DELETE ON dumps BEGIN
+    UPDATE state_changes SET changes = changes + 1 WHERE id = 1;
+END;
+CREATE TRIGGER review_changed_update AFTER UPDATE ON review BEGIN
+    UPDATE state_changes SET changes = changes + 1 WHERE id = 1;
+END;
+CREATE TRIGGER review_changed_delete AFTER DELETE ON review BEGIN
+    UPDATE state_changes SET changes = changes + 1 WHERE id = 1;
+END;
+"""
+
+# The writes to each table that move the change counter (state_changes): every write
+# to the user's own tables; the writes no import makes to the imported ones; none to
+# the store's bookkeeping (the app's memory, which another window must not wake on; the
+# dedupe keys and the full-text index, which follow the papers; the counter itself).
+# A new table takes its place here and its triggers in its migration.
+CHANGE_COUNTED: dict[str, tuple[str, ...]] = {
+    "state": ("INSERT", "UPDATE", "DELETE"),
+    "papers": ("DELETE",),
+    "sightings": ("UPDATE", "DELETE"),
+    "dumps": ("DELETE",),
+    "review": ("UPDATE", "DELETE"),
+    "memory": (),
+    "dedupe_keys": (),
+    "dedupe_keys_recent": (),
+    "papers_fts": (),
+    "state_changes": (),
+}
+
+# version -> script that brings a library from version-1 up to it. Each script is the
+# version as it shipped, kept word for word: a library of any version is brought up by
+# the statements that made every later one.
+MIGRATIONS: dict[int, str] = {
+    1: SCHEMA_V1,
+    2: SCHEMA_V2,
+    3: SCHEMA_V3,
+    4: SCHEMA_V4,
+    5: SCHEMA_V5,
+}
 
 
 def now() -> str:

@@ -1,6 +1,5 @@
 """The store's reads for a filter: the query as SQL, and the walk that finds the first
-pages of a broad filter at once. Part of the store: with connection.py and schema.py, the
-only modules with SQL.
+pages of a broad filter at once. Part of the store, the only package with SQL.
 
 Why a walk. A common word matches two papers in three of a big library. Asked for the
 first hundred matches in display order, SQLite collects every match first, and FTS5
@@ -49,7 +48,8 @@ _STATE_SQL: dict[str, str] = {
 _FTS_IN = "p.id IN (SELECT rowid FROM {fts} WHERE {fts} MATCH ?)"
 
 # The walk reads at least CHUNK_MIN rows at a time and at most CHUNK_MAX; one page
-# read gives up once it would take more than BUDGET rows (about 50 ms of testing).
+# read gives up once it would take more than BUDGET rows (the testing one keystroke can
+# afford; past it the plain query answers sooner).
 CHUNK_MIN = 128
 CHUNK_MAX = 1024
 BUDGET = 2048
