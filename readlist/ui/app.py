@@ -20,7 +20,7 @@ from readlist.core import drafts
 from readlist.core.errors import NoteChangedError, ReadlistError, describe_sqlite_error
 from readlist.core.models import Paper
 from readlist.core.settings import SettingsFile
-from readlist.core.store.search import Sort
+from readlist.core.store import Sort
 from readlist.ui import last_import, outside
 from readlist.ui.app_settings import AppSettings
 from readlist.ui.commands import ScreenKeys

@@ -16,7 +16,7 @@ import weakref
 from pathlib import Path
 
 from readlist.core.errors import damaged_line, is_damage
-from readlist.core.store import Store, damage
+from readlist.core.store import Store, damage_in_one_line, record_damage
 
 READER_CACHE_MIB = 8  # per connection; a few are open at once while typing a filter
 
@@ -73,7 +73,7 @@ class StorePool:
             if not is_damage(problem):
                 return None
             problem = str(problem)
-        damage.record(self.path, problem)
+        record_damage(self.path, problem)
         with self._lock:
             told, self._damage_told = self._damage_told, True
         return None if told else damaged_line(self.path, problem)
@@ -85,7 +85,7 @@ class StorePool:
         problems = self.store().quick_check()
         if not problems:
             return None
-        return self.damage_news(damage.in_one_line(problems))
+        return self.damage_news(damage_in_one_line(problems))
 
     def close(self) -> None:
         """Close the idle stores; stop the busy ones, which their threads close on exit.

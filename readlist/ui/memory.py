@@ -17,7 +17,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from readlist.core.errors import ReadlistError
-from readlist.core.store.memory import Memory, MemoryKey, Remembered
+from readlist.core.store import Memory, MemoryKey, Remembered
 
 if TYPE_CHECKING:
     from textual.app import App

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from textual.message import Message
 
 from readlist.core.models import LibraryStats, Paper, Sighting
-from readlist.core.store.search import Sort, Walk
+from readlist.core.store import Sort, Walk
 
 
 class _News(Message, bubble=False):

@@ -14,8 +14,7 @@ from textual.worker import get_current_worker
 
 from readlist.core.models import LibraryStats, Paper
 from readlist.core.query import Query, parse_query
-from readlist.core.store import Store
-from readlist.core.store.search import Sort, Walk
+from readlist.core.store import Sort, Store, Walk
 from readlist.ui.health import LibraryHealth
 from readlist.ui.library import StorePool
 from readlist.ui.messages import PapersReread, PlaceFound, ResultsRead, StatsRead, TotalCounted

@@ -9,7 +9,7 @@ from typing import Protocol, runtime_checkable
 from textual.dom import DOMNode
 
 from readlist.core.models import Paper
-from readlist.core.store.search import Sort
+from readlist.core.store import Sort
 from readlist.ui.history import Change
 from readlist.ui.library import StorePool
 from readlist.ui.memory import AppMemory

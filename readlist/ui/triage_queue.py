@@ -20,8 +20,7 @@ from textual.worker import get_current_worker
 
 from readlist.core.models import Paper
 from readlist.core.query import Query, State, parse_query
-from readlist.core.store.memory import TriagePlace
-from readlist.core.store.search import Sort
+from readlist.core.store import Sort, TriagePlace
 from readlist.ui.library import StorePool
 from readlist.ui.messages import QueueCounted, QueueFailed, QueueGrew, QueueOpened, QueuePapersRead
 

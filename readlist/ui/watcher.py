@@ -5,8 +5,9 @@ costs microseconds. The app asks twice a second on its writer's own connection, 
 the writer's queue (`StateWriter.in_turn`): there its own commits do not count as
 changes, so a star pressed here is not followed by a re-read of what is on screen, and
 only what others did is. A commit that changed neither the papers (an import) nor
-anyone's stars, marks or notes is what another window remembers of how it was left
-(readlist.core.store.memory): it changes nothing shown here, so it wakes nothing.
+anything a user changes (the store's change rule, `schema.CHANGE_COUNTED`) is what
+another window remembers of how it was left: it changes nothing shown here, so it
+wakes nothing.
 """
 
 from __future__ import annotations

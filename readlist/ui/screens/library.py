@@ -12,7 +12,7 @@ from textual.screen import Screen
 
 from readlist.core.models import Paper
 from readlist.core.query import Query, parse_query
-from readlist.core.store.search import Sort, Walk
+from readlist.core.store import Sort, Walk
 from readlist.ui.detail_follow import DetailFollower
 from readlist.ui.health import LibraryHealth
 from readlist.ui.history import Change

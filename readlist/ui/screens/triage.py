@@ -22,7 +22,7 @@ from textual.widgets import Static
 
 from readlist.core.models import Paper
 from readlist.core.printable import shown, shown_in_line
-from readlist.core.store.search import Sort
+from readlist.core.store import Sort
 from readlist.ui import typeahead
 from readlist.ui.history import Change
 from readlist.ui.keymap import in_declared_order
