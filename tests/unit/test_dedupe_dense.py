@@ -167,6 +167,19 @@ def test_a_retitled_copy_is_found_by_its_rare_abstract_end(store: Store) -> None
     assert match == Verdict.SAME_FUZZY.value
 
 
+def test_an_abstract_framed_by_boilerplate_has_a_key_of_its_own() -> None:
+    """Two papers framed by the same opening and closing share those keys, and differ
+    in the key at the middle of the abstract; a retyped title keeps all three."""
+    ours, theirs = _templated(1), _templated(2)
+    _, ours_keys = dedupe.block_keys(fingerprint(*ours))
+    _, theirs_keys = dedupe.block_keys(fingerprint(*theirs))
+    assert len(ours_keys) == 3
+    assert ours_keys[:2] == theirs_keys[:2] and ours_keys[2] != theirs_keys[2]
+    assert dedupe.block_keys(fingerprint(ours[0].upper(), ours[1]))[1] == ours_keys
+    short = dedupe.block_keys(fingerprint("Short", "An abstract of a line or two, no more."))
+    assert short[1] == ()  # too short for keys: the title's find it
+
+
 def _block(ids: range, title: str) -> list[tuple[int, str]]:
     return [(i, normalize.match_title(title)) for i in reversed(ids)]
 
