@@ -134,7 +134,7 @@ def _import(store: Store, papers: list[tuple[str, str]], name: str) -> None:
 
 def _templated(i: int) -> tuple[str, str]:
     """A distinct paper whose abstract opens and closes with the shared passages."""
-    words = [f"w{i}x{j}" for j in range(40)]
+    words = [f"w{i}x{j}" for j in range(80)]
     title = hashlib.sha256(str(i).encode()).hexdigest()[:24]  # titles far apart
     return title, f"{OPENING}{' '.join(words)}.{CLOSING}"
 

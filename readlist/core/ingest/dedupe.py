@@ -99,12 +99,19 @@ class Fingerprint:
 
     def abstract_middle(self) -> str | None:
         """The letters at the middle of the abstract, as a blocking key wants them; None
-        when the abstract is too short for them to stand clear of both ends."""
-        text = letters(self.abstract())
-        if len(text) < 3 * _ABSTRACT_BLOCK:
+        when the abstract is too short for them to stand clear of both ends' letters.
+        Read from the characters around the middle, as abstract_ends reads the ends:
+        folding the whole abstract would cost more than all its other keys."""
+        text = self.abstract()
+        reach = _ABSTRACT_BLOCK * 5 // 2  # characters either side of the middle
+        if len(text) < 6 * reach:  # abstract_ends reads 2 * reach at each end
             return None
-        start = (len(text) - _ABSTRACT_BLOCK) // 2
-        return text[start : start + _ABSTRACT_BLOCK]
+        middle = len(text) // 2
+        around = letters(text[middle - reach : middle + reach])
+        if len(around) < _ABSTRACT_BLOCK:
+            return None
+        start = (len(around) - _ABSTRACT_BLOCK) // 2
+        return around[start : start + _ABSTRACT_BLOCK]
 
 
 # Every ASCII character that is not a letter or a digit, to delete.
