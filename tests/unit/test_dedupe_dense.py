@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from rapidfuzz import fuzz
 
 from readlist.core import normalize
 from readlist.core.ingest import dedupe
@@ -223,21 +224,24 @@ _BLOCK = st.lists(_TITLE.map(" ".join), max_size=CANDIDATES_PER_KEY)
 def test_the_shortlist_is_the_screen_cut_to_a_few(
     title: str, blocks: list[tuple[list[str], bool]]
 ) -> None:
-    """What shortlist keeps is what worth_deciding keeps (with the rare abstract keys'
-    papers let through), DECIDE_PER_PAPER at most, and all of it when that is fewer."""
+    """What shortlist keeps is the papers with a close title or a rare abstract key,
+    DECIDE_PER_PAPER at most (the same title first), and all of them when that is fewer."""
     incoming = fingerprint(title, "")
     given_blocks: list[tuple[dedupe.Block, bool]] = []
-    titles: dict[int, str] = {}
-    rare: set[int] = set()
+    screened: set[int] = set()
+    same: set[int] = set()
     next_id = 1
     for block_titles, is_abstract in blocks:
         block = [(next_id + i, normalize.match_title(t)) for i, t in enumerate(block_titles)]
         next_id += len(block)
         given_blocks.append((block, is_abstract))
-        titles.update(block)
-        if is_abstract and len(block) < CANDIDATES_PER_KEY:
-            rare.update(paper_id for paper_id, _ in block)
-    screened = dedupe.worth_deciding(incoming, titles, rare)
+        rare = is_abstract and len(block) < CANDIDATES_PER_KEY
+        for paper_id, match_title in block:
+            other = normalize.title_key(match_title)
+            same.update([paper_id] if other == incoming.title_key else [])
+            if rare or fuzz.ratio(incoming.title_key, other) >= dedupe.TITLE_REVIEW - 1:
+                screened.add(paper_id)
     found = [i for i, _, _ in dedupe.shortlist(incoming, given_blocks, dense=CANDIDATES_PER_KEY)]
-    assert found == sorted(found) and set(found) <= set(screened)
+    assert found == sorted(found) and set(found) <= screened
     assert len(found) == min(len(screened), DECIDE_PER_PAPER)
+    assert len(set(found) & same) == min(len(same), DECIDE_PER_PAPER)

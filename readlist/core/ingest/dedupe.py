@@ -175,23 +175,16 @@ def block_keys(fp: Fingerprint) -> tuple[tuple[int, ...], tuple[int, ...]]:
     return title_keys, (_hash("ap", head), _hash("as", tail), _hash("am", middle))
 
 
-def worth_deciding(
-    incoming: Fingerprint, titles: Mapping[int, str], via_abstract: Container[int]
-) -> list[int]:
-    """The candidates (paper id -> match title) `decide` could call anything but
-    DIFFERENT, in id order: those sharing an abstract key, and those whose title scores
-    near TITLE_REVIEW or above. The rest, most of a block, are ruled out here on their
-    title alone, without a Fingerprint each. Errs towards a full decision: a title just
-    under TITLE_REVIEW is left to `decide` (a property test checks nothing more is cut).
-    """
-    return [paper_id for paper_id, _ in _screen(incoming, titles, via_abstract)]
-
-
 def _screen(
     incoming: Fingerprint, titles: Mapping[int, str], via_abstract: Container[int]
 ) -> list[tuple[int, float]]:
-    """worth_deciding's papers, each with its title score (100 for the same title key;
-    0 for a paper let through by an abstract key with a title under the screen's cut)."""
+    """The candidates (paper id -> match title) `decide` could call anything but
+    DIFFERENT, in id order, each with its title score: those sharing a rare abstract key
+    (`via_abstract`; score 0 when their title is under the cut), and those whose title
+    scores near TITLE_REVIEW or above (100: the same title key). The rest, most of a
+    block, are ruled out on their title alone, without a Fingerprint each. Errs towards
+    a full decision: a title just under TITLE_REVIEW is left to `decide` (a property
+    test checks nothing more is cut)."""
     key = incoming.title_key
     ratio = fuzz.ratio
     cutoff = TITLE_REVIEW - 1
