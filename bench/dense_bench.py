@@ -11,8 +11,9 @@ so their abstract blocking keys are shared by thousands). For each size and corp
   same rows;
 - `readlist import FOLDER` into a fresh library by each tree in turn (a tree is a
   checkout of readlist put first on PYTHONPATH; default: this one), interleaved, so
-  that a machine shared with other work loads every tree alike. Wall time and peak RSS
-  (GNU time's; the import's helper processes included).
+  that a machine shared with other work loads every tree alike (--repeat: the median
+  of so many rounds). Wall time and peak RSS (GNU time's; the import's helper
+  processes included).
 Each line gives microseconds per listing and the ratio to the raw limit; the summary,
 each tree's per-listing cost at the largest size over the smallest. --one-file imports
 the shared corpus written as ONE dump (`readlist import one.txt`) by each tree.
@@ -104,6 +105,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--one-file", default="", help="sizes of the one-dump imports")
     parser.add_argument("--tree", action="append", default=[], help="NAME=PATH, repeatable")
+    parser.add_argument("--repeat", type=int, default=1, help="imports per tree (median)")
     parser.add_argument("--work", type=Path, default=Path("/tmp/readlist-dense-bench"))
     parser.add_argument("--json", type=Path, help="write every figure here")
     args = parser.parse_args()
@@ -118,8 +120,12 @@ def main() -> None:
             raw_s, rows = raw_limit(folder, args.work)
             raw_us = raw_s / rows * 1e6
             print(f"{corpus:6s} {n:>7,}  raw limit {raw_us:6.1f} us/listing ({raw_s:.1f} s)")
-            for name, tree in trees.items():
-                got = cli_import(Path(tree), folder, args.work)
+            runs: dict[str, list[dict[str, float]]] = {name: [] for name in trees}
+            for _ in range(args.repeat):  # the trees interleaved
+                for name, tree in trees.items():
+                    runs[name].append(cli_import(Path(tree), folder, args.work))
+            for name, done in runs.items():
+                got = sorted(done, key=lambda r: r["seconds"])[len(done) // 2]
                 us = got["seconds"] / rows * 1e6
                 per_listing[(name, corpus, n)] = us
                 print(
