@@ -1,6 +1,6 @@
 """Deterministic libraries of realistic Daily Papers dumps, for benchmarks.
 
-    python bench/generate.py N OUT_DIR [--seed S]
+    python bench/generate.py N OUT_DIR [--seed S] [--shared-passages] [--one-file]
 
 Writes N distinct papers as daily dumps (a few hundred to a few thousand papers
 each, blank-line layout with the page header and a date line), and
@@ -9,6 +9,14 @@ OUT_DIR/truth.json saying what was planted:
   spelling, a typo, a revised abstract), which import must merge;
 - about 1% look-alikes: a different paper whose title differs from an earlier
   one by a word or a version number, which import must keep apart.
+
+--shared-passages gives most abstracts boilerplate, as templated text has: a long
+opening and/or closing passage drawn from a small fixed set, so that thousands of
+papers share each abstract's first or last words (dense blocking keys). The papers,
+their titles and what is planted are the same as without it: the passages come from
+a random stream of their own.
+
+--one-file writes the same papers as ONE dump, OUT_DIR/one.txt, instead of many.
 """
 
 from __future__ import annotations
@@ -170,6 +178,25 @@ BRITISH = {
     "behavior": "behaviour",
     "normalization": "normalisation",
 }
+# Boilerplate: each passage is long (well over the 40 letters an abstract blocking key
+# reads), and each is shared by thousands of abstracts in a big corpus.
+OPENINGS = [
+    "In this paper we present a comprehensive study of the problem and propose a novel"
+    " framework that addresses the key limitations of existing approaches.",
+    "Recent advances in large scale machine learning have led to remarkable progress"
+    " across many domains, yet important challenges remain open.",
+    "We introduce a simple yet effective method that achieves state of the art results"
+    " on a wide range of standard benchmarks with minimal overhead.",
+    "Despite significant progress in recent years, current methods still struggle to"
+    " generalize beyond the settings they were trained on.",
+]
+CLOSINGS = [
+    "Extensive experiments on multiple benchmarks demonstrate the effectiveness of our"
+    " approach. Code and models are publicly available.",
+    "Our code, data and trained models will be released to facilitate future research"
+    " in this direction.",
+    "We hope this work serves as a strong baseline and inspires further research in the community.",
+]
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
@@ -234,9 +261,36 @@ def look_alike(rng: random.Random, title: str) -> str:
     return " ".join(words)
 
 
-def generate(n: int, out: Path, seed: int = 7) -> dict[str, object]:
+def templated(rng: random.Random) -> tuple[str, str]:
+    """Boilerplate for one abstract: an opening passage (most), a closing one (most),
+    often both, so that both of its blocking keys may be shared by thousands."""
+    opening = rng.choice(OPENINGS) + " " if rng.random() < 0.7 else ""
+    closing = " " + rng.choice(CLOSINGS) if rng.random() < 0.6 else ""
+    return opening, closing
+
+
+def generate(
+    n: int, out: Path, seed: int = 7, *, shared_passages: bool = False, one_file: bool = False
+) -> dict[str, object]:
     rng = random.Random(seed)
+    # The passages come from a stream of their own, and the papers are drawn bare and
+    # dressed as they are written: the papers are the same with and without them.
+    boiler = random.Random(seed + 1_000_003)
+    dress: dict[tuple[str, str], tuple[str, str]] = {}  # bare paper -> its boilerplate
+
+    def dressed(paper: tuple[str, str], like: tuple[str, str] | None = None) -> tuple[str, str]:
+        """The paper as written: with boilerplate of its own, or with that of `like`
+        (the paper it is a near-duplicate of)."""
+        if not shared_passages:
+            return paper
+        if like is None:
+            opening, closing = dress[paper] = templated(boiler)
+        else:
+            opening, closing = dress[like]
+        return paper[0], f"{opening}{paper[1]}{closing}"
+
     out.mkdir(parents=True, exist_ok=True)
+    bodies: list[str] = []
     originals: list[tuple[str, str]] = []
     planted_dups = 0
     look_alikes: list[tuple[str, str, str, str]] = []  # base and alike: title, abstract
@@ -247,35 +301,51 @@ def generate(n: int, out: Path, seed: int = 7) -> dict[str, object]:
         entries: list[tuple[str, str]] = []
         for _ in range(size):
             if originals and rng.random() < 0.01:
-                base_title, base_abstract = rng.choice(originals)
-                paper = (look_alike(rng, base_title), _abstract(rng))
-                look_alikes.append((base_title, paper[0], base_abstract, paper[1]))
+                base = rng.choice(originals)
+                paper = (look_alike(rng, base[0]), _abstract(rng))
+                alike = dressed(paper)
+                look_alikes.append((base[0], alike[0], dressed(base, base)[1], alike[1]))
             else:
                 paper = (_title(rng), _abstract(rng))
+                alike = dressed(paper)
             originals.append(paper)
-            entries.append(paper)
+            entries.append(alike)
         for _ in range(size // 10):
-            entries.insert(
-                rng.randrange(len(entries) + 1), near_duplicate(rng, *rng.choice(originals))
-            )
+            at = rng.randrange(len(entries) + 1)
+            base = rng.choice(originals)
+            entries.insert(at, dressed(near_duplicate(rng, *base), base))
             planted_dups += 1
-        header = (
-            f"new\n\nGet trending papers in your email inbox!\n\nSubscribe\n\n"
-            f"byAK and the research community\n\n{MONTHS[day.month - 1]} {day.day}\n\n"
-        )
         body = "\n\n".join(f"{t}\n\n{a}" for t, a in entries)
-        (out / f"{dump_no:05d}.txt").write_text(header + body + "\n", encoding="utf-8")
+        if one_file:
+            bodies.append(body)
+        else:
+            (out / f"{dump_no:05d}.txt").write_text(_header(day) + body + "\n", encoding="utf-8")
         dump_no += 1
         day += timedelta(days=1)
+    if one_file:
+        with (out / "one.txt").open("w", encoding="utf-8") as one:
+            one.write(_header(date(2024, 1, 1)))
+            for i, body in enumerate(bodies):
+                one.write(f"\n\n{body}" if i else body)
+            one.write("\n")
+        dump_no = 1
     truth = {
         "distinct": len(originals),
         "near_duplicates": planted_dups,
         "look_alikes": look_alikes,
         "dumps": dump_no,
         "seed": seed,
+        "shared_passages": shared_passages,
     }
     (out / "truth.json").write_text(json.dumps(truth), encoding="utf-8")
     return truth
+
+
+def _header(day: date) -> str:
+    return (
+        f"new\n\nGet trending papers in your email inbox!\n\nSubscribe\n\n"
+        f"byAK and the research community\n\n{MONTHS[day.month - 1]} {day.day}\n\n"
+    )
 
 
 def main() -> None:
@@ -283,8 +353,14 @@ def main() -> None:
     parser.add_argument("n", type=int)
     parser.add_argument("out", type=Path)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--shared-passages", action="store_true", help="boilerplate openings and closings"
+    )
+    parser.add_argument("--one-file", action="store_true", help="one dump, OUT_DIR/one.txt")
     args = parser.parse_args()
-    truth = generate(args.n, args.out, args.seed)
+    truth = generate(
+        args.n, args.out, args.seed, shared_passages=args.shared_passages, one_file=args.one_file
+    )
     print(
         f"{truth['distinct']} papers, {truth['near_duplicates']} near-duplicates, "
         f"{len(truth['look_alikes'])} look-alikes (planted) in {truth['dumps']} dumps"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -357,20 +358,22 @@ def _typo(title: str, data: st.DataObject) -> str:
 
 @settings(max_examples=500)
 @given(_TITLES, st.lists(_TITLES, max_size=6), st.data())
-def test_worth_deciding_cuts_only_what_decide_calls_different(
+def test_the_title_screen_cuts_only_what_decide_calls_different(
     title: str, others: list[str], data: st.DataObject
 ) -> None:
-    """The quick title screen of a block must never drop a paper `decide` would merge or
-    flag: with no abstract key shared, only a DIFFERENT verdict may be cut."""
+    """The quick title screen of a block (in dedupe.shortlist) must never drop a paper
+    `decide` would merge or flag: with no abstract key shared, only a DIFFERENT verdict
+    may be cut. A rare abstract key's papers are all kept."""
     others += [_typo(title, data), title.upper()]
     incoming = fingerprint(title, "")
-    titles = {i: normalize.match_title(other) for i, other in enumerate(others, 1)}
-    kept = dedupe.worth_deciding(incoming, titles, via_abstract=())
+    block = [(i, normalize.match_title(other)) for i, other in enumerate(others, 1)]
+    shortlist = partial(dedupe.shortlist, incoming, dense=len(block) + 1)
+    kept = [paper_id for paper_id, _, _ in shortlist([(block, False)])]
     assert kept == sorted(kept)
-    for paper_id, match_title in titles.items():
+    for paper_id, match_title in block:
         verdict = decide(
             incoming, dedupe.Fingerprint(match_title, ""), abstracts_may_agree=False
         ).verdict
         if paper_id not in kept:
             assert verdict is Verdict.DIFFERENT, (title, others[paper_id - 1])
-    assert dedupe.worth_deciding(incoming, titles, via_abstract=set(titles)) == sorted(titles)
+    assert shortlist([(block, True)]) == [(paper_id, t, True) for paper_id, t in block]

@@ -1,16 +1,19 @@
 """Is an incoming paper one the library already holds?
 
-Candidate generation is by blocking keys (exact hashes the store can index),
-so each paper meets a handful of candidates whatever the library's size. The
-decision needs the abstracts to agree before a fuzzy title may merge: a title
-score alone never merges two papers.
+Candidate generation is by blocking keys (exact hashes the store can index), and
+stays bounded whatever the library and however many papers share a key: a lookup
+returns a key's newest few holders at most (its block), a block the lookup fills is
+dense (boilerplate, a common title opening) and lets a paper through on a close
+title only, and an incoming paper is decided against DECIDE_PER_PAPER candidates at
+most, the best-evidenced (see shortlist). The decision needs the abstracts to agree
+before a fuzzy title may merge: a title score alone never merges two papers.
 """
 
 from __future__ import annotations
 
 import enum
 import hashlib
-from collections.abc import Callable, Container, Iterable, Mapping
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -27,6 +30,11 @@ ABSTRACT_SAME = 60.0  # abstracts agree: with a close title, the same paper
 ABSTRACT_REWRITE = 35.0  # same exact title, abstract rewritten but still related
 ABSTRACT_IDENTICAL = 90.0  # the same abstract under a reworded title
 TITLE_RETITLED = 60.0
+
+# The most candidates an incoming paper is decided against. Papers that only share
+# dense keys are screened by title first, so more than a few pass only when many
+# close titles hold the same keys; the best-evidenced few are enough to merge into.
+DECIDE_PER_PAPER = 8
 
 _PREFIX = 12  # characters of the title key used as a blocking key
 _ABSTRACT_BLOCK = 40  # characters of the abstract used as a blocking key
@@ -89,6 +97,22 @@ class Fingerprint:
         tail = letters(text[-_ABSTRACT_BLOCK * 5 :])
         return head[:_ABSTRACT_BLOCK], tail[-_ABSTRACT_BLOCK:]
 
+    def abstract_middle(self) -> str | None:
+        """The letters at the middle of the abstract, as a blocking key wants them; None
+        when the abstract is too short for them to stand clear of both ends' letters.
+        Read from the characters around the middle, as abstract_ends reads the ends:
+        folding the whole abstract would cost more than all its other keys."""
+        text = self.abstract()
+        reach = _ABSTRACT_BLOCK * 5 // 2  # characters either side of the middle
+        if len(text) < 6 * reach:  # abstract_ends reads 2 * reach at each end
+            return None
+        middle = len(text) // 2
+        around = letters(text[middle - reach : middle + reach])
+        if len(around) < _ABSTRACT_BLOCK:
+            return None
+        start = (len(around) - _ABSTRACT_BLOCK) // 2
+        return around[start : start + _ABSTRACT_BLOCK]
+
 
 # Every ASCII character that is not a letter or a digit, to delete.
 _NOT_ALNUM = str.maketrans("", "", "".join(chr(c) for c in range(128) if not chr(c).isalnum()))
@@ -96,8 +120,9 @@ _NOT_ALNUM = str.maketrans("", "", "".join(chr(c) for c in range(128) if not chr
 
 def letters(text: str) -> str:
     """`"".join(normalize.words(text))`, the folded letters and digits, without the
-    regular expression when the text is plain ASCII: a fifth of an import's time went
-    here. Keys are stored, so both ways must agree exactly (a property test checks)."""
+    regular expression when the text is plain ASCII: every paper's abstract keys pass
+    through here, and the expression would be a large share of an import. Keys are
+    stored, so both ways must agree exactly (a property test checks)."""
     if text.isascii() and "\\" not in text and "$" not in text and "{" not in text:
         return text.lower().translate(_NOT_ALNUM)
     return "".join(normalize.words(text))
@@ -134,35 +159,84 @@ def block_keys(fp: Fingerprint) -> tuple[tuple[int, ...], tuple[int, ...]]:
 
     A typo or spelling change in a title leaves either its start or its end
     intact; a retitled paper keeps its abstract; a revised abstract usually
-    keeps its opening or its closing words. Returns (title keys, abstract keys).
+    keeps its opening or its closing words. An abstract that opens and closes with
+    boilerplate (a templated passage thousands share) has those keys in dense blocks,
+    which find no one paper (see shortlist): its middle, away from both ends, is a key
+    of its own. Returns (title keys, abstract keys).
     """
     title = fp.title_key
     title_keys = (_hash("tp", title[:_PREFIX]), _hash("ts", title[-_PREFIX:]))
     head, tail = fp.abstract_ends()
     if len(head) < _ABSTRACT_BLOCK:
         return title_keys, ()
-    return title_keys, (_hash("ap", head), _hash("as", tail))
+    middle = fp.abstract_middle()
+    if middle is None:
+        return title_keys, (_hash("ap", head), _hash("as", tail))
+    return title_keys, (_hash("ap", head), _hash("as", tail), _hash("am", middle))
 
 
-def worth_deciding(
+def _screen(
     incoming: Fingerprint, titles: Mapping[int, str], via_abstract: Container[int]
-) -> list[int]:
+) -> list[tuple[int, float]]:
     """The candidates (paper id -> match title) `decide` could call anything but
-    DIFFERENT, in id order: those sharing an abstract key, and those whose title scores
-    near TITLE_REVIEW or above. The rest, most of a block, are ruled out here on their
-    title alone, without a Fingerprint each. Errs towards a full decision: a title just
-    under TITLE_REVIEW is left to `decide` (a property test checks nothing more is cut).
-    """
+    DIFFERENT, in id order, each with its title score: those sharing a rare abstract key
+    (`via_abstract`; score 0 when their title is under the cut), and those whose title
+    scores near TITLE_REVIEW or above (100: the same title key). The rest, most of a
+    block, are ruled out on their title alone, without a Fingerprint each. Errs towards
+    a full decision: a title just under TITLE_REVIEW is left to `decide` (a property
+    test checks nothing more is cut)."""
     key = incoming.title_key
     ratio = fuzz.ratio
     cutoff = TITLE_REVIEW - 1
-    return [
-        paper_id
-        for paper_id in sorted(titles)
-        if paper_id in via_abstract
-        or (other := normalize.title_key(titles[paper_id])) == key
-        or ratio(key, other, score_cutoff=cutoff)
-    ]
+    kept: list[tuple[int, float]] = []
+    for paper_id in sorted(titles):
+        other = normalize.title_key(titles[paper_id])
+        score = 100.0 if other == key else ratio(key, other, score_cutoff=cutoff)
+        if score or paper_id in via_abstract:
+            kept.append((paper_id, score))
+    return kept
+
+
+Block = Sequence[tuple[int, str]]  # a key's holders: (paper id, match title), newest first
+
+
+def shortlist(
+    incoming: Fingerprint, blocks: Iterable[tuple[Block, bool]], *, dense: int
+) -> list[tuple[int, str, bool]]:
+    """The candidates to decide `incoming` against, in id order, DECIDE_PER_PAPER at
+    most: (paper id, match title, whether it shares an abstract key), from the blocks
+    of its keys, each given with whether it is an abstract key's.
+
+    A block of `dense` papers or more (a lookup returns that many at most) belongs to
+    a key that many papers share, such as a templated opening or closing passage, so
+    sharing it is no evidence that two papers are one: its papers are kept on a close
+    title only, like a title key's. A rare abstract key's papers are kept whatever
+    their title (a retitled paper keeps its abstract). Past DECIDE_PER_PAPER, those
+    with the same title key come first, then those sharing a rare abstract key, then
+    the closest titles: a merge needs a close title or a shared abstract, so the
+    papers dropped are the least likely to be the same paper, and no paper is ever
+    merged without a decision.
+    """
+    titles: dict[int, str] = {}
+    shares_abstract: set[int] = set()
+    rare_abstract: set[int] = set()
+    for block, is_abstract in blocks:
+        rare = len(block) < dense
+        for paper_id, match_title in block:
+            titles[paper_id] = match_title
+            if is_abstract:
+                shares_abstract.add(paper_id)
+                if rare:
+                    rare_abstract.add(paper_id)
+    kept = _screen(incoming, titles, rare_abstract)
+    if len(kept) > DECIDE_PER_PAPER:
+        best = sorted(
+            kept,
+            key=lambda k: (k[1] == 100.0, k[0] in rare_abstract, k[1], k[0]),
+            reverse=True,
+        )[:DECIDE_PER_PAPER]
+        kept = sorted(best)
+    return [(paper_id, titles[paper_id], paper_id in shares_abstract) for paper_id, _ in kept]
 
 
 def abstract_score(a: Fingerprint, b: Fingerprint) -> float:

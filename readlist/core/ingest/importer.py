@@ -270,27 +270,26 @@ class Importer:
     def _candidates(
         self, item: _Incoming, batch: _Batch
     ) -> Iterator[tuple[int, dedupe.Fingerprint, bool]]:
-        """Papers sharing a key with `item`, a few per key (the most recent: this dump's
-        own new papers first), each with whether it shares an abstract key."""
-        titles: dict[int, str] = {}
-        via_abstract: set[int] = set()
+        """The papers to decide `item` against (dedupe.shortlist), from the blocks of its
+        keys: a few papers per key (the most recent: this dump's own new papers first),
+        each with whether it shares an abstract key."""
         fresh, known = batch.fresh, batch.known
+        blocks: list[tuple[dedupe.Block, bool]] = []
         for keys, is_abstract in ((item.title_keys, False), (item.abstract_keys, True)):
             for key in keys:
-                block = known.get(key, ())
+                block: dedupe.Block = known.get(key, ())
                 if key in fresh:
-                    block = [*fresh[key][::-1], *block][:CANDIDATES_PER_KEY]
-                for paper_id, match_title in block:
-                    titles[paper_id] = match_title
-                    if is_abstract:
-                        via_abstract.add(paper_id)
-        # Most of a block differs in its title alone: told apart without a Fingerprint.
-        for paper_id in dedupe.worth_deciding(item.fp, titles, via_abstract):
+                    newest = fresh[key][: -CANDIDATES_PER_KEY - 1 : -1]
+                    block = [*newest, *block][:CANDIDATES_PER_KEY]
+                blocks.append((block, is_abstract))
+        for paper_id, match_title, shares_abstract in dedupe.shortlist(
+            item.fp, blocks, dense=CANDIDATES_PER_KEY
+        ):
             fp = batch.fingerprints.get(paper_id) or self._fingerprints.get(paper_id)
             if fp is None:
-                fp = dedupe.Fingerprint(titles[paper_id], partial(self._abstract, paper_id))
+                fp = dedupe.Fingerprint(match_title, partial(self._abstract, paper_id))
                 self._remember(paper_id, fp)
-            yield paper_id, fp, paper_id in via_abstract
+            yield paper_id, fp, shares_abstract
 
     def _remember(self, paper_id: int, fp: dedupe.Fingerprint) -> None:
         if len(self._fingerprints) >= _FINGERPRINT_CACHE:

@@ -12,6 +12,9 @@ from readlist.core.errors import UnknownPaperError
 from readlist.core.models import NewPaper, NewSighting
 from readlist.core.store import schema
 
+# A blocking key's lookup returns its newest holders, this many at most: each paper
+# meets a bounded number of candidates however many share a key, and a key that fills
+# its block is dense (see readlist.core.ingest.dedupe.shortlist).
 CANDIDATES_PER_KEY = 8
 # Staged blocking keys (about 20,000 papers' worth, a few hundred pages) merged at once.
 RECENT_KEYS_CAP = 100_000
