@@ -42,7 +42,7 @@ from harness import ms
 from library import build_figures, ensure_library
 
 from readlist.core.ingest.importer import Importer
-from readlist.core.ingest.prepare import Prepared, Row, prepare, prepare_all
+from readlist.core.ingest.ready import ReadyDump, Row, ready_dump, ready_dumps
 from readlist.core.store.connection import BULK_CACHE_MIB, BULK_CHECKPOINT_PAGES, Store
 from readlist.core.store.imports import RECENT_KEYS_CAP
 
@@ -51,8 +51,8 @@ def rows_of(folder: Path) -> list[Row]:
     """Every listing of the dumps, parsed and fingerprinted (outside any timing)."""
     rows: list[Row] = []
     for path in sorted(folder.glob("*.txt")):
-        prepared = prepare(path.read_bytes(), path.name, date.today())
-        assert isinstance(prepared, Prepared), prepared
+        prepared = ready_dump(path.read_bytes(), path.name, date.today())
+        assert isinstance(prepared, ReadyDump), prepared
         rows += prepared.rows
     return rows
 
@@ -306,7 +306,7 @@ def import_folder_pages(db: Path, folder: Path) -> tuple[float, int, float]:
     with Store.open(db) as store, store.bulk():  # as `readlist import` does
         importer = Importer(store)
         sources = ((path.name, path.read_bytes()) for path in sorted(folder.glob("*.txt")))
-        for prepared in prepare_all(sources, importer.today):
+        for prepared in ready_dumps(sources, importer.today):
             report = importer.import_prepared(prepared)
             assert report.error is None, report.error
         before = time.perf_counter()

@@ -27,7 +27,7 @@ from generate import generate
 from readlist.core.ingest import importer as importer_module
 from readlist.core.ingest.importer import Importer
 from readlist.core.ingest.pipeline import import_all
-from readlist.core.ingest.prepare import prepare_all
+from readlist.core.ingest.ready import ready_dumps
 from readlist.core.store import Store
 
 HERE = Path(__file__).resolve().parent
@@ -160,7 +160,7 @@ def import_dumps(path: Path, dumps: Path) -> dict[str, float]:
     files = sorted(dumps.glob("*.txt"))
     watch = Stopwatch()
     # Fingerprints and blocking keys are made with the parsing, in the second process
-    # (prepare_all), overlapped with this one's work: not counted here.
+    # (ready_dumps), overlapped with this one's work: not counted here.
     watch.wrap(importer_module.dedupe, "match", "matching")
     writes = Stopwatch()  # readlist's own writes, the floor of what the import must do
     writer: dict[str, float] = {}  # the same, past the first dumps, in the writer process
@@ -173,7 +173,7 @@ def import_dumps(path: Path, dumps: Path) -> dict[str, float]:
         importer = Importer(store)
         sources = ((dump.name, dump.read_bytes()) for dump in files)
         with (
-            closing(prepare_all(sources, importer.today)) as prepared,
+            closing(ready_dumps(sources, importer.today)) as prepared,
             closing(import_all(importer, prepared, timings=writer)) as reports,
         ):
             for index, report in enumerate(reports, 1):

@@ -21,7 +21,7 @@ from click.testing import CliRunner, Result
 from readlist.cli import cli
 from readlist.cli_import import progress_bar
 from readlist.core.ingest import sources
-from readlist.core.ingest.prepare import Prepared
+from readlist.core.ingest.ready import ReadyDump
 from tests.conftest import ROOT, SAMPLE_DUMPS
 from tests.safety.support import PaperMaker, contents, dump_text, readlist_command, wait_until
 
@@ -222,7 +222,7 @@ def test_the_progress_bar_shows_a_file_name_s_escapes_not_obeys_them(
 ) -> None:
     terminal = _Terminal()
     monkeypatch.setattr(sys, "stderr", terminal)
-    prepared = Prepared("\x1b]0;owned\x07\x1b[2Jdump.txt", "sha", [])
+    prepared = ReadyDump("\x1b]0;owned\x07\x1b[2Jdump.txt", "sha", [])
     with progress_bar(quiet=False)(prepared) as progress:
         assert progress is not None
         progress(1, 1)

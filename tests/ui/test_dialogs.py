@@ -6,6 +6,7 @@ import contextlib
 import csv
 import os
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,9 @@ from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Input, ProgressBar, RadioSet, Static
 
+from readlist.core.ingest import import_sources, sources
 from readlist.core.ingest import importer as importer_module
+from readlist.core.models import FileReport
 from readlist.core.query import parse_query
 from readlist.core.store import Store
 from readlist.ui.app import ReadlistApp
@@ -134,14 +137,14 @@ def held_reads(monkeypatch: pytest.MonkeyPatch) -> tuple[threading.Event, thread
     """The dialog's reads of a dump wait: the first event is set as one starts, and the
     read goes on once the second is set."""
     reading, go_on = threading.Event(), threading.Event()
-    read_dump = import_dialog.read_dump
+    read_dump = sources.read_dump
 
     def slow_read(path: Path, *args: object) -> bytes:
         reading.set()
         assert go_on.wait(timeout=10)
         return read_dump(path)
 
-    monkeypatch.setattr(import_dialog, "read_dump", slow_read)
+    monkeypatch.setattr(sources, "read_dump", slow_read)
     return reading, go_on
 
 
@@ -200,7 +203,7 @@ async def test_while_a_file_is_read_the_bar_pulses_and_says_so(
     the library fills it at once."""
     dump = write_dump(tmp_path / "mar.txt", NEW_PAPERS)
     with Store.open(library_path) as store:
-        importer_module.Importer(store).import_bytes(dump.read_bytes(), "mar.txt")
+        list(import_sources(store, [dump]))
     reading, go_on = held_reads(monkeypatch)
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -305,15 +308,15 @@ async def test_quitting_mid_import_stops_after_the_part_being_written(
 
     monkeypatch.setattr(importer_module, "write_planned", write_and_wait)
     imported = threading.Event()
-    real_import = importer_module.Importer.import_bytes
+    real_import = import_dialog.import_sources
 
-    def import_and_tell(self: importer_module.Importer, *args: Any, **kwargs: Any) -> Any:
+    def import_and_tell(*args: Any, **kwargs: Any) -> Iterator[FileReport]:
         try:
-            return real_import(self, *args, **kwargs)
+            yield from real_import(*args, **kwargs)
         finally:
             imported.set()
 
-    monkeypatch.setattr(importer_module.Importer, "import_bytes", import_and_tell)
+    monkeypatch.setattr(import_dialog, "import_sources", import_and_tell)
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await wait(pilot)

@@ -24,7 +24,7 @@ from readlist.core.ingest import importer as importer_module
 from readlist.core.ingest import pipeline
 from readlist.core.ingest.importer import Importer, Progress
 from readlist.core.ingest.planned import write_planned
-from readlist.core.ingest.prepare import Prepared, prepare
+from readlist.core.ingest.ready import ReadyDump, ready_dump
 from readlist.core.models import FileReport
 from readlist.core.store import Store
 from tests.conftest import NOW, SAMPLE_DUMPS
@@ -80,8 +80,8 @@ def _write_lock_held(
             locked.set()
             released.append(release.wait(30))
             if then_import is not None:
-                prepared = prepare(then_import[1], then_import[0], NOW.date())
-                assert isinstance(prepared, Prepared)
+                prepared = ready_dump(then_import[1], then_import[0], NOW.date())
+                assert isinstance(prepared, ReadyDump)
                 ids = (store.next_paper_id(), store.next_dump_id())
                 _, batch = Importer(store, now=NOW).plan(prepared, ids)
                 write_planned(store, batch.planned)
@@ -99,7 +99,7 @@ def _write_lock_held(
 
 def _release_when(source: str, release: threading.Event) -> pipeline.Track:
     @contextmanager
-    def track(prepared: Prepared) -> Iterator[Progress | None]:
+    def track(prepared: ReadyDump) -> Iterator[Progress | None]:
         if prepared.source == source:
             release.set()
         yield None
@@ -107,8 +107,8 @@ def _release_when(source: str, release: threading.Event) -> pipeline.Track:
     return track
 
 
-def _prepared(dumps: list[tuple[str, bytes]]) -> list[Prepared | FileReport]:
-    return [prepare(data, source, NOW.date()) for source, data in dumps]
+def _prepared(dumps: list[tuple[str, bytes]]) -> list[ReadyDump | FileReport]:
+    return [ready_dump(data, source, NOW.date()) for source, data in dumps]
 
 
 def _contents(path: Path) -> list[list[object]]:
@@ -147,7 +147,7 @@ def _spied(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, list[object]]]
 
 
 def _pipelined(
-    path: Path, items: list[Prepared | FileReport], track: pipeline.Track = pipeline._untracked
+    path: Path, items: list[ReadyDump | FileReport], track: pipeline.Track = pipeline._untracked
 ) -> list[FileReport]:
     with Store.open(path) as store:
         importer = Importer(store, now=NOW)
@@ -189,8 +189,8 @@ def test_a_dump_s_papers_read_as_planned_until_every_dump_that_touched_them_is_w
     ids = (store.next_paper_id(), store.next_dump_id())
     planned = []
     for source, abstract in (("a.txt", ""), ("b.txt", _TINY)):
-        prepared = prepare(make_dump([("Tiny Recursive Models", abstract)]), source, NOW.date())
-        assert isinstance(prepared, Prepared)
+        prepared = ready_dump(make_dump([("Tiny Recursive Models", abstract)]), source, NOW.date())
+        assert isinstance(prepared, ReadyDump)
         _, batch = importer.plan(prepared, ids)
         importer.hold(batch)
         planned.append(batch.planned)
@@ -200,8 +200,8 @@ def test_a_dump_s_papers_read_as_planned_until_every_dump_that_touched_them_is_w
         write_planned(store, planned[0])
     importer.release(planned[0].ids[1])
     retitled = make_dump([("TINY RECURSIVE MODELS", _TINY)], "Nov 21")
-    prepared = prepare(retitled, "c.txt", NOW.date())
-    assert isinstance(prepared, Prepared)
+    prepared = ready_dump(retitled, "c.txt", NOW.date())
+    assert isinstance(prepared, ReadyDump)
     report, batch = importer.plan(prepared, ids)
     assert report.merged_exact == 1
     assert batch.planned.fills == []  # b.txt gave it that abstract already
@@ -257,7 +257,7 @@ def test_a_writer_that_dies_leaves_its_dumps_to_the_importer(
     with _spied(monkeypatch) as seen:
 
         @contextmanager
-        def track(prepared: Prepared) -> Iterator[Progress | None]:
+        def track(prepared: ReadyDump) -> Iterator[Progress | None]:
             (writer,) = seen["writers"]
             assert isinstance(writer, pipeline._Writer)
             if prepared.source == dumps[3][0] and writer.process.poll() is None:
@@ -288,7 +288,7 @@ def test_a_writer_s_error_is_the_import_s_and_its_dump_is_not_written(
             " BEGIN SELECT RAISE(ABORT, 'no room for Boom'); END"
         )
     items = _prepared([*dumps[:3], boom, *dumps[3:]])
-    monkeypatch.setattr(pipeline, "AHEAD", 5)  # bare, filled and boom in flight
+    monkeypatch.setattr(pipeline, "WRITER_AHEAD", 5)  # bare, filled and boom in flight
     with (
         _spied(monkeypatch) as seen,
         _write_lock_held(path) as release,
@@ -360,7 +360,7 @@ def test_two_big_imports_and_a_star_at_once_all_land(tmp_path: Path) -> None:
 
     def run(index: int) -> None:
         items = [
-            prepare(dump_text(papers, f"Mar {day + 1}").encode(), f"{index}-{day}", NOW.date())
+            ready_dump(dump_text(papers, f"Mar {day + 1}").encode(), f"{index}-{day}", NOW.date())
             for day, papers in enumerate(runs[index])
         ]
         try:
@@ -445,7 +445,7 @@ def test_a_dump_begun_elsewhere_is_void_for_the_writer(
     """Another import has written the first part of the same dump since it was planned:
     the writer writes none of it (the importer then finishes the dump in line)."""
     prepared = _prepared(_dumps()[4:5])[0]
-    assert isinstance(prepared, Prepared)
+    assert isinstance(prepared, ReadyDump)
     ids = (store.next_paper_id(), store.next_dump_id())
     _, whole = Importer(store, now=NOW).plan(prepared, ids)
     monkeypatch.setattr(importer_module, "PART_LISTINGS", 10)

@@ -127,12 +127,12 @@ def test_file_names_in_the_import_report_and_errors_are_cleaned(
 
 def test_the_progress_bar_label_is_cleaned(monkeypatch: pytest.MonkeyPatch) -> None:
     from readlist.cli_import import progress_bar
-    from readlist.core.ingest.prepare import Prepared
+    from readlist.core.ingest.ready import ReadyDump
 
     err = io.StringIO()
     err.isatty = lambda: True  # type: ignore[method-assign]
     monkeypatch.setattr(sys, "stderr", err)
-    prepared = Prepared.__new__(Prepared)
+    prepared = ReadyDump.__new__(ReadyDump)
     object.__setattr__(prepared, "source", "dumps/evil\x1b[2J\u202e.txt")
     with progress_bar(quiet=False)(prepared) as progress:
         assert progress is not None

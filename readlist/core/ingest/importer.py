@@ -12,7 +12,7 @@ from functools import partial
 
 from readlist.core.ingest import dedupe
 from readlist.core.ingest.planned import Planned, write_planned
-from readlist.core.ingest.prepare import Prepared, Row, prepare
+from readlist.core.ingest.ready import ReadyDump, Row, ready_dump
 from readlist.core.ingest.run_keys import RunKeys
 from readlist.core.models import FileReport, NewPaper, NewSighting, ParsedPaper
 from readlist.core.store import Store
@@ -62,16 +62,16 @@ class Importer:
         stop: Callable[[], bool] | None = None,
     ) -> FileReport:
         """One dump, written in parts (see import_prepared)."""
-        return self.import_prepared(prepare(data, source, self.today), progress, stop=stop)
+        return self.import_prepared(ready_dump(data, source, self.today), progress, stop=stop)
 
     def import_prepared(
         self,
-        prepared: Prepared | FileReport,
+        prepared: ReadyDump | FileReport,
         progress: Progress | None = None,
         *,
         stop: Callable[[], bool] | None = None,
     ) -> FileReport:
-        """A dump read and fingerprinted by `prepare` (here or in another process),
+        """A dump read and fingerprinted by `ready_dump` (here or in another process),
         decided and written a part at a time, each part one transaction: the write lock
         is held for one part (PART_LISTINGS, PART_SECONDS), never for a whole big dump.
         The dump is recorded as whole with its last part; stopped before (a crash, an
@@ -88,8 +88,6 @@ class Importer:
             part = self._import_part(prepared, progress)
             if part is None:  # whole, by an earlier import or another process
                 if not wrote:
-                    if progress is not None and prepared.rows:  # nothing to do: done at once
-                        progress(len(prepared.rows), len(prepared.rows))
                     return FileReport(prepared.source, already_imported=True)
                 break
             report, whole = part
@@ -107,7 +105,7 @@ class Importer:
         return total
 
     def _import_part(
-        self, prepared: Prepared, progress: Progress | None
+        self, prepared: ReadyDump, progress: Progress | None
     ) -> tuple[FileReport, bool] | None:
         """The dump's next part, in one transaction: from where the library says the dump
         stands (written by this call's caller, or by an import stopped earlier). Its
@@ -139,7 +137,7 @@ class Importer:
 
     def plan(
         self,
-        prepared: Prepared,
+        prepared: ReadyDump,
         ids: tuple[int, int],
         progress: Progress | None = None,
         *,

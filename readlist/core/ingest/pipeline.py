@@ -3,7 +3,7 @@ writes the dumps decided before it.
 
 An import's writes (each dump's rows, its full-text insert and its commit) and its
 decisions each took about half of a big import's time, one after the other (the parsing
-already runs in a process of its own: prepare.prepare_all). A thread does not overlap
+already runs in a process of its own: ready.ready_dumps). A thread does not overlap
 them: `executemany` takes Python's lock back for every row. So the writes go to a
 process of their own, which writes each dump's `Planned` rows in order, as the importer
 would have in line, each dump whole or not at all (the dumps queued for it share a
@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING
 
 from readlist.core.ingest.importer import Importer, Progress
 from readlist.core.ingest.planned import Planned, write_planned
-from readlist.core.ingest.prepare import Prepared
+from readlist.core.ingest.ready import ReadyDump
 from readlist.core.models import FileReport
 from readlist.core.store import Store
 
@@ -47,31 +47,34 @@ if TYPE_CHECKING:  # multiprocessing loads only when a big import starts the wri
 # Papers imported in line before the writer starts: it takes ~0.2 s to start (a fresh
 # interpreter), and a month of daily dumps is ~3,000 papers.
 WRITER_AFTER = 3_000
-AHEAD = 3  # dumps planned and sent to the writer, not yet committed
+WRITER_AHEAD = 3  # dumps planned and sent to the writer, not yet committed
 # Listings the writer puts in one transaction, of the dumps queued for it: one full-text
 # insert and one commit for them all (the two were half of its time at 100k papers),
 # and the write lock held ~1 s at most (another window's star waits that long).
 GROUP_LISTINGS = 5_000
 
-Track = Callable[[Prepared], AbstractContextManager[Progress | None]]
+Track = Callable[[ReadyDump], AbstractContextManager[Progress | None]]
 
 
-def _untracked(prepared: Prepared) -> AbstractContextManager[Progress | None]:
+def _untracked(prepared: ReadyDump) -> AbstractContextManager[Progress | None]:
     return nullcontext()
 
 
 def import_all(
     importer: Importer,
-    items: Iterable[Prepared | FileReport],
+    items: Iterable[ReadyDump | FileReport],
     *,
     track: Track = _untracked,
     writer_after: int | None = None,
     timings: dict[str, float] | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> Generator[FileReport, None, None]:
     """Each dump imported, its report yielded once it is committed, in order (a
     FileReport passes through). Past `writer_after` papers the writes go to a writer
     process. Close the generator (contextlib.closing) to stop that process if the
-    caller stops early: what it had not committed is not written. `timings`, if given,
+    caller stops early: what it had not committed is not written. `stop` is asked
+    between dumps and between the parts of a dump written in line (the app quitting):
+    once it says so, the rest is not imported. `timings`, if given,
     gets the writer's seconds in its transactions ("writer_s"), and this process's
     waiting for it ("waited_s"), for the benchmarks."""
     writer_after = WRITER_AFTER if writer_after is None else writer_after
@@ -85,8 +88,10 @@ def import_all(
     ids = (0, 0)  # the next paper and dump ids, once the dumps sent are written
     try:
         for item in items:
+            if stop is not None and stop():
+                return
             ready = may_start and in_line >= writer_after
-            if ready and writer is None and isinstance(item, Prepared):
+            if ready and writer is None and isinstance(item, ReadyDump):
                 writer = _Writer.start(Path(importer.store.path), timings)
                 may_start = writer is not None
             if isinstance(item, FileReport):
@@ -94,11 +99,8 @@ def import_all(
             elif writer is None or _in_parts(importer, item):
                 while window:  # the dumps before it first, in order
                     yield from _settle(importer, writer, window, track)
-                if importer.store.dump_imported(item.sha256):  # nothing to do: no bar
-                    report = FileReport(item.source, already_imported=True)
-                else:
-                    with track(item) as progress:
-                        report = importer.import_prepared(item, progress)
+                with track(item) as progress:
+                    report = importer.import_prepared(item, progress, stop=stop)
                 in_line += report.papers
                 yield report
             else:
@@ -113,7 +115,7 @@ def import_all(
                     writer.send(sent.batch)
                     window.append(sent)
                     ids = sent.batch.next_ids
-            while window and (len(window) > AHEAD or isinstance(window[0], FileReport)):
+            while window and (len(window) > WRITER_AHEAD or isinstance(window[0], FileReport)):
                 yield from _settle(importer, writer, window, track)
             if writer is not None and writer.broken:  # the library changed under it
                 while window:
@@ -127,7 +129,7 @@ def import_all(
             writer.stop(now=bool(window))
 
 
-def _in_parts(importer: Importer, prepared: Prepared) -> bool:
+def _in_parts(importer: Importer, prepared: ReadyDump) -> bool:
     """A dump to import in line, a part at a time: one bigger than a group (the writer
     writes each dump whole, holding the write lock as long as that takes), or one an
     earlier import left unfinished."""
@@ -141,14 +143,14 @@ def _in_parts(importer: Importer, prepared: Prepared) -> bool:
 class _Sent:
     """A dump planned and sent to the writer, with what it becomes once committed."""
 
-    prepared: Prepared
+    prepared: ReadyDump
     batch: Planned
     report: FileReport
 
 
 def _plan(
     importer: Importer,
-    prepared: Prepared,
+    prepared: ReadyDump,
     ids: tuple[int, int],
     window: deque[_Sent | FileReport],
     track: Track,
@@ -183,7 +185,7 @@ def _settle(
         return
     # Void: nothing of it or of what followed it was written. Begin again in line.
     importer.forget()
-    redo: list[Prepared | FileReport] = [head.prepared]
+    redo: list[ReadyDump | FileReport] = [head.prepared]
     redo += [s.prepared if isinstance(s, _Sent) else s for s in window]
     window.clear()
     for item in redo:

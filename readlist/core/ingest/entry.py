@@ -1,0 +1,96 @@
+"""The one way papers come in: `import_sources`, which `readlist import` and the app's
+import dialog both call. Everything behind it (the parsing process, the importer, the
+writer process) is private to readlist.core.ingest."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator, Iterable, Iterator
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+
+from readlist.core.errors import DumpError
+from readlist.core.ingest import sources as _sources
+from readlist.core.ingest.importer import Importer
+from readlist.core.ingest.pipeline import import_all
+from readlist.core.ingest.ready import ReadyDump, ready_dumps
+from readlist.core.models import FileReport
+from readlist.core.store import Store
+
+PROGRESS_STEPS = 200  # progress events per file at most, its first and last included
+
+
+@dataclass(frozen=True, slots=True)
+class ImportProgress:
+    """Where an import stands: the dump `source`, number `index` (from 0) of `files`, has
+    `done` of its `total` papers decided. `total` is None while the dump is read and
+    parsed (how long that takes is not known). Each dump's last event has done ==
+    total: its report is ready (a dump found in the library already has only that one)."""
+
+    source: str
+    index: int
+    files: int
+    done: int
+    total: int | None
+
+
+def import_sources(
+    store: Store,
+    sources: Iterable[_sources.Source],
+    *,
+    progress: Callable[[ImportProgress], None] | None = None,
+    stop: Callable[[], bool] | None = None,
+    force: bool = False,
+    now: datetime | None = None,
+) -> Generator[FileReport, None, None]:
+    """Import dump files, folders of *.txt dumps, "-" (stdin) or named streams into the
+    store, yielding each dump's report in order once it is in the library. A source that
+    cannot be read, or is no dump, gets its report with a one-line error, and the others
+    are imported; an error of the library itself (a full disk) is raised.
+
+    `force` imports text that does not look like a Daily Papers page; `stop` is asked
+    between dumps and between the parts of a big one (the app quitting), and once it
+    says so, nothing more is imported. A dump stopped midway keeps the parts written,
+    and importing it again writes the rest. Close the iterator (or run it out) to end
+    the helper processes of a big import."""
+    found = _sources.dump_sources(sources)
+    files = len(found)
+    tell = progress or _ignore
+    importer = Importer(store, now=now)
+    indexes: dict[int, int] = {}  # id of a dump made ready -> its index among `found`
+
+    def read() -> Iterator[tuple[str, bytes | FileReport]]:
+        for index, (name, where) in enumerate(found):
+            tell(ImportProgress(name, index, files, 0, None))
+            try:
+                yield name, _sources.read_source(name, where, stop)
+            except DumpError as exc:
+                yield name, FileReport(name, error=str(exc))
+
+    def numbered(ready: Iterable[ReadyDump | FileReport]) -> Iterator[ReadyDump | FileReport]:
+        for index, item in enumerate(ready):
+            indexes[id(item)] = index
+            yield item
+
+    @contextmanager
+    def track(dump: ReadyDump) -> Iterator[Callable[[int, int], None]]:
+        index = indexes.get(id(dump), 0)
+        step = max(1, len(dump.rows) // PROGRESS_STEPS)
+
+        def decided(done: int, total: int) -> None:
+            if done % step == 0 and done < total:
+                tell(ImportProgress(dump.source, index, files, done, total))
+
+        yield decided
+
+    with (
+        closing(ready_dumps(read(), importer.today, force=force)) as ready,
+        closing(import_all(importer, numbered(ready), track=track, stop=stop)) as done,
+    ):
+        for index, report in enumerate(done):
+            tell(ImportProgress(report.source, index, files, report.papers, report.papers))
+            yield report
+
+
+def _ignore(event: ImportProgress) -> None:
+    pass
