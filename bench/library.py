@@ -1,9 +1,14 @@
 """A generated library of N papers, built once by readlist's own import and cached.
 
     python bench/library.py N [--work DIR]
+    python bench/library.py N --against TREE [--rounds R]
 
 The app and CLI benchmarks read these; building 1M takes a while, so it is kept in
 bench/out/library-N.db (outside git) and reused while the generator is unchanged.
+
+With --against, `readlist import` of the N-paper dumps into a fresh library, by this
+tree's readlist and by the one in TREE (another checkout, say of main), taking turns
+R times in the same run: seconds and microseconds a paper of each, and their ratio.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import resource
 import shutil
 import subprocess
@@ -24,10 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import generate
 
-from readlist.core.ingest import importer as importer_module
-from readlist.core.ingest.importer import Importer
-from readlist.core.ingest.pipeline import import_all
-from readlist.core.ingest.ready import ready_dumps
+from readlist.core.ingest import dedupe, import_sources
 from readlist.core.store import Store
 
 HERE = Path(__file__).resolve().parent
@@ -39,7 +42,7 @@ def _fingerprint() -> str:
     the core changes: the import reaches into most of it (decoding, parsing,
     normalising, dedupe, the store and its schema)."""
     core = HERE.parent / "readlist" / "core"
-    sources = [HERE / "generate.py", Path(__file__).resolve(), *sorted(core.glob("*.py"))]
+    sources = [HERE / "generate.py", Path(__file__).resolve(), *sorted(core.rglob("*.py"))]
     return hashlib.sha256(b"".join(p.read_bytes() for p in sources)).hexdigest()[:12]
 
 
@@ -160,22 +163,16 @@ def import_dumps(path: Path, dumps: Path) -> dict[str, float]:
     files = sorted(dumps.glob("*.txt"))
     watch = Stopwatch()
     # Fingerprints and blocking keys are made with the parsing, in the second process
-    # (ready_dumps), overlapped with this one's work: not counted here.
-    watch.wrap(importer_module.dedupe, "match", "matching")
+    # (readlist.core.ingest.ready), overlapped with this one's work: not counted here.
+    watch.wrap(dedupe, "match", "matching")
     writes = Stopwatch()  # readlist's own writes, the floor of what the import must do
-    writer: dict[str, float] = {}  # the same, past the first dumps, in the writer process
     rows = 0
     cpu_before = cpu_seconds()
     start = time.perf_counter()
     with Store.open(path) as store, store.bulk():  # as `readlist import` does
         watch.wrap(store, "candidates", "candidate lookup")
         writes.wrap_writes(store)
-        importer = Importer(store)
-        sources = ((dump.name, dump.read_bytes()) for dump in files)
-        with (
-            closing(ready_dumps(sources, importer.today)) as prepared,
-            closing(import_all(importer, prepared, timings=writer)) as reports,
-        ):
+        with closing(import_sources(store, files)) as reports:
             for index, report in enumerate(reports, 1):
                 if report.error is not None:
                     raise SystemExit(report.error)
@@ -187,21 +184,62 @@ def import_dumps(path: Path, dumps: Path) -> dict[str, float]:
         reap_children()
         cpu = cpu_seconds() - cpu_before
         store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    dedupe = sum(watch.seconds.values())
+    dedupe_s = sum(watch.seconds.values())
     return {
         "import_s": round(seconds, 2),
         "import_rows": rows,
         "import_rows_per_s": round(rows / seconds),
-        "dedupe_s": round(dedupe, 2),
-        "dedupe_share": round(dedupe / seconds, 3),
+        "dedupe_s": round(dedupe_s, 2),
+        "dedupe_share": round(dedupe_s / seconds, 3),
         **{f"dedupe_{k.replace(' ', '_')}_s": round(v, 2) for k, v in watch.seconds.items()},
-        "writes_s": round(writes.seconds.get("writes", 0.0) + writer["writer_s"], 2),
+        "writes_s": round(writes.seconds.get("writes", 0.0), 2),
         "import_cpu_s": round(cpu, 2),
-        "waited_for_writer_s": round(writer["waited_s"], 2),
         "import_peak_rss_mb": peak_rss_mb(),
         "import_helper_peak_rss_mb": round(
             resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         ),
+    }
+
+
+def cli_import_seconds(tree: Path, db: Path, dumps: Path) -> tuple[float, int]:
+    """`readlist import DUMPS --json` by the readlist in `tree`, into a fresh library:
+    its wall seconds (start-up and final checkpoint included) and the papers it read."""
+    for stale in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
+        stale.unlink(missing_ok=True)
+    start = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "readlist", "--db", str(db), "import", str(dumps), "--json"],
+        env={**os.environ, "PYTHONPATH": str(tree)},
+        cwd=tree,
+        stdout=subprocess.PIPE,
+        check=True,
+    )
+    seconds = time.perf_counter() - start
+    papers = sum(f["papers"] for f in json.loads(done.stdout)["files"])
+    return seconds, papers
+
+
+def compare(n: int, other: Path, rounds: int, work: Path) -> dict[str, object]:
+    """This tree's import against `other`'s, on the same dumps, taking turns: the two
+    see the same load on a shared machine, so their ratio means more than either."""
+    dumps = work / f"dumps-{n}"
+    if not (dumps / "truth.json").exists():
+        generate(n, dumps, seed=7)
+    trees = {"this": HERE.parent, "other": other.resolve()}
+    seconds: dict[str, list[float]] = {name: [] for name in trees}
+    papers = 0
+    for turn in range(rounds):
+        for name, tree in trees.items():
+            took, papers = cli_import_seconds(tree, work / f"compare-{name}.db", dumps)
+            seconds[name].append(took)
+            print(f"  round {turn + 1} {name}: {took:.1f} s", file=sys.stderr)
+    best = {name: min(times) for name, times in seconds.items()}
+    return {
+        "papers": papers,
+        **{f"{name}_s": [round(t, 1) for t in times] for name, times in seconds.items()},
+        **{f"{name}_us_per_paper": round(best[name] / papers * 1e6) for name in trees},
+        "ratio_this_to_other": round(best["this"] / best["other"], 2),
+        "ratios_by_round": [round(a / b, 2) for a, b in zip(*seconds.values(), strict=True)],
     }
 
 
@@ -212,7 +250,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("n", type=int)
     parser.add_argument("--work", type=Path, default=DEFAULT_WORK)
+    parser.add_argument("--against", type=Path, help="another readlist checkout to time")
+    parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
+    if args.against is not None:
+        print(json.dumps(compare(args.n, args.against, args.rounds, args.work)))
+        return
     print(ensure_library(args.n, args.work))
 
 

@@ -1,18 +1,17 @@
 """The one way papers come in: `import_sources`, which `readlist import` and the app's
-import dialog both call. Everything behind it (the parsing process, the importer, the
-writer process) is private to readlist.core.ingest."""
+import dialog both call. Everything behind it (the parsing process, the importer) is
+private to readlist.core.ingest."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Generator, Iterable, Iterator
-from contextlib import closing, contextmanager
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime
 
 from readlist.core.errors import DumpError
 from readlist.core.ingest import sources as _sources
 from readlist.core.ingest.importer import Importer
-from readlist.core.ingest.pipeline import import_all
 from readlist.core.ingest.ready import ReadyDump, ready_dumps
 from readlist.core.models import FileReport
 from readlist.core.store import Store
@@ -57,7 +56,6 @@ def import_sources(
     files = len(found)
     tell = progress or _ignore
     importer = Importer(store, now=now)
-    indexes: dict[int, int] = {}  # id of a dump made ready -> its index among `found`
 
     def read() -> Iterator[tuple[str, bytes | FileReport]]:
         for index, (name, where) in enumerate(found):
@@ -67,29 +65,31 @@ def import_sources(
             except DumpError as exc:
                 yield name, FileReport(name, error=str(exc))
 
-    def numbered(ready: Iterable[ReadyDump | FileReport]) -> Iterator[ReadyDump | FileReport]:
-        for index, item in enumerate(ready):
-            indexes[id(item)] = index
-            yield item
-
-    @contextmanager
-    def track(dump: ReadyDump) -> Iterator[Callable[[int, int], None]]:
-        index = indexes.get(id(dump), 0)
-        step = max(1, len(dump.rows) // PROGRESS_STEPS)
-
-        def decided(done: int, total: int) -> None:
-            if done % step == 0 and done < total:
-                tell(ImportProgress(dump.source, index, files, done, total))
-
-        yield decided
-
-    with (
-        closing(ready_dumps(read(), importer.today, force=force)) as ready,
-        closing(import_all(importer, numbered(ready), track=track, stop=stop)) as done,
-    ):
-        for index, report in enumerate(done):
+    # The next dumps are read and parsed in a second process while this one imports.
+    with closing(ready_dumps(read(), importer.today, force=force)) as ready:
+        for index, dump in enumerate(ready):
+            if stop is not None and stop():
+                return
+            if isinstance(dump, FileReport):  # refused before it met the library
+                report = dump
+            else:
+                decided = _decided(dump, index, files, tell)
+                report = importer.import_prepared(dump, decided, stop=stop)
             tell(ImportProgress(report.source, index, files, report.papers, report.papers))
             yield report
+
+
+def _decided(
+    dump: ReadyDump, index: int, files: int, tell: Callable[[ImportProgress], None]
+) -> Callable[[int, int], None]:
+    """The importer's count of papers decided, as PROGRESS_STEPS events at most."""
+    step = max(1, len(dump.rows) // PROGRESS_STEPS)
+
+    def decided(done: int, total: int) -> None:
+        if done % step == 0 and done < total:
+            tell(ImportProgress(dump.source, index, files, done, total))
+
+    return decided
 
 
 def _ignore(event: ImportProgress) -> None:
