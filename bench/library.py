@@ -2,6 +2,7 @@
 
     python bench/library.py N [--work DIR]
     python bench/library.py N --against TREE [--rounds R]
+    python bench/library.py N [N ...] --one-file
 
 The app and CLI benchmarks read these; building 1M takes a while, so it is kept in
 bench/out/library-N.db (outside git) and reused while the generator is unchanged.
@@ -9,6 +10,10 @@ bench/out/library-N.db (outside git) and reused while the generator is unchanged
 With --against, `readlist import` of the N-paper dumps into a fresh library, by this
 tree's readlist and by the one in TREE (another checkout, say of main), taking turns
 R times in the same run: seconds and microseconds a paper of each, and their ratio.
+
+With --one-file, for each N the N-paper dumps pasted into one file, and the peak RSS of
+a `readlist import` of that file into a fresh library (ru_maxrss of that process, from
+wait4), with its seconds.
 """
 
 from __future__ import annotations
@@ -243,20 +248,61 @@ def compare(n: int, other: Path, rounds: int, work: Path) -> dict[str, object]:
     }
 
 
+def one_file_rss(n: int, work: Path) -> dict[str, float]:
+    """Peak RSS and seconds of `readlist import` of one file of N papers. The dumps are
+    generated in another process, so that this one stays small: a child's ru_maxrss
+    starts from its parent's."""
+    one = work / f"one-{n}.txt"
+    if not one.exists():
+        parts = work / f"one-{n}-parts"
+        code = "import sys; from generate import generate; from pathlib import Path; "
+        code += f"generate({n}, Path({str(parts)!r}), seed=7)"
+        subprocess.run([sys.executable, "-c", code], cwd=HERE, check=True)
+        with one.open("wb") as out:
+            for dump in sorted(parts.glob("*.txt")):
+                out.write(dump.read_bytes())
+        shutil.rmtree(parts)
+    db = work / f"one-{n}.db"
+    for stale in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
+        stale.unlink(missing_ok=True)
+    start = time.perf_counter()
+    child = subprocess.Popen(
+        [sys.executable, "-m", "readlist", "--db", str(db), "import", str(one), "--json"],
+        env={**os.environ, "PYTHONPATH": str(HERE.parent)},
+        cwd=HERE.parent,
+        stdout=subprocess.DEVNULL,
+    )
+    _, status, usage = os.wait4(child.pid, 0)
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode != 0:
+        raise SystemExit(f"readlist import {one} failed: {child.returncode}")
+    return {
+        "papers": n,
+        "file_mb": round(one.stat().st_size / 2**20),
+        "import_s": round(time.perf_counter() - start, 1),
+        "peak_rss_mb": round(usage.ru_maxrss / 1024),
+    }
+
+
 def main() -> None:
     if sys.argv[1:2] == ["--import"]:  # ensure_library's import, in a process of its own
         print(json.dumps(import_dumps(Path(sys.argv[2]), Path(sys.argv[3]))))
         return
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("n", type=int)
+    parser.add_argument("n", type=int, nargs="+")
     parser.add_argument("--work", type=Path, default=DEFAULT_WORK)
     parser.add_argument("--against", type=Path, help="another readlist checkout to time")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--one-file", action="store_true", help="peak RSS of one big file")
     args = parser.parse_args()
-    if args.against is not None:
-        print(json.dumps(compare(args.n, args.against, args.rounds, args.work)))
-        return
-    print(ensure_library(args.n, args.work))
+    args.work.mkdir(parents=True, exist_ok=True)
+    for n in args.n:
+        if args.one_file:
+            print(json.dumps(one_file_rss(n, args.work)))
+        elif args.against is not None:
+            print(json.dumps(compare(n, args.against, args.rounds, args.work)))
+        else:
+            print(ensure_library(n, args.work))
 
 
 if __name__ == "__main__":

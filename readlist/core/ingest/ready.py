@@ -1,8 +1,8 @@
 """The part of an import that needs no library: read, parse and fingerprint a dump.
 
 Split from the importer so a big import can do it in a second process, on the second
-core, while the first writes the dump before: parsing and fingerprinting were a third
-of an import's time.
+core, while the first imports the dump before it: the two overlap, and neither waits
+for the other.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ Row = tuple[str, str, str | None, str, str, tuple[int, ...], tuple[int, ...]]
 # Below this many bytes of dumps a second process costs more than it saves (it starts in
 # about 0.2 s); the five sample dumps are 0.5 MB, a month of daily dumps is ~10 MB.
 BACKGROUND_AFTER_BYTES = 4 << 20
-READY_AHEAD = 2  # dumps prepared in the background while one is written
+READY_AHEAD = 2  # dumps made ready in the background while one is imported
 PARENT_CHECK_SECONDS = 0.5
 # The second process is forked: it starts at once with everything imported, and nothing
 # re-runs the caller's main module (as "spawn" would). Where there is no fork, or the
