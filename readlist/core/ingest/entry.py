@@ -8,9 +8,11 @@ from collections.abc import Callable, Generator, Iterable, Iterator
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from readlist.core.errors import DumpError
 from readlist.core.ingest import sources as _sources
+from readlist.core.ingest import stream
 from readlist.core.ingest.importer import Importer
 from readlist.core.ingest.ready import ReadyDump, ready_dumps
 from readlist.core.models import FileReport
@@ -57,9 +59,12 @@ def import_sources(
     tell = progress or _ignore
     importer = Importer(store, now=now)
 
-    def read() -> Iterator[tuple[str, bytes | FileReport]]:
+    def read() -> Iterator[tuple[str, bytes | FileReport | ReadyDump]]:
         for index, (name, where) in enumerate(found):
             tell(ImportProgress(name, index, files, 0, None))
+            if isinstance(where, Path) and stream.should_stream(where):
+                yield name, stream.streamed_dump(where, name, importer.today, force=force)
+                continue
             try:
                 yield name, _sources.read_source(name, where, stop)
             except DumpError as exc:

@@ -13,7 +13,7 @@ import re
 import threading
 import time
 from collections import deque
-from collections.abc import Generator, Iterable
+from collections.abc import Generator, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
@@ -57,7 +57,7 @@ class ReadyDump:
 
     source: str
     sha256: str
-    rows: list[Row]
+    rows: Sequence[Row]  # a list, or StreamedRows for a big file (readlist.core.ingest.stream)
     skipped: int = 0  # text blocks that went into no paper
     unplaced_lines: tuple[int, ...] = ()  # their lines, numbered from 1
 
@@ -84,12 +84,14 @@ def content_hash(papers: Iterable[ParsedPaper]) -> str:
     line ends or another encoding counts as the dump already imported."""
     digest = hashlib.sha256()
     for paper in papers:
-        digest.update(
-            f"{paper.title}\x1f{paper.abstract}\x1f{paper.date_line}\x1e".encode(
-                "utf-8", "surrogatepass"
-            )
-        )
+        digest.update(paper_digest(paper))
     return digest.hexdigest()
+
+
+def paper_digest(paper: ParsedPaper) -> bytes:
+    """What a paper adds to its dump's content hash."""
+    text = f"{paper.title}\x1f{paper.abstract}\x1f{paper.date_line}\x1e"
+    return text.encode("utf-8", "surrogatepass")
 
 
 def row_of(paper: ParsedPaper, today: date) -> Row:
@@ -138,7 +140,7 @@ def ready_dump(
 
 
 def ready_dumps(
-    sources: Iterable[tuple[str, bytes | FileReport]],
+    sources: Iterable[tuple[str, bytes | FileReport | ReadyDump]],
     today: date,
     *,
     background_after: int = BACKGROUND_AFTER_BYTES,
@@ -158,7 +160,7 @@ def ready_dumps(
     seen = 0
     try:
         for source, data in sources:
-            if isinstance(data, FileReport):
+            if isinstance(data, FileReport | ReadyDump):  # refused, or streamed
                 pending.append(data)
             elif pool is None and (seen < background_after or not _may_fork()):
                 seen += len(data)
