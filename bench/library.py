@@ -37,6 +37,7 @@ from generate import generate
 
 from readlist.core.ingest import dedupe, import_sources
 from readlist.core.store import Store
+from readlist.core.store.connection import BULK_CACHE_MIB
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_WORK = HERE / "out"
@@ -248,10 +249,12 @@ def compare(n: int, other: Path, rounds: int, work: Path) -> dict[str, object]:
     }
 
 
-def one_file_rss(n: int, work: Path) -> dict[str, float]:
+def one_file_rss(n: int, work: Path, cache_mib: int | None = None) -> dict[str, float]:
     """Peak RSS and seconds of `readlist import` of one file of N papers. The dumps are
     generated in another process, so that this one stays small: a child's ru_maxrss
-    starts from its parent's."""
+    starts from its parent's. With `cache_mib`, the import's SQLite page cache is that
+    big instead of BULK_CACHE_MIB: the cache fills as the library grows, up to its
+    size, and the rest is the import's own memory."""
     one = work / f"one-{n}.txt"
     if not one.exists():
         parts = work / f"one-{n}-parts"
@@ -266,8 +269,12 @@ def one_file_rss(n: int, work: Path) -> dict[str, float]:
     for stale in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
         stale.unlink(missing_ok=True)
     start = time.perf_counter()
+    main = "import sys; from readlist.cli import main; "
+    if cache_mib is not None:
+        main += f"import readlist.core.store.connection as c; c.BULK_CACHE_MIB = {cache_mib}; "
+    main += "sys.argv[0] = 'readlist'; main()"
     child = subprocess.Popen(
-        [sys.executable, "-m", "readlist", "--db", str(db), "import", str(one), "--json"],
+        [sys.executable, "-c", main, "--db", str(db), "import", str(one), "--json"],
         env={**os.environ, "PYTHONPATH": str(HERE.parent)},
         cwd=HERE.parent,
         stdout=subprocess.DEVNULL,
@@ -281,6 +288,7 @@ def one_file_rss(n: int, work: Path) -> dict[str, float]:
         "file_mb": round(one.stat().st_size / 2**20),
         "import_s": round(time.perf_counter() - start, 1),
         "peak_rss_mb": round(usage.ru_maxrss / 1024),
+        "sqlite_cache_mib": BULK_CACHE_MIB if cache_mib is None else cache_mib,
     }
 
 
@@ -294,11 +302,12 @@ def main() -> None:
     parser.add_argument("--against", type=Path, help="another readlist checkout to time")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--one-file", action="store_true", help="peak RSS of one big file")
+    parser.add_argument("--cache-mib", type=int, help="--one-file: the SQLite cache's size")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     for n in args.n:
         if args.one_file:
-            print(json.dumps(one_file_rss(n, args.work)))
+            print(json.dumps(one_file_rss(n, args.work, args.cache_mib)))
         elif args.against is not None:
             print(json.dumps(compare(n, args.against, args.rounds, args.work)))
         else:
