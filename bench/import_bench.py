@@ -41,8 +41,8 @@ from generate import generate
 from harness import ms
 from library import build_figures, ensure_library
 
-from readlist.core.ingest.importer import Importer
-from readlist.core.ingest.prepare import Prepared, Row, prepare, prepare_all
+from readlist.core.ingest import import_sources
+from readlist.core.ingest.ready import ReadyDump, Row, ready_dump
 from readlist.core.store.connection import BULK_CACHE_MIB, BULK_CHECKPOINT_PAGES, Store
 from readlist.core.store.imports import RECENT_KEYS_CAP
 
@@ -51,8 +51,8 @@ def rows_of(folder: Path) -> list[Row]:
     """Every listing of the dumps, parsed and fingerprinted (outside any timing)."""
     rows: list[Row] = []
     for path in sorted(folder.glob("*.txt")):
-        prepared = prepare(path.read_bytes(), path.name, date.today())
-        assert isinstance(prepared, Prepared), prepared
+        prepared = ready_dump(path.read_bytes(), path.name, date.today())
+        assert isinstance(prepared, ReadyDump), prepared
         rows += prepared.rows
     return rows
 
@@ -192,8 +192,7 @@ def _commit(conn: sqlite3.Connection, start: float) -> tuple[float, int]:
 def at_rest(source: Path, target: Path) -> None:
     """A copy of the library, flushed to disk before anything is timed on it: a fresh
     copy's gigabytes of dirty pages would otherwise be written back inside the first
-    checkpoint's fsync, and charged to the import (1.1 of the 1.9 s of 1,000 papers
-    into 1M, in the report before this one)."""
+    checkpoint's fsync, and charged to the import."""
     shutil.copyfile(source, target)
     fd = os.open(target, os.O_RDONLY)
     try:
@@ -304,10 +303,7 @@ def import_folder_pages(db: Path, folder: Path) -> tuple[float, int, float]:
     and the seconds of that checkpoint, which copies them into the library file."""
     start = time.perf_counter()
     with Store.open(db) as store, store.bulk():  # as `readlist import` does
-        importer = Importer(store)
-        sources = ((path.name, path.read_bytes()) for path in sorted(folder.glob("*.txt")))
-        for prepared in prepare_all(sources, importer.today):
-            report = importer.import_prepared(prepared)
+        for report in import_sources(store, [folder]):
             assert report.error is None, report.error
         before = time.perf_counter()
         _, frames, _ = store.conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()

@@ -98,25 +98,27 @@ def import_(library: Library, sources: tuple[str, ...], as_json: bool, force: bo
     """Import dump files, folders of *.txt dumps, or - for stdin."""
     # Imported here: dedupe and rapidfuzz are a third of readlist's start-up, and only
     # import needs them.
-    from readlist.cli_import import progress_bar, report_table, sources_of
-    from readlist.core.ingest.importer import Importer
-    from readlist.core.ingest.pipeline import import_all
-    from readlist.core.ingest.prepare import prepare_all
+    from readlist.cli_import import ProgressBars, print_report
+    from readlist.core.ingest import import_sources
 
+    if "-" in sources and sys.stdin.isatty():  # else the command would seem to hang, waiting
+        click.echo(
+            "Reading a dump from the terminal: paste it, then press Ctrl-D on a "
+            "line of its own (Ctrl-C stops).",
+            err=True,
+        )
     reports: list[FileReport] = []
+    bars = ProgressBars(quiet=as_json)
     with library.open(create=True) as store, store.bulk():
         store.ensure_writable()  # a damaged library: one line, before any file is read
-        importer = Importer(store)
-        # A big import reads and fingerprints the next dumps in a second process, and
-        # writes the dumps it has decided in a third, while it decides the next one.
-        with (
-            closing(prepare_all(sources_of(sources), importer.today, force=force)) as prepared,
-            closing(import_all(importer, prepared, track=progress_bar(quiet=as_json))) as done,
-        ):
-            for report in done:
-                if report.error:
-                    click.echo(f"Error: {shown_in_line(report.error)}", err=True)
-                reports.append(report)
+        try:
+            with closing(import_sources(store, sources, progress=bars, force=force)) as done:
+                for report in done:
+                    if report.error:
+                        click.echo(f"Error: {shown_in_line(report.error)}", err=True)
+                    reports.append(report)
+        finally:
+            bars.close()
         total = store.stats().papers
     summary = ImportReport(tuple(reports))
     if as_json:
@@ -127,7 +129,7 @@ def import_(library: Library, sources: tuple[str, ...], as_json: bool, force: bo
             }
         )
     elif any(not f.error for f in summary.files):  # errors alone were said on stderr
-        report_table(summary, total, library.path)
+        print_report(summary, total, library.path)
     if summary.failed:
         sys.exit(1)
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from readlist.core.ingest.importer import Importer
+from readlist.core.models import NewPaper, NewSighting
 from readlist.core.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -28,6 +29,26 @@ def _no_real_library(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]
         patch.delenv("READLIST_DB", raising=False)
         patch.delenv("READLIST_CONFIG", raising=False)
         yield
+
+
+def write_paper(
+    store: Store,
+    title: str,
+    abstract: str,
+    match_title: str,
+    keys: Iterable[int],
+    *,
+    dump_id: int,
+    date_line: str | None,
+    seen_on: str,
+) -> int:
+    """A paper written as given, with no import to clean or merge it: text an old
+    library or a direct write could hold. Call it inside store.transaction()."""
+    paper_id = store.next_paper_id()
+    store.add_papers([NewPaper(paper_id, title, abstract, match_title, seen_on)])
+    store.add_keys((key, paper_id) for key in keys)
+    store.add_sightings([NewSighting(paper_id, dump_id, date_line, seen_on, "new")])
+    return paper_id
 
 
 @pytest.fixture

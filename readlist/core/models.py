@@ -151,11 +151,6 @@ class NewPaper:
     match_title: str
     seen_on: str
 
-    def __reduce__(self) -> tuple[type[NewPaper], tuple[int, str, str, str, str]]:
-        # Pickled to the import's writer process (readlist.core.ingest.pipeline): as its fields,
-        # ten times quicker both ways than a slotted dataclass's default.
-        return NewPaper, (self.id, self.title, self.abstract, self.match_title, self.seen_on)
-
 
 @dataclass(frozen=True, slots=True)
 class NewSighting:

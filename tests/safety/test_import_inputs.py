@@ -19,9 +19,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from readlist.cli import cli
-from readlist.cli_import import progress_bar
-from readlist.core.ingest import sources
-from readlist.core.ingest.prepare import Prepared
+from readlist.cli_import import ProgressBars
+from readlist.core.ingest import ImportProgress, sources
 from tests.conftest import ROOT, SAMPLE_DUMPS
 from tests.safety.support import PaperMaker, contents, dump_text, readlist_command, wait_until
 
@@ -222,10 +221,10 @@ def test_the_progress_bar_shows_a_file_name_s_escapes_not_obeys_them(
 ) -> None:
     terminal = _Terminal()
     monkeypatch.setattr(sys, "stderr", terminal)
-    prepared = Prepared("\x1b]0;owned\x07\x1b[2Jdump.txt", "sha", [])
-    with progress_bar(quiet=False)(prepared) as progress:
-        assert progress is not None
-        progress(1, 1)
+    name = "\x1b]0;owned\x07\x1b[2Jdump.txt"
+    bars = ProgressBars(quiet=False)
+    bars(ImportProgress(name, 0, 1, 0, 2))
+    bars(ImportProgress(name, 0, 1, 2, 2))
     shown = terminal.getvalue()
     assert "\u241b]0;owned\u2407\u241b[2Jdump.txt" in shown
     assert "\x1b]0" not in shown and "\x1b[2J" not in shown

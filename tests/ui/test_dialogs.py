@@ -6,19 +6,25 @@ import contextlib
 import csv
 import os
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from textual.content import Content
 from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Input, ProgressBar, RadioSet, Static
 
+from readlist.cli import cli
+from readlist.core.ingest import import_sources, sources
 from readlist.core.ingest import importer as importer_module
+from readlist.core.models import FileReport
 from readlist.core.query import parse_query
 from readlist.core.store import Store
 from readlist.ui.app import ReadlistApp
+from readlist.ui.library import StorePool
 from readlist.ui.screens import import_dialog
 from readlist.ui.screens.export_dialog import ExportScreen
 from readlist.ui.screens.import_dialog import ImportScreen
@@ -134,14 +140,14 @@ def held_reads(monkeypatch: pytest.MonkeyPatch) -> tuple[threading.Event, thread
     """The dialog's reads of a dump wait: the first event is set as one starts, and the
     read goes on once the second is set."""
     reading, go_on = threading.Event(), threading.Event()
-    read_dump = import_dialog.read_dump
+    read_dump = sources.read_dump
 
     def slow_read(path: Path, *args: object) -> bytes:
         reading.set()
         assert go_on.wait(timeout=10)
         return read_dump(path)
 
-    monkeypatch.setattr(import_dialog, "read_dump", slow_read)
+    monkeypatch.setattr(sources, "read_dump", slow_read)
     return reading, go_on
 
 
@@ -200,7 +206,7 @@ async def test_while_a_file_is_read_the_bar_pulses_and_says_so(
     the library fills it at once."""
     dump = write_dump(tmp_path / "mar.txt", NEW_PAPERS)
     with Store.open(library_path) as store:
-        importer_module.Importer(store).import_bytes(dump.read_bytes(), "mar.txt")
+        list(import_sources(store, [dump]))
     reading, go_on = held_reads(monkeypatch)
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -305,15 +311,15 @@ async def test_quitting_mid_import_stops_after_the_part_being_written(
 
     monkeypatch.setattr(importer_module, "write_planned", write_and_wait)
     imported = threading.Event()
-    real_import = importer_module.Importer.import_bytes
+    real_import = import_dialog.import_sources
 
-    def import_and_tell(self: importer_module.Importer, *args: Any, **kwargs: Any) -> Any:
+    def import_and_tell(*args: Any, **kwargs: Any) -> Iterator[FileReport]:
         try:
-            return real_import(self, *args, **kwargs)
+            yield from real_import(*args, **kwargs)
         finally:
             imported.set()
 
-    monkeypatch.setattr(importer_module.Importer, "import_bytes", import_and_tell)
+    monkeypatch.setattr(import_dialog, "import_sources", import_and_tell)
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await wait(pilot)
@@ -331,6 +337,62 @@ async def test_quitting_mid_import_stops_after_the_part_being_written(
         assert store.unfinished_dump(
             store.conn.execute("SELECT sha256 FROM dumps WHERE source = 'big.txt'").fetchone()[0]
         ) == (6, 20)
+
+
+# The library's imported contents, table by table, without the times of the import.
+_LIBRARY_TABLES = {
+    "papers": "SELECT id, title, abstract, match_title, first_seen, last_seen, times_seen"
+    " FROM papers",
+    "sightings": "SELECT * FROM sightings",
+    "dumps": "SELECT id, sha256, source, papers, written FROM dumps",
+    "keys": "SELECT key, paper_id, 'merged' FROM dedupe_keys"
+    " UNION ALL SELECT key, paper_id, 'staged' FROM dedupe_keys_recent",
+    "reviews": "SELECT paper_id, other_id, title_score, abstract_score, reason FROM review",
+    "state": "SELECT * FROM state",
+    # Every term of the full-text index, where it is: the index itself, not its content.
+    "fts": "SELECT term, doc, col, offset FROM temp.fts_terms",
+}
+
+
+def library_tables(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    with Store.open(path) as store:
+        assert store.check_integrity() == []
+        store.conn.execute(
+            "CREATE VIRTUAL TABLE temp.fts_terms USING fts5vocab(main, papers_fts, 'instance')"
+        )
+        return {
+            name: sorted(store.conn.execute(sql).fetchall(), key=repr)
+            for name, sql in _LIBRARY_TABLES.items()
+        }
+
+
+async def test_the_app_and_the_cli_build_the_same_library_from_the_same_dumps(
+    tmp_path: Path,
+) -> None:
+    """`readlist import` of the sample dumps (and one with a pair to review) into one
+    library, the app's import dialog into another: the same papers, sightings, dumps,
+    keys, reviews and full-text index."""
+    folder = tmp_path / "dumps"
+    folder.mkdir()
+    for dump in SAMPLE_DUMPS.glob("*.txt"):
+        (folder / dump.name).write_bytes(dump.read_bytes())
+    write_dump(folder / "twin.txt", [NEW_PAPERS[2], TWIN])
+    by_cli = tmp_path / "cli.db"
+    done = CliRunner().invoke(cli, ["--db", str(by_cli), "import", "dumps"])
+    assert done.exit_code == 0, done.output
+    by_app = tmp_path / "app.db"
+    Store.open(by_app).close()
+    app = ReadlistApp(StorePool(by_app))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait(pilot)
+        screen = await open_import(pilot, "dumps")
+        assert screen.stage == "done" and screen.report is not None
+        assert screen.report.total("new") == SAMPLE_PAPERS + 2
+    from_cli, from_app = library_tables(by_cli), library_tables(by_app)
+    assert len(from_app["papers"]) == SAMPLE_PAPERS + 2
+    assert from_app["reviews"] and from_app["fts"]
+    for name in _LIBRARY_TABLES:
+        assert from_app[name] == from_cli[name], name
 
 
 async def test_escape_cancels_and_a_missing_path_can_be_fixed(

@@ -28,6 +28,7 @@ from readlist.ui.screens.note import NoteEditor
 from readlist.ui.screens.triage import TriageScreen
 from readlist.ui.widgets.filter_bar import FilterInput
 from readlist.ui.widgets.paper_list import PaperList
+from tests.conftest import write_paper
 from tests.ui.conftest import AppFactory, fresh_store, settle, until
 
 SIZE = (120, 35)
@@ -52,7 +53,8 @@ def hostile_id(library_path: Path) -> int:
     with Store.open(library_path) as store:
         with store.transaction():
             dump = store.add_dump("hostile", "hostile.txt", 1, "2099-12-31T00:00:00+00:00")
-            paper_id = store.add_paper(
+            paper_id = write_paper(
+                store,
                 TITLE,
                 ABSTRACT,
                 "zyxhostile",

@@ -23,6 +23,7 @@ from readlist.core.models import Paper
 from readlist.core.query import FIELDS, Query, State, Term, parse_query
 from readlist.core.store import Store, search
 from readlist.core.store.search import Walk
+from tests.conftest import write_paper
 
 # FTS5 operators and syntax, SQL, the filter language's own, controls and NUL; words
 # short enough to be prefixes of each other ("al" of "alpha", "no" of "not").
@@ -56,8 +57,15 @@ def unique_word(n: int) -> str:
 def _add(store: Store, title: str, abstract: str, note: str) -> int:
     with store.transaction():
         dump = store.add_dump(f"sha{title!r}", "hostile.txt", 1, "2026-11-23T12:00:00+00:00")
-        paper_id = store.add_paper(
-            title, abstract, title.lower(), [], dump_id=dump, date_line=None, seen_on="2026-11-23"
+        paper_id = write_paper(
+            store,
+            title,
+            abstract,
+            title.lower(),
+            [],
+            dump_id=dump,
+            date_line=None,
+            seen_on="2026-11-23",
         )
     if note:
         store.set_note(paper_id, note)

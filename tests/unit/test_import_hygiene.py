@@ -26,7 +26,7 @@ NOT_FOR_LIST = (
     "platformdirs",
     "readlist.core.export",
     "readlist.core.ingest.importer",
-    "readlist.core.ingest.prepare",
+    "readlist.core.ingest.ready",
     "readlist.core.ingest.dedupe",
     "readlist.core.ingest.parse",
     "readlist.core.ingest.decode",

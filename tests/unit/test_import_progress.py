@@ -11,7 +11,7 @@ import sys
 import threading
 from pathlib import Path
 
-from readlist.core.ingest.importer import Importer
+from readlist.core.ingest import ImportProgress, import_sources
 from readlist.core.store import Store
 from tests.conftest import NOW, ROOT, SAMPLE_DUMPS
 
@@ -87,14 +87,16 @@ def test_a_reimport_draws_no_bar_stuck_at_zero(tmp_path: Path) -> None:
 
 
 def test_a_dump_found_whole_completes_its_progress_at_once(db_path: Path) -> None:
-    """The importer's side, for any bar made before the dump is found in the library
-    (the app's, or one made as another process finished the same dump)."""
+    """The front door's side, for any bar made before the dump is found in the library
+    (the app's): once read, a dump with nothing to decide has one more event, its last
+    (done == total), which fills the bar at once."""
     dump = sorted(SAMPLE_DUMPS.glob("*.txt"))[0]
     with Store.open(db_path) as store:
-        Importer(store, now=NOW).import_bytes(dump.read_bytes(), dump.name)
-        calls: list[tuple[int, int]] = []
-        report = Importer(store, now=NOW).import_bytes(
-            dump.read_bytes(), dump.name, lambda done, total: calls.append((done, total))
-        )
+        list(import_sources(store, [dump], now=NOW))
+        events: list[ImportProgress] = []
+        (report,) = import_sources(store, [dump], progress=events.append, now=NOW)
     assert report.already_imported
-    assert calls == [(95, 95)]
+    assert events == [
+        ImportProgress(str(dump), 0, 1, 0, None),
+        ImportProgress(str(dump), 0, 1, 0, 0),
+    ]

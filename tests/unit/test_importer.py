@@ -12,7 +12,7 @@ import pytest
 from readlist.core.errors import DumpError
 from readlist.core.ingest import importer as importer_module
 from readlist.core.ingest.importer import Importer
-from readlist.core.ingest.prepare import resolve_date
+from readlist.core.ingest.ready import resolve_date
 from readlist.core.ingest.sources import dump_files
 from readlist.core.query import parse_query
 from readlist.core.store import Store, schema

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from readlist.core.query import parse_query
 from readlist.core.store import Store, schema, search
 from readlist.core.store.search import SORTS, Sort, Walk, narrowing_match
+from tests.conftest import write_paper
 
 # Words at different densities, a family sharing a prefix, and words the tokenizer folds.
 WORDS = [
@@ -52,7 +53,8 @@ def library(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
                 rng.shuffle(words)
                 title = " ".join(words[:2]) + f" paper {n}"
                 abstract = " ".join(words[2:] + ["filler"] * rng.randrange(3))
-                store.add_paper(
+                write_paper(
+                    store,
                     title,
                     abstract,
                     title.lower(),

@@ -11,12 +11,14 @@ from readlist.core.errors import LibraryError, UnknownPaperError
 from readlist.core.query import parse_query
 from readlist.core.store import Store, schema
 from readlist.core.store.search import Sort
+from tests.conftest import write_paper
 
 
 def _add(store: Store, title: str, abstract: str = "", seen_on: str = "2026-03-14") -> int:
     with store.transaction():
         dump_id = store.add_dump(f"sha-{title}", "test.txt", 1, "2026-11-23T12:00:00+00:00")
-        return store.add_paper(
+        return write_paper(
+            store,
             title,
             abstract,
             title.lower(),

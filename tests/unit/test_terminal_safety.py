@@ -126,17 +126,15 @@ def test_file_names_in_the_import_report_and_errors_are_cleaned(
 
 
 def test_the_progress_bar_label_is_cleaned(monkeypatch: pytest.MonkeyPatch) -> None:
-    from readlist.cli_import import progress_bar
-    from readlist.core.ingest.prepare import Prepared
+    from readlist.cli_import import ProgressBars
+    from readlist.core.ingest import ImportProgress
 
     err = io.StringIO()
     err.isatty = lambda: True  # type: ignore[method-assign]
     monkeypatch.setattr(sys, "stderr", err)
-    prepared = Prepared.__new__(Prepared)
-    object.__setattr__(prepared, "source", "dumps/evil\x1b[2J\u202e.txt")
-    with progress_bar(quiet=False)(prepared) as progress:
-        assert progress is not None
-        progress(5, 10)
+    bars = ProgressBars(quiet=False)
+    bars(ImportProgress("dumps/evil\x1b[2J\u202e.txt", 0, 1, 5, 10))
+    bars.close()
     assert "evil␛[2J\ufffd.txt" in err.getvalue()
     _clean(err.getvalue().replace("\r", "").replace("\x1b[?25l", "").replace("\x1b[?25h", ""))
 

@@ -12,15 +12,13 @@ from functools import partial
 
 from readlist.core.ingest import dedupe
 from readlist.core.ingest.planned import Planned, write_planned
-from readlist.core.ingest.prepare import Prepared, Row, prepare
-from readlist.core.ingest.run_keys import RunKeys
+from readlist.core.ingest.ready import ReadyDump, Row, ready_dump
 from readlist.core.models import FileReport, NewPaper, NewSighting, ParsedPaper
 from readlist.core.store import Store
 from readlist.core.store.imports import CANDIDATES_PER_KEY
 
 Progress = Callable[[int, int], None]  # (papers done, papers in the file)
 _FINGERPRINT_CACHE = 10_000  # recent papers: the ones near-duplicates usually hit
-RUN_KEYS_CAP = 1_000_000  # blocking keys a run holds in memory (~200,000 papers, ~120 MB)
 # A dump is decided and written in parts, each its own transaction, so that the write
 # lock is never held for long: a star or a `mark` elsewhere waits for one part at most.
 # A part is this many listings at most, and stops being decided after PART_SECONDS
@@ -40,14 +38,11 @@ class Importer:
         self.store = store
         self.now = now or datetime.now(UTC)
         # The most recently used papers' fingerprints, oldest first. An OrderedDict, not a
-        # dict: dropping the oldest of a dict that has dropped many is a scan, and at
-        # 100k papers that scan took a quarter of the import.
+        # dict: dropping the oldest of a dict that has dropped many is a scan, slow
+        # once the cache has turned over many times.
         self._fingerprints: OrderedDict[int, dedupe.Fingerprint] = OrderedDict()
-        self._run: RunKeys | None = None
-        # Papers whose text the library does not hold yet: planned in a dump not yet
-        # committed (see readlist.core.ingest.pipeline), or given an abstract by the dump being
-        # planned. paper id -> (the last dump that wrote it, title, abstract).
-        self._pending: dict[int, tuple[int, str, str]] = {}
+        # Abstracts the part being decided gives papers of the library, not yet written.
+        self._filled: dict[int, str] = {}
 
     @property
     def today(self) -> date:
@@ -62,16 +57,16 @@ class Importer:
         stop: Callable[[], bool] | None = None,
     ) -> FileReport:
         """One dump, written in parts (see import_prepared)."""
-        return self.import_prepared(prepare(data, source, self.today), progress, stop=stop)
+        return self.import_prepared(ready_dump(data, source, self.today), progress, stop=stop)
 
     def import_prepared(
         self,
-        prepared: Prepared | FileReport,
+        prepared: ReadyDump | FileReport,
         progress: Progress | None = None,
         *,
         stop: Callable[[], bool] | None = None,
     ) -> FileReport:
-        """A dump read and fingerprinted by `prepare` (here or in another process),
+        """A dump read and fingerprinted by `ready_dump` (here or in another process),
         decided and written a part at a time, each part one transaction: the write lock
         is held for one part (PART_LISTINGS, PART_SECONDS), never for a whole big dump.
         The dump is recorded as whole with its last part; stopped before (a crash, an
@@ -88,8 +83,6 @@ class Importer:
             part = self._import_part(prepared, progress)
             if part is None:  # whole, by an earlier import or another process
                 if not wrote:
-                    if progress is not None and prepared.rows:  # nothing to do: done at once
-                        progress(len(prepared.rows), len(prepared.rows))
                     return FileReport(prepared.source, already_imported=True)
                 break
             report, whole = part
@@ -107,7 +100,7 @@ class Importer:
         return total
 
     def _import_part(
-        self, prepared: Prepared, progress: Progress | None
+        self, prepared: ReadyDump, progress: Progress | None
     ) -> tuple[FileReport, bool] | None:
         """The dump's next part, in one transaction: from where the library says the dump
         stands (written by this call's caller, or by an import stopped earlier). Its
@@ -117,70 +110,52 @@ class Importer:
             with store.transaction():
                 if store.dump_imported(prepared.sha256):
                     return None
-                next_dump = store.next_dump_id()
                 unfinished = store.unfinished_dump(prepared.sha256)
-                dump_id, start = (next_dump, 0) if unfinished is None else unfinished
-                first_id = store.next_paper_id()
-                report, batch = self.plan(
-                    prepared,
-                    (first_id, dump_id),
-                    progress,
-                    part=(start, (first_id, next_dump)),
-                )
+                dump_id, start = (store.next_dump_id(), 0) if unfinished is None else unfinished
+                ids = (store.next_paper_id(), dump_id)
+                report, batch = self._plan(prepared, ids, start, progress)
                 write_planned(store, batch.planned)
         except BaseException:
-            self.forget()  # ids from the rolled-back transaction are void
+            # The part's ids are void: they may go to other papers now.
+            self._fingerprints.clear()
             raise
         finally:
-            self._pending.clear()
-        if self._run is not None:  # committed: its papers' keys are the run's from now on
-            self._run.landed(batch.fresh, batch.next_id, batch.planned.next_dump_id)
+            self._filled.clear()
         return report, batch.planned.end == len(prepared.rows)
 
-    def plan(
+    def _plan(
         self,
-        prepared: Prepared,
+        prepared: ReadyDump,
         ids: tuple[int, int],
-        progress: Progress | None = None,
-        *,
-        part: tuple[int, tuple[int, int]] | None = None,
+        start: int,
+        progress: Progress | None,
     ) -> tuple[FileReport, _Batch]:
-        """Decide every paper of the dump in order, writing nothing: what the dump adds
-        and merges, for `write_planned` to write in a few statements (not a few a paper).
-        `ids` are the first new paper's id and the dump's id, as the library will give
-        them when the dump is written. With `part`, only the dump's next part: (the
-        listing it starts at, the library's next paper and dump ids now), up to
-        PART_LISTINGS listings or PART_SECONDS. Returns the report, and the decisions."""
+        """Decide the dump's next part in order, from listing `start`, up to
+        PART_LISTINGS listings or PART_SECONDS, writing nothing: what it adds and merges,
+        for `write_planned` to write in a few statements (not a few a paper). `ids` are
+        the first new paper's id and the dump's id, as the library gives them when the
+        part is written. Returns the part's report, and its decisions."""
         rows = prepared.rows
         imported_at = self.now.isoformat(timespec="seconds")
         first_id, dump_id = ids
-        start, next_ids = (0, ids) if part is None else part
-        end = len(rows) if part is None else min(len(rows), start + PART_LISTINGS)
+        end = min(len(rows), start + PART_LISTINGS)
         incoming = [_Incoming.of(row) for row in rows[start:end]]
         keys = {k for item in incoming for k in item.keys}
-        batch = _Batch(dump_id, first_id, self._known(keys, next_ids))
-        # A dump's first part adds its row; a later part (or a resumed dump) adds none.
-        next_dump_id = next_ids[1] + 1 if start == 0 else next_ids[1]
+        batch = _Batch(dump_id, first_id, self.store.candidates(keys))
         batch.planned = Planned(
             prepared.sha256,
             prepared.source,
             len(rows),
             imported_at,
             ids,
-            next_dump_id,
             start=start,
             end=end,
         )
         counts = {"new": 0, "exact": 0, "fuzzy": 0, "flagged": 0}
-        deadline = None if part is None else time.monotonic() + PART_SECONDS
+        deadline = time.monotonic() + PART_SECONDS
         for offset, item in enumerate(incoming):
             listing = start + offset
-            if (
-                deadline is not None
-                and offset
-                and offset % _CLOCK_EVERY == 0
-                and time.monotonic() > deadline
-            ):
+            if offset and offset % _CLOCK_EVERY == 0 and time.monotonic() > deadline:
                 batch.planned.end = listing  # the rest in the next part
                 break
             found = dedupe.match(item.fp, self._candidates(item, batch))
@@ -212,60 +187,16 @@ class Importer:
         )
         return report, batch
 
-    def hold(self, batch: _Batch) -> None:
-        """A dump planned and sent to be written (readlist.core.ingest.pipeline): its new papers
-        read as if written until `release`, and its keys are the run's."""
-        for paper in batch.papers.values():
-            self._pending[paper.id] = (batch.dump_id, paper.title, paper.abstract)
-        if self._run is not None:
-            self._run.landed(batch.fresh, batch.next_id, batch.planned.next_dump_id)
-
-    def release(self, dump_id: int) -> None:
-        """The dump `dump_id` and those before it are committed: read their papers from
-        the library from now on."""
-        pending = self._pending
-        for paper_id in [i for i, (owner, _, _) in pending.items() if owner <= dump_id]:
-            del pending[paper_id]
-
-    def forget(self) -> None:
-        """Start afresh from the library: what was planned and not written is void."""
-        self._fingerprints.clear()
-        self._pending.clear()
-        self._run = None
-
-    def plans_ahead(self) -> bool:
-        """Whether the next dump may be planned while dumps before it are still being
-        written: not if its run begins afresh, which reads the library below its start."""
-        run = self._run
-        return run is not None and run.size < RUN_KEYS_CAP
-
     def _text_of(self, paper_id: int, batch: _Batch) -> tuple[str, str]:
         if paper_id not in batch.texts:
-            held = self._pending.get(paper_id)
-            if held is not None:
-                return held[1], held[2]
             batch.texts.update(self.store.texts([paper_id]))
         return batch.texts[paper_id]
 
     def _abstract(self, paper_id: int) -> str:
-        held = self._pending.get(paper_id)
-        return held[2] if held is not None else self.store.abstract(paper_id)
-
-    def _known(self, keys: set[int], next_ids: tuple[int, int]) -> dict[int, list[tuple[int, str]]]:
-        """The library's papers holding each key, newest first, a few at most: those this
-        run wrote from memory, the older ones from the store. A run starts afresh, from
-        the library as it now is, once it holds RUN_KEYS_CAP keys, or if anything else
-        has added papers or imported a dump since its last dump or part: another window,
-        another process, or another Importer on this store, whose papers and keys it
-        would not hold. `next_ids` is the library's next paper and dump ids, as they stand
-        before what is being planned is written. Nothing else adds blocking keys, and no
-        paper's are ever taken away."""
-        store = self.store
-        run = self._run
-        if run is None or run.expect != next_ids or run.size >= RUN_KEYS_CAP:
-            run = self._run = RunKeys(*next_ids)
-        found = store.candidates(keys, below=run.start) if run.start > 1 else {}
-        return run.known(keys, found)
+        """A paper's abstract, when dedupe first needs it: the part being decided may
+        have given it one that is not written yet."""
+        filled = self._filled.get(paper_id)
+        return filled if filled is not None else self.store.abstract(paper_id)
 
     def _candidates(
         self, item: _Incoming, batch: _Batch
@@ -315,7 +246,7 @@ class Importer:
             else:
                 batch.planned.fills.append((paper_id, paper.abstract))
                 batch.texts[paper_id] = (title, paper.abstract)
-                self._pending[paper_id] = (batch.dump_id, title, paper.abstract)
+                self._filled[paper_id] = paper.abstract
                 match_title = dedupe.fingerprint(title, "").match_title
             self._fingerprints.pop(paper_id, None)
             # Its abstract's blocking keys too: a later listing under another title is

@@ -32,7 +32,7 @@ from readlist.core.ingest.shape import (
 )
 from readlist.core.models import ParsedDump, ParsedPaper
 
-__all__ = ["ABSTRACT_MAX", "TITLE_MAX", "not_a_dump", "parse_dump"]
+__all__ = ["ABSTRACT_MAX", "TITLE_MAX", "is_date_line", "not_a_dump", "parse_dump"]
 
 _PAIRED_SHARE = 0.8  # of a page's text blocks in title/abstract pairs, without its header
 _PAIRS_MIN = 2  # pairs that make a rhythm, without a date line
@@ -111,6 +111,12 @@ def parse_dump(text: str) -> ParsedDump:
             units.append((kind, text, first, line))
             previous = lines if kind is Kind.ABSTRACT else None
     return dataclasses.replace(_pair(units), header_lines=header_lines)
+
+
+def is_date_line(line: str) -> bool:
+    """Whether the line is a page's date line ("Mar 14"), which begins a pasted page."""
+    line = line.strip()
+    return len(line) <= _DATE_MAX_LEN and _DATE.fullmatch(line) is not None
 
 
 def not_a_dump(parsed: ParsedDump) -> str | None:

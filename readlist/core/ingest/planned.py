@@ -1,6 +1,5 @@
-"""A dump's writes (or one part's), as the importer decided them, and their writing:
-the few statements `write_planned` makes inside the write transaction, in this process
-or in the import's writer process (readlist.core.ingest.pipeline)."""
+"""One part of a dump's writes, as the importer decided them, and their writing: the
+few statements `write_planned` makes inside the part's write transaction."""
 
 from __future__ import annotations
 
@@ -21,7 +20,6 @@ class Planned:
     listed: int  # papers the dump lists
     imported_at: str
     ids: tuple[int, int]  # the first new paper's id and the dump's, as planned
-    next_dump_id: int  # the library's next dump id once this is written
     start: int = 0  # the first listing planned: 0, or where an earlier part ended
     end: int = 0  # the listing after the last one planned; the dump is whole at `listed`
     fills: list[tuple[int, str]] = field(default_factory=list)  # (paper id, first abstract)
@@ -29,11 +27,6 @@ class Planned:
     keys: list[tuple[int, int]] = field(default_factory=list)  # (blocking key, paper id)
     sightings: list[NewSighting] = field(default_factory=list)
     reviews: list[tuple[int, int, float, float, str]] = field(default_factory=list)
-
-    @property
-    def next_ids(self) -> tuple[int, int]:
-        """The library's next paper and dump ids once this dump is written."""
-        return self.ids[0] + len(self.papers), self.next_dump_id
 
 
 def write_planned(store: Store, planned: Planned) -> None:

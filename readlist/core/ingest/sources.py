@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import BinaryIO
 
@@ -129,3 +130,36 @@ def _read_capped(stream: BinaryIO, name: str, stop: Callable[[], bool] | None) -
         if size > MAX_DUMP_BYTES:
             raise _too_big(name)
         chunks.append(chunk)
+
+
+# What `import_sources` takes: a path as the user typed it (a file, or a folder of
+# dumps), "-" for stdin, or a stream and the name to store it under.
+Source = str | Path | tuple[str, BinaryIO]
+
+
+def dump_sources(sources: Iterable[Source]) -> list[tuple[str, Path | BinaryIO | DumpError]]:
+    """Each dump the sources name, in order: a folder becomes its *.txt dumps. A source
+    that names no dump (no such file, an empty folder) is its one-line error."""
+    found: list[tuple[str, Path | BinaryIO | DumpError]] = []
+    for source in sources:
+        if isinstance(source, tuple):
+            found.append(source)
+        elif source == "-":
+            found.append(("<stdin>", sys.stdin.buffer))
+        else:
+            try:
+                found += [(source_name(path), path) for path in dump_files(Path(source))]
+            except DumpError as exc:
+                found.append((source_name(source), exc))
+    return found
+
+
+def read_source(
+    name: str, where: Path | BinaryIO | DumpError, stop: Callable[[], bool] | None = None
+) -> bytes:
+    """A dump's bytes, read with the size cap; raises its one-line DumpError."""
+    if isinstance(where, DumpError):
+        raise where
+    if isinstance(where, Path):
+        return read_dump(where, stop)
+    return read_stream(where, name)

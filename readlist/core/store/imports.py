@@ -131,24 +131,6 @@ class ImportWrites:
             raise UnknownPaperError(f"no paper with id {paper_id}")
         return str(row[0])
 
-    def add_paper(
-        self,
-        title: str,
-        abstract: str,
-        match_title: str,
-        keys: Iterable[int],
-        *,
-        dump_id: int,
-        date_line: str | None,
-        seen_on: str,
-    ) -> int:
-        """A new paper, with its blocking keys and its first sighting."""
-        paper_id = self.next_paper_id()
-        self.add_papers([NewPaper(paper_id, title, abstract, match_title, seen_on)])
-        self.add_keys((key, paper_id) for key in keys)
-        self.add_sightings([NewSighting(paper_id, dump_id, date_line, seen_on, "new")])
-        return paper_id
-
     def add_papers(self, papers: Sequence[NewPaper]) -> None:
         """New papers under the ids given (from next_paper_id), all in one statement."""
         if not papers:

@@ -1,8 +1,8 @@
 """The import dialog: a path, a progress bar, then what the import did to the library.
 
-The work is the CLI's: `dump_files` turns the path into dumps, each read with the same
-cap (readlist.core.ingest.sources), one `Importer` takes them a part at a time, and a bad file
-is refused with its one-line error while the good ones land. It all runs in a thread
+The work is the CLI's: the same front door (readlist.core.ingest.import_sources) reads
+the dumps the path names, imports them and refuses a bad file with its one-line error
+while the good ones land; the same rows make the report table. It runs in a thread
 worker on the worker's own connection. Every name shown is cleaned first: a file name
 may hold bytes that are not UTF-8, or a terminal's escape sequences.
 """
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from contextlib import closing
 from pathlib import Path
 from typing import Literal
 
@@ -22,9 +23,15 @@ from textual.containers import ScrollableContainer, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, ProgressBar, Static
 
-from readlist.core.errors import DumpError, ReadlistError, describe_sqlite_error
-from readlist.core.ingest.importer import Importer
-from readlist.core.ingest.sources import dump_files, file_label, read_dump, source_name
+from readlist.core.errors import ReadlistError, describe_sqlite_error
+from readlist.core.ingest import (
+    ImportProgress,
+    file_label,
+    import_sources,
+    report_table,
+    source_name,
+)
+from readlist.core.ingest.sources import dump_files
 from readlist.core.models import DuplicateCandidate, FileReport, ImportReport
 from readlist.core.printable import shown_in_line
 from readlist.ui.screens.dialogs import expand
@@ -33,7 +40,6 @@ from readlist.ui.threads import deliver
 from readlist.ui.widgets.path_input import PathInput
 
 Stage = Literal["prompt", "running", "done"]
-PROGRESS_STEPS = 200  # bar updates per file at most: each one waits for the UI thread
 CANDIDATES_SHOWN = 100  # the rest are for `readlist dupes`
 NAMES_SHOWN = 8  # names a Tab could still complete to, shown under the path
 NAME_WIDTH = 40
@@ -48,33 +54,18 @@ KEYS = {
 }
 
 
-def _name(source: str) -> str:
-    return file_label(source, NAME_WIDTH)
+_STYLES = {"header": "bold", "refused": "red", "already": "dim", "total": "bold"}
 
 
 def report_text(report: ImportReport) -> Text:
-    """The CLI's table, one row a file, as literal text (names can hold anything)."""
-    width = max([len(_name(f.source)) for f in report.files] + [5])
+    """The CLI's table (readlist.core.ingest.report_table), as literal text: names can
+    hold anything, markup included."""
+    table = report_table(report, NAME_WIDTH)
     out = Text(no_wrap=True, overflow="ellipsis")
-    out.append(f"{'file':<{width}}  papers    new  exact  fuzzy  review\n", style="bold")
-    for f in report.files:
-        name = f"{_name(f.source):<{width}}  "
-        if f.error:
-            out.append(name)
-            out.append("refused\n", style="red")
-        elif f.already_imported:
-            out.append(f"{name}already imported, nothing changed\n", style="dim")
-        else:
-            out.append(
-                f"{name}{f.papers:>6} {f.new:>6} {f.merged_exact:>6}"
-                f" {f.merged_fuzzy:>6} {f.flagged:>7}\n"
-            )
-    out.append(
-        f"{'total':<{width}}  {sum(f.papers for f in report.files):>6}"
-        f" {report.total('new'):>6} {report.total('merged_exact'):>6}"
-        f" {report.total('merged_fuzzy'):>6} {report.total('flagged'):>7}",
-        style="bold",
-    )
+    out.append("\n".join(row.text for row in table.rows[:1]), style="bold")
+    for row in table.rows[1:]:
+        out.append("\n")
+        out.append(row.text, style=_STYLES.get(row.kind, ""))
     return out
 
 
@@ -89,6 +80,8 @@ def report_notes(
     for f in report.files:
         if f.error:
             out.append(f"Error: {shown_in_line(f.error)}\n", style="red")
+    for note in report_table(report, NAME_WIDTH).notes:
+        out.append(f"{note}\n", style="yellow")
     if stopped:
         out.append(f"Stopped: {stopped} more file(s) not imported.\n", style="yellow")
     out.append(f"\n{LEGEND}\n", style="dim")
@@ -220,31 +213,32 @@ class ImportScreen(ModalScreen[ImportReport | None]):
 
     @work(thread=True, exclusive=True, group="import")
     def _import(self, path: Path) -> None:
-        try:
-            files = dump_files(path)
-        except (DumpError, OSError) as exc:
-            name = source_name(path)
-            message = str(exc) if isinstance(exc, DumpError) else f"{name}: {exc.strerror}"
-            deliver(self, self._refused, message)
-            return
-        deliver(self, self._begin, len(files))
-        try:
+        try:  # a path that names no dump: said here, and the path can be fixed
+            files = len(dump_files(path))
             store = self.rl_app.library.store()
             before = {(c.paper_id, c.other_id) for c in store.review_candidates()}
-            importer = Importer(store)
-        except (ReadlistError, sqlite3.Error) as exc:
-            message = (
-                describe_sqlite_error(self.rl_app.library.path, exc)
-                if isinstance(exc, sqlite3.Error)
-                else str(exc)
-            )
-            deliver(self, self._refused, message)
+        except (ReadlistError, sqlite3.Error, OSError) as exc:
+            self._refuse(path, exc)
             return
+        deliver(self, self._begin, files)
         reports: list[FileReport] = []
-        for index, file in enumerate(files):
-            if self._stop.is_set() or self._gone.is_set():
-                break
-            reports.append(self._import_file(importer, file, index, len(files)))
+        current = source_name(path)
+
+        def progress(event: ImportProgress) -> None:
+            nonlocal current
+            current = event.source
+            deliver(self, self._progressed, event)
+
+        try:
+            done = import_sources(store, [path], progress=progress, stop=self._gone.is_set)
+            with closing(done):
+                for file_report in done:
+                    reports.append(file_report)
+                    if self._stop.is_set() or self._gone.is_set():
+                        break  # Esc: after this file
+        except sqlite3.Error as exc:  # the library, not the file: a full disk, say
+            library = describe_sqlite_error(self.rl_app.library.path, exc)
+            reports.append(FileReport(current, error=f"{current}: not imported; {library}"))
         try:
             candidates = [
                 c for c in store.review_candidates() if (c.paper_id, c.other_id) not in before
@@ -253,39 +247,17 @@ class ImportScreen(ModalScreen[ImportReport | None]):
         except sqlite3.Error:
             candidates, papers = [], 0
         report = ImportReport(tuple(reports))
-        stopped = len(files) - len(reports)
+        stopped = files - len(reports)
         deliver(self, self._finished, report, candidates, papers, stopped)
 
-    def _import_file(self, importer: Importer, file: Path, index: int, files: int) -> FileReport:
-        """One file, a part at a time; whatever goes wrong is that file's one-line error.
-        While it is read and parsed (seconds, for a month of pages) the bar pulses; it
-        counts the file's papers as they are decided, and fills at once when the file
-        turns out to be in the library already."""
-        source = source_name(file)
-
-        deciding = False
-
-        def progress(done: int, total: int) -> None:
-            nonlocal deciding
-            if not deciding:  # read and parsed: the papers are being decided
-                deciding = True
-                deliver(self, self._deciding, index, files, file)
-            if done == total or done % max(1, total // PROGRESS_STEPS) == 0:
-                deliver(self, self._progress, index + done / total)
-
-        try:
-            gone = self._gone.is_set
-            deliver(self, self._reading, index, files, file)
-            return importer.import_bytes(read_dump(file, gone), source, progress, stop=gone)
-        except ReadlistError as exc:
-            return FileReport(source, error=str(exc))
-        except sqlite3.Error as exc:  # the library, not the file: a full disk, say
-            library = describe_sqlite_error(self.rl_app.library.path, exc)
-            return FileReport(source, error=f"{source}: not imported; {library}")
-        except OSError as exc:
-            return FileReport(source, error=f"{source}: {exc.strerror or exc}")
-        finally:
-            deliver(self, self._file_done, index, files)
+    def _refuse(self, path: Path, exc: Exception) -> None:
+        if isinstance(exc, sqlite3.Error):
+            message = describe_sqlite_error(self.rl_app.library.path, exc)
+        elif isinstance(exc, OSError):
+            message = f"{source_name(path)}: {exc.strerror}"
+        else:
+            message = str(exc)
+        deliver(self, self._refused, message)
 
     # -- back on the UI thread ---------------------------------------------------------------
 
@@ -297,21 +269,23 @@ class ImportScreen(ModalScreen[ImportReport | None]):
     def _begin(self, files: int) -> None:
         self.query_one(ProgressBar).update(total=files, progress=0)
 
-    def _reading(self, index: int, files: int, file: Path) -> None:
-        self.query_one(ProgressBar).update(total=None)  # pulses: how long is not known yet
-        if not self._stop.is_set():
-            self._say(f"Reading {file_label(file.name, NAME_WIDTH)} ({index + 1} of {files})…")
-
-    def _deciding(self, index: int, files: int, file: Path) -> None:
-        self.query_one(ProgressBar).update(total=files, progress=index)
-        if not self._stop.is_set():
-            self._say(f"Importing {file_label(file.name, NAME_WIDTH)} ({index + 1} of {files})…")
-
-    def _progress(self, progress: float) -> None:
-        self.query_one(ProgressBar).update(progress=progress)
-
-    def _file_done(self, index: int, files: int) -> None:
-        self.query_one(ProgressBar).update(total=files, progress=index + 1)
+    def _progressed(self, event: ImportProgress) -> None:
+        """The bar counts files, and a file's papers as they are decided; it pulses while
+        a file is read and parsed (seconds, for a month of pages), and fills at once for
+        a file found in the library already."""
+        bar = self.query_one(ProgressBar)
+        name = file_label(event.source, NAME_WIDTH)
+        where = f"({event.index + 1} of {event.files})"
+        if event.total is None:
+            bar.update(total=None)  # pulses: how long is not known yet
+            if not self._stop.is_set():
+                self._say(f"Reading {name} {where}…")
+        elif event.done >= event.total:
+            bar.update(total=event.files, progress=event.index + 1)
+        else:
+            if bar.total is None and not self._stop.is_set():
+                self._say(f"Importing {name} {where}…")
+            bar.update(total=event.files, progress=event.index + event.done / event.total)
 
     def _finished(
         self,

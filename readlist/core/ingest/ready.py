@@ -1,8 +1,8 @@
 """The part of an import that needs no library: read, parse and fingerprint a dump.
 
 Split from the importer so a big import can do it in a second process, on the second
-core, while the first writes the dump before: parsing and fingerprinting were a third
-of an import's time.
+core, while the first imports the dump before it: the two overlap, and neither waits
+for the other.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import re
 import threading
 import time
 from collections import deque
-from collections.abc import Generator, Iterable
+from collections.abc import Generator, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
@@ -34,7 +34,7 @@ Row = tuple[str, str, str | None, str, str, tuple[int, ...], tuple[int, ...]]
 # Below this many bytes of dumps a second process costs more than it saves (it starts in
 # about 0.2 s); the five sample dumps are 0.5 MB, a month of daily dumps is ~10 MB.
 BACKGROUND_AFTER_BYTES = 4 << 20
-AHEAD = 2  # dumps prepared in the background while one is written
+READY_AHEAD = 2  # dumps made ready in the background while one is imported
 PARENT_CHECK_SECONDS = 0.5
 # The second process is forked: it starts at once with everything imported, and nothing
 # re-runs the caller's main module (as "spawn" would). Where there is no fork, or the
@@ -51,13 +51,13 @@ _DATE = re.compile(r"([A-Za-z]{3})[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(
 
 
 @dataclass(frozen=True, slots=True)
-class Prepared:
+class ReadyDump:
     """A dump ready to meet the library: its identity and its papers, in order, and
     what the parser could not read in it (for the report)."""
 
     source: str
     sha256: str
-    rows: list[Row]
+    rows: Sequence[Row]  # a list, or StreamedRows for a big file (readlist.core.ingest.stream)
     skipped: int = 0  # text blocks that went into no paper
     unplaced_lines: tuple[int, ...] = ()  # their lines, numbered from 1
 
@@ -84,12 +84,14 @@ def content_hash(papers: Iterable[ParsedPaper]) -> str:
     line ends or another encoding counts as the dump already imported."""
     digest = hashlib.sha256()
     for paper in papers:
-        digest.update(
-            f"{paper.title}\x1f{paper.abstract}\x1f{paper.date_line}\x1e".encode(
-                "utf-8", "surrogatepass"
-            )
-        )
+        digest.update(paper_digest(paper))
     return digest.hexdigest()
+
+
+def paper_digest(paper: ParsedPaper) -> bytes:
+    """What a paper adds to its dump's content hash."""
+    text = f"{paper.title}\x1f{paper.abstract}\x1f{paper.date_line}\x1e"
+    return text.encode("utf-8", "surrogatepass")
 
 
 def row_of(paper: ParsedPaper, today: date) -> Row:
@@ -107,7 +109,9 @@ def row_of(paper: ParsedPaper, today: date) -> Row:
     )
 
 
-def prepare(data: bytes, source: str, today: date, *, force: bool = False) -> Prepared | FileReport:
+def ready_dump(
+    data: bytes, source: str, today: date, *, force: bool = False
+) -> ReadyDump | FileReport:
     """The dump read and fingerprinted, or the one line that says why it is refused.
 
     Text that is no Daily Papers page (parse.not_a_dump) is refused unless `force`: its
@@ -126,7 +130,7 @@ def prepare(data: bytes, source: str, today: date, *, force: bool = False) -> Pr
             error=f"{source}: not a Daily Papers dump ({why}); "
             "readlist import --force imports it anyway",
         )
-    return Prepared(
+    return ReadyDump(
         source,
         content_hash(papers),
         [row_of(paper, today) for paper in papers],
@@ -135,15 +139,15 @@ def prepare(data: bytes, source: str, today: date, *, force: bool = False) -> Pr
     )
 
 
-def prepare_all(
-    sources: Iterable[tuple[str, bytes | FileReport]],
+def ready_dumps(
+    sources: Iterable[tuple[str, bytes | FileReport | ReadyDump]],
     today: date,
     *,
     background_after: int = BACKGROUND_AFTER_BYTES,
     force: bool = False,
-) -> Generator[Prepared | FileReport, None, None]:
+) -> Generator[ReadyDump | FileReport, None, None]:
     """Each source prepared, in order (a FileReport passes through: a file not read);
-    `force` imports text that is no Daily Papers page too (see `prepare`).
+    `force` imports text that is no Daily Papers page too (see `ready_dump`).
 
     The first `background_after` bytes are prepared here; the rest in a second process,
     a few dumps ahead of the caller, who writes each one as it comes; only while the
@@ -151,27 +155,27 @@ def prepare_all(
     (contextlib.closing) to stop that process at once if the caller stops early.
     """
     pool: ProcessPoolExecutor | None = None
-    pending: deque[tuple[str, bytes, Future[Prepared | FileReport]] | Prepared | FileReport]
+    pending: deque[tuple[str, bytes, Future[ReadyDump | FileReport]] | ReadyDump | FileReport]
     pending = deque()
     seen = 0
     try:
         for source, data in sources:
-            if isinstance(data, FileReport):
+            if isinstance(data, FileReport | ReadyDump):  # refused, or streamed
                 pending.append(data)
             elif pool is None and (seen < background_after or not _may_fork()):
                 seen += len(data)
-                pending.append(prepare(data, source, today, force=force))
+                pending.append(ready_dump(data, source, today, force=force))
             else:
                 if pool is None:
                     pool = _start_pool()
                 from concurrent.futures.process import BrokenProcessPool  # loaded by the pool
 
                 try:
-                    submitted = pool.submit(prepare, data, source, today, force=force)
+                    submitted = pool.submit(ready_dump, data, source, today, force=force)
                     pending.append((source, data, submitted))
                 except BrokenProcessPool:  # it died on an earlier dump: go on here
-                    pending.append(prepare(data, source, today, force=force))
-            while pending and (len(pending) > AHEAD or not isinstance(pending[0], tuple)):
+                    pending.append(ready_dump(data, source, today, force=force))
+            while pending and (len(pending) > READY_AHEAD or not isinstance(pending[0], tuple)):
                 yield _result(pending.popleft(), today, force)
         while pending:
             yield _result(pending.popleft(), today, force)
@@ -211,10 +215,10 @@ def _follow_parent(parent: int) -> None:
 
 
 def _result(
-    item: tuple[str, bytes, Future[Prepared | FileReport]] | Prepared | FileReport,
+    item: tuple[str, bytes, Future[ReadyDump | FileReport]] | ReadyDump | FileReport,
     today: date,
     force: bool,
-) -> Prepared | FileReport:
+) -> ReadyDump | FileReport:
     if not isinstance(item, tuple):
         return item
     from concurrent.futures.process import BrokenProcessPool
@@ -223,4 +227,4 @@ def _result(
     try:
         return future.result()
     except BrokenProcessPool:  # the helper process died (killed, out of memory): do it here
-        return prepare(data, source, today, force=force)
+        return ready_dump(data, source, today, force=force)

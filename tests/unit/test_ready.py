@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from readlist.core.ingest import prepare as prepare_module
+from readlist.core.ingest import ready as prepare_module
 from readlist.core.ingest.importer import Importer
-from readlist.core.ingest.prepare import prepare_all
+from readlist.core.ingest.ready import ready_dumps
 from readlist.core.models import FileReport
 from readlist.core.store import Store, schema
 from tests.conftest import NOW, SAMPLE_DUMPS
@@ -38,11 +38,11 @@ SCRIPT = """
 import hashlib, json, os, signal, sys
 from datetime import date
 from pathlib import Path
-from readlist.core.ingest import prepare as module
+from readlist.core.ingest import ready as module
 from readlist.core.models import FileReport
 
 MODE, TODAY, HERE = sys.argv[1], date(2026, 11, 23), os.getpid()
-real = module.prepare
+real = module.ready_dump
 
 def say(line):  # one write a line: both processes share the pipe
     os.write(1, (json.dumps(line) + chr(10)).encode())
@@ -57,13 +57,13 @@ def traced(data, source, today, force=False):
     result = real(data, source, today, force=force)
     if isinstance(result, FileReport):
         return result
-    return module.Prepared(f"{result.source}@{os.getpid()}", result.sha256, result.rows)
+    return module.ReadyDump(f"{result.source}@{os.getpid()}", result.sha256, result.rows)
 
-module.prepare = traced
+module.ready_dump = traced
 sources = [(p.name, p.read_bytes()) for p in sorted(Path(sys.argv[2]).glob("*.txt"))]
 sources.insert(2, ("empty.txt", b""))
 sources.insert(4, ("unreadable.txt", FileReport("unreadable.txt", error="cannot read")))
-for result in module.prepare_all(sources, TODAY, background_after=1):
+for result in module.ready_dumps(sources, TODAY, background_after=1):
     if isinstance(result, FileReport):
         say({"source": result.source, "error": result.error})
     else:
@@ -103,7 +103,7 @@ def expected() -> list[dict[str, object]]:
     import hashlib
 
     out: list[dict[str, object]] = []
-    for result in prepare_all(sources(), TODAY, background_after=1 << 60):
+    for result in ready_dumps(sources(), TODAY, background_after=1 << 60):
         if isinstance(result, FileReport):
             out.append({"source": result.source, "error": result.error})
         else:
@@ -166,7 +166,7 @@ def test_a_program_with_threads_prepares_in_line(monkeypatch: pytest.MonkeyPatch
     thread = threading.Thread(target=stop.wait)
     thread.start()
     try:
-        results = list(prepare_all(sources(), TODAY, background_after=0))
+        results = list(ready_dumps(sources(), TODAY, background_after=0))
     finally:
         stop.set()
         thread.join()
@@ -184,6 +184,6 @@ def test_importing_prepared_dumps_gives_the_library_import_bytes_gives(
             if not isinstance(data, FileReport):
                 importer.import_bytes(data, name)
         other = Importer(b, now=NOW)
-        for item in prepare_all(sources(), other.today):
+        for item in ready_dumps(sources(), other.today):
             other.import_prepared(item)
         assert snapshot(a) == snapshot(b)
