@@ -9,14 +9,14 @@ from typing import Any
 
 import pytest
 
-from readlist.core.models import LibraryStats
+from readlist.core.models import ImportReport, LibraryStats
 from readlist.core.query import parse_query
-from readlist.core.store.search import Walk
+from readlist.core.store import Walk
 from readlist.ui import triage_queue
 from readlist.ui.messages import QueueOpened, ResultsRead, StatsRead, TotalCounted
+from readlist.ui.screens.import_dialog import ImportScreen
 from readlist.ui.screens.library import LibraryScreen
 from readlist.ui.screens.triage import TriageScreen
-from readlist.ui.threads import deliver
 from readlist.ui.widgets.paper_list import PaperList
 from tests.ui.conftest import AppFactory, settle, until, wait_for_workers
 
@@ -61,8 +61,10 @@ async def test_a_page_for_a_list_gone_is_dropped(make_app: AppFactory) -> None:
     async with app.run_test() as pilot:
         await settle(pilot)
         papers = app.screen.query_one(PaperList)
-        page = PaperList.PageLoaded(0, papers.generation, [])
-        assert await asyncio.to_thread(papers.post_message, page)  # still there: taken
+        # An older list's page: still there, the list takes it (and drops it as stale).
+        page = PaperList.PageLoaded(0, papers.generation - 1, [])
+        assert await asyncio.to_thread(papers.post_message, page)
+        await settle(pilot)
         await papers.remove()
         gone = PaperList.PageLoaded(0, papers.generation, [])
         assert not await asyncio.to_thread(papers.post_message, gone)
@@ -105,26 +107,21 @@ def test_newer_totals_replace_older_ones_still_waiting() -> None:
     assert not older.can_replace(result)
 
 
-async def test_deliver_runs_a_callback_for_a_widget_still_there(make_app: AppFactory) -> None:
-    """threads.deliver, which the import dialog still uses."""
+async def test_an_import_dialogs_news_after_it_closed_is_dropped(make_app: AppFactory) -> None:
+    """The import's worker reports to its dialog; a dialog closed meanwhile (the app
+    quitting mid-import) refuses what comes after, and nothing fails."""
     app = make_app()
     async with app.run_test() as pilot:
         await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, LibraryScreen)
-        ran_on: list[bool] = []
-        # From a thread, as a worker hands over its result; on the UI thread it runs.
-        await asyncio.to_thread(deliver, screen, lambda: ran_on.append(app.is_running))
-        assert ran_on == [True]
-
-
-async def test_deliver_drops_a_callback_for_a_widget_gone(make_app: AppFactory) -> None:
-    app = make_app()
-    async with app.run_test() as pilot:
-        await settle(pilot)
-        papers = app.screen.query_one(PaperList)
-        ran: list[str] = []
-        await papers.remove()
-        await asyncio.to_thread(deliver, papers, ran.append, "a page")
-        assert ran == []
-        assert app.is_running
+        await pilot.press("i")
+        await until(pilot, lambda: isinstance(app.screen, ImportScreen), "the import dialog")
+        dialog = app.screen
+        assert isinstance(dialog, ImportScreen)
+        assert await asyncio.to_thread(dialog.post_message, ImportScreen.Began(3))
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, LibraryScreen), "the dialog closed")
+        await pilot.pause()
+        done = ImportScreen.Finished(ImportReport(()), [], 0, 0)
+        assert not await asyncio.to_thread(dialog.post_message, done)
+        await pilot.pause()
+        assert app.is_running and dialog.report is None

@@ -12,6 +12,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 from contextlib import closing
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -20,6 +21,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import ScrollableContainer, Vertical
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, ProgressBar, Static
 
@@ -36,7 +38,6 @@ from readlist.core.models import DuplicateCandidate, FileReport, ImportReport
 from readlist.core.printable import shown_in_line
 from readlist.ui.screens.dialogs import expand
 from readlist.ui.services import AppServices, services
-from readlist.ui.threads import deliver
 from readlist.ui.widgets.path_input import PathInput
 
 Stage = Literal["prompt", "running", "done"]
@@ -105,7 +106,42 @@ def report_notes(
 
 
 class ImportScreen(ModalScreen[ImportReport | None]):
-    """Dismissed with the report (None when cancelled before anything was imported)."""
+    """Dismissed with the report (None when cancelled before anything was imported).
+
+    Its worker only imports; what happens comes back as the messages below, posted to
+    this screen. A dialog taken down meanwhile (the app quitting) has closed its queue,
+    so they are dropped there."""
+
+    @dataclass
+    class Began(Message, bubble=False):
+        """The path names `files` dumps."""
+
+        files: int
+
+    @dataclass
+    class Progressed(Message, bubble=False):
+        """How far the import has got; only the newest waiting one matters."""
+
+        event: ImportProgress
+
+        def can_replace(self, message: Message) -> bool:
+            return isinstance(message, ImportScreen.Progressed)
+
+    @dataclass
+    class Finished(Message, bubble=False):
+        """The import is over: what it did, the pairs it flagged, the library's size, and
+        how many files an Esc left unimported."""
+
+        report: ImportReport
+        candidates: list[DuplicateCandidate]
+        papers: int
+        stopped: int
+
+    @dataclass
+    class Refused(Message, bubble=False):
+        """The path names no dump, or the library could not be read: one line."""
+
+        message: str
 
     BINDINGS = [
         Binding("escape", "close", "Close", id="import.close"),
@@ -220,14 +256,14 @@ class ImportScreen(ModalScreen[ImportReport | None]):
         except (ReadlistError, sqlite3.Error, OSError) as exc:
             self._refuse(path, exc)
             return
-        deliver(self, self._begin, files)
+        self.post_message(self.Began(files))
         reports: list[FileReport] = []
         current = source_name(path)
 
         def progress(event: ImportProgress) -> None:
             nonlocal current
             current = event.source
-            deliver(self, self._progressed, event)
+            self.post_message(self.Progressed(event))
 
         try:
             done = import_sources(store, [path], progress=progress, stop=self._gone.is_set)
@@ -248,7 +284,7 @@ class ImportScreen(ModalScreen[ImportReport | None]):
             candidates, papers = [], 0
         report = ImportReport(tuple(reports))
         stopped = files - len(reports)
-        deliver(self, self._finished, report, candidates, papers, stopped)
+        self.post_message(self.Finished(report, candidates, papers, stopped))
 
     def _refuse(self, path: Path, exc: Exception) -> None:
         if isinstance(exc, sqlite3.Error):
@@ -257,22 +293,26 @@ class ImportScreen(ModalScreen[ImportReport | None]):
             message = f"{source_name(path)}: {exc.strerror}"
         else:
             message = str(exc)
-        deliver(self, self._refused, message)
+        self.post_message(self.Refused(message))
 
     # -- back on the UI thread ---------------------------------------------------------------
 
-    def _refused(self, message: str) -> None:
+    @on(Refused)
+    def _refused(self, news: Refused) -> None:
         self._set_stage("prompt")
-        self._say(message, error=True)
+        self._say(news.message, error=True)
         self.query_one("#import-path", Input).focus()
 
-    def _begin(self, files: int) -> None:
-        self.query_one(ProgressBar).update(total=files, progress=0)
+    @on(Began)
+    def _begin(self, news: Began) -> None:
+        self.query_one(ProgressBar).update(total=news.files, progress=0)
 
-    def _progressed(self, event: ImportProgress) -> None:
+    @on(Progressed)
+    def _progressed(self, news: Progressed) -> None:
         """The bar counts files, and a file's papers as they are decided; it pulses while
         a file is read and parsed (seconds, for a month of pages), and fills at once for
         a file found in the library already."""
+        event = news.event
         bar = self.query_one(ProgressBar)
         name = file_label(event.source, NAME_WIDTH)
         where = f"({event.index + 1} of {event.files})"
@@ -287,18 +327,13 @@ class ImportScreen(ModalScreen[ImportReport | None]):
                 self._say(f"Importing {name} {where}…")
             bar.update(total=event.files, progress=event.index + event.done / event.total)
 
-    def _finished(
-        self,
-        report: ImportReport,
-        candidates: list[DuplicateCandidate],
-        papers: int,
-        stopped: int,
-    ) -> None:
-        self.report = report
-        self.candidates = candidates
+    @on(Finished)
+    def _finished(self, news: Finished) -> None:
+        report = self.report = news.report
+        self.candidates = news.candidates
         self.query_one("#import-table", Static).update(report_text(report))
         self.query_one("#import-notes", Static).update(
-            report_notes(report, candidates, papers, stopped)
+            report_notes(report, news.candidates, news.papers, news.stopped)
         )
         new = report.total("new")
         refused = sum(1 for f in report.files if f.error)
