@@ -246,7 +246,7 @@ def key_merge(library: Path, target: Path) -> dict[str, float]:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         start = time.perf_counter()
         with store.transaction():
-            store.merge_keys()
+            store.imports.merge_keys()
         conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
         elapsed = time.perf_counter() - start
     target.unlink()

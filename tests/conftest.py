@@ -44,10 +44,10 @@ def write_paper(
 ) -> int:
     """A paper written as given, with no import to clean or merge it: text an old
     library or a direct write could hold. Call it inside store.transaction()."""
-    paper_id = store.next_paper_id()
-    store.add_papers([NewPaper(paper_id, title, abstract, match_title, seen_on)])
-    store.add_keys((key, paper_id) for key in keys)
-    store.add_sightings([NewSighting(paper_id, dump_id, date_line, seen_on, "new")])
+    paper_id = store.imports.next_paper_id()
+    store.imports.add_papers([NewPaper(paper_id, title, abstract, match_title, seen_on)])
+    store.imports.add_keys((key, paper_id) for key in keys)
+    store.imports.add_sightings([NewSighting(paper_id, dump_id, date_line, seen_on, "new")])
     return paper_id
 
 

@@ -334,7 +334,7 @@ async def test_quitting_mid_import_stops_after_the_part_being_written(
     assert imported.wait(timeout=10)  # the worker, which the app's process waits for
     with fresh_store(library_path) as store:
         assert store.stats().papers == SAMPLE_PAPERS + 20
-        assert store.unfinished_dump(
+        assert store.imports.unfinished_dump(
             store.conn.execute("SELECT sha256 FROM dumps WHERE source = 'big.txt'").fetchone()[0]
         ) == (6, 20)
 

@@ -52,7 +52,7 @@ def hostile_id(library_path: Path) -> int:
     """A paper newer than every sample one (so first in the list) with hostile text."""
     with Store.open(library_path) as store:
         with store.transaction():
-            dump = store.add_dump("hostile", "hostile.txt", 1, "2099-12-31T00:00:00+00:00")
+            dump = store.imports.add_dump("hostile", "hostile.txt", 1, "2099-12-31T00:00:00+00:00")
             paper_id = write_paper(
                 store,
                 TITLE,

@@ -56,7 +56,9 @@ def unique_word(n: int) -> str:
 
 def _add(store: Store, title: str, abstract: str, note: str) -> int:
     with store.transaction():
-        dump = store.add_dump(f"sha{title!r}", "hostile.txt", 1, "2026-11-23T12:00:00+00:00")
+        dump = store.imports.add_dump(
+            f"sha{title!r}", "hostile.txt", 1, "2026-11-23T12:00:00+00:00"
+        )
         paper_id = write_paper(
             store,
             title,

@@ -230,7 +230,7 @@ def test_a_failed_file_leaves_nothing_behind(store: Store, monkeypatch: pytest.M
     def failing(*args: object, **kwargs: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(store, "add_sightings", failing)
+    monkeypatch.setattr(store.imports, "add_sightings", failing)
     papers = [(f"Paper Number {w}", f"Abstract {w}. More words here.") for w in "ABCDE"]
     with pytest.raises(OSError):
         importer.import_bytes(make_dump(papers), "bad.txt")

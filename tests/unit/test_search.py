@@ -47,7 +47,7 @@ def library(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
     path: Path = tmp_path_factory.mktemp("walk") / "library.db"
     with Store.open(path) as store:
         with store.transaction():
-            dump = store.add_dump("sha", "test.txt", PAPERS, "2026-11-23T12:00:00+00:00")
+            dump = store.imports.add_dump("sha", "test.txt", PAPERS, "2026-11-23T12:00:00+00:00")
             for n in range(PAPERS):
                 words = [w for w, share in WORDS if rng.random() < share]
                 rng.shuffle(words)

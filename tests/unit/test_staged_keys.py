@@ -43,7 +43,7 @@ def _import_all(
         assert (report.merged_exact, report.merged_fuzzy, report.flagged) == (3, 2, 1)
         contents = [sorted(store.conn.execute(sql).fetchall()) for sql in _CONTENTS]
         staged, merged = (
-            store.recent_keys(),
+            store.imports.recent_keys(),
             store.conn.execute("SELECT count(*) FROM dedupe_keys").fetchone()[0],
         )
         assert store.check_integrity() == []
@@ -69,35 +69,37 @@ def test_keys_merge_in_the_dump_transaction_or_not_at_all(
     importer.import_bytes(make_dump([("First Paper Title", "An abstract. With words.")]), "a.txt")
     monkeypatch.setattr(planned_module, "RECENT_KEYS_CAP", 10**9)
     importer.import_bytes(make_dump([("Second Paper Title", "Other words. Here.")]), "b.txt")
-    staged = store.recent_keys()
+    staged = store.imports.recent_keys()
     assert staged > 0
     monkeypatch.setattr(planned_module, "RECENT_KEYS_CAP", 1)
 
     def failing() -> int:
         raise OSError("disk full")
 
-    monkeypatch.setattr(store, "merge_keys", failing)
+    monkeypatch.setattr(store.imports, "merge_keys", failing)
     with pytest.raises(OSError):
         importer.import_bytes(make_dump([("Third Paper Title", "More. Words.")]), "c.txt")
-    assert store.recent_keys() == staged  # the dump's own keys are gone with it
+    assert store.imports.recent_keys() == staged  # the dump's own keys are gone with it
     assert store.conn.execute("SELECT count(*) FROM dumps").fetchone()[0] == 2
 
 
 def test_merge_keys_wants_the_write_transaction(store: Store) -> None:
     with pytest.raises(RuntimeError, match="inside a write transaction"):
-        store.merge_keys()
+        store.imports.merge_keys()
 
 
 def test_candidates_are_the_newest_few_wherever_their_keys_are(store: Store) -> None:
     with store.transaction():
-        store.add_papers([NewPaper(i, f"T{i}", "", f"t{i}", "2026-11-20") for i in range(1, 21)])
-        store.add_keys((7, i) for i in range(1, 21, 2))  # the odd ids: merged
-        store.add_keys((5, i) for i in range(1, 4))
-        store.merge_keys()
-        store.add_keys((7, i) for i in range(2, 21, 2))  # the even ones: staged
-        store.add_keys((5, i) for i in range(10, 20))
-        store.add_keys([(9, 3)])
-    found = store.candidates([5, 7, 9, 11])
+        store.imports.add_papers(
+            [NewPaper(i, f"T{i}", "", f"t{i}", "2026-11-20") for i in range(1, 21)]
+        )
+        store.imports.add_keys((7, i) for i in range(1, 21, 2))  # the odd ids: merged
+        store.imports.add_keys((5, i) for i in range(1, 4))
+        store.imports.merge_keys()
+        store.imports.add_keys((7, i) for i in range(2, 21, 2))  # the even ones: staged
+        store.imports.add_keys((5, i) for i in range(10, 20))
+        store.imports.add_keys([(9, 3)])
+    found = store.imports.candidates([5, 7, 9, 11])
     assert [i for i, _ in found[7]] == list(range(20, 20 - CANDIDATES_PER_KEY, -1))
     assert [i for i, _ in found[5]] == list(range(19, 19 - CANDIDATES_PER_KEY, -1))
     assert found[9] == [(3, "t3")]

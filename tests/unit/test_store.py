@@ -16,7 +16,7 @@ from tests.conftest import write_paper
 
 def _add(store: Store, title: str, abstract: str = "", seen_on: str = "2026-03-14") -> int:
     with store.transaction():
-        dump_id = store.add_dump(f"sha-{title}", "test.txt", 1, "2026-11-23T12:00:00+00:00")
+        dump_id = store.imports.add_dump(f"sha-{title}", "test.txt", 1, "2026-11-23T12:00:00+00:00")
         return write_paper(
             store,
             title,

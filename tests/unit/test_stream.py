@@ -69,7 +69,7 @@ def test_a_streamed_file_makes_the_library_the_file_read_whole_makes(
         for db in (tmp_path / "whole.db", tmp_path / "streamed.db")
     }
     with Store.open(tmp_path / "streamed.db") as store:
-        assert store.dump_imported(sha)
+        assert store.imports.dump_imported(sha)
 
 
 def test_the_importer_holds_a_bounded_number_of_rows_of_a_big_file(

@@ -78,7 +78,7 @@ def test_a_v1_library_upgraded_still_finds_duplicates_of_its_papers(v1_library: 
     """Version 2 stages new blocking keys in a table of their own; the keys a v1 library
     holds stay where they are and still find its papers."""
     with Store.open(v1_library) as store:
-        assert store.recent_keys() == 0
+        assert store.imports.recent_keys() == 0
         old = store.get_many([1, 2])
         dump = "new\n\nSubscribe\n\nNov 22\n\n" + "\n\n".join(
             f"{p.title.upper()}\n\n{p.abstract}" for p in old

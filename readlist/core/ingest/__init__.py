@@ -6,13 +6,14 @@ and the app alike. The rest of the package is private to it."""
 
 from readlist.core.ingest.entry import ImportProgress, import_sources
 from readlist.core.ingest.report import ReportRow, ReportTable, report_table
-from readlist.core.ingest.sources import Source, file_label, source_name
+from readlist.core.ingest.sources import Source, dump_files, file_label, source_name
 
 __all__ = [
     "ImportProgress",
     "ReportRow",
     "ReportTable",
     "Source",
+    "dump_files",
     "file_label",
     "import_sources",
     "report_table",

@@ -14,8 +14,7 @@ from readlist.core.ingest import dedupe
 from readlist.core.ingest.planned import Planned, write_planned
 from readlist.core.ingest.ready import ReadyDump, Row, ready_dump
 from readlist.core.models import FileReport, NewPaper, NewSighting, ParsedPaper
-from readlist.core.store import Store
-from readlist.core.store.imports import CANDIDATES_PER_KEY
+from readlist.core.store import CANDIDATES_PER_KEY, Store
 
 Progress = Callable[[int, int], None]  # (papers done, papers in the file)
 _FINGERPRINT_CACHE = 10_000  # recent papers: the ones near-duplicates usually hit
@@ -108,11 +107,13 @@ class Importer:
         store = self.store
         try:
             with store.transaction():
-                if store.dump_imported(prepared.sha256):
+                if store.imports.dump_imported(prepared.sha256):
                     return None
-                unfinished = store.unfinished_dump(prepared.sha256)
-                dump_id, start = (store.next_dump_id(), 0) if unfinished is None else unfinished
-                ids = (store.next_paper_id(), dump_id)
+                unfinished = store.imports.unfinished_dump(prepared.sha256)
+                dump_id, start = (
+                    (store.imports.next_dump_id(), 0) if unfinished is None else unfinished
+                )
+                ids = (store.imports.next_paper_id(), dump_id)
                 report, batch = self._plan(prepared, ids, start, progress)
                 write_planned(store, batch.planned)
         except BaseException:
@@ -141,7 +142,7 @@ class Importer:
         end = min(len(rows), start + PART_LISTINGS)
         incoming = [_Incoming.of(row) for row in rows[start:end]]
         keys = {k for item in incoming for k in item.keys}
-        batch = _Batch(dump_id, first_id, self.store.candidates(keys))
+        batch = _Batch(dump_id, first_id, self.store.imports.candidates(keys))
         batch.planned = Planned(
             prepared.sha256,
             prepared.source,
@@ -189,14 +190,14 @@ class Importer:
 
     def _text_of(self, paper_id: int, batch: _Batch) -> tuple[str, str]:
         if paper_id not in batch.texts:
-            batch.texts.update(self.store.texts([paper_id]))
+            batch.texts.update(self.store.imports.texts([paper_id]))
         return batch.texts[paper_id]
 
     def _abstract(self, paper_id: int) -> str:
         """A paper's abstract, when dedupe first needs it: the part being decided may
         have given it one that is not written yet."""
         filled = self._filled.get(paper_id)
-        return filled if filled is not None else self.store.abstract(paper_id)
+        return filled if filled is not None else self.store.imports.abstract(paper_id)
 
     def _candidates(
         self, item: _Incoming, batch: _Batch

@@ -6,8 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from readlist.core.models import NewPaper, NewSighting
-from readlist.core.store import Store
-from readlist.core.store.imports import RECENT_KEYS_CAP
+from readlist.core.store import RECENT_KEYS_CAP, Store
 
 
 @dataclass(slots=True)
@@ -35,20 +34,20 @@ def write_planned(store: Store, planned: Planned) -> None:
     dump is written, are the ones it was planned with."""
     written = None if planned.end >= planned.listed else planned.end
     if planned.start == 0:
-        dump_id = store.add_dump(
+        dump_id = store.imports.add_dump(
             planned.sha256, planned.source, planned.listed, planned.imported_at, written=written
         )
         if dump_id != planned.ids[1]:
             raise RuntimeError(f"dump planned as {planned.ids[1]} written as {dump_id}")
     else:
-        if store.unfinished_dump(planned.sha256) != (planned.ids[1], planned.start):
+        if store.imports.unfinished_dump(planned.sha256) != (planned.ids[1], planned.start):
             raise RuntimeError(f"dump {planned.ids[1]} is not written up to {planned.start}")
-        store.dump_written(planned.ids[1], written)
+        store.imports.dump_written(planned.ids[1], written)
     for paper_id, abstract in planned.fills:
-        store.fill_abstract(paper_id, abstract)
-    store.add_papers(planned.papers)
-    store.add_keys(planned.keys)
-    store.add_sightings(planned.sightings)
-    store.add_reviews(planned.reviews)
-    if store.recent_keys() >= RECENT_KEYS_CAP:
-        store.merge_keys()  # in the dump's transaction: both land, or neither
+        store.imports.fill_abstract(paper_id, abstract)
+    store.imports.add_papers(planned.papers)
+    store.imports.add_keys(planned.keys)
+    store.imports.add_sightings(planned.sightings)
+    store.imports.add_reviews(planned.reviews)
+    if store.imports.recent_keys() >= RECENT_KEYS_CAP:
+        store.imports.merge_keys()  # in the dump's transaction: both land, or neither

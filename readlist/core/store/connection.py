@@ -5,8 +5,9 @@ timeout, so a second process waits its turn instead of failing, and a crash
 leaves each transaction all there or not there at all.
 
 Store is this module's connection, transactions, the user's state and the stamps that
-tell another window what changed, with the reads of reads.py, the import's writes of
-imports.py and the app's memory of memory.py.
+tell another window what changed, with the reads of reads.py and the app's memory of
+memory.py. `Store.imports` (imports.py) holds an import's reads and writes, which only
+readlist.core.ingest makes.
 """
 
 from __future__ import annotations
@@ -112,7 +113,7 @@ def _forget_open(path: Path) -> None:
             del _OPEN_HERE[key]
 
 
-class Store(ImportWrites, LibraryReads, LibraryMemory):
+class Store(LibraryReads, LibraryMemory):
     """One connection to one library. Open one Store per thread."""
 
     def __init__(
@@ -120,7 +121,7 @@ class Store(ImportWrites, LibraryReads, LibraryMemory):
     ) -> None:
         self.path = path
         self.conn = conn
-        self._unindexed_from: int | None = None  # first paper id not yet in papers_fts
+        self.imports = ImportWrites(conn)  # what readlist.core.ingest reads and writes
         # The copy kept of the library as it was, when this open upgraded it.
         self.upgraded_copy = upgraded_copy
         self._walker = Walker(conn)
@@ -212,10 +213,10 @@ class Store(ImportWrites, LibraryReads, LibraryMemory):
         self.writing = True
         try:
             yield
-            self._index_new_papers()
+            self.imports.index_new_papers()
             self.conn.execute("COMMIT")
         except BaseException as exc:
-            self._unindexed_from = None
+            self.imports.drop_unindexed()
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
             if is_damage(exc):

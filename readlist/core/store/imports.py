@@ -1,6 +1,6 @@
 """The store's import side: what an import reads and writes, inside the write
-transaction Store.transaction() opens. Part of the store (see connection.py): Store is made
-of this and its reads and the user's state, so all SQL stays in the store."""
+transaction Store.transaction() opens. Only readlist.core.ingest calls it, as
+`store.imports`; it is part of the store so that all SQL stays in the store."""
 
 from __future__ import annotations
 
@@ -21,12 +21,19 @@ RECENT_KEYS_CAP = 100_000
 
 
 class ImportWrites:
-    """Store's methods for imports; call them inside Store.transaction()."""
+    """An import's reads and writes on one store's connection (`Store.imports`); the
+    writes go inside Store.transaction(), which adds the papers they insert to the
+    full-text index as it commits."""
 
-    conn: sqlite3.Connection
-    _unindexed_from: int | None  # first paper id not yet in papers_fts
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self._unindexed_from: int | None = None  # first paper id not yet in papers_fts
 
-    def _index_new_papers(self) -> None:
+    def drop_unindexed(self) -> None:
+        """The transaction rolled back: the papers it inserted are gone."""
+        self._unindexed_from = None
+
+    def index_new_papers(self) -> None:
         """Add the papers this transaction inserted to the full-text index, in one go.
 
         We hold the write lock, so every id from the first new one up is ours.
@@ -209,7 +216,7 @@ class ImportWrites:
 
     def fill_abstract(self, paper_id: int, abstract: str) -> None:
         """Give a paper imported without an abstract the one a later dump has."""
-        self._index_new_papers()  # the update trigger expects the paper in the index
+        self.index_new_papers()  # the update trigger expects the paper in the index
         self.conn.execute(
             "UPDATE papers SET abstract = ? WHERE id = ? AND abstract = ''", (abstract, paper_id)
         )

@@ -28,12 +28,12 @@ from textual.widgets import Input, Label, ProgressBar, Static
 from readlist.core.errors import ReadlistError, describe_sqlite_error
 from readlist.core.ingest import (
     ImportProgress,
+    dump_files,
     file_label,
     import_sources,
     report_table,
     source_name,
 )
-from readlist.core.ingest.sources import dump_files
 from readlist.core.models import DuplicateCandidate, FileReport, ImportReport
 from readlist.core.printable import shown_in_line
 from readlist.ui.screens.dialogs import expand
