@@ -142,3 +142,32 @@ def test_a_stream_of_stdin_is_read_whole(tmp_path: Path, small_stretches: None) 
     with Store.open(tmp_path / "library.db") as store:
         (report,) = import_sources(store, [("<stdin>", io.BytesIO(data))], now=NOW)
     assert report.error is None and report.papers > PAGES * PAGE_PAPERS
+
+
+def test_a_big_file_cut_short_while_it_imports_is_reported_and_the_rest_go_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, small_stretches: None
+) -> None:
+    """The file is read again part by part; cut short after its first part (a sync
+    client, an editor), it gets its one-line error, keeps the parts written, and the
+    next file is imported."""
+    file = big_file(tmp_path / "big.txt")
+    later = tmp_path / "later.txt"
+    later.write_text(dump_text(PaperMaker(seed=5).papers(3), "Apr 2, 2026"))
+    monkeypatch.setattr(importer_module, "PART_LISTINGS", 400)
+    whole = file.read_bytes()
+
+    def cut_short(event: object) -> None:
+        done = getattr(event, "done", 0)
+        if getattr(event, "source", "") == str(file) and done >= 400:
+            file.write_bytes(whole[: len(whole) // 3])
+
+    with Store.open(tmp_path / "lib.db") as store:
+        reports = list(import_sources(store, [file, later], now=NOW, progress=cut_short))
+        papers = store.stats().papers
+    assert [r.source for r in reports] == [str(file), str(later)]
+    assert reports[0].error == (
+        f"{file}: the file changed while it was imported; the papers before the change "
+        "are in, and importing it again brings in the rest"
+    )
+    assert reports[1].new == 3 and not reports[1].error
+    assert papers >= 400 + 3

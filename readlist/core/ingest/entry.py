@@ -79,7 +79,10 @@ def import_sources(
                 report = dump
             else:
                 decided = _decided(dump, index, files, tell)
-                report = importer.import_prepared(dump, decided, stop=stop)
+                try:
+                    report = importer.import_prepared(dump, decided, stop=stop)
+                except DumpError as exc:  # a big file read again changed: the rest go on
+                    report = FileReport(dump.source, error=str(exc))
             tell(ImportProgress(report.source, index, files, report.papers, report.papers))
             yield report
 

@@ -79,7 +79,7 @@ def _first_pass(
         unplaced += (first - 1 + line for line in parsed.unplaced)
     if not sum(counts):
         return FileReport(source, error=f"{source}: no papers found in the file")
-    rows = StreamedRows(path, encoding, counts, today)
+    rows = StreamedRows(path, source, encoding, counts, today)
     return ReadyDump(source, digest.hexdigest(), rows, skipped, tuple(unplaced))
 
 
@@ -88,8 +88,11 @@ class StreamedRows(Sequence[Row]):
     importer's parts are), it reads the file once, parsing only the stretches the rows
     asked for fall in; asked for rows before those it holds, it reads it again."""
 
-    def __init__(self, path: Path, encoding: str, counts: list[int], today: date) -> None:
+    def __init__(
+        self, path: Path, source: str, encoding: str, counts: list[int], today: date
+    ) -> None:
         self._path = path
+        self._source = source  # the name the user knows it by
         self._encoding = encoding
         self._counts = counts
         self._starts = [0, *accumulate(counts)]  # the first row of each stretch
@@ -140,15 +143,24 @@ class StreamedRows(Sequence[Row]):
             self._stretches = _stretches(self._path, self._encoding)
             self._next = 0
         self._held = (-1, [])  # let the old stretch's rows go before the next is made
-        while True:
-            _, lines = next(self._stretches)
-            self._next += 1
-            if self._next > stretch:
-                break
-        parsed: ParsedDump = parse.parse_dump("\n".join(lines))
+        changed = DumpError(
+            f"{self._source}: the file changed while it was imported; the papers before "
+            "the change are in, and importing it again brings in the rest"
+        )
+        try:
+            while True:
+                found = next(self._stretches, None)
+                if found is None:  # shorter than when it was first read
+                    raise changed
+                self._next += 1
+                if self._next > stretch:
+                    break
+        except (OSError, UnicodeDecodeError) as exc:  # gone, or rewritten in another encoding
+            raise changed from exc
+        parsed: ParsedDump = parse.parse_dump("\n".join(found[1]))
         rows = [row_of(paper, self._today) for paper in parsed.papers]
-        if len(rows) != self._counts[stretch]:  # the file changed since it was first read
-            raise DumpError(f"{self._path}: changed while it was imported")
+        if len(rows) != self._counts[stretch]:
+            raise changed
         self._held = (stretch, rows)
         return rows
 
