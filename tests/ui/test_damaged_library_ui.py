@@ -87,3 +87,30 @@ async def test_a_filter_that_meets_the_damage_is_a_message_and_stops_writes(
         await filter_and_star(pilot, word, notices)
     assert app.return_code in (0, None)
     assert digest(library_path) == before
+
+
+async def test_an_import_into_a_damaged_library_is_a_message(
+    make_app: AppFactory, library_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The import dialog on a library found damaged: one line in the dialog, the path
+    left to fix or the dialog to close, the app running and the file unchanged."""
+    from readlist.ui.screens.import_dialog import ImportScreen
+    from tests.safety.support import PaperMaker, dump_text
+    from tests.ui.test_dialogs import open_import
+
+    damage(library_path)
+    dump = tmp_path / "new.txt"
+    dump.write_text(dump_text(PaperMaker(seed=3).papers(3), "Mar 3, 2026"))
+    before = digest(library_path)
+    app = make_app()
+    notices = record_notices(app, monkeypatch)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot)
+        await until(pilot, lambda: any("damaged" in n for n in notices), "the check's message")
+        screen = await open_import(pilot, str(dump))
+        assert isinstance(screen, ImportScreen)
+        message = str(screen.query_one("#import-message").render())
+        assert "damaged" in message and "will not write" in message
+        assert screen.stage == "prompt" and app.is_running
+    assert app.return_code in (0, None)
+    assert digest(library_path) == before

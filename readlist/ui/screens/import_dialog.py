@@ -252,6 +252,7 @@ class ImportScreen(ModalScreen[ImportReport | None]):
         try:  # a path that names no dump: said here, and the path can be fixed
             files = len(dump_files(path))
             store = self.rl_app.library.store()
+            store.ensure_writable()  # a damaged library: said here, before any file is read
             before = {(c.paper_id, c.other_id) for c in store.review_candidates()}
         except (ReadlistError, sqlite3.Error, OSError) as exc:
             self._refuse(path, exc)
@@ -275,6 +276,9 @@ class ImportScreen(ModalScreen[ImportReport | None]):
         except sqlite3.Error as exc:  # the library, not the file: a full disk, say
             library = describe_sqlite_error(self.rl_app.library.path, exc)
             reports.append(FileReport(current, error=f"{current}: not imported; {library}"))
+        except (ReadlistError, OSError) as exc:  # damage met midway, say: one line
+            reason = str(exc) if isinstance(exc, ReadlistError) else exc.strerror or str(exc)
+            reports.append(FileReport(current, error=f"{current}: not imported; {reason}"))
         try:
             candidates = [
                 c for c in store.review_candidates() if (c.paper_id, c.other_id) not in before
