@@ -108,12 +108,17 @@ def test_a_streamed_import_stopped_midway_resumes_where_it_stopped(
     whole = _import(tmp_path / "whole.db", file)
     monkeypatch.setattr(importer_module, "PART_LISTINGS", 400)
     asked: list[bool] = []
+    deciding: list[bool] = []
+
+    def progress(event: object) -> None:
+        deciding.append(getattr(event, "total", None) is not None)
 
     def stop() -> bool:
-        asked.append(True)
-        return len(asked) == 3  # before the dump, after its first part, after its second
+        if any(deciding):  # past the first read, which asks at each stretch
+            asked.append(True)
+        return len(asked) == 2  # after its first part, after its second
 
-    (first,) = _import(tmp_path / "stopped.db", file, stop=stop)
+    (first,) = _import(tmp_path / "stopped.db", file, stop=stop, progress=progress)
     assert first.papers == 800
     (rest,) = _import(tmp_path / "stopped.db", file)
     assert first.new + rest.new == whole[0].new
@@ -171,3 +176,21 @@ def test_a_big_file_cut_short_while_it_imports_is_reported_and_the_rest_go_on(
     )
     assert reports[1].new == 3 and not reports[1].error
     assert papers >= 400 + 3
+
+
+def test_a_stop_is_heard_while_a_big_file_is_first_read(
+    tmp_path: Path, small_stretches: None
+) -> None:
+    """The first read of a big file (its identity and count) asks `stop` stretch by
+    stretch, so the app's exit never waits for a whole file to be read."""
+    file = big_file(tmp_path / "big.txt")
+    asked: list[bool] = []
+
+    def stop() -> bool:
+        asked.append(True)
+        return len(asked) >= 2  # during the first read, after its first stretch
+
+    reports = _import(tmp_path / "lib.db", file, stop=stop)
+    with Store.open(tmp_path / "lib.db") as store:
+        assert store.stats().papers == 0
+    assert reports == [] and len(asked) == 3

@@ -63,7 +63,10 @@ def import_sources(
         for index, (name, where) in enumerate(found):
             tell(ImportProgress(name, index, files, 0, None))
             if isinstance(where, Path) and stream.should_stream(where):
-                yield name, stream.streamed_dump(where, name, importer.today, force=force)
+                yield (
+                    name,
+                    stream.streamed_dump(where, name, importer.today, force=force, stop=stop),
+                )
                 continue
             try:
                 yield name, _sources.read_source(name, where, stop)

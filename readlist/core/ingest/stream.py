@@ -41,16 +41,21 @@ def should_stream(path: Path) -> bool:
 
 
 def streamed_dump(
-    path: Path, source: str, today: date, *, force: bool = False
+    path: Path,
+    source: str,
+    today: date,
+    *,
+    force: bool = False,
+    stop: Callable[[], bool] | None = None,
 ) -> ReadyDump | FileReport:
     """The dump's identity and its rows as a `StreamedRows`, or the one line that says
     why it is refused, as ready.ready_dump gives for a dump read whole."""
     try:
         encoding = _encoding(path, source)
         try:
-            return _first_pass(path, source, encoding, today, force)
+            return _first_pass(path, source, encoding, today, force, stop)
         except UnicodeDecodeError:  # not UTF-8 after all: Windows-1252, as decode does
-            return _first_pass(path, source, "cp1252", today, force)
+            return _first_pass(path, source, "cp1252", today, force, stop)
     except DumpError as exc:
         return FileReport(source, error=str(exc))
     except OSError as exc:
@@ -58,13 +63,20 @@ def streamed_dump(
 
 
 def _first_pass(
-    path: Path, source: str, encoding: str, today: date, force: bool
+    path: Path,
+    source: str,
+    encoding: str,
+    today: date,
+    force: bool,
+    stop: Callable[[], bool] | None,
 ) -> ReadyDump | FileReport:
     digest = hashlib.sha256()
     counts: list[int] = []
     skipped = 0
     unplaced: list[int] = []
     for first, lines in _stretches(path, encoding):
+        if stop is not None and stop():  # the app quitting: a stretch's wait at most
+            raise DumpError(f"{source}: not imported, the import was stopped")
         parsed = parse.parse_dump("\n".join(lines))
         if not counts and not force and (why := parse.not_a_dump(parsed)):
             return FileReport(
