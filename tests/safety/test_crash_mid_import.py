@@ -1,5 +1,5 @@
 """SIGKILL at any moment of a big import leaves the library sound: each dump is all there,
-or not there at all, or (a dump written in parts, see Importer.import_prepared) its
+or not there at all, or (a dump written in parts, see Importer.import_ready) its
 first parts whole; the user's stars, read marks and notes are as they were; and running
 the same import again finishes it, ending with the library an uninterrupted import makes.
 tests/safety/test_import_lock.py kills a single big dump between its parts."""

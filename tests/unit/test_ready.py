@@ -185,5 +185,5 @@ def test_importing_prepared_dumps_gives_the_library_import_bytes_gives(
                 importer.import_bytes(data, name)
         other = Importer(b, now=NOW)
         for item in ready_dumps(sources(), other.today):
-            other.import_prepared(item)
+            other.import_ready(item)
         assert snapshot(a) == snapshot(b)

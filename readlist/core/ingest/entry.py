@@ -26,7 +26,8 @@ class ImportProgress:
     """Where an import stands: the dump `source`, number `index` (from 0) of `files`, has
     `done` of its `total` papers decided. `total` is None while the dump is read and
     parsed (how long that takes is not known). Each dump's last event has done ==
-    total: its report is ready (a dump found in the library already has only that one)."""
+    total: its report is ready (a dump found in the library already has no other
+    event after its first)."""
 
     source: str
     index: int
@@ -83,7 +84,7 @@ def import_sources(
             else:
                 decided = _decided(dump, index, files, tell)
                 try:
-                    report = importer.import_prepared(dump, decided, stop=stop)
+                    report = importer.import_ready(dump, decided, stop=stop)
                 except DumpError as exc:  # a big file read again changed: the rest go on
                     report = FileReport(dump.source, error=str(exc))
             tell(ImportProgress(report.source, index, files, report.papers, report.papers))

@@ -55,10 +55,10 @@ class Importer:
         *,
         stop: Callable[[], bool] | None = None,
     ) -> FileReport:
-        """One dump, written in parts (see import_prepared)."""
-        return self.import_prepared(ready_dump(data, source, self.today), progress, stop=stop)
+        """One dump, written in parts (see import_ready)."""
+        return self.import_ready(ready_dump(data, source, self.today), progress, stop=stop)
 
-    def import_prepared(
+    def import_ready(
         self,
         prepared: ReadyDump | FileReport,
         progress: Progress | None = None,
@@ -296,7 +296,7 @@ class _Incoming:
 
 @dataclass
 class _Batch:
-    """One dump's decisions, written when every paper of it is decided."""
+    """One part's decisions, written in the transaction they are made in."""
 
     dump_id: int
     next_id: int

@@ -11,8 +11,7 @@ from readlist.core.store import RECENT_KEYS_CAP, Store
 
 @dataclass(slots=True)
 class Planned:
-    """One dump's writes, or one part's, decided: what `write_planned` puts in the
-    library."""
+    """One part of a dump's writes, decided: what `write_planned` puts in the library."""
 
     sha256: str
     source: str
@@ -29,9 +28,9 @@ class Planned:
 
 
 def write_planned(store: Store, planned: Planned) -> None:
-    """A planned dump's (or part's) writes, inside its write transaction
-    (Store.transaction), where the library's next paper and dump ids, and how far the
-    dump is written, are the ones it was planned with."""
+    """A part's writes, inside the write transaction it was decided in
+    (Store.transaction). The checks of the dump's id and of how far it is written guard
+    the importer's own bookkeeping: they hold unless it has a bug."""
     written = None if planned.end >= planned.listed else planned.end
     if planned.start == 0:
         dump_id = store.imports.add_dump(

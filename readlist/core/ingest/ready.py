@@ -38,7 +38,7 @@ READY_AHEAD = 2  # dumps made ready in the background while one is imported
 PARENT_CHECK_SECONDS = 0.5
 # The second process is forked: it starts at once with everything imported, and nothing
 # re-runs the caller's main module (as "spawn" would). Where there is no fork, or the
-# caller has threads of its own (the app), dumps are prepared in line instead (_may_fork).
+# caller has threads of its own (the app), dumps are made ready in line instead (_may_fork).
 _CAN_FORK = hasattr(os, "fork")
 
 _MONTHS = {

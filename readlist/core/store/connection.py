@@ -134,8 +134,8 @@ class Store(LibraryReads, LibraryMemory):
         writes off the hot paths: one connection, with this store's pragmas, locks and
         transactions (inside Store.transaction its writes are savepoints of it). It
         leaves recursive triggers off and loads no plugins, so that the connection
-        behaves as the store opened it. Imported on first use: sqlite-utils costs a
-        tenth of a second to import, and `readlist list` never needs it."""
+        behaves as the store opened it. Imported on first use: sqlite-utils is slow to
+        import, and `readlist list` never needs it."""
         import sqlite_utils
 
         return sqlite_utils.Database(self.conn, recursive_triggers=False, execute_plugins=False)

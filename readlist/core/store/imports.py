@@ -78,15 +78,11 @@ class ImportWrites:
         whole)."""
         self.conn.execute("UPDATE dumps SET written = ? WHERE id = ?", (written, dump_id))
 
-    def candidates(
-        self, keys: Iterable[int], *, below: int | None = None
-    ) -> dict[int, list[tuple[int, str]]]:
-        """For each blocking key, the papers holding it (only those with ids below
-        `below`, if given), most recent first and a few at most, with their match
-        titles: a query per key table for a whole dump's keys. The titles come from the
-        narrow papers_match index (see schema.SCHEMA_V2)."""
+    def candidates(self, keys: Iterable[int]) -> dict[int, list[tuple[int, str]]]:
+        """For each blocking key, the papers holding it, most recent first and a few at
+        most, with their match titles: a query per key table for a whole part's keys.
+        The titles come from the narrow papers_match index (see schema.SCHEMA_V2)."""
         wanted = json.dumps(sorted(set(keys)))
-        bound, params = ("AND paper_id < ?", (below,)) if below is not None else ("", ())
         found: dict[int, list[tuple[int, str]]] = {}
         unsorted: set[int] = set()
         for table in ("dedupe_keys_recent", "dedupe_keys"):
@@ -94,11 +90,11 @@ class ImportWrites:
                 f"""SELECT j.value, p.id, p.match_title
                     FROM json_each(?) j
                     JOIN {table} k ON k.key = j.value AND k.paper_id IN (
-                        SELECT paper_id FROM {table} WHERE key = j.value {bound}
+                        SELECT paper_id FROM {table} WHERE key = j.value
                         ORDER BY paper_id DESC LIMIT ?)
                     JOIN papers p INDEXED BY papers_match ON p.id = k.paper_id
                     ORDER BY j.value, p.id DESC""",
-                (wanted, *params, CANDIDATES_PER_KEY),
+                (wanted, CANDIDATES_PER_KEY),
             )
             for key, paper_id, match_title in rows:
                 held = found.get(key)
