@@ -226,6 +226,8 @@ class Results:
             self._count_timer = None
         store = self._count_store
         if store is not None:
+            # Cancelled first: the interrupted count is not a failure to tell of.
+            self._screen.workers.cancel_group(self._screen, "count")
             store.interrupt()
 
     def _run_count(self, text: str, walk: Walk) -> None:

@@ -125,3 +125,43 @@ async def test_an_import_dialogs_news_after_it_closed_is_dropped(make_app: AppFa
         assert not await asyncio.to_thread(dialog.post_message, done)
         await pilot.pause()
         assert app.is_running and dialog.report is None
+
+
+async def test_a_count_stopped_by_a_newer_key_is_no_news(
+    make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A key typed while the filter's count runs interrupts that count: nothing failed,
+    so nothing is said."""
+    from readlist.core.store import Store
+    from tests.ui.conftest import record_notices
+
+    reached, interrupted = threading.Event(), threading.Event()
+    real_count, real_interrupt = Store.count, Store.interrupt
+
+    def slow_count(self: Store, query: Any) -> int:
+        if query.is_empty:
+            return real_count(self, query)
+        reached.set()
+        if interrupted.wait(20):
+            import sqlite3
+
+            raise sqlite3.OperationalError("interrupted")
+        return real_count(self, query)
+
+    def interrupt(self: Store) -> None:
+        interrupted.set()
+        real_interrupt(self)
+
+    monkeypatch.setattr(Store, "count", slow_count)
+    monkeypatch.setattr(Store, "interrupt", interrupt)
+    app = make_app()
+    notices = record_notices(app, monkeypatch)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"learn")
+        await until(pilot, reached.is_set, "the filter's count to start")
+        await pilot.press("i", "n", "g")
+        await until(pilot, interrupted.is_set, "the count to be interrupted")
+        await wait_for_workers(app)
+        await pilot.pause()
+        assert not [n for n in notices if "failed" in n]
