@@ -1,9 +1,8 @@
 """The readlist command line: thin wrappers that parse arguments, call the core, print.
 
-Most of the time `readlist list` takes, even at a million papers, is Python starting up.
-So the modules only some commands need (the exporters, the importer, json, shutil,
-tempfile, the UI) are imported inside those commands, and a test keeps them out of
-`import readlist.cli`.
+Most of the time `readlist list` takes is Python starting up, so the modules only some
+commands need (exporters, importer, json, shutil, tempfile, the UI) are imported inside
+those commands, and a test keeps them out of `import readlist.cli`.
 """
 
 from __future__ import annotations
