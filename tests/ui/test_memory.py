@@ -11,6 +11,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Static
 
+from readlist.core.models import Paper
 from readlist.core.query import parse_query
 from readlist.core.store import Store, damage
 from readlist.core.store.memory import Memory, TriagePlace
@@ -213,15 +214,21 @@ async def test_another_filter_or_a_paper_decided_meanwhile_starts_at_the_top(
         await card(pilot, continual[1].title)
 
 
-async def test_a_place_far_down_the_queue_is_found(
-    make_app: AppFactory, library_path: Path
-) -> None:
-    """Past the queue's first page (100 papers), its place is read from the library."""
+def left_far_down(library_path: Path) -> list[Paper]:
+    """The library remembers a triage left at the 251st card of the most-seen queue."""
     with fresh_store(library_path) as store:
         papers = store.search(queue_query(""), sort="most_seen")
         store.remember(
             {"sort": "most_seen", "triage": TriagePlace("", "most_seen", papers[250].id)}
         )
+    return papers
+
+
+async def test_a_place_far_down_the_queue_is_found(
+    make_app: AppFactory, library_path: Path
+) -> None:
+    """Past the queue's first page (100 papers), its place is read from the library."""
+    papers = left_far_down(library_path)
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -237,11 +244,7 @@ async def test_a_place_whose_paper_cannot_be_read_lets_q_leave(
 ) -> None:
     """The card triage picks up at is read first; when that read fails, the keys held for
     it are let through, so q leaves instead of waiting for a card that never comes."""
-    with fresh_store(library_path) as store:
-        papers = store.search(queue_query(""), sort="most_seen")
-        store.remember(
-            {"sort": "most_seen", "triage": TriagePlace("", "most_seen", papers[250].id)}
-        )
+    left_far_down(library_path)
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
