@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TextIO
 
 from readlist.core import targets
-from readlist.core.models import Paper
+from readlist.core.models import Paper, PaperMeta
 
 __all__ = ["FORMATS", "SUFFIXES", "bibtex_key", "export_to_file", "format_of", "write_export"]
 
@@ -136,6 +136,26 @@ def _csv_item(paper: Paper, _position: int) -> str:
 # --- JSON ------------------------------------------------------------------------------
 
 
+def meta_record(meta: PaperMeta) -> dict[str, object]:
+    """A paper's identity under the JSON names `list --format json` and `export --format
+    json` give it (README, "JSON fields"): null, or [] for authors, when not known."""
+    return {
+        "arxiv_id": meta.arxiv_id,
+        "version": meta.version,
+        "authors": list(meta.authors),
+        "published": meta.published,
+        "upvotes": meta.upvotes,
+        "comments": meta.comments,
+        "withdrawn": meta.withdrawn,
+        "doi": meta.doi,
+        "arxiv_url": meta.arxiv_url,
+        "hf_url": meta.hf_url,
+        "github": meta.github,
+        "project_page": meta.project_page,
+        "url": meta.page_url,
+    }
+
+
 def _json_item(paper: Paper, position: int) -> str:
     record = {
         "id": paper.id,
@@ -147,6 +167,7 @@ def _json_item(paper: Paper, position: int) -> str:
         "first_seen": paper.first_seen,
         "last_seen": paper.last_seen,
         "times_seen": paper.times_seen,
+        **meta_record(paper.meta),
     }
     # The array opens with the first item, so an empty export can still close as "[]".
     return ("[\n  " if position == 1 else ",\n  ") + json.dumps(record, ensure_ascii=False)

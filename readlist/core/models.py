@@ -13,12 +13,66 @@ from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True, slots=True)
+class PaperMeta:
+    """What a listing says of a paper beyond its title and abstract: its identity, as
+    the Hugging Face JSON, a saved page or another reference manager's file gives it
+    (a copied page's text gives none). Every field is optional.
+
+    `arxiv_id` is the id without its version ("2504.01234", "hep-th/9901001"), the key
+    that dedupe merges on; `version` is the version it named, if any. `published` is an
+    ISO date (the day the paper came out, not the day it was listed). `upvotes` and
+    `comments` are as of the listing. `withdrawn` is the ISO date it was withdrawn on.
+    `record` is the listing as read, every field of it, as JSON: nothing a source
+    gives is dropped, even what readlist has no column for."""
+
+    arxiv_id: str | None = None
+    version: int | None = None
+    authors: tuple[str, ...] = ()
+    published: str | None = None
+    upvotes: int | None = None
+    comments: int | None = None
+    github: str | None = None
+    project_page: str | None = None
+    withdrawn: str | None = None
+    doi: str | None = None
+    url: str | None = None
+    primary_class: str | None = None
+    record: str | None = None
+
+    @property
+    def arxiv_url(self) -> str | None:
+        return f"https://arxiv.org/abs/{self.arxiv_id}" if self.arxiv_id else None
+
+    @property
+    def hf_url(self) -> str | None:
+        """The paper's page on Hugging Face: new-style arXiv ids only have one."""
+        if self.arxiv_id and "/" not in self.arxiv_id:
+            return f"https://huggingface.co/papers/{self.arxiv_id}"
+        return None
+
+    @property
+    def page_url(self) -> str | None:
+        """Where the paper is read: arXiv, else its DOI, else the link its source gave."""
+        if self.arxiv_id:
+            return self.arxiv_url
+        if self.doi:
+            return f"https://doi.org/{self.doi}"
+        return self.url
+
+
+NO_META = PaperMeta()
+
+
+@dataclass(frozen=True, slots=True)
 class ParsedPaper:
-    """One title/abstract pair as read from a dump, before it meets the library."""
+    """One paper as read from a dump (or a JSON, HTML, BibTeX, RIS or CSL-JSON file),
+    before it meets the library."""
 
     title: str
     abstract: str  # "" when the dump had no abstract for this title
     date_line: str | None = None  # the page's date line above it, e.g. "Mar 14"
+    meta: PaperMeta | None = None  # None for a copied page's text: it carries none
+    listed_on: str | None = None  # ISO date it was listed on, when the source says
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +103,7 @@ class Paper:
     read: bool = False
     starred: bool = False
     note: str = ""
+    meta: PaperMeta = NO_META  # its identity, as far as any listing gave it
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +115,7 @@ class Sighting:
     date_line: str | None
     seen_on: str  # ISO date
     imported_at: str  # ISO timestamp, UTC
-    match: str  # "new", "exact" or "fuzzy"
+    match: str  # "new", "id" (the same arXiv id), "exact" or "fuzzy"
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +205,7 @@ class NewPaper:
     abstract: str
     match_title: str
     seen_on: str
+    meta: PaperMeta | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,8 +220,4 @@ class NewSighting:
     title: str | None = None  # the dump's spelling, when it differs from the paper's
     abstract: str | None = None
     listing: int = 0  # its place in the dump, from 0: a dump may list a paper twice
-
-    def __reduce__(self) -> tuple[type[NewSighting], tuple[object, ...]]:
-        # As NewPaper's.
-        fields = (self.paper_id, self.dump_id, self.date_line, self.seen_on, self.match)
-        return NewSighting, (*fields, self.title, self.abstract, self.listing)
+    record: str | None = None  # the listing as its source gave it (PaperMeta.record)

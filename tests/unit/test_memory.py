@@ -159,7 +159,13 @@ def test_a_v3_library_is_upgraded_keeping_everything_and_remembers_from_then_on(
         store.set_flag([5], "read", True)
         assert store.state_stamp() == stamp + 1
         assert store.check_integrity() == []
-        assert store.conn.execute("SELECT * FROM papers ORDER BY id").fetchall() == papers
+        columns = "id, title, abstract, match_title, first_seen, last_seen, times_seen, added_at"
+        kept = store.conn.execute(f"SELECT {columns} FROM papers ORDER BY id").fetchall()
+        assert kept == papers
+        known = store.conn.execute(
+            "SELECT count(*) FROM papers WHERE coalesce(arxiv_id, authors, upvotes) IS NOT NULL"
+        )
+        assert known.fetchone()[0] == 0  # no identity yet: no listing gave one
     assert _version(v3_library) == schema.SCHEMA_VERSION
     assert _version(v3_library.with_name("library.db.v3.bak")) == 3
     with Store.open(v3_library) as again:

@@ -23,7 +23,7 @@ from pathlib import Path
 from readlist.core.errors import DamagedLibraryError, LibraryError, is_damage
 
 APPLICATION_ID = 0x524C5354  # "RLST": marks a file as a readlist library
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 SQLITE_MAGIC = b"SQLite format 3\x00"
 # Where an SQLite file's header keeps PRAGMA application_id (big-endian, 4 bytes).
 _HEADER_SIZE = 100
@@ -228,6 +228,50 @@ CREATE TRIGGER review_changed_delete AFTER DELETE ON review BEGIN
 END;
 """
 
+# Version 6, so that a paper has an identity: the Hugging Face JSON, a saved page and
+# other reference managers' files say more of a paper than its title and abstract.
+# - papers gain the fields of PaperMeta. `arxiv_id` (no version) is unique: dedupe
+#   merges on it first, and two papers with different ids are never one. `authors` is
+#   a JSON array of names; `meta_from` says where each field came from, as JSON
+#   {field: [dump id, ISO date of the listing]}, so a newer listing updates what
+#   changes (upvotes) and an older one leaves it.
+# - A sighting keeps the listing as its source gave it (`record`, JSON), every field.
+# - authors_fts indexes the authors for `author:`; it reads papers.authors, and
+#   existing libraries have none, so the migration builds nothing. New papers join it
+#   in bulk with papers_fts (imports.ImportWrites.index_new_papers).
+# - Sorting by upvotes or by the day published reads an index each; a paper that has
+#   no upvotes or no such day comes last.
+SCHEMA_V6 = f"""
+ALTER TABLE papers ADD COLUMN arxiv_id TEXT;
+ALTER TABLE papers ADD COLUMN version INTEGER;
+ALTER TABLE papers ADD COLUMN authors TEXT;
+ALTER TABLE papers ADD COLUMN published TEXT;
+ALTER TABLE papers ADD COLUMN upvotes INTEGER;
+ALTER TABLE papers ADD COLUMN comments INTEGER;
+ALTER TABLE papers ADD COLUMN github TEXT;
+ALTER TABLE papers ADD COLUMN project_page TEXT;
+ALTER TABLE papers ADD COLUMN withdrawn TEXT;
+ALTER TABLE papers ADD COLUMN doi TEXT;
+ALTER TABLE papers ADD COLUMN url TEXT;
+ALTER TABLE papers ADD COLUMN primary_class TEXT;
+ALTER TABLE papers ADD COLUMN meta_from TEXT;
+ALTER TABLE sightings ADD COLUMN record TEXT;
+CREATE UNIQUE INDEX papers_arxiv ON papers (arxiv_id) WHERE arxiv_id IS NOT NULL;
+CREATE INDEX papers_doi ON papers (doi) WHERE doi IS NOT NULL;
+CREATE INDEX papers_upvotes ON papers (coalesce(upvotes, -1) DESC, id);
+CREATE INDEX papers_published ON papers (coalesce(published, '') DESC, id);
+CREATE VIRTUAL TABLE authors_fts USING fts5 (
+    authors, content = 'papers', content_rowid = 'id', tokenize = '{FTS_TOKENIZE}'
+);
+CREATE TRIGGER authors_fts_update AFTER UPDATE OF authors ON papers
+WHEN old.authors IS NOT new.authors BEGIN
+    INSERT INTO authors_fts (authors_fts, rowid, authors)
+    SELECT 'delete', old.id, old.authors WHERE old.authors IS NOT NULL;
+    INSERT INTO authors_fts (rowid, authors)
+    SELECT new.id, new.authors WHERE new.authors IS NOT NULL;
+END;
+"""
+
 # The writes to each table that move the change counter (state_changes): every write
 # to the user's own tables; the writes no import makes to the imported ones; none to
 # the store's bookkeeping (the app's memory, which another window must not wake on; the
@@ -243,6 +287,7 @@ CHANGE_COUNTED: dict[str, tuple[str, ...]] = {
     "dedupe_keys": (),
     "dedupe_keys_recent": (),
     "papers_fts": (),
+    "authors_fts": (),
     "state_changes": (),
 }
 
@@ -255,6 +300,7 @@ MIGRATIONS: dict[int, str] = {
     3: SCHEMA_V3,
     4: SCHEMA_V4,
     5: SCHEMA_V5,
+    6: SCHEMA_V6,
 }
 
 

@@ -26,17 +26,23 @@ from typing import Any, Literal
 from readlist.core.query import Item, Query, State, Term
 from readlist.core.store import schema
 
-Sort = Literal["latest", "most_seen", "title"]
+Sort = Literal["latest", "most_seen", "title", "upvotes", "published"]
+# A paper with no upvotes (or no day published) comes after every paper with them; each
+# order reads an index (schema.SCHEMA_V6 has the expressions' indexes).
 SORTS: dict[Sort, str] = {
     "latest": "p.last_seen DESC, p.id",
     "most_seen": "p.times_seen DESC, p.id",
     "title": "p.title COLLATE NOCASE, p.id",
+    "upvotes": "coalesce(p.upvotes, -1) DESC, p.id",
+    "published": "coalesce(p.published, '') DESC, p.id",
 }
 # The same orders backwards, to read a page near the end from the end.
 REVERSED_SORTS: dict[Sort, str] = {
     "latest": "p.last_seen ASC, p.id DESC",
     "most_seen": "p.times_seen ASC, p.id DESC",
     "title": "p.title COLLATE NOCASE DESC, p.id DESC",
+    "upvotes": "coalesce(p.upvotes, -1) ASC, p.id DESC",
+    "published": "coalesce(p.published, '') ASC, p.id DESC",
 }
 
 _STATE_SQL: dict[str, str] = {
