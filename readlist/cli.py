@@ -94,7 +94,7 @@ def _has_terminal() -> bool:
 )
 @click.pass_obj
 def import_(library: Library, sources: tuple[str, ...], as_json: bool, force: bool) -> None:
-    """Import dump files, folders of *.txt dumps, or - for stdin."""
+    """Import dump files, folders of dumps, or - for stdin."""
     # Imported here: dedupe and rapidfuzz are a third of readlist's start-up, and only
     # import needs them.
     from readlist.cli_import import ProgressBars, print_report
