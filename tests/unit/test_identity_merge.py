@@ -6,12 +6,16 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import sqlite3
 from datetime import date
+from pathlib import Path
 
+from readlist.core import normalize
+from readlist.core.ingest import dedupe
 from readlist.core.ingest.importer import Importer
 from readlist.core.ingest.ready import ready_parsed
 from readlist.core.models import FileReport, PaperMeta, ParsedDump, ParsedPaper
-from readlist.core.store import Store
+from readlist.core.store import Store, schema
 from tests.conftest import NOW
 from tests.unit.test_importer import make_dump
 
@@ -163,3 +167,48 @@ def test_authors_that_change_are_found_by_their_new_names(store: Store) -> None:
     assert authors_match(store, "hopper") == [paper_id]
     assert authors_match(store, "lovelace") == [paper_id]
     assert store.check_integrity() == []
+
+
+def test_a_version_5_library_is_brought_along_with_a_copy_kept(tmp_path: Path) -> None:
+    """Upgraded to version 6: its papers and the user's state as they were, a copy of
+    it kept, and a JSON listing of one of its papers gives that paper its identity."""
+    path = tmp_path / "library.db"
+    title = "Sparse Experts for Long Documents"
+    conn = sqlite3.connect(path, isolation_level=None)
+    for version in range(1, 6):
+        for statement in schema._statements(schema.MIGRATIONS[version]):
+            conn.execute(statement)
+    conn.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
+    conn.execute("PRAGMA user_version = 5")
+    conn.execute(
+        "INSERT INTO dumps (id, sha256, source, imported_at, papers) VALUES (1, 'x', 'a.txt', "
+        "'2026-11-20T00:00:00+00:00', 1)"
+    )
+    conn.execute(
+        "INSERT INTO papers (id, title, abstract, match_title, first_seen, last_seen, added_at)"
+        " VALUES (1, ?, ?, ?, '2026-11-20', '2026-11-20', '2026-11-20T00:00:00+00:00')",
+        (title, ABSTRACT, normalize.match_title(title)),
+    )
+    conn.execute(
+        "INSERT INTO sightings (paper_id, dump_id, listing, seen_on, match)"
+        " VALUES (1, 1, 0, '2026-11-20', 'new')"
+    )
+    fp = dedupe.fingerprint(title, ABSTRACT)
+    title_keys, abstract_keys = dedupe.block_keys(fp)
+    for key in (dedupe.exact_key(fp), *title_keys, *abstract_keys):
+        conn.execute("INSERT INTO dedupe_keys (key, paper_id) VALUES (?, 1)", (key,))
+    conn.execute("INSERT INTO papers_fts (papers_fts) VALUES ('rebuild')")
+    conn.execute("INSERT INTO state (paper_id, starred, note) VALUES (1, 1, 'mine')")
+    conn.close()
+    with Store.open(path) as store:
+        assert store.upgraded_copy == path.with_name("library.db.v5.bak")
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == 6
+        report = import_papers(store, [listing(title, upvotes=7)])
+        assert (report.new, report.merged_exact) == (0, 1)
+        paper = store.get(1)
+        assert (paper.starred, paper.note, paper.meta.upvotes) == (True, "mine", 7)
+        assert paper.meta.authors == ("Ada Lovelace", "Alan Turing")
+        assert store.check_integrity() == []
+    kept = sqlite3.connect(path.with_name("library.db.v5.bak"))
+    assert kept.execute("PRAGMA user_version").fetchone()[0] == 5
+    kept.close()
