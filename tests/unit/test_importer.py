@@ -256,7 +256,8 @@ def test_bad_files_are_reported_and_change_nothing(store: Store, data: bytes, me
 
 
 def test_folders_hold_dumps_of_every_kind_readlist_reads(tmp_path: Path) -> None:
-    for name in ("a.txt", "b.md", "c.JSON", "d.jsonl", "e.html", "f.bib", "g.ris", "h.py"):
+    names = ("a.txt", "b.md", "c.JSON", "d.jsonl", "e.html", "f.bib", "g.ris", "h.py", ".i.txt")
+    for name in names:
         (tmp_path / name).write_text("x")
     (tmp_path / "i.bib").mkdir()
     found = [p.name for p in dump_files(tmp_path)]

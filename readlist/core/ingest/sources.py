@@ -69,12 +69,16 @@ def _not_regular(name: str) -> str:
 
 def dump_files(path: Path) -> list[Path]:
     """A file is itself, whatever its name; a folder is the dumps inside it (regular
-    files named as FOLDER_SUFFIXES say, in name order)."""
+    files named as FOLDER_SUFFIXES say, in name order; hidden ones left out)."""
     name = source_name(path)
     try:
         if path.is_dir():
             files = sorted(
-                p for p in path.iterdir() if p.suffix.lower() in FOLDER_SUFFIXES and p.is_file()
+                p
+                for p in path.iterdir()
+                if p.suffix.lower() in FOLDER_SUFFIXES
+                and not p.name.startswith(".")
+                and p.is_file()
             )
             if not files:
                 raise DumpError(f"{name}: folder has no dumps ({FOLDER_DUMPS})")
