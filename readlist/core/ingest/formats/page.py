@@ -12,7 +12,7 @@ import json
 from html.parser import HTMLParser
 
 from readlist.core.errors import DumpError
-from readlist.core.ingest.formats.fields import day_of
+from readlist.core.ingest.formats.fields import day_of, tidy
 from readlist.core.ingest.formats.hf import hf_dump
 from readlist.core.models import ParsedDump
 
@@ -33,7 +33,7 @@ def read_page(text: str, source: str) -> ParsedDump:
         value = json.loads(props)
     except (ValueError, RecursionError) as exc:
         raise DumpError(
-            f"{source}: the Daily Papers this page embeds are not valid JSON ({exc})"
+            f"{source}: the Daily Papers this page embeds are not valid JSON ({tidy(str(exc))})"
         ) from None
     items = value.get("dailyPapers") if isinstance(value, dict) else None
     if not isinstance(items, list):

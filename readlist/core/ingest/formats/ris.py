@@ -32,7 +32,7 @@ __all__ = ["read_ris"]
 
 # Read every tag under its own name, a repeated one as a list: the record keeps them all.
 _AS_TAGS = {tag: tag for tag in rispy.TAG_KEY_MAPPING}
-_RECORD_START = re.compile(r"^\s*TY\s{1,2}-", re.MULTILINE)
+_RECORD_START = re.compile(r"^[ \t]*TY {1,2}-", re.MULTILINE)
 _MARKED_TAGS = ("DO", "UR", "M1", "M3", "SN", "IS", "AN", "N1")
 _BARE_ID_TAGS = ("M1", "SN", "IS", "AN")  # a number field that holds the id alone (arXiv's)
 
@@ -42,7 +42,7 @@ def read_ris(text: str, source: str) -> ParsedDump:
     try:
         records = rispy.loads(text, mapping=_AS_TAGS, list_tags=[], enforce_list_tags=False)
     except (ValueError, KeyError, TypeError, OSError) as exc:
-        raise DumpError(f"{source}: an RIS file readlist cannot read ({exc})") from None
+        raise DumpError(f"{source}: an RIS file readlist cannot read ({tidy(str(exc))})") from None
     papers: list[ParsedPaper] = []
     skipped: list[str] = []
     for number, tags in enumerate(records, 1):
@@ -70,8 +70,8 @@ def _paper(tags: dict[str, object]) -> ParsedPaper | None:
     authors = (flip_name(name) for tag in ("AU", "A1") for name in _all(tags, tag))
     unknown = tags.get("UK")
     kept = {tag: value for tag, value in tags.items() if tag != "UK"}
-    if isinstance(unknown, dict):
-        kept |= unknown
+    if isinstance(unknown, dict):  # tags rispy does not know; lines with no tag under ""
+        kept |= {tag if isinstance(tag, str) else "": value for tag, value in unknown.items()}
     meta = PaperMeta(
         arxiv_id=found[0] if found else None,
         version=found[1] if found else None,
