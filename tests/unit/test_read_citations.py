@@ -7,6 +7,9 @@ import dataclasses
 import json
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+from pylatexenc.latex2text import LatexNodes2Text
 
 from readlist.core.errors import DumpError
 from readlist.core.ingest.formats import read_structured
@@ -56,6 +59,13 @@ def record_of(parsed: ParsedDump, index: int) -> dict[str, object]:
     value = json.loads(meta.record)
     assert isinstance(value, dict)
     return value
+
+
+def _read_or_none(data: bytes) -> ParsedDump | None:
+    try:
+        return read_structured(data, "refs.bib")
+    except DumpError:  # a title that decodes to nothing
+        return None
 
 
 def refused(data: bytes, source: str) -> str:
@@ -267,3 +277,30 @@ def test_a_line_with_no_tag_inside_an_ris_record_is_kept_in_its_record() -> None
     parsed = read_structured(b"TY  - JOUR\n&{stray\nTI  - T\nER  - \n", "refs.ris")
     assert parsed is not None and [p.title for p in parsed.papers] == ["T"]
     assert record_of(parsed, 0)[""] == ["&{stray"]
+
+
+# Words of BibTeX text with no macro in it: braces, dashes, quotes, % and &.
+_PLAIN_WORDS = st.text(alphabet="aZü1 --'%&#_^!?.,", min_size=1, max_size=8)
+_BRACED = st.recursive(
+    _PLAIN_WORDS,
+    lambda inner: (
+        st.lists(inner, min_size=1, max_size=3).map("".join) | inner.map(lambda w: "{" + w + "}")
+    ),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_BRACED, min_size=1, max_size=4).map(" ".join))
+@example("Real--World {Robots} --- at 50% & {Scale}")
+@example("{A} {B} 'single' and ''double'' quotes, {{nested} braces}")
+@example("{A}~{B} tied")
+@example("``quoted'' and `single'")
+def test_a_title_without_macros_reads_as_the_latex_parser_reads_it(title: str) -> None:
+    """Text without a macro skips pylatexenc: it must still come out exactly as
+    pylatexenc decodes it (a bare % or & being the character itself)."""
+    escaped = title.replace("%", r"\%").replace("&", r"\&")
+    expected = " ".join(LatexNodes2Text().latex_to_text(escaped).split())
+    parsed = _read_or_none(f"@misc{{k, title = {{{title}}}}}\n".encode())
+    got = parsed.papers[0].title if parsed else ""
+    assert got == expected

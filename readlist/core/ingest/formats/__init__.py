@@ -39,6 +39,13 @@ def read_structured(data: bytes, source: str) -> ParsedDump | None:
     if not looks_structured(data[:HEAD_BYTES]):
         return None
     text = decode_dump(data, source)
+    try:
+        return _read(text, source)
+    except RecursionError:  # a value nested deeper than Python's stack, past json's check
+        raise DumpError(f"{source}: nested too deeply to read") from None
+
+
+def _read(text: str, source: str) -> ParsedDump | None:
     kind = sniff(text)
     if kind == "json":
         from readlist.core.ingest.formats.hf import read_json

@@ -48,7 +48,12 @@ logging.getLogger("pylatexenc").addHandler(logging.NullHandler())
 _ID_FIELDS = ("eprint", "arxiv", "arxivid", "arxiv_id")
 # Fields that may mark an id inside a longer value (a link, arXiv's DOI, "arXiv:ID").
 _MARKED_FIELDS = ("url", "doi", "journal", "howpublished", "note", "number")
-_BARE_PERCENT = re.compile(r"(?<!\\)%")  # a literal % in a value, never a LaTeX comment
+# A bare % or & in a value is the character itself, never a LaTeX comment or alignment.
+_BARE_SPECIAL = re.compile(r"(?<!\\)([%&])")
+# What LaTeX turns into something else, beyond dropping braces: macros, math, ties,
+# dashes and quotes. A value with none of it (most abstracts, Zotero's braced titles)
+# skips the LaTeX parser, which costs milliseconds a field.
+_LATEX = re.compile(r"[\\$~`]|--|''")
 
 
 def read_bibtex(text: str, source: str) -> ParsedDump:
@@ -81,8 +86,7 @@ def _paper(entry: Entry, decoder: LatexNodes2Text) -> ParsedPaper | None:
             fields.setdefault(field.key.casefold(), field.value)
 
     def text(name: str) -> str:
-        value = fields.get(name, "")
-        return tidy(decoder.latex_to_text(_BARE_PERCENT.sub(r"\\%", value))) if value else ""
+        return _decoded(fields.get(name, ""), decoder)
 
     title = text("title")
     if not title:
@@ -124,7 +128,14 @@ def _authors(value: str, decoder: LatexNodes2Text) -> tuple[str, ...]:
             ordered = parse_single_name_into_parts(name).merge_first_name_first
         except InvalidNameError:
             ordered = flip_name(name)
-        decoded = tidy(decoder.latex_to_text(ordered))
+        decoded = _decoded(ordered, decoder)
         if decoded:
             names.append(decoded)
     return tuple(names)
+
+
+def _decoded(value: str, decoder: LatexNodes2Text) -> str:
+    """A value's LaTeX as Unicode text, on one line."""
+    if not _LATEX.search(value):
+        return tidy(value.replace("{", "").replace("}", ""))
+    return tidy(decoder.latex_to_text(_BARE_SPECIAL.sub(r"\\\1", value)))
