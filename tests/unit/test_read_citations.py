@@ -304,3 +304,24 @@ def test_a_title_without_macros_reads_as_the_latex_parser_reads_it(title: str) -
     parsed = _read_or_none(f"@misc{{k, title = {{{title}}}}}\n".encode())
     got = parsed.papers[0].title if parsed else ""
     assert got == expected
+
+
+@pytest.mark.parametrize(
+    ("data", "source"),
+    [
+        (b"@article{k, title={T}, note={Extends arXiv:2301.00001, see there}}", "a.bib"),
+        (b'[{"type": "article-journal", "title": "T", "note": "Cf. arXiv:2301.00001"}]', "a.json"),
+        (b"TY  - JOUR\nTI  - T\nN1  - <p>Compare arXiv:2301.00001 [cs.CL]</p>\nER  - \n", "a.ris"),
+    ],
+)
+def test_an_id_a_note_cites_is_not_the_papers_own(data: bytes, source: str) -> None:
+    parsed = read_structured(data, source)
+    assert parsed is not None and parsed.papers[0].meta is not None
+    assert (parsed.papers[0].meta.arxiv_id, parsed.papers[0].meta.primary_class) == (None, None)
+
+
+def test_google_scholars_journal_field_gives_the_id() -> None:
+    data = b"@article{k, title={T}, journal={arXiv preprint arXiv:2504.01234}, year={2025}}"
+    parsed = read_structured(data, "scholar.bib")
+    assert parsed is not None and parsed.papers[0].meta is not None
+    assert parsed.papers[0].meta.arxiv_id == "2504.01234"

@@ -30,6 +30,7 @@ from readlist.core.ingest.formats.fields import (
     flip_name,
     iso_date,
     iso_date_in,
+    leading_id_note,
     marked_arxiv_id,
     record,
     tidy,
@@ -46,8 +47,10 @@ logging.getLogger("pylatexenc").addHandler(logging.NullHandler())
 
 # Fields that hold an id alone ("2504.01234v2", "arXiv:2504.01234").
 _ID_FIELDS = ("eprint", "arxiv", "arxivid", "arxiv_id")
-# Fields that may mark an id inside a longer value (a link, arXiv's DOI, "arXiv:ID").
-_MARKED_FIELDS = ("url", "doi", "journal", "howpublished", "note", "number")
+# Fields that may mark an id inside a longer value (a link, arXiv's DOI, "arXiv:ID");
+# Google Scholar writes `journal = {arXiv preprint arXiv:ID}`. A note counts only when
+# it opens with the id.
+_MARKED_FIELDS = ("url", "doi", "journal", "howpublished", "number")
 # A bare % or & in a value is the character itself, never a LaTeX comment or alignment.
 _BARE_SPECIAL = re.compile(r"(?<!\\)([%&])")
 # What LaTeX turns into something else, beyond dropping braces: macros, math, ties,
@@ -116,7 +119,8 @@ def _arxiv(fields: dict[str, str]) -> tuple[str, int | None] | None:
             continue  # an eprint of another archive (HAL, PubMed)
         if (found := arxiv_id(fields.get(name))) is not None:
             return found
-    return marked_arxiv_id(fields.get(name) for name in _MARKED_FIELDS)
+    marked = [fields.get(name) for name in _MARKED_FIELDS]
+    return marked_arxiv_id([*marked, leading_id_note(fields.get("note"))])
 
 
 def _authors(value: str, decoder: LatexNodes2Text) -> tuple[str, ...]:

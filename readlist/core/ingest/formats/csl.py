@@ -15,6 +15,7 @@ from readlist.core.ingest.formats.fields import (
     finish,
     iso_date,
     iso_date_in,
+    leading_id_note,
     marked_arxiv_id,
     primary_class_after_id,
     record,
@@ -25,8 +26,9 @@ from readlist.core.models import PaperMeta, ParsedDump, ParsedPaper
 
 __all__ = ["csl_dump"]
 
-# Where Zotero and Better BibTeX put an arXiv id ("arXiv:ID", an arxiv.org link, its DOI).
-_ID_FIELDS = ("number", "DOI", "URL", "archive_location", "note", "source")
+# Where Zotero and Better BibTeX put an arXiv id ("arXiv:ID", an arxiv.org link, its DOI);
+# the note (Zotero's Extra) counts only when it opens with the id.
+_ID_FIELDS = ("number", "DOI", "URL", "archive_location", "source")
 _NAME_PARTS = ("given", "dropping-particle", "non-dropping-particle", "family")
 
 
@@ -49,7 +51,7 @@ def _paper(item: dict[str, object]) -> ParsedPaper | None:
     title = tidy(item.get("title"))
     if not title:
         return None
-    values = [item.get(name) for name in _ID_FIELDS]
+    values = [*(item.get(name) for name in _ID_FIELDS), leading_id_note(item.get("note"))]
     found = marked_arxiv_id(values)
     if found is None and tidy(item.get("publisher")).casefold() == "arxiv":
         found = arxiv_id(item.get("number"))

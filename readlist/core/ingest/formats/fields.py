@@ -78,6 +78,13 @@ def marked_arxiv_id(values: Iterable[object]) -> ArxivId | None:
     return None
 
 
+def leading_id_note(value: object) -> str | None:
+    """A free-text note that opens with an id ("arXiv:2504.01234 [cs]", as Zotero writes
+    a preprint's): only then is the id in it the paper's own, not one it cites."""
+    text = tidy(value)
+    return text if text.casefold().startswith("arxiv:") else None
+
+
 def primary_class_after_id(values: Iterable[object]) -> str | None:
     """The category Zotero writes after an id ("arXiv:2504.01234 [cs.CL]")."""
     for value in values:

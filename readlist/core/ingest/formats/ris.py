@@ -20,6 +20,7 @@ from readlist.core.ingest.formats.fields import (
     finish,
     flip_name,
     iso_date_in,
+    leading_id_note,
     marked_arxiv_id,
     primary_class_after_id,
     record,
@@ -33,7 +34,7 @@ __all__ = ["read_ris"]
 # Read every tag under its own name, a repeated one as a list: the record keeps them all.
 _AS_TAGS = {tag: tag for tag in rispy.TAG_KEY_MAPPING}
 _RECORD_START = re.compile(r"^[ \t]*TY {1,2}-", re.MULTILINE)
-_MARKED_TAGS = ("DO", "UR", "M1", "M3", "SN", "IS", "AN", "N1")
+_MARKED_TAGS = ("DO", "UR", "M1", "M3", "SN", "IS", "AN")  # and a note (N1) opening with one
 _BARE_ID_TAGS = ("M1", "SN", "IS", "AN")  # a number field that holds the id alone (arXiv's)
 
 
@@ -61,7 +62,8 @@ def _paper(tags: dict[str, object]) -> ParsedPaper | None:
     title = _first(tags, "TI") or _first(tags, "T1")
     if not title:
         return None
-    found = marked_arxiv_id(v for tag in _MARKED_TAGS for v in _all(tags, tag))
+    notes = [leading_id_note(note) for note in _all(tags, "N1")]
+    found = marked_arxiv_id([*(v for tag in _MARKED_TAGS for v in _all(tags, tag)), *notes])
     if found is None and any("arxiv" in _first(tags, t).casefold() for t in ("PB", "DP", "DB")):
         found = next(
             (f for tag in _BARE_ID_TAGS if (f := arxiv_id(_first(tags, tag))) is not None), None
@@ -79,7 +81,7 @@ def _paper(tags: dict[str, object]) -> ParsedPaper | None:
         published=max((d for d in dates if d), key=len, default=None),
         doi=doi_of(_first(tags, "DO")),
         url=tidy_or_none(_first(tags, "UR")),
-        primary_class=primary_class_after_id(_all(tags, "N1")),
+        primary_class=primary_class_after_id(notes),
         record=record(kept),
     )
     abstract = _first(tags, "AB") or _first(tags, "N2")
