@@ -1,4 +1,3 @@
-# mypy: disable-error-code="import-untyped"
 """BibTeX, as Zotero, Better BibTeX, JabRef, cobib and papis export it, read with
 bibtexparser (v2); LaTeX in the values becomes Unicode with pylatexenc.
 

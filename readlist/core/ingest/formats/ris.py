@@ -1,4 +1,3 @@
-# mypy: disable-error-code="import-untyped"
 """RIS, as Zotero, EndNote, Mendeley and JabRef export it, read with rispy.
 
 Mapped: TI (or T1) the title, AB (or N2) the abstract, AU and A1 the authors ("Last,
