@@ -1,148 +1,40 @@
-"""`readlist fetch` against a real HTTP server on 127.0.0.1 (never a mock of the client):
-paging, the User-Agent, the retry, and one line for every way a fetch fails.
-
-The server serves the fixture files under tests/fixtures/fetch/ the way the API pages
-them (`limit`, `p`), or a scripted answer per request, and records every request. The
-end-to-end test (the last one) needs the Daily Papers JSON reader in the importer."""
+"""fetch_daily_papers against a real HTTP server on 127.0.0.1 (tests/unit/fetch_server):
+paging, the User-Agent, the retry, and one line for every way a fetch fails. The
+command itself is tested in test_fetch_command."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
-import socket
-import threading
-import urllib.parse
-from collections import deque
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import date
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
 
 from readlist import __version__
-from readlist.cli import cli
-from readlist.cli_fetch import DEFAULT_BASE_URL as CLI_DEFAULT_BASE_URL
-from readlist.core.ingest import (
-    DEFAULT_BASE_URL,
-    FetchError,
-    Period,
-    base_url_of,
-    fetch_daily_papers,
-    period_of,
+from readlist.core.ingest import FetchError, Period, base_url_of, fetch_daily_papers, period_of
+from tests.unit.fetch_server import (
+    DAY,
+    Answer,
+    ApiServer,
+    free_port,
+    running_api,
+    without_proxy,
 )
-from readlist.core.ingest import fetch as fetch_module
-from readlist.core.store import Store
-from tests.conftest import ROOT
-from tests.unit.test_import_hygiene import _imported_after
 
-FIXTURES = ROOT / "tests" / "fixtures" / "fetch"
-DAY = FIXTURES / "day-2026-12-01.json"
-DAY_LATER = FIXTURES / "day-2026-12-01-later.json"
 TODAY = date(2026, 12, 2)
-
-
-@dataclass
-class Answer:
-    """One scripted answer: a status, headers and body, or `hang` (never answer)."""
-
-    status: int = 200
-    body: bytes = b""
-    headers: dict[str, str] = field(default_factory=dict)
-    hang: bool = False
-
-
-@dataclass
-class Seen:
-    path: str
-    query: dict[str, str]
-    user_agent: str | None
-
-
-class ApiServer(ThreadingHTTPServer):
-    """The Daily Papers API on 127.0.0.1: `listing` paged by `limit` and `p`, unless a
-    scripted answer is queued; `ignore_paging` sends the first page whatever `p` is."""
-
-    daemon_threads = True
-
-    def __init__(self) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
-        self.listing: list[Any] = []
-        self.script: deque[Answer] = deque()
-        self.seen: list[Seen] = []
-        self.ignore_paging = False
-        self.release = threading.Event()  # lets hanging handlers go at teardown
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}"
-
-    @property
-    def host(self) -> str:
-        return f"127.0.0.1:{self.server_address[1]}"
-
-    def serve(self, path: Path) -> None:
-        self.listing = json.loads(path.read_bytes())
-
-
-class _Handler(BaseHTTPRequestHandler):
-    server: ApiServer
-
-    def do_GET(self) -> None:
-        url = urllib.parse.urlsplit(self.path)
-        query = dict(urllib.parse.parse_qsl(url.query))
-        self.server.seen.append(Seen(url.path, query, self.headers.get("User-Agent")))
-        if self.server.script:
-            answer = self.server.script.popleft()
-            if answer.hang:
-                self.server.release.wait()
-                return
-            self._send(answer.status, answer.body, answer.headers)
-        elif url.path != "/api/daily_papers":
-            self._send(404, b'{"error":"Not Found"}')
-        else:
-            limit = int(query.get("limit", 50))
-            page = 0 if self.server.ignore_paging else int(query.get("p", 0))
-            items = self.server.listing[page * limit : (page + 1) * limit]
-            self._send(200, json.dumps(items).encode())
-
-    def _send(self, status: int, body: bytes, headers: dict[str, str] | None = None) -> None:
-        self.send_response(status)
-        for name, value in {"Content-Type": "application/json", **(headers or {})}.items():
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
 
 
 @pytest.fixture(autouse=True)
 def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
-    """urllib honours $http_proxy: 127.0.0.1 must be asked directly."""
-    for name in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("no_proxy", "*")
+    without_proxy(monkeypatch)
 
 
 @pytest.fixture
 def api() -> Iterator[ApiServer]:
-    server = ApiServer()
-    # a short poll: shutdown() waits for the loop to look, 0.5 s by default
-    thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
-    thread.start()
-    try:
+    with running_api() as server:
         yield server
-    finally:
-        server.release.set()
-        server.shutdown()
-        server.server_close()
-        thread.join()
 
 
 @pytest.fixture
@@ -320,9 +212,7 @@ def test_a_page_that_fails_after_others_came_imports_nothing(
 
 
 def test_offline_is_one_line_after_one_retry(waits: list[float]) -> None:
-    with socket.socket() as free:  # a port nobody listens on
-        free.bind(("127.0.0.1", 0))
-        port = free.getsockname()[1]
+    port = free_port()
     with pytest.raises(FetchError) as caught:
         fetch_daily_papers(DAY_1, f"http://127.0.0.1:{port}", sleep=waits.append, backoff=0.5)
     assert str(caught.value) == (
@@ -437,125 +327,3 @@ def test_base_urls_are_http_roots() -> None:
     ]:
         with pytest.raises(ValueError, match=re.escape(why)):
             base_url_of(bad)
-
-
-# -- the command ----------------------------------------------------------------------
-
-
-def run(db: Path, *args: str) -> Result:
-    return CliRunner().invoke(cli, ["--db", str(db), "fetch", *args])
-
-
-def one_line_error(result: Result, *fragments: str) -> str:
-    assert result.exit_code != 0
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert "Traceback" not in result.output + result.stderr
-    for fragment in fragments:
-        assert fragment in lines[0]
-    return lines[0]
-
-
-@pytest.mark.parametrize(
-    ("args", "fragments"),
-    [
-        (["--date", "2026-13-01"], ["'--date'", "'2026-13-01' is no date"]),
-        (["--week", "2026-W5"], ["'--week'", "'2026-W5' is not a week of the form YYYY-Www"]),
-        (["--month", "12/2026"], ["'--month'", "'12/2026'"]),
-        (["--date", "2026-12-01", "--week", "2026-W49"], ["--date and --week contradict"]),
-        (["--base-url", "ftp://example.org"], ["'--base-url'", "'ftp://example.org'"]),
-    ],
-)
-def test_bad_options_are_usage_errors_that_name_the_value(
-    tmp_path: Path, api: ApiServer, args: list[str], fragments: list[str]
-) -> None:
-    db = tmp_path / "library.db"
-    result = run(db, "--base-url", api.base_url, *args)
-    one_line_error(result, *fragments)
-    assert result.exit_code == 2
-    assert api.seen == [] and not db.exists()
-
-
-def test_offline_from_the_command_is_one_line_and_makes_no_library(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(fetch_module, "BACKOFF", 0.0)
-    with socket.socket() as free:
-        free.bind(("127.0.0.1", 0))
-        port = free.getsockname()[1]
-    db = tmp_path / "library.db"
-    result = run(db, "--base-url", f"http://127.0.0.1:{port}", "--date", "2026-12-01")
-    one_line_error(result, f"cannot reach 127.0.0.1:{port} (Connection refused)")
-    assert result.exit_code == 1 and not db.exists()
-
-
-@pytest.mark.parametrize(
-    ("answers", "line"),
-    [
-        ([Answer(500, headers={"Retry-After": "0"})] * 2, "answered 500 Internal Server Error"),
-        ([Answer(429, headers={"Retry-After": "0"})] * 2, "answered 429 Too Many Requests"),
-        ([Answer(200, b"{not json")], "is not JSON (line 1, column 2: "),
-    ],
-)
-def test_a_failed_fetch_leaves_the_library_as_it_was(
-    tmp_path: Path, api: ApiServer, answers: list[Answer], line: str
-) -> None:
-    db = tmp_path / "library.db"
-    with Store.open(db):
-        pass
-    before = db.read_bytes()
-    api.script.extend(answers)
-    result = run(db, "--base-url", api.base_url, "--date", "2026-12-01")
-    one_line_error(result, line)
-    assert result.exit_code == 1 and db.read_bytes() == before
-
-
-def test_the_command_times_out_with_one_line(
-    tmp_path: Path, api: ApiServer, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(fetch_module, "TIMEOUT", 0.2)
-    monkeypatch.setattr(fetch_module, "BACKOFF", 0.0)
-    api.script.extend([Answer(hang=True), Answer(hang=True)])
-    result = run(tmp_path / "library.db", "--base-url", api.base_url)
-    one_line_error(result, "did not answer within 0.2 s")
-
-
-def test_the_commands_default_server_is_the_cores() -> None:
-    assert CLI_DEFAULT_BASE_URL == DEFAULT_BASE_URL == "https://huggingface.co"
-
-
-def test_importing_the_cli_leaves_out_urllib_and_the_fetcher() -> None:
-    modules = _imported_after("import readlist.cli")
-    assert not {"urllib.request", "http.client", "readlist.core.ingest.fetch"} & modules
-
-
-# -- end to end: LAST, and it needs the Daily Papers JSON reader --------------------
-
-_HAS_READER = importlib.util.find_spec("readlist.core.ingest.formats") is not None
-
-
-@pytest.mark.skipif(not _HAS_READER, reason="the Daily Papers JSON reader has not landed")
-def test_zz_end_to_end_fetch_imports_then_finds_it_imported_then_updates_upvotes(
-    tmp_path: Path, api: ApiServer
-) -> None:
-    """`readlist fetch` imports the papers with their ids, a second fetch of the same
-    listing is already imported, and a later listing updates the upvotes."""
-    db = tmp_path / "library.db"
-    api.serve(DAY)
-    first = run(db, "--base-url", api.base_url, "--date", "2026-12-01", "--json")
-    assert first.exit_code == 0, first.stderr
-    report = json.loads(first.stdout)
-    assert [f["source"] for f in report["files"]] == [f"{api.host} daily_papers date=2026-12-01"]
-    assert report["files"][0]["new"] == 3 and report["library_papers"] == 3
-
-    again = run(db, "--base-url", api.base_url, "--date", "2026-12-01")
-    assert again.exit_code == 0, again.stderr
-    assert "already imported, nothing changed" in again.stdout
-
-    api.serve(DAY_LATER)
-    later = run(db, "--base-url", api.base_url, "--date", "2026-12-01", "--json")
-    assert later.exit_code == 0, later.stderr
-    assert json.loads(later.stdout)["library_papers"] == 3
-    listed = CliRunner().invoke(cli, ["--db", str(db), "list", "--format", "json"])
-    upvotes = {p["arxiv_id"]: p["upvotes"] for p in json.loads(listed.stdout)}
-    assert upvotes == {"2611.20417": 53, "2611.19802": 22, "2611.18330": 9}

@@ -137,7 +137,7 @@ def fetch_daily_papers(
     timeout: float | None = None,
     backoff: float | None = None,
     sleep: Callable[[float], None] = time.sleep,
-    page_size: int = PAGE_SIZE,
+    page_size: int | None = None,
     max_pages: int = MAX_PAGES,
     today: date | None = None,
 ) -> Fetched:
@@ -145,7 +145,9 @@ def fetch_daily_papers(
     source for `import_sources`. Raises FetchError with one line when the server cannot
     be reached, answers with an error, or sends something that is no JSON list of
     items; then nothing is imported. `timeout` (default TIMEOUT) bounds each request;
-    `backoff` (default BACKOFF) and `sleep` make the wait before a retry."""
+    `backoff` (default BACKOFF) and `sleep` make the wait before a retry; `page_size`
+    defaults to PAGE_SIZE."""
+    page_size = PAGE_SIZE if page_size is None else page_size
     client = _Client(
         host_of(base_url),
         period,
