@@ -15,12 +15,10 @@ from readlist.cli_support import Library, ReadlistCommand
 
 if TYPE_CHECKING:
     from readlist.core.ingest import Period
-    from readlist.core.ingest.fetch import PeriodKind
 
 # readlist.core.ingest.DEFAULT_BASE_URL, named here so that the options do not import
 # the importer (a test checks that the two agree).
 DEFAULT_BASE_URL = "https://huggingface.co"
-_KINDS: dict[str, PeriodKind] = {"date": "date", "week": "week", "month": "month"}
 
 
 def _period(ctx: click.Context, param: click.Parameter, value: str | None) -> Period | None:
@@ -30,7 +28,7 @@ def _period(ctx: click.Context, param: click.Parameter, value: str | None) -> Pe
     from readlist.core.ingest import period_of
 
     try:
-        return period_of(_KINDS[param.name], value)
+        return period_of(param.name, value)
     except ValueError as exc:
         raise click.BadParameter(str(exc), ctx, param) from None
 

@@ -315,6 +315,11 @@ def test_periods_in_any_other_form_say_what_is_wrong(kind: Any, value: str, mess
     assert str(caught.value) == message
 
 
+def test_a_period_the_api_does_not_take_is_refused() -> None:
+    with pytest.raises(ValueError, match="'year' is no period the API takes"):
+        period_of("year", "2026")
+
+
 def test_base_urls_are_http_roots() -> None:
     assert base_url_of("http://127.0.0.1:8080/") == "http://127.0.0.1:8080"
     assert base_url_of("https://hf-mirror.example/hf") == "https://hf-mirror.example/hf"

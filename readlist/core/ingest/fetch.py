@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
 from http.client import HTTPException, HTTPResponse, responses
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from readlist import __version__
 from readlist.core.errors import ReadlistError
@@ -77,10 +77,12 @@ class Fetched:
     pages: int
 
 
-def period_of(kind: PeriodKind, value: str) -> Period:
+def period_of(kind: str, value: str) -> Period:
     """`value` checked as a `kind` the API takes: a real day (2026-12-01), ISO week
     (2026-W49: week 53 only in a year that has one) or month (2026-12). ValueError says
     what is wrong with it."""
+    if kind not in _FORMS:
+        raise ValueError(f"{kind!r} is no period the API takes (date, week or month)")
     form, pattern = _FORMS[kind]
     match = pattern.fullmatch(value)
     if match is None:
@@ -95,7 +97,7 @@ def period_of(kind: PeriodKind, value: str) -> Period:
             date(numbers[0], numbers[1], 1)
     except ValueError as exc:
         raise ValueError(f"{value!r} is no {kind} ({exc})") from None
-    return Period(kind, value)
+    return Period(cast(PeriodKind, kind), value)
 
 
 def base_url_of(url: str) -> str:
