@@ -33,6 +33,7 @@ class Answer:
     body: bytes = b""
     headers: dict[str, str] = field(default_factory=dict)
     hang: bool = False
+    hang_after: int | None = None  # send the headers and this many bytes, then hang
 
 
 @dataclass
@@ -80,7 +81,7 @@ class _Handler(BaseHTTPRequestHandler):
             if answer.hang:
                 self.server.release.wait()
                 return
-            self._send(answer.status, answer.body, answer.headers)
+            self._send(answer.status, answer.body, answer.headers, answer.hang_after)
         elif url.path != "/api/daily_papers":
             self._send(404, b'{"error":"Not Found"}')
         else:
@@ -89,13 +90,24 @@ class _Handler(BaseHTTPRequestHandler):
             items = self.server.listing[page * limit : (page + 1) * limit]
             self._send(200, json.dumps(items).encode())
 
-    def _send(self, status: int, body: bytes, headers: dict[str, str] | None = None) -> None:
+    def _send(
+        self,
+        status: int,
+        body: bytes,
+        headers: dict[str, str] | None = None,
+        hang_after: int | None = None,
+    ) -> None:
         self.send_response(status)
         for name, value in {"Content-Type": "application/json", **(headers or {})}.items():
             self.send_header(name, value)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        self.wfile.write(body)
+        if hang_after is None:
+            self.wfile.write(body)
+            return
+        self.wfile.write(body[:hang_after])
+        self.wfile.flush()
+        self.server.release.wait()
 
     def log_message(self, format: str, *args: Any) -> None:
         pass

@@ -230,6 +230,24 @@ def test_a_server_that_never_answers_times_out_after_one_retry(
     assert len(api.seen) == 2 and len(waits) == 1
 
 
+def test_an_answer_that_stops_midway_times_out(api: ApiServer, waits: list[float]) -> None:
+    body = DAY.read_bytes()
+    api.script.extend([Answer(200, body, hang_after=100), Answer(200, body, hang_after=100)])
+    line = fails(api, waits, DAY_1, timeout=0.2)
+    assert line == f"{api.host} did not answer within 0.2 s; try again later"
+    assert len(api.seen) == 2
+
+
+def test_another_http_error_names_the_status_and_the_url(
+    api: ApiServer, waits: list[float]
+) -> None:
+    api.script.append(Answer(403))
+    line = fails(api, waits, DAY_1)
+    url = f"{api.base_url}/api/daily_papers?date=2026-12-01&limit=50&p=0"
+    assert line == f"{api.host} answered 403 Forbidden to {url}"
+    assert len(api.seen) == 1
+
+
 def test_a_404_says_what_was_asked_and_is_not_retried(api: ApiServer, waits: list[float]) -> None:
     api.script.append(Answer(404, b'{"error":"Not Found"}'))
     line = fails(api, waits, period_of("date", "2026-12-25"))

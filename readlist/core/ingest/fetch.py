@@ -4,8 +4,9 @@ of it as one JSON array, ready for `import_sources` as one named source.
 It asks `GET {base}/api/daily_papers` with `date=`, `week=` or `month=` (none: the latest
 day), `limit` and `p` (the page, from 0), one request per page until a page comes back
 shorter than the limit. `huggingface_hub`'s `list_daily_papers` documents these
-parameters and gives 50 as the default limit: a page no bigger than that is one every
-server of this API answers in full, so a short page surely means the last one.
+parameters and asks for 50 by default: a limit the API answers in full, so a page
+shorter than it is the last one (a larger limit the server cut to its own cap would
+end the paging early).
 
 The standard library's urllib is enough for a few GETs: no HTTP client is added as a
 dependency. Every failure is one FetchError line: offline, a timeout, an HTTP error, an
@@ -306,8 +307,7 @@ class _Client:
                 _retry_after(exc.headers.get("Retry-After")),
             )
         if exc.code == 404:
-            asked = "the latest day" if self.period.kind is None else str(self.period)
-            return FetchError(f"no Daily Papers for {asked} ({self.host} answered {status})")
+            return FetchError(f"no Daily Papers for {self.period} ({self.host} answered {status})")
         if exc.code == 400:
             return FetchError(f"{self.host} refused to list {self.period} ({status})")
         return FetchError(f"{self.host} answered {status} to {url}")
