@@ -17,9 +17,11 @@ from textual.widgets import Static
 
 from readlist.core.models import Paper
 from readlist.core.query import parse_query
+from readlist.core.settings import SettingsFile
 from readlist.core.store import Sort, Store
 from readlist.ui import outside
 from readlist.ui.app import ReadlistApp
+from readlist.ui.library import StorePool
 from readlist.ui.screens.copy_menu import NO_LINK, CopyMenu
 from readlist.ui.screens.library import LibraryScreen
 from readlist.ui.screens.link import LinkScreen
@@ -348,3 +350,21 @@ def test_a_line_of_pieces_breaks_only_between_them() -> None:
     assert joined(pieces, 36) == "published 2025-04-02 · ▲ 42 upvotes\n7 comments"
     assert joined(pieces, 20) == "published 2025-04-02\n▲ 42 upvotes\n7 comments"
     assert joined(["a-piece-wider-than-the-line"], 5) == "a-piece-wider-than-the-line"
+
+
+async def test_the_copy_keys_are_rebound_by_the_settings_file(
+    library_path: Path, first: Paper, tmp_path: Path
+) -> None:
+    """`y` and the menu's keys are in [keys] like every other; the menu names the keys
+    as rebound."""
+    config = tmp_path / "config.toml"
+    config.write_text('[keys]\n"library.copy" = "c"\n"copy.link" = "a"\n', encoding="utf-8")
+    app = ReadlistApp(StorePool(library_path), settings=SettingsFile(config, "config.toml"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("c")
+        await until(pilot, lambda: isinstance(app.screen, CopyMenu), "the copy menu")
+        assert " a  Link " in menu_text(app)
+        await pilot.press("a")
+        await settle(pilot)
+        assert app.clipboard == "https://arxiv.org/abs/2504.01234"
