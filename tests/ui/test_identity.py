@@ -368,3 +368,20 @@ async def test_the_copy_keys_are_rebound_by_the_settings_file(
         await pilot.press("a")
         await settle(pilot)
         assert app.clipboard == "https://arxiv.org/abs/2504.01234"
+
+
+async def test_the_filters_words_are_picked_out_in_the_authors(
+    make_app: AppFactory, library_path: Path
+) -> None:
+    with Store.open(library_path) as store:
+        paper = store.search(parse_query("continual"), limit=1)[0]
+    give_identity(library_path, paper.id, authors=["Ada Continual", "Alan Turing"])
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"continual", "enter")
+        await settle(pilot)
+        names = app.screen.query_one("#detail-authors", Static).visual
+        assert isinstance(names, Content) and names.plain == "Ada Continual, Alan Turing"
+        picked = [names.plain[span.start : span.end] for span in names.spans]
+        assert picked == ["Continual"]

@@ -281,10 +281,10 @@ class DetailPane(VerticalScroll, can_focus=False):
             self.query_one("#detail-state", StatusLine).show([])
             for name in ("#detail-sightings", "#detail-abstract"):
                 self.query_one(name, Static).update("")
-            self._show_meta(PaperMeta())
+            self._show_meta(PaperMeta(), ())
             return
         title.update(highlighted(paper.title, terms))
-        self._show_meta(paper.meta)
+        self._show_meta(paper.meta, terms)
         self.show_state(paper)
         self.query_one("#detail-sightings", Static).update(Text(sightings_line(paper, sightings)))
         abstract = paper.abstract or "(no abstract in the dumps)"
@@ -294,14 +294,16 @@ class DetailPane(VerticalScroll, can_focus=False):
             self.query_one("#detail-note", Markdown).update(note_shown(paper.note))
         self.scroll_home(animate=False, immediate=True)
 
-    def _show_meta(self, meta: PaperMeta) -> None:
+    def _show_meta(self, meta: PaperMeta, terms: tuple[str, ...]) -> None:
+        """The lines of the paper's identity; each hidden when its fields are unknown.
+        The filter's words are picked out in the authors, as in the title."""
         withdrawn = f"⚠ Withdrawn on {meta.withdrawn}" if meta.withdrawn else ""
-        for name, line in (
-            ("#detail-withdrawn", withdrawn),
-            ("#detail-authors", authors_line(meta, full=self.full)),
-        ):
-            widget = self.query_one(name, Static)
-            widget.display = bool(line)
-            widget.update(Text(line))
+        notice = self.query_one("#detail-withdrawn", Static)
+        notice.display = bool(withdrawn)
+        notice.update(Text(withdrawn))
+        authors = authors_line(meta, full=self.full)
+        names = self.query_one("#detail-authors", Static)
+        names.display = bool(authors)
+        names.update(highlighted(authors, terms))
         self.query_one("#detail-facts", Pieces).show(facts(meta))
         self.query_one("#detail-links", Pieces).show(links_shown(meta, full=self.full))
