@@ -310,6 +310,11 @@ class ReadlistApp(App[None]):
         """The paper on the web, or its link to copy (see outside)."""
         outside.open_web(self, paper, self.settings)
 
+    def copy_paper(self, paper: Paper) -> None:
+        from readlist.ui.screens.copy_menu import CopyMenu
+
+        self.push_screen(CopyMenu(paper, self.settings.values.keys))
+
     def start_triage(self, query_text: str, sort: Sort = "latest") -> None:
         from readlist.ui.screens.triage import TriageScreen
 

@@ -16,8 +16,7 @@ from textual.screen import Screen
 from textual.types import IgnoreReturnCallbackType
 
 from readlist.ui.app_settings import AppSettings
-from readlist.ui.keymap import rebound
-from readlist.ui.screens.help import key_label
+from readlist.ui.keymap import key_label, rebound
 
 
 def screen_commands(screen: Screen[object]) -> Iterator[tuple[str, str, IgnoreReturnCallbackType]]:

@@ -124,6 +124,31 @@ class BindingIds:
         return len(self.ids)
 
 
+# How the help, the palette and the menus write a key for the user to read.
+KEY_NAMES = {
+    "slash": "/",
+    "question_mark": "?",
+    "escape": "Esc",
+    "tab": "Tab",
+    "shift+tab": "Shift+Tab",
+    "enter": "Enter",
+    "space": "Space",
+    "down": "↓",
+    "up": "↑",
+    "home": "Home",
+    "end": "End",
+    "pagedown": "PgDn",
+    "pageup": "PgUp",
+    "ctrl+s": "Ctrl+S",
+    "ctrl+p": "Ctrl+P",
+    "ctrl+c": "Ctrl+C",
+}
+
+
+def key_label(keys: str) -> str:
+    return " ".join(KEY_NAMES.get(key, key) for key in keys.split(","))
+
+
 def rebound(binding: Binding, keymap: Mapping[str, str]) -> str:
     """The binding's keys as the settings file may have changed them."""
     return keymap.get(binding.id, binding.key) if binding.id else binding.key

@@ -48,10 +48,18 @@ def edit_note_in_editor(app: App[Any], paper: Paper) -> str | None:
     return text
 
 
+def page_of(paper: Paper) -> str:
+    """Where `o` takes the user: the paper's own page (arXiv, else its DOI, else the link
+    its source gave; see PaperMeta.page_url), or its Hugging Face page; a search for its
+    title only when no listing gave it an identity."""
+    meta = paper.meta
+    return meta.page_url or meta.hf_url or SEARCH_URL.format(quote_plus(paper.title))
+
+
 def open_web(app: App[Any], paper: Paper, settings: AppSettings) -> None:
-    """`paper`'s title searched on Hugging Face Papers, in the browser the settings name
-    (else the system's); without one, the link alone and a key to copy it."""
-    url = SEARCH_URL.format(quote_plus(paper.title))
+    """`paper`'s page (`page_of`) in the browser the settings name (else the system's);
+    without one, the link alone and a key to copy it."""
+    url = page_of(paper)
     browser = settings.values.browser  # None: the system's
     if not (_system_browser(url) if browser is None else settings.run(browser, url)):
         app.push_screen(LinkScreen(url))

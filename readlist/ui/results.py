@@ -23,7 +23,13 @@ from readlist.ui.widgets.paper_list import LIST_PAGE, Fetch, PaperList
 from readlist.ui.widgets.status import Part, StatusLine
 
 COUNT_PAUSE = 0.1  # seconds without a keystroke before a broad filter is counted
-SORT_LABEL = {"latest": "latest seen", "most_seen": "most sightings", "title": "title"}
+SORT_LABEL: dict[Sort, str] = {
+    "latest": "latest seen",
+    "most_seen": "most sightings",
+    "title": "title",
+    "upvotes": "most upvotes",
+    "published": "latest published",
+}
 
 
 class Results:
@@ -164,7 +170,7 @@ class Results:
             self._home = (walk, list(first))
         self._walk = walk
         index = next((i for i, paper in enumerate(first) if paper.id == keep), None)
-        papers.reset(self.fetcher(walk), len(first), first, cursor=index or 0)
+        papers.reset(self.fetcher(walk), len(first), first, cursor=index or 0, sort=walk.sort)
         total = len(first) if len(first) < LIST_PAGE else walk.total
         stats = None if self._stats_stale else self._stats
         if total is None and walk.query.is_empty and stats is not None:

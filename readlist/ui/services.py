@@ -49,6 +49,9 @@ class AppServices(Protocol):
     def open_web(self, paper: Paper) -> None:
         """`paper` on the web, or its link to copy."""
 
+    def copy_paper(self, paper: Paper) -> None:
+        """The copy menu: `paper`'s BibTeX, link or title to the clipboard."""
+
     def start_triage(self, query_text: str, sort: Sort = "latest") -> None:
         """Triage the filter's undecided papers."""
 

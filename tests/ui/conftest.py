@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -120,3 +121,17 @@ def record_notices(app: ReadlistApp, monkeypatch: pytest.MonkeyPatch) -> list[st
 def fresh_store(path: Path) -> Store:
     """A separate connection, as another process would see the library."""
     return Store.open(path)
+
+
+def give_identity(path: Path, paper_id: int, **columns: object) -> None:
+    """Set a paper's identity (PaperMeta's columns of `papers`) in the library file, as
+    an import of a Hugging Face listing would; `authors` is a list of names. A test's
+    shortcut until the sample library can take a JSON listing: the app never writes
+    these columns."""
+    if "authors" in columns:
+        columns["authors"] = json.dumps(columns["authors"])
+    assigned = ", ".join(f"{name} = ?" for name in columns)
+    with Store.open(path) as store:
+        store.conn.execute(
+            f"UPDATE papers SET {assigned} WHERE id = ?", [*columns.values(), paper_id]
+        )

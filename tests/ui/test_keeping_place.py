@@ -99,7 +99,7 @@ async def test_a_new_sort_keeps_the_paper(make_app: AppFactory, library_path: Pa
         await settle(pilot)
         await down(pilot, 3)
         chosen = highlighted(app)
-        for sort in ("most_seen", "title", "latest"):
+        for sort in ("most_seen", "title", "upvotes", "published", "latest"):
             await pilot.press("S")
             await settle(pilot)
             assert highlighted(app).id == chosen.id

@@ -248,9 +248,9 @@ async def test_sort_cycles(make_app: AppFactory, library_path: Path) -> None:
 
             by = {
                 sort: store.search(parse_query(""), limit=1, sort=sort)[0].id
-                for sort in ("latest", "most_seen", "title")
+                for sort in ("latest", "most_seen", "title", "upvotes", "published")
             }
-        for sort in ("most_seen", "title", "latest"):
+        for sort in ("most_seen", "title", "upvotes", "published", "latest"):
             await pilot.press("S")
             await settle(pilot)
             assert screen.sort == sort

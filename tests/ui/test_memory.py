@@ -89,8 +89,8 @@ async def test_the_sort_is_restored_on_start(make_app: AppFactory, library_path:
         assert "sort: title" in status(again)
         await pilot.press("S")  # the cycle goes on from the remembered sort
         await settle(pilot)
-        assert main(again).sort == "latest"
-    assert remembered(library_path).sort == "latest"  # written as the app quit
+        assert main(again).sort == "upvotes"
+    assert remembered(library_path).sort == "upvotes"  # written as the app quit
 
 
 # -- the filter ------------------------------------------------------------------------------
@@ -296,7 +296,7 @@ async def test_a_damaged_library_is_not_written_to_and_nothing_breaks(
         app.memory.save()
         app.writer.flush()
         await settle(pilot)
-        assert main(app).sort == "latest" and main(app).query_text == "continual"
+        assert main(app).sort == "upvotes" and main(app).query_text == "continual"
         assert not any("save" in notice.lower() for notice in notices), notices
     damage.clear(library_path)
     assert remembered(library_path) == Memory(sort="title")

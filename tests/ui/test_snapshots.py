@@ -8,14 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
 
+from readlist.core.query import parse_query
+from readlist.core.store import Store
 from readlist.ui.app import ReadlistApp
 from readlist.ui.screens.note import NoteConflict
 from readlist.ui.widgets.paper_list import PaperList
-from tests.ui.conftest import AppFactory, settle, until
+from tests.ui.conftest import AppFactory, give_identity, settle, until
 
 SIZE = (120, 35)
 SMALL = (60, 15)
@@ -118,3 +121,32 @@ def test_note_conflict_80x24(snap_compare: SnapCompare, make_app: AppFactory) ->
 
 def test_help_80x24(snap_compare: SnapCompare, make_app: AppFactory) -> None:
     assert snap_compare(make_app(), terminal_size=STANDARD, run_before=keys("question_mark"))
+
+
+# -- a paper with identity (authors, upvotes, links) -----------------------------------------
+
+
+def identify_first(library_path: Path) -> None:
+    """The paper the list opens on, given an identity as a Hugging Face listing gives it."""
+    with Store.open(library_path) as store:
+        paper = store.search(parse_query(""), limit=1)[0]
+    authors = ["Qiankun Gao", "Chen Zhang", "Yingjie Wang", "Xiaoyu Liu", "Jianwei Zhou"]
+    give_identity(
+        library_path,
+        paper.id,
+        arxiv_id="2504.01234",
+        version=2,
+        authors=authors,
+        published="2025-04-02",
+        upvotes=42,
+        comments=7,
+        github="https://github.com/example/hpcr",
+        project_page="https://example.org/hpcr",
+    )
+
+
+def test_detail_with_identity_80x24(
+    snap_compare: SnapCompare, make_app: AppFactory, library_path: Path
+) -> None:
+    identify_first(library_path)
+    assert snap_compare(make_app(), terminal_size=STANDARD, run_before=keys())

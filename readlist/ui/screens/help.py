@@ -13,26 +13,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from readlist.ui.keymap import rebound
-
-KEY_NAMES = {
-    "slash": "/",
-    "question_mark": "?",
-    "escape": "Esc",
-    "tab": "Tab",
-    "shift+tab": "Shift+Tab",
-    "enter": "Enter",
-    "space": "Space",
-    "down": "↓",
-    "up": "↑",
-    "home": "Home",
-    "end": "End",
-    "pagedown": "PgDn",
-    "pageup": "PgUp",
-    "ctrl+s": "Ctrl+S",
-    "ctrl+p": "Ctrl+P",
-    "ctrl+c": "Ctrl+C",
-}
+from readlist.ui.keymap import key_label, rebound
 
 QUERY_LANGUAGE = (
     ("words", "all of them, as word prefixes: continual matches continually"),
@@ -43,10 +24,6 @@ QUERY_LANGUAGE = (
     ("has:note", "papers with a note"),
     ("a OR b", "either"),
 )
-
-
-def key_label(keys: str) -> str:
-    return " ".join(KEY_NAMES.get(key, key) for key in keys.split(","))
 
 
 def key_rows(
@@ -72,6 +49,7 @@ def key_table(title: str, rows: Iterable[tuple[str, str]]) -> Table:
 
 
 def sections(keymap: Mapping[str, str] | None = None) -> list[Table]:
+    from readlist.ui.screens.copy_menu import CopyMenu
     from readlist.ui.screens.library import LibraryScreen
     from readlist.ui.screens.link import LinkScreen
     from readlist.ui.screens.note import NoteEditor
@@ -94,6 +72,7 @@ def sections(keymap: Mapping[str, str] | None = None) -> list[Table]:
         key_table("The paper full-screen (Enter)", key_rows(ReaderScreen.BINDINGS, keymap)),
         key_table("Triage (t): one card at a time", key_rows(TriageScreen.BINDINGS, keymap)),
         key_table("Note editor (n)", key_rows(NoteEditor.BINDINGS, keymap)),
+        key_table("Copy menu (y)", key_rows(CopyMenu.BINDINGS, keymap)),
         key_table("Dialogs", key_rows([*PathInput.BINDINGS, LinkScreen.COPY], keymap)),
     ]
 

@@ -36,7 +36,8 @@ from readlist.ui.widgets.footer import KeysFooter
 from readlist.ui.widgets.paper_list import PaperList
 from readlist.ui.widgets.status import StatusLine
 
-SORT_ORDER: tuple[Sort, ...] = ("latest", "most_seen", "title")
+# "upvotes" is the day's top papers, the view people ask arxiv-sanity for.
+SORT_ORDER: tuple[Sort, ...] = ("latest", "most_seen", "title", "upvotes", "published")
 
 
 class LibraryScreen(Screen[None]):
@@ -113,8 +114,15 @@ class LibraryScreen(Screen[None]):
             "open_web",
             "Open",
             show=False,
-            tooltip="Search for the title on the web",
+            tooltip="Open the paper's page (arXiv, DOI, its link; else search the title)",
             id="library.open",
+        ),
+        Binding(
+            "y",
+            "copy",
+            "Copy",
+            tooltip="Copy the paper's BibTeX, link or title to the clipboard",
+            id="library.copy",
         ),
         Binding(
             "i",
@@ -130,7 +138,7 @@ class LibraryScreen(Screen[None]):
             "cycle_sort",
             "Sort",
             show=False,
-            tooltip="Sort by latest seen, sightings, title",
+            tooltip="Sort by latest seen, sightings, title, upvotes, day published",
             id="library.sort",
         ),
         Binding("question_mark", "help", "Help", tooltip="Show every key", id="library.help"),
@@ -362,6 +370,11 @@ class LibraryScreen(Screen[None]):
         paper = self.query_one(PaperList).highlighted
         if paper is not None:
             self.rl_app.open_web(paper)
+
+    def action_copy(self) -> None:
+        paper = self.query_one(PaperList).highlighted
+        if paper is not None:
+            self.rl_app.copy_paper(paper)
 
     def action_import_dumps(self) -> None:
         self.rl_app.import_dumps()

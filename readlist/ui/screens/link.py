@@ -24,7 +24,7 @@ class LinkScreen(ModalScreen[None]):
         "c",
         "copy",
         "Copy the link",
-        tooltip="no browser for o (search): copy the link",
+        tooltip="no browser for o: copy the link",
         id="link.copy",
     )
     BINDINGS = [COPY, Binding("escape,q,enter", "close", "Close", id="link.close")]

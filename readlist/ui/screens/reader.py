@@ -39,7 +39,7 @@ class ReaderScreen(Screen[None]):
         self._terms = terms
 
     def compose(self) -> ComposeResult:
-        yield DetailPane(id="reader")
+        yield DetailPane(id="reader", full=True)  # every author, every link whole
         yield KeysFooter()
 
     def on_mount(self) -> None:

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Literal
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import ScrollableContainer, VerticalScroll
 from textual.widgets import Markdown, Static
 
-from readlist.core.models import Paper, Sighting
-from readlist.core.printable import shown
+from readlist.core.models import Paper, PaperMeta, Sighting
+from readlist.core.printable import shown, shown_in_line
 from readlist.ui.widgets.status import Part, StatusLine
 
 
@@ -41,6 +43,107 @@ def note_shown(note: str) -> str:
     if sum(line.lstrip().startswith("```") for line in head.splitlines()) % 2:
         head += "\n```"  # close a code block cut in two, so the marker shows as text
     return shown(head) + f"\n\n*… (the note goes on: {len(note):,} characters in all)*"
+
+
+AUTHORS_SHOWN = 3  # names the pane shows of a longer list; the reader (Enter) shows all
+
+
+def authors_line(meta: PaperMeta, *, full: bool = False) -> str:
+    """The authors, cut after AUTHORS_SHOWN names in the pane, where a list of fifty
+    would push the abstract out of sight; "" when no listing named them."""
+    names = [shown_in_line(name) for name in meta.authors]
+    if full or len(names) <= AUTHORS_SHOWN + 1:  # "… and 1 more" saves no room
+        return ", ".join(names)
+    return ", ".join(names[:AUTHORS_SHOWN]) + f" … and {len(names) - AUTHORS_SHOWN} more"
+
+
+def _count(number: int, word: str) -> str:
+    return f"{number:,} {word}" if number == 1 else f"{number:,} {word}s"
+
+
+def facts(meta: PaperMeta) -> list[str]:
+    """The day it came out and how the Daily Papers listing received it, as far as known."""
+    found = []
+    if meta.published:
+        found.append(f"published {meta.published}")
+    if meta.upvotes is not None:
+        found.append(f"▲ {_count(meta.upvotes, 'upvote')}")
+    if meta.comments is not None:
+        found.append(_count(meta.comments, "comment"))
+    return found
+
+
+def _bare(url: str) -> str:
+    """A link without its scheme and trailing slash: what the pane has room for."""
+    return url.split("://", 1)[-1].rstrip("/")
+
+
+def links(meta: PaperMeta) -> list[tuple[str, str]]:
+    """(what, link) for each of the paper's pages known: arXiv (else its DOI, else the
+    link its source gave), Hugging Face, the code and the project's page."""
+    found = []
+    if meta.arxiv_url:
+        found.append(("arXiv", meta.arxiv_url))
+    elif meta.doi:
+        found.append(("DOI", f"https://doi.org/{meta.doi}"))
+    elif meta.url:
+        found.append(("Link", meta.url))
+    if meta.hf_url:
+        found.append(("HF", meta.hf_url))
+    if meta.github:
+        found.append(("GitHub", meta.github))
+    if meta.project_page:
+        found.append(("Project", meta.project_page))
+    return found
+
+
+def links_shown(meta: PaperMeta, *, full: bool = False) -> list[str]:
+    """The pane names each page in a few words (`o` opens the first, `y` copies it);
+    the reader gives every link whole, one a line, to select with the mouse."""
+    found = links(meta)
+    if full:
+        return [f"{what:<8}{shown_in_line(url)}" for what, url in found]
+    short = {
+        "arXiv": f"arXiv {meta.arxiv_id}" + (f"v{meta.version}" if meta.version else ""),
+        "DOI": f"DOI {meta.doi}",
+        "GitHub": f"GitHub {_bare(meta.github or '').removeprefix('github.com/')}",
+        "Project": "project page",
+    }
+    return [shown_in_line(short.get(what, what)) for what, _url in found]
+
+
+def joined(pieces: Sequence[str], width: int, sep: str = " · ") -> str:
+    """The pieces in their order, `sep` between them, each line broken only between two
+    pieces, so that "▲ 42 upvotes" never ends one line and starts the next."""
+    lines: list[str] = []
+    for piece in pieces:
+        if lines and cell_len(lines[-1]) + cell_len(sep) + cell_len(piece) <= width:
+            lines[-1] += sep + piece
+        else:
+            lines.append(piece)
+    return "\n".join(lines)
+
+
+class Pieces(Static):
+    """Short pieces of text, lines broken between pieces (see `joined`), again whenever
+    the width changes; hidden when there are none."""
+
+    def __init__(self, *, id: str | None = None, sep: str = " · ") -> None:
+        super().__init__(id=id)
+        self.sep = sep
+        self.pieces: tuple[str, ...] = ()
+
+    def show(self, pieces: Sequence[str]) -> None:
+        self.pieces = tuple(pieces)
+        self.display = bool(self.pieces)
+        self._fill()
+
+    def on_resize(self) -> None:
+        self._fill()
+
+    def _fill(self) -> None:
+        width = self.content_size.width or 1_000  # not laid out yet: fitted on its resize
+        self.update(Text(joined(self.pieces, width, self.sep)))
 
 
 def sightings_line(paper: Paper, sightings: list[Sighting]) -> str:
@@ -110,6 +213,8 @@ class DetailPane(VerticalScroll, can_focus=False):
     DetailPane { padding: 0 1; }
     DetailPane #detail-title { text-style: bold; margin-bottom: 1; }
     DetailPane #detail-state { color: $text-muted; }
+    DetailPane #detail-withdrawn { color: $text-error; text-style: bold; }
+    DetailPane #detail-facts, DetailPane #detail-links { color: $text-muted; }
     DetailPane #detail-sightings { color: $text-muted; margin-bottom: 1; }
     DetailPane #detail-note-label, DetailPane #detail-abstract-label { text-style: bold; }
     DetailPane Markdown { margin: 0; padding: 0; }
@@ -119,9 +224,20 @@ class DetailPane(VerticalScroll, can_focus=False):
     sightings: tuple[Sighting, ...] = ()  # its sightings, as shown
     terms: tuple[str, ...] = ()  # the filter's words picked out in it
 
+    def __init__(self, *, full: bool = False, id: str | None = None) -> None:
+        """`full`: every author and every link whole (the reader), not the pane's digest."""
+        super().__init__(id=id)
+        self.full = full
+
     def compose(self) -> ComposeResult:
         yield Static(id="detail-title")
+        # What a listing says of the paper (PaperMeta): each line shows only when known,
+        # so a paper from a copied page looks as it always has.
+        yield Static(id="detail-withdrawn")
+        yield Static(id="detail-authors")
         yield StatusLine(id="detail-state", seps=(" · ",))  # a narrow pane drops the id
+        yield Pieces(id="detail-facts")
+        yield Pieces(id="detail-links", sep="\n" if self.full else " · ")
         yield Static(id="detail-sightings")
         # The note comes before the abstract: what the user wrote is never below the fold.
         yield Static("Your note", id="detail-note-label")
@@ -136,8 +252,8 @@ class DetailPane(VerticalScroll, can_focus=False):
         return (
             shown is not None
             and shown.id == paper.id
-            and (shown.title, shown.abstract, shown.note, shown.times_seen)
-            == (paper.title, paper.abstract, paper.note, paper.times_seen)
+            and (shown.title, shown.abstract, shown.note, shown.times_seen, shown.meta)
+            == (paper.title, paper.abstract, paper.note, paper.times_seen, paper.meta)
         )
 
     def show_state(self, paper: Paper) -> None:
@@ -165,8 +281,10 @@ class DetailPane(VerticalScroll, can_focus=False):
             self.query_one("#detail-state", StatusLine).show([])
             for name in ("#detail-sightings", "#detail-abstract"):
                 self.query_one(name, Static).update("")
+            self._show_meta(PaperMeta(), ())
             return
         title.update(highlighted(paper.title, terms))
+        self._show_meta(paper.meta, terms)
         self.show_state(paper)
         self.query_one("#detail-sightings", Static).update(Text(sightings_line(paper, sightings)))
         abstract = paper.abstract or "(no abstract in the dumps)"
@@ -175,3 +293,17 @@ class DetailPane(VerticalScroll, can_focus=False):
             # Markdown, but no terminal controls
             self.query_one("#detail-note", Markdown).update(note_shown(paper.note))
         self.scroll_home(animate=False, immediate=True)
+
+    def _show_meta(self, meta: PaperMeta, terms: tuple[str, ...]) -> None:
+        """The lines of the paper's identity; each hidden when its fields are unknown.
+        The filter's words are picked out in the authors, as in the title."""
+        withdrawn = f"⚠ Withdrawn on {meta.withdrawn}" if meta.withdrawn else ""
+        notice = self.query_one("#detail-withdrawn", Static)
+        notice.display = bool(withdrawn)
+        notice.update(Text(withdrawn))
+        authors = authors_line(meta, full=self.full)
+        names = self.query_one("#detail-authors", Static)
+        names.display = bool(authors)
+        names.update(highlighted(authors, terms))
+        self.query_one("#detail-facts", Pieces).show(facts(meta))
+        self.query_one("#detail-links", Pieces).show(links_shown(meta, full=self.full))

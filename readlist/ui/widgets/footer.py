@@ -40,6 +40,7 @@ PRIORITY = (
     "save",
     "cancel",
     "export",
+    "copy",
     "scroll_paper('page_down')",
     "scroll_paper('page_up')",
 )

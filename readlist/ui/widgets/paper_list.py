@@ -25,6 +25,7 @@ from textual.worker import get_current_worker
 
 from readlist.core.models import Paper
 from readlist.core.printable import shown_in_line
+from readlist.core.store import Sort
 
 Fetch = Callable[[int, int, int], list[Paper]]  # (offset, limit, total) -> rows
 LIST_PAGE = 100  # rows read at a time, and held as one page
@@ -46,6 +47,19 @@ def marks(paper: Paper) -> str:
 
 
 MARKS_WIDTH = 5  # a space, the three marks, a space before the title
+
+
+def side_column(paper: Paper, sort: Sort) -> str:
+    """The row's right-hand column: the day the paper was last seen, or, in a list
+    sorted by upvotes or by the day published, that (blank when not known), so the
+    order can be read off the rows. Always ten cells between two spaces, so titles
+    line up whatever it holds."""
+    if sort == "upvotes":
+        upvotes = paper.meta.upvotes
+        return f" {'' if upvotes is None else f'▲ {upvotes:,}':>10} "
+    if sort == "published":
+        return f" {(paper.meta.published or '')[:10]:<10} "
+    return f" {paper.last_seen} "
 
 
 def fitted(title: str, width: int) -> str:
@@ -126,6 +140,7 @@ class PaperList(ScrollView, can_focus=True):
         self._loading: set[int] = set()
         self._generation = 0
         self._row_styles: tuple[Style, Style, Style, Style] | None = None
+        self._sort: Sort = "latest"  # the order shown, which picks the rows' side column
 
     # -- what is shown ---------------------------------------------------------------
 
@@ -134,17 +149,26 @@ class PaperList(ScrollView, can_focus=True):
         return self._total
 
     def reset(
-        self, fetch: Fetch, total: int, first_page: list[Paper] | None = None, *, cursor: int = 0
+        self,
+        fetch: Fetch,
+        total: int,
+        first_page: list[Paper] | None = None,
+        *,
+        cursor: int = 0,
+        sort: Sort = "latest",
     ) -> None:
-        """Show a new result set: forget every cached page, put the cursor on `cursor`
-        (the screen knows which paper to keep; by default the top)."""
+        """Show a new result set, in `sort`'s order: forget every cached page, put the
+        cursor on `cursor` (the screen knows which paper to keep; by default the top)."""
         self._generation += 1
+        self._sort = sort
         self._fetch = fetch
         self._total = total
         self._pages = {0: first_page} if first_page is not None else {}
         self._loading.clear()
         self.virtual_size = Size(self.size.width, total)
-        if cursor == 0:
+        if cursor < self.scrollable_content_region.height:
+            # The cursor's row is on the first screen: that screen is shown, so a new
+            # order's first rows (the day's top papers) are in sight, not scrolled past.
             self.scroll_to(y=0, animate=False)
         self.cursor = min(cursor, max(total - 1, 0))
         self.refresh()
@@ -225,7 +249,7 @@ class PaperList(ScrollView, can_focus=True):
             )
         on_cursor = index == self.cursor
         style = cursor_style if on_cursor else base
-        date = f" {paper.last_seen} "
+        date = side_column(paper, self._sort)
         title_width = max(width - MARKS_WIDTH - len(date), 1)
         segments = [
             Segment(" " + marks(paper) + " ", style if on_cursor else marks_style),
