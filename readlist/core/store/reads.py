@@ -229,7 +229,8 @@ class LibraryReads:
         if shown is None:
             return None
         row = self.conn.execute(
-            "SELECT count(*) FROM (SELECT id, last_seen, times_seen, title FROM papers"
+            "SELECT count(*) FROM (SELECT id, last_seen, times_seen, title, upvotes, published"
+            " FROM papers"
             f" WHERE id = ?) t, papers p{where.sql}{also}{_BEFORE[sort]}",
             [paper_id, *where.params],
         ).fetchone()

@@ -9,7 +9,8 @@ the library in display order instead, a chunk at a time, and testing each chunk
 against the filter finds a hundred matches in about 150 rows.
 
 The test runs the filter's own WHERE clause, with the same FTS5 tokenizer, against an
-in-memory copy of the chunk, so the walk and the plain query agree on what matches by
+in-memory copy of the chunk's words (and the chunk's rows of `papers`, for the filters
+on a paper's identity), so the walk and the plain query agree on what matches by
 construction. A filter that matches few papers would make the walk read far; there it
 gives up early, and the plain query, which is quick for rare words, answers instead.
 """
@@ -23,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from readlist.core.query import Item, Query, State, Term
+from readlist.core.query import ArxivId, Author, Item, Query, Range, State, Term
 from readlist.core.store import schema
 
 Sort = Literal["latest", "most_seen", "title", "upvotes", "published"]
@@ -50,8 +51,17 @@ _STATE_SQL: dict[str, str] = {
     "read": "p.id IN (SELECT paper_id FROM state WHERE read = 1)",
     "unread": "p.id NOT IN (SELECT paper_id FROM state WHERE read = 1)",
     "note": "p.id IN (SELECT paper_id FROM state WHERE note != '')",
+    "withdrawn": "coalesce(p.withdrawn, '') != ''",
+    "code": "coalesce(p.github, '') != ''",
+    "id": "p.arxiv_id IS NOT NULL",
+    "authors": "coalesce(p.authors, '[]') != '[]'",
 }
 _FTS_IN = "p.id IN (SELECT rowid FROM {fts} WHERE {fts} MATCH ?)"
+_AUTHORS_IN = "p.id IN (SELECT rowid FROM authors_fts WHERE authors_fts MATCH ?)"
+# A range's field as its index (schema.SCHEMA_V6) reads it, and the bound that leaves
+# out the papers without one (NULL reads as -1 and '').
+_RANGE_SQL = {"upvotes": "coalesce(p.upvotes, -1)", "published": "coalesce(p.published, '')"}
+_RANGE_FLOOR = {"upvotes": ">= 0", "published": "> ''"}
 
 # The walk reads at least CHUNK_MIN rows at a time and at most CHUNK_MAX; one page
 # read gives up once it would take more than BUDGET rows (the testing one keystroke can
@@ -79,6 +89,27 @@ def _is_text(item: Item) -> bool:
     return isinstance(item, Term) and not item.negated
 
 
+def _identity_sql(item: ArxivId | Author | Range) -> tuple[str, list[Any]]:
+    """A filter on what a listing says of a paper, as SQL over `papers p` that an index
+    or authors_fts answers. It is true or false, never NULL, so that NOT negates it."""
+    if isinstance(item, Author):
+        text = '"' + item.text.replace('"', '""') + '"' + ("" if item.phrase else "*")
+        return _AUTHORS_IN, [text]
+    if isinstance(item, ArxivId):
+        return "(p.arxiv_id = ? AND p.arxiv_id IS NOT NULL)", [item.arxiv_id]
+    column = _RANGE_SQL[item.field]
+    parts, params = [], []
+    if item.low is None:
+        parts.append(f"{column} {_RANGE_FLOOR[item.field]}")
+    else:
+        parts.append(f"{column} >= ?")
+        params.append(item.low)
+    if item.high is not None:
+        parts.append(f"{column} < ?")
+        params.append(item.high)
+    return "(" + " AND ".join(parts) + ")", params
+
+
 @dataclass(frozen=True, slots=True)
 class Where:
     """A query as SQL over `papers p`; user text only ever travels as a parameter."""
@@ -86,10 +117,7 @@ class Where:
     sql: str  # "" or " WHERE ..."
     params: list[Any]
     match: str | None  # the whole query as one FTS5 expression, when it is words alone
-
-    @property
-    def uses_text(self) -> bool:
-        return " MATCH ?" in self.sql
+    uses_text: bool = False  # it matches words in the full-text table (so may be walked)
 
 
 def where_clause(query: Query, fts: str = "papers_fts") -> Where:
@@ -99,6 +127,7 @@ def where_clause(query: Query, fts: str = "papers_fts") -> Where:
     params: list[Any] = []
     matches: list[str] = []
     exclusions: list[str] = []
+    uses_text = False
     for clause in query.clauses:
         if all(_is_text(item) for item in clause):
             matches.append("(" + " OR ".join(fts_term(t) for t in clause) + ")")  # type: ignore[arg-type]
@@ -110,10 +139,14 @@ def where_clause(query: Query, fts: str = "papers_fts") -> Where:
         for item in clause:
             if isinstance(item, State):
                 sql = _STATE_SQL[item.name]
-                alternatives.append(f"NOT ({sql})" if item.negated else sql)
-            else:
-                alternatives.append(f"NOT ({fts_in})" if item.negated else fts_in)
+            elif isinstance(item, Term):
+                sql = fts_in
                 params.append(fts_term(item))
+                uses_text = True
+            else:
+                sql, more = _identity_sql(item)
+                params += more
+            alternatives.append(f"NOT ({sql})" if item.negated else sql)
         where.append("(" + " OR ".join(alternatives) + ")")
     match = None
     if matches:
@@ -126,8 +159,9 @@ def where_clause(query: Query, fts: str = "papers_fts") -> Where:
         for exclusion in exclusions:
             where.append(f"NOT ({fts_in})")
             params.append(exclusion)
+    uses_text = uses_text or bool(matches or exclusions)
     sql = (" WHERE " + " AND ".join(where)) if where else ""
-    return Where(sql, params, match if len(where) == 1 else None)
+    return Where(sql, params, match if len(where) == 1 else None, uses_text)
 
 
 def narrowing_match(query: Query) -> str | None:
@@ -295,7 +329,10 @@ class Walker:
                LEFT JOIN state s ON s.paper_id = c.id"""
         )
         where = walk.chunk_where
+        # CROSS JOIN keeps the chunk the outer loop: each row finds its paper by id
         rows = conn.execute(
-            f"SELECT p.id FROM temp.walk_chunk p{where.sql} ORDER BY p.pos", where.params
+            "SELECT p.id FROM temp.walk_chunk c CROSS JOIN papers p ON p.id = c.id"
+            f"{where.sql} ORDER BY c.pos",
+            where.params,
         )
         return read, [row[0] for row in rows]
