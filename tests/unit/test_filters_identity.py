@@ -19,8 +19,8 @@ from click.testing import CliRunner, Result
 from readlist.cli import LIST_SORTS, cli
 from readlist.core.models import Paper
 from readlist.core.query import parse_query
-from readlist.core.store import Store
-from readlist.core.store.search import SORTS, where_clause
+from readlist.core.store import Store, search
+from readlist.core.store.search import SORTS, Walk, plain_where, where_clause
 from tests.conftest import write_paper
 from tests.unit.test_hostile_query import read_every_way
 
@@ -157,6 +157,9 @@ def test_a_filter_on_identity_finds_what_it_says_on_every_read_path(
     assert query.hints == ()
     expected = [paper.id for paper in library.search(parse_query("")) if meaning(paper)]
     assert read_every_way(library, query) == expected
+    with pytest.MonkeyPatch.context() as patch:  # every range broad: tested row by row
+        patch.setattr(search, "NARROW_FILTER", 0)
+        assert read_every_way(library, query) == expected
     if "99999" not in text:
         assert expected, f"{text} matches nothing: a weak check"
 
@@ -203,12 +206,51 @@ def test_the_filters_read_indexes_not_every_paper(library: Store) -> None:
     }
     for text, index in plans.items():
         where = where_clause(parse_query(text))
-        plan = library.conn.execute(
-            f"EXPLAIN QUERY PLAN SELECT count(*) FROM papers p{where.sql}", where.params
-        ).fetchall()
-        details = " | ".join(row[-1] for row in plan)
+        details = _plan(library, f"SELECT count(*) FROM papers p{where.sql}", where.params)
         assert index in details, (text, details)
         assert "SCAN p " not in details + " ", (text, details)
+
+
+def _plan(store: Store, sql: str, params: list[Any]) -> str:
+    rows = store.conn.execute("EXPLAIN QUERY PLAN " + sql, params).fetchall()
+    return " | ".join(row[-1] for row in rows)
+
+
+def test_a_narrow_filter_is_read_as_a_list_and_a_broad_one_in_order(library: Store) -> None:
+    """upvotes>=1000 would test every paper in display order to find its few; upvotes>=1
+    finds its first page at once that way, where its index would have to sort most."""
+    plans = [
+        ("upvotes>=43", "papers_upvotes", True),
+        ("upvotes>=1", "papers_latest", False),
+        ("published>2026-12-10", "papers_published", True),
+        ("published>=2025", "papers_latest", False),
+        ("is:withdrawn", "SCAN p", True),  # a read of the table, then a sort
+        ("has:code", "papers_latest", False),
+        ("-is:withdrawn", "papers_latest", False),
+    ]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search, "NARROW_FILTER", 3)
+        for text, index, listed in plans:
+            where = plain_where(library.conn, parse_query(text))
+            assert ("IN (SELECT p.id FROM papers p WHERE" in where.sql) == listed, text
+            sql = f"SELECT p.id FROM papers p{where.sql} ORDER BY {SORTS['latest']} LIMIT 20"
+            assert index in _plan(library, sql, where.params), text
+
+
+def test_a_walk_gathers_a_filter_few_papers_pass_through_its_index(library: Store) -> None:
+    """Words in most papers and upvotes few have: the walk would read far for its page,
+    and the words too many to gather by, so the papers with those upvotes are tested."""
+    query = parse_query("alpha upvotes>=30")
+    expected = [paper.id for paper in library.search(query)]
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in [("CHUNK_MIN", 2), ("CHUNK_MAX", 4), ("BUDGET", 4)]:
+            patch.setattr(search, name, value)
+        patch.setattr(search, "GATHER_TESTED", 2)
+        patch.setattr(search, "NARROW_FILTER", 10)
+        walk = Walk(query)
+        assert [paper.id for paper in library.page(query, 0, 2, walk=walk)] == expected[:2]
+    assert walk.total == len(expected) > 2
+    assert walk.forward.ids == expected
 
 
 def test_only_words_make_a_filter_walk() -> None:

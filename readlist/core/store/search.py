@@ -56,6 +56,7 @@ _STATE_SQL: dict[str, str] = {
     "id": "p.arxiv_id IS NOT NULL",
     "authors": "coalesce(p.authors, '[]') != '[]'",
 }
+_LISTED = ("withdrawn", "code", "id", "authors")  # the states of a paper's own columns
 _FTS_IN = "p.id IN (SELECT rowid FROM {fts} WHERE {fts} MATCH ?)"
 _AUTHORS_IN = "p.id IN (SELECT rowid FROM authors_fts WHERE authors_fts MATCH ?)"
 # A range's field as its index (schema.SCHEMA_V6) reads it, and the bound that leaves
@@ -75,6 +76,9 @@ BUDGET = 2048
 GATHER_TESTED = 1024
 GATHER_SORTED = 20_000
 SHORT_PREFIX = 3  # a word being typed this short matches too many others to gather by
+# A filter on a paper's columns that matches at most this many papers is read as a list
+# of ids, then sorted (plain_where); a broader one is tested on each row in display order.
+NARROW_FILTER = 1000
 
 
 def fts_term(term: Term) -> str:
@@ -120,8 +124,11 @@ class Where:
     uses_text: bool = False  # it matches words in the full-text table (so may be walked)
 
 
-def where_clause(query: Query, fts: str = "papers_fts") -> Where:
-    """`fts` names the full-text table to match in: the library's, or the walk's copy."""
+def where_clause(
+    query: Query, fts: str = "papers_fts", narrow: frozenset[Item] = frozenset()
+) -> Where:
+    """`fts` names the full-text table to match in: the library's, or the walk's copy.
+    The `narrow` filters are read as a list of ids first (see plain_where)."""
     fts_in = _FTS_IN.format(fts=fts)
     where: list[str] = []
     params: list[Any] = []
@@ -146,6 +153,8 @@ def where_clause(query: Query, fts: str = "papers_fts") -> Where:
             else:
                 sql, more = _identity_sql(item)
                 params += more
+            if item in narrow:
+                sql = f"p.id IN (SELECT p.id FROM papers p WHERE {sql})"
             alternatives.append(f"NOT ({sql})" if item.negated else sql)
         where.append("(" + " OR ".join(alternatives) + ")")
     match = None
@@ -162,6 +171,41 @@ def where_clause(query: Query, fts: str = "papers_fts") -> Where:
     uses_text = uses_text or bool(matches or exclusions)
     sql = (" WHERE " + " AND ".join(where)) if where else ""
     return Where(sql, params, match if len(where) == 1 else None, uses_text)
+
+
+def plain_where(conn: sqlite3.Connection, query: Query) -> Where:
+    """The query as SQL to read in display order. A filter on a paper's columns is a test
+    on each row as the sort's index reads the library (quick for upvotes>=1 or has:code,
+    whose matches come soon), but one that matches few papers (upvotes>=1000,
+    is:withdrawn) would test them all, a lookup each: SQL cannot tell the two apart, so
+    a narrow filter (narrow_filters) becomes a list of ids that SQLite reads first and
+    then sorts."""
+    return where_clause(query, narrow=frozenset(narrow_filters(conn, query)))
+
+
+def narrow_filters(conn: sqlite3.Connection, query: Query) -> dict[Item, tuple[str, list[Any]]]:
+    """The filters on a paper's columns, each a clause of its own, that at most
+    NARROW_FILTER papers pass, with their SQL: counted, up to that, through the filter's
+    index or in a quick read of the table."""
+    narrow: dict[Item, tuple[str, list[Any]]] = {}
+    for clause in query.clauses:
+        item = clause[0]
+        if len(clause) != 1 or item.negated:
+            continue
+        sql: str | None = None
+        params: list[Any] = []
+        if isinstance(item, Range):
+            sql, params = _identity_sql(item)
+        elif isinstance(item, State) and item.name in _LISTED:
+            sql = _STATE_SQL[item.name]
+        if sql is not None:
+            row = conn.execute(
+                f"SELECT count(*) FROM (SELECT 1 FROM papers p WHERE {sql} LIMIT ?)",
+                [*params, NARROW_FILTER + 1],
+            ).fetchone()
+            if row[0] <= NARROW_FILTER:
+                narrow[item] = sql, params
+    return narrow
 
 
 def narrowing_match(query: Query) -> str | None:
@@ -253,11 +297,26 @@ class Walker:
         return walk.forward.ids[offset : offset + limit]
 
     def _gather(self, walk: Walk) -> bool:
-        """Every match of a narrow filter, in order, found through its rarer words."""
+        """Every match of a narrow filter, in order, found through its rarer words or
+        through a filter on the paper's columns that few papers pass (upvotes>=1000)."""
+        ids = self._gathered_by_words(walk)
+        if ids is None:
+            ids = self._gathered_by_columns(walk)
+        if ids is None:
+            walk.too_broad_to_gather = True  # nothing narrow to gather by
+            return False
+        ordered = self.conn.execute(
+            f"""SELECT p.id FROM papers p WHERE p.id IN (SELECT value FROM json_each(?))
+                ORDER BY {SORTS[walk.sort]}""",
+            (json.dumps(ids),),
+        )
+        walk.forward = _Side(ids=[row[0] for row in ordered], done=True)
+        return True
+
+    def _gathered_by_words(self, walk: Walk) -> list[int] | None:
         expression = narrowing_match(walk.query)
         if expression is None:
-            walk.too_broad_to_gather = True  # nothing narrower to gather by
-            return False
+            return None
         exact = expression == walk.where.match
         cap = GATHER_SORTED if exact else GATHER_TESTED
         ids = [
@@ -268,17 +327,21 @@ class Walker:
             )
         ]
         if len(ids) > cap:
-            walk.too_broad_to_gather = True
-            return False
+            return None
         if not exact:
             _, ids = self._chunk(walk, "SELECT value FROM json_each(?)", [json.dumps(ids)])
-        ordered = self.conn.execute(
-            f"""SELECT p.id FROM papers p WHERE p.id IN (SELECT value FROM json_each(?))
-                ORDER BY {SORTS[walk.sort]}""",
-            (json.dumps(ids),),
-        )
-        walk.forward = _Side(ids=[row[0] for row in ordered], done=True)
-        return True
+        return ids
+
+    def _gathered_by_columns(self, walk: Walk) -> list[int] | None:
+        narrow = narrow_filters(self.conn, walk.query)
+        if not narrow:
+            return None
+        sql, params = next(iter(narrow.values()))
+        ids = [
+            row[0] for row in self.conn.execute(f"SELECT p.id FROM papers p WHERE {sql}", params)
+        ]
+        _, ids = self._chunk(walk, "SELECT value FROM json_each(?)", [json.dumps(ids)])
+        return ids
 
     def _extend(self, walk: Walk, side: _Side, order: str, need: int) -> bool:
         read = 0
