@@ -2,8 +2,8 @@
 is:withdrawn, upvotes and published comparisons) and the sorts by upvotes and by the day
 published: on the store, on every read path, and through `readlist list`.
 
-Papers get their identity from `give_identity`, which writes papers' columns directly:
-the import does not write them yet.
+Papers get their identity from `give_identity` (test_hostile_query.py), which writes
+papers' columns directly: the import does not write them yet.
 """
 
 from __future__ import annotations
@@ -22,21 +22,10 @@ from readlist.core.query import parse_query
 from readlist.core.store import Store, search
 from readlist.core.store.search import SORTS, Walk, plain_where, where_clause
 from tests.conftest import write_paper
-from tests.unit.test_hostile_query import read_every_way
+from tests.unit.test_hostile_query import give_identity, read_every_way
 
 PAPERS = 42
 NAMES = ["Yann LeCun", "Jane Smith", "John Smithson", "Ana Müller", "Li Wei", "Smith Jones"]
-
-
-def give_identity(store: Store, paper_id: int, **columns: Any) -> None:
-    """Set papers' identity columns as an import would (authors as a JSON array, so
-    that authors_fts indexes them through its trigger). Call it in store.transaction()."""
-    if "authors" in columns:
-        columns["authors"] = json.dumps(list(columns["authors"]), ensure_ascii=False)
-    assignments = ", ".join(f"{name} = ?" for name in columns)
-    store.conn.execute(
-        f"UPDATE papers SET {assignments} WHERE id = ?", [*columns.values(), paper_id]
-    )
 
 
 def identity_of(n: int) -> dict[str, Any]:
