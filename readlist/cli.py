@@ -39,12 +39,12 @@ from readlist.paths import ENV_VAR, library_path
 
 if TYPE_CHECKING:
     from readlist.core.models import Paper
-    from readlist.core.store.search import Sort
+    from readlist.core.store import Sort
 
 # readlist.core.export.FORMATS, named here so that the export command's options do not
 # import the exporters (a test checks that the two agree).
 EXPORT_FORMATS = ("md", "csv", "json", "bibtex")
-# list --sort's names (hyphenated) for the store's orders, search.SORTS (unimported here)
+# list --sort's names (hyphenated) for the store's orders (its SORTS; unimported here)
 _SORTS: tuple[Sort, ...] = ("latest", "most_seen", "title", "upvotes", "published")
 LIST_SORTS = {name.replace("_", "-"): name for name in _SORTS}
 
