@@ -175,11 +175,9 @@ def where_clause(
 
 def plain_where(conn: sqlite3.Connection, query: Query) -> Where:
     """The query as SQL to read in display order. A filter on a paper's columns is a test
-    on each row as the sort's index reads the library (quick for upvotes>=1 or has:code,
-    whose matches come soon), but one that matches few papers (upvotes>=1000,
-    is:withdrawn) would test them all, a lookup each: SQL cannot tell the two apart, so
-    a narrow filter (narrow_filters) becomes a list of ids that SQLite reads first and
-    then sorts."""
+    on each row as the sort's index reads the library (quick for upvotes>=1, whose matches
+    come soon), but one few papers pass (upvotes>=1000, is:withdrawn) would test them all:
+    SQL cannot tell the two apart, so a narrow one becomes a list of ids to sort."""
     return where_clause(query, narrow=frozenset(narrow_filters(conn, query)))
 
 
