@@ -40,7 +40,7 @@ GENERATE = Path(__file__).resolve().parent / "generate.py"
 
 def generated(n: int, corpus: str, folder: Path, *, one_file: bool = False) -> Path:
     """The corpus's dumps, made in a process of their own (the generator holds them all)."""
-    if not (folder / "truth.json").exists():
+    if not (folder / ".truth.json").exists():
         shutil.rmtree(folder, ignore_errors=True)
         flags = ["--shared-passages"] if corpus == "shared" else []
         flags += ["--one-file"] if one_file else []
@@ -89,7 +89,7 @@ def cli_import(tree: Path, source: Path, work: Path) -> dict[str, float]:
     seconds, kib = done.stderr.strip().splitlines()[-1].split()
     report = json.loads(done.stdout)
     look_alikes = json.loads(
-        ((source if source.is_dir() else source.parent) / "truth.json").read_text()
+        ((source if source.is_dir() else source.parent) / ".truth.json").read_text()
     )["look_alikes"]
     return {
         "seconds": float(seconds),

@@ -4,7 +4,7 @@
 
 Writes N distinct papers as daily dumps (a few hundred to a few thousand papers
 each, blank-line layout with the page header and a date line), and
-OUT_DIR/truth.json saying what was planted:
+OUT_DIR/.truth.json saying what was planted:
 - about 10% near-duplicates of earlier papers (case, punctuation, British
   spelling, a typo, a revised abstract), which import must merge;
 - about 1% look-alikes: a different paper whose title differs from an earlier
@@ -337,7 +337,7 @@ def generate(
         "seed": seed,
         "shared_passages": shared_passages,
     }
-    (out / "truth.json").write_text(json.dumps(truth), encoding="utf-8")
+    (out / ".truth.json").write_text(json.dumps(truth), encoding="utf-8")
     return truth
 
 

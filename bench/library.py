@@ -229,7 +229,7 @@ def compare(n: int, other: Path, rounds: int, work: Path) -> dict[str, object]:
     """This tree's import against `other`'s, on the same dumps, taking turns: the two
     see the same load on a shared machine, so their ratio means more than either."""
     dumps = work / f"dumps-{n}"
-    if not (dumps / "truth.json").exists():
+    if not (dumps / ".truth.json").exists():
         generate(n, dumps, seed=7)
     trees = {"this": HERE.parent, "other": other.resolve()}
     seconds: dict[str, list[float]] = {name: [] for name in trees}

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import sys
-from contextlib import closing
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,6 +17,7 @@ import click
 from readlist import __version__
 from readlist.cli_care import backup, check
 from readlist.cli_config import config, export_format_setting
+from readlist.cli_fetch import fetch
 from readlist.cli_state import either, note_text, paper_ids
 from readlist.cli_support import (
     CONTEXT,
@@ -32,7 +32,6 @@ from readlist.cli_support import (
 )
 from readlist.core import drafts
 from readlist.core.errors import NoteChangedError, NoteTooLongError
-from readlist.core.models import FileReport, ImportReport
 from readlist.core.printable import shown, shown_in_line
 from readlist.core.query import State
 from readlist.paths import ENV_VAR, library_path
@@ -98,11 +97,10 @@ def _has_terminal() -> bool:
 )
 @click.pass_obj
 def import_(library: Library, sources: tuple[str, ...], as_json: bool, force: bool) -> None:
-    """Import dump files, folders of *.txt dumps, or - for stdin."""
+    """Import dump files, folders of dumps, or - for stdin."""
     # Imported here: dedupe and rapidfuzz are a third of readlist's start-up, and only
-    # import needs them.
-    from readlist.cli_import import ProgressBars, print_report
-    from readlist.core.ingest import import_sources
+    # import and fetch need them.
+    from readlist.cli_import import run_import
 
     if "-" in sources and sys.stdin.isatty():  # else the command would seem to hang, waiting
         click.echo(
@@ -110,31 +108,7 @@ def import_(library: Library, sources: tuple[str, ...], as_json: bool, force: bo
             "line of its own (Ctrl-C stops).",
             err=True,
         )
-    reports: list[FileReport] = []
-    bars = ProgressBars(quiet=as_json)
-    with library.open(create=True) as store, store.bulk():
-        store.ensure_writable()  # a damaged library: one line, before any file is read
-        try:
-            with closing(import_sources(store, sources, progress=bars, force=force)) as done:
-                for report in done:
-                    if report.error:
-                        click.echo(f"Error: {shown_in_line(report.error)}", err=True)
-                    reports.append(report)
-        finally:
-            bars.close()
-        total = store.stats().papers
-    summary = ImportReport(tuple(reports))
-    if as_json:
-        echo_json(
-            {
-                "files": [dataclasses.asdict(f) | {"papers": f.papers} for f in summary.files],
-                "library_papers": total,
-            }
-        )
-    elif any(not f.error for f in summary.files):  # errors alone were said on stderr
-        print_report(summary, total, library.path)
-    if summary.failed:
-        sys.exit(1)
+    run_import(library, sources, as_json=as_json, force=force)
 
 
 # -- list -------------------------------------------------------------------------
@@ -400,6 +374,7 @@ def stats(library: Library, fmt: str) -> None:
 cli.add_command(backup)
 cli.add_command(check)
 cli.add_command(config)
+cli.add_command(fetch)
 
 
 def main() -> None:

@@ -82,7 +82,7 @@ def test_bad_paths_are_one_line_errors(db_path: Path, tmp_path: Path) -> None:
         (str(empty), "empty"),
         (str(binary), "binary"),
         (str(chrome), "no papers"),
-        (str(folder), "no *.txt"),
+        (str(folder), "folder has no dumps"),
     ]
     for arg, message in cases:
         one_line_error(run(db_path, "import", arg), arg, message)

@@ -255,15 +255,18 @@ def test_bad_files_are_reported_and_change_nothing(store: Store, data: bytes, me
     assert snapshot(store) == []
 
 
-def test_folders_hold_txt_dumps(tmp_path: Path) -> None:
-    (tmp_path / "a.txt").write_text("x")
-    (tmp_path / "b.md").write_text("x")
-    assert [p.name for p in dump_files(tmp_path)] == ["a.txt"]
+def test_folders_hold_dumps_of_every_kind_readlist_reads(tmp_path: Path) -> None:
+    names = ("a.txt", "b.md", "c.JSON", "d.jsonl", "e.html", "f.bib", "g.ris", "h.py", ".i.txt")
+    for name in names:
+        (tmp_path / name).write_text("x")
+    (tmp_path / "i.bib").mkdir()
+    found = [p.name for p in dump_files(tmp_path)]
+    assert found == ["a.txt", "c.JSON", "d.jsonl", "e.html", "f.bib", "g.ris"]
     with pytest.raises(DumpError, match="no such file"):
         dump_files(tmp_path / "missing.txt")
     empty = tmp_path / "empty"
     empty.mkdir()
-    with pytest.raises(DumpError, match=r"no \*\.txt dumps"):
+    with pytest.raises(DumpError, match=r"folder has no dumps \(\*\.txt, \*\.json"):
         dump_files(empty)
 
 

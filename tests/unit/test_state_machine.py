@@ -1,4 +1,5 @@
-"""Random sessions against one library: imports, re-imports, marks, notes, undo, export.
+"""Random sessions against one library: imports (of copied pages and of the Hugging Face
+JSON), re-imports, marks, notes, undo, export.
 
 A model of the papers each dump lists says what the library must hold after every step.
 Every paper is an "identity" with a token planted in its abstract. Dumps list identities
@@ -8,6 +9,10 @@ abstract, the title reworded around the same abstract); and as look-alikes it mu
 apart (the title changed in its version number with the abstract nearly the same, or in
 its dataset or one word with a new abstract). The model predicts each import exactly:
 which listings merge, by title key or not, and which become new papers, in id order.
+
+Some listings come as the Hugging Face JSON, with the identity's arXiv id and upvotes:
+the id merges first (into whichever paper took it), and a listing's upvotes stand unless
+a newer listing gave others.
 
 Checked after every step: no identity is lost; no paper holds two identities (so no
 look-alike was merged with its original); the library holds exactly the predicted
@@ -224,6 +229,7 @@ class Listing:
     form: str
     title: str
     abstract: str
+    arxiv_id: str | None = None  # listed in the Hugging Face JSON, with its id
 
 
 @dataclass(slots=True)
@@ -240,6 +246,25 @@ class Dump:
 
     def __iter__(self) -> Iterator[Listing]:
         return iter(self.listings)
+
+    def json(self, upvotes: list[int], listed_on: str) -> bytes:
+        """The dump as the Hugging Face API gives it (its listings have arXiv ids)."""
+        items = [
+            {
+                "paper": {
+                    "id": x.arxiv_id,
+                    "title": x.title,
+                    "summary": x.abstract,
+                    "upvotes": votes,
+                    "authors": [{"name": "Ada Lovelace"}],
+                },
+                "publishedAt": f"{listed_on}T09:00:00.000Z",
+                "title": x.title,
+                "summary": x.abstract,
+            }
+            for x, votes in zip(self.listings, upvotes, strict=True)
+        ]
+        return json.dumps(items).encode()
 
 
 @dataclass(slots=True)
@@ -355,6 +380,11 @@ class LibraryMachine(RuleBasedStateMachine):
         self.dumps: list[tuple[Dump, bytes]] = []
         self.imported: set[tuple[tuple[str, str], ...]] = set()
         self.title_owner: dict[str, int] = {}  # every title listed -> its identity
+        # arXiv id -> the paper that holds it (None until an import says which of its
+        # identity's papers took it), and the upvotes its latest listing gave
+        self.id_holder: dict[str, int | None] = {}
+        self.upvotes: dict[str, tuple[int, str]] = {}
+        self.json_imported: set[bytes] = set()
         self.token_owner: dict[str, int] = {}
         self.history = history.History()
 
@@ -501,6 +531,19 @@ class LibraryMachine(RuleBasedStateMachine):
             mine = [p for p in self.papers.values() if p.identity == listing.identity]
             same_key = [p for p in mine if p.key == key(listing.title)]
             assert len(same_key) <= 1
+            arxiv_id = listing.arxiv_id
+            if arxiv_id is not None and arxiv_id in self.id_holder:
+                exact += 1  # the id merges first, whatever the title
+                holder = self.id_holder[arxiv_id]
+                if holder is not None and not self.papers[holder].abstract and listing.abstract:
+                    self.papers[holder].abstract = listing.abstract
+                event("json: merged by id")
+                continue
+            if arxiv_id is not None:
+                holders = [i for i, p in self.papers.items() if p in same_key]
+                # the paper it merges into or adds takes the id; a fuzzy merge's is found
+                # after the import
+                self.id_holder[arxiv_id] = holders[0] if holders else None
             if same_key:
                 exact += 1
                 if not same_key[0].abstract and listing.abstract:
@@ -516,6 +559,8 @@ class LibraryMachine(RuleBasedStateMachine):
                 self.papers[next_id] = ModelPaper(
                     listing.identity, key(listing.title), listing.title, listing.abstract
                 )
+                if arxiv_id is not None:
+                    self.id_holder[arxiv_id] = next_id
                 next_id += 1
         return new, exact, fuzzy
 
@@ -529,6 +574,44 @@ class LibraryMachine(RuleBasedStateMachine):
         count = data.draw(st.integers(1, 5), label="papers")
         listings = [self.draw_listing(data) for _ in range(count)]
         self.import_dump(data, Dump(listings, data.draw(st.sampled_from(DATE_LINES))))
+
+    @rule(data=st.data())
+    def import_json_listings(self, data: st.DataObject) -> None:
+        """The Hugging Face JSON of a day: each listing with its identity's arXiv id and
+        its upvotes as of that day (an older day's file may come in later)."""
+        count = data.draw(st.integers(1, 4), label="papers")
+        listings = [self.draw_listing(data) for _ in range(count)]
+        listings = [replace(x, arxiv_id=f"2511.{x.identity:05d}") for x in listings]
+        dump = Dump(listings, "")
+        upvotes = data.draw(st.lists(st.integers(0, 500), min_size=count, max_size=count))
+        listed_on = data.draw(st.sampled_from(["2026-11-18", "2026-11-19", "2026-11-20"]))
+        raw = dump.json(upvotes, listed_on)
+        if raw in self.json_imported:  # drawn again: the same listings, the same upvotes
+            assert self.importer_for(data).import_bytes(raw, "again.json").already_imported
+            return
+        self.json_imported.add(raw)
+        expected = self.predict(dump)
+        report = self.importer_for(data).import_bytes(raw, f"day{len(self.dumps)}.json")
+        assert report.error is None and not report.already_imported
+        for listing, votes in zip(listings, upvotes, strict=True):
+            assert listing.arxiv_id is not None
+            if self.id_holder[listing.arxiv_id] is None:  # a fuzzy merge took it
+                row = self.store.conn.execute(
+                    "SELECT id FROM papers WHERE arxiv_id = ?", (listing.arxiv_id,)
+                ).fetchone()
+                assert self.papers[row[0]].identity == listing.identity
+                self.id_holder[listing.arxiv_id] = row[0]
+            earlier = self.upvotes.get(listing.arxiv_id)
+            if earlier is None or listed_on >= earlier[1]:
+                self.upvotes[listing.arxiv_id] = (votes, listed_on)
+        papers = {p.id: p for p in self.store.search(parse_query(""))}
+        self.check_no_paper_lost(papers)
+        self.check_one_identity_per_paper(papers)
+        got = (report.new, report.merged_exact, report.merged_fuzzy)
+        assert got == expected, f"(new, exact, fuzzy) listings: {got}, predicted {expected}"
+        before = self.snapshot()
+        assert self.importer_for(data).import_bytes(raw, "again.json").already_imported
+        assert self.snapshot() == before
 
     @precondition(lambda self: self.dumps)
     @rule(data=st.data())
@@ -647,7 +730,21 @@ class LibraryMachine(RuleBasedStateMachine):
         self.check_user_state(papers)
         self.check_starred_export()
         self.check_sightings_add_up()
+        self.check_identities()
         assert self.store.check_integrity() == []
+
+    def check_identities(self) -> None:
+        """Each arXiv id is held by the paper that took it, with its latest upvotes."""
+        held = {
+            arxiv_id: (paper_id, upvotes)
+            for arxiv_id, paper_id, upvotes in self.store.conn.execute(
+                "SELECT arxiv_id, id, upvotes FROM papers WHERE arxiv_id IS NOT NULL"
+            )
+        }
+        assert held == {
+            arxiv_id: (self.id_holder[arxiv_id], votes)
+            for arxiv_id, (votes, _) in self.upvotes.items()
+        }
 
     def check_no_paper_lost(self, papers: dict[int, Paper]) -> None:
         """Every identity listed is a paper the user can find: by the token in its

@@ -45,7 +45,7 @@ def import_sources(
     force: bool = False,
     now: datetime | None = None,
 ) -> Generator[FileReport, None, None]:
-    """Import dump files, folders of *.txt dumps, "-" (stdin) or named streams into the
+    """Import dump files, folders of dumps, "-" (stdin) or named streams into the
     store, yielding each dump's report in order once it is in the library. A source that
     cannot be read, or is no dump, gets its report with a one-line error, and the others
     are imported; an error of the library itself (a full disk) is raised.

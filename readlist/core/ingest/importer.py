@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import partial
 
-from readlist.core.ingest import dedupe
+from readlist.core.ingest import dedupe, identity
 from readlist.core.ingest.planned import Planned, write_planned
 from readlist.core.ingest.ready import ReadyDump, Row, ready_dump
-from readlist.core.models import FileReport, NewPaper, NewSighting, ParsedPaper
+from readlist.core.models import NO_META, FileReport, NewPaper, NewSighting, PaperMeta, ParsedPaper
 from readlist.core.store import CANDIDATES_PER_KEY, Store
 
 Progress = Callable[[int, int], None]  # (papers done, papers in the file)
@@ -28,6 +28,8 @@ PART_SECONDS = 0.3
 # (Store.transaction asks every few milliseconds) takes it then.
 PART_GAP_SECONDS = 0.005
 _CLOCK_EVERY = 64  # listings decided between looks at the clock
+# A listing that merges because the library holds its arXiv id (counted as exact).
+_SAME_ID = dedupe.Decision(dedupe.Verdict.SAME_EXACT, 100.0, 100.0, "same arXiv id")
 
 
 class Importer:
@@ -143,6 +145,11 @@ class Importer:
         incoming = [_Incoming.of(row) for row in rows[start:end]]
         keys = {k for item in incoming for k in item.keys}
         batch = _Batch(dump_id, first_id, self.store.imports.candidates(keys))
+        arxiv_ids = {item.arxiv_id for item in incoming if item.arxiv_id}
+        if arxiv_ids:  # an id merges first, and two ids never merge: the library's ids
+            batch.by_arxiv = self.store.imports.papers_by_arxiv_id(arxiv_ids)
+            held = {paper_id for block in batch.known.values() for paper_id, _ in block}
+            batch.arxiv_of = self.store.imports.arxiv_ids(held)
         batch.planned = Planned(
             prepared.sha256,
             prepared.source,
@@ -159,12 +166,16 @@ class Importer:
             if offset and offset % _CLOCK_EVERY == 0 and time.monotonic() > deadline:
                 batch.planned.end = listing  # the rest in the next part
                 break
-            found = dedupe.match(item.fp, self._candidates(item, batch))
+            same_id = batch.by_arxiv.get(item.arxiv_id) if item.arxiv_id else None
+            if same_id is not None:  # the same arXiv id: the same paper, whatever its text
+                found = dedupe.Match((same_id, _SAME_ID))
+            else:
+                found = dedupe.match(item.fp, self._candidates(item, batch))
             if found.merge_into is not None:
                 paper_id, decision = found.merge_into
-                kind = decision.verdict.value
+                kind = "id" if decision is _SAME_ID else decision.verdict.value
                 self._merge(paper_id, item, kind, batch, listing)
-                counts[kind] += 1
+                counts["exact" if kind == "id" else kind] += 1
             else:
                 paper_id = batch.add(item, listing)
                 self._remember(paper_id, item.fp)
@@ -177,6 +188,7 @@ class Importer:
             if progress is not None:
                 progress(listing + 1, len(rows))
         batch.planned.papers.extend(batch.papers.values())
+        batch.planned.metas.extend((pid, meta, came) for pid, (meta, came) in batch.metas.items())
         report = FileReport(
             prepared.source,
             new=counts["new"],
@@ -217,6 +229,9 @@ class Importer:
         for paper_id, match_title, shares_abstract in dedupe.shortlist(
             item.fp, blocks, dense=CANDIDATES_PER_KEY
         ):
+            other_id = batch.arxiv_of.get(paper_id)
+            if item.arxiv_id and other_id and other_id != item.arxiv_id:
+                continue  # two arXiv ids are two papers, whatever their titles
             fp = batch.fingerprints.get(paper_id) or self._fingerprints.get(paper_id)
             if fp is None:
                 fp = dedupe.Fingerprint(match_title, partial(self._abstract, paper_id))
@@ -255,6 +270,8 @@ class Importer:
             for key in item.abstract_keys:
                 batch.fresh.setdefault(key, []).append((paper_id, match_title))
                 batch.planned.keys.append((key, paper_id))
+        if paper.meta is not None:
+            self._take_identity(paper_id, item, batch)
         # A sighting for every listing, a second one of the same dump included: its
         # variant title or abstract is kept with it, as another dump's would be.
         batch.planned.sightings.append(
@@ -267,8 +284,31 @@ class Importer:
                 title=paper.title if paper.title != title else None,
                 abstract=paper.abstract if paper.abstract not in ("", abstract) else None,
                 listing=listing,
+                record=paper.meta.record if paper.meta is not None else None,
             )
         )
+
+    def _take_identity(self, paper_id: int, item: _Incoming, batch: _Batch) -> None:
+        """What the listing says of the paper it merged into (identity.combine)."""
+        meta = item.paper.meta
+        assert meta is not None
+        pending = batch.papers.get(paper_id)
+        if pending is not None:  # new in this part
+            old = pending.meta or NO_META
+            came: identity.Sources = batch.planned.sources.get(paper_id, {})
+        elif paper_id in batch.metas:
+            old, came = batch.metas[paper_id]
+        else:
+            old, came = self.store.imports.metas([paper_id])[paper_id]
+        combined, sources = identity.combine(old, came, meta, batch.dump_id, item.seen_on)
+        if pending is not None:
+            batch.papers[paper_id] = dataclasses.replace(pending, meta=combined)
+            batch.planned.sources[paper_id] = sources
+        elif (combined, sources) != (old, came):
+            batch.metas[paper_id] = (combined, sources)
+        if combined.arxiv_id:
+            batch.by_arxiv[combined.arxiv_id] = paper_id
+            batch.arxiv_of[paper_id] = combined.arxiv_id
 
 
 @dataclass(slots=True)
@@ -283,11 +323,16 @@ class _Incoming:
 
     @classmethod
     def of(cls, row: Row) -> _Incoming:
-        title, abstract, date_line, seen_on, match_title, title_keys, abstract_keys = row
-        paper = ParsedPaper(title, abstract, date_line)
+        title, abstract, date_line, seen_on, match_title, title_keys, abstract_keys, meta = row
+        paper = ParsedPaper(title, abstract, date_line, meta)
         return cls(
             paper, seen_on, dedupe.Fingerprint(match_title, abstract), title_keys, abstract_keys
         )
+
+    @property
+    def arxiv_id(self) -> str | None:
+        meta = self.paper.meta
+        return meta.arxiv_id if meta is not None else None
 
     @property
     def keys(self) -> tuple[int, ...]:
@@ -305,6 +350,10 @@ class _Batch:
     papers: dict[int, NewPaper] = field(default_factory=dict)
     fingerprints: dict[int, dedupe.Fingerprint] = field(default_factory=dict)
     texts: dict[int, tuple[str, str]] = field(default_factory=dict)  # read from the library
+    by_arxiv: dict[str, int] = field(default_factory=dict)  # arXiv id -> paper holding it
+    arxiv_of: dict[int, str] = field(default_factory=dict)  # candidate paper -> its arXiv id
+    # Library papers whose identity this part changes, and where each field came from.
+    metas: dict[int, tuple[PaperMeta, identity.Sources]] = field(default_factory=dict)
     planned: Planned = field(init=False)
 
     def add(self, item: _Incoming, listing: int) -> int:
@@ -312,15 +361,28 @@ class _Batch:
         self.next_id += 1
         paper = item.paper
         self.papers[paper_id] = NewPaper(
-            paper_id, paper.title, paper.abstract, item.fp.match_title, item.seen_on
+            paper_id, paper.title, paper.abstract, item.fp.match_title, item.seen_on, paper.meta
         )
+        if paper.meta is not None:
+            self.planned.sources[paper_id] = identity.sources_of(
+                paper.meta, self.dump_id, item.seen_on
+            )
+            if paper.meta.arxiv_id:
+                self.by_arxiv[paper.meta.arxiv_id] = paper_id
+                self.arxiv_of[paper_id] = paper.meta.arxiv_id
         self.fingerprints[paper_id] = item.fp
         for key in item.keys:
             self.fresh.setdefault(key, []).append((paper_id, item.fp.match_title))
             self.planned.keys.append((key, paper_id))
         self.planned.sightings.append(
             NewSighting(
-                paper_id, self.dump_id, paper.date_line, item.seen_on, "new", listing=listing
+                paper_id,
+                self.dump_id,
+                paper.date_line,
+                item.seen_on,
+                "new",
+                listing=listing,
+                record=paper.meta.record if paper.meta is not None else None,
             )
         )
         return paper_id

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from readlist.core.models import NewPaper, NewSighting
+from readlist.core.ingest.identity import Sources
+from readlist.core.models import NewPaper, NewSighting, PaperMeta
 from readlist.core.store import RECENT_KEYS_CAP, Store
 
 
@@ -25,6 +26,8 @@ class Planned:
     keys: list[tuple[int, int]] = field(default_factory=list)  # (blocking key, paper id)
     sightings: list[NewSighting] = field(default_factory=list)
     reviews: list[tuple[int, int, float, float, str]] = field(default_factory=list)
+    sources: dict[int, Sources] = field(default_factory=dict)  # new papers' identity's
+    metas: list[tuple[int, PaperMeta, Sources]] = field(default_factory=list)  # changed
 
 
 def write_planned(store: Store, planned: Planned) -> None:
@@ -44,7 +47,8 @@ def write_planned(store: Store, planned: Planned) -> None:
         store.imports.dump_written(planned.ids[1], written)
     for paper_id, abstract in planned.fills:
         store.imports.fill_abstract(paper_id, abstract)
-    store.imports.add_papers(planned.papers)
+    store.imports.add_papers(planned.papers, planned.sources)
+    store.imports.set_metas(planned.metas)
     store.imports.add_keys(planned.keys)
     store.imports.add_sightings(planned.sightings)
     store.imports.add_reviews(planned.reviews)

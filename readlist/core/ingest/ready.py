@@ -21,15 +21,17 @@ from typing import TYPE_CHECKING
 from readlist.core.errors import DumpError
 from readlist.core.ingest import dedupe
 from readlist.core.ingest.decode import decode_dump
+from readlist.core.ingest.formats import read_structured
 from readlist.core.ingest.parse import not_a_dump, parse_dump
-from readlist.core.models import FileReport, ParsedPaper
+from readlist.core.models import FileReport, PaperMeta, ParsedDump, ParsedPaper
 
 if TYPE_CHECKING:  # multiprocessing and the pool load only when a big import starts one
     from concurrent.futures import Future, ProcessPoolExecutor
 
 # One paper of a dump, as the importer places it: title, abstract, date line, the day it
-# was listed (ISO), its match title, its title keys (the exact key first), its abstract keys.
-Row = tuple[str, str, str | None, str, str, tuple[int, ...], tuple[int, ...]]
+# was listed (ISO), its match title, its title keys (the exact key first), its abstract
+# keys, and what the listing says of its identity (None for a copied page's text).
+Row = tuple[str, str, str | None, str, str, tuple[int, ...], tuple[int, ...], PaperMeta | None]
 
 # Below this many bytes of dumps a second process costs more than it saves (it starts in
 # about 0.2 s); the five sample dumps are 0.5 MB, a month of daily dumps is ~10 MB.
@@ -89,15 +91,18 @@ def content_hash(papers: Iterable[ParsedPaper]) -> str:
 
 
 def paper_digest(paper: ParsedPaper) -> bytes:
-    """What a paper adds to its dump's content hash."""
+    """What a paper adds to its dump's content hash: a listing's identity too, so a
+    newer listing of the same papers (their upvotes changed) is a dump of its own."""
     text = f"{paper.title}\x1f{paper.abstract}\x1f{paper.date_line}\x1e"
+    if paper.meta is not None or paper.listed_on is not None:
+        text += f"{paper.listed_on}\x1f{paper.meta!r}\x1e"
     return text.encode("utf-8", "surrogatepass")
 
 
 def row_of(paper: ParsedPaper, today: date) -> Row:
     fp = dedupe.fingerprint(paper.title, paper.abstract)
     title_keys, abstract_keys = dedupe.block_keys(fp)
-    seen_on = resolve_date(paper.date_line, today).isoformat()
+    seen_on = paper.listed_on or resolve_date(paper.date_line, today).isoformat()
     return (
         paper.title,
         paper.abstract,
@@ -106,6 +111,7 @@ def row_of(paper: ParsedPaper, today: date) -> Row:
         fp.match_title,
         (dedupe.exact_key(fp), *title_keys),
         abstract_keys,
+        paper.meta,
     )
 
 
@@ -114,22 +120,30 @@ def ready_dump(
 ) -> ReadyDump | FileReport:
     """The dump read and fingerprinted, or the one line that says why it is refused.
 
-    Text that is no Daily Papers page (parse.not_a_dump) is refused unless `force`: its
+    The reader is chosen by content: a Hugging Face JSON or saved page, a BibTeX, RIS or
+    CSL-JSON file (formats.read_structured), else a copied page's text. Text that is no
+    Daily Papers page (parse.not_a_dump) is refused unless `force`: its
     papers would be junk, and nothing takes papers out of the library.
     """
     try:
-        parsed = parse_dump(decode_dump(data, source))
+        structured = read_structured(data, source)
+        parsed = structured or parse_dump(decode_dump(data, source))
     except DumpError as exc:
         return FileReport(source, error=str(exc))
-    papers = parsed.papers
-    if not papers:
+    if not parsed.papers:
         return FileReport(source, error=f"{source}: no papers found in the file")
-    if not force and (why := not_a_dump(parsed)):
+    if structured is None and not force and (why := not_a_dump(parsed)):
         return FileReport(
             source,
             error=f"{source}: not a Daily Papers dump ({why}); "
             "readlist import --force imports it anyway",
         )
+    return ready_parsed(parsed, source, today)
+
+
+def ready_parsed(parsed: ParsedDump, source: str, today: date) -> ReadyDump:
+    """A parsed dump fingerprinted, ready to meet the library."""
+    papers = parsed.papers
     return ReadyDump(
         source,
         content_hash(papers),

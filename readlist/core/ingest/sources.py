@@ -1,4 +1,4 @@
-"""Where an import's bytes come from: a file, a folder of *.txt dumps, or a stream
+"""Where an import's bytes come from: a file, a folder of dumps, or a stream
 (stdin); each read with a size cap, and named so that any name can be shown and stored.
 
 A dump is a saved page, a few MB at most; MAX_DUMP_BYTES leaves room for months of
@@ -22,6 +22,10 @@ from readlist.core.errors import DumpError
 from readlist.core.printable import shown_in_line
 
 MAX_DUMP_BYTES = 1 << 30  # 1 GiB
+# The files a folder's import takes: copied pages' text, the Hugging Face JSON (or JSON
+# Lines), saved pages, BibTeX, RIS (CSL-JSON is .json). Each is read by its content.
+FOLDER_SUFFIXES = (".txt", ".json", ".jsonl", ".html", ".htm", ".bib", ".ris")
+FOLDER_DUMPS = "*.txt, *.json, *.jsonl, *.html, *.htm, *.bib, *.ris"
 _CHUNK = 1 << 20
 
 
@@ -64,13 +68,20 @@ def _not_regular(name: str) -> str:
 
 
 def dump_files(path: Path) -> list[Path]:
-    """A file is itself; a folder is the *.txt dumps inside it (regular files only)."""
+    """A file is itself, whatever its name; a folder is the dumps inside it (regular
+    files named as FOLDER_SUFFIXES say, in name order; hidden ones left out)."""
     name = source_name(path)
     try:
         if path.is_dir():
-            files = sorted(p for p in path.glob("*.txt") if p.is_file())
+            files = sorted(
+                p
+                for p in path.iterdir()
+                if p.suffix.lower() in FOLDER_SUFFIXES
+                and not p.name.startswith(".")
+                and p.is_file()
+            )
             if not files:
-                raise DumpError(f"{name}: folder has no *.txt dumps")
+                raise DumpError(f"{name}: folder has no dumps ({FOLDER_DUMPS})")
             return files
     except OSError as exc:  # a folder we may not list
         raise DumpError(f"{name}: cannot read ({exc.strerror or exc})") from exc
@@ -138,7 +149,7 @@ Source = str | Path | tuple[str, BinaryIO]
 
 
 def dump_sources(sources: Iterable[Source]) -> list[tuple[str, Path | BinaryIO | DumpError]]:
-    """Each dump the sources name, in order: a folder becomes its *.txt dumps. A source
+    """Each dump the sources name, in order: a folder becomes its dumps. A source
     that names no dump (no such file, an empty folder) is its one-line error."""
     found: list[tuple[str, Path | BinaryIO | DumpError]] = []
     for source in sources:

@@ -21,6 +21,7 @@ from typing import overload
 
 from readlist.core.errors import DumpError
 from readlist.core.ingest import decode, parse
+from readlist.core.ingest.formats import looks_structured
 from readlist.core.ingest.ready import ReadyDump, Row, paper_digest, row_of
 from readlist.core.ingest.sources import MAX_DUMP_BYTES
 from readlist.core.models import FileReport, ParsedDump
@@ -30,12 +31,18 @@ SEGMENT_LINES = 20_000  # a stretch's lines at least (~5,000 papers), unless the
 _CHUNK = 1 << 20
 _SAMPLE = 8192  # bytes looked at for the encoding, as decode.decode_dump does
 
+HEAD_BYTES = 64 << 10  # what formats.looks_structured reads of a file
+
 
 def should_stream(path: Path) -> bool:
-    """Whether the file is big enough to import a stretch at a time (and not so big
-    that read_dump refuses it)."""
+    """Whether the file is a copied page's text big enough to import a stretch at a
+    time (and not so big that read_dump refuses it). A JSON, HTML, BibTeX, RIS or
+    CSL-JSON file is read whole: it has no date lines to cut it at."""
     try:
-        return STREAM_AFTER_BYTES < path.stat().st_size <= MAX_DUMP_BYTES
+        if not STREAM_AFTER_BYTES < path.stat().st_size <= MAX_DUMP_BYTES:
+            return False
+        with path.open("rb") as fh:
+            return not looks_structured(fh.read(HEAD_BYTES))
     except OSError:  # read_dump says what is wrong with it
         return False
 

@@ -131,12 +131,13 @@ def findings(conn: sqlite3.Connection, pragma: str, table: str | None = None) ->
 
 
 def full_check(conn: sqlite3.Connection) -> list[str]:
-    """SQLite's integrity check and the full-text index's own. The index is checked
+    """SQLite's integrity check and the full-text indexes' own. An index is checked
     against the papers and notes (rank 1): without it, FTS5 checks an external content
     index only against itself, and passes one that lacks whole papers."""
     problems = findings(conn, "integrity_check")
-    try:
-        conn.execute("INSERT INTO papers_fts (papers_fts, rank) VALUES ('integrity-check', 1)")
-    except sqlite3.DatabaseError as exc:
-        problems.append(f"full-text index: {exc}")
+    for index, name in (("papers_fts", "full-text index"), ("authors_fts", "authors index")):
+        try:
+            conn.execute(f"INSERT INTO {index} ({index}, rank) VALUES ('integrity-check', 1)")
+        except sqlite3.DatabaseError as exc:
+            problems.append(f"{name}: {exc}")
     return problems

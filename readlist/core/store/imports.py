@@ -4,13 +4,35 @@ transaction Store.transaction() opens. Only readlist.core.ingest calls it, as
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from readlist.core.errors import UnknownPaperError
-from readlist.core.models import NewPaper, NewSighting
+from readlist.core.models import NewPaper, NewSighting, PaperMeta
 from readlist.core.store import schema
+
+# field -> (dump id, ISO date of the listing) that gave a paper's field its value
+MetaSources = Mapping[str, tuple[int, str]]
+# PaperMeta's fields as papers' columns (its record stays with each sighting).
+_META_FIELDS = tuple(f.name for f in dataclasses.fields(PaperMeta) if f.name != "record")
+_META_NAMES = ", ".join(_META_FIELDS)
+_META_SLOTS = ", ".join("?" for _ in _META_FIELDS)
+
+
+def _meta_values(meta: PaperMeta | None) -> tuple[object, ...]:
+    if meta is None:
+        return (None,) * len(_META_FIELDS)
+    values = [getattr(meta, name) for name in _META_FIELDS]
+    authors = _META_FIELDS.index("authors")
+    values[authors] = json.dumps(list(meta.authors), ensure_ascii=False) if meta.authors else None
+    return tuple(values)
+
+
+def _sources_json(sources: MetaSources | None) -> str | None:
+    return json.dumps({k: list(v) for k, v in sources.items()}) if sources else None
+
 
 # A blocking key's lookup returns its newest holders, this many at most: each paper
 # meets a bounded number of candidates however many share a key, and a key that fills
@@ -43,6 +65,11 @@ class ImportWrites:
         self.conn.execute(
             """INSERT INTO papers_fts (rowid, title, abstract, note)
                SELECT id, title, abstract, '' FROM papers WHERE id >= ?""",
+            (self._unindexed_from,),
+        )
+        self.conn.execute(
+            """INSERT INTO authors_fts (rowid, authors)
+               SELECT id, authors FROM papers WHERE id >= ? AND authors IS NOT NULL""",
             (self._unindexed_from,),
         )
         self._unindexed_from = None
@@ -134,23 +161,85 @@ class ImportWrites:
             raise UnknownPaperError(f"no paper with id {paper_id}")
         return str(row[0])
 
-    def add_papers(self, papers: Sequence[NewPaper]) -> None:
-        """New papers under the ids given (from next_paper_id), all in one statement."""
+    def add_papers(
+        self, papers: Sequence[NewPaper], sources: Mapping[int, MetaSources] | None = None
+    ) -> None:
+        """New papers under the ids given (from next_paper_id), all in one statement; a
+        paper's identity (NewPaper.meta) with where each field came from (`sources`, by
+        paper id)."""
         if not papers:
             return
         added_at = schema.now()
+        sources = sources or {}
         self.conn.executemany(
-            """INSERT INTO papers
-               (id, title, abstract, match_title, first_seen, last_seen, times_seen, added_at)
-               VALUES (?, ?, ?, ?, ?, ?, 1, ?)""",
+            f"""INSERT INTO papers
+               (id, title, abstract, match_title, first_seen, last_seen, times_seen, added_at,
+                {_META_NAMES}, meta_from)
+               VALUES (?, ?, ?, ?, ?, ?, 1, ?, {_META_SLOTS}, ?)""",
             [
-                (p.id, p.title, p.abstract, p.match_title, p.seen_on, p.seen_on, added_at)
+                (
+                    p.id,
+                    p.title,
+                    p.abstract,
+                    p.match_title,
+                    p.seen_on,
+                    p.seen_on,
+                    added_at,
+                    *_meta_values(p.meta),
+                    _sources_json(sources.get(p.id)),
+                )
                 for p in papers
             ],
         )
         first = min(p.id for p in papers)
         if self._unindexed_from is None or first < self._unindexed_from:
             self._unindexed_from = first
+
+    def papers_by_arxiv_id(self, arxiv_ids: Iterable[str]) -> dict[str, int]:
+        """The papers holding each arXiv id asked for (one each: the id is unique)."""
+        rows = self.conn.execute(
+            """SELECT arxiv_id, id FROM papers
+               WHERE arxiv_id IN (SELECT value FROM json_each(?))""",
+            (json.dumps(sorted(set(arxiv_ids))),),
+        )
+        return {row[0]: row[1] for row in rows}
+
+    def arxiv_ids(self, paper_ids: Iterable[int]) -> dict[int, str]:
+        """The arXiv id of each paper asked for that has one."""
+        rows = self.conn.execute(
+            """SELECT id, arxiv_id FROM papers
+               WHERE id IN (SELECT value FROM json_each(?)) AND arxiv_id IS NOT NULL""",
+            (json.dumps(sorted(set(paper_ids))),),
+        )
+        return {row[0]: row[1] for row in rows}
+
+    def metas(self, paper_ids: Iterable[int]) -> dict[int, tuple[PaperMeta, MetaSources]]:
+        """Each paper's identity and where its fields came from."""
+        rows = self.conn.execute(
+            f"""SELECT id, {_META_NAMES}, meta_from FROM papers
+                WHERE id IN (SELECT value FROM json_each(?))""",
+            (json.dumps(sorted(set(paper_ids))),),
+        )
+        found: dict[int, tuple[PaperMeta, MetaSources]] = {}
+        for row in rows:
+            values = dict(zip(_META_FIELDS, row[1:-1], strict=True))
+            authors = values.pop("authors")
+            meta = PaperMeta(**values, authors=tuple(json.loads(authors)) if authors else ())
+            came = json.loads(row[-1]) if row[-1] else {}
+            found[row[0]] = (meta, {k: (int(v[0]), str(v[1])) for k, v in came.items()})
+        return found
+
+    def set_metas(self, metas: Iterable[tuple[int, PaperMeta, MetaSources]]) -> None:
+        """Papers' identities brought up to date (ingest.identity.combine made them)."""
+        self.index_new_papers()  # the authors trigger expects the paper in the index
+        assignments = ", ".join(f"{name} = ?" for name in _META_FIELDS)
+        self.conn.executemany(
+            f"UPDATE papers SET {assignments}, meta_from = ? WHERE id = ?",
+            [
+                (*_meta_values(meta), _sources_json(sources), paper_id)
+                for paper_id, meta, sources in metas
+            ],
+        )
 
     def add_keys(self, keys: Iterable[tuple[int, int]]) -> None:
         """(blocking key, paper id) pairs, staged in the small table (see merge_keys)."""
@@ -185,8 +274,8 @@ class ImportWrites:
         it, leaves the count)."""
         self.conn.executemany(
             """INSERT INTO sightings
-               (paper_id, dump_id, listing, date_line, seen_on, match, title, abstract)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+               (paper_id, dump_id, listing, date_line, seen_on, match, title, abstract, record)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             [
                 (
                     s.paper_id,
@@ -197,6 +286,7 @@ class ImportWrites:
                     s.match,
                     s.title,
                     s.abstract,
+                    s.record,
                 )
                 for s in sightings
             ],

@@ -236,8 +236,9 @@ END;
 #   {field: [dump id, ISO date of the listing]}, so a newer listing updates what
 #   changes (upvotes) and an older one leaves it.
 # - A sighting keeps the listing as its source gave it (`record`, JSON), every field.
-# - authors_fts indexes the authors for `author:`; it reads papers.authors, and
-#   existing libraries have none, so the migration builds nothing. New papers join it
+# - authors_fts indexes the authors for `author:`; its content is the papers that have
+#   authors (the view paper_authors), and existing libraries have none, so the
+#   migration builds nothing. New papers join it
 #   in bulk with papers_fts (imports.ImportWrites.index_new_papers).
 # - Sorting by upvotes or by the day published reads an index each; a paper that has
 #   no upvotes or no such day comes last.
@@ -261,8 +262,9 @@ CREATE INDEX papers_doi ON papers (doi) WHERE doi IS NOT NULL;
 CREATE INDEX papers_upvotes ON papers (coalesce(upvotes, -1) DESC, id);
 CREATE INDEX papers_published ON papers (coalesce(published, '') DESC, id);
 CREATE VIRTUAL TABLE authors_fts USING fts5 (
-    authors, content = 'papers', content_rowid = 'id', tokenize = '{FTS_TOKENIZE}'
+    authors, content = 'paper_authors', content_rowid = 'id', tokenize = '{FTS_TOKENIZE}'
 );
+CREATE VIEW paper_authors AS SELECT id, authors FROM papers WHERE authors IS NOT NULL;
 CREATE TRIGGER authors_fts_update AFTER UPDATE OF authors ON papers
 WHEN old.authors IS NOT new.authors BEGIN
     INSERT INTO authors_fts (authors_fts, rowid, authors)

@@ -165,7 +165,10 @@ class ImportScreen(ModalScreen[ImportReport | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="import-dialog") as dialog:
             dialog.border_title = "Import dumps"
-            yield Label(Text("A dump file, or a folder of *.txt dumps:"), id="import-path-label")
+            yield Label(
+                Text("A dump (text, JSON, HTML, BibTeX, RIS), or a folder of them:"),
+                id="import-path-label",
+            )
             yield PathInput(placeholder="~/Downloads/daily-papers.txt", id="import-path")
             yield Static(id="import-message")
             yield ProgressBar(id="import-progress", show_eta=False)
