@@ -2,13 +2,14 @@
 is:withdrawn, upvotes and published comparisons) and the sorts by upvotes and by the day
 published: on the store, on every read path, and through `readlist list`.
 
-Papers get their identity from `give_identity` (test_hostile_query.py), which writes
-papers' columns directly: the import does not write them yet.
+The papers come in through the import, from the Hugging Face JSON.
 """
 
 from __future__ import annotations
 
 import json
+import random
+import string
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -17,12 +18,13 @@ import pytest
 from click.testing import CliRunner, Result
 
 from readlist.cli import LIST_SORTS, cli
+from readlist.core.ingest.importer import Importer
 from readlist.core.models import Paper
 from readlist.core.query import parse_query
 from readlist.core.store import Store, search
 from readlist.core.store.search import SORTS, Walk, plain_where, where_clause
-from tests.conftest import write_paper
-from tests.unit.test_hostile_query import give_identity, read_every_way
+from tests.conftest import NOW
+from tests.unit.test_hostile_query import read_every_way
 
 PAPERS = 42
 NAMES = ["Yann LeCun", "Jane Smith", "John Smithson", "Ana Müller", "Li Wei", "Smith Jones"]
@@ -48,26 +50,43 @@ def identity_of(n: int) -> dict[str, Any]:
     return meta
 
 
+def hf_item(n: int) -> dict[str, Any]:
+    """Paper n as an item of the Hugging Face Daily Papers JSON, listed on a day of its
+    own; its title shares words with others (for the walk) and has one of its own."""
+    meta = identity_of(n)
+    paper: dict[str, Any] = {
+        "title": f"{'alpha ' if n % 2 else ''}{'beta ' if n % 3 else ''}paper {_OWN[n]}",
+        "summary": f"An abstract of {_OWN[n]} {_OWN[-n]}.",
+        "authors": [{"name": name} for name in meta.get("authors", [])],
+        "upvotes": meta.get("upvotes"),
+        "githubRepo": meta.get("github"),
+    }
+    if "arxiv_id" in meta:
+        paper["id"] = meta["arxiv_id"] + (f"v{meta['version']}" if "version" in meta else "")
+    if "published" in meta:
+        paper["publishedAt"] = meta["published"] + "T17:59:58.000Z"
+    if "withdrawn" in meta:
+        paper["withdrawnAt"] = meta["withdrawn"] + "T00:00:00.000Z"
+    return {"paper": paper, "publishedAt": f"2026-11-{n % 20 + 1:02}T08:00:00.000Z"}
+
+
+# A word for each paper that no other has, nor shares a prefix with.
+_OWN = ["".join(random.Random(n).choices(string.ascii_lowercase, k=10)) for n in range(90)]
+
+
 @pytest.fixture(scope="module")
 def library(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
-    """Read only: papers whose titles share words (for the walk) and carry identity."""
+    """Read only: the papers of identity_of, imported from the Hugging Face JSON."""
     path: Path = tmp_path_factory.mktemp("identity") / "library.db"
+    items = [hf_item(n) for n in range(1, PAPERS + 1)]
     with Store.open(path) as store:
-        with store.transaction():
-            dump = store.imports.add_dump("sha", "test.txt", PAPERS, "2026-11-23T12:00:00+00:00")
-            for n in range(1, PAPERS + 1):
-                title = f"{'alpha ' if n % 2 else ''}{'beta ' if n % 3 else ''}paper {n}"
-                paper_id = write_paper(
-                    store,
-                    title,
-                    "an abstract",
-                    title,
-                    [],
-                    dump_id=dump,
-                    date_line=None,
-                    seen_on=f"2026-11-{n % 20 + 1:02}",
-                )
-                give_identity(store, paper_id, **identity_of(n))
+        report = Importer(store, now=NOW).import_bytes(json.dumps(items).encode(), "daily.json")
+        assert report.error is None
+        assert [paper.title for paper in store.search(parse_query(""), sort="title")] == sorted(
+            (item["paper"]["title"] for item in items), key=str.lower
+        )
+        for n in range(1, PAPERS + 1):  # paper n has id n, as the cases expect
+            assert store.get(n).title == items[n - 1]["paper"]["title"]
         store.set_flag(range(1, PAPERS + 1, 4), "starred", True)
         yield store
 
