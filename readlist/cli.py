@@ -158,7 +158,8 @@ def list_(library: Library, query: tuple[str, ...], fmt: str, limit: int | None,
     \b
     QUERY: words (prefix match, ANDed)  "exact phrase"  a OR b
            title:word abstract:word note:word  is:starred is:read is:unread has:note
-           author:name id:2504.01234 has:code is:withdrawn upvotes>=20 published>=2026-01
+           author:name id:2504.01234 has:code is:withdrawn 'upvotes>=20' 'published<2026-03'
+           (quoted: a shell reads > and < as redirections)
            -- -exclude  (a word that starts with - goes after --, or in quotes: 'a -b')
     """
     plan = query_of(query)
