@@ -239,17 +239,14 @@ def _span(value: str) -> tuple[str, str | None] | None:
     match = _DAY.fullmatch(value)
     if match is None:
         return None
-    year, month, day = (int(g) if g else None for g in match.groups())
-    assert year is not None
+    written = match.groups()  # the month and day are None when not written
+    year, month, day = (int(g or 1) for g in written)
     try:
-        if day is not None and month is not None:
+        if written[2]:
             start = date(year, month, day)
-            try:
-                after: str | None = (start + timedelta(days=1)).isoformat()
-            except OverflowError:
-                after = None
-            return start.isoformat(), after
-        if month is not None:
+            last = start == date.max
+            return start.isoformat(), None if last else (start + timedelta(days=1)).isoformat()
+        if written[1]:
             date(year, month, 1)  # a month that exists
             following = (year + 1, 1) if month == 12 else (year, month + 1)
             after = f"{following[0]:04}-{following[1]:02}" if following[0] <= 9999 else None

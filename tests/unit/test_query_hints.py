@@ -62,6 +62,14 @@ from tests.conftest import SAMPLE_DUMPS
             "unknown filter published=2026-02-30 — write a year, month or day:"
             " published=2026-01-01",
         ),
+        *[
+            (
+                f"published={value}",
+                f"unknown filter published={value} — write a year,"
+                " month or day: published=2026-01-01",
+            )
+            for value in ["2026-00", "2026-01-00", "0000", "2026-1-", "26", "2026/01"]
+        ],
         ("Upvote>=5", "unknown filter Upvote>=5 — did you mean upvotes>=5?"),
         ("-votes>3", "unknown filter -votes>3 — did you mean -upvotes>3?"),
         ("publishd<2026", "unknown filter publishd<2026 — did you mean published<2026?"),
