@@ -38,10 +38,14 @@ from readlist.paths import ENV_VAR, library_path
 
 if TYPE_CHECKING:
     from readlist.core.models import Paper
+    from readlist.core.store import Sort
 
 # readlist.core.export.FORMATS, named here so that the export command's options do not
 # import the exporters (a test checks that the two agree).
 EXPORT_FORMATS = ("md", "csv", "json", "bibtex")
+# list --sort's names (hyphenated) for the store's orders (its SORTS; unimported here)
+_SORTS: tuple[Sort, ...] = ("latest", "most_seen", "title", "upvotes", "published")
+LIST_SORTS = {name.replace("_", "-"): name for name in _SORTS}
 
 
 @click.group(cls=ReadlistGroup, invoke_without_command=True, context_settings=CONTEXT)
@@ -146,18 +150,21 @@ def _terminal_width() -> int:
 @click.option(
     "--limit", type=click.IntRange(min=1), callback=in_int64, help="Show at most N papers."
 )
+@click.option("--sort", type=click.Choice(list(LIST_SORTS)), default="latest", show_default=True)
 @click.pass_obj
-def list_(library: Library, query: tuple[str, ...], fmt: str, limit: int | None) -> None:
-    """List papers matching QUERY (all papers without one), latest seen first.
+def list_(library: Library, query: tuple[str, ...], fmt: str, limit: int | None, sort: str) -> None:
+    """List papers matching QUERY (all papers without one), latest seen first (or --sort).
 
     \b
     QUERY: words (prefix match, ANDed)  "exact phrase"  a OR b
            title:word abstract:word note:word  is:starred is:read is:unread has:note
+           author:name id:2504.01234 has:code is:withdrawn 'upvotes>=20' 'published<2026-03'
+           (quoted: a shell reads > and < as redirections)
            -- -exclude  (a word that starts with - goes after --, or in quotes: 'a -b')
     """
     plan = query_of(query)
     with library.open() as store:
-        papers = store.iter_search(plan, limit=limit)
+        papers = store.iter_search(plan, limit=limit, sort=LIST_SORTS[sort])
         if fmt == "json":
             from readlist.core.export import write_export
 

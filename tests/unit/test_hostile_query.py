@@ -4,23 +4,27 @@ text in the library is found by its words.
 test_query.py shows that no string raises in `search(limit=5)` and `count`; these add
 what it leaves open: every read path (`count`, `search` whole and limited, `page` with
 its walk from either end), agreement between them, and that what comes back is what
-the words say, checked against a reference matcher written here in Python.
+the words say, checked against a reference matcher written here in Python. The papers
+carry identity (authors, arXiv ids, upvotes, days published, links), so the filters on
+it (author:, id:, has:code, upvotes>=5, published<2026 ...) are in the mix too.
 """
 
 from __future__ import annotations
 
 import itertools
+import json
 import random
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from readlist.core.models import Paper
-from readlist.core.query import FIELDS, Query, State, Term, parse_query
+from readlist.core.query import FIELDS, ArxivId, Author, Query, Range, State, Term, parse_query
 from readlist.core.store import Store, search
 from readlist.core.store.search import Walk
 from tests.conftest import write_paper
@@ -33,13 +37,20 @@ PUNCTUATION = list("\"*:^()-+{}[]'\\;%_,./@#$&|~`<>=!?")
 CONTROLS = ["\x00", "\x1b", "\x07", "\x08", "\r", "\x7f", "\x9b", "\t", "\n"]
 SYNTAX = ["NEAR(", "NEAR/2", ")", "title:", "abstract:", "note:", "is:starred", "is:read"]
 SYNTAX += ["is:unread", "has:note", "-", "--", "'; DROP TABLE papers; --", "{title}", "^al"]
-PIECES = st.sampled_from([*WORDS, *PUNCTUATION, *CONTROLS, *SYNTAX, " ", " ", " "])
+# The filters on identity: in queries only, so that the library's text stays as it is.
+IDENTITY = ["author:", "-author:", "id:", "id:2504.0000", "arXiv:", "v2", "has:code", "has:id"]
+IDENTITY += ["has:authors", "is:withdrawn", "upvotes", "published", ">=", "<=", ">", "<", "="]
+IDENTITY += ["2026", "-01", "-1", "upvotes>=", "published<", "9"]
+PIECES = st.sampled_from([*WORDS, *PUNCTUATION, *CONTROLS, *SYNTAX, *IDENTITY, " ", " ", " "])
 # Glued soup, and soup in the shape of a filter: items, some negated, quoted or
 # fielded, some joined by OR, some states.
 SOUP = st.lists(PIECES, max_size=14).map("".join)
 LEAD = st.sampled_from(["", "", "", "-", '"', "title:", "-note:", "(", "^", "*"])
 ITEM = st.tuples(LEAD, st.lists(PIECES, min_size=1, max_size=3).map("".join)).map("".join)
-SHAPED = st.lists(st.one_of(ITEM, st.sampled_from(["OR", "is:read", "-has:note"])), max_size=7)
+FILTERS = ["OR", "is:read", "-has:note", "has:code", "-is:withdrawn", "upvotes>=5", "upvotes<3"]
+FILTERS += ["published>=2026-02", "published=2025", "-published<2026", "id:2504.00003v2"]
+FILTERS += ["author:al", 'author:"zeta x1"', "-author:beta", "has:id", "-has:authors"]
+SHAPED = st.lists(st.one_of(ITEM, st.sampled_from(FILTERS)), max_size=7)
 HOSTILE_ASCII = st.one_of(SOUP, SHAPED.map(" ".join))
 PAPERS = 60
 
@@ -74,6 +85,17 @@ def _add(store: Store, title: str, abstract: str, note: str) -> int:
     return paper_id
 
 
+def give_identity(store: Store, paper_id: int, **columns: Any) -> None:
+    """Set papers' identity columns as an import would (authors as a JSON array, so
+    that authors_fts indexes them through its trigger). Call it in store.transaction()."""
+    if "authors" in columns:
+        columns["authors"] = json.dumps(list(columns["authors"]), ensure_ascii=False)
+    assignments = ", ".join(f"{name} = ?" for name in columns)
+    store.conn.execute(
+        f"UPDATE papers SET {assignments} WHERE id = ?", [*columns.values(), paper_id]
+    )
+
+
 def hostile_library(path: Path) -> Store:
     """Papers whose stored title, abstract and note are themselves hostile text (as an
     old library or a direct write could hold), each with one word no other paper has."""
@@ -85,7 +107,31 @@ def hostile_library(path: Path) -> Store:
         _add(store, title, hostile_text(rng, 12), note)
     store.set_flag(range(1, PAPERS + 1, 4), "starred", True)
     store.set_flag(range(1, PAPERS + 1, 5), "read", True)
+    with store.transaction():
+        for n in range(1, PAPERS + 1):
+            give_identity(store, n, **hostile_identity(rng, n))
     return store
+
+
+def hostile_identity(rng: random.Random, n: int) -> dict[str, object]:
+    """Identity for paper n, each field missing from some papers; authors' names are
+    hostile text too."""
+    meta: dict[str, object] = {}
+    if rng.random() < 0.8:
+        meta["authors"] = [hostile_text(rng, 5) for _ in range(rng.randrange(3))]
+    if rng.random() < 0.8:
+        meta["upvotes"] = rng.randrange(10)
+    if rng.random() < 0.8:
+        meta["published"] = (
+            f"{rng.choice([2025, 2026])}-{rng.randrange(1, 13):02}-{rng.randrange(1, 29):02}"
+        )
+    if rng.random() < 0.7:
+        meta["arxiv_id"] = f"2504.{n:05}"
+    if rng.random() < 0.4:
+        meta["github"] = f"https://github.com/x/{n}"
+    if rng.random() < 0.1:
+        meta["withdrawn"] = "2026-01-01"
+    return meta
 
 
 @pytest.fixture(scope="module")
@@ -113,20 +159,34 @@ def tokens(text: str) -> list[str]:
     return _TOKEN.findall(text.lower())
 
 
-def term_matches(term: Term, paper: Paper) -> bool:
-    """The term's words in a row, the last one as a prefix unless it is a phrase: the
-    FTS5 string every term becomes, whatever punctuation it holds."""
-    *head, last = tokens(term.text)
+def words_match(text: str, phrase: bool, have: list[str]) -> bool:
+    """The words of `text` in a row in `have`, the last one as a prefix unless it is a
+    phrase: the FTS5 string every term becomes, whatever punctuation it holds."""
+    *head, last = tokens(text)
     size = len(head) + 1
-    for field in (term.field,) if term.field else FIELDS:
-        have = tokens(getattr(paper, field))
-        for i in range(len(have) - size + 1):
-            end = have[i + size - 1]
-            if have[i : i + size - 1] == head and (
-                end == last if term.phrase else end.startswith(last)
-            ):
-                return True
+    for i in range(len(have) - size + 1):
+        end = have[i + size - 1]
+        if have[i : i + size - 1] == head and (end == last if phrase else end.startswith(last)):
+            return True
     return False
+
+
+def term_matches(term: Term, paper: Paper) -> bool:
+    fields = (term.field,) if term.field else FIELDS
+    return any(words_match(term.text, term.phrase, tokens(getattr(paper, f))) for f in fields)
+
+
+def author_matches(author: Author, paper: Paper) -> bool:
+    """The authors as the library holds them, a JSON array, the text authors_fts reads."""
+    stored = json.dumps(list(paper.meta.authors), ensure_ascii=False)
+    return words_match(author.text, author.phrase, tokens(stored))
+
+
+def range_matches(item: Range, paper: Paper) -> bool:
+    value = getattr(paper.meta, item.field)
+    if value is None:
+        return False
+    return (item.low is None or value >= item.low) and (item.high is None or value < item.high)
 
 
 def state_matches(state: State, paper: Paper) -> bool:
@@ -135,17 +195,29 @@ def state_matches(state: State, paper: Paper) -> bool:
         "read": paper.read,
         "unread": not paper.read,
         "note": paper.note != "",
+        "withdrawn": paper.meta.withdrawn is not None,
+        "code": paper.meta.github is not None,
+        "id": paper.meta.arxiv_id is not None,
+        "authors": bool(paper.meta.authors),
     }[state.name]
+
+
+def item_matches(item: Term | State | Author | ArxivId | Range, paper: Paper) -> bool:
+    if isinstance(item, Term):
+        return term_matches(item, paper)
+    if isinstance(item, Author):
+        return author_matches(item, paper)
+    if isinstance(item, ArxivId):
+        return paper.meta.arxiv_id == item.arxiv_id
+    if isinstance(item, Range):
+        return range_matches(item, paper)
+    return state_matches(item, paper)
 
 
 def matches(query: Query, paper: Paper) -> bool:
     """Clauses ANDed, the items of a clause ORed: the language's documented meaning."""
     return all(
-        any(
-            (term_matches(item, paper) if isinstance(item, Term) else state_matches(item, paper))
-            != item.negated
-            for item in clause
-        )
+        any(item_matches(item, paper) != item.negated for item in clause)
         for clause in query.clauses
     )
 
@@ -157,6 +229,9 @@ def test_the_reference_matcher_reads_words_as_the_store_does(hostile_store: Stor
     assert len(every) == PAPERS
     plain = ["al", "alpha", "near x1", '"alpha beta"', "title:zeta", "note:no", "x OR 1"]
     plain += ["-beta is:read", "has:note -not", "NEAR(alpha", "zeta*"]
+    plain += ["author:al", "-author:al", "has:code", "upvotes>=5", "-upvotes<3 OR is:read"]
+    plain += ["published<2025-07", "id:2504.00003v1 OR id:arXiv:2504.00009", "-has:authors"]
+    plain += ["is:withdrawn OR upvotes=2", 'author:"drop table"', "-has:id", "al published=2026"]
     for text in plain:
         query = parse_query(text)
         expected = [paper.id for paper in every if matches(query, paper)]

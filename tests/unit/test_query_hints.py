@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from readlist.cli import cli
-from readlist.core.query import Hint, State, Term, parse_query
+from readlist.core.query import ArxivId, Author, Hint, Range, State, Term, parse_query
 from readlist.core.store import Store
 from tests.conftest import SAMPLE_DUMPS
 
@@ -29,12 +29,54 @@ from tests.conftest import SAMPLE_DUMPS
         ("has:no-note", "unknown filter has:no-note — did you mean -has:note?"),
         ("is:note", "unknown filter is:note — did you mean has:note?"),
         ("has:starred", "unknown filter has:starred — did you mean is:starred?"),
-        ("is:new", "unknown filter is:new — is: takes starred, read or unread"),
-        ("is:", "unknown filter is: — is: takes starred, read or unread"),
-        ("has:abstract", "unknown filter has:abstract — has: takes note"),
+        ("is:new", "unknown filter is:new — is: takes starred, read, unread or withdrawn"),
+        ("is:", "unknown filter is: — is: takes starred, read, unread or withdrawn"),
+        ("has:abstract", "unknown filter has:abstract — has: takes note, code, id or authors"),
         ("title:", "empty filter title: — write title:word"),
         ("-Note:", "empty filter -Note: — write -note:word"),
         ('abstract:""', 'empty filter abstract:"" — write abstract:word'),
+        ("is:withdrawed", "unknown filter is:withdrawed — did you mean is:withdrawn?"),
+        ("has:github", "unknown filter has:github — has: takes note, code, id or authors"),
+        ("-has:cod", "unknown filter -has:cod — did you mean -has:code?"),
+        ("has:no-code", "unknown filter has:no-code — did you mean -has:code?"),
+        ("author:", "empty filter author: — write author:name"),
+        ('-author:""', 'empty filter -author:"" — write -author:name'),
+        ("id:", "empty filter id: — write id:2504.01234"),
+        ("id:foo", "unknown filter id:foo — write an arXiv id: id:2504.01234"),
+        ("-id:2504", "unknown filter -id:2504 — write an arXiv id: -id:2504.01234"),
+        ("upvotes>=lots", "unknown filter upvotes>=lots — write a count: upvotes>=20"),
+        ("upvotes<-1", "unknown filter upvotes<-1 — write a count: upvotes<20"),
+        ("-upvotes>2.5", "unknown filter -upvotes>2.5 — write a count: -upvotes>20"),
+        ("upvotes>=", "empty filter upvotes>= — write upvotes>=20"),
+        (
+            "published>=yesterday",
+            "unknown filter published>=yesterday — write a year, month or day:"
+            " published>=2026-01-01",
+        ),
+        (
+            "published<2026-13",
+            "unknown filter published<2026-13 — write a year, month or day: published<2026-01-01",
+        ),
+        (
+            "published=2026-02-30",
+            "unknown filter published=2026-02-30 — write a year, month or day:"
+            " published=2026-01-01",
+        ),
+        *[
+            (
+                f"published={value}",
+                f"unknown filter published={value} — write a year,"
+                " month or day: published=2026-01-01",
+            )
+            for value in ["2026-00", "2026-01-00", "0000", "2026-1-", "26", "2026/01"]
+        ],
+        ("Upvote>=5", "unknown filter Upvote>=5 — did you mean upvotes>=5?"),
+        ("-votes>3", "unknown filter -votes>3 — did you mean -upvotes>3?"),
+        ("publishd<2026", "unknown filter publishd<2026 — did you mean published<2026?"),
+        ("upvotes:20", "unknown filter upvotes:20 — did you mean upvotes>=20?"),
+        ("upvotes:>20", "unknown filter upvotes:>20 — did you mean upvotes>20?"),
+        ("published:2026", "unknown filter published:2026 — did you mean published=2026?"),
+        ("published:", "unknown filter published: — did you mean published=2026-01-01?"),
     ],
 )
 def test_a_word_that_names_no_filter_is_a_hint(text: str, message: str) -> None:
@@ -80,6 +122,8 @@ def test_a_query_with_a_hint_finds_what_the_rest_finds(sample_store: Store) -> N
 
 
 SOUP = ["is:", "has:", "title:", "-note:", "abstract:", "star", "unread", "no", "un", "OR"]
+SOUP += ["author:", "id:", "2504.01234", "v2", "upvotes", "published", ">=", "<", "=", "2026"]
+SOUP += ["-01", "code", "withdrawn", "votes", ":"]
 ALPHABET = st.sampled_from([*'ab -":*\x00', *SOUP])
 CONTROLS = r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]"  # read as spaces
 
@@ -94,7 +138,7 @@ def test_hints_never_raise_and_name_what_was_typed(text: str) -> None:
         assert hint.message.startswith(("unknown filter ", "empty filter "))
         assert hint.word.replace('"', "") in typed
     items = [item for clause in query.clauses for item in clause]
-    assert all(isinstance(item, Term | State) for item in items)
+    assert all(isinstance(item, Term | State | Author | ArxivId | Range) for item in items)
     assert all(query.clauses)
 
 
@@ -125,6 +169,6 @@ def test_export_says_the_hint_on_stderr(library: Path) -> None:
     assert result.exit_code == 0
     assert result.stderr.splitlines() == [
         "empty filter title: — write title:word",
-        "unknown filter has:abstract — has: takes note",
+        "unknown filter has:abstract — has: takes note, code, id or authors",
     ]
     assert len(json.loads(result.stdout)) == 358  # the rest of the query: every paper

@@ -24,7 +24,15 @@ from readlist.core.models import (
 )
 from readlist.core.query import Query
 from readlist.core.store import schema
-from readlist.core.store.search import REVERSED_SORTS, SORTS, Sort, Walk, Walker, where_clause
+from readlist.core.store.search import (
+    REVERSED_SORTS,
+    SORTS,
+    Sort,
+    Walk,
+    Walker,
+    plain_where,
+    where_clause,
+)
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -144,7 +152,7 @@ class LibraryReads:
         The first few hundred of a filter on words come from its walk (search.py), as the
         app's pages do: asking SQL for the top 20 of a word in most papers sorts them all.
         """
-        where = where_clause(query)
+        where = plain_where(self.conn, query)
         if limit is not None and offset + limit <= WALKED_LIMIT and where.uses_text:
             walk = Walk(query, sort)
             for start in range(offset, offset + limit, WALK_PAGE):
@@ -197,7 +205,7 @@ class LibraryReads:
             backwards = True
         else:
             backwards = False
-        where = where_clause(query)
+        where = plain_where(self.conn, query)
         sql = (
             f"SELECT {_PAPER_COLUMNS} FROM papers p LEFT JOIN state s ON s.paper_id = p.id"
             f" WHERE p.id IN (SELECT p.id FROM papers p{where.sql} ORDER BY {order}"
@@ -340,7 +348,7 @@ class LibraryReads:
 
     def iter_ids(self, query: Query, *, offset: int = 0, sort: Sort = "latest") -> Iterator[int]:
         """The ids search() returns, in its order: a queue of a million costs 8 MB, not 1 GB."""
-        where = where_clause(query)
+        where = plain_where(self.conn, query)
         sql = f"SELECT p.id FROM papers p{where.sql} ORDER BY {SORTS[sort]} LIMIT -1 OFFSET ?"
         cursor = self.conn.execute(sql, [*where.params, offset])
         while rows := cursor.fetchmany(10_000):

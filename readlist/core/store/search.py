@@ -9,7 +9,8 @@ the library in display order instead, a chunk at a time, and testing each chunk
 against the filter finds a hundred matches in about 150 rows.
 
 The test runs the filter's own WHERE clause, with the same FTS5 tokenizer, against an
-in-memory copy of the chunk, so the walk and the plain query agree on what matches by
+in-memory copy of the chunk's words (and the chunk's rows of `papers`, for the filters
+on a paper's identity), so the walk and the plain query agree on what matches by
 construction. A filter that matches few papers would make the walk read far; there it
 gives up early, and the plain query, which is quick for rare words, answers instead.
 """
@@ -23,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from readlist.core.query import Item, Query, State, Term
+from readlist.core.query import ArxivId, Author, Item, Query, Range, State, Term
 from readlist.core.store import schema
 
 Sort = Literal["latest", "most_seen", "title", "upvotes", "published"]
@@ -50,8 +51,18 @@ _STATE_SQL: dict[str, str] = {
     "read": "p.id IN (SELECT paper_id FROM state WHERE read = 1)",
     "unread": "p.id NOT IN (SELECT paper_id FROM state WHERE read = 1)",
     "note": "p.id IN (SELECT paper_id FROM state WHERE note != '')",
+    "withdrawn": "coalesce(p.withdrawn, '') != ''",
+    "code": "coalesce(p.github, '') != ''",
+    "id": "p.arxiv_id IS NOT NULL",
+    "authors": "coalesce(p.authors, '[]') != '[]'",
 }
+_LISTED = ("withdrawn", "code", "id", "authors")  # the states of a paper's own columns
 _FTS_IN = "p.id IN (SELECT rowid FROM {fts} WHERE {fts} MATCH ?)"
+_AUTHORS_IN = "p.id IN (SELECT rowid FROM authors_fts WHERE authors_fts MATCH ?)"
+# A range's field as its index (schema.SCHEMA_V6) reads it, and the bound that leaves
+# out the papers without one (NULL reads as -1 and '').
+_RANGE_SQL = {"upvotes": "coalesce(p.upvotes, -1)", "published": "coalesce(p.published, '')"}
+_RANGE_FLOOR = {"upvotes": ">= 0", "published": "> ''"}
 
 # The walk reads at least CHUNK_MIN rows at a time and at most CHUNK_MAX; one page
 # read gives up once it would take more than BUDGET rows (the testing one keystroke can
@@ -65,6 +76,9 @@ BUDGET = 2048
 GATHER_TESTED = 1024
 GATHER_SORTED = 20_000
 SHORT_PREFIX = 3  # a word being typed this short matches too many others to gather by
+# A filter on a paper's columns that matches at most this many papers is read as a list
+# of ids, then sorted (plain_where); a broader one is tested on each row in display order.
+NARROW_FILTER = 1000
 
 
 def fts_term(term: Term) -> str:
@@ -79,6 +93,27 @@ def _is_text(item: Item) -> bool:
     return isinstance(item, Term) and not item.negated
 
 
+def _identity_sql(item: ArxivId | Author | Range) -> tuple[str, list[Any]]:
+    """A filter on what a listing says of a paper, as SQL over `papers p` that an index
+    or authors_fts answers. It is true or false, never NULL, so that NOT negates it."""
+    if isinstance(item, Author):
+        text = '"' + item.text.replace('"', '""') + '"' + ("" if item.phrase else "*")
+        return _AUTHORS_IN, [text]
+    if isinstance(item, ArxivId):
+        return "(p.arxiv_id = ? AND p.arxiv_id IS NOT NULL)", [item.arxiv_id]
+    column = _RANGE_SQL[item.field]
+    parts, params = [], []
+    if item.low is None:
+        parts.append(f"{column} {_RANGE_FLOOR[item.field]}")
+    else:
+        parts.append(f"{column} >= ?")
+        params.append(item.low)
+    if item.high is not None:
+        parts.append(f"{column} < ?")
+        params.append(item.high)
+    return "(" + " AND ".join(parts) + ")", params
+
+
 @dataclass(frozen=True, slots=True)
 class Where:
     """A query as SQL over `papers p`; user text only ever travels as a parameter."""
@@ -86,19 +121,20 @@ class Where:
     sql: str  # "" or " WHERE ..."
     params: list[Any]
     match: str | None  # the whole query as one FTS5 expression, when it is words alone
-
-    @property
-    def uses_text(self) -> bool:
-        return " MATCH ?" in self.sql
+    uses_text: bool = False  # it matches words in the full-text table (so may be walked)
 
 
-def where_clause(query: Query, fts: str = "papers_fts") -> Where:
-    """`fts` names the full-text table to match in: the library's, or the walk's copy."""
+def where_clause(
+    query: Query, fts: str = "papers_fts", narrow: frozenset[Item] = frozenset()
+) -> Where:
+    """`fts` names the full-text table to match in: the library's, or the walk's copy.
+    The `narrow` filters are read as a list of ids first (see plain_where)."""
     fts_in = _FTS_IN.format(fts=fts)
     where: list[str] = []
     params: list[Any] = []
     matches: list[str] = []
     exclusions: list[str] = []
+    uses_text = False
     for clause in query.clauses:
         if all(_is_text(item) for item in clause):
             matches.append("(" + " OR ".join(fts_term(t) for t in clause) + ")")  # type: ignore[arg-type]
@@ -110,10 +146,16 @@ def where_clause(query: Query, fts: str = "papers_fts") -> Where:
         for item in clause:
             if isinstance(item, State):
                 sql = _STATE_SQL[item.name]
-                alternatives.append(f"NOT ({sql})" if item.negated else sql)
-            else:
-                alternatives.append(f"NOT ({fts_in})" if item.negated else fts_in)
+            elif isinstance(item, Term):
+                sql = fts_in
                 params.append(fts_term(item))
+                uses_text = True
+            else:
+                sql, more = _identity_sql(item)
+                params += more
+            if item in narrow:
+                sql = f"p.id IN (SELECT p.id FROM papers p WHERE {sql})"
+            alternatives.append(f"NOT ({sql})" if item.negated else sql)
         where.append("(" + " OR ".join(alternatives) + ")")
     match = None
     if matches:
@@ -126,8 +168,42 @@ def where_clause(query: Query, fts: str = "papers_fts") -> Where:
         for exclusion in exclusions:
             where.append(f"NOT ({fts_in})")
             params.append(exclusion)
+    uses_text = uses_text or bool(matches or exclusions)
     sql = (" WHERE " + " AND ".join(where)) if where else ""
-    return Where(sql, params, match if len(where) == 1 else None)
+    return Where(sql, params, match if len(where) == 1 else None, uses_text)
+
+
+def plain_where(conn: sqlite3.Connection, query: Query) -> Where:
+    """The query as SQL to read in display order. A filter on a paper's columns is a test
+    on each row as the sort's index reads the library (quick for upvotes>=1, whose matches
+    come soon), but one few papers pass (upvotes>=1000, is:withdrawn) would test them all:
+    SQL cannot tell the two apart, so a narrow one becomes a list of ids to sort."""
+    return where_clause(query, narrow=frozenset(narrow_filters(conn, query)))
+
+
+def narrow_filters(conn: sqlite3.Connection, query: Query) -> dict[Item, tuple[str, list[Any]]]:
+    """The filters on a paper's columns, each a clause of its own, that at most
+    NARROW_FILTER papers pass, with their SQL: counted, up to that, through the filter's
+    index or in a quick read of the table."""
+    narrow: dict[Item, tuple[str, list[Any]]] = {}
+    for clause in query.clauses:
+        item = clause[0]
+        if len(clause) != 1 or item.negated:
+            continue
+        sql: str | None = None
+        params: list[Any] = []
+        if isinstance(item, Range):
+            sql, params = _identity_sql(item)
+        elif isinstance(item, State) and item.name in _LISTED:
+            sql = _STATE_SQL[item.name]
+        if sql is not None:
+            row = conn.execute(
+                f"SELECT count(*) FROM (SELECT 1 FROM papers p WHERE {sql} LIMIT ?)",
+                [*params, NARROW_FILTER + 1],
+            ).fetchone()
+            if row[0] <= NARROW_FILTER:
+                narrow[item] = sql, params
+    return narrow
 
 
 def narrowing_match(query: Query) -> str | None:
@@ -219,11 +295,26 @@ class Walker:
         return walk.forward.ids[offset : offset + limit]
 
     def _gather(self, walk: Walk) -> bool:
-        """Every match of a narrow filter, in order, found through its rarer words."""
+        """Every match of a narrow filter, in order, found through its rarer words or
+        through a filter on the paper's columns that few papers pass (upvotes>=1000)."""
+        ids = self._gathered_by_words(walk)
+        if ids is None:
+            ids = self._gathered_by_columns(walk)
+        if ids is None:
+            walk.too_broad_to_gather = True  # nothing narrow to gather by
+            return False
+        ordered = self.conn.execute(
+            f"""SELECT p.id FROM papers p WHERE p.id IN (SELECT value FROM json_each(?))
+                ORDER BY {SORTS[walk.sort]}""",
+            (json.dumps(ids),),
+        )
+        walk.forward = _Side(ids=[row[0] for row in ordered], done=True)
+        return True
+
+    def _gathered_by_words(self, walk: Walk) -> list[int] | None:
         expression = narrowing_match(walk.query)
         if expression is None:
-            walk.too_broad_to_gather = True  # nothing narrower to gather by
-            return False
+            return None
         exact = expression == walk.where.match
         cap = GATHER_SORTED if exact else GATHER_TESTED
         ids = [
@@ -234,17 +325,21 @@ class Walker:
             )
         ]
         if len(ids) > cap:
-            walk.too_broad_to_gather = True
-            return False
+            return None
         if not exact:
             _, ids = self._chunk(walk, "SELECT value FROM json_each(?)", [json.dumps(ids)])
-        ordered = self.conn.execute(
-            f"""SELECT p.id FROM papers p WHERE p.id IN (SELECT value FROM json_each(?))
-                ORDER BY {SORTS[walk.sort]}""",
-            (json.dumps(ids),),
-        )
-        walk.forward = _Side(ids=[row[0] for row in ordered], done=True)
-        return True
+        return ids
+
+    def _gathered_by_columns(self, walk: Walk) -> list[int] | None:
+        narrow = narrow_filters(self.conn, walk.query)
+        if not narrow:
+            return None
+        sql, params = next(iter(narrow.values()))
+        ids = [
+            row[0] for row in self.conn.execute(f"SELECT p.id FROM papers p WHERE {sql}", params)
+        ]
+        _, ids = self._chunk(walk, "SELECT value FROM json_each(?)", [json.dumps(ids)])
+        return ids
 
     def _extend(self, walk: Walk, side: _Side, order: str, need: int) -> bool:
         read = 0
@@ -295,7 +390,10 @@ class Walker:
                LEFT JOIN state s ON s.paper_id = c.id"""
         )
         where = walk.chunk_where
+        # CROSS JOIN keeps the chunk the outer loop: each row finds its paper by id
         rows = conn.execute(
-            f"SELECT p.id FROM temp.walk_chunk p{where.sql} ORDER BY p.pos", where.params
+            "SELECT p.id FROM temp.walk_chunk c CROSS JOIN papers p ON p.id = c.id"
+            f"{where.sql} ORDER BY c.pos",
+            where.params,
         )
         return read, [row[0] for row in rows]
