@@ -241,7 +241,8 @@ END;
 #   migration builds nothing. New papers join it
 #   in bulk with papers_fts (imports.ImportWrites.index_new_papers).
 # - Sorting by upvotes or by the day published reads an index each; a paper that has
-#   no upvotes or no such day comes last.
+#   no upvotes or no such day comes last. The few papers withdrawn, or with code, are
+#   found through partial indexes (`is:withdrawn`, `has:code`).
 SCHEMA_V6 = f"""
 ALTER TABLE papers ADD COLUMN arxiv_id TEXT;
 ALTER TABLE papers ADD COLUMN version INTEGER;
@@ -259,6 +260,8 @@ ALTER TABLE papers ADD COLUMN meta_from TEXT;
 ALTER TABLE sightings ADD COLUMN record TEXT;
 CREATE UNIQUE INDEX papers_arxiv ON papers (arxiv_id) WHERE arxiv_id IS NOT NULL;
 CREATE INDEX papers_doi ON papers (doi) WHERE doi IS NOT NULL;
+CREATE INDEX papers_withdrawn ON papers (id) WHERE coalesce(withdrawn, '') != '';
+CREATE INDEX papers_code ON papers (id) WHERE coalesce(github, '') != '';
 CREATE INDEX papers_upvotes ON papers (coalesce(upvotes, -1) DESC, id);
 CREATE INDEX papers_published ON papers (coalesce(published, '') DESC, id);
 CREATE VIRTUAL TABLE authors_fts USING fts5 (
