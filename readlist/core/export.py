@@ -1,8 +1,10 @@
-"""Papers -> Markdown, CSV, JSON or BibTeX, written to a text stream one paper at a time.
+"""Papers -> Markdown, CSV, JSON, BibTeX, CSL-JSON or RIS, written to a text stream one
+paper at a time.
 
 Every format is a head, one chunk per paper and a tail, so `write_export` never holds more
-than one paper's text: a million-paper library exports in constant memory. Each format
-still yields a valid file for an empty list.
+than one paper's text: a million-paper library exports in constant memory (the formats
+with citation keys add one small integer a paper: see readlist.core.citekeys). Each
+format still yields a valid file for an empty list.
 """
 
 from __future__ import annotations
@@ -12,23 +14,37 @@ import io
 import json
 import os
 import re
-import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from readlist.core import targets
+from readlist.core import citations, targets
+from readlist.core.citekeys import CiteKeys, bibtex_key, repeated_keys
 from readlist.core.models import Paper, PaperMeta
 
-__all__ = ["FORMATS", "SUFFIXES", "bibtex_key", "export_to_file", "format_of", "write_export"]
+__all__ = [
+    "FORMATS",
+    "SUFFIXES",
+    "Papers",
+    "bibtex_key",
+    "export_to_file",
+    "format_of",
+    "meta_record",
+    "write_export",
+]
+
+# The papers to export, or a way to read them afresh: given the latter, the formats with
+# citation keys read the papers twice, so that no key depends on the papers' order.
+Papers = Iterable[Paper] | Callable[[], Iterable[Paper]]
 
 
 @dataclass(frozen=True, slots=True)
 class _Format:
     head: str
-    item: Callable[[Paper, int], str]  # (paper, 1-based position) -> text
+    item: Callable[[Paper, int, str], str]  # (paper, 1-based position, key) -> text
     tail: Callable[[int], str]  # (papers written) -> text
+    keyed: bool = False  # its entries carry citation keys
 
 
 # --- Markdown --------------------------------------------------------------------------
@@ -50,6 +66,15 @@ def _md_text(text: str) -> str:
     return line if match is None else f"{line[: match.end()]}\\{line[match.end() :]}"
 
 
+def _md_link(url: str | None) -> str | None:
+    """A link destination for a web page's URL; None for any other scheme (a hostile
+    source's "javascript:" is not a link) or a URL with nothing after the scheme."""
+    if not url or not re.match(r"https?://[^\s/]", url.strip(), re.IGNORECASE):
+        return None
+    # In <...> a destination ends only at ">"; the rest is percent-encoded by safe_url.
+    return "<" + citations.safe_url(url).replace("(", "%28").replace(")", "%29") + ">"
+
+
 def _paragraphs(text: str) -> list[str]:
     """Split on blank lines so a paragraph break survives while stray line wraps do not."""
     return [p for p in re.split(r"\n[ \t\r]*\n", text) if p.strip()]
@@ -59,7 +84,7 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
-def _md_item(paper: Paper, _position: int) -> str:
+def _md_item(paper: Paper, _position: int, _key: str) -> str:
     marks = [f"id {paper.id}"]
     if paper.starred:
         marks.append("★ starred")
@@ -69,7 +94,12 @@ def _md_item(paper: Paper, _position: int) -> str:
         f"last seen {paper.last_seen}",
         f"seen {_plural(paper.times_seen, 'time')}",
     ]
-    blocks = [f"## {_md_text(paper.title) or '(untitled)'}", " · ".join(marks)]
+    title = _md_text(paper.title) or "(untitled)"
+    url = _md_link(paper.meta.page_url)
+    blocks = [f"## [{title}]({url})" if url else f"## {title}"]
+    if authors := [" ".join(a.split()) for a in paper.meta.authors if a.strip()]:
+        blocks.append(_md_text(", ".join(authors)))
+    blocks.append(" · ".join(marks))
     blocks += [_md_text(p) for p in _paragraphs(paper.abstract)]
     if paper.note.strip():
         # The note is the user's own Markdown: kept line for line, and the blockquote keeps
@@ -96,7 +126,12 @@ _CSV_HEADER = (
     "first_seen",
     "last_seen",
     "times_seen",
+    "authors",
+    "arxiv_id",
+    "url",
 )
+# Authors in one cell, as Zotero's CSV export joins them.
+_CSV_AUTHORS = "; "
 # Spreadsheets run a cell starting with these as a formula (OWASP "CSV injection").
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -117,7 +152,7 @@ def _csv_bool(value: bool) -> str:
     return "true" if value else "false"
 
 
-def _csv_item(paper: Paper, _position: int) -> str:
+def _csv_item(paper: Paper, _position: int, _key: str) -> str:
     return _csv_row(
         (
             paper.id,
@@ -129,6 +164,9 @@ def _csv_item(paper: Paper, _position: int) -> str:
             paper.first_seen,
             paper.last_seen,
             paper.times_seen,
+            _csv_text(_CSV_AUTHORS.join(" ".join(a.split()) for a in paper.meta.authors)),
+            _csv_text(paper.meta.arxiv_id or ""),
+            _csv_text(paper.meta.page_url or ""),
         )
     )
 
@@ -156,7 +194,7 @@ def meta_record(meta: PaperMeta) -> dict[str, object]:
     }
 
 
-def _json_item(paper: Paper, position: int) -> str:
+def _json_item(paper: Paper, position: int, _key: str) -> str:
     record = {
         "id": paper.id,
         "title": paper.title,
@@ -173,75 +211,37 @@ def _json_item(paper: Paper, position: int) -> str:
     return ("[\n  " if position == 1 else ",\n  ") + json.dumps(record, ensure_ascii=False)
 
 
-# --- BibTeX ----------------------------------------------------------------------------
-
-# BibTeX counts every brace, escaped or not, so a lone "\{" would unbalance the entry:
-# braces become LaTeX's \textbrace commands instead, which balance whatever the text holds.
-_BIB_ESCAPES = str.maketrans(
-    {
-        "\\": r"\textbackslash{}",
-        "{": r"\textbraceleft{}",
-        "}": r"\textbraceright{}",
-        "#": r"\#",
-        "$": r"\$",
-        "%": r"\%",
-        "&": r"\&",
-        "_": r"\_",
-        "~": r"\textasciitilde{}",
-        "^": r"\textasciicircum{}",
-    }
-)
-_KEY_STOPWORDS = frozenset(
-    {"a", "an", "and", "for", "from", "in", "of", "on", "the", "to", "via", "with"}
-)
-_KEY_SLUG_MAX = 24
-_YEAR = re.compile(r"\d{4}")
+# --- CSL-JSON, BibTeX, RIS --------------------------------------------------------------
 
 
-def _bib_text(text: str) -> str:
-    """Escaped field text. Lines stay lines, blank lines are dropped: a blank line would be
-    a \\par, which some bibliography macros reject."""
-    lines = (line.strip() for line in text.splitlines())
-    return "\n".join(line for line in lines if line).translate(_BIB_ESCAPES)
+def _csl_json_item(paper: Paper, position: int, key: str) -> str:
+    return ("[\n  " if position == 1 else ",\n  ") + citations.csl_item(paper, key)
 
 
-def bibtex_key(paper: Paper) -> str:
-    """A citation key that stays the same across exports so citing documents keep working.
-
-    "rl<id>" makes it unique, since ids are; "_<word>" (the first title word that is not a
-    stopword, folded to ASCII) makes it recognisable. A title with no ASCII word gives "rl<id>".
-    """
-    for token in paper.title.split():
-        folded = unicodedata.normalize("NFKD", token).encode("ascii", "ignore").decode()
-        slug = re.sub(r"[^a-z0-9]", "", folded.lower())
-        if slug and slug not in _KEY_STOPWORDS:
-            return f"rl{paper.id}_{slug[:_KEY_SLUG_MAX]}"
-    return f"rl{paper.id}"
+def _ris_item(paper: Paper, _position: int, key: str) -> str:
+    return citations.ris_entry(paper, key)
 
 
-def _bib_item(paper: Paper, position: int) -> str:
-    # Double braces keep BibTeX styles from lower-casing the title.
-    fields = [("title", "{" + _bib_text(" ".join(paper.title.split())) + "}")]
-    if paper.abstract.strip():
-        fields.append(("abstract", _bib_text(paper.abstract)))
-    if paper.note.strip():
-        fields.append(("note", _bib_text(paper.note)))
-    fields.append(("howpublished", "Hugging Face Daily Papers"))
-    if _YEAR.match(paper.first_seen):
-        fields.append(("year", paper.first_seen[:4]))
-    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
-    return ("\n" if position > 1 else "") + f"@misc{{{bibtex_key(paper)},\n{body}\n}}\n"
+def _bib_item(paper: Paper, position: int, key: str) -> str:
+    return ("\n" if position > 1 else "") + citations.bibtex_entry(paper, key)
 
 
 # --- Writing ---------------------------------------------------------------------------
 
+
+def _no_tail(_count: int) -> str:
+    return ""
+
+
 _FORMATS: dict[str, _Format] = {
     "md": _Format("# Reading list\n\n", _md_item, _md_tail),
-    "csv": _Format(_csv_row(_CSV_HEADER), _csv_item, lambda _count: ""),
+    "csv": _Format(_csv_row(_CSV_HEADER), _csv_item, _no_tail),
     "json": _Format("", _json_item, lambda count: "\n]\n" if count else "[]\n"),
     "bibtex": _Format(
-        "", _bib_item, lambda count: "" if count else "% readlist export: no papers\n"
+        "", _bib_item, lambda count: "" if count else "% readlist export: no papers\n", True
     ),
+    "csl-json": _Format("", _csl_json_item, lambda count: "\n]\n" if count else "[]\n", True),
+    "ris": _Format("", _ris_item, _no_tail, True),
 }
 FORMATS: tuple[str, ...] = tuple(_FORMATS)
 
@@ -253,22 +253,30 @@ def _format(fmt: str) -> _Format:
         raise ValueError(f"unknown export format {fmt!r}: choose one of {FORMATS}") from None
 
 
-def write_export(papers: Iterable[Paper], fmt: str, out: TextIO) -> int:
+def write_export(papers: Papers, fmt: str, out: TextIO) -> int:
     """Stream papers out one at a time, so an export costs the memory of one paper.
+
+    `papers` may be a function that reads them afresh (`lambda: store.iter_search(plan)`):
+    BibTeX, CSL-JSON and RIS then read them once for the keys that more than one paper
+    has, so each paper's key is the same whatever order the papers come in. Papers that
+    stream by once still get keys unique within the export.
 
     Returns how many papers were written, for the caller's summary line.
     """
     spec = _format(fmt)
+    keys: CiteKeys | None = None
+    if spec.keyed:
+        keys = CiteKeys(repeated_keys(papers()) if callable(papers) else frozenset())
     out.write(spec.head)
     count = 0
-    for count, paper in enumerate(papers, start=1):
-        out.write(spec.item(paper, count))
+    for count, paper in enumerate(papers() if callable(papers) else papers, start=1):
+        out.write(spec.item(paper, count, keys.key(paper) if keys else ""))
     out.write(spec.tail(count))
     return count
 
 
 def export_to_file(
-    papers: Iterable[Paper],
+    papers: Papers,
     fmt: str,
     path: str | os.PathLike[str],
     *,
@@ -300,11 +308,17 @@ SUFFIXES = {
     "json": "json",
     "bib": "bibtex",
     "bibtex": "bibtex",
+    "ris": "ris",
+    "csl.json": "csl-json",  # two parts, matched before ".json" alone
 }
 
 
 def format_of(path: str | os.PathLike[str]) -> str | None:
     """The format a file name asks for: md without a suffix (as on stdout), None for a
     suffix readlist does not write, so that `-o refs.ris` is not silently Markdown."""
+    name = Path(path).name.lower()
+    for suffix, fmt in SUFFIXES.items():
+        if "." in suffix and name.endswith(f".{suffix}") and len(name) > len(suffix) + 1:
+            return fmt
     suffix = Path(path).suffix.lstrip(".").lower()
     return SUFFIXES.get(suffix) if suffix else "md"

@@ -8,7 +8,6 @@ import dataclasses
 import io
 import json
 import os
-import re
 import stat
 import tracemalloc
 from collections.abc import Iterable, Iterator
@@ -18,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from readlist.core.export import FORMATS, bibtex_key, export_to_file, meta_record, write_export
+from readlist.core.export import FORMATS, export_to_file, meta_record, write_export
 from readlist.core.models import NO_META, Paper
 
 NASTY = [
@@ -95,8 +94,8 @@ def paper(i: int, title: str = "Same Title", note: str = "") -> Paper:
 # --- shared ----------------------------------------------------------------------------
 
 
-def test_formats_are_the_four_the_cli_offers() -> None:
-    assert FORMATS == ("md", "csv", "json", "bibtex")
+def test_formats_are_the_six_the_cli_offers() -> None:
+    assert FORMATS == ("md", "csv", "json", "bibtex", "csl-json", "ris")
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -118,7 +117,7 @@ def test_unknown_format_is_a_value_error_and_writes_nothing(tmp_path: Path) -> N
 # --- csv -------------------------------------------------------------------------------
 
 HEADER = ["id", "title", "abstract", "starred", "read", "note", "first_seen", "last_seen"]
-HEADER.append("times_seen")
+HEADER += ["times_seen", "authors", "arxiv_id", "url"]
 
 
 def guarded(text: str) -> str:
@@ -143,6 +142,9 @@ def test_csv_round_trips_with_the_formula_guard() -> None:
             p.first_seen,
             p.last_seen,
             str(p.times_seen),
+            "",
+            "",
+            "",
         ]
         for p in NASTY
     ]
@@ -182,7 +184,8 @@ def test_csv_file_has_crlf_rows_and_keeps_newlines_in_cells(tmp_path: Path) -> N
     raw = target.read_bytes()
     assert b"\r\r\n" not in raw
     assert raw.startswith(
-        b"id,title,abstract,starred,read,note,first_seen,last_seen,times_seen\r\n"
+        b"id,title,abstract,starred,read,note,first_seen,last_seen,times_seen,"
+        b"authors,arxiv_id,url\r\n"
     )
     with target.open(encoding="utf-8", newline="") as f:
         assert list(csv.reader(f)) == csv_rows(export(NASTY, "csv"))
@@ -237,147 +240,8 @@ def test_json_empty_is_an_empty_array() -> None:
     assert json.loads(export([], "json")) == []
 
 
-# --- bibtex ----------------------------------------------------------------------------
-
-KEY = re.compile(r"[A-Za-z][A-Za-z0-9_:-]*")
-ENTRY_START = re.compile(r"@misc\{([^,\s{}]*),")
-FIELD_START = re.compile(r"([a-z]+) = \{")
-SPECIALS = set("#%&$_~^")
-
-
-def read_braced(text: str, start: int) -> tuple[str, int]:
-    """The value between text[start] == "{" and its match, counting braces the way BibTeX
-    does: every brace counts, a backslash escapes nothing."""
-    assert text[start] == "{"
-    depth = 0
-    for i in range(start, len(text)):
-        depth += {"{": 1, "}": -1}.get(text[i], 0)
-        if depth == 0:
-            return text[start + 1 : i], i + 1
-    raise AssertionError(f"unbalanced braces from offset {start}")
-
-
-def check_value(value: str) -> None:
-    """Balanced braces ignoring \\{ \\}, and no TeX special left unescaped."""
-    depth, i = 0, 0
-    while i < len(value):
-        char = value[i]
-        if char == "\\":
-            i += 2
-            continue
-        assert char not in SPECIALS, f"unescaped {char!r} in {value!r}"
-        depth += {"{": 1, "}": -1}.get(char, 0)
-        assert depth >= 0, value
-        i += 1
-    assert depth == 0, value
-
-
-def parse_bibtex(text: str) -> list[tuple[str, dict[str, str]]]:
-    """A strict reader for what the exporter promises; fails loudly on anything else."""
-    entries: list[tuple[str, dict[str, str]]] = []
-    pos = 0
-    while True:
-        at = text.find("@", pos)
-        between = text[pos:] if at < 0 else text[pos:at]
-        for line in between.splitlines():
-            assert not line.strip() or line.startswith("%"), f"stray text {line!r}"
-        if at < 0:
-            break
-        entry = ENTRY_START.match(text, at)
-        assert entry, text[at : at + 40]
-        key, pos = entry[1], entry.end()
-        assert KEY.fullmatch(key), key
-        fields: dict[str, str] = {}
-        while True:
-            pos = len(text) - len(text[pos:].lstrip())
-            field = FIELD_START.match(text, pos)
-            assert field, text[pos : pos + 40]
-            value, pos = read_braced(text, field.end() - 1)
-            check_value(value)
-            assert field[1] not in fields
-            fields[field[1]] = value
-            pos = len(text) - len(text[pos:].lstrip())
-            if text[pos] == "}":
-                pos += 1
-                break
-            assert text[pos] == ",", text[pos : pos + 40]
-            pos += 1
-        entries.append((key, fields))
-    keys = [key for key, _ in entries]
-    assert len(keys) == len(set(keys)), "duplicate keys"
-    return entries
-
-
-_UNESCAPE = re.compile(r"\\text(backslash|braceleft|braceright|asciitilde|asciicircum)\{\}|\\(.)")
-_UNESCAPED = {
-    "backslash": "\\",
-    "braceleft": "{",
-    "braceright": "}",
-    "asciitilde": "~",
-    "asciicircum": "^",
-}
-
-
-def unescape(value: str) -> str:
-    return _UNESCAPE.sub(lambda m: _UNESCAPED[m[1]] if m[1] else m[2], value)
-
-
-def test_bibtex_is_valid_on_hostile_text() -> None:
-    entries = parse_bibtex(export(NASTY, "bibtex"))
-    assert [key for key, _ in entries] == [bibtex_key(p) for p in NASTY]
-    for p, (_, fields) in zip(NASTY, entries, strict=True):
-        assert fields["title"].startswith("{") and fields["title"].endswith("}")
-        assert unescape(fields["title"][1:-1]) == " ".join(p.title.split())
-        assert fields["howpublished"] == "Hugging Face Daily Papers"
-        assert fields["year"] == p.first_seen[:4]
-        assert ("note" in fields) == bool(p.note)
-        assert ("abstract" in fields) == bool(p.abstract.strip())
-
-
-def test_bibtex_keeps_note_lines_and_unicode() -> None:
-    fields = dict(parse_bibtex(export([NASTY[2]], "bibtex")))[bibtex_key(NASTY[2])]
-    assert unescape(fields["note"]).splitlines() == [
-        'Notes 📝 with 漢字 and "quotes", commas',
-        "second paragraph",
-        "## not a heading",
-        "```",
-    ]
-    assert (
-        r"50\% of \#1 \textbraceleft{}braces\textbraceright{} \$x\textasciicircum{}2\$"
-        in (fields["title"])
-    )
-
-
-def test_bibtex_empty_is_a_comment_and_no_entries() -> None:
-    text = export([], "bibtex")
-    assert text.startswith("%")
-    assert parse_bibtex(text) == []
-
-
-def test_bibtex_key_scheme() -> None:
-    assert bibtex_key(paper(42, "Dual-RL: Unification and New Methods")) == "rl42_dualrl"
-    assert bibtex_key(paper(7, "The Café of Agents")) == "rl7_cafe"
-    assert bibtex_key(paper(8, "[CLS] Tokens")) == "rl8_cls"
-    assert bibtex_key(paper(9, "漢字 📝")) == "rl9"
-    assert bibtex_key(paper(10, "")) == "rl10"
-    assert bibtex_key(paper(11, "The Of")) == "rl11"
-
-
-def test_bibtex_keys_are_stable_and_unique_for_identical_titles() -> None:
-    papers = [paper(i) for i in range(1, 1001)]
-    first = [key for key, _ in parse_bibtex(export(papers, "bibtex"))]
-    again = [key for key, _ in parse_bibtex(export(papers, "bibtex"))]
-    assert first == again
-    assert len(set(first)) == 1000
-
-
-@settings(max_examples=200)
-@given(st.integers(min_value=1, max_value=10**12), st.text())
-def test_bibtex_key_is_valid_and_names_the_id(paper_id: int, title: str) -> None:
-    key = bibtex_key(paper(paper_id, title))
-    assert KEY.fullmatch(key)
-    named = re.match(r"rl(\d+)(?:_|$)", key)
-    assert named and named[1] == str(paper_id)
+# BibTeX, CSL-JSON and RIS: test_export_bibtex.py, test_export_keys.py and
+# test_export_csl_ris.py.
 
 
 # --- md --------------------------------------------------------------------------------
@@ -493,12 +357,6 @@ def test_json_and_csv_round_trip_any_text(papers: list[Paper]) -> None:
     assert [(row[0], row[1], row[5]) for row in rows[1:]] == [
         (str(p.id), guarded(p.title), guarded(p.note)) for p in papers
     ]
-
-
-@settings(max_examples=150)
-@given(papers_strategy)
-def test_bibtex_is_valid_for_any_text(papers: list[Paper]) -> None:
-    assert len(parse_bibtex(export(papers, "bibtex"))) == len(papers)
 
 
 # --- streaming -------------------------------------------------------------------------
