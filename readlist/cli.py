@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 
 # readlist.core.export.FORMATS, named here so that the export command's options do not
 # import the exporters (a test checks that the two agree).
-EXPORT_FORMATS = ("md", "csv", "json", "bibtex")
+EXPORT_FORMATS = ("md", "csv", "json", "bibtex", "csl-json", "ris")
 # list --sort's names (hyphenated) for the store's orders (its SORTS; unimported here)
 _SORTS: tuple[Sort, ...] = ("latest", "most_seen", "title", "upvotes", "published")
 LIST_SORTS = {name.replace("_", "-"): name for name in _SORTS}
@@ -298,6 +298,8 @@ def export(
     library: Library, query: tuple[str, ...], everything: bool, fmt: str | None, output: str | None
 ) -> None:
     """Export the starred papers (narrowed by QUERY) with their notes."""
+    import functools
+
     from readlist.core.export import SUFFIXES, export_to_file, format_of, write_export
 
     plan = query_of(query)
@@ -315,9 +317,10 @@ def export(
                 ctx=click.get_current_context(),
             )
     with library.open() as store:
-        papers = store.iter_search(plan)
+        # Read afresh for each pass: citation keys do not depend on the papers' order.
+        papers = functools.partial(store.iter_search, plan)
         if output is None:  # data in UTF-8, with nothing in it that a terminal obeys
-            out = ShownStream(data_out(), json=fmt == "json")
+            out = ShownStream(data_out(), json=fmt in ("json", "csl-json"))
             count = write_export(papers, fmt, out.as_text_io())
         else:
             count = export_to_file(papers, fmt, output, library=library.path)

@@ -371,7 +371,7 @@ def test_a_replaced_export_keeps_its_mode_and_a_symlink_is_followed(lib: Path) -
     assert stat.S_IMODE(kept.stat().st_mode) == 0o640
 
 
-@pytest.mark.parametrize("name", ["refs.ris", "x.txt", "notes.docx"])
+@pytest.mark.parametrize("name", ["refs.enw", "x.txt", "notes.docx"])
 def test_an_unknown_suffix_is_a_usage_error(lib: Path, name: str) -> None:
     suffix = Path(name).suffix
     line = one_line_error(run(lib, "export", "-o", name), name, f"'{suffix}'", code=2)

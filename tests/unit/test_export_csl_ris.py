@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
@@ -15,8 +16,10 @@ import rispy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from readlist.core.export import write_export
+from readlist.core.export import format_of, write_export
 from readlist.core.models import Paper, PaperMeta
+from tests.conftest import SAMPLE_DUMPS
+from tests.unit.test_cli import ok, one_line_error, run
 
 SCHEMA = json.loads(
     (Path(__file__).parents[1] / "fixtures" / "csl-data.json").read_text(encoding="utf-8")
@@ -208,3 +211,33 @@ def test_any_papers_are_one_ris_record_each(papers: list[Paper]) -> None:
         assert record["type_of_reference"] == ("UNPB" if p.meta.arxiv_id else "GEN")
         assert record.get("title", "") == one_line(p.title)
         assert record.get("notes", [""]) == [one_line(p.note)]
+
+
+# --- the export command ------------------------------------------------------------------
+
+
+def test_format_of_knows_ris_and_the_two_part_csl_json_suffix() -> None:
+    assert format_of("refs.ris") == "ris"
+    assert format_of("refs.RIS") == "ris"
+    assert format_of("refs.csl.json") == "csl-json"
+    assert format_of("refs.json") == "json"
+    assert format_of(".csl.json") == "json"  # a hidden file named "csl", not a suffix
+    assert format_of("refs.enw") is None
+
+
+def test_the_export_command_writes_csl_json_and_ris(db_path: Path, tmp_path: Path) -> None:
+    ok(db_path, "import", str(SAMPLE_DUMPS))
+    ok(db_path, "mark", "1", "2", "3", "--star")
+    ok(db_path, "note", "2", "my note \x1b[2J")
+    items = json.loads(ok(db_path, "export", "--format", "csl-json").stdout)
+    VALIDATOR.validate(items)
+    assert len(items) == 3
+    assert [i.get("note") for i in items].count("my note \x1b[2J") == 1  # escaped, kept
+    ok(db_path, "export", "-o", str(tmp_path / "refs.csl.json"))
+    assert json.loads((tmp_path / "refs.csl.json").read_text(encoding="utf-8")) == items
+    ok(db_path, "export", "-o", str(tmp_path / "refs.ris"))
+    records = rispy.loads((tmp_path / "refs.ris").read_text(encoding="utf-8"))
+    assert [r["id"] for r in records] == [i["id"] for i in items]
+    bib = ok(db_path, "export", "--format", "bibtex").stdout
+    assert [e for e in re.findall(r"^@misc\{([^,]+),", bib, re.M)] == [i["id"] for i in items]
+    one_line_error(run(db_path, "export", "-o", str(tmp_path / "x.enw")), ".ris", ".csl.json")

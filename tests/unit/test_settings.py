@@ -71,7 +71,8 @@ def test_an_empty_file_is_the_defaults() -> None:
         ),
         (
             'export_format = "pdf"',
-            'export_format: "pdf" is not an export format (md, csv, json, bibtex); using md',
+            'export_format: "pdf" is not an export format'
+            " (md, csv, json, bibtex, csl-json, ris); using md",
         ),
         (
             'theme = "dracul"',

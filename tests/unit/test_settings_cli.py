@@ -98,7 +98,7 @@ def test_config_alone_says_where_and_what_applies_and_each_problem(settings_path
     assert result.exit_code == 0
     assert result.stderr.splitlines() == [
         f'{settings_path} line 3: export_format: "pdf" is not an export format '
-        "(md, csv, json, bibtex); using md",
+        "(md, csv, json, bibtex, csl-json, ris); using md",
         f'{settings_path} line 6: keys: "library.stra" is not a binding; '
         'did you mean "library.star"?',
     ]
@@ -161,7 +161,7 @@ def test_export_with_a_wrong_format_in_the_settings_says_so_and_writes_md(
     assert result.stdout.startswith("# Reading list")
     assert result.stderr == (
         f'{settings_path} line 2: export_format: "pdf" is not an export format '
-        "(md, csv, json, bibtex); using md\n"
+        "(md, csv, json, bibtex, csl-json, ris); using md\n"
     )
 
 

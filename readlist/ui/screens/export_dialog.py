@@ -8,6 +8,7 @@ library's current filter when asked, and `export_to_file` swapping the file in w
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 import sqlite3
 from dataclasses import dataclass
@@ -31,8 +32,22 @@ from readlist.ui.screens.dialogs import expand
 from readlist.ui.services import AppServices, services
 
 Scope = Literal["starred", "starred_filtered", "filtered", "all"]
-SUFFIX = {"md": ".md", "csv": ".csv", "json": ".json", "bibtex": ".bib"}
-FORMAT_LABEL = {"md": "Markdown", "csv": "CSV", "json": "JSON", "bibtex": "BibTeX"}
+SUFFIX = {
+    "md": ".md",
+    "csv": ".csv",
+    "json": ".json",
+    "bibtex": ".bib",
+    "csl-json": ".csl.json",
+    "ris": ".ris",
+}
+FORMAT_LABEL = {
+    "md": "Markdown",
+    "csv": "CSV",
+    "json": "JSON",
+    "bibtex": "BibTeX",
+    "csl-json": "CSL-JSON",
+    "ris": "RIS",
+}
 FILE_STEM = {
     "starred": "readlist-starred",
     "starred_filtered": "readlist-starred",
@@ -232,7 +247,10 @@ class ExportScreen(ModalScreen[Path | None]):
         app.writer.flush()  # stars pressed a moment ago are in the export
         library = app.library.path
         try:
-            papers = app.library.store().iter_search(plan(scope, self.query_text))
+            # Read afresh for each pass: citation keys do not depend on the papers' order.
+            papers = functools.partial(
+                app.library.store().iter_search, plan(scope, self.query_text)
+            )
             # Never onto the library; a pipe nobody reads is refused rather than waited on.
             count = export_to_file(papers, fmt, path, library=library, wait_for_reader=False)
         except OutputError as exc:  # the target's fault, named as typed
