@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import os
+import re
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,6 +19,7 @@ from textual.widget import Widget
 from textual.widgets import Input, ProgressBar, RadioSet, Static
 
 from readlist.cli import cli
+from readlist.core.export import bibtex_key
 from readlist.core.ingest import import_sources, sources
 from readlist.core.ingest import importer as importer_module
 from readlist.core.models import FileReport
@@ -547,7 +549,19 @@ async def test_export_starred_to_markdown_and_bibtex(
         await export_to(pilot, "s.bib")
         bib = (tmp_path / "s.bib").read_text(encoding="utf-8")
         assert bib.count("@misc{") == 2
-        assert f"@misc{{rl{first.id}_" in bib and f"@misc{{rl{second.id}_" in bib
+        keys = [bibtex_key(p) for p in (first, second)]
+        assert all(f"@misc{{{key}," in bib for key in keys)
+
+        screen = await open_export(pilot)
+        await pilot.press("right", "right", "right", "right")  # ... -> bibtex -> csl-json
+        assert screen.fmt == "csl-json"
+        assert screen.query_one("#export-path", Input).value == "~/readlist-starred.csl.json"
+        await pilot.press("right")
+        assert screen.fmt == "ris"
+        assert screen.query_one("#export-path", Input).value == "~/readlist-starred.ris"
+        await export_to(pilot, "s.ris")
+        ris = (tmp_path / "s.ris").read_text(encoding="utf-8")
+        assert sorted(re.findall(r"^ID  - (.+)$", ris, re.M)) == sorted(keys)
 
 
 async def test_escape_cancels_and_the_filtered_papers_export_to_the_default_path(
