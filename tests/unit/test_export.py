@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from readlist.core.export import FORMATS, export_to_file, meta_record, write_export
-from readlist.core.models import NO_META, Paper
+from readlist.core.models import NO_META, Paper, PaperMeta
 
 NASTY = [
     Paper(
@@ -326,6 +326,79 @@ def test_md_structure_survives_any_text(title: str, abstract: str, note: str) ->
     assert headings(text) == [("h1", "Reading list"), ("h2", shown(title)), ("h2", shown(title))]
     assert {tag for tag, _ in blocks(text)} <= {"h1", "h2", "p", "blockquote"}
     assert text.endswith("\n_2 papers._\n")
+
+
+# --- identity: links and authors ---------------------------------------------------------
+
+CITED = Paper(
+    21,
+    "Attention Is All You Need",
+    "The Transformer.",
+    "2026-03-14",
+    "2026-03-14",
+    1,
+    meta=PaperMeta(
+        arxiv_id="1706.03762", authors=("Ashish Vaswani", "Noam *Shazeer*"), published="2017"
+    ),
+)
+
+
+def links(text: str) -> list[tuple[str, str]]:
+    """(href, shown text) of every link a CommonMark renderer makes."""
+    markdown_it = pytest.importorskip("markdown_it")
+    found = []
+    for token in markdown_it.MarkdownIt("commonmark").parse(text):
+        children = token.children or []
+        for i, child in enumerate(children):
+            if child.type == "link_open":
+                shown_text = "".join(c.content for c in children[i + 1 :] if c.type == "text")
+                found.append((str(child.attrs["href"]), shown_text))
+    return found
+
+
+def test_md_links_the_title_to_its_page_and_names_the_authors() -> None:
+    text = export([CITED], "md")
+    assert links(text) == [("https://arxiv.org/abs/1706.03762", "Attention Is All You Need")]
+    assert headings(text)[1] == ("h2", "Attention Is All You Need")
+    assert blocks(text)[2] == ("p", "Ashish Vaswani, Noam *Shazeer*")
+
+
+def test_md_links_only_web_pages_and_keeps_hostile_urls_inside_the_link() -> None:
+    evil = dataclasses.replace(CITED.meta, arxiv_id=None, url="javascript:alert(1)")
+    assert links(export([dataclasses.replace(CITED, meta=evil)], "md")) == []
+    odd = dataclasses.replace(CITED.meta, arxiv_id=None, url="https://x.example/a b>(c)\n# h")
+    text = export([dataclasses.replace(CITED, meta=odd)], "md")
+    ((href, shown_text),) = links(text)
+    assert href.startswith("https://x.example/a%20b%3E") and "\n" not in href
+    assert shown_text == CITED.title
+    assert [tag for tag, _ in headings(text)] == ["h1", "h2"]
+
+
+@settings(max_examples=200)
+@given(st.text(), st.lists(st.text(), max_size=3), st.text())
+def test_md_structure_survives_any_authors_and_url(
+    title: str, authors: list[str], tail: str
+) -> None:
+    meta = PaperMeta(authors=tuple(authors), url="https://x.example/" + tail)
+    p = Paper(1, title, "a", "2026-03-14", "2026-03-14", 1, meta=meta)
+    text = export([p, p], "md")
+    assert headings(text) == [("h1", "Reading list"), ("h2", shown(title)), ("h2", shown(title))]
+    assert {tag for tag, _ in blocks(text)} <= {"h1", "h2", "p", "blockquote"}
+    assert [shown_text for _, shown_text in links(text)] == [shown(title)] * 2
+
+
+def test_csv_gains_authors_arxiv_id_and_url_at_the_end() -> None:
+    rows = csv_rows(export([CITED, NASTY[0]], "csv"))
+    assert rows[0][:9] == HEADER[:9] and rows[0][9:] == ["authors", "arxiv_id", "url"]
+    assert rows[1][9:] == [
+        "Ashish Vaswani; Noam *Shazeer*",
+        "1706.03762",
+        "https://arxiv.org/abs/1706.03762",
+    ]
+    assert rows[2][9:] == ["", "", ""]
+    guarded_author = dataclasses.replace(CITED.meta, authors=("=cmd()",))
+    row = csv_rows(export([dataclasses.replace(CITED, meta=guarded_author)], "csv"))[1]
+    assert row[9] == "'=cmd()"
 
 
 # --- every format on arbitrary text ------------------------------------------------------
