@@ -375,7 +375,9 @@ def test_md_links_only_web_pages_and_keeps_hostile_urls_inside_the_link() -> Non
 
 
 @settings(max_examples=200)
-@given(st.text(), st.lists(st.text(), max_size=3), st.text())
+@given(
+    st.text(st.characters(exclude_characters="\x00")), st.lists(st.text(), max_size=3), st.text()
+)
 def test_md_structure_survives_any_authors_and_url(
     title: str, authors: list[str], tail: str
 ) -> None:
