@@ -1,17 +1,18 @@
 """Text -> the LaTeX of a BibTeX field value: what pdflatex prints, and what Zotero, biber,
 JabRef and pybtex decode back to the same text.
 
-TeX's specials become `\\&`, `\\%`, `\\$`, `\\#`, `\\_` and the `\\text...` commands every
-LaTeX has; non-ASCII text goes through pylatexenc's encoder (a runtime dependency already,
-and the table behind bibtexparser's own LaTeX decoding), which writes `{\\"o}`, `{\\ss}`,
+TeX's specials become `\\&`, `\\%`, `\\$`, `\\#`, `\\_` and the `\\text...` commands
+every LaTeX has, and an empty group breaks the pairs TeX's fonts would join ("--", "``").
+Non-ASCII text goes through pylatexenc's encoder (a runtime dependency already, and the
+table behind bibtexparser's own LaTeX decoding), which writes `{\\"o}`, `{\\ss}`,
 `{\\ensuremath{\\alpha}}`: braced, so BibTeX styles keep accents through case changes.
-A character LaTeX has no name for (CJK, emoji) stays UTF-8, as Zotero's and Better
-BibTeX's exports leave it: biber, Zotero, XeLaTeX and LuaLaTeX read it; pdflatex prints it
-only with a package for that script. So does a character whose name pdflatex does not
-know without a package (Cyrillic, IPA, amssymb's symbols), and one whose name in pylatexenc's table
-does not decode back to it (its table writes "Ű" as the "Ú" of `\\'{U}`, Greek capitals
-as Latin letters, "ŉ" with a macro LaTeX lacks): each name is checked once, by decoding
-it with pylatexenc's own LaTeX-to-text converter.
+
+A character keeps its UTF-8 form (which biber, Zotero, XeLaTeX and LuaLaTeX read, and
+pdflatex prints only with a package for its script) when LaTeX has no name for it (CJK,
+emoji); when its name needs a package pdflatex
+does not load by default (Cyrillic, IPA, amssymb's symbols); and when its name does not
+decode back to it (pylatexenc writes "Ű" as the "Ú" of `\\'{U}` and Greek capitals as
+Latin letters). Each name is checked once, with pylatexenc's own LaTeX-to-text converter.
 
 Braces: BibTeX counts every brace, `\\{` too, so a field's value must hold as many `{`
 as `}` in an order that never closes more than it opened. The text's braces that pair up
@@ -44,13 +45,15 @@ _SPECIALS = {
     "~": r"{\textasciitilde}",
     "^": r"{\textasciicircum}",
 }
+_ASCII_TABLE = str.maketrans(_SPECIALS)
 # Pairs TeX's fonts join into another character ("--" is an en dash, "``" an opening
 # quote, "<<" a guillemet in T1): an empty group between them keeps the text as typed.
-_LIGATURES = frozenset({"--", "''", "``", "!`", "?`", "<<", ">>", ",,"})
+_PAIRED_SAME = re.compile(r"([-'<>,])(?=\1)")
+_OPENING_QUOTE = re.compile(r"([`!?])(?=`)")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_BRACE = re.compile(r"[{}]")
 _LONE_BRACE = {"{": r"{\textbraceleft}", "}": r"{\textbraceright}"}
 _PAIRED_BRACE = {"{": r"\{", "}": r"\}"}
-# Runs of text that need no more than the ASCII table: the encoder is for the rest.
-_PLAIN_RUN = re.compile(r"[\x20-\x7e]+")
 # Control characters, and the separators that are line breaks to some readers.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u0085]")
 
@@ -130,7 +133,9 @@ def _keep(char: str) -> str:
 @cache
 def _char_latex(char: str) -> str:
     """A non-ASCII character's LaTeX name, if it has one that pdflatex prints and that
-    decodes back to it."""
+    decodes back to it; a line break as it is."""
+    if char == "\n":
+        return char
     encoder, decoder = _converters()
     name: str = encoder.unicode_to_latex(char)
     commands = set(_COMMAND.findall(name))
@@ -156,37 +161,27 @@ def _lone_braces(text: str) -> set[int]:
     """The offsets of the braces that do not pair up with another in nesting order."""
     opened: list[int] = []
     lone: set[int] = set()
-    for offset, char in enumerate(text):
-        if char == "{":
-            opened.append(offset)
-        elif char == "}":
-            if opened:
-                opened.pop()
-            else:
-                lone.add(offset)
+    for brace in _BRACE.finditer(text):
+        if brace[0] == "{":
+            opened.append(brace.start())
+        elif opened:
+            opened.pop()
+        else:
+            lone.add(brace.start())
     lone.update(opened)
     return lone
 
 
-def _ascii_latex(text: str) -> str:
-    out = []
-    for offset, char in enumerate(text):
-        if offset and text[offset - 1 : offset + 1] in _LIGATURES:
-            out.append("{}")
-        out.append(_SPECIALS.get(char, char))
-    return "".join(out)
-
-
 def _encode_run(text: str) -> str:
-    out: list[str] = []
-    for part in re.split(r"([\x20-\x7e]+)", text):
-        if not part:
-            continue
-        if _PLAIN_RUN.fullmatch(part):
-            out.append(_ascii_latex(part))
-        else:  # "\n" between lines is kept as it is
-            out.append("".join(char if char == "\n" else _char_latex(char) for char in part))
-    return "".join(out)
+    """Text without braces: TeX's specials escaped, ligatures broken, and each non-ASCII
+    character named (the names come last, so that nothing escapes them again)."""
+    text = _PAIRED_SAME.sub(r"\1{}", text)
+    text = _OPENING_QUOTE.sub(r"\1{}", text).translate(_ASCII_TABLE)
+    return text if text.isascii() else _NON_ASCII.sub(_named, text)
+
+
+def _named(match: re.Match[str]) -> str:
+    return _char_latex(match[0])
 
 
 def latex_text(text: str) -> str:
@@ -194,13 +189,15 @@ def latex_text(text: str) -> str:
 
     Composed first (NFC), so that "e" and a combining accent are the one `{\\'e}`."""
     text = unicodedata.normalize("NFC", text)
+    if "{" not in text and "}" not in text:
+        return _encode_run(text)
     lone = _lone_braces(text)
     out: list[str] = []
     start = 0
-    for offset, char in enumerate(text):
-        if char in "{}":
-            out.append(_encode_run(text[start:offset]))
-            out.append((_LONE_BRACE if offset in lone else _PAIRED_BRACE)[char])
-            start = offset + 1
+    for brace in _BRACE.finditer(text):
+        offset = brace.start()
+        out.append(_encode_run(text[start:offset]))
+        out.append((_LONE_BRACE if offset in lone else _PAIRED_BRACE)[brace[0]])
+        start = offset + 1
     out.append(_encode_run(text[start:]))
     return "".join(out)

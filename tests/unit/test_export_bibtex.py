@@ -255,7 +255,7 @@ DECODABLE = st.text(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(DECODABLE, DECODABLE, DECODABLE, st.lists(DECODABLE, max_size=3))
 def test_any_text_decodes_back_from_both_parsers(
     title: str, abstract: str, note: str, authors: list[str]
@@ -276,7 +276,7 @@ def test_any_text_decodes_back_from_both_parsers(
 ANY = st.text()
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(st.lists(st.tuples(ANY, ANY, ANY, st.lists(ANY, max_size=3)), max_size=4))
 def test_any_unicode_at_all_parses_and_balances(
     rows: list[tuple[str, str, str, list[str]]],
