@@ -46,7 +46,7 @@ from hypothesis.stateful import (
 )
 
 from readlist.core import normalize
-from readlist.core.export import FORMATS, export_to_file, write_export
+from readlist.core.export import FORMATS, bibtex_key, export_to_file, write_export
 from readlist.core.ingest.decode import decode_dump
 from readlist.core.ingest.importer import Importer
 from readlist.core.ingest.parse import parse_dump
@@ -715,9 +715,16 @@ class LibraryMachine(RuleBasedStateMachine):
         elif fmt == "md":
             ids = re.findall(r"^id (\d+) · ★ starred", text, re.MULTILINE)
             assert sorted(map(int, ids)) == sorted(starred)
-        else:
-            ids = re.findall(r"^@misc\{rl(\d+)[_,]", text, re.MULTILINE)
-            assert sorted(map(int, ids)) == sorted(starred)
+        else:  # bibtex, csl-json, ris: one entry a starred paper, each under its own key
+            if fmt == "csl-json":
+                keys = [item["id"] for item in json.loads(text)]
+            elif fmt == "ris":
+                keys = re.findall(r"^ID  - (.+)$", text, re.MULTILINE)
+            else:
+                keys = re.findall(r"^@misc\{([^,}]+)[,}]", text, re.MULTILINE)
+            assert len(keys) == len(set(keys)) == len(starred)
+            bases = {bibtex_key(p) for p in self.store.search(parse_query("is:starred"))}
+            assert all(any(key.startswith(base) for base in bases) for key in keys)
 
     # -- what must hold after every step -------------------------------------------------
 
