@@ -26,12 +26,12 @@ import re
 import unicodedata
 from functools import cache
 
-from pylatexenc.latex2text import (  # type: ignore[import-untyped]
+from pylatexenc.latex2text import (
     LatexNodes2Text,
     MacroTextSpec,
     get_default_latex_context_db,
 )
-from pylatexenc.latexencode import UnicodeToLatexEncoder  # type: ignore[import-untyped]
+from pylatexenc.latexencode import UnicodeToLatexEncoder
 
 __all__ = ["latex_text", "plain_line", "plain_lines"]
 
