@@ -4,30 +4,16 @@ transaction Store.transaction() opens. Only readlist.core.ingest calls it, as
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 
 from readlist.core.errors import UnknownPaperError
 from readlist.core.models import NewPaper, NewSighting, PaperMeta
-from readlist.core.store import schema
+from readlist.core.store import meta_columns, schema
 
 # field -> (dump id, ISO date of the listing) that gave a paper's field its value
 MetaSources = Mapping[str, tuple[int, str]]
-# PaperMeta's fields as papers' columns (its record stays with each sighting).
-_META_FIELDS = tuple(f.name for f in dataclasses.fields(PaperMeta) if f.name != "record")
-_META_NAMES = ", ".join(_META_FIELDS)
-_META_SLOTS = ", ".join("?" for _ in _META_FIELDS)
-
-
-def _meta_values(meta: PaperMeta | None) -> tuple[object, ...]:
-    if meta is None:
-        return (None,) * len(_META_FIELDS)
-    values = [getattr(meta, name) for name in _META_FIELDS]
-    authors = _META_FIELDS.index("authors")
-    values[authors] = json.dumps(list(meta.authors), ensure_ascii=False) if meta.authors else None
-    return tuple(values)
 
 
 def _sources_json(sources: MetaSources | None) -> str | None:
@@ -174,8 +160,8 @@ class ImportWrites:
         self.conn.executemany(
             f"""INSERT INTO papers
                (id, title, abstract, match_title, first_seen, last_seen, times_seen, added_at,
-                {_META_NAMES}, meta_from)
-               VALUES (?, ?, ?, ?, ?, ?, 1, ?, {_META_SLOTS}, ?)""",
+                {meta_columns.NAMES}, meta_from)
+               VALUES (?, ?, ?, ?, ?, ?, 1, ?, {meta_columns.SLOTS}, ?)""",
             [
                 (
                     p.id,
@@ -185,7 +171,7 @@ class ImportWrites:
                     p.seen_on,
                     p.seen_on,
                     added_at,
-                    *_meta_values(p.meta),
+                    *meta_columns.values_of(p.meta),
                     _sources_json(sources.get(p.id)),
                 )
                 for p in papers
@@ -216,15 +202,13 @@ class ImportWrites:
     def metas(self, paper_ids: Iterable[int]) -> dict[int, tuple[PaperMeta, MetaSources]]:
         """Each paper's identity and where its fields came from."""
         rows = self.conn.execute(
-            f"""SELECT id, {_META_NAMES}, meta_from FROM papers
+            f"""SELECT id, {meta_columns.NAMES}, meta_from FROM papers
                 WHERE id IN (SELECT value FROM json_each(?))""",
             (json.dumps(sorted(set(paper_ids))),),
         )
         found: dict[int, tuple[PaperMeta, MetaSources]] = {}
         for row in rows:
-            values = dict(zip(_META_FIELDS, row[1:-1], strict=True))
-            authors = values.pop("authors")
-            meta = PaperMeta(**values, authors=tuple(json.loads(authors)) if authors else ())
+            meta = meta_columns.meta_of(row[1:-1])
             came = json.loads(row[-1]) if row[-1] else {}
             found[row[0]] = (meta, {k: (int(v[0]), str(v[1])) for k, v in came.items()})
         return found
@@ -232,11 +216,11 @@ class ImportWrites:
     def set_metas(self, metas: Iterable[tuple[int, PaperMeta, MetaSources]]) -> None:
         """Papers' identities brought up to date (ingest.identity.combine made them)."""
         self.index_new_papers()  # the authors trigger expects the paper in the index
-        assignments = ", ".join(f"{name} = ?" for name in _META_FIELDS)
+        assignments = ", ".join(f"{name} = ?" for name in meta_columns.COLUMNS)
         self.conn.executemany(
             f"UPDATE papers SET {assignments}, meta_from = ? WHERE id = ?",
             [
-                (*_meta_values(meta), _sources_json(sources), paper_id)
+                (*meta_columns.values_of(meta), _sources_json(sources), paper_id)
                 for paper_id, meta, sources in metas
             ],
         )

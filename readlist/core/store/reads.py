@@ -5,7 +5,6 @@ all SQL stays in the store."""
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -14,16 +13,14 @@ from typing import TYPE_CHECKING, Any
 
 from readlist.core.errors import UnknownPaperError
 from readlist.core.models import (
-    NO_META,
     DuplicateCandidate,
     ImportSummary,
     LibraryStats,
     Paper,
-    PaperMeta,
     Sighting,
 )
 from readlist.core.query import Query
-from readlist.core.store import schema
+from readlist.core.store import meta_columns, schema
 from readlist.core.store.search import (
     REVERSED_SORTS,
     SORTS,
@@ -57,46 +54,13 @@ _BEFORE: dict[Sort, str] = {
     ),
 }
 
-# PaperMeta's fields, as papers' columns, in its order (less its `record`).
-_META_COLUMNS = (
-    "arxiv_id",
-    "version",
-    "authors",
-    "published",
-    "upvotes",
-    "comments",
-    "github",
-    "project_page",
-    "withdrawn",
-    "doi",
-    "url",
-    "primary_class",
-)
 _PAPER_COLUMNS = """p.id, p.title, p.abstract, p.first_seen, p.last_seen, p.times_seen,
     coalesce(s.read, 0), coalesce(s.starred, 0), coalesce(s.note, ''), """ + ", ".join(
-    f"p.{column}" for column in _META_COLUMNS
+    f"p.{column}" for column in meta_columns.COLUMNS
 )
 
 
 def _paper(row: Sequence[Any]) -> Paper:
-    meta = NO_META
-    if any(value is not None for value in row[9:]):
-        (arxiv_id, version, authors, published, upvotes, comments, github, project_page,
-         withdrawn, doi, url, primary_class) = row[9:]  # fmt: skip
-        meta = PaperMeta(
-            arxiv_id=arxiv_id,
-            version=version,
-            authors=tuple(json.loads(authors)) if authors else (),
-            published=published,
-            upvotes=upvotes,
-            comments=comments,
-            github=github,
-            project_page=project_page,
-            withdrawn=withdrawn,
-            doi=doi,
-            url=url,
-            primary_class=primary_class,
-        )
     return Paper(
         id=row[0],
         title=row[1],
@@ -107,7 +71,7 @@ def _paper(row: Sequence[Any]) -> Paper:
         read=bool(row[6]),
         starred=bool(row[7]),
         note=row[8],
-        meta=meta,
+        meta=meta_columns.meta_of(row[9:]),
     )
 
 
