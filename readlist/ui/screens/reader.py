@@ -11,6 +11,7 @@ from textual.screen import Screen
 
 from readlist.core.models import Paper, Sighting
 from readlist.ui.keymap import in_declared_order
+from readlist.ui.services import services
 from readlist.ui.widgets.detail import READING_BINDINGS, DetailPane, Scroll, scroll_paper
 from readlist.ui.widgets.footer import KeysFooter
 
@@ -19,6 +20,22 @@ class ReaderScreen(Screen[None]):
     BINDINGS = [
         # Here the footer has room to say how to read on.
         *(replace(binding, show=binding.key in ("space", "b")) for binding in READING_BINDINGS),
+        Binding(
+            "o",
+            "open_web",
+            "Open",
+            show=False,
+            tooltip="Open the paper's page (arXiv, DOI, its link; else search the title)",
+            id="reader.open",
+        ),
+        Binding(
+            "y",
+            "copy",
+            "Copy",
+            show=False,
+            tooltip="Copy the paper's BibTeX, link or title to the clipboard",
+            id="reader.copy",
+        ),
         Binding(
             "escape,enter,q",
             "close",
@@ -47,6 +64,12 @@ class ReaderScreen(Screen[None]):
 
     def action_scroll_paper(self, how: Scroll) -> None:
         scroll_paper(self.query_one(DetailPane), how)
+
+    def action_open_web(self) -> None:
+        services(self).open_web(self.paper)
+
+    def action_copy(self) -> None:
+        services(self).copy_paper(self.paper)
 
     def action_close(self) -> None:
         self.dismiss(None)

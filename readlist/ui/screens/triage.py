@@ -79,6 +79,22 @@ class TriageScreen(Screen[str | None]):
             tooltip="Take back the last decision and show its card",
             id="triage.undo",
         ),
+        Binding(
+            "o",
+            "open_web",
+            "Open",
+            show=False,
+            tooltip="Open the card's paper's page (arXiv, DOI, its link; else search the title)",
+            id="triage.open",
+        ),
+        Binding(
+            "y",
+            "copy",
+            "Copy",
+            show=False,
+            tooltip="Copy the card's paper's BibTeX, link or title to the clipboard",
+            id="triage.copy",
+        ),
         Binding("g", "first_card", "Back to the first card", show=False, id="triage.first_card"),
         Binding(
             "escape,q", "leave", "Done", tooltip="Leave triage with a summary", id="triage.leave"
@@ -296,10 +312,21 @@ class TriageScreen(Screen[str | None]):
             self._decided("skipped", paper)
 
     def action_note(self) -> None:
-        paper = None if self.finished else self._current()
-        if paper is not None:
+        if (paper := self._shown()) is not None:
             self._noting = paper.id
             self.rl_app.edit_note(paper)
+
+    def action_open_web(self) -> None:
+        if (paper := self._shown()) is not None:
+            self.rl_app.open_web(paper)
+
+    def action_copy(self) -> None:
+        if (paper := self._shown()) is not None:
+            self.rl_app.copy_paper(paper)
+
+    def _shown(self) -> Paper | None:
+        """The card's paper, if a card is shown; neither decides it."""
+        return None if self.finished else self._current()
 
     def action_undo(self) -> None:
         """Take back this triage's last step (not the library's) and show its card again."""
