@@ -10,11 +10,12 @@ import pytest
 from textual.widgets import Static
 
 from readlist.core.models import Paper
+from readlist.core.query import parse_query
 from readlist.core.settings import SettingsFile
 from readlist.ui.app import ReadlistApp
 from readlist.ui.library import StorePool
 from readlist.ui.screens.copy_menu import CopyMenu
-from readlist.ui.screens.help import sections
+from readlist.ui.screens.help import QUERY_LANGUAGE, sections
 from readlist.ui.screens.reader import ReaderScreen
 from readlist.ui.screens.triage import TriageScreen
 from readlist.ui.triage_queue import queue_query
@@ -136,3 +137,19 @@ def test_the_help_lists_open_and_copy_in_triage_and_the_reader() -> None:
         said = [str(cell) for cell in table.columns[1].cells]
         rows = dict(zip(keys, said, strict=True))
         assert rows["o"].startswith("Open the") and rows["y"].startswith("Copy the"), title
+
+
+def test_the_helps_filter_table_gives_the_identity_forms_and_each_one_reads() -> None:
+    """Every form the help shows is one the filter takes as written: no hint for it."""
+    forms = " ".join(form for form, _said in QUERY_LANGUAGE)
+    for needed in (
+        "author:",
+        "id:2504.01234",
+        "has:code",
+        "is:withdrawn",
+        "upvotes>=",
+        "published>=",
+    ):
+        assert needed in forms, needed
+    for form, _said in QUERY_LANGUAGE:
+        assert parse_query(form).hints == (), form

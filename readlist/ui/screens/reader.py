@@ -25,7 +25,7 @@ class ReaderScreen(Screen[None]):
             "open_web",
             "Open",
             show=False,
-            tooltip="Open the paper's page (arXiv, DOI, its link; else search the title)",
+            tooltip="Open the paper's page (else search its title)",
             id="reader.open",
         ),
         Binding(
@@ -33,7 +33,7 @@ class ReaderScreen(Screen[None]):
             "copy",
             "Copy",
             show=False,
-            tooltip="Copy the paper's BibTeX, link or title to the clipboard",
+            tooltip="Copy the paper's BibTeX, link or title",
             id="reader.copy",
         ),
         Binding(

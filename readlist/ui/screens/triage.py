@@ -84,7 +84,7 @@ class TriageScreen(Screen[str | None]):
             "open_web",
             "Open",
             show=False,
-            tooltip="Open the card's paper's page (arXiv, DOI, its link; else search the title)",
+            tooltip="Open the paper's page (else search its title)",
             id="triage.open",
         ),
         Binding(
@@ -92,7 +92,7 @@ class TriageScreen(Screen[str | None]):
             "copy",
             "Copy",
             show=False,
-            tooltip="Copy the card's paper's BibTeX, link or title to the clipboard",
+            tooltip="Copy the paper's BibTeX, link or title",
             id="triage.copy",
         ),
         Binding("g", "first_card", "Back to the first card", show=False, id="triage.first_card"),
