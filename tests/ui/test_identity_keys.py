@@ -19,6 +19,7 @@ from readlist.ui.screens.help import QUERY_LANGUAGE, sections
 from readlist.ui.screens.reader import ReaderScreen
 from readlist.ui.screens.triage import TriageScreen
 from readlist.ui.triage_queue import queue_query
+from readlist.ui.widgets.detail import Pieces
 from tests.ui.conftest import AppFactory, fresh_store, give_identity, settle, until
 from tests.ui.test_identity import IDENTITY, browser, top_papers
 from tests.ui.test_typeahead import LANDED, burst
@@ -153,3 +154,32 @@ def test_the_helps_filter_table_gives_the_identity_forms_and_each_one_reads() ->
         assert needed in forms, needed
     for form, _said in QUERY_LANGUAGE:
         assert parse_query(form).hints == (), form
+
+
+async def test_the_triage_card_shows_its_authors_and_upvotes_between_whole_pieces(
+    make_app: AppFactory, card: Paper, library_path: Path
+) -> None:
+    """What helps decide: who wrote it and how the listing received it, the line broken
+    between its pieces at 80 columns; a withdrawn paper says so first."""
+    give_identity(library_path, card.id, withdrawn="2025-05-01")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("t")
+        await until(pilot, lambda: isinstance(app.screen, TriageScreen), "triage")
+        await until(pilot, lambda: card_title(app) == card.title, "the first card")
+        await pilot.pause()
+        authors = str(app.screen.query_one("#triage-authors", Static).render())
+        assert authors == "Author Number1, Author Number2, Author Number3 … and 9 more"
+        seen = app.screen.query_one("#triage-seen", Pieces)
+        assert list(seen.pieces) == [
+            "⚠ withdrawn 2025-05-01",
+            f"Listed in {card.times_seen} dump" + ("s" if card.times_seen > 1 else ""),
+            f"last seen {card.last_seen}",
+            "published 2025-04-02",
+            "▲ 42 upvotes",
+            "7 comments",
+        ]
+        lines = str(seen.render()).splitlines()
+        assert len(lines) > 1  # too long for one line at 80 columns
+        assert [p for line in lines for p in line.split(" · ")] == list(seen.pieces)
