@@ -183,3 +183,21 @@ async def test_the_triage_card_shows_its_authors_and_upvotes_between_whole_piece
         lines = str(seen.render()).splitlines()
         assert len(lines) > 1  # too long for one line at 80 columns
         assert [p for line in lines for p in line.split(" · ")] == list(seen.pieces)
+
+
+async def test_the_reader_opened_before_the_pane_read_the_sightings_reads_them(
+    make_app: AppFactory, library_path: Path
+) -> None:
+    """Enter right after a move: the pane has not read the paper's sightings yet."""
+    paper = top_papers(library_path)[0]
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.push_screen(ReaderScreen(paper, [], ()))
+        await until(pilot, lambda: bool(app.screen.query("#detail-sightings")), "the reader")
+
+        def sightings() -> str:
+            return str(app.screen.query_one("#detail-sightings", Static).render())
+
+        await until(pilot, lambda: sightings().startswith("Seen in "), "the sightings")
+        assert paper.last_seen in sightings()

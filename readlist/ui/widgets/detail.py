@@ -318,6 +318,13 @@ class DetailPane(VerticalScroll, can_focus=False):
             self.query_one("#detail-note", Markdown).update(note_shown(paper.note))
         self.scroll_home(animate=False, immediate=True)
 
+    def show_sightings(self, sightings: list[Sighting]) -> None:
+        """The paper's sightings, read after it was shown; where the reader is stays."""
+        self.sightings = tuple(sightings)
+        if self.paper is not None:
+            line = sightings_line(self.paper, sightings)
+            self.query_one("#detail-sightings", Static).update(Text(line))
+
     def _show_meta(self, meta: PaperMeta, terms: tuple[str, ...]) -> None:
         """The lines of the paper's identity; each hidden when its fields are unknown.
         The filter's words are picked out in the authors, as in the title."""
