@@ -22,6 +22,10 @@ QUERY_LANGUAGE = (
     ("title:x abstract:x note:x", "in one field only"),
     ("is:starred is:read is:unread", "by state"),
     ("has:note", "papers with a note"),
+    ("author:name id:2504.01234", "by author (a prefix) or arXiv id"),
+    ("has:code has:id is:withdrawn", "with a repo, an id; withdrawn"),
+    ("upvotes>=20", "by upvotes (also > < <= =)"),
+    ("published>=2026-01", "by year, month or day published"),
     ("a OR b", "either"),
 )
 

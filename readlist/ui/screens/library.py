@@ -114,14 +114,14 @@ class LibraryScreen(Screen[None]):
             "open_web",
             "Open",
             show=False,
-            tooltip="Open the paper's page (arXiv, DOI, its link; else search the title)",
+            tooltip="Open the paper's page (else search its title)",
             id="library.open",
         ),
         Binding(
             "y",
             "copy",
             "Copy",
-            tooltip="Copy the paper's BibTeX, link or title to the clipboard",
+            tooltip="Copy the paper's BibTeX, link or title",
             id="library.copy",
         ),
         Binding(

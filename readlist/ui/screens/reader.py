@@ -3,6 +3,7 @@ terminal to themselves, for a narrow or short window where the pane is cramped."
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import replace
 
 from textual.app import ComposeResult
@@ -11,6 +12,8 @@ from textual.screen import Screen
 
 from readlist.core.models import Paper, Sighting
 from readlist.ui.keymap import in_declared_order
+from readlist.ui.messages import DetailRead
+from readlist.ui.services import services
 from readlist.ui.widgets.detail import READING_BINDINGS, DetailPane, Scroll, scroll_paper
 from readlist.ui.widgets.footer import KeysFooter
 
@@ -19,6 +22,22 @@ class ReaderScreen(Screen[None]):
     BINDINGS = [
         # Here the footer has room to say how to read on.
         *(replace(binding, show=binding.key in ("space", "b")) for binding in READING_BINDINGS),
+        Binding(
+            "o",
+            "open_web",
+            "Open",
+            show=False,
+            tooltip="Open the paper's page (else search its title)",
+            id="reader.open",
+        ),
+        Binding(
+            "y",
+            "copy",
+            "Copy",
+            show=False,
+            tooltip="Copy the paper's BibTeX, link or title",
+            id="reader.copy",
+        ),
         Binding(
             "escape,enter,q",
             "close",
@@ -44,9 +63,28 @@ class ReaderScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one(DetailPane).show(self.paper, self._sightings, self._terms)
+        if not self._sightings and self.paper.times_seen:
+            # Opened before the pane had read them (Enter right after a move): read here.
+            self.run_worker(self._read_sightings, group="reader", exclusive=True, thread=True)
+
+    def _read_sightings(self) -> None:
+        try:
+            found = services(self).library.store().sightings(self.paper.id)
+        except sqlite3.DatabaseError:
+            return  # the line stays empty; the main screen reports a library it cannot read
+        self.post_message(DetailRead(self.paper, found))
+
+    def on_detail_read(self, found: DetailRead) -> None:
+        self.query_one(DetailPane).show_sightings(found.sightings)
 
     def action_scroll_paper(self, how: Scroll) -> None:
         scroll_paper(self.query_one(DetailPane), how)
+
+    def action_open_web(self) -> None:
+        services(self).open_web(self.paper)
+
+    def action_copy(self) -> None:
+        services(self).copy_paper(self.paper)
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -31,7 +31,10 @@ from readlist.ui.services import AppServices, services
 from readlist.ui.triage_queue import TriageQueue
 from readlist.ui.widgets.detail import (
     READING_BINDINGS,
+    Pieces,
     Scroll,
+    authors_line,
+    facts,
     highlighted,
     more_below,
     scroll_paper,
@@ -79,6 +82,22 @@ class TriageScreen(Screen[str | None]):
             tooltip="Take back the last decision and show its card",
             id="triage.undo",
         ),
+        Binding(
+            "o",
+            "open_web",
+            "Open",
+            show=False,
+            tooltip="Open the paper's page (else search its title)",
+            id="triage.open",
+        ),
+        Binding(
+            "y",
+            "copy",
+            "Copy",
+            show=False,
+            tooltip="Copy the paper's BibTeX, link or title",
+            id="triage.copy",
+        ),
         Binding("g", "first_card", "Back to the first card", show=False, id="triage.first_card"),
         Binding(
             "escape,q", "leave", "Done", tooltip="Leave triage with a summary", id="triage.leave"
@@ -114,7 +133,8 @@ class TriageScreen(Screen[str | None]):
         yield Static(id="triage-progress")
         with VerticalScroll(id="triage-card"):
             yield Static(Text("Loading the queue…"), id="triage-title")
-            yield Static(id="triage-seen")
+            yield Static(id="triage-authors")  # shown when a listing named them
+            yield Pieces(id="triage-seen")
             yield Static(id="triage-note")  # before the abstract: never below the fold
             yield Static(id="triage-abstract")
         yield KeysFooter()
@@ -219,21 +239,33 @@ class TriageScreen(Screen[str | None]):
             if self.finished:
                 done = self.summary() or "Nothing decided"
                 end = Text(f"{done}. u goes back, q or Esc leaves.")
-                self._fill(Text("End of the queue"), Text(), end, "")
+                self._fill(Text("End of the queue"), Text(), [], end, "")
             else:
-                self._fill(Text("Loading…"), Text(), Text(), "")
+                self._fill(Text("Loading…"), Text(), [], Text(), "")
             return
         dumps = "dump" if paper.times_seen == 1 else "dumps"
+        meta = paper.meta
+        # What helps decide, as far as a listing told it: who wrote it, how it was received.
+        seen = [
+            *([f"⚠ withdrawn {meta.withdrawn}"] if meta.withdrawn else []),
+            f"Listed in {paper.times_seen} {dumps}",
+            f"last seen {paper.last_seen}",
+            *facts(meta),
+        ]
         self._fill(
             highlighted(paper.title, self._terms),
-            Text(f"Listed in {paper.times_seen} {dumps} · last seen {paper.last_seen}"),
+            highlighted(authors_line(meta), self._terms),
+            seen,
             highlighted(paper.abstract or "(no abstract in the dumps)", self._terms),
             paper.note,
         )
 
-    def _fill(self, title: Text, seen: Text, abstract: Text, note: str) -> None:
+    def _fill(self, title: Text, authors: Text, seen: list[str], abstract: Text, note: str) -> None:
         self.query_one("#triage-title", Static).update(title)
-        self.query_one("#triage-seen", Static).update(seen)
+        names = self.query_one("#triage-authors", Static)
+        names.display = bool(authors.plain)
+        names.update(authors)
+        self.query_one("#triage-seen", Pieces).show(seen)
         self.query_one("#triage-abstract", Static).update(abstract)
         note_line = self.query_one("#triage-note", Static)
         note_line.display = bool(note.strip())
@@ -296,10 +328,21 @@ class TriageScreen(Screen[str | None]):
             self._decided("skipped", paper)
 
     def action_note(self) -> None:
-        paper = None if self.finished else self._current()
-        if paper is not None:
+        if (paper := self._shown()) is not None:
             self._noting = paper.id
             self.rl_app.edit_note(paper)
+
+    def action_open_web(self) -> None:
+        if (paper := self._shown()) is not None:
+            self.rl_app.open_web(paper)
+
+    def action_copy(self) -> None:
+        if (paper := self._shown()) is not None:
+            self.rl_app.copy_paper(paper)
+
+    def _shown(self) -> Paper | None:
+        """The card's paper, if a card is shown; neither decides it."""
+        return None if self.finished else self._current()
 
     def action_undo(self) -> None:
         """Take back this triage's last step (not the library's) and show its card again."""

@@ -97,30 +97,49 @@ def links(meta: PaperMeta) -> list[tuple[str, str]]:
     return found
 
 
-def links_shown(meta: PaperMeta, *, full: bool = False) -> list[str]:
-    """The pane names each page in a few words (`o` opens the first, `y` copies it);
-    the reader gives every link whole, one a line, to select with the mouse."""
+Piece = str | tuple[str, ...]  # a piece of a line, or its forms, widest first
+
+
+def links_shown(meta: PaperMeta, *, full: bool = False) -> list[Piece]:
+    """The pane names each page in a few words (`o` opens the first, `y` copies it),
+    shorter when the pane is narrow: a repo drops its owner, then its name, rather than
+    break across lines. The reader gives every link whole, one a line, to select with
+    the mouse."""
     found = links(meta)
     if full:
         return [f"{what:<8}{shown_in_line(url)}" for what, url in found]
-    short = {
+    repo = shown_in_line(_bare(meta.github or "").removeprefix("github.com/"))
+    widest = {
         "arXiv": f"arXiv {meta.arxiv_id}" + (f"v{meta.version}" if meta.version else ""),
-        "DOI": f"DOI {meta.doi}",
-        "GitHub": f"GitHub {_bare(meta.github or '').removeprefix('github.com/')}",
+        "DOI": f"DOI {shown_in_line(meta.doi or '')}",
+        "GitHub": f"GitHub {repo}",
         "Project": "project page",
     }
-    return [shown_in_line(short.get(what, what)) for what, _url in found]
+    shorter = {"GitHub": f"GitHub {repo.rpartition('/')[2]}"}  # the repo without its owner
+    return [
+        tuple(dict.fromkeys((widest.get(what, what), shorter.get(what, what), what)))
+        for what, _url in found
+    ]
 
 
-def joined(pieces: Sequence[str], width: int, sep: str = " · ") -> str:
+def widest_form(piece: Piece, width: int) -> str:
+    """The widest of a piece's forms that fits `width`, else its narrowest."""
+    if isinstance(piece, str):
+        return piece
+    return next((form for form in piece if cell_len(form) <= width), piece[-1])
+
+
+def joined(pieces: Sequence[Piece], width: int, sep: str = " · ") -> str:
     """The pieces in their order, `sep` between them, each line broken only between two
-    pieces, so that "▲ 42 upvotes" never ends one line and starts the next."""
+    pieces, so that "▲ 42 upvotes" never ends one line and starts the next; a piece
+    with shorter forms takes the widest that fits a line."""
     lines: list[str] = []
     for piece in pieces:
-        if lines and cell_len(lines[-1]) + cell_len(sep) + cell_len(piece) <= width:
-            lines[-1] += sep + piece
+        text = widest_form(piece, width)
+        if lines and cell_len(lines[-1]) + cell_len(sep) + cell_len(text) <= width:
+            lines[-1] += sep + text
         else:
-            lines.append(piece)
+            lines.append(text)
     return "\n".join(lines)
 
 
@@ -131,11 +150,16 @@ class Pieces(Static):
     def __init__(self, *, id: str | None = None, sep: str = " · ") -> None:
         super().__init__(id=id)
         self.sep = sep
-        self.pieces: tuple[str, ...] = ()
+        self.forms: tuple[Piece, ...] = ()
 
-    def show(self, pieces: Sequence[str]) -> None:
-        self.pieces = tuple(pieces)
-        self.display = bool(self.pieces)
+    @property
+    def pieces(self) -> tuple[str, ...]:
+        """Each piece in its widest form."""
+        return tuple(widest_form(piece, 1_000) for piece in self.forms)
+
+    def show(self, pieces: Sequence[Piece]) -> None:
+        self.forms = tuple(pieces)
+        self.display = bool(self.forms)
         self._fill()
 
     def on_resize(self) -> None:
@@ -143,7 +167,7 @@ class Pieces(Static):
 
     def _fill(self) -> None:
         width = self.content_size.width or 1_000  # not laid out yet: fitted on its resize
-        self.update(Text(joined(self.pieces, width, self.sep)))
+        self.update(Text(joined(self.forms, width, self.sep)))
 
 
 def sightings_line(paper: Paper, sightings: list[Sighting]) -> str:
@@ -293,6 +317,13 @@ class DetailPane(VerticalScroll, can_focus=False):
             # Markdown, but no terminal controls
             self.query_one("#detail-note", Markdown).update(note_shown(paper.note))
         self.scroll_home(animate=False, immediate=True)
+
+    def show_sightings(self, sightings: list[Sighting]) -> None:
+        """The paper's sightings, read after it was shown; where the reader is stays."""
+        self.sightings = tuple(sightings)
+        if self.paper is not None:
+            line = sightings_line(self.paper, sightings)
+            self.query_one("#detail-sightings", Static).update(Text(line))
 
     def _show_meta(self, meta: PaperMeta, terms: tuple[str, ...]) -> None:
         """The lines of the paper's identity; each hidden when its fields are unknown.

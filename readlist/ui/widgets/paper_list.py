@@ -29,7 +29,7 @@ from readlist.core.store import Sort
 
 Fetch = Callable[[int, int, int], list[Paper]]  # (offset, limit, total) -> rows
 LIST_PAGE = 100  # rows read at a time, and held as one page
-MAX_PAGES = 12
+PAGES_HELD = 12  # pages of rows held at once; the one farthest from the cursor goes first
 
 # Every row on screen draws its title in every frame: each title is made safe to draw
 # (no newline, tab or terminal control) once, and looked up after that, since a lookup
@@ -284,7 +284,7 @@ class PaperList(ScrollView, can_focus=True):
             return  # an answer to a query that is no longer shown
         self._loading.discard(page)
         self._pages[page] = rows
-        if len(self._pages) > MAX_PAGES:
+        if len(self._pages) > PAGES_HELD:
             keep = self.cursor // LIST_PAGE
             far = max(self._pages, key=lambda p: abs(p - keep))
             del self._pages[far]
