@@ -212,3 +212,14 @@ def test_a_version_5_library_is_brought_along_with_a_copy_kept(tmp_path: Path) -
     kept = sqlite3.connect(path.with_name("library.db.v5.bak"))
     assert kept.execute("PRAGMA user_version").fetchone()[0] == 5
     kept.close()
+
+
+def test_a_vaguer_day_published_never_replaces_a_precise_one(store: Store) -> None:
+    title = "Sparse Experts for Long Documents"
+    import_papers(store, [listing(title, listed_on="2026-11-20", published="2024-10-13")])
+    vaguer = listing(title, listed_on="2026-11-22", published="2024-10")
+    import_papers(store, [vaguer], source="refs.bib")
+    assert store.get(only_paper(store)).meta.published == "2024-10-13"
+    corrected = listing(title, listed_on="2026-11-23", published="2024-11-02")
+    import_papers(store, [corrected], source="b.json")
+    assert store.get(only_paper(store)).meta.published == "2024-11-02"

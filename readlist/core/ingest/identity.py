@@ -5,7 +5,8 @@ from any listing; a field it has is taken from a listing as new as the one it ca
 or newer: the upvotes of the latest listing stand, and an older file imported later
 (last year's BibTeX) changes nothing a newer listing set. The arXiv id, once known, is
 never replaced (a listing with another id is another paper: dedupe never merges them),
-and the version kept is the latest seen. Where each field came from is kept with it
+the version kept is the latest seen, and a day published is never made vaguer (a
+BibTeX entry's month does not replace the day a Hugging Face listing gave). Where each field came from is kept with it
 (`Sources`), as the library stores it (papers.meta_from).
 """
 
@@ -48,6 +49,8 @@ def combine(
             continue
         if name == "version" and current is not None and current >= value:
             continue
+        if name == "published" and isinstance(current, str) and current.startswith(value):
+            continue  # "2024-10" says less than the "2024-10-13" the paper has
         came = old_sources.get(name)
         if _given(current) and name != "version" and came is not None and came[1] > listed_on:
             continue  # a newer listing set it
