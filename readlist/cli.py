@@ -97,7 +97,12 @@ def _has_terminal() -> bool:
 )
 @click.pass_obj
 def import_(library: Library, sources: tuple[str, ...], as_json: bool, force: bool) -> None:
-    """Import dump files, folders of dumps, or - for stdin."""
+    """Import dumps, folders of them, or - for stdin.
+
+    \b
+    A dump is a Daily Papers page's copied text, the Hugging Face JSON (or JSON
+    Lines), a saved page (HTML), BibTeX, RIS or CSL-JSON: known by its content.
+    """
     # Imported here: dedupe and rapidfuzz are a third of readlist's start-up, and only
     # import and fetch need them.
     from readlist.cli_import import run_import
