@@ -103,6 +103,11 @@ def timed_import(db: Path, folder: Path) -> float:
     return time.perf_counter() - start
 
 
+def megabytes(db: Path) -> float:
+    """The library on disk, its write-ahead log included."""
+    return round(sum(p.stat().st_size for p in db.parent.glob(db.name + "*")) / 1e6, 1)
+
+
 def fresh(db: Path) -> Path:
     for path in db.parent.glob(db.name + "*"):
         path.unlink()
@@ -112,15 +117,18 @@ def fresh(db: Path) -> Path:
 def imports(folders: dict[str, Path], work: Path, rounds: int) -> tuple[dict[str, object], Path]:
     """The import figures, and the JSON library after the re-listing."""
     seconds: dict[str, list[float]] = {"text": [], "json": []}
+    size: dict[str, float] = {}
     library = work / "identity-json.db"
     for turn in range(rounds):
         order = ("text", "json") if turn % 2 == 0 else ("json", "text")
         for name in order:
             db = library if name == "json" else work / "identity-text.db"
             seconds[name].append(timed_import(fresh(db), folders[name]))
+            size[name] = megabytes(db)
     fresh(work / "identity-text.db")
     count = listings(folders["json"])
     relisted = timed_import(library, folders["relisted"])
+    size["relisted"] = megabytes(library)
     text, hf = (statistics.median(seconds[name]) for name in ("text", "json"))
     figures: dict[str, object] = {
         "listings": count,
@@ -132,6 +140,9 @@ def imports(folders: dict[str, Path], work: Path, rounds: int) -> tuple[dict[str
         "relisted_s": round(relisted, 2),
         "relisted_us_per_listing": round(relisted / count * 1e6),
         "relisted_over_text": round(relisted / text, 2),
+        "text_mb": size["text"],
+        "json_mb": size["json"],
+        "relisted_mb": size["relisted"],
     }
     figures.update(check(library, folders["relisted"]))
     return figures, library
@@ -255,12 +266,13 @@ def table(figures: dict[str, object]) -> str:
     filters = figures["filters"]
     assert isinstance(imp, dict) and isinstance(filters, dict)
     lines = [
-        f"import, {imp['listings']:,} listings: seconds, µs/listing, ÷ text",
-        f"  text dumps (baseline)   {imp['text_s']:7.2f} s {imp['text_us_per_listing']:6} µs",
+        f"import, {imp['listings']:,} listings: seconds, µs/listing, ÷ text, library MB after",
+        f"  text dumps (baseline)   {imp['text_s']:7.2f} s {imp['text_us_per_listing']:6} µs"
+        f"  1.00x {imp['text_mb']:8.1f} MB",
         f"  HF JSON                 {imp['json_s']:7.2f} s {imp['json_us_per_listing']:6} µs"
-        f"  {imp['json_over_text']:.2f}x",
+        f"  {imp['json_over_text']:.2f}x {imp['json_mb']:8.1f} MB",
         f"  HF JSON re-listed       {imp['relisted_s']:7.2f} s {imp['relisted_us_per_listing']:6}"
-        f" µs  {imp['relisted_over_text']:.2f}x",
+        f" µs  {imp['relisted_over_text']:.2f}x {imp['relisted_mb']:8.1f} MB",
         f"  after: {imp['papers_after_relisting']:,} papers, {imp['ids']:,} ids, "
         f"{imp['upvotes_not_updated']} with stale upvotes",
         "",
