@@ -1,6 +1,6 @@
 """Deterministic libraries of realistic Daily Papers dumps, for benchmarks.
 
-    python bench/generate.py N OUT_DIR [--seed S] [--shared-passages] [--one-file]
+    python bench/generate.py N OUT_DIR [--seed S] [--shared-passages] [--one-file | --hf-json]
 
 Writes N distinct papers as daily dumps (a few hundred to a few thousand papers
 each, blank-line layout with the page header and a date line), and
@@ -17,6 +17,15 @@ their titles and what is planted are the same as without it: the passages come f
 a random stream of their own.
 
 --one-file writes the same papers as ONE dump, OUT_DIR/one.txt, instead of many.
+
+--hf-json writes the same dumps as Hugging Face Daily Papers JSON, one file a day
+(OUT_DIR/NNNNN.json, the items `GET /api/daily_papers?date=D` returns), each paper with
+an arXiv id (a near-duplicate is the same paper listed again, so it has the id of the
+paper it copies; a look-alike has an id of its own), 1 to 7 authors (a few surnames
+shared by many, most by few), heavy-tailed upvotes (about 10% without), a published
+date a few days before the listing, a GitHub repo for about 30% and a few withdrawn.
+The identity comes from a random stream of its own, so the titles and abstracts are
+those of the text dumps.
 """
 
 from __future__ import annotations
@@ -197,6 +206,11 @@ CLOSINGS = [
     " in this direction.",
     "We hope this work serves as a strong baseline and inspires further research in the community.",
 ]
+# Surnames: a few very common ones (as Wang and Li are among arXiv authors), the rest
+# made of syllables, so that most are shared by a handful of papers or by none.
+COMMON_SURNAMES = ["Wang", "Li", "Zhang", "Chen", "Liu", "Yang", "Kim", "Smith"]
+GIVEN = ["Wei", "Jun", "Anna", "David", "Maria", "Hiro", "Sara", "Omar", "Lena", "Tomas"]
+SYLLABLES = ["ka", "ro", "mi", "tan", "vel", "shi", "dor", "lu", "ne", "gar", "pe", "zo"]
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
@@ -269,8 +283,69 @@ def templated(rng: random.Random) -> tuple[str, str]:
     return opening, closing
 
 
+def _surname(rng: random.Random) -> str:
+    if rng.random() < 0.3:
+        return rng.choice(COMMON_SURNAMES)
+    return "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4))).capitalize()
+
+
+class Identities:
+    """The Hugging Face side of each paper, drawn from a stream of its own: an arXiv id,
+    authors, upvotes and links for each original, and its items as listed on a day."""
+
+    def __init__(self, seed: int) -> None:
+        self.rng = random.Random(seed + 2_000_003)
+        self.number = 0
+        self.per_month: dict[str, int] = {}  # arXiv numbers its ids from 1 each month
+        self.of: dict[tuple[str, str], dict[str, object]] = {}  # original -> its paper
+
+    def new(self, paper: tuple[str, str], day: date) -> None:
+        rng = self.rng
+        self.number += 1
+        published = day - timedelta(days=rng.randint(1, 5))
+        names = [f"{rng.choice(GIVEN)} {_surname(rng)}" for _ in range(rng.randint(1, 7))]
+        month = f"{published:%y%m}"
+        self.per_month[month] = self.per_month.get(month, 0) + 1
+        fields: dict[str, object] = {
+            "id": f"{month}.{self.per_month[month]:05d}",
+            "authors": [
+                {"_id": f"{self.number:012x}{i:012x}", "name": name, "hidden": False}
+                for i, name in enumerate(names)
+            ],
+            "publishedAt": f"{published.isoformat()}T{rng.randint(0, 23):02d}:00:00.000Z",
+        }
+        if rng.random() < 0.9:
+            fields["upvotes"] = int(rng.paretovariate(1.1)) - 1
+        if rng.random() < 0.3:
+            owner = names[0].split()[1].lower()
+            fields["githubRepo"] = f"https://github.com/{owner}/p{self.number}"
+        if rng.random() < 0.002:
+            fields["withdrawnAt"] = f"{day.isoformat()}T12:00:00.000Z"
+        fields["ai_keywords"] = sorted({w for w in paper[0].lower().split() if w.isalpha()})[:4]
+        self.of[paper] = fields
+
+    def item(self, paper: tuple[str, str], written: tuple[str, str], day: date) -> object:
+        """`written` (the paper as this listing words it) as a Daily Papers item of `day`."""
+        listed = f"{day.isoformat()}T00:52:11.142Z"
+        inner = {**self.of[paper], "title": written[0], "summary": written[1]}
+        inner["submittedOnDailyAt"] = listed
+        return {
+            "paper": inner,
+            "publishedAt": listed,
+            "title": written[0],
+            "summary": written[1],
+            "numComments": int(self.rng.expovariate(0.5)),
+        }
+
+
 def generate(
-    n: int, out: Path, seed: int = 7, *, shared_passages: bool = False, one_file: bool = False
+    n: int,
+    out: Path,
+    seed: int = 7,
+    *,
+    shared_passages: bool = False,
+    one_file: bool = False,
+    hf_json: bool = False,
 ) -> dict[str, object]:
     rng = random.Random(seed)
     # The passages come from a stream of their own, and the papers are drawn bare and
@@ -290,6 +365,7 @@ def generate(
         return paper[0], f"{opening}{paper[1]}{closing}"
 
     out.mkdir(parents=True, exist_ok=True)
+    identities = Identities(seed)
     bodies: list[str] = []
     originals: list[tuple[str, str]] = []
     planted_dups = 0
@@ -299,6 +375,7 @@ def generate(
     while len(originals) < n:
         size = min(rng.randint(300, 3000), n - len(originals))
         entries: list[tuple[str, str]] = []
+        bases: list[tuple[str, str]] = []  # the original each entry words
         for _ in range(size):
             if originals and rng.random() < 0.01:
                 base = rng.choice(originals)
@@ -310,11 +387,21 @@ def generate(
                 alike = dressed(paper)
             originals.append(paper)
             entries.append(alike)
+            bases.append(paper)
+            if hf_json:
+                identities.new(paper, day)
         for _ in range(size // 10):
             at = rng.randrange(len(entries) + 1)
             base = rng.choice(originals)
             entries.insert(at, dressed(near_duplicate(rng, *base), base))
+            bases.insert(at, base)
             planted_dups += 1
+        if hf_json:
+            items = [identities.item(b, e, day) for b, e in zip(bases, entries, strict=True)]
+            (out / f"{dump_no:05d}.json").write_text(json.dumps(items), encoding="utf-8")
+            dump_no += 1
+            day += timedelta(days=1)
+            continue
         body = "\n\n".join(f"{t}\n\n{a}" for t, a in entries)
         if one_file:
             bodies.append(body)
@@ -337,6 +424,8 @@ def generate(
         "seed": seed,
         "shared_passages": shared_passages,
     }
+    if hf_json:
+        truth["hf_json"] = True
     (out / ".truth.json").write_text(json.dumps(truth), encoding="utf-8")
     return truth
 
@@ -356,10 +445,19 @@ def main() -> None:
     parser.add_argument(
         "--shared-passages", action="store_true", help="boilerplate openings and closings"
     )
-    parser.add_argument("--one-file", action="store_true", help="one dump, OUT_DIR/one.txt")
+    shape = parser.add_mutually_exclusive_group()
+    shape.add_argument("--one-file", action="store_true", help="one dump, OUT_DIR/one.txt")
+    shape.add_argument(
+        "--hf-json", action="store_true", help="Hugging Face Daily Papers JSON, a file a day"
+    )
     args = parser.parse_args()
     truth = generate(
-        args.n, args.out, args.seed, shared_passages=args.shared_passages, one_file=args.one_file
+        args.n,
+        args.out,
+        args.seed,
+        shared_passages=args.shared_passages,
+        one_file=args.one_file,
+        hf_json=args.hf_json,
     )
     print(
         f"{truth['distinct']} papers, {truth['near_duplicates']} near-duplicates, "
