@@ -6,8 +6,8 @@ or newer: the upvotes of the latest listing stand, and an older file imported la
 (last year's BibTeX) changes nothing a newer listing set. The arXiv id, once known, is
 never replaced (a listing with another id is another paper: dedupe never merges them),
 the version kept is the latest seen, and a day published is never made vaguer (a
-BibTeX entry's month does not replace the day a Hugging Face listing gave). Where each field came from is kept with it
-(`Sources`), as the library stores it (papers.meta_from).
+BibTeX entry's month does not replace the day a Hugging Face listing gave). Where each
+field came from is kept with it (`Sources`), as the library stores it (papers.meta_from).
 """
 
 from __future__ import annotations

@@ -6,11 +6,13 @@ An item is `{"paper": {"id", "title", "summary", "authors": [{"name"}], "publish
 "upvotes", "githubRepo", "projectPage", "withdrawnAt", ...}, "publishedAt", "numComments",
 "title", "summary", ...}` (huggingface_hub's `list_daily_papers` documents it). Every field
 is optional: the paper's title and summary win over the item's, and the item's own
-`publishedAt` is the day it was listed. The whole item is kept as the paper's record.
+`publishedAt` is the day it was listed. The item is kept as the listing's record, less
+the title and summary the paper keeps.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Sequence
 from typing import Literal
@@ -86,10 +88,31 @@ def _paper(item: dict[str, object], listed_on: str | None) -> ParsedPaper | None
         github=tidy_or_none(paper.get("githubRepo")),
         project_page=tidy_or_none(paper.get("projectPage")),
         withdrawn=day_of(paper.get("withdrawnAt")),
-        record=record(item),
     )
     abstract = tidy(paper.get("summary")) or tidy(item.get("summary"))
-    return ParsedPaper(title, abstract, meta=meta, listed_on=listed_on)
+    kept = dataclasses.replace(meta, record=record(_slim(item, paper, title, abstract)))
+    return ParsedPaper(title, abstract, meta=kept, listed_on=listed_on)
+
+
+def _slim(
+    item: dict[str, object], paper: dict[str, object], title: str, abstract: str
+) -> dict[str, object]:
+    """The item less the title and summary readlist keeps anyway (the paper's, or the
+    listing's own where it differs): an item carries its summary twice, and the record
+    is kept with every listing."""
+    kept_text = {"title": title, "summary": abstract}
+
+    def without_text(value: dict[str, object]) -> dict[str, object]:
+        return {
+            k: v
+            for k, v in value.items()
+            if not (k in kept_text and isinstance(v, str) and tidy(v) == kept_text[k])
+        }
+
+    slim = without_text(item)
+    if paper is not item and isinstance(item.get("paper"), dict):
+        slim["paper"] = without_text(paper)
+    return slim
 
 
 def _authors(value: object) -> tuple[str, ...]:
