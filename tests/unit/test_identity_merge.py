@@ -10,15 +10,19 @@ import sqlite3
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from readlist.core import normalize
-from readlist.core.ingest import dedupe
+from readlist.core.ingest import dedupe, import_sources
 from readlist.core.ingest.importer import Importer
 from readlist.core.ingest.ready import ready_parsed
 from readlist.core.models import FileReport, PaperMeta, ParsedDump, ParsedPaper
+from readlist.core.query import parse_query
 from readlist.core.store import Store, schema
-from tests.conftest import NOW
+from tests.conftest import NOW, ROOT, SAMPLE_DUMPS
 from tests.unit.test_importer import make_dump
 
+FIXTURES = ROOT / "tests" / "fixtures"
 ABSTRACT = (
     "We train a sparse mixture of experts on long documents. It routes each token to two "
     "experts. It matches a dense model at a third of the compute on six benchmarks."
@@ -223,3 +227,51 @@ def test_a_vaguer_day_published_never_replaces_a_precise_one(store: Store) -> No
     corrected = listing(title, listed_on="2026-11-23", published="2024-11-02")
     import_papers(store, [corrected], source="b.json")
     assert store.get(only_paper(store)).meta.published == "2024-11-02"
+
+
+DUALFORMER = 'title:"Dualformer: Controllable Fast and Slow"'
+
+
+def dump_paper_starred(store: Store) -> int:
+    dump = SAMPLE_DUMPS / "000_1fcb70e74d98b500.txt"
+    assert all(r.error is None for r in import_sources(store, [dump], now=NOW))
+    [paper] = store.search(parse_query(DUALFORMER))
+    store.set_flag([paper.id], "starred", True)
+    store.set_note(paper.id, "mine")
+    return paper.id
+
+
+@pytest.mark.parametrize(
+    "fixture", ["hf_daily_papers.json", "hf_daily_papers.jsonl", "hf_daily_papers_page.html"]
+)
+def test_a_dump_paper_listed_in_the_json_gains_its_identity(store: Store, fixture: str) -> None:
+    """A paper from a copied page, starred and noted, then listed in the Hugging Face
+    JSON (or a saved page) with the same title: one paper, which gains the listing's id
+    and authors, with the user's state."""
+    paper_id = dump_paper_starred(store)
+    before = store.stats().papers
+    [report] = import_sources(store, [FIXTURES / fixture], now=NOW)
+    assert report.error is None and report.merged_exact >= 1
+    [after] = store.search(parse_query(DUALFORMER))
+    assert after.id == paper_id
+    assert after.meta.arxiv_id == "2410.09918"
+    assert after.meta.authors[0] == "DiJia Su"
+    assert (after.starred, after.note) == (True, "mine")
+    assert store.stats().papers == before + report.new
+    assert store.check_integrity() == []
+
+
+@pytest.mark.parametrize("fixture", ["zotero.bib", "zotero.ris", "zotero_csl.json"])
+def test_a_reference_managers_abridged_abstract_is_held_for_review_not_merged(
+    store: Store, fixture: str
+) -> None:
+    """The Zotero fixtures give Dualformer a shortened abstract under the same title: the
+    same title with a different abstract is held apart for review (as for dumps), so
+    `dupes` lists the pair, and the starred dump paper is as it was."""
+    paper_id = dump_paper_starred(store)
+    [report] = import_sources(store, [FIXTURES / fixture], now=NOW)
+    assert report.error is None and report.flagged >= 1
+    pairs = [c for c in store.review_candidates() if paper_id in (c.paper_id, c.other_id)]
+    assert [c.reason for c in pairs] == ["same title, different abstract"]
+    kept = store.get(paper_id)
+    assert (kept.starred, kept.note, kept.meta.arxiv_id) == (True, "mine", None)
