@@ -325,3 +325,24 @@ def test_google_scholars_journal_field_gives_the_id() -> None:
     parsed = read_structured(data, "scholar.bib")
     assert parsed is not None and parsed.papers[0].meta is not None
     assert parsed.papers[0].meta.arxiv_id == "2504.01234"
+
+
+def test_an_entry_whose_key_repeats_is_read_like_any_other() -> None:
+    """Two files pasted together repeat keys: the second entry keeps its id, year and
+    authors, its braces and @string references resolved as in the first."""
+    data = (
+        b'@string{arx = "arXiv"}\n'
+        b"@misc{su2024, title = {First}, eprint = {2504.01234v2}, year = {2024}}\n"
+        b"@misc{su2024, title = {Second {Entry}}, eprint = {arXiv:2504.05678v1},\n"
+        b"  author = {Su, DiJia and Zheng, Qinqing}, year = {2025}, month = mar,\n"
+        b"  publisher = arx}\n"
+    )
+    parsed = read_structured(data, "refs.bib")
+    assert parsed is not None
+    second = parsed.papers[1]
+    assert second.title == "Second Entry"
+    assert second.meta is not None
+    assert (second.meta.arxiv_id, second.meta.version) == ("2504.05678", 1)
+    assert second.meta.authors == ("DiJia Su", "Qinqing Zheng")
+    assert second.meta.published == "2025-03"
+    assert json.loads(second.meta.record or "{}")["publisher"] == "arXiv"

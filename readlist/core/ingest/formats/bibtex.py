@@ -14,6 +14,8 @@ import logging
 import re
 
 from bibtexparser.entrypoint import parse_string
+from bibtexparser.library import Library
+from bibtexparser.middlewares import RemoveEnclosingMiddleware, ResolveStringReferencesMiddleware
 from bibtexparser.middlewares.names import (
     InvalidNameError,
     parse_single_name_into_parts,
@@ -69,7 +71,7 @@ def read_bibtex(text: str, source: str) -> ParsedDump:
         if isinstance(block, DuplicateBlockKeyBlock) and isinstance(
             block.ignore_error_block, Entry
         ):
-            entries.append(block.ignore_error_block)
+            entries.append(_as_parsed(block.ignore_error_block, library))
         else:
             skipped.append(f"line {(block.start_line or 0) + 1}: an entry BibTeX cannot read")
     for entry in sorted(entries, key=lambda e: e.start_line or 0):
@@ -79,6 +81,16 @@ def read_bibtex(text: str, source: str) -> ParsedDump:
         else:
             papers.append(paper)
     return finish(papers, skipped, source, "a BibTeX file", ("entry", "entries"))
+
+
+def _as_parsed(entry: Entry, library: Library) -> Entry:
+    """An entry whose key repeats (two files pasted together), read as the others are:
+    bibtexparser leaves it as split, its values in their braces and its @string
+    references unresolved, so its id, year and authors would not be found."""
+    alone = Library([*library.strings, entry])
+    for middleware in (ResolveStringReferencesMiddleware(), RemoveEnclosingMiddleware()):
+        alone = middleware.transform(alone)
+    return alone.entries[0]
 
 
 def _paper(entry: Entry, decoder: LatexNodes2Text) -> ParsedPaper | None:
