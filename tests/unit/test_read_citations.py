@@ -346,3 +346,27 @@ def test_an_entry_whose_key_repeats_is_read_like_any_other() -> None:
     assert second.meta.authors == ("DiJia Su", "Qinqing Zheng")
     assert second.meta.published == "2025-03"
     assert json.loads(second.meta.record or "{}")["publisher"] == "arXiv"
+
+
+@pytest.mark.parametrize(
+    ("data", "titles", "skipped"),
+    [
+        (  # cut off right after its TY line, the file ending in a newline
+            b"TY  - JOUR\nTI  - Kept\nUR  - https://example.org\nER  - \n\nTY  - JOUR\n",
+            ["Kept"],
+            ("record at line 6: no ER line ends it",),
+        ),
+        (  # a blank line between a record's TY line and its tags
+            b"TY  - JOUR\nTI  - First\nER  - \nTY  - JOUR\n\nTI  - Second\nER  - \n",
+            ["First", "Second"],
+            (),
+        ),
+    ],
+)
+def test_an_ris_record_with_nothing_after_its_ty_line_does_not_refuse_the_file(
+    data: bytes, titles: list[str], skipped: tuple[str, ...]
+) -> None:
+    parsed = read_structured(data, "refs.ris")
+    assert parsed is not None
+    assert [p.title for p in parsed.papers] == titles
+    assert parsed.skipped == skipped

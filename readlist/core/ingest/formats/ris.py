@@ -40,7 +40,9 @@ _BARE_ID_TAGS = ("M1", "SN", "IS", "AN")  # a number field that holds the id alo
 def read_ris(text: str, source: str) -> ParsedDump:
     """The papers of an RIS file; records without a title are reported, not imported."""
     try:
-        records = rispy.loads(text, mapping=_AS_TAGS, list_tags=[], enforce_list_tags=False)
+        records = rispy.loads(
+            _without_blank_lines(text), mapping=_AS_TAGS, list_tags=[], enforce_list_tags=False
+        )
     except (ValueError, KeyError, TypeError, OSError) as exc:
         raise DumpError(f"{source}: an RIS file readlist cannot read ({tidy(str(exc))})") from None
     papers: list[ParsedPaper] = []
@@ -55,6 +57,13 @@ def read_ris(text: str, source: str) -> ParsedDump:
     if len(starts) > len(records):  # rispy drops a record no ER line ends
         skipped.append(f"record at line {starts[-1]}: no ER line ends it")
     return finish(papers, skipped, source, "an RIS file", ("record", "records"))
+
+
+def _without_blank_lines(text: str) -> str:
+    """The text without its blank lines. rispy reads a blank line as more of the tag
+    before it, and fails when that tag is the previous record's (a blank line after a
+    TY line, a file cut off after one): a blank line adds nothing to any value."""
+    return "\n".join(line for line in text.split("\n") if line.strip())
 
 
 def _paper(tags: dict[str, object]) -> ParsedPaper | None:
