@@ -350,3 +350,18 @@ def test_base_urls_are_http_roots() -> None:
     ]:
         with pytest.raises(ValueError, match=re.escape(why)):
             base_url_of(bad)
+
+
+@pytest.mark.parametrize(
+    ("bad", "why"),
+    [
+        ("http://hugging face.co", "has a space or control character"),
+        ("http://huggingface.co\x01", "has a space or control character"),
+        ("https://huggingface.co/a b", "has a space or control character"),
+        ("http://user:secret@127.0.0.1:8080", "has a user name or password"),
+    ],
+)
+def test_a_base_url_urllib_cannot_ask_is_refused_before_any_request(bad: str, why: str) -> None:
+    """Not tried (and tried again) as a server that "broke off its answer"."""
+    with pytest.raises(ValueError, match=re.escape(why)):
+        base_url_of(bad)

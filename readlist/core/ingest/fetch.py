@@ -113,6 +113,11 @@ def base_url_of(url: str) -> str:
         raise ValueError(f"{url!r} is not an http(s) URL (like {DEFAULT_BASE_URL})")
     if parts.query or parts.fragment:
         raise ValueError(f"{url!r} has a query or fragment; give the server's root URL")
+    # urllib would send these as they are: the request fails as if the server broke off
+    if any(char.isspace() or not char.isprintable() for char in url):
+        raise ValueError(f"{url!r} has a space or control character; percent-encode it")
+    if parts.username is not None or parts.password is not None:
+        raise ValueError(f"{url!r} has a user name or password; urllib sends neither")
     return url.rstrip("/")
 
 
