@@ -52,12 +52,23 @@ class PaperMeta:
 
     @property
     def page_url(self) -> str | None:
-        """Where the paper is read: arXiv, else its DOI, else the link its source gave."""
+        """Where the paper is read: arXiv, else its DOI, else the link its source gave
+        when that is a web page (`o` hands it to a browser; a hostile file's `file:` or
+        `javascript:` link, or one that reads as a browser's option, is no page)."""
         if self.arxiv_id:
             return self.arxiv_url
         if self.doi:
             return f"https://doi.org/{self.doi}"
-        return self.url
+        return _web_page(self.url)
+
+
+def _web_page(url: str | None) -> str | None:
+    """`url` when it is an http(s) URL with a host, else None."""
+    link = (url or "").strip()
+    scheme, sep, rest = link.partition("://")
+    if sep and scheme.lower() in ("http", "https") and rest[:1].strip() not in ("", "/"):
+        return link
+    return None
 
 
 NO_META = PaperMeta()
