@@ -228,3 +228,37 @@ def test_the_progress_bar_shows_a_file_name_s_escapes_not_obeys_them(
     shown = terminal.getvalue()
     assert "\u241b]0;owned\u2407\u241b[2Jdump.txt" in shown
     assert "\x1b]0" not in shown and "\x1b[2J" not in shown
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        (
+            "counts.json",
+            b'[{"paper": {"id": "2504.01234", "title": "Huge Counts", "summary": "s",'
+            b' "upvotes": 99999999999999999999999}, "numComments": 1e300}]',
+        ),
+        (
+            "version.bib",
+            b"@misc{a, title = {Huge Version},"
+            b" eprint = {2504.01234v99999999999999999999999}, archivePrefix = {arXiv}}\n",
+        ),
+        (
+            "day.json",
+            b'[{"type": "article", "title": "Huge Day", "number": "arXiv:2504.01234",'
+            b' "issued": {"date-parts": [[2024, 1, 99999999999999999999999]]}}]',
+        ),
+    ],
+)
+def test_a_count_or_version_too_big_for_the_library_is_left_out(
+    library: Path, tmp_path: Path, name: str, data: bytes
+) -> None:
+    """Not an OverflowError's traceback: the paper imports, with what fits."""
+    path = tmp_path / name
+    path.write_bytes(data)
+    result = _run(library, "import", str(path))
+    assert result.exit_code == 0, result.output
+    listed = json.loads(_run(library, "list", "id:2504.01234", "--format", "json").output)
+    (paper,) = listed
+    assert (paper["upvotes"], paper["comments"], paper["version"]) == (None, None, None)
+    assert paper["published"] in (None, "2024-01")

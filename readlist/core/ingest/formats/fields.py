@@ -36,6 +36,9 @@ _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNOREC
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 ArxivId = tuple[str, int | None]
+# The largest whole number a library column holds (SQLite's INTEGER): a count or version
+# past it is no real one, and would stop the import.
+_INT_MAX = (1 << 63) - 1
 
 
 def tidy(value: object) -> str:
@@ -58,7 +61,7 @@ def arxiv_id(value: object) -> ArxivId | None:
     match = _BARE_ID.fullmatch(value.strip())
     if match is None:
         return None
-    return match.group(1), int(match.group(2)) if match.group(2) else None
+    return match.group(1), _version(match.group(2))
 
 
 def marked_arxiv_id(values: Iterable[object]) -> ArxivId | None:
@@ -73,8 +76,7 @@ def marked_arxiv_id(values: Iterable[object]) -> ArxivId | None:
             groups = [g for g in match.groups()]
             for i in range(0, len(groups), 2):
                 if groups[i]:
-                    version = groups[i + 1]
-                    return groups[i], int(version) if version else None
+                    return groups[i], _version(groups[i + 1])
     return None
 
 
@@ -108,7 +110,7 @@ def iso_date(year: object, month: object = None, day: object = None) -> str | No
     if d is not None:
         try:
             return date(y, m, d).isoformat()
-        except ValueError:
+        except (ValueError, OverflowError):  # no such day, or past any C long
             pass
     return f"{y:04d}-{m:02d}"
 
@@ -152,14 +154,22 @@ def record(value: object) -> str:
 
 
 def as_int(value: object) -> int | None:
-    """A count (upvotes, comments): an int, or a float with nothing after the point."""
+    """A count (upvotes, comments): an int, or a float with nothing after the point, that
+    a library column holds."""
     if isinstance(value, bool):
         return None
-    if isinstance(value, int):
-        return value
     if isinstance(value, float) and value.is_integer():
-        return int(value)
+        value = int(value)
+    if isinstance(value, int) and -_INT_MAX <= value <= _INT_MAX:
+        return value
     return None
+
+
+def _version(digits: str | None) -> int | None:
+    """An id's version ("2" of "v2"), or None when it names none a column holds."""
+    if not digits or len(digits) > 18:
+        return None
+    return int(digits)
 
 
 def finish(
