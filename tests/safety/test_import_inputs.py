@@ -11,6 +11,7 @@ import json
 import os
 import resource
 import signal
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -262,3 +263,37 @@ def test_a_count_or_version_too_big_for_the_library_is_left_out(
     (paper,) = listed
     assert (paper["upvotes"], paper["comments"], paper["version"]) == (None, None, None)
     assert paper["published"] in (None, "2024-01")
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        (  # as `readlist fetch` passes on an answer that escapes one
+            "hf.json",
+            b'[{"paper": {"id": "2504.01234", "title": "Lone \\ud800 Surrogate",'
+            b' "summary": "s \\udfff", "authors": [{"name": "Ada \\ud83d"}],'
+            b' "projectPage": "https://x.example/\\udc00"}, "extra": "\\ud800"}]',
+        ),
+        (
+            "csl.json",
+            b'[{"type": "article", "title": "Lone \\ud800 Surrogate",'
+            b' "number": "arXiv:2504.01234", "author": [{"family": "\\udc00"}],'
+            b' "URL": "https://x.example/\\ud800", "note": "\\ud800"}]',
+        ),
+    ],
+)
+def test_json_with_a_lone_surrogate_escaped_in_it_imports(
+    library: Path, tmp_path: Path, name: str, data: bytes
+) -> None:
+    """JSON may escape half of a surrogate pair; SQLite stores no such text. The shown
+    text gets U+FFFD in its place, and the record keeps the escape, so nothing is lost."""
+    path = tmp_path / name
+    path.write_bytes(data)
+    result = _run(library, "import", str(path))
+    assert result.exit_code == 0, result.output
+    (paper,) = json.loads(_run(library, "list", "id:2504.01234", "--format", "json").output)
+    assert paper["title"] == "Lone \ufffd Surrogate"
+    with contextlib.closing(sqlite3.connect(library)) as conn:
+        rows = conn.execute("SELECT record FROM sightings WHERE record IS NOT NULL").fetchall()
+    (record,) = [json.loads(row[0]) for row in rows]
+    assert record == json.loads(data)[0]

@@ -33,6 +33,7 @@ _CLASSLESS_ARCHIVES = frozenset(
 )
 _ISO = re.compile(r"(\d{4})(?:[-/](\d{1,2})(?:[-/](\d{1,2}))?)?")
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # a pair JSON escapes decodes to one char
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 ArxivId = tuple[str, int | None]
@@ -43,10 +44,11 @@ _INT_MAX = (1 << 63) - 1
 
 def tidy(value: object) -> str:
     """A value as one line of text: what a terminal would not show dropped, runs of
-    whitespace (a JSON summary's line breaks, a BibTeX field's wrapping) one space."""
+    whitespace (a JSON summary's line breaks, a BibTeX field's wrapping) one space, and
+    half a surrogate pair (JSON may escape one; no UTF-8 text holds it) U+FFFD."""
     if not isinstance(value, str):
         return ""
-    return " ".join(clean_text(value).split())
+    return " ".join(clean_text(_LONE_SURROGATE.sub("\ufffd", value)).split())
 
 
 def tidy_or_none(value: object) -> str | None:
@@ -149,8 +151,10 @@ def doi_of(value: object) -> str | None:
 
 
 def record(value: object) -> str:
-    """The listing as JSON, so nothing its source gave is lost."""
-    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+    """The listing as JSON, so nothing its source gave is lost: half a surrogate pair
+    stays escaped, as the source wrote it, so that the library can store the text."""
+    text = json.dumps(value, sort_keys=True, ensure_ascii=False)
+    return _LONE_SURROGATE.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
 
 
 def as_int(value: object) -> int | None:
