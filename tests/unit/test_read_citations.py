@@ -370,3 +370,19 @@ def test_an_ris_record_with_nothing_after_its_ty_line_does_not_refuse_the_file(
     assert parsed is not None
     assert [p.title for p in parsed.papers] == titles
     assert parsed.skipped == skipped
+
+
+@pytest.mark.parametrize(
+    "value", [r"\href{https://x.example}", r"Using \input and \include", r"a \href"]
+)
+def test_latex_the_decoder_fails_on_is_read_as_plain_text(value: str) -> None:
+    """pylatexenc raises on a macro missing its arguments: the entry is still read, its
+    text as written without braces, not the whole file stopped by a traceback."""
+    data = (
+        f"@misc{{a, title = {{Kept {value}}}, author = {{Lee, Ann}},\n abstract = {{{value}}}}}\n"
+    )
+    parsed = read_structured(data.encode(), "refs.bib")
+    assert parsed is not None
+    (paper,) = parsed.papers
+    assert paper.title == f"Kept {value}".replace("{", "").replace("}", "")
+    assert paper.abstract == value.replace("{", "").replace("}", "")

@@ -150,7 +150,12 @@ def _authors(value: str, decoder: LatexNodes2Text) -> tuple[str, ...]:
 
 
 def _decoded(value: str, decoder: LatexNodes2Text) -> str:
-    """A value's LaTeX as Unicode text, on one line."""
+    """A value's LaTeX as Unicode text, on one line; as written, without its braces,
+    when pylatexenc fails on it (a macro missing its arguments: `\\href{x}`, `\\input`)."""
+    plain = tidy(value.replace("{", "").replace("}", ""))
     if not _LATEX.search(value):
-        return tidy(value.replace("{", "").replace("}", ""))
-    return tidy(decoder.latex_to_text(_BARE_SPECIAL.sub(r"\\\1", value)))
+        return plain
+    try:
+        return tidy(decoder.latex_to_text(_BARE_SPECIAL.sub(r"\\\1", value)))
+    except (IndexError, TypeError, ValueError, KeyError, AttributeError):
+        return plain
