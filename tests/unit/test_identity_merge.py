@@ -275,3 +275,19 @@ def test_a_reference_managers_abridged_abstract_is_held_for_review_not_merged(
     assert [c.reason for c in pairs] == ["same title, different abstract"]
     kept = store.get(paper_id)
     assert (kept.starred, kept.note, kept.meta.arxiv_id) == (True, "mine", None)
+
+
+def test_an_older_listing_gives_the_day_a_coarser_date_left_out(store: Store) -> None:
+    """A BibTeX file (read as listed the day it is imported) gave "2025-04"; the Hugging
+    Face listing of an earlier day gives "2025-04-01": the day is more, not other."""
+    title = "Sparse Experts for Long Documents"
+    import_papers(store, [listing(title, listed_on="2026-11-25", published="2025-04")])
+    paper_id = only_paper(store)
+    import_papers(
+        store, [listing(title, listed_on="2026-11-20", published="2025-04-01")], source="b.json"
+    )
+    assert store.get(paper_id).meta.published == "2025-04-01"
+    import_papers(
+        store, [listing(title, listed_on="2026-11-19", published="2025-06-02")], source="c.json"
+    )
+    assert store.get(paper_id).meta.published == "2025-04-01"  # other, and older: not taken

@@ -6,8 +6,9 @@ or newer: the upvotes of the latest listing stand, and an older file imported la
 (last year's BibTeX) changes nothing a newer listing set. The arXiv id, once known, is
 never replaced (a listing with another id is another paper: dedupe never merges them),
 the version kept is the latest seen, and a day published is never made vaguer (a
-BibTeX entry's month does not replace the day a Hugging Face listing gave). Where each
-field came from is kept with it (`Sources`), as the library stores it (papers.meta_from).
+BibTeX entry's month does not replace the day a Hugging Face listing gave) while any
+listing may make it more precise. Where each field came from is kept with it
+(`Sources`), as the library stores it (papers.meta_from).
 """
 
 from __future__ import annotations
@@ -26,6 +27,18 @@ FIELDS = tuple(f.name for f in dataclasses.fields(PaperMeta) if f.name != "recor
 
 def _given(value: object) -> bool:
     return value is not None and value != ()
+
+
+def _refines(name: str, current: object, value: object) -> bool:
+    """Whether `value` is the day published that `current` told less precisely ("2024-10"
+    -> "2024-10-13"): taken from any listing, however old, since it says more, not other."""
+    return (
+        name == "published"
+        and isinstance(current, str)
+        and isinstance(value, str)
+        and len(current) < len(value)
+        and value.startswith(current)
+    )
 
 
 def sources_of(meta: PaperMeta, dump_id: int, listed_on: str) -> Sources:
@@ -52,7 +65,8 @@ def combine(
         if name == "published" and isinstance(current, str) and current.startswith(value):
             continue  # "2024-10" says less than the "2024-10-13" the paper has
         came = old_sources.get(name)
-        if _given(current) and name != "version" and came is not None and came[1] > listed_on:
+        newer = _given(current) and came is not None and came[1] > listed_on
+        if newer and name != "version" and not _refines(name, current, value):
             continue  # a newer listing set it
         if current != value:
             changes[name] = value
