@@ -54,6 +54,9 @@ def split_name(author: str) -> tuple[str, str, str]:
 # --- BibTeX ----------------------------------------------------------------------------
 
 _AND = re.compile(r"\band\b", re.IGNORECASE)
+# bibtexparser takes an @ that opens a line for the start of an entry, even inside a
+# value: such an @ is braced ({@} prints as @, and every parser reads it back as @).
+_LINE_AT = re.compile(r"^([ \t]*)@", re.MULTILINE)
 
 
 def _bib_name(author: str) -> str:
@@ -62,6 +65,11 @@ def _bib_name(author: str) -> str:
     round)."""
     name = latex_text(plain_line(author))
     return f"{{{name}}}" if _AND.search(author) or "," in author else name
+
+
+def _bib_lines(text: str) -> str:
+    """Lines of text as one BibTeX value, none of them opening with a bare @."""
+    return _LINE_AT.sub(r"\1{@}", latex_text(text))
 
 
 def _bib_fields(paper: Paper) -> list[tuple[str, str]]:
@@ -84,9 +92,9 @@ def _bib_fields(paper: Paper) -> list[tuple[str, str]]:
     if meta.doi:
         fields.append(("doi", safe_url(meta.doi)))
     if abstract := plain_lines(paper.abstract):
-        fields.append(("abstract", latex_text(abstract)))
+        fields.append(("abstract", _bib_lines(abstract)))
     if note := plain_lines(paper.note):
-        fields.append(("annote", latex_text(note)))
+        fields.append(("annote", _bib_lines(note)))
     return fields
 
 

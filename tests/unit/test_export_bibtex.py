@@ -13,7 +13,7 @@ from pathlib import Path
 
 import bibtexparser
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from pybtex.database import parse_string as pybtex_parse
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
@@ -257,6 +257,7 @@ DECODABLE = st.text(
 
 @settings(max_examples=200, deadline=None)
 @given(DECODABLE, DECODABLE, DECODABLE, st.lists(DECODABLE, max_size=3))
+@example("", "", "0\n@(", [])
 def test_any_text_decodes_back_from_both_parsers(
     title: str, abstract: str, note: str, authors: list[str]
 ) -> None:
@@ -327,3 +328,17 @@ def test_pdflatex_with_the_plain_style_compiles_every_entry(tmp_path: Path) -> N
         assert done.returncode == 0, done.stdout[-3000:]
     assert "error message" not in (tmp_path / "doc.blg").read_text(errors="replace")
     assert (tmp_path / "doc.bbl").read_text().count("\\bibitem") == len(papers) + 1
+
+
+@pytest.mark.parametrize(
+    "note", ["Read it.\n@karpathy (tweet) liked it", "0\n@(", "  @misc{x, and more"]
+)
+def test_a_note_line_that_opens_with_at_stays_inside_its_entry(note: str) -> None:
+    """bibtexparser takes an @ that opens a line for the start of an entry: the note's
+    line keeps its @ (braced), and the entry and the one after it both parse."""
+    papers = [paper("First", note=note, abstract=note), paper("Second")]
+    entries = parse_both(bibtex(papers))
+    assert len(entries) == 2
+    first = next(iter(entries.values()))
+    assert decoded(first["annote"]) == expected(note)
+    assert decoded(first["abstract"]) == expected(note)
