@@ -82,6 +82,14 @@ def test_a_bibtex_file_may_open_with_lines_of_its_own() -> None:
     assert parsed is not None and [p.title for p in parsed.papers] == ["T"]
 
 
+def test_a_bibtex_file_may_open_with_a_long_comment_header() -> None:
+    """A licence or thesis header of % lines, longer than the lines looked past."""
+    header = "".join(f"% header line {n} of my thesis bibliography\n" for n in range(30))
+    data = f"{header}\n@article{{k, title={{T}}}}\n".encode()
+    parsed = read_structured(data, "thesis.bib")
+    assert parsed is not None and [p.title for p in parsed.papers] == ["T"]
+
+
 def test_a_page_saved_with_a_comment_first_is_a_page() -> None:
     data = b"<!-- saved from url=(0029)https://huggingface.co/papers -->\n<!DOCTYPE html><html>"
     with pytest.raises(DumpError, match="no Daily Papers are embedded"):

@@ -74,11 +74,12 @@ def _html(start: str) -> bool:
 
 def _preamble(start: str) -> list[str]:
     """The first few non-blank lines, up to the first that reads like prose: BibTeX and
-    RIS files may open with a line or two of their own before the first entry."""
+    RIS files may open with a line or two of their own before the first entry, and a
+    BibTeX file with a header of % comments as long as it likes (they are not counted)."""
     lines = []
     for line in start.splitlines():
         stripped = line.strip()
-        if not stripped:
+        if not stripped or stripped.startswith("%"):
             continue
         lines.append(stripped)
         if len(lines) >= _LEAD_LINES or len(stripped) > _PREAMBLE_LINE_MAX:
