@@ -291,3 +291,33 @@ def test_an_older_listing_gives_the_day_a_coarser_date_left_out(store: Store) ->
         store, [listing(title, listed_on="2026-11-19", published="2025-06-02")], source="c.json"
     )
     assert store.get(paper_id).meta.published == "2025-04-01"  # other, and older: not taken
+
+
+def test_a_file_with_no_listing_day_fills_gaps_and_never_outweighs_a_listing(
+    store: Store,
+) -> None:
+    """A Zotero export imported after the Hugging Face listing does not replace the
+    listing's authors; one imported before it is replaced by the listing's."""
+    title = "Sparse Experts for Long Documents"
+    import_papers(store, [listing(title, authors=("Ada Lovelace",), upvotes=4)])
+    zotero = dataclasses.replace(
+        listing(title, authors=("A. Lovelace", "C. Babbage"), doi="10.1/x"), listed_on=None
+    )
+    import_papers(store, [zotero], source="refs.bib")
+    paper = store.get(only_paper(store))
+    assert paper.meta.authors == ("Ada Lovelace",)  # the listing's stand
+    assert paper.meta.doi == "10.1/x"  # what it lacked is filled
+
+    other = "Dense Experts for Short Documents"
+    first = dataclasses.replace(
+        listing(other, OTHER_ABSTRACT, arxiv_id="2504.05555", authors=("B. Liskov",)),
+        listed_on=None,
+    )
+    import_papers(store, [first], source="early.bib")
+    later = listing(
+        other, OTHER_ABSTRACT, arxiv_id="2504.05555", listed_on="2026-01-05",
+        authors=("Barbara Liskov",),
+    )  # fmt: skip
+    import_papers(store, [later], source="day.json")
+    [found] = store.search(parse_query("id:2504.05555"))
+    assert found.meta.authors == ("Barbara Liskov",)

@@ -2,8 +2,10 @@
 
 A listing is one dump's word on a paper at one date. A field the paper lacks is taken
 from any listing; a field it has is taken from a listing as new as the one it came from,
-or newer: the upvotes of the latest listing stand, and an older file imported later
-(last year's BibTeX) changes nothing a newer listing set. The arXiv id, once known, is
+or newer: the upvotes of the latest listing stand, and an older listing imported later
+changes nothing a newer one set. A file that gives no listing day (BibTeX, RIS,
+CSL-JSON) weighs as the oldest ("" for its day): it fills what a paper lacks, and a
+dated listing's values stand over it, whichever came first. The arXiv id, once known, is
 never replaced (a listing with another id is another paper: dedupe never merges them),
 the version kept is the latest seen, and a day published is never made vaguer (a
 BibTeX entry's month does not replace the day a Hugging Face listing gave) while any

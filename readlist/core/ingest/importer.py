@@ -300,7 +300,7 @@ class Importer:
             old, came = batch.metas[paper_id]
         else:
             old, came = self.store.imports.metas([paper_id])[paper_id]
-        combined, sources = identity.combine(old, came, meta, batch.dump_id, item.seen_on)
+        combined, sources = identity.combine(old, came, meta, batch.dump_id, item.listed)
         if pending is not None:
             batch.papers[paper_id] = dataclasses.replace(pending, meta=combined)
             batch.planned.sources[paper_id] = sources
@@ -323,11 +323,28 @@ class _Incoming:
 
     @classmethod
     def of(cls, row: Row) -> _Incoming:
-        title, abstract, date_line, seen_on, match_title, title_keys, abstract_keys, meta = row
-        paper = ParsedPaper(title, abstract, date_line, meta)
+        (
+            title,
+            abstract,
+            date_line,
+            seen_on,
+            match_title,
+            title_keys,
+            abstract_keys,
+            meta,
+            listed,
+        ) = row
+        paper = ParsedPaper(title, abstract, date_line, meta, listed)
         return cls(
             paper, seen_on, dedupe.Fingerprint(match_title, abstract), title_keys, abstract_keys
         )
+
+    @property
+    def listed(self) -> str:
+        """The listing's day, as identity.combine weighs it: "" for a file that gives
+        none (BibTeX, RIS, CSL-JSON), so it fills what a paper lacks but never outweighs
+        a dated listing."""
+        return self.paper.listed_on or ""
 
     @property
     def arxiv_id(self) -> str | None:
@@ -365,7 +382,7 @@ class _Batch:
         )
         if paper.meta is not None:
             self.planned.sources[paper_id] = identity.sources_of(
-                paper.meta, self.dump_id, item.seen_on
+                paper.meta, self.dump_id, item.listed
             )
             if paper.meta.arxiv_id:
                 self.by_arxiv[paper.meta.arxiv_id] = paper_id

@@ -30,8 +30,11 @@ if TYPE_CHECKING:  # multiprocessing and the pool load only when a big import st
 
 # One paper of a dump, as the importer places it: title, abstract, date line, the day it
 # was listed (ISO), its match title, its title keys (the exact key first), its abstract
-# keys, and what the listing says of its identity (None for a copied page's text).
-Row = tuple[str, str, str | None, str, str, tuple[int, ...], tuple[int, ...], PaperMeta | None]
+# keys, what the listing says of its identity (None for a copied page's text), and the
+# day its source says it was listed (None: a file with no listing day, or a page's text).
+Row = tuple[
+    str, str, str | None, str, str, tuple[int, ...], tuple[int, ...], PaperMeta | None, str | None
+]
 
 # Below this many bytes of dumps a second process costs more than it saves (it starts in
 # about 0.2 s); the five sample dumps are 0.5 MB, a month of daily dumps is ~10 MB.
@@ -112,6 +115,7 @@ def row_of(paper: ParsedPaper, today: date) -> Row:
         (dedupe.exact_key(fp), *title_keys),
         abstract_keys,
         paper.meta,
+        paper.listed_on,
     )
 
 
