@@ -47,3 +47,13 @@ def test_an_imported_file_link_reaches_no_export(tmp_path: Path) -> None:
         out = runner.invoke(cli, ["--db", db, "export", "--all", "--format", fmt])
         assert out.exit_code == 0, out.output
         assert "file:" not in out.output, fmt
+
+
+def test_the_detail_pane_names_no_link_that_is_no_web_page() -> None:
+    """The pane's links are what `o` would open: a source's `file:` link is not one."""
+    from readlist.ui.widgets.detail import links
+
+    hostile = PaperMeta(url="file:///etc/passwd")
+    assert links(hostile) == []
+    page = PaperMeta(url="https://example.org/paper")
+    assert links(page) == [("Link", "https://example.org/paper")]

@@ -86,8 +86,8 @@ def links(meta: PaperMeta) -> list[tuple[str, str]]:
         found.append(("arXiv", meta.arxiv_url))
     elif meta.doi:
         found.append(("DOI", f"https://doi.org/{meta.doi}"))
-    elif meta.url:
-        found.append(("Link", meta.url))
+    elif meta.page_url:  # the source's link when it is a web page, as `o` opens it
+        found.append(("Link", meta.page_url))
     if meta.hf_url:
         found.append(("HF", meta.hf_url))
     if meta.github:
