@@ -189,6 +189,9 @@ class LibraryStats:
     review_candidates: int
     schema_version: int
     path: str
+    with_id: int = 0  # papers with an arXiv id (0 in the app's quick counts)
+    upvotes_known: bool = False  # some paper has upvotes: sorting by them means something
+    published_known: bool = False  # likewise the day published
 
 
 @dataclass(frozen=True, slots=True)

@@ -254,6 +254,11 @@ class Results:
             self._screen.post_message(TotalCounted(text, walk.sort, total))
 
     @property
+    def stats(self) -> LibraryStats | None:
+        """The library's totals as last read (None before the first read)."""
+        return self._stats
+
+    @property
     def counting(self) -> bool:
         """The first page of the filter is shown and its count is still on its way."""
         return self._counting

@@ -385,3 +385,34 @@ async def test_the_filters_words_are_picked_out_in_the_authors(
         assert isinstance(names, Content) and names.plain == "Ada Continual, Alan Turing"
         picked = [names.plain[span.start : span.end] for span in names.spans]
         assert picked == ["Continual"]
+
+
+async def test_sorting_by_upvotes_no_paper_has_says_where_they_come_from(
+    make_app: AppFactory, library_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sample dumps carry no upvotes: the sort still runs, and says why it shows
+    the papers in id order; once a paper has upvotes, it says only what it sorts by."""
+    app = make_app()
+    notices = record_notices(app, monkeypatch)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("S", "S", "S")
+        await settle(pilot)
+        assert notices[-1] == (
+            "Sorted by most upvotes: no paper has upvotes yet "
+            "(readlist fetch, or import the Hugging Face JSON)"
+        )
+        await pilot.press("S")
+        await settle(pilot)
+        assert notices[-1].startswith("Sorted by latest published: no paper has a day published")
+    give_identity(library_path, top_papers(library_path)[0].id, upvotes=3)
+    app = make_app()
+    notices = record_notices(app, monkeypatch)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, LibraryScreen) and screen.sort == "published"  # remembered
+        await pilot.press("S", "S", "S", "S")
+        await settle(pilot)
+        assert screen.sort == "upvotes"
+        assert notices[-1] == "Sorted by most upvotes"

@@ -243,11 +243,12 @@ class LibraryReads:
         does not show them, and counting a million sightings takes a third of a second.
         """
         extra = (
-            "0, 0, 0"
+            "0, 0, 0, 0"
             if quick
             else (
                 "(SELECT count(*) FROM sightings), (SELECT count(*) FROM dumps),"
-                " (SELECT count(*) FROM review)"
+                " (SELECT count(*) FROM review),"
+                " (SELECT count(*) FROM papers WHERE arxiv_id IS NOT NULL)"
             )
         )
         one = self.conn.execute(
@@ -255,9 +256,11 @@ class LibraryReads:
                       (SELECT count(*) FROM state WHERE starred = 1),
                       (SELECT count(*) FROM state WHERE read = 1),
                       (SELECT count(*) FROM state WHERE note != ''),
+                      EXISTS (SELECT 1 FROM papers WHERE coalesce(upvotes, -1) >= 0),
+                      EXISTS (SELECT 1 FROM papers WHERE coalesce(published, '') > ''),
                       {extra}"""
         ).fetchone()
-        papers, starred, read, noted, sightings, dumps, review = one
+        papers, starred, read, noted, upvotes, published, sightings, dumps, review, ids = one
         return LibraryStats(
             papers=papers,
             starred=starred,
@@ -269,6 +272,9 @@ class LibraryReads:
             review_candidates=review,
             schema_version=schema.SCHEMA_VERSION,
             path=str(self.path),
+            with_id=ids,
+            upvotes_known=bool(upvotes),
+            published_known=bool(published),
         )
 
     def latest_import(self) -> ImportSummary | None:

@@ -346,7 +346,15 @@ class LibraryScreen(Screen[None]):
     def action_cycle_sort(self) -> None:
         self.sort = SORT_ORDER[(SORT_ORDER.index(self.sort) + 1) % len(SORT_ORDER)]
         self.rl_app.memory.remember("sort", self.sort)
-        self.notify(f"Sorted by {SORT_LABEL[self.sort]}", timeout=2)
+        said = f"Sorted by {SORT_LABEL[self.sort]}"
+        stats = self.results.stats
+        if stats is not None and (
+            (self.sort == "upvotes" and not stats.upvotes_known)
+            or (self.sort == "published" and not stats.published_known)
+        ):
+            what = "upvotes" if self.sort == "upvotes" else "a day published"
+            said += f": no paper has {what} yet (readlist fetch, or import the Hugging Face JSON)"
+        self.notify(said, timeout=4 if ":" in said else 2)
 
     def action_undo(self) -> None:
         change = self.rl_app.undo()
