@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
+from readlist.core.arxiv import parse_id
+
 SearchField = Literal["title", "abstract", "note"]
 StateName = Literal["starred", "read", "unread", "note", "withdrawn", "code", "id", "authors"]
 RangeField = Literal["upvotes", "published"]
@@ -54,9 +56,6 @@ _RANGE_NAMED: dict[str, RangeField] = {name: name for name in _RANGE_FIELDS}
 _EXAMPLE: dict[RangeField, str] = {"upvotes": "20", "published": "2026-01-01"}
 # Counts past this are all "more than any paper has"; SQLite's integers stop at 2**63.
 _MOST = 2**62
-_ARXIV_ID = re.compile(
-    r"(?:arxiv:)?(\d{4}\.\d{4,5}|[a-z][a-z.-]*/\d{7})(?:v(\d+))?(?:\.pdf)?", re.IGNORECASE
-)
 _ARXIV_PAGE = re.compile(
     r"(?:https?://)?(?:www\.|export\.)?(?:arxiv\.org/(?:abs|pdf)|huggingface\.co/papers)/",
     re.IGNORECASE,
@@ -223,8 +222,8 @@ def arxiv_id(text: str) -> str | None:
     """The arXiv id `text` names, without its version: a bare id (2504.01234v2,
     hep-th/9901001), one with an `arXiv:` prefix, or its page on arXiv or Hugging Face."""
     text = _ARXIV_PAGE.sub("", text.strip(), count=1)
-    match = _ARXIV_ID.fullmatch(text)
-    return match.group(1) if match else None
+    found = parse_id(text.removesuffix(".pdf"))
+    return found[0] if found else None
 
 
 def _count(value: str) -> int | None:

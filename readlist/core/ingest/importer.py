@@ -323,18 +323,8 @@ class _Incoming:
 
     @classmethod
     def of(cls, row: Row) -> _Incoming:
-        (
-            title,
-            abstract,
-            date_line,
-            seen_on,
-            match_title,
-            title_keys,
-            abstract_keys,
-            meta,
-            listed,
-        ) = row
-        paper = ParsedPaper(title, abstract, date_line, meta, listed)
+        title, abstract, date_line, seen_on, match_title, title_keys, abstract_keys = row[:7]
+        paper = ParsedPaper(title, abstract, date_line, meta=row[7], listed_on=row[8])
         return cls(
             paper, seen_on, dedupe.Fingerprint(match_title, abstract), title_keys, abstract_keys
         )

@@ -25,7 +25,7 @@ from bibtexparser.model import DuplicateBlockKeyBlock, Entry
 from pylatexenc.latex2text import LatexNodes2Text
 
 from readlist.core.ingest.formats.fields import (
-    arxiv_id,
+    bare_arxiv_id,
     doi_of,
     finish,
     flip_name,
@@ -128,7 +128,7 @@ def _arxiv(fields: dict[str, str]) -> tuple[str, int | None] | None:
     for name in _ID_FIELDS:
         if name == "eprint" and prefix not in ("", "arxiv"):
             continue  # an eprint of another archive (HAL, PubMed)
-        if (found := arxiv_id(fields.get(name))) is not None:
+        if (found := bare_arxiv_id(fields.get(name))) is not None:
             return found
     marked = [fields.get(name) for name in _MARKED_FIELDS]
     return marked_arxiv_id([*marked, leading_id_note(fields.get("note"))])

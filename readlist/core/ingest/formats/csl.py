@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from readlist.core.ingest.formats.fields import (
-    arxiv_id,
+    bare_arxiv_id,
     doi_of,
     finish,
     iso_date,
@@ -54,7 +54,7 @@ def _paper(item: dict[str, object]) -> ParsedPaper | None:
     values = [*(item.get(name) for name in _ID_FIELDS), leading_id_note(item.get("note"))]
     found = marked_arxiv_id(values)
     if found is None and tidy(item.get("publisher")).casefold() == "arxiv":
-        found = arxiv_id(item.get("number"))
+        found = bare_arxiv_id(item.get("number"))
     doi = doi_of(item.get("DOI"))
     meta = PaperMeta(
         arxiv_id=found[0] if found else None,

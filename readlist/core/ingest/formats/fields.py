@@ -12,14 +12,12 @@ import re
 from collections.abc import Iterable, Sequence
 from datetime import date
 
+from readlist.core import arxiv
 from readlist.core.errors import DumpError
 from readlist.core.ingest.decode import clean_text
 from readlist.core.models import ParsedDump, ParsedPaper
 
-# New-style ids (2504.01234, 0704.0001) and old-style ones (hep-th/9901001, math.GT/0309136),
-# each with an optional version.
-_ID = r"(\d{4}\.\d{4,5}|[a-z][a-z-]*(?:\.[A-Z]{2})?/\d{7})(?:v(\d+))?"
-_BARE_ID = re.compile(rf"(?:arxiv:)?{_ID}", re.IGNORECASE)
+_ID = arxiv.ID
 # Where an id shows inside a longer value: an arXiv link, arXiv's DOI, or "arXiv:ID".
 _MARKED_ID = re.compile(
     rf"arxiv\.org/(?:abs|pdf|html)/{_ID}|10\.48550/arxiv\.{_ID}|arxiv:\s*{_ID}",
@@ -55,15 +53,10 @@ def tidy_or_none(value: object) -> str | None:
     return tidy(value) or None
 
 
-def arxiv_id(value: object) -> ArxivId | None:
+def bare_arxiv_id(value: object) -> ArxivId | None:
     """A value that is an arXiv id ("2504.01234v2", "arXiv:hep-th/9901001"): the id
     without its version, and the version it named."""
-    if not isinstance(value, str):
-        return None
-    match = _BARE_ID.fullmatch(value.strip())
-    if match is None:
-        return None
-    return match.group(1), _version(match.group(2))
+    return arxiv.parse_id(value) if isinstance(value, str) else None
 
 
 def marked_arxiv_id(values: Iterable[object]) -> ArxivId | None:
@@ -78,7 +71,7 @@ def marked_arxiv_id(values: Iterable[object]) -> ArxivId | None:
             groups = [g for g in match.groups()]
             for i in range(0, len(groups), 2):
                 if groups[i]:
-                    return groups[i], _version(groups[i + 1])
+                    return groups[i], arxiv.version_of(groups[i + 1])
     return None
 
 
@@ -167,13 +160,6 @@ def as_int(value: object) -> int | None:
     if isinstance(value, int) and -_INT_MAX <= value <= _INT_MAX:
         return value
     return None
-
-
-def _version(digits: str | None) -> int | None:
-    """An id's version ("2" of "v2"), or None when it names none a column holds."""
-    if not digits or len(digits) > 18:
-        return None
-    return int(digits)
 
 
 def finish(

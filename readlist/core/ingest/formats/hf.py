@@ -20,8 +20,8 @@ from typing import Literal
 from readlist.core.errors import DumpError
 from readlist.core.ingest.formats import csl
 from readlist.core.ingest.formats.fields import (
-    arxiv_id,
     as_int,
+    bare_arxiv_id,
     day_of,
     finish,
     record,
@@ -77,7 +77,7 @@ def _paper(item: dict[str, object], listed_on: str | None) -> ParsedPaper | None
     title = tidy(paper.get("title")) or tidy(item.get("title"))
     if not title:
         return None
-    found = arxiv_id(paper.get("id"))
+    found = bare_arxiv_id(paper.get("id"))
     meta = PaperMeta(
         arxiv_id=found[0] if found else None,
         version=found[1] if found else None,

@@ -14,7 +14,7 @@ import rispy
 
 from readlist.core.errors import DumpError
 from readlist.core.ingest.formats.fields import (
-    arxiv_id,
+    bare_arxiv_id,
     doi_of,
     finish,
     flip_name,
@@ -73,9 +73,8 @@ def _paper(tags: dict[str, object]) -> ParsedPaper | None:
     notes = [leading_id_note(note) for note in _all(tags, "N1")]
     found = marked_arxiv_id([*(v for tag in _MARKED_TAGS for v in _all(tags, tag)), *notes])
     if found is None and any("arxiv" in _first(tags, t).casefold() for t in ("PB", "DP", "DB")):
-        found = next(
-            (f for tag in _BARE_ID_TAGS if (f := arxiv_id(_first(tags, tag))) is not None), None
-        )
+        bare = (bare_arxiv_id(_first(tags, tag)) for tag in _BARE_ID_TAGS)
+        found = next((f for f in bare if f is not None), None)
     dates = (iso_date_in(_first(tags, tag)) for tag in ("DA", "Y1", "PY"))
     authors = (flip_name(name) for tag in ("AU", "A1") for name in _all(tags, tag))
     unknown = tags.get("UK")
