@@ -5,7 +5,7 @@ costs microseconds. The app asks twice a second on its writer's own connection, 
 the writer's queue (`StateWriter.in_turn`): there its own commits do not count as
 changes, so a star pressed here is not followed by a re-read of what is on screen, and
 only what others did is. A commit that changed neither the papers (an import) nor
-anything a user changes (the store's change rule, `schema.CHANGE_COUNTED`) is what
+anything a user changes (the store's change rule, `migrations.CHANGE_COUNTED`) is what
 another window remembers of how it was left: it changes nothing shown here, so it
 wakes nothing.
 """

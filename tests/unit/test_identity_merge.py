@@ -18,7 +18,7 @@ from readlist.core.ingest.importer import Importer
 from readlist.core.ingest.ready import ready_parsed
 from readlist.core.models import FileReport, PaperMeta, ParsedDump, ParsedPaper
 from readlist.core.query import parse_query
-from readlist.core.store import Store, schema
+from readlist.core.store import Store, migrations, schema
 from tests.conftest import NOW, ROOT, SAMPLE_DUMPS
 from tests.unit.test_importer import make_dump
 
@@ -180,7 +180,7 @@ def test_a_version_5_library_is_brought_along_with_a_copy_kept(tmp_path: Path) -
     title = "Sparse Experts for Long Documents"
     conn = sqlite3.connect(path, isolation_level=None)
     for version in range(1, 6):
-        for statement in schema._statements(schema.MIGRATIONS[version]):
+        for statement in schema._statements(migrations.MIGRATIONS[version]):
             conn.execute(statement)
     conn.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
     conn.execute("PRAGMA user_version = 5")

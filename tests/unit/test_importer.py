@@ -15,7 +15,7 @@ from readlist.core.ingest.importer import Importer
 from readlist.core.ingest.ready import resolve_date
 from readlist.core.ingest.sources import dump_files
 from readlist.core.query import parse_query
-from readlist.core.store import Store, schema
+from readlist.core.store import Store, migrations, schema
 from tests.conftest import NOW, SAMPLE_DUMPS
 
 _DATE_LINE = re.compile(r"^[A-Z][a-z]{2} \d{1,2}$")
@@ -315,7 +315,7 @@ def test_a_dump_in_parts_reports_its_unplaced_lines_once(
 
 def _version_2_library(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(path, isolation_level=None)
-    for script in (schema.SCHEMA_V1, schema.SCHEMA_V2):
+    for script in (migrations.SCHEMA_V1, migrations.SCHEMA_V2):
         for statement in schema._statements(script):
             conn.execute(statement)
     conn.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")

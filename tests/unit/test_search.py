@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from readlist.core.query import parse_query
-from readlist.core.store import Store, schema, search
+from readlist.core.store import Store, migrations, search
 from readlist.core.store.search import SORTS, Sort, Walk, narrowing_match
 from tests.conftest import write_paper
 
@@ -146,7 +146,7 @@ def test_short_prefixes_are_left_out_of_the_narrowing_match() -> None:
 
 
 def test_the_walk_tests_rows_with_the_library_tokenizer() -> None:
-    assert f"tokenize = '{schema.FTS_TOKENIZE}'" in schema.SCHEMA_V1
+    assert f"tokenize = '{migrations.FTS_TOKENIZE}'" in migrations.SCHEMA_V1
 
 
 @settings(max_examples=60, deadline=None)

@@ -1,6 +1,6 @@
 """Another window sees every change a user makes to the library: stars, marks and notes,
 and any write no import makes (a merge, a delete, a review settled), whoever makes it.
-The rule is schema.CHANGE_COUNTED, kept by triggers on every table."""
+The rule is migrations.CHANGE_COUNTED, kept by triggers on every table."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from readlist.cli import cli
-from readlist.core.store import Store, schema
+from readlist.core.store import Store, migrations, schema
 from readlist.core.store.memory import TriagePlace
 from readlist.ui.watcher import Watcher
 from tests.conftest import SAMPLE_DUMPS
@@ -48,9 +48,9 @@ def _tables(conn: sqlite3.Connection) -> set[str]:
 def test_every_table_has_its_place_in_the_change_rule(store: Store) -> None:
     """A table added by a later version must say which of its writes another window
     sees (CHANGE_COUNTED), and have the triggers that count them."""
-    assert _tables(store.conn) == set(schema.CHANGE_COUNTED)
+    assert _tables(store.conn) == set(migrations.CHANGE_COUNTED)
     counted = _counted(store.conn)
-    for table, writes in schema.CHANGE_COUNTED.items():
+    for table, writes in migrations.CHANGE_COUNTED.items():
         assert counted.get(table, set()) == set(writes), table
 
 
@@ -175,7 +175,7 @@ def test_a_version_4_library_upgrades_keeping_its_count_and_counts_deletes(
     path = tmp_path / "library.db"
     conn = sqlite3.connect(path, isolation_level=None)
     for version in range(1, 5):
-        conn.executescript(schema.MIGRATIONS[version])
+        conn.executescript(migrations.MIGRATIONS[version])
     conn.execute("INSERT INTO papers VALUES (1, 'T', 'A', 't', '2026-01-01', '2026-01-01', 1, 'x')")
     conn.execute("INSERT INTO state (paper_id, starred) VALUES (1, 1)")
     conn.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
@@ -189,7 +189,7 @@ def test_a_version_4_library_upgrades_keeping_its_count_and_counts_deletes(
         assert store.state_stamp() == 1
         assert store.get(1).starred
         assert _counted(store.conn) == {
-            table: set(writes) for table, writes in schema.CHANGE_COUNTED.items() if writes
+            table: set(writes) for table, writes in migrations.CHANGE_COUNTED.items() if writes
         }
         with store.transaction():
             store.conn.execute("DELETE FROM state")

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from readlist.cli import cli
 from readlist.core.errors import LibraryError, NoteChangedError
 from readlist.core.ingest.importer import Importer
-from readlist.core.store import Store, schema
+from readlist.core.store import Store, migrations, schema
 
 # Written by readlist at library version 1 and committed as it is: every later readlist
 # must open it. Never regenerate it; add a fixture for each new version instead.
@@ -94,7 +94,7 @@ def _next_version(monkeypatch: pytest.MonkeyPatch, script: str) -> int:
     """Pretend this readlist is one library version ahead, with `script` as the step."""
     target = schema.SCHEMA_VERSION + 1
     monkeypatch.setattr(schema, "SCHEMA_VERSION", target)
-    monkeypatch.setitem(schema.MIGRATIONS, target, script)
+    monkeypatch.setitem(migrations.MIGRATIONS, target, script)
     return target
 
 

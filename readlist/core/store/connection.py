@@ -338,7 +338,7 @@ class Store(LibraryReads, LibraryMemory):
     def state_stamp(self) -> int:
         """Changes with every change a user makes to the library, by anyone: a star, a
         read mark, a note, and any write no import makes (a merge, a delete; the rule is
-        schema.CHANGE_COUNTED, kept by triggers). Not with what the app remembers
+        migrations.CHANGE_COUNTED, kept by triggers). Not with what the app remembers
         (memory.py): a window tells the changes it must show from the memory others save.
         With import_stamp it covers every write that changes what a window shows."""
         row = self.conn.execute("SELECT changes FROM state_changes WHERE id = 1").fetchone()

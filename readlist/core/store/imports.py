@@ -94,7 +94,7 @@ class ImportWrites:
     def candidates(self, keys: Iterable[int]) -> dict[int, list[tuple[int, str]]]:
         """For each blocking key, the papers holding it, most recent first and a few at
         most, with their match titles: a query per key table for a whole part's keys.
-        The titles come from the narrow papers_match index (see schema.SCHEMA_V2)."""
+        The titles come from the narrow papers_match index (see migrations.SCHEMA_V2)."""
         wanted = json.dumps(sorted(set(keys)))
         found: dict[int, list[tuple[int, str]]] = {}
         unsorted: set[int] = set()

@@ -25,11 +25,11 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from readlist.core.query import ArxivId, Author, Item, Query, Range, State, Term
-from readlist.core.store import schema
+from readlist.core.store import migrations
 
 Sort = Literal["latest", "most_seen", "title", "upvotes", "published"]
 # A paper with no upvotes (or no day published) comes after every paper with them; each
-# order reads an index (schema.SCHEMA_V6 has the expressions' indexes).
+# order reads an index (migrations.SCHEMA_V6 has the expressions' indexes).
 SORTS: dict[Sort, str] = {
     "latest": "p.last_seen DESC, p.id",
     "most_seen": "p.times_seen DESC, p.id",
@@ -59,7 +59,7 @@ _STATE_SQL: dict[str, str] = {
 _LISTED = ("withdrawn", "code", "id", "authors")  # the states of a paper's own columns
 _FTS_IN = "p.id IN (SELECT rowid FROM {fts} WHERE {fts} MATCH ?)"
 _AUTHORS_IN = "p.id IN (SELECT rowid FROM authors_fts WHERE authors_fts MATCH ?)"
-# A range's field as its index (schema.SCHEMA_V6) reads it, and the bound that leaves
+# A range's field as its index (migrations.SCHEMA_V6) reads it, and the bound that leaves
 # out the papers without one (NULL reads as -1 and '').
 _RANGE_SQL = {"upvotes": "coalesce(p.upvotes, -1)", "published": "coalesce(p.published, '')"}
 _RANGE_FLOOR = {"upvotes": ">= 0", "published": "> ''"}
@@ -372,7 +372,7 @@ class Walker:
             self.conn.execute(
                 f"""CREATE VIRTUAL TABLE IF NOT EXISTS temp.walk_fts USING fts5 (
                         title, abstract, note, content = '',
-                        tokenize = '{schema.FTS_TOKENIZE}')"""
+                        tokenize = '{migrations.FTS_TOKENIZE}')"""
             )
             self._ready = True
 

@@ -33,7 +33,7 @@ from readlist.core.ingest.formats.fields import (
     iso_date_in,
     leading_id_note,
     marked_arxiv_id,
-    record,
+    record_json,
     tidy,
     tidy_or_none,
 )
@@ -115,7 +115,7 @@ def _paper(entry: Entry, decoder: LatexNodes2Text) -> ParsedPaper | None:
         doi=doi_of(fields.get("doi")),
         url=tidy_or_none(fields.get("url")),
         primary_class=tidy_or_none(fields.get("primaryclass") or fields.get("eprintclass")),
-        record=record(
+        record=record_json(
             {"ENTRYTYPE": entry.entry_type, "ID": entry.key}
             | {f.key: f.value for f in entry.fields}
         ),

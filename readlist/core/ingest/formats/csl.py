@@ -18,7 +18,7 @@ from readlist.core.ingest.formats.fields import (
     leading_id_note,
     marked_arxiv_id,
     primary_class_after_id,
-    record,
+    record_json,
     tidy,
     tidy_or_none,
 )
@@ -64,7 +64,7 @@ def _paper(item: dict[str, object]) -> ParsedPaper | None:
         doi=doi,
         url=tidy_or_none(item.get("URL")),
         primary_class=primary_class_after_id(values),
-        record=record(item),
+        record=record_json(item),
     )
     return ParsedPaper(title, tidy(item.get("abstract")), meta=meta)
 

@@ -143,7 +143,7 @@ def doi_of(value: object) -> str | None:
     return _DOI_PREFIX.sub("", text) or None
 
 
-def record(value: object) -> str:
+def record_json(value: object) -> str:
     """The listing as JSON, so nothing its source gave is lost: half a surrogate pair
     stays escaped, as the source wrote it, so that the library can store the text."""
     text = json.dumps(value, sort_keys=True, ensure_ascii=False)

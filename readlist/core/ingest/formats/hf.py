@@ -24,7 +24,7 @@ from readlist.core.ingest.formats.fields import (
     bare_arxiv_id,
     day_of,
     finish,
-    record,
+    record_json,
     tidy,
     tidy_or_none,
 )
@@ -90,7 +90,7 @@ def _paper(item: dict[str, object], listed_on: str | None) -> ParsedPaper | None
         withdrawn=day_of(paper.get("withdrawnAt")),
     )
     abstract = tidy(paper.get("summary")) or tidy(item.get("summary"))
-    kept = dataclasses.replace(meta, record=record(_slim(item, paper, title, abstract)))
+    kept = dataclasses.replace(meta, record=record_json(_slim(item, paper, title, abstract)))
     return ParsedPaper(title, abstract, meta=kept, listed_on=listed_on)
 
 

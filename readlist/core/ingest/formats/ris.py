@@ -22,7 +22,7 @@ from readlist.core.ingest.formats.fields import (
     leading_id_note,
     marked_arxiv_id,
     primary_class_after_id,
-    record,
+    record_json,
     tidy,
     tidy_or_none,
 )
@@ -89,7 +89,7 @@ def _paper(tags: dict[str, object]) -> ParsedPaper | None:
         doi=doi_of(_first(tags, "DO")),
         url=tidy_or_none(_first(tags, "UR")),
         primary_class=primary_class_after_id(notes),
-        record=record(kept),
+        record=record_json(kept),
     )
     abstract = _first(tags, "AB") or _first(tags, "N2")
     return ParsedPaper(title, abstract, meta=meta)
