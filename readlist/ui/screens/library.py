@@ -30,7 +30,13 @@ from readlist.ui.messages import (
 from readlist.ui.results import SORT_LABEL, Results
 from readlist.ui.screens.reader import ReaderScreen
 from readlist.ui.services import AppServices, services
-from readlist.ui.widgets.detail import READING_BINDINGS, DetailPane, Scroll, scroll_paper
+from readlist.ui.widgets.detail import (
+    READING_BINDINGS,
+    DetailPane,
+    Scroll,
+    paper_page_bindings,
+    scroll_paper,
+)
 from readlist.ui.widgets.filter_bar import FilterBar, FilterInput
 from readlist.ui.widgets.footer import KeysFooter
 from readlist.ui.widgets.paper_list import PaperList
@@ -109,21 +115,7 @@ class LibraryScreen(Screen[None]):
             tooltip="Undo the last star, read mark, note or decision",
             id="library.undo",
         ),
-        Binding(
-            "o",
-            "open_web",
-            "Open",
-            show=False,
-            tooltip="Open the paper's page (else search its title)",
-            id="library.open",
-        ),
-        Binding(
-            "y",
-            "copy",
-            "Copy",
-            tooltip="Copy the paper's BibTeX, link or title",
-            id="library.copy",
-        ),
+        *paper_page_bindings("library", footer=True),
         Binding(
             "i",
             "import_dumps",

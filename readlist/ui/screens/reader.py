@@ -14,7 +14,13 @@ from readlist.core.models import Paper, Sighting
 from readlist.ui.keymap import in_declared_order
 from readlist.ui.messages import DetailRead
 from readlist.ui.services import services
-from readlist.ui.widgets.detail import READING_BINDINGS, DetailPane, Scroll, scroll_paper
+from readlist.ui.widgets.detail import (
+    READING_BINDINGS,
+    DetailPane,
+    Scroll,
+    paper_page_bindings,
+    scroll_paper,
+)
 from readlist.ui.widgets.footer import KeysFooter
 
 
@@ -22,22 +28,7 @@ class ReaderScreen(Screen[None]):
     BINDINGS = [
         # Here the footer has room to say how to read on.
         *(replace(binding, show=binding.key in ("space", "b")) for binding in READING_BINDINGS),
-        Binding(
-            "o",
-            "open_web",
-            "Open",
-            show=False,
-            tooltip="Open the paper's page (else search its title)",
-            id="reader.open",
-        ),
-        Binding(
-            "y",
-            "copy",
-            "Copy",
-            show=False,
-            tooltip="Copy the paper's BibTeX, link or title",
-            id="reader.copy",
-        ),
+        *paper_page_bindings("reader"),
         Binding(
             "escape,enter,q",
             "close",

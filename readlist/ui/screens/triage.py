@@ -37,6 +37,7 @@ from readlist.ui.widgets.detail import (
     facts,
     highlighted,
     more_below,
+    paper_page_bindings,
     scroll_paper,
 )
 from readlist.ui.widgets.footer import KeysFooter
@@ -82,22 +83,7 @@ class TriageScreen(Screen[str | None]):
             tooltip="Take back the last decision and show its card",
             id="triage.undo",
         ),
-        Binding(
-            "o",
-            "open_web",
-            "Open",
-            show=False,
-            tooltip="Open the paper's page (else search its title)",
-            id="triage.open",
-        ),
-        Binding(
-            "y",
-            "copy",
-            "Copy",
-            show=False,
-            tooltip="Copy the paper's BibTeX, link or title",
-            id="triage.copy",
-        ),
+        *paper_page_bindings("triage"),
         Binding("g", "first_card", "Back to the first card", show=False, id="triage.first_card"),
         Binding(
             "escape,q", "leave", "Done", tooltip="Leave triage with a summary", id="triage.leave"

@@ -179,6 +179,31 @@ def sightings_line(paper: Paper, sightings: list[Sighting]) -> str:
 
 Scroll = Literal["page_down", "page_up", "line_down", "line_up"]
 
+
+def paper_page_bindings(screen: str, *, footer: bool = False) -> list[Binding]:
+    """`o` and `y` on every screen that shows a paper, under the ids `SCREEN.open` and
+    `SCREEN.copy`; each such screen has `action_open_web` and `action_copy`. `footer`
+    shows `y` in the footer."""
+    return [
+        Binding(
+            "o",
+            "open_web",
+            "Open",
+            show=False,
+            tooltip="Open the paper's page (else search its title)",
+            id=f"{screen}.open",
+        ),
+        Binding(
+            "y",
+            "copy",
+            "Copy",
+            show=footer,
+            tooltip="Copy the paper's BibTeX, link or title",
+            id=f"{screen}.copy",
+        ),
+    ]
+
+
 # The keys that move through a paper, as in less and mutt, on every screen that shows
 # one; each such screen has an `action_scroll_paper(how)`.
 READING_BINDINGS = [
