@@ -14,6 +14,18 @@ from readlist.core.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_DUMPS = ROOT / "sample_dumps"
+FIXTURES = ROOT / "tests" / "fixtures"
+# A paper of sample dump 000 that every fixture of tests/fixtures lists with its identity.
+DUALFORMER = (
+    "Dualformer: Controllable Fast and Slow Thinking by Learning with Randomized Reasoning Traces"
+)
+DUALFORMER_AUTHORS = (
+    "DiJia Su",
+    "Sainbayar Sukhbaatar",
+    "Michael Rabbat",
+    "Yuandong Tian",
+    "Qinqing Zheng",
+)
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
 

@@ -19,10 +19,9 @@ from readlist.core.ingest.ready import ready_parsed
 from readlist.core.models import FileReport, PaperMeta, ParsedDump, ParsedPaper
 from readlist.core.query import parse_query
 from readlist.core.store import Store, migrations, schema
-from tests.conftest import NOW, ROOT, SAMPLE_DUMPS
+from tests.conftest import FIXTURES, NOW, SAMPLE_DUMPS
 from tests.unit.test_importer import make_dump
 
-FIXTURES = ROOT / "tests" / "fixtures"
 ABSTRACT = (
     "We train a sparse mixture of experts on long documents. It routes each token to two "
     "experts. It matches a dense model at a third of the compute on six benchmarks."

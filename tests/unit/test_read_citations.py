@@ -14,19 +14,8 @@ from pylatexenc.latex2text import LatexNodes2Text
 from readlist.core.errors import DumpError
 from readlist.core.ingest.formats import read_structured
 from readlist.core.models import PaperMeta, ParsedDump
-from tests.conftest import ROOT
+from tests.conftest import DUALFORMER, DUALFORMER_AUTHORS, FIXTURES
 
-FIXTURES = ROOT / "tests" / "fixtures"
-DUALFORMER = (
-    "Dualformer: Controllable Fast and Slow Thinking by Learning with Randomized Reasoning Traces"
-)
-DUALFORMER_AUTHORS = (
-    "DiJia Su",
-    "Sainbayar Sukhbaatar",
-    "Michael Rabbat",
-    "Yuandong Tian",
-    "Qinqing Zheng",
-)
 HUMAN_COGNITION = (
     "In human cognition theory, human thinking is governed by two systems: the fast and "
     "intuitive System 1 and the slower but more deliberative System 2."

@@ -14,19 +14,8 @@ from readlist.core.ingest.decode import decode_dump
 from readlist.core.ingest.formats import read_structured
 from readlist.core.ingest.parse import parse_dump
 from readlist.core.models import PaperMeta, ParsedDump
-from tests.conftest import ROOT, SAMPLE_DUMPS
+from tests.conftest import DUALFORMER, DUALFORMER_AUTHORS, FIXTURES, SAMPLE_DUMPS
 
-FIXTURES = ROOT / "tests" / "fixtures"
-DUALFORMER = (
-    "Dualformer: Controllable Fast and Slow Thinking by Learning with Randomized Reasoning Traces"
-)
-DUALFORMER_AUTHORS = (
-    "DiJia Su",
-    "Sainbayar Sukhbaatar",
-    "Michael Rabbat",
-    "Yuandong Tian",
-    "Qinqing Zheng",
-)
 GETTING_UP = "Learning Getting-Up Policies for Real-World Humanoid Robots"
 
 # What each paper of tests/fixtures/hf_daily_papers.json carries besides its record:

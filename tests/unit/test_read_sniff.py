@@ -15,9 +15,8 @@ from hypothesis import strategies as st
 from readlist.core.errors import DumpError
 from readlist.core.ingest.formats import looks_structured, read_structured
 from readlist.core.models import ParsedDump
-from tests.conftest import ROOT, SAMPLE_DUMPS
+from tests.conftest import FIXTURES, SAMPLE_DUMPS
 
-FIXTURES = ROOT / "tests" / "fixtures"
 STRUCTURED = [
     "hf_daily_papers.json",
     "hf_daily_papers.jsonl",
