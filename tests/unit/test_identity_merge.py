@@ -205,7 +205,7 @@ def test_a_version_5_library_is_brought_along_with_a_copy_kept(tmp_path: Path) -
     conn.close()
     with Store.open(path) as store:
         assert store.upgraded_copy == path.with_name("library.db.v5.bak")
-        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == 6
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION
         report = import_papers(store, [listing(title, upvotes=7)])
         assert (report.new, report.merged_exact) == (0, 1)
         paper = store.get(1)

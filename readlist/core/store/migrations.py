@@ -253,6 +253,62 @@ WHEN old.authors IS NOT new.authors BEGIN
 END;
 """
 
+# Version 7, so that the user can fix and organise the library (every table here is the
+# user's own, and every write to it moves the change counter):
+# - `trash` holds the papers deleted, hidden from every view but `is:deleted` until
+#   restored or the trash is emptied; `by_dump` is the removed dump whose papers went
+#   there (a re-import of it brings them back), NULL for a paper the user deleted.
+# - `tags` are the user's names for papers, one row a paper and tag; a tag is one name
+#   whatever its case (NOCASE), spelled as first given.
+# - `saved_searches` are named queries (`saved:NAME`, keys 1-9 in `position` order).
+# - `kept_apart` holds the pairs the user said differ (the smaller id first): never
+#   offered for review again.
+# - `merges` keeps what each merge changed (`record`, JSON), so that a split puts both
+#   papers back as they were.
+SCHEMA_V7 = """
+CREATE TABLE trash (
+    paper_id INTEGER PRIMARY KEY REFERENCES papers (id),
+    deleted_at TEXT NOT NULL,
+    by_dump INTEGER
+);
+CREATE TABLE tags (
+    paper_id INTEGER NOT NULL REFERENCES papers (id),
+    tag TEXT NOT NULL COLLATE NOCASE,
+    tagged_at TEXT NOT NULL,
+    PRIMARY KEY (paper_id, tag)
+) WITHOUT ROWID;
+CREATE INDEX tags_by_name ON tags (tag, paper_id);
+CREATE TABLE saved_searches (
+    name TEXT PRIMARY KEY COLLATE NOCASE,
+    query TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    saved_at TEXT NOT NULL
+);
+CREATE TABLE kept_apart (
+    paper_id INTEGER NOT NULL,
+    other_id INTEGER NOT NULL,
+    kept_at TEXT NOT NULL,
+    PRIMARY KEY (paper_id, other_id),
+    CHECK (paper_id < other_id)
+) WITHOUT ROWID;
+CREATE TABLE merges (
+    id INTEGER PRIMARY KEY,
+    kept_id INTEGER NOT NULL,
+    merged_id INTEGER NOT NULL,
+    merged_at TEXT NOT NULL,
+    record TEXT NOT NULL
+);
+CREATE INDEX merges_kept ON merges (kept_id);
+CREATE INDEX merges_merged ON merges (merged_id);
+""" + "".join(
+    f"""CREATE TRIGGER {table}_changed_{verb.lower()} AFTER {verb} ON {table} BEGIN
+    UPDATE state_changes SET changes = changes + 1 WHERE id = 1;
+END;
+"""
+    for table in ("trash", "tags", "saved_searches", "kept_apart", "merges")
+    for verb in ("INSERT", "UPDATE", "DELETE")
+)
+
 # The writes to each table that move the change counter (state_changes): every write
 # to the user's own tables; the writes no import makes to the imported ones; none to
 # the store's bookkeeping (the app's memory, which another window must not wake on; the
@@ -270,6 +326,11 @@ CHANGE_COUNTED: dict[str, tuple[str, ...]] = {
     "papers_fts": (),
     "authors_fts": (),
     "state_changes": (),
+    "trash": ("INSERT", "UPDATE", "DELETE"),
+    "tags": ("INSERT", "UPDATE", "DELETE"),
+    "saved_searches": ("INSERT", "UPDATE", "DELETE"),
+    "kept_apart": ("INSERT", "UPDATE", "DELETE"),
+    "merges": ("INSERT", "UPDATE", "DELETE"),
 }
 
 # version -> script that brings a library from version-1 up to it. Each script is the
@@ -282,4 +343,5 @@ MIGRATIONS: dict[int, str] = {
     4: SCHEMA_V4,
     5: SCHEMA_V5,
     6: SCHEMA_V6,
+    7: SCHEMA_V7,
 }
