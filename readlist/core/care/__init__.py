@@ -5,3 +5,27 @@ Each step keeps the user's state (stars, read marks, notes, tags) and can be und
 The SQL lives in the store; this package holds what is not SQL, and is the front door
 the CLI and the app call.
 """
+
+from readlist.core.care.merge import (
+    MergeResult,
+    Restored,
+    SplitResult,
+    forget_kept_apart,
+    keep_apart,
+    merge,
+    open_pairs,
+    split,
+    unmerge,
+)
+
+__all__ = [
+    "MergeResult",
+    "Restored",
+    "SplitResult",
+    "forget_kept_apart",
+    "keep_apart",
+    "merge",
+    "open_pairs",
+    "split",
+    "unmerge",
+]

@@ -5,9 +5,9 @@ timeout, so a second process waits its turn instead of failing, and a crash
 leaves each transaction all there or not there at all.
 
 Store is this module's connection, transactions, the user's state and the stamps that
-tell another window what changed, with the reads of reads.py and the app's memory of
-memory.py. `Store.imports` (imports.py) holds an import's reads and writes, which only
-readlist.core.ingest makes.
+tell another window what changed, with the reads of reads.py, the app's memory of
+memory.py and the merges' reads and writes of merges.py. `Store.imports` (imports.py)
+holds an import's reads and writes, which only readlist.core.ingest makes.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from readlist.core.errors import (
 from readlist.core.store import damage, schema
 from readlist.core.store.imports import ImportWrites
 from readlist.core.store.memory import LibraryMemory
+from readlist.core.store.merges import MergeWrites
 from readlist.core.store.reads import LibraryReads
 from readlist.core.store.search import Walker
 
@@ -113,7 +114,7 @@ def _forget_open(path: Path) -> None:
             del _OPEN_HERE[key]
 
 
-class Store(LibraryReads, LibraryMemory):
+class Store(LibraryReads, LibraryMemory, MergeWrites):
     """One connection to one library. Open one Store per thread."""
 
     def __init__(
