@@ -24,7 +24,7 @@ from readlist.core.store import Sort
 from readlist.ui import last_import, outside
 from readlist.ui.app_settings import AppSettings
 from readlist.ui.commands import ScreenKeys
-from readlist.ui.history import Change, History, undone, write
+from readlist.ui.history import Change, Deed, History, undone, write
 from readlist.ui.library import StorePool
 from readlist.ui.memory import AppMemory
 from readlist.ui.messages import LastImportRead
@@ -273,12 +273,55 @@ class ReadlistApp(App[None]):
 
         self.push_screen(NoteConflict(paper, mine), answered)
 
-    def undo(self) -> Change | None:
-        """Put back the last action; returns its first change (triage steps back to it)."""
+    def perform(
+        self,
+        deed: Deed,
+        do: Callable[[Store], object],
+        *,
+        done: str | None = None,
+        then: Callable[[object], None] | None = None,
+        remember: bool = True,
+    ) -> None:
+        """Run `do` on the writer's thread in key-press order; the deed goes on the undo
+        stack at once. On failure the deed is forgotten and the error said. After
+        success, on the UI thread: the library screens reload, `done` is said, and
+        `then(result of do)` runs."""
+        if remember:
+            self.history.push_deed(deed)
+
+        def run(store: Store) -> None:
+            try:
+                result = do(store)
+            except (sqlite3.Error, ReadlistError, OSError) as exc:
+                self._from_writer(self._deed_failed, deed, exc)
+            else:
+                self._from_writer(self._deed_done, done, then, result)
+
+        self.writer.submit(run)
+
+    def _deed_failed(self, deed: Deed, exc: Exception) -> None:
+        self.history.forget(deed)
+        self.notify(self._reason(exc), title="Not done", severity="error", markup=False)
+
+    def _deed_done(
+        self, done: str | None, then: Callable[[object], None] | None, result: object
+    ) -> None:
+        self._reload_library()
+        if done:
+            self.notify(done, timeout=4, markup=False)
+        if then is not None:
+            then(result)
+
+    def undo(self) -> Change | Deed | None:
+        """Put back the last action; returns its first change (triage steps back to it),
+        or the deed undone."""
         entry = self.history.pop()
         if entry is None:
             self.notify("Nothing to undo", timeout=2)
             return None
+        if isinstance(entry, Deed):
+            self.perform(entry, entry.undo, done=entry.undone, remember=False)
+            return entry
         label, changes = entry
         for change in reversed(changes):
             self.writer.submit(partial(self._save, change=change, undo=True))
@@ -339,6 +382,11 @@ class ReadlistApp(App[None]):
         from readlist.ui.screens.export_dialog import ExportScreen
 
         self.push_screen(ExportScreen(query_text, self.settings.values.export_format))
+
+    def review_duplicates(self) -> None:
+        from readlist.ui.screens.review import ReviewScreen
+
+        self.push_screen(ReviewScreen())
 
     def show_help(self) -> None:
         from readlist.ui.screens.help import HelpScreen

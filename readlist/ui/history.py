@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -35,6 +35,16 @@ class Change:
         return replace(self.paper, read=bool(self.after))
 
 
+@dataclass(frozen=True, slots=True)
+class Deed:
+    """An action beyond one field of one paper (a delete, a merge, tags), with its undo."""
+
+    label: str  # "delete", "merge", "tag"...
+    undo: Callable[[Store], object]  # runs on the writer's thread, in key-press order
+    undone: str  # what `u` says after it: "Put back 3 papers from the trash"
+    paper_id: int | None = None  # where the list's cursor goes after the undo
+
+
 def write(
     store: Store,
     paper_id: int,
@@ -55,19 +65,28 @@ class History:
     """A bounded stack of actions; each action is one or more changes."""
 
     def __init__(self, limit: int = 200) -> None:
-        self._stack: list[tuple[str, tuple[Change, ...]]] = []
+        self._stack: list[tuple[str, tuple[Change, ...]] | Deed] = []
         self._limit = limit
 
     def push(self, label: str, *changes: Change) -> None:
         self._stack.append((label, changes))
         del self._stack[: -self._limit]
 
-    def pop(self) -> tuple[str, tuple[Change, ...]] | None:
+    def push_deed(self, deed: Deed) -> None:
+        self._stack.append(deed)
+        del self._stack[: -self._limit]
+
+    def pop(self) -> tuple[str, tuple[Change, ...]] | Deed | None:
         return self._stack.pop() if self._stack else None
 
-    def forget(self, change: Change) -> None:
-        """Drop the action that made `change` (a note that was never saved)."""
-        self._stack = [entry for entry in self._stack if change not in entry[1]]
+    def forget(self, change: Change | Deed) -> None:
+        """Drop the action that made `change` (a note that was never saved, a deed that
+        failed)."""
+        self._stack = [
+            entry
+            for entry in self._stack
+            if entry is not change and (isinstance(entry, Deed) or change not in entry[1])
+        ]
 
     def __len__(self) -> int:
         return len(self._stack)

@@ -6,6 +6,7 @@ The SQL lives in the store; this package holds what is not SQL, and is the front
 the CLI and the app call.
 """
 
+from readlist.core.care.compare import Marked, differing_words
 from readlist.core.care.merge import (
     MergeResult,
     Restored,
@@ -19,9 +20,11 @@ from readlist.core.care.merge import (
 )
 
 __all__ = [
+    "Marked",
     "MergeResult",
     "Restored",
     "SplitResult",
+    "differing_words",
     "forget_kept_apart",
     "keep_apart",
     "merge",

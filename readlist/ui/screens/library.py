@@ -126,6 +126,14 @@ class LibraryScreen(Screen[None]):
         ),
         Binding("x", "export", "Export", tooltip="Export the starred papers", id="library.export"),
         Binding(
+            "D",
+            "review_duplicates",
+            "Review duplicates",
+            show=False,
+            tooltip="Merge or keep apart the pairs that may be one paper",
+            id="library.review_duplicates",
+        ),
+        Binding(
             "S",
             "cycle_sort",
             "Sort",
@@ -350,8 +358,13 @@ class LibraryScreen(Screen[None]):
 
     def action_undo(self) -> None:
         change = self.rl_app.undo()
-        if change is not None:
+        if isinstance(change, Change):
             self.results.go_to(change.paper.id)
+        elif change is not None and change.paper_id is not None:
+            self.results.go_to(change.paper_id)
+
+    def action_review_duplicates(self) -> None:
+        self.rl_app.review_duplicates()
 
     def action_note(self) -> None:
         paper = self.query_one(PaperList).highlighted
