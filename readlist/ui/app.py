@@ -24,7 +24,7 @@ from readlist.core.store import Sort
 from readlist.ui import last_import, outside
 from readlist.ui.app_settings import AppSettings
 from readlist.ui.commands import ScreenKeys
-from readlist.ui.history import Change, History, undone, write
+from readlist.ui.history import Change, Deed, History, undone, write
 from readlist.ui.library import StorePool
 from readlist.ui.memory import AppMemory
 from readlist.ui.messages import LastImportRead
@@ -273,13 +273,77 @@ class ReadlistApp(App[None]):
 
         self.push_screen(NoteConflict(paper, mine), answered)
 
-    def undo(self) -> Change | None:
-        """Put back the last action; returns its first change (triage steps back to it)."""
+    def perform(
+        self,
+        deed: Deed,
+        do: Callable[[Store], object],
+        *,
+        done: str | None = None,
+        then: Callable[[object], None] | None = None,
+        remember: bool = True,
+    ) -> None:
+        """Run `do` on the writer's thread, in key-press order; `deed` goes on the undo
+        stack at once, so that `u` pressed right after takes it back. On failure the deed
+        is forgotten and the error said. After success, on the UI thread: the library's
+        screens read it again (papers may appear or vanish), `done` is said, and `then`
+        gets what `do` returned."""
+        if remember:
+            self.history.push_deed(deed)
+        self.writer.submit(partial(self._perform, deed=deed, do=do, done=done, then=then))
+
+    def _perform(
+        self,
+        store: Store,
+        *,
+        deed: Deed,
+        do: Callable[[Store], object],
+        done: str | None,
+        then: Callable[[object], None] | None,
+    ) -> None:
+        try:
+            result = do(store)
+        except (sqlite3.Error, ReadlistError, OSError) as exc:
+            self._from_writer(self._not_performed, deed, exc)
+        else:
+            self._from_writer(self._performed, done, then, result)
+
+    def _performed(
+        self,
+        done: str | None,
+        then: Callable[[object], None] | None,
+        result: object,
+        keep: int | None = None,
+    ) -> None:
+        self._reload_library(keep=keep)
+        if done:
+            self.notify(done, timeout=3, markup=False)
+        if then is not None:
+            then(result)
+
+    def _not_performed(self, deed: Deed, exc: Exception) -> None:
+        self.history.forget(deed)
+        self._reload_library()
+        self.notify(self._reason(exc), title="Not done", severity="error", timeout=8, markup=False)
+
+    def _undo_deed(self, store: Store, *, deed: Deed) -> None:
+        try:
+            deed.undo(store)
+        except (sqlite3.Error, ReadlistError, OSError) as exc:
+            self._from_writer(self._not_performed, deed, exc)
+        else:
+            self._from_writer(self._performed, deed.undone, None, None, deed.paper_id)
+
+    def undo(self) -> Change | Deed | None:
+        """Put back the last action; returns its first change (triage steps back to it),
+        or the deed, once its undo is under way."""
         entry = self.history.pop()
         if entry is None:
             self.notify("Nothing to undo", timeout=2)
             return None
         label, changes = entry
+        if isinstance(changes, Deed):
+            self.writer.submit(partial(self._undo_deed, deed=changes))
+            return changes
         for change in reversed(changes):
             self.writer.submit(partial(self._save, change=change, undo=True))
             self._show(change.paper)
@@ -325,10 +389,12 @@ class ReadlistApp(App[None]):
             self.notify(summary, title="Triage", timeout=6)
         self._reload_library()
 
-    def _reload_library(self) -> None:
+    def _reload_library(self, *, keep: int | None = None) -> None:
+        """Every library screen reads its filter again; the cursor goes to `keep` if the
+        results show it, else stays on its paper."""
         for screen in self.screen_stack:
             if isinstance(screen, LibraryScreen):
-                screen.reload(restat=True)
+                screen.reload(restat=True, keep=keep)
 
     def import_dumps(self) -> None:
         from readlist.ui.screens.import_dialog import ImportScreen

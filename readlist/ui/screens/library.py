@@ -203,14 +203,17 @@ class LibraryScreen(Screen[None]):
     def parsed(self) -> Query:
         return parse_query(self.query_text)
 
-    def reload(self, *, restat: bool = False, keep_place: bool = True) -> None:
+    def reload(
+        self, *, restat: bool = False, keep_place: bool = True, keep: int | None = None
+    ) -> None:
         """Run the current query again (after a filter, a sort, an import, a triage);
-        `restat` when the library's totals may have changed too. The cursor stays on
-        its paper if the new results show it, unless `keep_place` is False (a new
-        filter starts at its first result)."""
-        shown = self.query(PaperList)  # none while the screen is being taken down
-        paper = shown.first().highlighted if keep_place and shown else None
-        keep = None if paper is None else paper.id
+        `restat` when the library's totals may have changed too. The cursor goes to
+        `keep`, else stays on its paper, if the new results show it, unless `keep_place`
+        is False (a new filter starts at its first result)."""
+        if keep is None and keep_place:
+            shown = self.query(PaperList)  # none while the screen is being taken down
+            paper = shown.first().highlighted if shown else None
+            keep = None if paper is None else paper.id
         self.results.reload(self.query_text, self.sort, restat=restat, keep=keep)
 
     # What the reads found (see Results), and what a failed one tells the user.
@@ -350,7 +353,7 @@ class LibraryScreen(Screen[None]):
 
     def action_undo(self) -> None:
         change = self.rl_app.undo()
-        if change is not None:
+        if isinstance(change, Change):
             self.results.go_to(change.paper.id)
 
     def action_note(self) -> None:
