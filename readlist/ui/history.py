@@ -45,8 +45,13 @@ class Deed:
 
     label: str  # what it was: "delete", "merge", "tag"
     undo: Callable[[Store], object]  # run on the writer's thread, in key-press order
-    undone: str  # what the undo says: "Put back 3 papers from the trash"
+    # What the undo says ("Put back 3 papers from the trash"); a callable when that is
+    # known only once the deed is done (how many papers it changed).
+    undone: str | Callable[[], str]
     paper_id: int | None = None  # where the list's cursor goes after the undo
+
+    def said(self) -> str:
+        return self.undone() if callable(self.undone) else self.undone
 
 
 Action = tuple[Change, ...] | Deed

@@ -61,6 +61,9 @@ class AppServices(Protocol):
     def open_web(self, paper: Paper) -> None:
         """`paper` on the web, or its link to copy."""
 
+    def act_on_shown(self, query_text: str, count: int) -> None:
+        """The bulk menu for the papers a filter shows (mark all read, star...)."""
+
     def copy_paper(self, paper: Paper) -> None:
         """The copy menu: `paper`'s BibTeX, link or title to the clipboard."""
 
