@@ -47,10 +47,10 @@ class AppServices(Protocol):
         then: Callable[[object], None] | None = None,
         remember: bool = True,
     ) -> None:
-        """Run `do` on the writer's thread in key-press order, `deed` on the undo stack."""
+        """Do `do` to the library in key-press order; `u` takes it back by `deed`."""
 
     def undo(self) -> Change | Deed | None:
-        """Put back the last action; its first change or the deed, or None if none."""
+        """Put back the last action: its first change, the deed, or None if there was none."""
 
     def review_duplicates(self) -> None:
         """The review of possible duplicates, one pair at a time."""
@@ -63,6 +63,9 @@ class AppServices(Protocol):
 
     def open_web(self, paper: Paper) -> None:
         """`paper` on the web, or its link to copy."""
+
+    def act_on_shown(self, query_text: str, count: int) -> None:
+        """The bulk menu for the papers a filter shows (mark all read, star...)."""
 
     def copy_paper(self, paper: Paper) -> None:
         """The copy menu: `paper`'s BibTeX, link or title to the clipboard."""
