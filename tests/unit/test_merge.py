@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from readlist.core import care
 from readlist.core.errors import MergeError, UnknownPaperError
@@ -104,13 +108,19 @@ def test_split_gives_each_paper_back_its_own_state(pair: Store) -> None:
     pair.set_note(3, "theirs")
     _tag(pair, 3, "attention")
     with pair.transaction():
-        pair.conn.execute("UPDATE papers SET arxiv_id = '2411.00001' WHERE id = 3")
+        pair.conn.execute(
+            """UPDATE papers SET arxiv_id = '2411.00001', authors = '["Ada Lovelace"]'
+               WHERE id = 3"""
+        )
     before = _everything(pair)
     care.merge(pair, 1, [3])
     assert pair.get(1).meta.arxiv_id == "2411.00001"
+    assert [p.id for p in pair.search(_query("author:lovelace"))] == [1]
+    assert pair.check_integrity() == []
     result = care.split(pair, 1)
     assert [(r.old_id, r.new_id) for r in result.restored] == [(3, 3)]
     assert _everything(pair) == before
+    assert [p.id for p in pair.search(_query("author:lovelace"))] == [3]
     assert pair.check_integrity() == []
 
 
@@ -187,3 +197,47 @@ def test_bad_ids_are_one_clear_error_and_change_nothing(pair: Store, call, messa
     with pytest.raises((MergeError, UnknownPaperError), match=message):
         call(pair)
     assert _everything(pair) == before
+
+
+def _state(tags: list[str]) -> st.SearchStrategy[dict[str, Any]]:
+    return st.fixed_dictionaries(
+        {
+            "starred": st.booleans(),
+            "read": st.booleans(),
+            "note": st.sampled_from(["", "same", "mine", "a longer note\nwith two lines"]),
+            "tags": st.sets(st.sampled_from(tags), max_size=2),
+        }
+    )
+
+
+@settings(max_examples=10, deadline=None)
+@given(_state(["ml", "later"]), _state(["ML", "x"]))  # "ml" and "ML" are one tag
+def test_merge_then_split_is_the_library_as_it_was(
+    tmp_path_factory: pytest.TempPathFactory, kept: dict[str, Any], other: dict[str, Any]
+) -> None:
+    """Whatever the two papers' stars, read marks, notes and tags: the merge keeps each
+    (starred or read if either was, both notes, every tag), and the split gives both
+    papers back exactly; the full-text indexes stay sound throughout."""
+    with Store.open(tmp_path_factory.mktemp("merge") / "library.db") as store:
+        importer = Importer(store, now=NOW)
+        importer.import_bytes(make_dump([A, C]), "a.txt")
+        importer.import_bytes(make_dump([B], "Nov 21"), "b.txt")
+        for paper_id, state in ((1, kept), (3, other)):
+            store.set_flag([paper_id], "starred", state["starred"])
+            store.set_flag([paper_id], "read", state["read"])
+            if state["note"]:
+                store.set_note(paper_id, state["note"])
+            for tag in state["tags"]:
+                _tag(store, paper_id, tag)
+        before = _everything(store)
+        care.merge(store, 1, [3])
+        merged = store.get(1)
+        assert merged.starred == (kept["starred"] or other["starred"])
+        assert merged.read == (kept["read"] or other["read"])
+        assert kept["note"] in merged.note and other["note"] in merged.note
+        folded = {t.casefold() for t in kept["tags"] | other["tags"]}
+        assert set(store.tags_of(1)) == folded
+        assert store.check_integrity() == []
+        care.split(store, 1)
+        assert _everything(store) == before
+        assert store.check_integrity() == []
