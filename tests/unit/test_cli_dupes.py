@@ -85,3 +85,12 @@ def test_bad_ids_are_one_line_and_change_nothing(
     one_line_error(run(pair, *args), *fragments)
     assert ok(pair, "list", "--format", "json").stdout == before
     assert len(_pairs(pair)) == 1
+
+
+def test_split_says_when_a_paper_comes_back_under_a_new_id(pair: Path, tmp_path: Path) -> None:
+    ok(pair, "merge", "1", "3")
+    (tmp_path / "g.txt").write_bytes(make_dump([("Graph Nets", "Graphs. Nets.")], "Nov 22"))
+    ok(pair, "import", str(tmp_path / "g.txt"))  # takes id 3
+    out = ok(pair, "split", "1").stdout
+    assert "(its id 3 is taken: now 4)" in out
+    assert out.endswith("`readlist merge 1 4` merges again.\n")
