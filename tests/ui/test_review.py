@@ -168,15 +168,10 @@ async def test_undo_takes_back_the_last_merge_and_shows_its_pair(
 async def test_nothing_to_review_says_so(make_app: AppFactory) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "Review duplicates" in [title for title, _, _ in screen_commands(app.screen)]
         await open_review(pilot)
         assert progress(app) == NO_PAIRS
         await pilot.press("m", "a", "s")  # nothing to do: no error
         await pilot.press("escape")
         assert isinstance(app.screen, LibraryScreen)
-
-
-async def test_review_is_in_the_palette(make_app: AppFactory) -> None:
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        assert "Review duplicates" in [title for title, _, _ in screen_commands(app.screen)]
