@@ -117,10 +117,14 @@ async def test_merge_keeps_the_older_paper_or_the_flipped_one(
 
 
 async def test_keep_apart_closes_the_pair(make_app: AppFactory, library_path: Path) -> None:
+    """On an 80-column terminal, with the two papers one above the other."""
     planted, _ = plant_pairs(library_path)
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await open_review(pilot)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_review(pilot)
+        first, second = (screen.query_one(f"#review-{n}").region for n in ("first", "second"))
+        assert screen.has_class("stacked") and first.bottom <= second.y
+        assert first.width == second.width > 70
         await pilot.press("a")
         await written(pilot)
         assert progress(app) == "Possible duplicates  1 of 1"
