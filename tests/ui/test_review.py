@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Static
 
@@ -17,7 +18,7 @@ from readlist.ui.commands import screen_commands
 from readlist.ui.screens.library import LibraryScreen
 from readlist.ui.screens.review import NO_PAIRS, ReviewScreen
 from tests.conftest import NOW
-from tests.ui.conftest import AppFactory, fresh_store, settle, until
+from tests.ui.conftest import AppFactory, fresh_store, record_notices, settle, until
 from tests.unit.test_importer import make_dump
 
 SIZE = (120, 35)
@@ -179,3 +180,26 @@ async def test_nothing_to_review_says_so(make_app: AppFactory) -> None:
         await pilot.press("m", "a", "s")  # nothing to do: no error
         await pilot.press("escape")
         assert isinstance(app.screen, LibraryScreen)
+
+
+async def test_a_merge_that_fails_is_said_and_never_undone(
+    make_app: AppFactory, library_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pair was merged elsewhere meanwhile (the CLI, another window): the merge here
+    fails with a message, and u has nothing of this screen's to undo; the star made on
+    the library screen before stays."""
+    planted, _ = plant_pairs(library_path)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        notices = record_notices(app, monkeypatch)
+        await settle(pilot)
+        await pilot.press("s")  # a star on the library screen
+        await open_review(pilot)
+        with fresh_store(library_path) as other:
+            care.merge(other, 10, [planted])
+        await pilot.press("m")
+        await written(pilot)
+        await pilot.press("u")
+        assert notices[-2:] == [f"no paper with id {planted}", "Nothing to undo on this screen"]
+    with fresh_store(library_path) as store:
+        assert store.stats().starred == 1

@@ -133,6 +133,7 @@ class ReviewScreen(Screen[None]):
         self.kept: int | None = None  # the paper of the pair shown that a merge keeps
         # What was done here, newest last: its deed and the pair it was done to.
         self.done: list[tuple[Deed, tuple[int, int]]] = []
+        self._failed: set[int] = set()  # the deeds whose write failed (set by the writer)
 
     @property
     def rl_app(self) -> AppServices:
@@ -300,7 +301,11 @@ class ReviewScreen(Screen[None]):
         self._show()
 
         def do(store: Store) -> list[Pair]:
-            write(store)
+            try:
+                write(store)
+            except Exception:
+                self._failed.add(id(deed))  # the app forgets it: so must this screen's undo
+                raise
             return read_pairs(store)
 
         self.rl_app.perform(deed, do, done=done, then=self._reread)
@@ -312,6 +317,11 @@ class ReviewScreen(Screen[None]):
             self._show_pairs(result, at or (current.ids if current is not None else None))
 
     def action_undo(self) -> None:
+        if not self.done:
+            self.notify("Nothing to undo on this screen", timeout=2)
+            return
+        while self.done and id(self.done[-1][0]) in self._failed:
+            self.done.pop()  # never done, so nothing to undo
         if not self.done:
             self.notify("Nothing to undo on this screen", timeout=2)
             return
