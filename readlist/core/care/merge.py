@@ -83,11 +83,13 @@ def join_notes(kept: str, other: str, other_id: int, other_title: str) -> str:
     """The kept paper's note and the other's, one after the other under a line naming
     the other paper, so that whoever reads it knows where each part came from; one note
     when they are the same or one is empty."""
-    if not other.strip() or other.strip() == kept.strip():
+    if not other or other == kept:
         return kept
-    if not kept.strip():
+    if not kept:
         return other
-    return f"{kept.rstrip()}\n\n--- note from paper {other_id}: {other_title} ---\n{other}"
+    # Both notes byte for byte: the line between them starts a line of its own.
+    gap = "\n" if kept.endswith("\n") else "\n\n"
+    return f"{kept}{gap}--- note from paper {other_id}: {other_title} ---\n{other}"
 
 
 def combined_state(
