@@ -2,6 +2,7 @@
 
     diffusion "video generation" -survey title:mamba is:starred has:note a OR b
     author:lecun id:2504.01234 has:code upvotes>=20 published>=2026-01
+    tag:to-read is:new saved:weekly
 
 Terms are ANDed; OR joins the items either side of it into alternatives (so
 ``a OR b c`` means (a or b) and c, as in most search boxes). Any text is a
@@ -13,21 +14,24 @@ that says so (the rest of the query still runs): `is:` or `has:` with a value th
 language lacks (`is:stared`, `has:abstract`, a bare `is:`), a field with no word after
 it (`title:`, `note:""`, `author:`), an `id:` that is no arXiv id, and a comparison
 whose value is no count or date (`upvotes>=lots`, `published>=yesterday`) or whose name
-is nearly `upvotes` or `published` (`upvote>=5`). Any other word with a colon
-(`arXiv:2401`, `foo:bar`) is text, as it may well be in a title.
+is nearly `upvotes` or `published` (`upvote>=5`), and a `saved:` that names no saved
+search, or names itself. Any other word with a colon (`arXiv:2401`, `foo:bar`) is text,
+as it may well be in a title.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from datetime import date, timedelta
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from typing import Literal
 
-from readlist.core.arxiv import parse_id
+from readlist.core.query_values import arxiv_id, bounds
 
 SearchField = Literal["title", "abstract", "note"]
-StateName = Literal["starred", "read", "unread", "note", "withdrawn", "code", "id", "authors"]
+StateName = Literal[
+    "starred", "read", "unread", "note", "withdrawn", "code", "id", "authors", "new"
+]
 RangeField = Literal["upvotes", "published"]
 
 FIELDS: tuple[SearchField, ...] = ("title", "abstract", "note")
@@ -37,6 +41,7 @@ _STATES: dict[str, StateName] = {
     "is:read": "read",
     "is:unread": "unread",
     "is:withdrawn": "withdrawn",
+    "is:new": "new",
     "has:note": "note",
     "has:notes": "note",
     "has:code": "code",
@@ -54,13 +59,6 @@ _RANGE_FIELDS: tuple[RangeField, ...] = ("upvotes", "published")
 _RANGE_NAMED: dict[str, RangeField] = {name: name for name in _RANGE_FIELDS}
 # The examples a hint about each field's value suggests.
 _EXAMPLE: dict[RangeField, str] = {"upvotes": "20", "published": "2026-01-01"}
-# Counts past this are all "more than any paper has"; SQLite's integers stop at 2**63.
-_MOST = 2**62
-_ARXIV_PAGE = re.compile(
-    r"(?:https?://)?(?:www\.|export\.)?(?:arxiv\.org/(?:abs|pdf)|huggingface\.co/papers)/",
-    re.IGNORECASE,
-)
-_DAY = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
 # Control characters, and lone surrogates (an argument that is not UTF-8, as Python reads it).
 # Compiled on first use, by re's own cache: this class takes a millisecond to compile, and
 # a query that is all printable (nearly every one) never needs it.
@@ -117,7 +115,15 @@ class Range:
     negated: bool = False
 
 
-Item = Term | State | Author | ArxivId | Range
+@dataclass(frozen=True, slots=True)
+class Tag:
+    """tag:NAME: the papers the user tagged NAME, whatever its case."""
+
+    name: str
+    negated: bool = False
+
+
+Item = Term | State | Author | ArxivId | Range | Tag
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,67 +224,11 @@ def _state_hint(word: str, operator: str, value: str, negated: bool) -> Hint:
     return Hint(word, f"unknown filter {word} — {operator} takes {known}")
 
 
-def arxiv_id(text: str) -> str | None:
-    """The arXiv id `text` names, without its version: a bare id (2504.01234v2,
-    hep-th/9901001), one with an `arXiv:` prefix, or its page on arXiv or Hugging Face."""
-    text = _ARXIV_PAGE.sub("", text.strip(), count=1)
-    found = parse_id(text.removesuffix(".pdf"))
-    return found[0] if found else None
-
-
-def _count(value: str) -> int | None:
-    if not re.fullmatch(r"[0-9]+", value):
-        return None
-    return _MOST if len(value) > 18 else min(int(value), _MOST)
-
-
-def _span(value: str) -> tuple[str, str | None] | None:
-    """A year, month or day as the ISO strings where it starts and where the next one
-    starts (None past 9999): published dates compare as strings."""
-    match = _DAY.fullmatch(value)
-    if match is None:
-        return None
-    written = match.groups()  # the month and day are None when not written
-    year, month, day = (int(g or 1) for g in written)
-    try:
-        if written[2]:
-            start = date(year, month, day)
-            last = start == date.max
-            return start.isoformat(), None if last else (start + timedelta(days=1)).isoformat()
-        if written[1]:
-            date(year, month, 1)  # a month that exists
-            following = (year + 1, 1) if month == 12 else (year, month + 1)
-            after = f"{following[0]:04}-{following[1]:02}" if following[0] <= 9999 else None
-            return f"{year:04}-{month:02}", after
-        date(year, 1, 1)
-    except ValueError:
-        return None
-    return f"{year:04}", (f"{year + 1:04}" if year < 9999 else None)
-
-
 def _range(field: RangeField, operator: str, value: str, negated: bool) -> Range | None:
     """The range `field operator value` means, or None when `value` is no count (for
     upvotes) or no year, month or day (for published)."""
-    start: int | str
-    after: int | str | None
-    if field == "upvotes":
-        count = _count(value)
-        if count is None:
-            return None
-        start, after = count, count + 1
-    else:
-        span = _span(value)
-        if span is None:
-            return None
-        start, after = span
-    low, high = {
-        ">=": (start, None),
-        ">": (after, None) if after is not None else (start, start),  # past the last
-        "<=": (None, after),
-        "<": (None, start),
-        "=": (start, after),
-    }[operator]
-    return Range(field, low, high, negated)
+    found = bounds(field, operator, value)
+    return None if found is None else Range(field, found[0], found[1], negated)
 
 
 def _identity_item(
@@ -287,6 +237,11 @@ def _identity_item(
     """author:, id:, upvotes and published comparisons, or None when `prefix` is none."""
     sign = "-" if negated else ""
     lowered = prefix.lower()
+    if lowered.startswith("tag:"):
+        tag = prefix[len("tag:") :] + (body if quoted else "")
+        if tag.strip():
+            return Tag(tag.strip(), negated)
+        return Hint(word, f"empty filter {word} — write {sign}tag:name")
     if lowered.startswith("author:"):
         name = prefix[len("author:") :]
         text = ((name + " " + body).strip() if name else body) if quoted else name
@@ -370,9 +325,53 @@ def _item(token: str, quoted: bool) -> Item | Hint | None:
     return None
 
 
-def parse_query(text: str) -> Query:
+def parse_query(text: str, saved: Mapping[str, str] | None = None) -> Query:
     """Never raises: any string is a query. A word that names no filter is left out,
-    with a hint, so the rest of the query still runs."""
+    with a hint, so the rest of the query still runs. `saved` holds the library's saved
+    searches (name -> query): `saved:NAME` is read as NAME's query, whatever the case
+    of NAME. The caller reads them, so that parsing stays free of the library."""
+    folded = {name.casefold(): (name, query) for name, query in (saved or {}).items()}
+    return _parse(text, folded, ())
+
+
+def _saved_clauses(
+    word: str,
+    name: str,
+    negated: bool,
+    saved: Mapping[str, tuple[str, str]],
+    within: tuple[str, ...],
+) -> tuple[tuple[tuple[Item, ...], ...], tuple[Hint, ...]]:
+    """The clauses `saved:NAME` stands for and the hints of its query, or no clauses and
+    a hint: for an unknown name, a search that names itself, or a "-" before a search
+    of several terms (the language has no "not both")."""
+    sign = "-" if negated else ""
+    if not name:
+        return (), (Hint(word, f"empty filter {word} — write {sign}saved:name"),)
+    found = saved.get(name.casefold())
+    if found is None:
+        known = ", ".join(sorted(spelled for spelled, _ in saved.values()))
+        said = (
+            f"saved searches: {known}" if known else "none is saved (readlist saved set NAME QUERY)"
+        )
+        return (), (Hint(word, f"unknown saved search {word} — {said}"),)
+    spelled, text = found
+    if name.casefold() in within:
+        return (), (Hint(word, f"saved search {spelled} names itself; {word} left out"),)
+    inner = _parse(text, saved, (*within, name.casefold()))
+    hints = tuple(Hint(word, f"in {word}: {hint.message}") for hint in inner.hints)
+    clauses = inner.clauses
+    if negated and clauses:
+        if all(len(clause) == 1 for clause in clauses):  # not (a and b): -a OR -b
+            clauses = (tuple(replace(c[0], negated=not c[0].negated) for c in clauses),)
+        elif len(clauses) == 1:  # not (a or b): -a -b
+            clauses = tuple((replace(item, negated=not item.negated),) for item in clauses[0])
+        else:
+            message = f"{word} cannot be negated whole (its terms mix AND and OR); left out"
+            return (), (*hints, Hint(word, message))
+    return clauses, hints
+
+
+def _parse(text: str, saved: Mapping[str, tuple[str, str]], within: tuple[str, ...]) -> Query:
     clauses: list[list[Item]] = []
     hints: list[Hint] = []
     join_next = False
@@ -381,6 +380,18 @@ def parse_query(text: str) -> Query:
     for token, quoted in _tokens(words):
         if token == "OR" and not quoted:
             join_next = bool(clauses)
+            continue
+        negated = token.startswith("-")
+        if not quoted and token[negated:][:6].lower() == "saved:":
+            more, said = _saved_clauses(token, token[negated + 6 :], negated, saved, within)
+            hints += said
+            if join_next and len(more) == 1:  # a search of one clause ORs as a word does
+                clauses[-1] += more[0]
+            else:
+                clauses += (list(clause) for clause in more)
+            if not more and not join_next:  # as a hint's word does (below)
+                clauses.append([])
+            join_next = False
             continue
         item = _item(token, quoted)
         if item is None:

@@ -5,3 +5,7 @@ Each step keeps the user's state (stars, read marks, notes, tags) and can be und
 The SQL lives in the store; this package holds what is not SQL, and is the front door
 the CLI and the app call.
 """
+
+from readlist.core.care.tags import NAME_MAX, BadNameError, one_word, sorted_tags, tags_line
+
+__all__ = ["NAME_MAX", "BadNameError", "one_word", "sorted_tags", "tags_line"]
