@@ -349,7 +349,7 @@ def _saved_clauses(
         return (), (Hint(word, f"empty filter {word} — write {sign}saved:name"),)
     found = saved.get(name.casefold())
     if found is None:
-        known = ", ".join(sorted(spelled for spelled, _ in saved.values()))
+        known = ", ".join(sorted((spelled for spelled, _ in saved.values()), key=str.casefold))
         said = (
             f"saved searches: {known}" if known else "none is saved (readlist saved set NAME QUERY)"
         )
