@@ -375,22 +375,29 @@ def _parse(text: str, saved: Mapping[str, tuple[str, str]], within: tuple[str, .
     clauses: list[list[Item]] = []
     hints: list[Hint] = []
     join_next = False
+    several = ""  # the saved: just read, when it holds several clauses (no OR joins it)
     # isprintable is false for every character _CONTROL matches: the quick test
     words = text if text.isprintable() else re.sub(_CONTROL, " ", text)
     for token, quoted in _tokens(words):
         if token == "OR" and not quoted:
-            join_next = bool(clauses)
+            if several:
+                hints.append(Hint("OR", f"OR after {several} (several terms) reads as AND"))
+            join_next = bool(clauses) and not several
             continue
+        several = ""
         negated = token.startswith("-")
         if not quoted and token[negated:][:6].lower() == "saved:":
             more, said = _saved_clauses(token, token[negated + 6 :], negated, saved, within)
             hints += said
+            if join_next and len(more) > 1:
+                hints.append(Hint("OR", f"OR before {token} (several terms) reads as AND"))
             if join_next and len(more) == 1:  # a search of one clause ORs as a word does
                 clauses[-1] += more[0]
             else:
                 clauses += (list(clause) for clause in more)
             if not more and not join_next:  # as a hint's word does (below)
                 clauses.append([])
+            several = token if len(more) > 1 else ""
             join_next = False
             continue
         item = _item(token, quoted)

@@ -91,6 +91,14 @@ def test_a_loop_or_an_unknown_name_is_a_hint_never_an_error(
     assert any(message in hint.message for hint in query.hints), query.hints
 
 
+def test_or_next_to_a_search_of_several_terms_reads_as_and_and_says_so() -> None:
+    for text in ("saved:fresh OR mamba", "mamba OR saved:fresh"):
+        query = parse_query(text, SAVED)
+        assert len(query.clauses) == 3
+        assert [hint.word for hint in query.hints] == ["OR"]
+        assert "(several terms) reads as AND" in query.hints[0].message
+
+
 def test_a_loop_keeps_the_rest_of_the_search() -> None:
     query = parse_query("saved:a", {"a": "saved:b tokens", "b": "saved:a attention"})
     assert query.clauses == ((Term("attention"),), (Term("tokens"),))

@@ -97,6 +97,27 @@ LIBRARY_BINDINGS: list[BindingType] = [
         tooltip="Mark all shown read or unread, star or unstar them (asks first)",
         id="library.bulk",
     ),
+    Binding("T", "tags", "Tags", show=False, tooltip="Edit the paper's tags", id="library.tags"),
+    Binding(
+        "ctrl+s",
+        "save_filter",
+        "Save search",
+        show=False,
+        tooltip="Save the filter as a search (keys 1-9 show saved searches)",
+        id="library.save_filter",
+    ),
+    # 1-9: the saved searches in their order; the first says it for all nine.
+    *(
+        Binding(
+            str(key),
+            f"saved_search({key})",
+            "Saved search 1-9" if key == 1 else "",
+            show=False,
+            tooltip="Show saved search 1, 2 ... 9 (in their saved order)" if key == 1 else "",
+            id=f"library.saved_{key}",
+        )
+        for key in range(1, 10)
+    ),
     Binding("question_mark", "help", "Help", tooltip="Show every key", id="library.help"),
     Binding("q", "quit", "Quit", tooltip="Quit readlist", id="library.quit"),
     *READING_BINDINGS,
