@@ -292,7 +292,7 @@ class Results:
         hints = [hint.message for hint in self.parsed.hints]
         if hints:  # in place of the filter, which the filter bar above shows too
             parts += [Part(hint, 1, cut=True) for hint in hints]
-        elif self._text.strip():
+        elif self._text.strip() and named is None:  # a saved search's name says it
             parts.append(Part(f"filter: {self._text}", 3, cut=True))
         if stats is not None:
             parts += [Part(f"{stats.starred:,} starred", 2), Part(f"{stats.unread:,} unread", 2)]

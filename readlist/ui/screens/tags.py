@@ -23,7 +23,7 @@ from readlist.core.models import Paper
 from readlist.core.printable import shown_in_line
 from readlist.ui.services import services
 
-KEYS = "Enter add · -name Enter remove · Tab complete · Ctrl+S save · Esc cancel"
+KEYS = "Enter add · -name remove · Tab complete · Ctrl+S save · Esc cancel"
 NO_TAGS = "No tags yet: type one and press Enter"
 
 
