@@ -230,7 +230,8 @@ class ReadlistApp(WritingApp):
     def start_triage(self, query_text: str, sort: Sort = "latest") -> None:
         from readlist.ui.screens.triage import TriageScreen
 
-        self.push_screen(TriageScreen(query_text, sort=sort), self._triage_done)
+        screen = TriageScreen(query_text, sort=sort, saved=self.saved.queries)
+        self.push_screen(screen, self._triage_done)
 
     def _triage_done(self, summary: str | None) -> None:
         if summary:

@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from readlist.core.query import Tag
 from readlist.ui.screens.library import LibraryScreen
 from readlist.ui.screens.save_search import SaveSearch
 from readlist.ui.screens.tags import TagEditor, TagInput
+from readlist.ui.screens.triage import TriageScreen
 from readlist.ui.widgets.detail import DetailPane
 from readlist.ui.widgets.filter_bar import FilterBar
 from readlist.ui.widgets.paper_list import PaperList, tags_cell
@@ -104,6 +106,14 @@ async def test_keys_1_to_9_show_the_saved_searches_and_the_status_names_them(
         assert screen.query_one(PaperList).total == 2
         assert screen.query_one(FilterBar).value == "tag:ml"
         assert "saved:ml" in status_of(screen)
+        await pilot.press("t")  # triage reads saved: too
+        await until(pilot, lambda: isinstance(app.screen, TriageScreen), "triage")
+        triage = app.screen
+        assert isinstance(triage, TriageScreen)
+        assert (Tag("ml"),) in triage.queue.query.clauses
+        await pilot.press("q")
+        await until(pilot, lambda: app.screen is screen, "the list again")
+        await settle(pilot)
         await pilot.press("2")
         await until(pilot, lambda: screen.shown_query == "is:new -is:read", "saved search 2")
         await settle(pilot)
