@@ -26,7 +26,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from readlist.core.query_values import arxiv_id, bounds
+from readlist.core.query_values import CONTROL as _CONTROL
+from readlist.core.query_values import arxiv_id, bounds, tokens
 
 SearchField = Literal["title", "abstract", "note"]
 StateName = Literal[
@@ -52,17 +53,16 @@ _STATES: dict[str, StateName] = {
 # Each state's own spelling, the one a hint suggests: the first key for it above.
 _WRITTEN_AS: dict[StateName, str] = {name: key for key, name in reversed(_STATES.items())}
 _OPERATORS = ("is:", "has:")
-_NEGATIONS = ("un", "not", "non", "no")  # is:unstarred means -is:starred
+_NEGATIONS = ("un", "not", "non", "no")
+# The saved: words one query may expand, counting those inside saved searches: searches
+# that name each other twice at every level would otherwise grow without bound.
+SAVED_EXPANSIONS = 256  # is:unstarred means -is:starred
 _FIELD_PREFIX = re.compile(r"(title|abstract|note):", re.IGNORECASE)
 _COMPARISON = re.compile(r"([a-z_]+)(>=|<=|>|<|=)(.*)", re.IGNORECASE | re.DOTALL)
 _RANGE_FIELDS: tuple[RangeField, ...] = ("upvotes", "published")
 _RANGE_NAMED: dict[str, RangeField] = {name: name for name in _RANGE_FIELDS}
 # The examples a hint about each field's value suggests.
 _EXAMPLE: dict[RangeField, str] = {"upvotes": "20", "published": "2026-01-01"}
-# Control characters, and lone surrogates (an argument that is not UTF-8, as Python reads it).
-# Compiled on first use, by re's own cache: this class takes a millisecond to compile, and
-# a query that is all printable (nearly every one) never needs it.
-_CONTROL = r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]"
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,33 +159,6 @@ class Query:
 
 def _has_word(text: str) -> bool:
     return any(ch.isalnum() for ch in text)
-
-
-def _tokens(text: str) -> list[tuple[str, bool]]:
-    """Split into (token, quoted) pairs. A quote with no partner is text, not a phrase:
-    half-typed (`"video gen`) or stray (`-"`), it never turns the words after it into one
-    phrase, or a negated one."""
-    out: list[tuple[str, bool]] = []
-    i, n = 0, len(text)
-    while i < n:
-        ch = text[i]
-        if ch.isspace():
-            i += 1
-            continue
-        start = i
-        while i < n and not text[i].isspace() and text[i] != '"':
-            i += 1
-        prefix = text[start:i]
-        if i < n and text[i] == '"':
-            end = text.find('"', i + 1)
-            if end == -1:  # unbalanced: the quote is dropped, the words stay words
-                out.extend(_tokens(prefix + text[i + 1 :]))
-                return out
-            out.append((prefix + "\x00" + text[i + 1 : end], True))
-            i = end + 1
-        else:
-            out.append((prefix, False))
-    return out
 
 
 def _state_named(operator: str, value: str) -> StateName | None:
@@ -331,7 +304,7 @@ def parse_query(text: str, saved: Mapping[str, str] | None = None) -> Query:
     searches (name -> query): `saved:NAME` is read as NAME's query, whatever the case
     of NAME. The caller reads them, so that parsing stays free of the library."""
     folded = {name.casefold(): (name, query) for name, query in (saved or {}).items()}
-    return _parse(text, folded, ())
+    return _parse(text, folded, (), [SAVED_EXPANSIONS])
 
 
 def _saved_clauses(
@@ -340,6 +313,7 @@ def _saved_clauses(
     negated: bool,
     saved: Mapping[str, tuple[str, str]],
     within: tuple[str, ...],
+    budget: list[int],
 ) -> tuple[tuple[tuple[Item, ...], ...], tuple[Hint, ...]]:
     """The clauses `saved:NAME` stands for and the hints of its query, or no clauses and
     a hint: for an unknown name, a search that names itself, or a "-" before a search
@@ -357,7 +331,11 @@ def _saved_clauses(
     spelled, text = found
     if name.casefold() in within:
         return (), (Hint(word, f"saved search {spelled} names itself; {word} left out"),)
-    inner = _parse(text, saved, (*within, name.casefold()))
+    budget[0] -= 1
+    if budget[0] < 0:
+        message = f"saved searches name others more than {SAVED_EXPANSIONS} times; {word} left out"
+        return (), (Hint(word, message),)
+    inner = _parse(text, saved, (*within, name.casefold()), budget)
     hints = tuple(Hint(word, f"in {word}: {hint.message}") for hint in inner.hints)
     clauses = inner.clauses
     if negated and clauses:
@@ -371,14 +349,16 @@ def _saved_clauses(
     return clauses, hints
 
 
-def _parse(text: str, saved: Mapping[str, tuple[str, str]], within: tuple[str, ...]) -> Query:
+def _parse(
+    text: str, saved: Mapping[str, tuple[str, str]], within: tuple[str, ...], budget: list[int]
+) -> Query:
     clauses: list[list[Item]] = []
     hints: list[Hint] = []
     join_next = False
     several = ""  # the saved: just read, when it holds several clauses (no OR joins it)
     # isprintable is false for every character _CONTROL matches: the quick test
     words = text if text.isprintable() else re.sub(_CONTROL, " ", text)
-    for token, quoted in _tokens(words):
+    for token, quoted in tokens(words):
         if token == "OR" and not quoted:
             if several:
                 hints.append(Hint("OR", f"OR after {several} (several terms) reads as AND"))
@@ -387,7 +367,8 @@ def _parse(text: str, saved: Mapping[str, tuple[str, str]], within: tuple[str, .
         several = ""
         negated = token.startswith("-")
         if not quoted and token[negated:][:6].lower() == "saved:":
-            more, said = _saved_clauses(token, token[negated + 6 :], negated, saved, within)
+            name = token[negated + 6 :]
+            more, said = _saved_clauses(token, name, negated, saved, within, budget)
             hints += said
             if join_next and len(more) > 1:
                 hints.append(Hint("OR", f"OR before {token} (several terms) reads as AND"))

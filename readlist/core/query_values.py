@@ -1,6 +1,6 @@
-"""The values of the filter language's comparisons (upvotes>=20, published<2026-03):
-arXiv ids, counts, and days, months and years as the spans of ISO dates they cover. Part of
-readlist.core.query."""
+"""The words of a filter, and the values of its comparisons (upvotes>=20,
+published<2026-03): a query split into words and phrases, arXiv ids, counts, and days,
+months and years as the spans of ISO dates they cover. Part of readlist.core.query."""
 
 from __future__ import annotations
 
@@ -17,6 +17,38 @@ _ARXIV_PAGE = re.compile(
     r"(?:https?://)?(?:www\.|export\.)?(?:arxiv\.org/(?:abs|pdf)|huggingface\.co/papers)/",
     re.IGNORECASE,
 )
+
+# Control characters, and lone surrogates (an argument that is not UTF-8, as Python reads it).
+# Compiled on first use, by re's own cache: this class takes a millisecond to compile, and
+# a query that is all printable (nearly every one) never needs it.
+CONTROL = r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]"
+
+
+def tokens(text: str) -> list[tuple[str, bool]]:
+    """Split into (token, quoted) pairs. A quote with no partner is text, not a phrase:
+    half-typed (`"video gen`) or stray (`-"`), it never turns the words after it into one
+    phrase, or a negated one."""
+    out: list[tuple[str, bool]] = []
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch.isspace():
+            i += 1
+            continue
+        start = i
+        while i < n and not text[i].isspace() and text[i] != '"':
+            i += 1
+        prefix = text[start:i]
+        if i < n and text[i] == '"':
+            end = text.find('"', i + 1)
+            if end == -1:  # unbalanced: the quote is dropped, the words stay words
+                out.extend(tokens(prefix + text[i + 1 :]))
+                return out
+            out.append((prefix + "\x00" + text[i + 1 : end], True))
+            i = end + 1
+        else:
+            out.append((prefix, False))
+    return out
 
 
 def arxiv_id(text: str) -> str | None:

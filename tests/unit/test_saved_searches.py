@@ -99,6 +99,13 @@ def test_or_next_to_a_search_of_several_terms_reads_as_and_and_says_so() -> None
         assert "(several terms) reads as AND" in query.hints[0].message
 
 
+def test_searches_that_name_each_other_twice_at_every_level_stay_bounded() -> None:
+    saved = {f"s{n}": f"saved:s{n + 1} saved:s{n + 1}" for n in range(40)} | {"s40": "x"}
+    query = parse_query("saved:s0", saved)
+    assert query.clauses and len(query.clauses) <= 256
+    assert "more than 256 times" in query.hints[-1].message
+
+
 def test_a_loop_keeps_the_rest_of_the_search() -> None:
     query = parse_query("saved:a", {"a": "saved:b tokens", "b": "saved:a attention"})
     assert query.clauses == ((Term("attention"),), (Term("tokens"),))
