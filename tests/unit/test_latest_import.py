@@ -7,7 +7,7 @@ from pathlib import Path
 
 from readlist.core.ingest.importer import Importer
 from readlist.core.models import ImportSummary
-from readlist.core.store import Store
+from readlist.core.store import Store, Walk
 from readlist.ui.last_import import said
 from tests.conftest import NOW, SAMPLE_DUMPS
 
@@ -71,5 +71,9 @@ def test_is_new_is_the_latest_runs_new_papers(store: Store) -> None:
     everyone = store.stats(quick=True).papers
     assert store.count(parse_query("-is:new")) == everyone - len(new)
     assert {p.id for p in store.search(parse_query("is:new learning"))} <= {p.id for p in new}
+    for text in ("is:new learning", "is:new"):  # a page, walked or gathered, agrees
+        query = parse_query(text)
+        first = [p.id for p in store.page(query, 0, 20, walk=Walk(query))]
+        assert first == [p.id for p in store.search(query)][:20]
     import_run(store, DUMPS, minutes=10)  # nothing new: the run before still shows
     assert store.count(parse_query("is:new")) == len(new)

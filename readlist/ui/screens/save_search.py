@@ -13,7 +13,7 @@ from textual.widgets import Input, Static
 from readlist.core.care import BadNameError, one_word
 from readlist.core.printable import shown_in_line
 
-KEYS = "Enter save · Esc cancel · the name is one word; saving a known name replaces it"
+SAVE_KEYS = "Enter save · Esc cancel · one word; saving a known name replaces it"
 
 
 class SaveSearch(ModalScreen[str | None]):
@@ -34,7 +34,7 @@ class SaveSearch(ModalScreen[str | None]):
             )
             yield Input(self.offered, placeholder="name (one word)", id="save-name")
             yield Static(id="save-said")
-            yield Static(KEYS, id="save-keys")
+            yield Static(SAVE_KEYS, id="save-keys")
 
     def on_mount(self) -> None:
         field = self.query_one(Input)

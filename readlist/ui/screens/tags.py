@@ -23,7 +23,7 @@ from readlist.core.models import Paper
 from readlist.core.printable import shown_in_line
 from readlist.ui.services import services
 
-KEYS = "Enter add · -name remove · Tab complete · Ctrl+S save · Esc cancel"
+EDITOR_KEYS = "Enter add · -name remove · Tab complete · Ctrl+S save · Esc cancel"
 NO_TAGS = "No tags yet: type one and press Enter"
 
 
@@ -57,7 +57,7 @@ class TagEditor(ModalScreen[tuple[str, ...] | None]):
             yield Static(id="tags-list")
             yield TagInput(placeholder="a tag (one word)", id="tags-input")
             yield Static(id="tags-said")
-            yield Static(KEYS, id="tags-keys")
+            yield Static(EDITOR_KEYS, id="tags-keys")
 
     def on_mount(self) -> None:
         self._show()
