@@ -113,7 +113,11 @@ LIBRARY_BINDINGS: list[BindingType] = [
             f"saved_search({key})",
             "Saved search 1-9" if key == 1 else "",
             show=False,
-            tooltip="Show saved search 1, 2 ... 9 (in their saved order)" if key == 1 else "",
+            tooltip=(
+                "Show saved search 1, 2 ... 9 (in their saved order)"
+                if key == 1
+                else f"Show saved search {key}"
+            ),
             id=f"library.saved_{key}",
         )
         for key in range(1, 10)

@@ -19,7 +19,16 @@ SAVE_KEYS = "Enter save · Esc cancel · one word; saving a known name replaces 
 class SaveSearch(ModalScreen[str | None]):
     """Asks the name to save `query` as; dismisses with it, or None."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", priority=True, id="save_search.cancel")]
+    BINDINGS = [
+        Binding(
+            "escape",
+            "cancel",
+            "Cancel",
+            tooltip="Save nothing",
+            priority=True,
+            id="save_search.cancel",
+        )
+    ]
 
     def __init__(self, query: str, name: str = "", *, taken: dict[str, str] | None = None):
         super().__init__()

@@ -30,7 +30,16 @@ NO_TAGS = "No tags yet: type one and press Enter"
 class TagInput(Input):
     """The name being typed; Tab takes the completion shown, as → does."""
 
-    BINDINGS = [Binding("tab", "complete", "Complete", show=False, id="tags.complete")]
+    BINDINGS = [
+        Binding(
+            "tab",
+            "complete",
+            "Complete",
+            show=False,
+            tooltip="Take the tag offered as you type",
+            id="tags.complete",
+        )
+    ]
 
     def action_complete(self) -> None:
         if self._suggestion and self.cursor_at_end:
@@ -41,8 +50,15 @@ class TagEditor(ModalScreen[tuple[str, ...] | None]):
     """Edits `paper`'s tags; dismisses with them, or None when nothing is to be saved."""
 
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", priority=True, id="tags.save"),
-        Binding("escape", "cancel", "Cancel", priority=True, id="tags.cancel"),
+        Binding("ctrl+s", "save", "Save", tooltip="Save the tags", priority=True, id="tags.save"),
+        Binding(
+            "escape",
+            "cancel",
+            "Cancel",
+            tooltip="Close, the tags as they were",
+            priority=True,
+            id="tags.cancel",
+        ),
     ]
 
     def __init__(self, paper: Paper, known: Sequence[str] = ()) -> None:
