@@ -17,6 +17,7 @@ import click
 from readlist import __version__
 from readlist.cli_care import backup, check
 from readlist.cli_config import config, export_format_setting
+from readlist.cli_dupes import dupes, keep_apart, merge, split
 from readlist.cli_fetch import fetch
 from readlist.cli_state import mark, note
 from readlist.cli_support import (
@@ -256,31 +257,7 @@ def export(
         click.echo(f"Exported {count} {what} to {output}.", err=True)
 
 
-# -- dupes and stats ----------------------------------------------------------------
-
-
-@cli.command()
-@click.option(
-    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
-)
-@click.pass_obj
-def dupes(library: Library, fmt: str) -> None:
-    """Pairs kept apart on import because they were close but not certain duplicates."""
-    with library.open() as store:
-        candidates = store.review_candidates()
-    if fmt == "json":
-        echo_json([dataclasses.asdict(c) for c in candidates])
-        return
-    if not candidates:
-        click.echo("No possible duplicates to review.")
-        return
-    for c in candidates:
-        click.echo(
-            f"{c.paper_id:>6} ~ {c.other_id:<6} title {c.title_score:5.1f}  "
-            f"abstract {c.abstract_score:5.1f}  {shown_in_line(c.reason)}"
-        )
-        click.echo(f"         {shown_in_line(c.title)}")
-        click.echo(f"         {shown_in_line(c.other_title)}")
+# -- stats ----------------------------------------------------------------
 
 
 @cli.command()
@@ -302,9 +279,13 @@ def stats(library: Library, fmt: str) -> None:
 cli.add_command(backup)
 cli.add_command(check)
 cli.add_command(config)
+cli.add_command(dupes)
 cli.add_command(fetch)
+cli.add_command(keep_apart)
 cli.add_command(mark)
+cli.add_command(merge)
 cli.add_command(note)
+cli.add_command(split)
 cli.add_command(saved)
 cli.add_command(tag)
 cli.add_command(tags)

@@ -248,6 +248,11 @@ class ReadlistApp(WritingApp):
 
         self.push_screen(ExportScreen(query_text, self.settings.values.export_format))
 
+    def review_duplicates(self) -> None:
+        from readlist.ui.screens.review import ReviewScreen
+
+        self.push_screen(ReviewScreen())
+
     def show_help(self) -> None:
         from readlist.ui.screens.help import HelpScreen
 

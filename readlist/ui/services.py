@@ -57,6 +57,9 @@ class AppServices(Protocol):
     def undo(self) -> Change | Deed | None:
         """Put back the last action: its first change, the deed, or None if there was none."""
 
+    def review_duplicates(self) -> None:
+        """The review of possible duplicates, one pair at a time."""
+
     def edit_note(self, paper: Paper, *, text: str | None = None) -> None:
         """The note editor on `paper`'s note."""
 

@@ -19,6 +19,7 @@ from readlist.ui.app import ReadlistApp
 from readlist.ui.screens.note import NoteConflict
 from readlist.ui.widgets.paper_list import PaperList
 from tests.ui.conftest import AppFactory, give_identity, settle, until
+from tests.ui.test_review import plant_pairs
 
 SIZE = (120, 35)
 SMALL = (60, 15)
@@ -162,3 +163,14 @@ def test_tag_editor_80x24(
         store.add_tag([58], "reinforcement")
     typed = keys("T", "r", "e", "i")
     assert snap_compare(make_app(), terminal_size=STANDARD, run_before=typed)
+
+
+# -- the review of possible duplicates ----------------------------------------------------
+
+
+def test_review_duplicates(
+    snap_compare: SnapCompare, make_app: AppFactory, library_path: Path
+) -> None:
+    """The first planted pair, side by side, the differing words marked."""
+    plant_pairs(library_path)
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=keys("D"))

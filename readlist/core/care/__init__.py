@@ -6,6 +6,35 @@ The SQL lives in the store; this package holds what is not SQL, and is the front
 the CLI and the app call.
 """
 
+from readlist.core.care.compare import Marked, differing_words
+from readlist.core.care.merge import (
+    MergeResult,
+    Restored,
+    SplitResult,
+    forget_kept_apart,
+    keep_apart,
+    merge,
+    open_pairs,
+    split,
+    unmerge,
+)
 from readlist.core.care.tags import NAME_MAX, BadNameError, one_word, sorted_tags, tags_line
 
-__all__ = ["NAME_MAX", "BadNameError", "one_word", "sorted_tags", "tags_line"]
+__all__ = [
+    "NAME_MAX",
+    "BadNameError",
+    "Marked",
+    "MergeResult",
+    "Restored",
+    "SplitResult",
+    "differing_words",
+    "forget_kept_apart",
+    "keep_apart",
+    "merge",
+    "one_word",
+    "open_pairs",
+    "sorted_tags",
+    "split",
+    "tags_line",
+    "unmerge",
+]

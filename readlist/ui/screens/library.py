@@ -266,6 +266,9 @@ class LibraryScreen(Screen[None]):
         else:
             self.rl_app.act_on_shown(self.query_text, count)
 
+    def action_review_duplicates(self) -> None:
+        self.rl_app.review_duplicates()
+
     def action_tags(self) -> None:
         organise.edit_tags(self, self.query_one(PaperList).highlighted)
 

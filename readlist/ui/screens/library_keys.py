@@ -97,6 +97,14 @@ LIBRARY_BINDINGS: list[BindingType] = [
         tooltip="Mark all shown read or unread, star or unstar them (asks first)",
         id="library.bulk",
     ),
+    Binding(
+        "D",
+        "review_duplicates",
+        "Review duplicates",
+        show=False,
+        tooltip="Merge or keep apart the pairs that may be one paper",
+        id="library.review_duplicates",
+    ),
     Binding("T", "tags", "Tags", show=False, tooltip="Edit the paper's tags", id="library.tags"),
     Binding(
         "ctrl+s",
