@@ -31,6 +31,7 @@ from readlist.cli_support import (
     query_of,
     say_hints,
 )
+from readlist.cli_tags import saved, tag, tags
 from readlist.core.printable import shown_in_line
 from readlist.core.query import State
 from readlist.paths import ENV_VAR, library_path
@@ -163,11 +164,12 @@ def list_(library: Library, query: tuple[str, ...], fmt: str, limit: int | None,
     QUERY: words (prefix match, ANDed)  "exact phrase"  a OR b
            title:word abstract:word note:word  is:starred is:read is:unread has:note
            author:name id:2504.01234 has:code is:withdrawn 'upvotes>=20' 'published<2026-03'
+           tag:name is:new saved:name
            (quoted: a shell reads > and < as redirections)
            -- -exclude  (a word that starts with - goes after --, or in quotes: 'a -b')
     """
-    plan = query_of(query)
     with library.open() as store:
+        plan = query_of(query, store.saved_queries())
         papers = store.iter_search(plan, limit=limit, sort=LIST_SORTS[sort])
         if fmt == "json":
             from readlist.core.export import write_export
@@ -225,9 +227,6 @@ def export(
 
     from readlist.core.export import SUFFIXES, export_to_file, format_of, write_export
 
-    plan = query_of(query)
-    if not everything:
-        plan = dataclasses.replace(plan, clauses=((State("starred"),), *plan.clauses))
     if output == "-":
         output = None
     if fmt is None:
@@ -240,6 +239,9 @@ def export(
                 ctx=click.get_current_context(),
             )
     with library.open() as store:
+        plan = query_of(query, store.saved_queries())
+        if not everything:
+            plan = dataclasses.replace(plan, clauses=((State("starred"),), *plan.clauses))
         # Read afresh for each pass: citation keys do not depend on the papers' order.
         papers = functools.partial(store.iter_search, plan)
         if output is None:  # data in UTF-8, with nothing in it that a terminal obeys
@@ -284,6 +286,9 @@ cli.add_command(mark)
 cli.add_command(merge)
 cli.add_command(note)
 cli.add_command(split)
+cli.add_command(saved)
+cli.add_command(tag)
+cli.add_command(tags)
 
 
 def main() -> None:

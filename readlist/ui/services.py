@@ -14,6 +14,7 @@ from readlist.core.store import Sort, Store
 from readlist.ui.history import Change, Deed
 from readlist.ui.library import StorePool
 from readlist.ui.memory import AppMemory
+from readlist.ui.saved import SavedSearches
 from readlist.ui.state_writer import StateWriter
 
 
@@ -26,6 +27,10 @@ class AppServices(Protocol):
     @property
     def writer(self) -> StateWriter:
         """Saves the user's changes in key-press order."""
+
+    @property
+    def saved(self) -> SavedSearches:
+        """The library's saved searches: parse a filter with them (`saved.parse`)."""
 
     @property
     def memory(self) -> AppMemory:

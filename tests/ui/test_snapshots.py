@@ -153,6 +153,18 @@ def test_detail_with_identity_80x24(
     assert snap_compare(make_app(), terminal_size=STANDARD, run_before=keys())
 
 
+def test_tag_editor_80x24(
+    snap_compare: SnapCompare, make_app: AppFactory, library_path: Path
+) -> None:
+    """The tag editor on a tagged paper, a name being typed with its completion shown."""
+    with Store.open(library_path) as store:
+        store.add_tag([10], "to-read")
+        store.add_tag([10, 65], "continual")
+        store.add_tag([58], "reinforcement")
+    typed = keys("T", "r", "e", "i")
+    assert snap_compare(make_app(), terminal_size=STANDARD, run_before=typed)
+
+
 # -- the review of possible duplicates ----------------------------------------------------
 
 

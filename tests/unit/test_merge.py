@@ -68,7 +68,7 @@ def test_a_merge_loses_nothing(pair: Store) -> None:
     kept = pair.get(1)
     assert kept.starred and kept.read
     assert kept.note.startswith("mine\n\n--- note from paper 3: Scaling") and "theirs" in kept.note
-    assert pair.tags_of(1) == {"attention": "2026-11-20T10:00:00"}
+    assert pair.tag_stamps(1) == {"attention": "2026-11-20T10:00:00"}
     assert pair.paper_row(3) is None
     assert kept.times_seen == 2 and (kept.first_seen, kept.last_seen) < ("2026-11-21", "")
     variants = pair.conn.execute(
@@ -236,7 +236,7 @@ def test_merge_then_split_is_the_library_as_it_was(
         assert merged.read == (kept["read"] or other["read"])
         assert kept["note"] in merged.note and other["note"] in merged.note
         folded = {t.casefold() for t in kept["tags"] | other["tags"]}
-        assert set(store.tags_of(1)) == folded
+        assert set(store.tag_stamps(1)) == folded
         assert store.check_integrity() == []
         care.split(store, 1)
         assert _everything(store) == before

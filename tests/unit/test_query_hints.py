@@ -29,8 +29,8 @@ from tests.conftest import SAMPLE_DUMPS
         ("has:no-note", "unknown filter has:no-note — did you mean -has:note?"),
         ("is:note", "unknown filter is:note — did you mean has:note?"),
         ("has:starred", "unknown filter has:starred — did you mean is:starred?"),
-        ("is:new", "unknown filter is:new — is: takes starred, read, unread or withdrawn"),
-        ("is:", "unknown filter is: — is: takes starred, read, unread or withdrawn"),
+        ("is:old", "unknown filter is:old — is: takes starred, read, unread, withdrawn or new"),
+        ("is:", "unknown filter is: — is: takes starred, read, unread, withdrawn or new"),
         ("has:abstract", "unknown filter has:abstract — has: takes note, code, id or authors"),
         ("title:", "empty filter title: — write title:word"),
         ("-Note:", "empty filter -Note: — write -note:word"),
@@ -98,8 +98,8 @@ def test_a_hint_in_an_or_leaves_the_other_alternatives_their_own_clause() -> Non
         (State("read"),),
     )
     assert parse_query("mamba OR is:stared video").clauses == ((Term("mamba"),), (Term("video"),))
-    assert parse_query("is:new OR is:stared").clauses == ()
-    assert len(parse_query("is:new OR is:stared").hints) == 2
+    assert parse_query("is:old OR is:stared").clauses == ()
+    assert len(parse_query("is:old OR is:stared").hints) == 2
 
 
 def test_known_filters_and_other_colons_give_no_hint() -> None:

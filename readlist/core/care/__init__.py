@@ -18,8 +18,11 @@ from readlist.core.care.merge import (
     split,
     unmerge,
 )
+from readlist.core.care.tags import NAME_MAX, BadNameError, one_word, sorted_tags, tags_line
 
 __all__ = [
+    "NAME_MAX",
+    "BadNameError",
     "Marked",
     "MergeResult",
     "Restored",
@@ -28,7 +31,10 @@ __all__ = [
     "forget_kept_apart",
     "keep_apart",
     "merge",
+    "one_word",
     "open_pairs",
+    "sorted_tags",
     "split",
+    "tags_line",
     "unmerge",
 ]

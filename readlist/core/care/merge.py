@@ -143,7 +143,7 @@ def merge(store: Store, keep_id: int, other_ids: Iterable[int]) -> MergeResult:
         raise MergeError(f"cannot merge paper {keep_id} into itself")
     with store.transaction():
         before = store.state_row(keep_id)
-        kept_tags = len(store.tags_of(keep_id))
+        kept_tags = len(store.tag_stamps(keep_id))
         _require(store, keep_id)
         for other in others:
             _require(store, other)
@@ -152,7 +152,7 @@ def merge(store: Store, keep_id: int, other_ids: Iterable[int]) -> MergeResult:
             joined |= _merge_one(store, keep_id, other)
         after = store.state_row(keep_id) or _NO_STATE
         title = str(_require(store, keep_id)["title"])
-        tags_added = len(store.tags_of(keep_id)) - kept_tags
+        tags_added = len(store.tag_stamps(keep_id)) - kept_tags
     was = before or _NO_STATE
     return MergeResult(
         kept_id=keep_id,
@@ -171,7 +171,7 @@ def _merge_one(store: Store, keep_id: int, other_id: int) -> bool:
     other = _require(store, other_id)
     kept_state, other_state = store.state_row(keep_id), store.state_row(other_id)
     owned = store.owned_rows(other_id)
-    kept_tags = store.tags_of(keep_id)
+    kept_tags = store.tag_stamps(keep_id)
     state = combined_state(kept_state, other_state, other_id, str(other["title"]))
     if state is not None:
         check_note_size(keep_id, state["note"])

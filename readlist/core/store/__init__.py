@@ -12,13 +12,16 @@ from readlist.core.store.memory import Memory, MemoryKey, Remembered, TriagePlac
 from readlist.core.store.merges import PAPER_FIELDS_FILLED, RowDict
 from readlist.core.store.schema import SCHEMA_VERSION
 from readlist.core.store.search import Sort, Walk
+from readlist.core.store.tags import NAME_MAX, BadNameError, one_word, sorted_tags, unique_names
 
 __all__ = [
     "CANDIDATES_PER_KEY",
+    "NAME_MAX",
     "NOTE_MAX_BYTES",
     "PAPER_FIELDS_FILLED",
     "RECENT_KEYS_CAP",
     "SCHEMA_VERSION",
+    "BadNameError",
     "Memory",
     "MemoryKey",
     "Remembered",
@@ -29,5 +32,8 @@ __all__ = [
     "Walk",
     "check_note_size",
     "damage_in_one_line",
+    "one_word",
     "record_damage",
+    "sorted_tags",
+    "unique_names",
 ]

@@ -98,7 +98,7 @@ class MergeWrites:
             ),
         }
 
-    def tags_of(self, paper_id: int) -> dict[str, str]:
+    def tag_stamps(self, paper_id: int) -> dict[str, str]:
         """tag -> tagged_at, keyed by the tag folded (tags are one name whatever the case)."""
         rows = self.conn.execute("SELECT tag, tagged_at FROM tags WHERE paper_id = ?", (paper_id,))
         return {str(tag).casefold(): str(at) for tag, at in rows}

@@ -105,6 +105,31 @@ LIBRARY_BINDINGS: list[BindingType] = [
         tooltip="Merge or keep apart the pairs that may be one paper",
         id="library.review_duplicates",
     ),
+    Binding("T", "tags", "Tags", show=False, tooltip="Edit the paper's tags", id="library.tags"),
+    Binding(
+        "ctrl+s",
+        "save_filter",
+        "Save search",
+        show=False,
+        tooltip="Save the filter as a search (keys 1-9 show saved searches)",
+        id="library.save_filter",
+    ),
+    # 1-9: the saved searches in their order; the first says it for all nine.
+    *(
+        Binding(
+            str(key),
+            f"saved_search({key})",
+            "Saved search 1-9" if key == 1 else "",
+            show=False,
+            tooltip=(
+                "Show saved search 1, 2 ... 9 (in their saved order)"
+                if key == 1
+                else f"Show saved search {key}"
+            ),
+            id=f"library.saved_{key}",
+        )
+        for key in range(1, 10)
+    ),
     Binding("question_mark", "help", "Help", tooltip="Show every key", id="library.help"),
     Binding("q", "quit", "Quit", tooltip="Quit readlist", id="library.quit"),
     *READING_BINDINGS,
