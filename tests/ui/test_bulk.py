@@ -104,3 +104,32 @@ async def test_with_nothing_shown_there_is_nothing_to_act_on(
         await pilot.pause()
         assert app.screen is screen
         assert "No papers shown to act on" in notices
+
+
+async def test_tag_all_shown_asks_the_name_then_the_count_and_undo_untags_only_those(
+    make_app: AppFactory, library_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shown = ids_of(library_path, WORD)
+    with fresh_store(library_path) as store:
+        store.add_tag([min(shown)], "ML")  # tagged before, as the library spells it
+    app = make_app()
+    notices = record_notices(app, monkeypatch)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, LibraryScreen)
+        screen.query_text = WORD
+        await settle(pilot)
+        await pilot.press("A", "t")
+        menu = app.screen
+        assert isinstance(menu, BulkMenu)
+        await pilot.press("m", "l", "enter")
+        assert f"Tag {len(shown)} papers ml?" in body(menu)
+        await pilot.press("y")
+        await until(pilot, lambda: app.screen is screen, "the menu to close")
+        await settle(pilot)
+        assert ids_of(library_path, "tag:ml") == shown
+        assert f"{len(shown) - 1} papers tagged ml (1 already were)" in notices
+        await pilot.press("u")
+        await settle(pilot)
+        assert ids_of(library_path, "tag:ml") == {min(shown)}

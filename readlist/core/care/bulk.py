@@ -2,8 +2,9 @@
 delete), asked about with its count first and undone as one step.
 
 `Bulk` says what to do and words the question, the report and the undo; `run` does it
-in one transaction and returns the papers it changed, which are all its undo touches:
-a paper that was read already stays read when "mark all read" is undone."""
+and returns the papers it changed, which are all its undo touches: a paper that was
+read already stays read when "mark all read" is undone, and one tagged already keeps
+its tag."""
 
 from __future__ import annotations
 
@@ -16,39 +17,38 @@ from readlist.core.query import Query
 if TYPE_CHECKING:
     from readlist.core.store import Store
 
-BulkKind = Literal["read", "unread", "star", "unstar"]
+BulkKind = Literal["read", "unread", "star", "unstar", "tag"]
+Flag = Literal["read", "starred"]
 
-# kind -> (the flag, its value, the verb of the question, the state it leaves)
-_FLAGS: dict[BulkKind, tuple[Literal["read", "starred"], bool, str, str]] = {
-    "read": ("read", True, "Mark {n} read", "read"),
-    "unread": ("read", False, "Mark {n} unread", "unread"),
-    "star": ("starred", True, "Star {n}", "starred"),
-    "unstar": ("starred", False, "Unstar {n}", "unstarred"),
-}
-
-_WAS: dict[BulkKind, str] = {
-    "read": "unread",
-    "unread": "read",
-    "star": "unstarred",
-    "unstar": "starred",
+# A mark's kind -> (the flag, its value, the question, the state it leaves, the state
+# its undo leaves)
+_MARKS: dict[BulkKind, tuple[Flag, bool, str, str, str]] = {
+    "read": ("read", True, "Mark {n} read", "read", "unread"),
+    "unread": ("read", False, "Mark {n} unread", "unread", "read"),
+    "star": ("starred", True, "Star {n}", "starred", "unstarred"),
+    "unstar": ("starred", False, "Unstar {n}", "unstarred", "starred"),
 }
 
 
 def papers(count: int) -> str:
+    """ "1 paper", "57 papers": a count of papers as the messages say it."""
     return f"{count:,} paper" + ("" if count == 1 else "s")
 
 
 @dataclass(frozen=True, slots=True)
 class Bulk:
     kind: BulkKind
+    tag: str = ""  # the tag, for "tag"
 
     def question(self, count: int) -> str:
         """ "Mark 57 papers read?": asked before anything changes."""
-        return _FLAGS[self.kind][2].format(n=papers(count)) + "?"
+        if self.kind == "tag":
+            return f"Tag {papers(count)} {self.tag}?"
+        return _MARKS[self.kind][2].format(n=papers(count)) + "?"
 
     def done(self, changed: int, count: int) -> str:
-        """What it did, and how many had it already."""
-        state = _FLAGS[self.kind][3]
+        """What it did, and how many were so already."""
+        state = f"tagged {self.tag}" if self.kind == "tag" else _MARKS[self.kind][3]
         if changed == 0:
             return f"Nothing to change: the {papers(count)} were {state} already"
         already = count - changed
@@ -56,14 +56,21 @@ class Bulk:
         return f"{papers(changed)} {state}{more}"
 
     def undone(self, count: int) -> str:
-        return f"Put back {papers(count)} as {_WAS[self.kind]}"
+        if self.kind == "tag":
+            return f"Took the tag {self.tag} off {papers(count)} again"
+        return f"Put back {papers(count)} as {_MARKS[self.kind][4]}"
 
     def run(self, store: Store, query: Query) -> list[int]:
-        """Do it to every paper `query` matches, in one transaction: the ids changed."""
-        flag, value, _verb, _state = _FLAGS[self.kind]
+        """Do it to every paper `query` matches: the ids it changed."""
+        if self.kind == "tag":
+            return store.add_tag(list(store.iter_ids(query)), self.tag)
+        flag, value, *_ = _MARKS[self.kind]
         return store.flag_where(query, flag, value)
 
     def undo(self, store: Store, changed: Sequence[int]) -> None:
-        """Put back the papers `run` changed, and only those."""
-        flag, value, _verb, _state = _FLAGS[self.kind]
+        """Put back the papers `run` changed, and only those (those still in the library)."""
+        if self.kind == "tag":
+            store.remove_tag([p.id for p in store.get_many(changed)], self.tag)
+            return
+        flag, value, *_ = _MARKS[self.kind]
         store.set_flag_many(changed, flag, not value)

@@ -11,15 +11,19 @@ from collections.abc import Mapping
 
 from rich.table import Table
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Label, Static
+from textual.suggester import SuggestFromList
+from textual.widgets import Input, Label, Static
 
+from readlist.core.care import BadNameError, one_word
 from readlist.core.care.bulk import Bulk, BulkKind, papers
 from readlist.core.printable import shown_in_line
 from readlist.ui.keymap import key_label, rebound
+from readlist.ui.services import services
 
 # The choices, in the menu's order: (kind, what the menu calls it).
 CHOICES: tuple[tuple[BulkKind, str], ...] = (
@@ -27,6 +31,7 @@ CHOICES: tuple[tuple[BulkKind, str], ...] = (
     ("unread", "Mark all unread"),
     ("star", "Star all"),
     ("unstar", "Unstar all"),
+    ("tag", "Tag all…"),
 )
 
 
@@ -38,6 +43,7 @@ class BulkMenu(ModalScreen[Bulk | None]):
         Binding("R", "choose('unread')", "Mark all unread", id="bulk.unread"),
         Binding("s", "choose('star')", "Star all", id="bulk.star"),
         Binding("S", "choose('unstar')", "Unstar all", id="bulk.unstar"),
+        Binding("t", "choose('tag')", "Tag all", id="bulk.tag"),
         Binding("y,enter", "yes", "Yes", show=False, id="bulk.yes"),
         Binding("n", "no", "No", show=False, id="bulk.no"),
         Binding("escape,q", "close", "Close", tooltip="Change nothing", id="bulk.close"),
@@ -71,8 +77,42 @@ class BulkMenu(ModalScreen[Bulk | None]):
         return table
 
     def action_choose(self, kind: BulkKind) -> None:
-        self.chosen = Bulk(kind)
-        question = Text(self.chosen.question(self.count), style="bold")
+        if kind == "tag":
+            self._ask_tag()
+            return
+        self._ask(Bulk(kind))
+
+    def _ask_tag(self) -> None:
+        """The tag's name first, the library's tags offered as it is typed."""
+        self.query_one("#bulk-body", Static).update(Text("Tag them with (one word, Enter):"))
+        field = Input(placeholder="a tag", id="bulk-tag")
+        self.query_one("#bulk-dialog").mount(field, after="#bulk-body")
+        field.focus()
+        self._read_tags()
+
+    @work(thread=True, exclusive=True, group="bulk-tags")
+    def _read_tags(self) -> None:
+        names = [name for name, _ in services(self).library.store().tag_counts()]
+        self.app.call_from_thread(self._offer, names)
+
+    def _offer(self, names: list[str]) -> None:
+        for field in self.query("#bulk-tag").results(Input):
+            field.suggester = SuggestFromList(names, case_sensitive=False)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        try:
+            name = one_word(event.value)
+        except BadNameError as exc:
+            self.query_one("#bulk-body", Static).update(Text(str(exc)))
+            return
+        event.input.remove()
+        self._ask(Bulk("tag", name))
+
+    def _ask(self, bulk: Bulk) -> None:
+        self.chosen = bulk
+        self.set_focus(None)  # y and n answer, not the tag's field
+        question = Text(bulk.question(self.count), style="bold")
         question.append(
             f"\n\n{self._key('bulk.yes')} yes · {self._key('bulk.no')} no", style="not bold"
         )
@@ -86,6 +126,7 @@ class BulkMenu(ModalScreen[Bulk | None]):
         if self.chosen is None:
             self.dismiss(None)
             return
+        self.query("#bulk-tag").remove()
         self.chosen = None  # back to the choices
         self.query_one("#bulk-body", Static).update(self._choices())
 
