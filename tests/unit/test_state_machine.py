@@ -305,6 +305,8 @@ class MergeRecord:
     other_before: ModelPaper
     keep_before: ModelPaper
     keep_after: ModelPaper
+    apart_before: frozenset[frozenset[int]]  # the pairs kept apart, before and after
+    apart_after: frozenset[frozenset[int]]
 
 
 # --- near-duplicates and look-alikes ----------------------------------------------------
@@ -818,7 +820,22 @@ class LibraryMachine(RuleBasedStateMachine):
                 self.identities[i].family for i in keep_before.identities | merged.identities
             }
             self.tainted |= {i.index for i in self.identities if i.family in families}
-        record = MergeRecord(keep, other, other_before, keep_before, kept.copy())
+        # Its pairs kept apart become the kept paper's; the pair of the two is no more.
+        apart_before = frozenset(self.kept_apart)
+        self.kept_apart = {
+            frozenset({keep} | (pair - {other})) if other in pair else pair
+            for pair in self.kept_apart
+            if pair != {keep, other}
+        }
+        record = MergeRecord(
+            keep,
+            other,
+            other_before,
+            keep_before,
+            kept.copy(),
+            apart_before,
+            frozenset(self.kept_apart),
+        )
         self.merges.append(record)
         restored: list[care.Restored] = []
         self.push_deed(
@@ -831,7 +848,6 @@ class LibraryMachine(RuleBasedStateMachine):
         """A merge undone, as merge.py's split says: the merged paper back as it was (under
         `back_as`: another id when its own was taken meanwhile), and each field of the kept
         one back as it was where it is still as the merge left it."""
-        self.merges.remove(record)
         kept, before, after = self.papers[record.keep], record.keep_before, record.keep_after
         for name in ("starred", "read", "note", "abstract"):
             if getattr(kept, name) == getattr(after, name):
@@ -839,9 +855,13 @@ class LibraryMachine(RuleBasedStateMachine):
         kept.keys -= record.other_before.keys - before.keys
         kept.merged_in = set(before.merged_in)
         self.papers[back_as] = record.other_before.copy()
-        for later in self.merges:  # older merges into it follow it to its new id
-            if later.keep == record.other:
-                self.merges[self.merges.index(later)] = replace(later, keep=back_as)
+        at = self.merges.index(record)
+        self.merges.remove(record)
+        for index, older in enumerate(self.merges[:at]):  # merges into it follow it
+            if older.keep == record.other:
+                self.merges[index] = replace(older, keep=back_as)
+        self.kept_apart -= record.apart_after - record.apart_before
+        self.kept_apart |= record.apart_before - record.apart_after
 
     @precondition(lambda self: self.merges)
     @rule(data=st.data())
