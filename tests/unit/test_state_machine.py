@@ -281,6 +281,8 @@ class ModelPaper:
     # The exact title keys the paper holds: its own, and those of the papers merged into it.
     keys: set[str] = field(default_factory=set)
     merged_in: set[int] = field(default_factory=set)  # identities merged into it by the user
+    # tag (folded) -> (its spelling, which of the tag's writes put it there)
+    tags: dict[str, tuple[str, int]] = field(default_factory=dict)
     ever: set[int] = field(default_factory=set)  # ... and those it ever held (split or not)
 
     def __post_init__(self) -> None:
@@ -292,7 +294,11 @@ class ModelPaper:
 
     def copy(self) -> ModelPaper:
         return replace(
-            self, keys=set(self.keys), merged_in=set(self.merged_in), ever=set(self.ever)
+            self,
+            keys=set(self.keys),
+            merged_in=set(self.merged_in),
+            ever=set(self.ever),
+            tags=dict(self.tags),
         )
 
 
@@ -398,6 +404,7 @@ def near_duplicate(identity: Identity, form: str, choice: int, with_abstract: bo
 
 Flag = Literal["starred", "read"]
 Counts = tuple[int, int, int]  # an import's new, exact and fuzzy listings
+TAGS = ("ml", "ML", "to-read", "To-Read")  # one tag whatever its case
 FAMILY_MAX = 5  # candidates per blocking key are capped at 8; a family stays well under
 
 
@@ -427,6 +434,7 @@ class LibraryMachine(RuleBasedStateMachine):
         # model does not predict; it reads them back from the library instead (see resync).
         self.tainted: set[int] = set()
         self.kept_apart: set[frozenset[int]] = set()
+        self.tag_writes = 0  # tags put on so far: tells a tag put on again from the first
 
     def teardown(self) -> None:
         try:
@@ -811,6 +819,8 @@ class LibraryMachine(RuleBasedStateMachine):
             assert note in kept.note, "a merge lost a note"
         if not kept.abstract:
             kept.abstract = merged.abstract
+        for folded, tag in merged.tags.items():
+            kept.tags.setdefault(folded, tag)
         kept.keys |= merged.keys
         kept.merged_in |= merged.identities
         kept.ever |= merged.identities | merged.ever
@@ -852,6 +862,9 @@ class LibraryMachine(RuleBasedStateMachine):
         for name in ("starred", "read", "note", "abstract"):
             if getattr(kept, name) == getattr(after, name):
                 setattr(kept, name, getattr(before, name))
+        for folded, tag in after.tags.items():
+            if folded not in before.tags and kept.tags.get(folded) == tag:
+                del kept.tags[folded]
         kept.keys -= record.other_before.keys - before.keys
         kept.merged_in = set(before.merged_in)
         self.papers[back_as] = record.other_before.copy()
@@ -910,6 +923,50 @@ class LibraryMachine(RuleBasedStateMachine):
 
         self.push_deed(f"mark all {kind}", lambda store: bulk.undo(store, changed), model_undo)
 
+    def spelling(self, name: str) -> str:
+        """A tag as the library spells it: as first given, whatever the case."""
+        folded = name.casefold()
+        return next((p.tags[folded][0] for p in self.papers.values() if folded in p.tags), name)
+
+    @precondition(lambda self: self.papers)
+    @rule(data=st.data(), name=st.sampled_from(TAGS), add=st.booleans())
+    def tag_papers(self, data: st.DataObject, name: str, add: bool) -> None:
+        """`readlist tag ID... NAME [--remove]`, the tag editor, undone as the app does."""
+        ids = data.draw(
+            st.lists(st.sampled_from(sorted(self.papers)), min_size=1, max_size=3), label="papers"
+        )
+        folded = name.casefold()
+        wanted = list(dict.fromkeys(ids))
+        if add:
+            spelled = self.spelling(name)
+            changed = self.store.add_tag(ids, name)
+            assert changed == [i for i in wanted if folded not in self.papers[i].tags]
+            self.tag_writes += 1
+            for paper_id in changed:
+                self.papers[paper_id].tags[folded] = (spelled, self.tag_writes)
+        else:
+            changed = self.store.remove_tag(ids, name)
+            assert changed == [i for i in wanted if folded in self.papers[i].tags]
+            for paper_id in changed:
+                del self.papers[paper_id].tags[folded]
+
+        def undo(store: Store) -> None:  # as the app's deed: on the papers still there
+            present = [p.id for p in store.get_many(changed)]
+            (store.remove_tag if add else store.add_tag)(present, name)
+
+        def model_undo() -> None:
+            present = [i for i in changed if i in self.papers]
+            if add:
+                for paper_id in present:
+                    self.papers[paper_id].tags.pop(folded, None)
+                return
+            spelled = self.spelling(name)
+            self.tag_writes += 1
+            for paper_id in present:
+                self.papers[paper_id].tags[folded] = (spelled, self.tag_writes)
+
+        self.push_deed("tag" if add else "untag", undo, model_undo)
+
     @rule(fmt=st.sampled_from(FORMATS))
     def export_starred(self, fmt: str) -> None:
         """`readlist export -o FILE`: the starred papers, each once, in every format."""
@@ -953,7 +1010,19 @@ class LibraryMachine(RuleBasedStateMachine):
         self.check_sightings_add_up()
         self.check_identities()
         self.check_kept_apart()
+        self.check_tags()
         assert self.store.check_integrity() == []
+
+    def check_tags(self) -> None:
+        """Each paper's tags, as the library reads them, searches them and exports them."""
+        stored = {p.id: p.tags for p in self.store.search(parse_query(""))}
+        assert stored == {
+            i: tuple(sorted((t for t, _ in p.tags.values()), key=lambda t: (t.casefold(), t)))
+            for i, p in self.papers.items()
+        }
+        for name in {"ml", "to-read"}:
+            found = {p.id for p in self.store.search(parse_query(f"tag:{name}"))}
+            assert found == {i for i, p in self.papers.items() if name in p.tags}
 
     def check_kept_apart(self) -> None:
         """A pair the user kept apart is never offered again, whatever came in since."""

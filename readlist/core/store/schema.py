@@ -32,8 +32,10 @@ _APP_ID_AT = 68
 _APP_ID_BYTES = APPLICATION_ID.to_bytes(4, "big")
 
 
-def now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+def now(*, precise: bool = False) -> str:
+    """The time, in seconds; `precise` to the microsecond, for a stamp that tells one
+    write from another made the same second (a tag put on again: see merges.drop_tags)."""
+    return datetime.now(UTC).isoformat(timespec="microseconds" if precise else "seconds")
 
 
 def check_file(path: Path) -> None:

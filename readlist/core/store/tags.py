@@ -91,7 +91,7 @@ class LibraryTags:
         with self.transaction():
             wanted = self._require(ids)
             spelled = self._spelling(name)
-            stamp = schema.now()
+            stamp = schema.now(precise=True)
             for paper_id in wanted:
                 cursor = self.conn.execute(
                     "INSERT OR IGNORE INTO tags (paper_id, tag, tagged_at) VALUES (?, ?, ?)",
@@ -127,7 +127,7 @@ class LibraryTags:
                     self.conn.execute(
                         "DELETE FROM tags WHERE paper_id = ? AND tag = ?", (paper_id, tag)
                     )
-            stamp = schema.now()
+            stamp = schema.now(precise=True)
             for name in wanted:
                 if name.casefold() not in have:
                     self.conn.execute(
