@@ -30,6 +30,7 @@ from readlist.cli_support import (
     query_of,
     say_hints,
 )
+from readlist.cli_trash import delete, dumps, restore, trash
 from readlist.core import drafts
 from readlist.core.errors import NoteChangedError, NoteTooLongError
 from readlist.core.printable import shown, shown_in_line
@@ -164,6 +165,7 @@ def list_(library: Library, query: tuple[str, ...], fmt: str, limit: int | None,
     QUERY: words (prefix match, ANDed)  "exact phrase"  a OR b
            title:word abstract:word note:word  is:starred is:read is:unread has:note
            author:name id:2504.01234 has:code is:withdrawn 'upvotes>=20' 'published<2026-03'
+           is:deleted (the trash, and only it)
            (quoted: a shell reads > and < as redirections)
            -- -exclude  (a word that starts with - goes after --, or in quotes: 'a -b')
     """
@@ -384,6 +386,10 @@ cli.add_command(backup)
 cli.add_command(check)
 cli.add_command(config)
 cli.add_command(fetch)
+cli.add_command(delete)
+cli.add_command(restore)
+cli.add_command(trash)
+cli.add_command(dumps)
 
 
 def main() -> None:

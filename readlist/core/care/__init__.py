@@ -5,3 +5,7 @@ Each step keeps the user's state (stars, read marks, notes, tags) and can be und
 The SQL lives in the store; this package holds what is not SQL, and is the front door
 the CLI and the app call.
 """
+
+from readlist.core.care.trash import deletion, removal_said, to_delete
+
+__all__ = ["deletion", "removal_said", "to_delete"]

@@ -5,9 +5,9 @@ timeout, so a second process waits its turn instead of failing, and a crash
 leaves each transaction all there or not there at all.
 
 Store is this module's connection, transactions, the user's state and the stamps that
-tell another window what changed, with the reads of reads.py and the app's memory of
-memory.py. `Store.imports` (imports.py) holds an import's reads and writes, which only
-readlist.core.ingest makes.
+tell another window what changed, with the reads of reads.py, the app's memory of
+memory.py and the trash of trash.py. `Store.imports` (imports.py) holds an import's
+reads and writes, which only readlist.core.ingest makes.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ from readlist.core.store.imports import ImportWrites
 from readlist.core.store.memory import LibraryMemory
 from readlist.core.store.reads import LibraryReads
 from readlist.core.store.search import Walker
+from readlist.core.store.trash import TrashCare
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -113,7 +114,7 @@ def _forget_open(path: Path) -> None:
             del _OPEN_HERE[key]
 
 
-class Store(LibraryReads, LibraryMemory):
+class Store(LibraryReads, LibraryMemory, TrashCare):
     """One connection to one library. Open one Store per thread."""
 
     def __init__(

@@ -54,6 +54,10 @@ _BEFORE: dict[Sort, str] = {
     ),
 }
 
+# The papers outside the trash, for the counts of the whole library (stats).
+_KEPT = "id NOT IN (SELECT paper_id FROM trash)"
+_KEPT_STATE = "paper_id NOT IN (SELECT paper_id FROM trash)"
+
 _PAPER_COLUMNS = """p.id, p.title, p.abstract, p.first_seen, p.last_seen, p.times_seen,
     coalesce(s.read, 0), coalesce(s.starred, 0), coalesce(s.note, ''), """ + ", ".join(
     f"p.{column}" for column in meta_columns.COLUMNS
@@ -184,7 +188,11 @@ class LibraryReads:
         per paper: ten times quicker than matching it against the papers."""
         where = where_clause(query)
         if where.match is not None:
-            sql, params = "SELECT count(*) FROM papers_fts WHERE papers_fts MATCH ?", [where.match]
+            sql = (
+                "SELECT count(*) FROM papers_fts WHERE papers_fts MATCH ?"
+                f" AND {where.scope_of('rowid')}"
+            )
+            params = [where.match]
         else:
             sql, params = f"SELECT count(*) FROM papers p{where.sql}", where.params
         return int(self.conn.execute(sql, params).fetchone()[0])
@@ -232,6 +240,8 @@ class LibraryReads:
             """SELECT r.paper_id, r.other_id, a.title, b.title AS other_title,
                       r.title_score, r.abstract_score, r.reason
                FROM review r JOIN papers a ON a.id = r.paper_id JOIN papers b ON b.id = r.other_id
+               WHERE r.paper_id NOT IN (SELECT paper_id FROM trash)
+                 AND r.other_id NOT IN (SELECT paper_id FROM trash)
                ORDER BY r.paper_id, r.other_id"""
         )
         return [DuplicateCandidate(**row) for row in rows]
@@ -248,21 +258,24 @@ class LibraryReads:
             else (
                 "(SELECT count(*) FROM sightings), (SELECT count(*) FROM dumps),"
                 " (SELECT count(*) FROM review),"
-                " (SELECT count(*) FROM papers WHERE arxiv_id IS NOT NULL)"
+                f" (SELECT count(*) FROM papers WHERE arxiv_id IS NOT NULL AND {_KEPT})"
             )
         )
         one = self.conn.execute(
-            f"""SELECT (SELECT count(*) FROM papers),
-                      (SELECT count(*) FROM state WHERE starred = 1),
-                      (SELECT count(*) FROM state WHERE read = 1),
-                      (SELECT count(*) FROM state WHERE note != ''),
+            f"""SELECT (SELECT count(*) FROM papers WHERE {_KEPT}),
+                      (SELECT count(*) FROM state WHERE starred = 1 AND {_KEPT_STATE}),
+                      (SELECT count(*) FROM state WHERE read = 1 AND {_KEPT_STATE}),
+                      (SELECT count(*) FROM state WHERE note != '' AND {_KEPT_STATE}),
                       EXISTS (SELECT 1 FROM papers WHERE coalesce(upvotes, -1) >= 0),
                       EXISTS (SELECT 1 FROM papers WHERE coalesce(published, '') > ''),
+                      (SELECT count(*) FROM trash),
                       {extra}"""
         ).fetchone()
-        papers, starred, read, noted, upvotes, published, sightings, dumps, review, ids = one
+        papers, starred, read, noted, upvotes, published, trashed, *rest = one
+        sightings, dumps, review, ids = rest
         return LibraryStats(
             papers=papers,
+            trashed=trashed,
             starred=starred,
             read=read,
             unread=papers - read,

@@ -55,7 +55,11 @@ _STATE_SQL: dict[str, str] = {
     "code": "coalesce(p.github, '') != ''",
     "id": "p.arxiv_id IS NOT NULL",
     "authors": "coalesce(p.authors, '[]') != '[]'",
+    "deleted": "p.id IN (SELECT paper_id FROM trash)",
 }
+# Which papers a query looks at: those not in the trash, or, for is:deleted, those in it
+# (Query.in_trash). Every read of a filter has one of the two (Where.sql, Where.scope).
+_SCOPE = {False: "p.id NOT IN (SELECT paper_id FROM trash)", True: _STATE_SQL["deleted"]}
 _LISTED = ("withdrawn", "code", "id", "authors")  # the states of a paper's own columns
 _FTS_IN = "p.id IN (SELECT rowid FROM {fts} WHERE {fts} MATCH ?)"
 _AUTHORS_IN = "p.id IN (SELECT rowid FROM authors_fts WHERE authors_fts MATCH ?)"
@@ -118,10 +122,15 @@ def _identity_sql(item: ArxivId | Author | Range) -> tuple[str, list[Any]]:
 class Where:
     """A query as SQL over `papers p`; user text only ever travels as a parameter."""
 
-    sql: str  # "" or " WHERE ..."
+    sql: str  # " WHERE ...", the trash's scope (`scope`) always among its conditions
     params: list[Any]
     match: str | None  # the whole query as one FTS5 expression, when it is words alone
     uses_text: bool = False  # it matches words in the full-text table (so may be walked)
+    scope: str = _SCOPE[False]  # the papers looked at, inside the trash or outside it
+
+    def scope_of(self, column: str) -> str:
+        """The scope as a test of another column than `p.id` (papers_fts's rowid)."""
+        return self.scope.replace("p.id", column, 1)
 
 
 def where_clause(
@@ -142,6 +151,8 @@ def where_clause(
         if len(clause) == 1 and isinstance(clause[0], Term):
             exclusions.append(fts_term(clause[0]))
             continue
+        if clause == (State("deleted"),):
+            continue  # the scope, below, says it
         alternatives = []
         for item in clause:
             if isinstance(item, State):
@@ -169,8 +180,11 @@ def where_clause(
             where.append(f"NOT ({fts_in})")
             params.append(exclusion)
     uses_text = uses_text or bool(matches or exclusions)
-    sql = (" WHERE " + " AND ".join(where)) if where else ""
-    return Where(sql, params, match if len(where) == 1 else None, uses_text)
+    words_alone = len(where) == 1 and match is not None
+    scope = _SCOPE[query.in_trash]
+    where.append(scope)
+    sql = " WHERE " + " AND ".join(where)
+    return Where(sql, params, match if words_alone else None, uses_text, scope)
 
 
 def plain_where(conn: sqlite3.Connection, query: Query) -> Where:
@@ -305,7 +319,7 @@ class Walker:
             return False
         ordered = self.conn.execute(
             f"""SELECT p.id FROM papers p WHERE p.id IN (SELECT value FROM json_each(?))
-                ORDER BY {SORTS[walk.sort]}""",
+                AND {walk.where.scope} ORDER BY {SORTS[walk.sort]}""",
             (json.dumps(ids),),
         )
         walk.forward = _Side(ids=[row[0] for row in ordered], done=True)
