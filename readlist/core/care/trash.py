@@ -60,12 +60,12 @@ def removal_said(removal: DumpRemoval, *, done: bool) -> str:
     moved = len(removal.trashed)
     said = f"{papers(moved)} {went} to the trash"
     if removal.kept:
-        stay = "stay" if done else "would stay"
+        stay = ("stays" if len(removal.kept) == 1 else "stay") if done else "would stay"
         said += (
             f"; {len(removal.kept)} {stay} because you starred, read, noted or tagged "
             f"{'it' if len(removal.kept) == 1 else 'them'}: {ids_line(removal.kept)}"
         )
-    lines.append(said + ".")
+    lines.append(said)
     if removal.also_listed:
         lines.append(
             f"{papers(removal.also_listed)} also listed by other dumps "
