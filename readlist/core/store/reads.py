@@ -28,6 +28,7 @@ from readlist.core.store.search import (
     Walk,
     Walker,
     plain_where,
+    trash_is_empty,
     where_clause,
 )
 
@@ -54,9 +55,12 @@ _BEFORE: dict[Sort, str] = {
     ),
 }
 
-# The papers outside the trash, for the counts of the whole library (stats).
-_KEPT = "id NOT IN (SELECT paper_id FROM trash)"
-_KEPT_STATE = "paper_id NOT IN (SELECT paper_id FROM trash)"
+# The counts of the whole library (stats) leave the trash out by subtracting what is in
+# it: the tables' counts read their indexes whole, and the trash is read row by row,
+# where testing every paper against the trash would read a million rows one by one.
+_TRASHED = "trash t JOIN papers p ON p.id = t.paper_id"
+_LESS_TRASHED = """((SELECT count(*) FROM state WHERE {test})
+    - (SELECT count(*) FROM trash t JOIN state s ON s.paper_id = t.paper_id WHERE s.{test}))"""
 
 _PAPER_COLUMNS = """p.id, p.title, p.abstract, p.first_seen, p.last_seen, p.times_seen,
     coalesce(s.read, 0), coalesce(s.starred, 0), coalesce(s.note, ''), """ + ", ".join(
@@ -185,8 +189,12 @@ class LibraryReads:
 
     def count(self, query: Query) -> int:
         """A filter of words alone is counted in the full-text index, which holds one row
-        per paper: ten times quicker than matching it against the papers."""
-        where = where_clause(query)
+        per paper: ten times quicker than matching it against the papers. The whole
+        library is its papers less the trash, as the table's own counts say them."""
+        if not query.clauses:
+            sql = "SELECT (SELECT count(*) FROM papers) - (SELECT count(*) FROM trash)"
+            return int(self.conn.execute(sql).fetchone()[0])
+        where = where_clause(query, trash=not trash_is_empty(self.conn))
         if where.match is not None:
             sql = (
                 "SELECT count(*) FROM papers_fts WHERE papers_fts MATCH ?"
@@ -201,7 +209,7 @@ class LibraryReads:
         """Where a paper stands in a filter's results (0 for the first), or None when the
         filter does not show it: the app keeps its cursor on a paper across a change of
         filter or sort without reading every row before it."""
-        where = where_clause(query)
+        where = where_clause(query, trash=not trash_is_empty(self.conn))
         also = " AND " if where.sql else " WHERE "
         shown = self.conn.execute(
             f"SELECT 1 FROM papers p{where.sql}{also}p.id = ?", [*where.params, paper_id]
@@ -258,14 +266,15 @@ class LibraryReads:
             else (
                 "(SELECT count(*) FROM sightings), (SELECT count(*) FROM dumps),"
                 " (SELECT count(*) FROM review),"
-                f" (SELECT count(*) FROM papers WHERE arxiv_id IS NOT NULL AND {_KEPT})"
+                " (SELECT count(*) FROM papers WHERE arxiv_id IS NOT NULL)"
+                f" - (SELECT count(*) FROM {_TRASHED} WHERE p.arxiv_id IS NOT NULL)"
             )
         )
         one = self.conn.execute(
-            f"""SELECT (SELECT count(*) FROM papers WHERE {_KEPT}),
-                      (SELECT count(*) FROM state WHERE starred = 1 AND {_KEPT_STATE}),
-                      (SELECT count(*) FROM state WHERE read = 1 AND {_KEPT_STATE}),
-                      (SELECT count(*) FROM state WHERE note != '' AND {_KEPT_STATE}),
+            f"""SELECT (SELECT count(*) FROM papers) - (SELECT count(*) FROM trash),
+                      {_LESS_TRASHED.format(test="starred = 1")},
+                      {_LESS_TRASHED.format(test="read = 1")},
+                      {_LESS_TRASHED.format(test="note != ''")},
                       EXISTS (SELECT 1 FROM papers WHERE coalesce(upvotes, -1) >= 0),
                       EXISTS (SELECT 1 FROM papers WHERE coalesce(published, '') > ''),
                       (SELECT count(*) FROM trash),

@@ -58,8 +58,10 @@ _STATE_SQL: dict[str, str] = {
     "deleted": "p.id IN (SELECT paper_id FROM trash)",
 }
 # Which papers a query looks at: those not in the trash, or, for is:deleted, those in it
-# (Query.in_trash). Every read of a filter has one of the two (Where.sql, Where.scope).
+# (Query.in_trash). Every read of a filter has one of the two (Where.sql, Where.scope),
+# but for a read outside an empty trash, which tests nothing (see where_clause).
 _SCOPE = {False: "p.id NOT IN (SELECT paper_id FROM trash)", True: _STATE_SQL["deleted"]}
+_EVERY_PAPER = "1"
 _LISTED = ("withdrawn", "code", "id", "authors")  # the states of a paper's own columns
 _FTS_IN = "p.id IN (SELECT rowid FROM {fts} WHERE {fts} MATCH ?)"
 _AUTHORS_IN = "p.id IN (SELECT rowid FROM authors_fts WHERE authors_fts MATCH ?)"
@@ -122,22 +124,33 @@ def _identity_sql(item: ArxivId | Author | Range) -> tuple[str, list[Any]]:
 class Where:
     """A query as SQL over `papers p`; user text only ever travels as a parameter."""
 
-    sql: str  # " WHERE ...", the trash's scope (`scope`) always among its conditions
+    sql: str  # "" or " WHERE ...", the trash's scope (`scope`) among its conditions
     params: list[Any]
     match: str | None  # the whole query as one FTS5 expression, when it is words alone
     uses_text: bool = False  # it matches words in the full-text table (so may be walked)
-    scope: str = _SCOPE[False]  # the papers looked at, inside the trash or outside it
+    scope: str = _SCOPE[False]  # the papers looked at, in the trash or out of it ("1": all)
 
     def scope_of(self, column: str) -> str:
         """The scope as a test of another column than `p.id` (papers_fts's rowid)."""
         return self.scope.replace("p.id", column, 1)
 
 
+def trash_is_empty(conn: sqlite3.Connection) -> bool:
+    return bool(conn.execute("SELECT NOT EXISTS (SELECT 1 FROM trash)").fetchone()[0])
+
+
 def where_clause(
-    query: Query, fts: str = "papers_fts", narrow: frozenset[Item] = frozenset()
+    query: Query,
+    fts: str = "papers_fts",
+    narrow: frozenset[Item] = frozenset(),
+    *,
+    trash: bool = True,
 ) -> Where:
     """`fts` names the full-text table to match in: the library's, or the walk's copy.
-    The `narrow` filters are read as a list of ids first (see plain_where)."""
+    The `narrow` filters are read as a list of ids first (see plain_where). `trash`
+    False says the trash is empty: a query outside it then tests no paper against it,
+    which at a million papers makes a count or a page in the middle several times
+    slower (BENCHMARKS.md, the trash)."""
     fts_in = _FTS_IN.format(fts=fts)
     where: list[str] = []
     params: list[Any] = []
@@ -181,9 +194,10 @@ def where_clause(
             params.append(exclusion)
     uses_text = uses_text or bool(matches or exclusions)
     words_alone = len(where) == 1 and match is not None
-    scope = _SCOPE[query.in_trash]
-    where.append(scope)
-    sql = " WHERE " + " AND ".join(where)
+    scope = _SCOPE[query.in_trash] if trash or query.in_trash else _EVERY_PAPER
+    if scope != _EVERY_PAPER:
+        where.append(scope)
+    sql = (" WHERE " + " AND ".join(where)) if where else ""
     return Where(sql, params, match if words_alone else None, uses_text, scope)
 
 
@@ -192,7 +206,8 @@ def plain_where(conn: sqlite3.Connection, query: Query) -> Where:
     on each row as the sort's index reads the library (quick for upvotes>=1, whose matches
     come soon), but one few papers pass (upvotes>=1000, is:withdrawn) would test them all:
     SQL cannot tell the two apart, so a narrow one becomes a list of ids to sort."""
-    return where_clause(query, narrow=frozenset(narrow_filters(conn, query)))
+    narrow = frozenset(narrow_filters(conn, query))
+    return where_clause(query, narrow=narrow, trash=not trash_is_empty(conn))
 
 
 def narrow_filters(conn: sqlite3.Connection, query: Query) -> dict[Item, tuple[str, list[Any]]]:
