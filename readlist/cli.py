@@ -18,7 +18,7 @@ from readlist import __version__
 from readlist.cli_care import backup, check
 from readlist.cli_config import config, export_format_setting
 from readlist.cli_fetch import fetch
-from readlist.cli_state import either, note_text, paper_ids
+from readlist.cli_state import mark, note
 from readlist.cli_support import (
     CONTEXT,
     Library,
@@ -31,9 +31,7 @@ from readlist.cli_support import (
     say_hints,
 )
 from readlist.cli_trash import delete, dumps, restore, trash
-from readlist.core import drafts
-from readlist.core.errors import NoteChangedError, NoteTooLongError
-from readlist.core.printable import shown, shown_in_line
+from readlist.core.printable import shown_in_line
 from readlist.core.query import State
 from readlist.paths import ENV_VAR, library_path
 
@@ -201,87 +199,6 @@ def list_(library: Library, query: tuple[str, ...], fmt: str, limit: int | None,
     say_hints(plan)
 
 
-# -- state ------------------------------------------------------------------------
-
-
-@cli.command()
-@click.argument("ids", nargs=-1, required=True, type=int, metavar="ID...")
-@click.option("--star", is_flag=True, help="Star the papers.")
-@click.option("--unstar", is_flag=True, help="Remove the star.")
-@click.option("--read", "read_", is_flag=True, help="Mark read.")
-@click.option("--unread", is_flag=True, help="Mark unread.")
-@click.pass_obj
-def mark(
-    library: Library, ids: tuple[int, ...], star: bool, unstar: bool, read_: bool, unread: bool
-) -> None:
-    """Star, unstar, mark read or unread."""
-    starred = either({"--star": star, "--unstar": unstar})
-    read = either({"--read": read_, "--unread": unread})
-    if starred is None and read is None:
-        raise click.UsageError("say what to do: --star, --unstar, --read or --unread")
-    ids = paper_ids(ids)
-    with library.open() as store:
-        if starred is not None:
-            store.set_flag(ids, "starred", starred)
-        if read is not None:
-            store.set_flag(ids, "read", read)
-    done = [
-        w
-        for w, v in (
-            ("starred" if starred else "unstarred", starred),
-            ("read" if read else "unread", read),
-        )
-        if v is not None
-    ]
-    click.echo(f"Marked {len(set(ids))} paper(s) {' and '.join(done)}.")
-
-
-@cli.command()
-@click.argument("paper_id", type=int, metavar="ID")
-@click.argument("text", required=False)
-@click.option("--edit", is_flag=True, help="Write the note in $EDITOR.")
-@click.option("--clear", is_flag=True, help="Clear the note.")
-@click.pass_obj
-def note(library: Library, paper_id: int, text: str | None, edit: bool, clear: bool) -> None:
-    """Set a paper's note to TEXT (- reads stdin); without TEXT, print the note.
-
-    A TEXT that starts with - goes after --: readlist note 12 -- "-1 for this".
-    """
-    asked = [
-        n for n, on in (("TEXT", text is not None), ("--edit", edit), ("--clear", clear)) if on
-    ]
-    if len(asked) > 1:
-        raise click.UsageError(f"{' and '.join(asked)} contradict each other; give one of them")
-    paper_ids((paper_id,))
-    if text is not None:
-        text = note_text(text)
-    elif clear:
-        text = ""
-    with library.open() as store:
-        current = store.get(paper_id).note
-        if edit:
-            edited = click.edit(current, extension=".md", require_save=True)
-            if edited is None:
-                click.echo("Note unchanged.", err=True)
-                return
-            text = edited
-        elif text is None:
-            click.echo(shown(current), nl=not current.endswith("\n"))
-            return
-        try:
-            store.set_note(paper_id, text, expected=current if edit else None)
-        except NoteChangedError as exc:  # changed while $EDITOR was open: keep both
-            kept = drafts.keep(library.path.parent, paper_id, text)
-            raise click.ClickException(f"{exc}; yours is not saved but kept in {kept}") from exc
-        except NoteTooLongError as exc:
-            if not edit:
-                raise
-            # words typed in $EDITOR are not lost
-            kept = drafts.keep(library.path.parent, paper_id, text)
-            raise click.ClickException(f"{exc}; yours is kept in {kept}") from exc
-    click.echo(f"Note saved for paper {paper_id}." if text else f"Note cleared for {paper_id}.")
-
-
 # -- export -----------------------------------------------------------------------
 
 
@@ -386,6 +303,8 @@ cli.add_command(backup)
 cli.add_command(check)
 cli.add_command(config)
 cli.add_command(fetch)
+cli.add_command(mark)
+cli.add_command(note)
 cli.add_command(delete)
 cli.add_command(restore)
 cli.add_command(trash)

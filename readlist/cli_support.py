@@ -232,3 +232,15 @@ class ShownStream(io.TextIOBase):
 
     def as_text_io(self) -> TextIO:
         return cast(TextIO, self)
+
+
+def confirmed(question: str, *, yes: bool) -> None:
+    """Go on once the user said yes: at once with --yes, else asked on the terminal; with
+    no terminal to ask on, refuse (a script says --yes), and a no stops with exit 1."""
+    if yes:
+        return
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise click.UsageError(f"{question.rstrip('?')}: not asked without a terminal; give --yes")
+    if not click.confirm(question, default=False):
+        click.echo("Nothing changed.", err=True)
+        sys.exit(1)

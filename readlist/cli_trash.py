@@ -4,35 +4,16 @@ a yes (--yes, or an answer on a terminal)."""
 
 from __future__ import annotations
 
-import sys
-
 import click
 
 from readlist.cli_state import paper_ids
-from readlist.cli_support import Library, ReadlistCommand, ReadlistGroup, echo_json
+from readlist.cli_support import Library, ReadlistCommand, ReadlistGroup, confirmed, echo_json
 from readlist.core.printable import shown_in_line
 
 FORMAT = click.option(
     "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
 )
 YES = click.option("--yes", "-y", is_flag=True, help="Do it without asking.")
-
-
-def _has_terminal() -> bool:
-    return sys.stdin is not None and sys.stdin.isatty()
-
-
-def confirmed(question: str, yes: bool) -> None:
-    """Go on with --yes, or when the user says yes on a terminal; with no terminal to ask
-    on, refuse with one line saying to give --yes. A no ends the command, changing
-    nothing."""
-    if yes:
-        return
-    if not _has_terminal():
-        raise click.ClickException(f"{question.rstrip('?')}: give --yes (no terminal to ask on)")
-    if not click.confirm(question, default=False):
-        click.echo("Nothing changed.", err=True)
-        sys.exit(1)
 
 
 @click.command(cls=ReadlistCommand)
@@ -100,7 +81,7 @@ def trash(library: Library, empty: bool, yes: bool, fmt: str) -> None:
             if not held:
                 click.echo("The trash is empty.")
                 return
-            confirmed(f"Remove {deletion(held, ' in the trash')} for good?", yes)
+            confirmed(f"Remove {deletion(held, ' in the trash')} for good?", yes=yes)
             removed = store.empty_trash()
             click.echo(f"Removed {removed} paper{'' if removed == 1 else 's'} for good.")
             return
@@ -189,6 +170,6 @@ def remove(library: Library, dump_id: int, yes: bool) -> None:
     with library.open() as store:
         planned = store.dump_removal(dump_id)
         click.echo(removal_said(planned, done=False), err=True)
-        confirmed(f"Remove dump {dump_id}?", yes)
+        confirmed(f"Remove dump {dump_id}?", yes=yes)
         done = store.remove_dump(dump_id)
     click.echo(removal_said(done, done=True))

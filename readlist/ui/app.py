@@ -1,4 +1,5 @@
-"""ReadlistApp: screens, undo, and the one place that writes the user's state."""
+"""ReadlistApp: its screens and dialogs, its start and its quitting; what it writes, and
+undo, are WritingApp's (app_writes.py)."""
 
 from __future__ import annotations
 
@@ -6,25 +7,26 @@ import asyncio
 import gc
 import sqlite3
 import threading
-from collections.abc import Callable, Sequence
-from dataclasses import replace
+from collections.abc import Sequence
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual import events
 from textual.app import App
 from textual.binding import Binding
-from textual.message import Message
 
 from readlist.core import drafts
-from readlist.core.errors import NoteChangedError, ReadlistError, describe_sqlite_error
+from readlist.core.care.bulk import Bulk
+from readlist.core.errors import NoteChangedError, ReadlistError
 from readlist.core.models import Paper
+from readlist.core.query import parse_query
 from readlist.core.settings import SettingsFile
 from readlist.core.store import Sort
 from readlist.ui import last_import, outside
 from readlist.ui.app_settings import AppSettings
+from readlist.ui.app_writes import WritingApp
 from readlist.ui.commands import ScreenKeys
-from readlist.ui.history import Change, History, undone, write
+from readlist.ui.history import Change, Deed, History, write
 from readlist.ui.library import StorePool
 from readlist.ui.memory import AppMemory
 from readlist.ui.messages import LastImportRead
@@ -38,15 +40,7 @@ if TYPE_CHECKING:
     from readlist.ui.services import AppServices
 
 
-class WriterReport(Message):
-    """What the writer's thread has for the UI: run `call` there."""
-
-    def __init__(self, call: Callable[[], None]) -> None:
-        super().__init__()
-        self.call = call
-
-
-class ReadlistApp(App[None]):
+class ReadlistApp(WritingApp):
     CSS_PATH = "readlist.tcss"
     COMMANDS = App.COMMANDS | {ScreenKeys}
     TITLE = "readlist"
@@ -159,9 +153,6 @@ class ReadlistApp(App[None]):
         else:
             self.exit_notes.append(drafts.saved(paper))
 
-    def _keep_draft(self, paper: Paper, text: str, why: str) -> None:
-        self.exit_notes.append(drafts.kept(self.library.path.parent, paper, text, why))
-
     def _poll(self) -> None:
         self.writer.in_turn(self.watcher.check)
 
@@ -171,15 +162,6 @@ class ReadlistApp(App[None]):
         self.writer.stop()
         self.library.close()
 
-    def _from_writer(self, call: Callable[..., None], *args: Any) -> None:
-        """From the writer's thread, to run on the UI's. A message, not call_from_thread:
-        that would wait for the UI, which may itself be waiting for the writer (a quit
-        flushes the writes)."""
-        self.post_message(WriterReport(partial(call, *args)))
-
-    def on_writer_report(self, message: WriterReport) -> None:
-        message.call()
-
     def _library_changed(self, imported: bool) -> None:
         """On the writer's thread: someone else committed to the library (see Watcher)."""
         self._from_writer(self._refresh_screens, imported)
@@ -188,103 +170,6 @@ class ReadlistApp(App[None]):
         for screen in self.screen_stack:
             if isinstance(screen, LibraryScreen):
                 screen.library_changed(imported)
-
-    # -- the user's state ----------------------------------------------------------------
-
-    def _write_failed(self, exc: Exception) -> None:
-        self._from_writer(
-            partial(self.notify, title="Not saved", severity="error", markup=False),
-            f"Could not save: {exc}",
-        )
-
-    def _show(self, paper: Paper) -> None:
-        for screen in self.screen_stack:
-            show = getattr(screen, "show_paper", None)
-            if show is not None:
-                show(paper)
-
-    def apply(self, label: str, *changes: Change, remember: bool = True) -> None:
-        """Show a change at once and save it straight away, in key-press order."""
-        for change in changes:
-            self.writer.submit(partial(self._save, change=change, undo=False))
-            self._show(change.applied())
-        if remember:
-            self.history.push(label, *changes)
-
-    def _save(self, store: Store, *, change: Change, undo: bool) -> None:
-        """On the writer's thread. A note changed elsewhere since it was opened is not
-        written over: the user is asked (`_note_conflict`)."""
-        value, expected = (change.before, change.after) if undo else (change.after, change.before)
-        try:
-            write(store, change.paper.id, change.field, value, expected)
-        except NoteChangedError as exc:
-            if self.quitting:  # no one to ask any more
-                self._keep_draft(change.paper, str(value), "it was changed elsewhere")
-            else:
-                self._from_writer(self._note_conflict, change, str(value), exc.current)
-        except (sqlite3.Error, ReadlistError, OSError) as exc:  # a full disk, a lost file
-            if self.quitting and change.field == "note" and not undo:
-                self._keep_draft(change.paper, str(value), self._reason(exc))
-            else:
-                self._from_writer(self._not_saved, change, undo, exc)
-
-    def _reason(self, exc: Exception) -> str:
-        if isinstance(exc, sqlite3.Error):
-            return describe_sqlite_error(self.library.path, exc)
-        return str(exc)
-
-    def _not_saved(self, change: Change, undo: bool, exc: Exception) -> None:
-        """The screen shows what the library holds again, and a note's words are not
-        lost: they go back into the editor."""
-        held = change.applied() if undo else change.paper
-        if not undo:
-            self.history.forget(change)
-        self._show(held)
-        if self.quitting and change.field == "note" and not undo:
-            self._keep_draft(change.paper, str(change.after), self._reason(exc))
-            return
-        self.notify(
-            self._reason(exc),
-            title="Not saved",
-            severity="error",
-            timeout=8,
-            markup=False,
-        )
-        if change.field == "note" and not undo:
-            self.edit_note(held, text=str(change.after))
-
-    def _note_conflict(self, change: Change, mine: str, theirs: str) -> None:
-        from readlist.ui.screens.note import NoteConflict
-
-        self.history.forget(change)
-        paper = replace(change.paper, note=theirs)
-        self._show(paper)  # what the library holds: the other note
-        if self.quitting:  # no one to ask any more
-            self._keep_draft(paper, mine, "it was changed elsewhere")
-            return
-
-        def answered(choice: str | None) -> None:
-            if choice == "mine":
-                self.apply("note", Change(paper, "note", mine))
-            elif choice == "edit":
-                self.edit_note(paper, text=mine)
-            else:
-                self.notify("Kept the other note; yours was not saved", timeout=4)
-
-        self.push_screen(NoteConflict(paper, mine), answered)
-
-    def undo(self) -> Change | None:
-        """Put back the last action; returns its first change (triage steps back to it)."""
-        entry = self.history.pop()
-        if entry is None:
-            self.notify("Nothing to undo", timeout=2)
-            return None
-        label, changes = entry
-        for change in reversed(changes):
-            self.writer.submit(partial(self._save, change=change, undo=True))
-            self._show(change.paper)
-        self.notify(undone(label, changes), timeout=3, markup=False)
-        return changes[0]
 
     # -- dialogs and other actions -----------------------------------------------------
 
@@ -310,6 +195,30 @@ class ReadlistApp(App[None]):
         """The paper on the web, or its link to copy (see outside)."""
         outside.open_web(self, paper, self.settings)
 
+    def act_on_shown(self, query_text: str, count: int) -> None:
+        """The bulk menu for the `count` papers `query_text` shows; what the user picks is
+        done as one deed, which `u` takes back whole."""
+        from readlist.ui.screens.bulk import BulkMenu
+
+        def chosen(bulk: Bulk | None) -> None:
+            if bulk is None:
+                return
+            plan = parse_query(query_text)
+            changed: list[int] = []
+
+            def do(store: Store) -> int:
+                changed.extend(bulk.run(store, plan))
+                return len(changed)
+
+            deed = Deed(
+                bulk.kind,
+                undo=lambda store: bulk.undo(store, changed),
+                undone=lambda: bulk.undone(len(changed)),
+            )
+            self.perform(deed, do, then=lambda _: self.notify(bulk.done(len(changed), count)))
+
+        self.push_screen(BulkMenu(count, query_text, self.settings.values.keys), chosen)
+
     def copy_paper(self, paper: Paper) -> None:
         from readlist.ui.screens.copy_menu import CopyMenu
 
@@ -324,11 +233,6 @@ class ReadlistApp(App[None]):
         if summary:
             self.notify(summary, title="Triage", timeout=6)
         self._reload_library()
-
-    def _reload_library(self) -> None:
-        for screen in self.screen_stack:
-            if isinstance(screen, LibraryScreen):
-                screen.reload(restat=True)
 
     def import_dumps(self) -> None:
         from readlist.ui.screens.import_dialog import ImportScreen

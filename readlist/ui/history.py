@@ -1,8 +1,12 @@
-"""Undo: what each action changed, so `u` can put it back."""
+"""Undo: what each action changed, so `u` can put it back.
+
+An action is one or more `Change`s (a field of a paper: a star, a read mark, a note), or
+a `Deed`: anything else the user does to the library (a delete, a merge, tags, a bulk
+mark), which carries its own undo."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -35,6 +39,24 @@ class Change:
         return replace(self.paper, read=bool(self.after))
 
 
+@dataclass(frozen=True, slots=True)
+class Deed:
+    """An action beyond one field of one paper, with the write that takes it back."""
+
+    label: str  # what it was: "delete", "merge", "tag"
+    undo: Callable[[Store], object]  # run on the writer's thread, in key-press order
+    # What the undo says ("Put back 3 papers from the trash"); a callable when that is
+    # known only once the deed is done (how many papers it changed).
+    undone: str | Callable[[], str]
+    paper_id: int | None = None  # where the list's cursor goes after the undo
+
+    def said(self) -> str:
+        return self.undone() if callable(self.undone) else self.undone
+
+
+Action = tuple[Change, ...] | Deed
+
+
 def write(
     store: Store,
     paper_id: int,
@@ -55,19 +77,30 @@ class History:
     """A bounded stack of actions; each action is one or more changes."""
 
     def __init__(self, limit: int = 200) -> None:
-        self._stack: list[tuple[str, tuple[Change, ...]]] = []
+        self._stack: list[tuple[str, Action]] = []
         self._limit = limit
 
     def push(self, label: str, *changes: Change) -> None:
-        self._stack.append((label, changes))
+        self._push(label, changes)
+
+    def push_deed(self, deed: Deed) -> None:
+        self._push(deed.label, deed)
+
+    def _push(self, label: str, action: Action) -> None:
+        self._stack.append((label, action))
         del self._stack[: -self._limit]
 
-    def pop(self) -> tuple[str, tuple[Change, ...]] | None:
+    def pop(self) -> tuple[str, Action] | None:
         return self._stack.pop() if self._stack else None
 
-    def forget(self, change: Change) -> None:
-        """Drop the action that made `change` (a note that was never saved)."""
-        self._stack = [entry for entry in self._stack if change not in entry[1]]
+    def forget(self, change: Change | Deed) -> None:
+        """Drop the action that made `change` (a note that was never saved, a deed that
+        failed)."""
+        self._stack = [
+            (label, action)
+            for label, action in self._stack
+            if not (action is change or (isinstance(action, tuple) and change in action))
+        ]
 
     def __len__(self) -> int:
         return len(self._stack)

@@ -4,13 +4,14 @@ and never import the app module (which imports them)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Protocol, runtime_checkable
 
 from textual.dom import DOMNode
 
 from readlist.core.models import Paper
-from readlist.core.store import Sort
-from readlist.ui.history import Change
+from readlist.core.store import Sort, Store
+from readlist.ui.history import Change, Deed
 from readlist.ui.library import StorePool
 from readlist.ui.memory import AppMemory
 from readlist.ui.state_writer import StateWriter
@@ -37,8 +38,19 @@ class AppServices(Protocol):
     def apply(self, label: str, *changes: Change, remember: bool = True) -> None:
         """Show a change at once and save it; `u` takes it back if `remember`."""
 
-    def undo(self) -> Change | None:
-        """Put back the last action; its first change, or None if there was none."""
+    def perform(
+        self,
+        deed: Deed,
+        do: Callable[[Store], object],
+        *,
+        done: str | None = None,
+        then: Callable[[object], None] | None = None,
+        remember: bool = True,
+    ) -> None:
+        """Do `do` to the library in key-press order; `u` takes it back by `deed`."""
+
+    def undo(self) -> Change | Deed | None:
+        """Put back the last action: its first change, the deed, or None if there was none."""
 
     def edit_note(self, paper: Paper, *, text: str | None = None) -> None:
         """The note editor on `paper`'s note."""
@@ -48,6 +60,9 @@ class AppServices(Protocol):
 
     def open_web(self, paper: Paper) -> None:
         """`paper` on the web, or its link to copy."""
+
+    def act_on_shown(self, query_text: str, count: int) -> None:
+        """The bulk menu for the papers a filter shows (mark all read, star...)."""
 
     def copy_paper(self, paper: Paper) -> None:
         """The copy menu: `paper`'s BibTeX, link or title to the clipboard."""

@@ -8,9 +8,8 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import CliRunner, Result, _NamedTextIOWrapper
 
-from readlist import cli_trash
 from readlist.cli import cli
 from readlist.core.errors import UnknownDumpError
 from readlist.core.ingest.importer import Importer
@@ -134,10 +133,10 @@ def test_dumps_json(db: Path) -> None:
 
 def test_dumps_remove_needs_yes_without_a_terminal(db: Path) -> None:
     result = run(db, "dumps", "remove", "2")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "1 paper would go to the trash; 1 would stay because you" in result.stderr
     assert result.stderr.strip().splitlines()[-1] == (
-        "Error: Remove dump 2: give --yes (no terminal to ask on)"
+        "Error: Remove dump 2: not asked without a terminal; give --yes"
     )
     assert len(json.loads(run(db, "dumps", "--format", "json").stdout)) == 2
 
@@ -153,7 +152,7 @@ def test_dumps_remove_says_what_stays(db: Path) -> None:
 
 
 def test_dumps_remove_asks_on_a_terminal(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cli_trash, "_has_terminal", lambda: True)
+    monkeypatch.setattr(_NamedTextIOWrapper, "isatty", lambda self: True)  # a terminal
     result = run(db, "dumps", "remove", "2", input="n\n")
     assert "Remove dump 2?" in result.output and result.exit_code == 1
     assert len(json.loads(run(db, "dumps", "--format", "json").stdout)) == 2

@@ -10,9 +10,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import CliRunner, Result, _NamedTextIOWrapper
 
-from readlist import cli_trash
 from readlist.cli import cli
 from readlist.core.errors import UnknownPaperError
 from readlist.core.export import write_export
@@ -237,7 +236,7 @@ def test_delete_of_an_unknown_id_is_one_line(db: Path) -> None:
 def test_trash_empty_needs_yes_without_a_terminal(db: Path) -> None:
     run(db, "delete", "1", "--yes")
     result = run(db, "trash", "--empty")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "give --yes" in result.stderr and len(result.stderr.strip().splitlines()) == 1
     assert run(db, "trash", "--empty", "--yes").stdout.strip() == "Removed 1 paper for good."
     assert run(db, "check").exit_code == 0
@@ -248,7 +247,7 @@ def test_trash_empty_asks_on_a_terminal(
     db: Path, monkeypatch: pytest.MonkeyPatch, answer: str, left: int
 ) -> None:
     run(db, "delete", "1", "--yes")
-    monkeypatch.setattr(cli_trash, "_has_terminal", lambda: True)
+    monkeypatch.setattr(_NamedTextIOWrapper, "isatty", lambda self: True)  # a terminal
     result = run(db, "trash", "--empty", input=answer)
     assert "Remove 1 paper in the trash for good?" in result.output
     assert len(json.loads(run(db, "trash", "--format", "json").stdout)) == left

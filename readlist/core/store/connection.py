@@ -33,6 +33,7 @@ from readlist.core.errors import (
     primary_code,
 )
 from readlist.core.store import damage, schema
+from readlist.core.store.bulk import BulkWrites
 from readlist.core.store.imports import ImportWrites
 from readlist.core.store.memory import LibraryMemory
 from readlist.core.store.reads import LibraryReads
@@ -114,7 +115,7 @@ def _forget_open(path: Path) -> None:
             del _OPEN_HERE[key]
 
 
-class Store(LibraryReads, LibraryMemory, TrashCare):
+class Store(LibraryReads, LibraryMemory, BulkWrites, TrashCare):
     """One connection to one library. Open one Store per thread."""
 
     def __init__(

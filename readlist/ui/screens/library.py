@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual import events, on
 from textual.actions import SkipAction
 from textual.app import ComposeResult
-from textual.binding import ActiveBinding, Binding
+from textual.binding import ActiveBinding
 from textual.containers import Horizontal
 from textual.reactive import reactive
 from textual.screen import Screen
@@ -28,13 +28,12 @@ from readlist.ui.messages import (
     TotalCounted,
 )
 from readlist.ui.results import SORT_LABEL, Results
+from readlist.ui.screens.library_keys import LIBRARY_BINDINGS
 from readlist.ui.screens.reader import ReaderScreen
 from readlist.ui.services import AppServices, services
 from readlist.ui.widgets.detail import (
-    READING_BINDINGS,
     DetailPane,
     Scroll,
-    paper_page_bindings,
     scroll_paper,
 )
 from readlist.ui.widgets.filter_bar import FilterBar, FilterInput
@@ -47,104 +46,7 @@ SORT_ORDER: tuple[Sort, ...] = ("latest", "most_seen", "title", "upvotes", "publ
 
 
 class LibraryScreen(Screen[None]):
-    BINDINGS = [
-        # Priority: runs as the key arrives, so what is typed right after "/" lands in the
-        # filter, not on the list as commands.
-        Binding(
-            "slash",
-            "focus_filter",
-            "Filter",
-            tooltip="Filter the list as you type",
-            priority=True,
-            id="library.filter",
-        ),
-        # Priority too: Esc in the filter starts the reload here, in the key's own
-        # handler, so the query runs while the focus change is being drawn.
-        Binding(
-            "escape",
-            "clear_filter",
-            "Clear filter",
-            show=False,
-            tooltip="Show every paper",
-            priority=True,
-            id="library.clear_filter",
-        ),
-        # Priority, as "/" is: a "/" typed right after Tab lands in the filter, not
-        # before the Tab's focus change, which would take the focus back to the list.
-        Binding(
-            "tab,shift+tab",
-            "switch_pane",
-            "Switch pane",
-            show=False,
-            tooltip="Move between the list and the paper (the filter: only /)",
-            priority=True,
-            id="library.switch_pane",
-        ),
-        Binding(
-            "s", "flip('starred')", "Star", tooltip="Star or unstar the paper", id="library.star"
-        ),
-        Binding(
-            "r",
-            "flip('read')",
-            "Read",
-            tooltip="Mark the paper read or unread, and move to the next",
-            id="library.read",
-        ),
-        Binding(
-            "n", "note", "Note", tooltip="Write a note on the paper (Markdown)", id="library.note"
-        ),
-        Binding(
-            "E",
-            "note_in_editor",
-            "Note in $EDITOR",
-            show=False,
-            tooltip="Edit the note in $EDITOR",
-            id="library.note_in_editor",
-        ),
-        Binding(
-            "t",
-            "triage",
-            "Triage",
-            tooltip="Triage the filter's unread, unstarred papers",
-            id="library.triage",
-        ),
-        Binding(
-            "u",
-            "undo",
-            "Undo",
-            tooltip="Undo the last star, read mark, note or decision",
-            id="library.undo",
-        ),
-        *paper_page_bindings("library", footer=True),
-        Binding(
-            "i",
-            "import_dumps",
-            "Import",
-            show=False,
-            tooltip="Import a dump file or folder",
-            id="library.import",
-        ),
-        Binding("x", "export", "Export", tooltip="Export the starred papers", id="library.export"),
-        Binding(
-            "S",
-            "cycle_sort",
-            "Sort",
-            show=False,
-            tooltip="Sort by latest seen, sightings, title, upvotes, day published",
-            id="library.sort",
-        ),
-        Binding("question_mark", "help", "Help", tooltip="Show every key", id="library.help"),
-        Binding("q", "quit", "Quit", tooltip="Quit readlist", id="library.quit"),
-        *READING_BINDINGS,
-        Binding(
-            "enter",
-            "read_full",
-            "Full screen",
-            show=False,
-            tooltip="Show the paper full-screen",
-            id="library.full_screen",
-        ),
-    ]
+    BINDINGS = LIBRARY_BINDINGS
 
     # Not repaint: a reactive on a screen repaints the whole screen when it changes, and
     # the filter changes on every keystroke; the widgets that show it redraw themselves.
@@ -203,14 +105,17 @@ class LibraryScreen(Screen[None]):
     def parsed(self) -> Query:
         return parse_query(self.query_text)
 
-    def reload(self, *, restat: bool = False, keep_place: bool = True) -> None:
+    def reload(
+        self, *, restat: bool = False, keep_place: bool = True, keep: int | None = None
+    ) -> None:
         """Run the current query again (after a filter, a sort, an import, a triage);
-        `restat` when the library's totals may have changed too. The cursor stays on
-        its paper if the new results show it, unless `keep_place` is False (a new
-        filter starts at its first result)."""
-        shown = self.query(PaperList)  # none while the screen is being taken down
-        paper = shown.first().highlighted if keep_place and shown else None
-        keep = None if paper is None else paper.id
+        `restat` when the library's totals may have changed too. The cursor goes to
+        `keep`, else stays on its paper, if the new results show it, unless `keep_place`
+        is False (a new filter starts at its first result)."""
+        if keep is None and keep_place:
+            shown = self.query(PaperList)  # none while the screen is being taken down
+            paper = shown.first().highlighted if shown else None
+            keep = None if paper is None else paper.id
         self.results.reload(self.query_text, self.sort, restat=restat, keep=keep)
 
     # What the reads found (see Results), and what a failed one tells the user.
@@ -350,8 +255,15 @@ class LibraryScreen(Screen[None]):
 
     def action_undo(self) -> None:
         change = self.rl_app.undo()
-        if change is not None:
+        if isinstance(change, Change):
             self.results.go_to(change.paper.id)
+
+    def action_bulk(self) -> None:
+        count = self.query_one(PaperList).total
+        if not count:
+            self.notify("No papers shown to act on", timeout=3)
+        else:
+            self.rl_app.act_on_shown(self.query_text, count)
 
     def action_note(self) -> None:
         paper = self.query_one(PaperList).highlighted

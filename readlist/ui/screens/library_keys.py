@@ -1,0 +1,111 @@
+"""The library screen's keys, by binding id (the settings file's [keys] names); the
+help screen, the palette and the footer read them from here through the screen."""
+
+from __future__ import annotations
+
+from textual.binding import Binding, BindingType
+
+from readlist.ui.widgets.detail import READING_BINDINGS, paper_page_bindings
+
+LIBRARY_BINDINGS: list[BindingType] = [
+    # Priority: runs as the key arrives, so what is typed right after "/" lands in the
+    # filter, not on the list as commands.
+    Binding(
+        "slash",
+        "focus_filter",
+        "Filter",
+        tooltip="Filter the list as you type",
+        priority=True,
+        id="library.filter",
+    ),
+    # Priority too: Esc in the filter starts the reload here, in the key's own
+    # handler, so the query runs while the focus change is being drawn.
+    Binding(
+        "escape",
+        "clear_filter",
+        "Clear filter",
+        show=False,
+        tooltip="Show every paper",
+        priority=True,
+        id="library.clear_filter",
+    ),
+    # Priority, as "/" is: a "/" typed right after Tab lands in the filter, not
+    # before the Tab's focus change, which would take the focus back to the list.
+    Binding(
+        "tab,shift+tab",
+        "switch_pane",
+        "Switch pane",
+        show=False,
+        tooltip="Move between the list and the paper (the filter: only /)",
+        priority=True,
+        id="library.switch_pane",
+    ),
+    Binding("s", "flip('starred')", "Star", tooltip="Star or unstar the paper", id="library.star"),
+    Binding(
+        "r",
+        "flip('read')",
+        "Read",
+        tooltip="Mark the paper read or unread, and move to the next",
+        id="library.read",
+    ),
+    Binding("n", "note", "Note", tooltip="Write a note on the paper (Markdown)", id="library.note"),
+    Binding(
+        "E",
+        "note_in_editor",
+        "Note in $EDITOR",
+        show=False,
+        tooltip="Edit the note in $EDITOR",
+        id="library.note_in_editor",
+    ),
+    Binding(
+        "t",
+        "triage",
+        "Triage",
+        tooltip="Triage the filter's unread, unstarred papers",
+        id="library.triage",
+    ),
+    Binding(
+        "u",
+        "undo",
+        "Undo",
+        tooltip="Undo the last star, read mark, note or decision",
+        id="library.undo",
+    ),
+    *paper_page_bindings("library", footer=True),
+    Binding(
+        "i",
+        "import_dumps",
+        "Import",
+        show=False,
+        tooltip="Import a dump file or folder",
+        id="library.import",
+    ),
+    Binding("x", "export", "Export", tooltip="Export the starred papers", id="library.export"),
+    Binding(
+        "S",
+        "cycle_sort",
+        "Sort",
+        show=False,
+        tooltip="Sort by latest seen, sightings, title, upvotes, day published",
+        id="library.sort",
+    ),
+    Binding(
+        "A",
+        "bulk",
+        "All shown",
+        show=False,
+        tooltip="Mark all shown read or unread, star or unstar them (asks first)",
+        id="library.bulk",
+    ),
+    Binding("question_mark", "help", "Help", tooltip="Show every key", id="library.help"),
+    Binding("q", "quit", "Quit", tooltip="Quit readlist", id="library.quit"),
+    *READING_BINDINGS,
+    Binding(
+        "enter",
+        "read_full",
+        "Full screen",
+        show=False,
+        tooltip="Show the paper full-screen",
+        id="library.full_screen",
+    ),
+]
