@@ -274,3 +274,6 @@ class DumpRemoval:
     kept: tuple[int, ...]
     also_listed: int  # papers another dump lists too
     already_in_trash: tuple[int, ...] = ()  # deleted by the user before: they stay there
+    # What the removal took out (the dump's row and listings, as JSON), for an exact
+    # undo (Store.put_back_dump); empty for a removal only planned.
+    record: str = field(default="", repr=False, compare=False)

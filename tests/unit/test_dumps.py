@@ -135,8 +135,10 @@ def test_dumps_remove_needs_yes_without_a_terminal(db: Path) -> None:
     result = run(db, "dumps", "remove", "2")
     assert result.exit_code == 2
     assert "1 paper would go to the trash; 1 would stay because you" in result.stderr
-    assert result.stderr.strip().splitlines()[-1].startswith(
-        "Error: Remove dump 2: not asked without a terminal; give --yes"
+    assert (
+        result.stderr.strip()
+        .splitlines()[-1]
+        .startswith("Error: Remove dump 2: not asked without a terminal; give --yes")
     )
     assert len(json.loads(run(db, "dumps", "--format", "json").stdout)) == 2
 

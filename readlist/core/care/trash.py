@@ -65,7 +65,7 @@ def removal_said(removal: DumpRemoval, *, done: bool) -> str:
             f"; {len(removal.kept)} {stay} because you starred, read, noted or tagged "
             f"{'it' if len(removal.kept) == 1 else 'them'}: {ids_line(removal.kept)}"
         )
-    lines.append(said)
+    lines.append(said if removal.kept else said + ".")
     if removal.also_listed:
         lines.append(
             f"{papers(removal.also_listed)} also listed by other dumps "

@@ -13,6 +13,7 @@ import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from readlist.core.errors import UnknownDumpError, UnknownPaperError
@@ -36,6 +37,8 @@ _PAPER_ROWS = (
     "DELETE FROM trash WHERE paper_id IN ({ids})",
     "DELETE FROM papers WHERE id IN ({ids})",
 )
+_DUMP_COLUMNS = "id, sha256, source, imported_at, papers, written"
+_SIGHTING_COLUMNS = "paper_id, dump_id, listing, date_line, seen_on, match, title, abstract, record"
 # A paper the user has made their own: a dump removed keeps it out of the trash.
 _USERS = """SELECT paper_id FROM state WHERE starred = 1 OR read = 1 OR note != ''
             UNION SELECT paper_id FROM tags"""
@@ -199,24 +202,74 @@ class TrashCare:
         the listings left (a paper left with none keeps its days, seen 0 times)."""
         with self.transaction():
             removal, listed = self._plan_removal(dump_id)
+            removal = replace(removal, record=self._dump_record(dump_id, removal))
             self.conn.executemany(
                 "INSERT INTO trash (paper_id, deleted_at, by_dump) VALUES (?, ?, ?)",
                 [(paper_id, schema.now(), dump_id) for paper_id in removal.trashed],
             )
             self.conn.execute("DELETE FROM sightings WHERE dump_id = ?", (dump_id,))
             self.conn.execute("DELETE FROM dumps WHERE id = ?", (dump_id,))
-            self.conn.execute(
-                """UPDATE papers SET
-                       times_seen = (SELECT count(DISTINCT dump_id) FROM sightings
-                                     WHERE paper_id = papers.id),
-                       first_seen = coalesce((SELECT min(seen_on) FROM sightings
-                                              WHERE paper_id = papers.id), first_seen),
-                       last_seen = coalesce((SELECT max(seen_on) FROM sightings
-                                             WHERE paper_id = papers.id), last_seen)
-                   WHERE id IN (SELECT value FROM json_each(?))""",
-                (_listed(listed),),
-            )
+            self._recount(listed)
         return removal
+
+    def _recount(self, ids: Sequence[int]) -> None:
+        """Papers' days and count of dumps, read again from their listings."""
+        self.conn.execute(
+            """UPDATE papers SET
+                   times_seen = (SELECT count(DISTINCT dump_id) FROM sightings
+                                 WHERE paper_id = papers.id),
+                   first_seen = coalesce((SELECT min(seen_on) FROM sightings
+                                          WHERE paper_id = papers.id), first_seen),
+                   last_seen = coalesce((SELECT max(seen_on) FROM sightings
+                                         WHERE paper_id = papers.id), last_seen)
+               WHERE id IN (SELECT value FROM json_each(?))""",
+            (_listed(ids),),
+        )
+
+    def _dump_record(self, dump_id: int, removal: DumpRemoval) -> str:
+        dump = self.conn.execute(f"SELECT {_DUMP_COLUMNS} FROM dumps WHERE id = ?", (dump_id,))
+        listings = self.conn.execute(
+            f"SELECT {_SIGHTING_COLUMNS} FROM sightings WHERE dump_id = ?", (dump_id,)
+        )
+        return json.dumps(
+            {"dump": dump.fetchone(), "listings": listings.fetchall(), "trashed": removal.trashed}
+        )
+
+    def put_back_dump(self, removal: DumpRemoval) -> None:
+        """Undo remove_dump exactly: the dump's row and listings back as they were, its
+        papers out of the trash, days and counts read again. Refused (nothing changed)
+        once the same file was imported again, which put them back already; listings
+        of papers emptied from the trash since are gone with them."""
+        record = json.loads(removal.record)
+        dump, listings = record["dump"], record["listings"]
+        with self.transaction():
+            again = self.conn.execute(
+                "SELECT 1 FROM dumps WHERE id = ? OR sha256 = ?", (dump[0], dump[1])
+            ).fetchone()
+            if again is not None:
+                raise UnknownDumpError(
+                    f"dump {dump[0]} ({dump[2]}) was imported again; nothing to put back"
+                )
+            slots = ", ".join("?" * len(dump))
+            self.conn.execute(f"INSERT INTO dumps ({_DUMP_COLUMNS}) VALUES ({slots})", dump)
+            held = {
+                row[0]
+                for row in self.conn.execute(
+                    "SELECT id FROM papers WHERE id IN (SELECT value FROM json_each(?))",
+                    (_listed(row[0] for row in listings),),
+                )
+            }
+            slots = ", ".join("?" * len(_SIGHTING_COLUMNS.split(",")))
+            self.conn.executemany(
+                f"INSERT INTO sightings ({_SIGHTING_COLUMNS}) VALUES ({slots})",
+                [row for row in listings if row[0] in held],
+            )
+            self.conn.execute(
+                """DELETE FROM trash WHERE by_dump = ?
+                   AND paper_id IN (SELECT value FROM json_each(?))""",
+                (dump[0], _listed(record["trashed"])),
+            )
+            self._recount(sorted(held))
 
     def _plan_removal(self, dump_id: int) -> tuple[DumpRemoval, list[int]]:
         dump = self._dump(dump_id)
