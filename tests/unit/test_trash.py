@@ -17,7 +17,7 @@ from readlist.core.errors import UnknownPaperError
 from readlist.core.export import write_export
 from readlist.core.ingest.importer import Importer
 from readlist.core.query import parse_query
-from readlist.core.store import Store, Walk
+from readlist.core.store import Sort, Store, Walk
 from tests.conftest import NOW
 
 # Four papers that share the word "learning", so that one filter finds them all.
@@ -251,3 +251,21 @@ def test_trash_empty_asks_on_a_terminal(
     result = run(db, "trash", "--empty", input=answer)
     assert "Remove 1 paper in the trash for good?" in result.output
     assert len(json.loads(run(db, "trash", "--format", "json").stdout)) == left
+
+
+@pytest.mark.parametrize("sort", ["latest", "most_seen", "title", "upvotes", "published"])
+def test_pages_of_the_whole_library_leave_out_the_trash_at_any_offset(
+    sample_store: Store, sort: Sort
+) -> None:
+    """The pages read without testing each row (store/pages.py) are the list's own."""
+    everything = parse_query("")
+    lib = sample_store
+    lib.delete_papers([*range(1, 30, 3), *range(150, 160), 200, 201, 357, 358])
+    whole = [p.id for p in lib.search(everything, sort=sort)]
+    total = lib.count(everything)
+    assert total == len(whole) == 358 - 24
+    for offset in (0, 1, 17, 60, 150, 166, 167, 200, 300, 320, 330, 334):
+        page = lib.page(everything, offset, 20, sort=sort, total=total)
+        assert [p.id for p in page] == whole[offset : offset + 20], offset
+        page = lib.page(everything, offset, 20, sort=sort)  # forwards, whatever the offset
+        assert [p.id for p in page] == whole[offset : offset + 20], offset

@@ -21,7 +21,9 @@ from readlist.core.models import (
 )
 from readlist.core.query import Query
 from readlist.core.store import meta_columns, schema
+from readlist.core.store.pages import kept_page
 from readlist.core.store.search import (
+    BEFORE,
     REVERSED_SORTS,
     SORTS,
     Sort,
@@ -37,23 +39,6 @@ if TYPE_CHECKING:
 
 WALKED_LIMIT = 1000  # a search with a limit up to this walks (see iter_search)
 WALK_PAGE = 100
-
-# A row of `papers p` that comes before the paper `t` in each sort order (SORTS).
-_BEFORE: dict[Sort, str] = {
-    "latest": "(p.last_seen > t.last_seen OR (p.last_seen = t.last_seen AND p.id < t.id))",
-    "most_seen": "(p.times_seen > t.times_seen OR (p.times_seen = t.times_seen AND p.id < t.id))",
-    "title": (
-        "(p.title COLLATE NOCASE < t.title OR (p.title COLLATE NOCASE = t.title AND p.id < t.id))"
-    ),
-    "upvotes": (
-        "(coalesce(p.upvotes, -1) > coalesce(t.upvotes, -1) OR"
-        " (coalesce(p.upvotes, -1) = coalesce(t.upvotes, -1) AND p.id < t.id))"
-    ),
-    "published": (
-        "(coalesce(p.published, '') > coalesce(t.published, '') OR"
-        " (coalesce(p.published, '') = coalesce(t.published, '') AND p.id < t.id))"
-    ),
-}
 
 # The counts of the whole library (stats) leave the trash out by subtracting what is in
 # it: the tables' counts read their indexes whole, and the trash is read row by row,
@@ -177,6 +162,11 @@ class LibraryReads:
             backwards = True
         else:
             backwards = False
+        if not query.clauses and not trash_is_empty(self.conn):
+            kept = kept_page(self.conn, sort, order, backwards, offset, limit)
+            if kept is not None:
+                rows = self.get_many(kept)
+                return rows[::-1] if backwards else rows
         where = plain_where(self.conn, query)
         sql = (
             f"SELECT {_PAPER_COLUMNS} FROM papers p LEFT JOIN state s ON s.paper_id = p.id"
@@ -219,7 +209,7 @@ class LibraryReads:
         row = self.conn.execute(
             "SELECT count(*) FROM (SELECT id, last_seen, times_seen, title, upvotes, published"
             " FROM papers"
-            f" WHERE id = ?) t, papers p{where.sql}{also}{_BEFORE[sort]}",
+            f" WHERE id = ?) t, papers p{where.sql}{also}{BEFORE[sort]}",
             [paper_id, *where.params],
         ).fetchone()
         return int(row[0])
