@@ -6,19 +6,17 @@ dumps (screens/trash.py)."""
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
 from textual.binding import ActiveBinding
+from textual.screen import Screen
 
 from readlist.core.care.trash import stakes
 from readlist.core.models import Paper
 from readlist.core.printable import shown_in_line
+from readlist.core.query import parse_query
 from readlist.ui.history import UNDO_TITLE, Deed
 from readlist.ui.services import services
 from readlist.ui.widgets.paper_list import PaperList
-
-if TYPE_CHECKING:
-    from readlist.ui.screens.library import LibraryScreen
 
 
 def _title(paper: Paper) -> str:
@@ -26,7 +24,11 @@ def _title(paper: Paper) -> str:
     return f"'{title[: UNDO_TITLE - 1]}…'" if len(title) > UNDO_TITLE else f"'{title}'"
 
 
-def delete_or_restore(screen: LibraryScreen) -> None:
+def in_trash_view(query_text: str) -> bool:
+    return "is:deleted" in query_text and parse_query(query_text).in_trash
+
+
+def delete_or_restore(screen: Screen[None], query_text: str) -> None:
     """d on the list: the highlighted paper to the trash, or back from it in the trash
     view. The cursor moves on to the next paper first, so that it stays in place as
     the paper leaves the list; `u` brings it back and the cursor with it."""
@@ -34,7 +36,7 @@ def delete_or_restore(screen: LibraryScreen) -> None:
     paper = papers.highlighted
     if paper is None:
         return
-    restoring = screen.parsed.in_trash
+    restoring = in_trash_view(query_text)
     at_stake = stakes([paper])
     if restoring or not at_stake:
         _move(screen, paper, restoring=restoring)
@@ -49,7 +51,7 @@ def delete_or_restore(screen: LibraryScreen) -> None:
     screen.app.push_screen(AskFirst("Move to the trash?", body, "delete", "keep"), answered)
 
 
-def _move(screen: LibraryScreen, paper: Paper, *, restoring: bool) -> None:
+def _move(screen: Screen[None], paper: Paper, *, restoring: bool) -> None:
     papers = screen.query_one(PaperList)
     if papers.highlighted is not None and papers.highlighted.id == paper.id:
         if papers.cursor + 1 < papers.total:
@@ -83,11 +85,9 @@ def _move(screen: LibraryScreen, paper: Paper, *, restoring: bool) -> None:
     )
 
 
-def named_for_view(
-    screen: LibraryScreen, keys: dict[str, ActiveBinding]
-) -> dict[str, ActiveBinding]:
+def named_for_view(keys: dict[str, ActiveBinding], query_text: str) -> dict[str, ActiveBinding]:
     """In the trash view the delete key restores: the footer says so."""
-    if "is:deleted" not in screen.query_text or not screen.parsed.in_trash:
+    if not in_trash_view(query_text):
         return keys
     return {
         key: active._replace(binding=replace(active.binding, description="Restore"))
@@ -97,7 +97,7 @@ def named_for_view(
     }
 
 
-def show_dumps(screen: LibraryScreen) -> None:
+def show_dumps(screen: Screen[None]) -> None:
     from readlist.ui.screens.trash import DumpsScreen
 
     screen.app.push_screen(DumpsScreen())

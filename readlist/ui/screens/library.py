@@ -62,7 +62,7 @@ class LibraryScreen(Screen[None]):
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:
         keys = in_declared_order(super().active_bindings)  # rebound keys stay in place
-        return trash.named_for_view(self, keys)
+        return trash.named_for_view(keys, self.query_text)
 
     def __init__(self) -> None:
         super().__init__()
@@ -268,7 +268,7 @@ class LibraryScreen(Screen[None]):
             self.rl_app.act_on_shown(self.query_text, count)
 
     def action_delete(self) -> None:
-        trash.delete_or_restore(self)
+        trash.delete_or_restore(self, self.query_text)
 
     def action_imported_dumps(self) -> None:
         trash.show_dumps(self)
