@@ -37,11 +37,13 @@ def kept_page(
         return None
     # Papers in the trash that come before the paper ?: in reverse order, those it
     # comes before.
-    if backwards:
-        ahead = f"SELECT count(*) FROM trash x JOIN papers t ON t.id = x.paper_id, ({_KEY}) p"
-    else:
-        ahead = f"SELECT count(*) FROM trash x JOIN papers p ON p.id = x.paper_id, ({_KEY}) t"
-    ahead += f" WHERE {BEFORE[sort]}"
+    # CROSS JOIN keeps the trash the outer loop: each of its papers is found by id, where
+    # SQLite would otherwise read the papers before the key along the sort's index.
+    mine, theirs = ("p", "t") if backwards else ("t", "p")
+    ahead = (
+        f"SELECT count(*) FROM ({_KEY}) {mine} CROSS JOIN trash x"
+        f" CROSS JOIN papers {theirs} ON {theirs}.id = x.paper_id WHERE {BEFORE[sort]}"
+    )
     size = limit + 2 * trashed
     start = offset
     window = _ids(conn, order, start, size)
