@@ -181,6 +181,11 @@ def test_dupes_hide_a_pair_with_a_paper_in_the_trash(lib: Store) -> None:
     assert [(c.paper_id, c.other_id) for c in lib.review_candidates()] == [(3, 4)]
 
 
+def test_bulk_marks_leave_the_trash_alone(lib: Store) -> None:
+    assert sorted(lib.flag_where(parse_query("learning"), "read", True)) == [2, 3, 4]
+    assert not lib.get(1).read
+
+
 # -- the CLI ------------------------------------------------------------------------
 
 
@@ -224,6 +229,17 @@ def test_export_leaves_out_a_deleted_paper(db: Path) -> None:
     run(db, "delete", "2", "--yes")
     assert json.loads(run(db, "export", "--all", "--format", "json").stdout) != []
     assert json.loads(run(db, "export", "--format", "json").stdout) == []
+
+
+def test_dupes_leave_out_a_pair_with_a_deleted_paper(db: Path) -> None:
+    with Store.open(db) as store, store.transaction():
+        store.imports.add_reviews([(1, 2, 80.0, 0.0, "r")])
+    assert len(json.loads(run(db, "dupes", "--format", "json").stdout)) == 1
+    run(db, "delete", "2", "--yes")
+    assert json.loads(run(db, "dupes", "--format", "json").stdout) == []
+    assert [
+        p["id"] for p in json.loads(run(db, "list", "is:deleted", "--format", "json").stdout)
+    ] == [2]
 
 
 def test_delete_of_an_unknown_id_is_one_line(db: Path) -> None:
