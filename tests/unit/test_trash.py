@@ -17,7 +17,8 @@ from readlist.core.errors import UnknownPaperError
 from readlist.core.export import write_export
 from readlist.core.ingest.importer import Importer
 from readlist.core.query import parse_query
-from readlist.core.store import Sort, Store, Walk
+from readlist.core.store import Sort, Store, Walk, pages
+from readlist.core.store.search import REVERSED_SORTS, SORTS
 from tests.conftest import NOW
 
 # Four papers that share the word "learning", so that one filter finds them all.
@@ -271,9 +272,11 @@ def test_trash_empty_asks_on_a_terminal(
 
 @pytest.mark.parametrize("sort", ["latest", "most_seen", "title", "upvotes", "published"])
 def test_pages_of_the_whole_library_leave_out_the_trash_at_any_offset(
-    sample_store: Store, sort: Sort
+    sample_store: Store, sort: Sort, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The pages read without testing each row (store/pages.py) are the list's own."""
+    """The pages read without testing each row (store/pages.py, here at every offset)
+    are the list's own."""
+    monkeypatch.setattr(pages, "ROWS_PER_TRASHED", 0)
     everything = parse_query("")
     lib = sample_store
     lib.delete_papers([*range(1, 30, 3), *range(150, 160), 200, 201, 357, 358])
@@ -285,3 +288,8 @@ def test_pages_of_the_whole_library_leave_out_the_trash_at_any_offset(
         assert [p.id for p in page] == whole[offset : offset + 20], offset
         page = lib.page(everything, offset, 20, sort=sort)  # forwards, whatever the offset
         assert [p.id for p in page] == whole[offset : offset + 20], offset
+        # and each answered by pages.py, not SQL's test of every row
+        forwards = pages.kept_page(lib.conn, sort, SORTS[sort], False, offset, 20)
+        assert forwards == whole[offset : offset + 20], offset
+        backwards = pages.kept_page(lib.conn, sort, REVERSED_SORTS[sort], True, offset, 20)
+        assert backwards == whole[::-1][offset : offset + 20], offset
