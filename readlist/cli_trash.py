@@ -39,9 +39,9 @@ def delete(library: Library, ids: tuple[int, ...], yes: bool) -> None:
         moved = set(store.delete_papers(paper.id for paper in chosen))
     them = "it" if len(moved) == 1 else "them"
     click.echo(
-        f"Moved {care.deletion([p for p in chosen if p.id in moved])} "
-        f"(readlist restore {' '.join(str(p.id) for p in chosen if p.id in moved)} "
-        f"brings {them} back)."
+        f"Moved {care.deletion([p for p in chosen if p.id in moved])}; "
+        f"readlist restore {' '.join(str(p.id) for p in chosen if p.id in moved)} "
+        f"brings {them} back."
     )
 
 
