@@ -126,3 +126,22 @@ async def test_the_dumps_screen_removes_a_dump_and_u_puts_it_back(
             assert store.dumps() == before
             assert store.stats().papers == total and store.trash_count() == 0
             assert store.check_integrity() == []
+
+
+async def test_a_delete_in_another_window_leaves_this_list(
+    make_app: AppFactory, library_path: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        papers = app.screen.query_one(PaperList)
+        second = papers.paper_at(1)
+        assert second is not None
+        with fresh_store(library_path) as other:
+            other.delete_papers([second.id])
+        await until(
+            pilot,
+            lambda: second.id not in [p.id for p in papers.cached_papers()],
+            "the paper deleted elsewhere to leave the list",
+        )
+        assert "1 in the trash" in str(app.screen.query_one("#status").render())
