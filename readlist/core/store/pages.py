@@ -16,7 +16,24 @@ from __future__ import annotations
 import json
 import sqlite3
 
-from readlist.core.store.search import BEFORE, Sort
+from readlist.core.store.search import Sort
+
+# A row of `papers p` that comes before the paper `t` in each sort order (SORTS).
+BEFORE: dict[Sort, str] = {
+    "latest": "(p.last_seen > t.last_seen OR (p.last_seen = t.last_seen AND p.id < t.id))",
+    "most_seen": "(p.times_seen > t.times_seen OR (p.times_seen = t.times_seen AND p.id < t.id))",
+    "title": (
+        "(p.title COLLATE NOCASE < t.title OR (p.title COLLATE NOCASE = t.title AND p.id < t.id))"
+    ),
+    "upvotes": (
+        "(coalesce(p.upvotes, -1) > coalesce(t.upvotes, -1) OR"
+        " (coalesce(p.upvotes, -1) = coalesce(t.upvotes, -1) AND p.id < t.id))"
+    ),
+    "published": (
+        "(coalesce(p.published, '') > coalesce(t.published, '') OR"
+        " (coalesce(p.published, '') = coalesce(t.published, '') AND p.id < t.id))"
+    ),
+}
 
 # Past this many papers in the trash a page tests every row instead (as many trashed
 # papers to compare, and a window as long, cost more than the test).

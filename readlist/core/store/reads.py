@@ -21,9 +21,8 @@ from readlist.core.models import (
 )
 from readlist.core.query import Query
 from readlist.core.store import meta_columns, schema
-from readlist.core.store.pages import kept_page
+from readlist.core.store.pages import BEFORE, kept_page
 from readlist.core.store.search import (
-    BEFORE,
     REVERSED_SORTS,
     SORTS,
     Sort,

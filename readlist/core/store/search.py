@@ -46,23 +46,6 @@ REVERSED_SORTS: dict[Sort, str] = {
     "published": "coalesce(p.published, '') ASC, p.id DESC",
 }
 
-# A row of `papers p` that comes before the paper `t` in each sort order (SORTS).
-BEFORE: dict[Sort, str] = {
-    "latest": "(p.last_seen > t.last_seen OR (p.last_seen = t.last_seen AND p.id < t.id))",
-    "most_seen": "(p.times_seen > t.times_seen OR (p.times_seen = t.times_seen AND p.id < t.id))",
-    "title": (
-        "(p.title COLLATE NOCASE < t.title OR (p.title COLLATE NOCASE = t.title AND p.id < t.id))"
-    ),
-    "upvotes": (
-        "(coalesce(p.upvotes, -1) > coalesce(t.upvotes, -1) OR"
-        " (coalesce(p.upvotes, -1) = coalesce(t.upvotes, -1) AND p.id < t.id))"
-    ),
-    "published": (
-        "(coalesce(p.published, '') > coalesce(t.published, '') OR"
-        " (coalesce(p.published, '') = coalesce(t.published, '') AND p.id < t.id))"
-    ),
-}
-
 _STATE_SQL: dict[str, str] = {
     "starred": "p.id IN (SELECT paper_id FROM state WHERE starred = 1)",
     "read": "p.id IN (SELECT paper_id FROM state WHERE read = 1)",
