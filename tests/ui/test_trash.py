@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from readlist.core.query import parse_query
+from readlist.ui.commands import screen_commands
 from readlist.ui.screens.library import LibraryScreen
 from readlist.ui.screens.trash import AskFirst, DumpsScreen
 from readlist.ui.widgets.paper_list import PaperList
@@ -106,6 +107,7 @@ async def test_the_dumps_screen_removes_a_dump_and_u_puts_it_back(
     notices = record_notices(app, monkeypatch)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
+        assert "Imported dumps" in [title for title, _, _ in screen_commands(app.screen)]
         await pilot.press("I")
         await until(pilot, lambda: isinstance(app.screen, DumpsScreen), "the dumps")
         dumps = app.screen
