@@ -106,6 +106,8 @@ def test_emptying_the_trash_removes_every_row_and_keeps_the_library_sound(lib: S
         held = {r[0] for r in lib.conn.execute(f"SELECT {column} FROM {table}")}
         assert not held & {1, 2}, table
     assert lib.check_integrity() == []
+    assert lib.conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    assert lib.conn.execute("PRAGMA foreign_keys").fetchone() == (1,)
     assert lib.count(parse_query("folding")) == 0  # its words left the index
     assert lib.count(parse_query("note:folding")) == 0
     assert sorted(shown_ids(lib)) == [3, 4]

@@ -125,11 +125,23 @@ class TrashCare:
     def empty_trash(self) -> int:
         """Remove the papers in the trash for good, with every row that names them and
         their entries in both full-text indexes (taken out as they were put in: an
-        external-content index cannot find a row's words once the row is gone)."""
+        external-content index cannot find a row's words once the row is gone).
+
+        The rows that name the papers are deleted first, each table in one statement,
+        with the foreign keys' checks off: for each paper deleted, the check reads the
+        whole of every table that names papers without an index by paper (dedupe_keys,
+        keyed by key), minutes for a thousand papers in a big library."""
+        if not self.trash_count():
+            return 0
+        self.conn.execute("PRAGMA foreign_keys = OFF")  # outside a transaction, or no-op
+        try:
+            return self._empty_trash()
+        finally:
+            self.conn.execute("PRAGMA foreign_keys = ON")
+
+    def _empty_trash(self) -> int:
         with self.transaction():
             count = self.trash_count()
-            if not count:
-                return 0
             self.conn.execute(
                 f"""INSERT INTO papers_fts (papers_fts, rowid, title, abstract, note)
                     SELECT 'delete', p.id, p.title, p.abstract, coalesce(s.note, '')
