@@ -17,6 +17,7 @@ import click
 from readlist import __version__
 from readlist.cli_care import backup, check
 from readlist.cli_config import config, export_format_setting
+from readlist.cli_dupes import dupes, keep_apart, merge, split
 from readlist.cli_fetch import fetch
 from readlist.cli_state import mark, note
 from readlist.cli_support import (
@@ -30,6 +31,7 @@ from readlist.cli_support import (
     query_of,
     say_hints,
 )
+from readlist.cli_tags import saved, tag, tags
 from readlist.cli_trash import delete, dumps, restore, trash
 from readlist.core.printable import shown_in_line
 from readlist.core.query import State
@@ -163,12 +165,13 @@ def list_(library: Library, query: tuple[str, ...], fmt: str, limit: int | None,
     QUERY: words (prefix match, ANDed)  "exact phrase"  a OR b
            title:word abstract:word note:word  is:starred is:read is:unread has:note
            author:name id:2504.01234 has:code is:withdrawn 'upvotes>=20' 'published<2026-03'
+           tag:name is:new saved:name
            is:deleted (the trash, and only it)
            (quoted: a shell reads > and < as redirections)
            -- -exclude  (a word that starts with - goes after --, or in quotes: 'a -b')
     """
-    plan = query_of(query)
     with library.open() as store:
+        plan = query_of(query, store.saved_queries())
         papers = store.iter_search(plan, limit=limit, sort=LIST_SORTS[sort])
         if fmt == "json":
             from readlist.core.export import write_export
@@ -226,9 +229,6 @@ def export(
 
     from readlist.core.export import SUFFIXES, export_to_file, format_of, write_export
 
-    plan = query_of(query)
-    if not everything:
-        plan = dataclasses.replace(plan, clauses=((State("starred"),), *plan.clauses))
     if output == "-":
         output = None
     if fmt is None:
@@ -241,6 +241,9 @@ def export(
                 ctx=click.get_current_context(),
             )
     with library.open() as store:
+        plan = query_of(query, store.saved_queries())
+        if not everything:
+            plan = dataclasses.replace(plan, clauses=((State("starred"),), *plan.clauses))
         # Read afresh for each pass: citation keys do not depend on the papers' order.
         papers = functools.partial(store.iter_search, plan)
         if output is None:  # data in UTF-8, with nothing in it that a terminal obeys
@@ -256,31 +259,7 @@ def export(
         click.echo(f"Exported {count} {what} to {output}.", err=True)
 
 
-# -- dupes and stats ----------------------------------------------------------------
-
-
-@cli.command()
-@click.option(
-    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
-)
-@click.pass_obj
-def dupes(library: Library, fmt: str) -> None:
-    """Pairs kept apart on import because they were close but not certain duplicates."""
-    with library.open() as store:
-        candidates = store.review_candidates()
-    if fmt == "json":
-        echo_json([dataclasses.asdict(c) for c in candidates])
-        return
-    if not candidates:
-        click.echo("No possible duplicates to review.")
-        return
-    for c in candidates:
-        click.echo(
-            f"{c.paper_id:>6} ~ {c.other_id:<6} title {c.title_score:5.1f}  "
-            f"abstract {c.abstract_score:5.1f}  {shown_in_line(c.reason)}"
-        )
-        click.echo(f"         {shown_in_line(c.title)}")
-        click.echo(f"         {shown_in_line(c.other_title)}")
+# -- stats ----------------------------------------------------------------
 
 
 @cli.command()
@@ -302,9 +281,16 @@ def stats(library: Library, fmt: str) -> None:
 cli.add_command(backup)
 cli.add_command(check)
 cli.add_command(config)
+cli.add_command(dupes)
 cli.add_command(fetch)
+cli.add_command(keep_apart)
 cli.add_command(mark)
+cli.add_command(merge)
 cli.add_command(note)
+cli.add_command(split)
+cli.add_command(saved)
+cli.add_command(tag)
+cli.add_command(tags)
 cli.add_command(delete)
 cli.add_command(restore)
 cli.add_command(trash)

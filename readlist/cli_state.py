@@ -123,9 +123,9 @@ def _mark_query(
     library: Library, text: str, starred: bool | None, read: bool | None, done: str, yes: bool
 ) -> None:
     """Mark every paper a query matches: counted first, and asked about."""
-    plan = query_of((text,))
-    say_hints(plan)
     with library.open() as store:
+        plan = query_of((text,), store.saved_queries())
+        say_hints(plan)
         count = store.count(plan)
         if count == 0:
             click.echo(f"No papers match {shown_in_line(text)!r}; nothing marked.")

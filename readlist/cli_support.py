@@ -7,7 +7,7 @@ from __future__ import annotations
 import io
 import sqlite3
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TextIO, cast
@@ -176,8 +176,10 @@ def in_int64(ctx: click.Context, param: click.Parameter, value: int | None) -> i
     return value
 
 
-def query_of(words: tuple[str, ...]) -> Query:
-    return parse_query(" ".join(words))
+def query_of(words: tuple[str, ...], saved: Mapping[str, str] | None = None) -> Query:
+    """The query the words make, with `saved` the library's saved searches
+    (Store.saved_queries) for its `saved:NAME` words."""
+    return parse_query(" ".join(words), saved)
 
 
 def say_hints(query: Query) -> None:

@@ -95,6 +95,8 @@ def _bib_fields(paper: Paper) -> list[tuple[str, str]]:
         fields.append(("abstract", _bib_lines(abstract)))
     if note := plain_lines(paper.note):
         fields.append(("annote", _bib_lines(note)))
+    if paper.tags:  # as JabRef and Zotero write them
+        fields.append(("keywords", ", ".join(latex_text(tag) for tag in paper.tags)))
     return fields
 
 
@@ -139,6 +141,8 @@ def csl_item(paper: Paper, key: str) -> str:
         item["URL"] = meta.page_url
     if paper.note.strip():
         item["note"] = paper.note
+    if paper.tags:  # CSL's keyword is one string, comma-joined as Zotero writes it
+        item["keyword"] = ", ".join(paper.tags)
     return json.dumps(item, ensure_ascii=False)
 
 
@@ -172,5 +176,6 @@ def ris_entry(paper: Paper, key: str) -> str:
     if meta.doi:
         lines.append(("DO", plain_line(meta.doi)))
     lines.append(("N1", plain_line(paper.note)))
+    lines += [("KW", tag) for tag in paper.tags]
     body = "".join(f"{tag}  - {value}\n" for tag, value in lines if value)
     return body + "ER  - \n\n"

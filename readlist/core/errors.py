@@ -110,6 +110,11 @@ class UnknownPaperError(ReadlistError):
     """An id that names no paper in the library."""
 
 
+class MergeError(ReadlistError):
+    """A merge, split or keep-apart that cannot be made: a paper merged into itself, a
+    paper with no merges to split, a pair not merged."""
+
+
 class NoteChangedError(ReadlistError):
     """A note was changed by someone else (another window, the CLI) since it was opened."""
 

@@ -100,6 +100,8 @@ def _md_item(paper: Paper, _position: int, _key: str) -> str:
     if authors := [" ".join(a.split()) for a in paper.meta.authors if a.strip()]:
         blocks.append(_md_text(", ".join(authors)))
     blocks.append(" · ".join(marks))
+    if paper.tags:  # escaped as text: a tag may hold any printable character
+        blocks.append("Tags: " + _md_text(", ".join(paper.tags)))
     blocks += [_md_text(p) for p in _paragraphs(paper.abstract)]
     if paper.note.strip():
         # The note is the user's own Markdown: kept line for line, and the blockquote keeps
@@ -129,8 +131,9 @@ _CSV_HEADER = (
     "authors",
     "arxiv_id",
     "url",
+    "tags",
 )
-# Authors in one cell, as Zotero's CSV export joins them.
+# Authors in one cell, as Zotero's CSV export joins them (and its tags, likewise).
 _CSV_AUTHORS = "; "
 # Spreadsheets run a cell starting with these as a formula (OWASP "CSV injection").
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -167,6 +170,7 @@ def _csv_item(paper: Paper, _position: int, _key: str) -> str:
             _csv_text(_CSV_AUTHORS.join(" ".join(a.split()) for a in paper.meta.authors)),
             _csv_text(paper.meta.arxiv_id or ""),
             _csv_text(paper.meta.page_url or ""),
+            _csv_text(_CSV_AUTHORS.join(paper.tags)),
         )
     )
 
@@ -206,6 +210,7 @@ def _json_item(paper: Paper, position: int, _key: str) -> str:
         "last_seen": paper.last_seen,
         "times_seen": paper.times_seen,
         **meta_record(paper.meta),
+        "tags": list(paper.tags),
     }
     # The array opens with the first item, so an empty export can still close as "[]".
     return ("[\n  " if position == 1 else ",\n  ") + json.dumps(record, ensure_ascii=False)

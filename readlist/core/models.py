@@ -115,6 +115,7 @@ class Paper:
     starred: bool = False
     note: str = ""
     meta: PaperMeta = NO_META  # its identity, as far as any listing gave it
+    tags: tuple[str, ...] = ()  # the user's, in care.tags.sorted_tags order
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,6 +237,16 @@ class NewSighting:
     abstract: str | None = None
     listing: int = 0  # its place in the dump, from 0: a dump may list a paper twice
     record: str | None = None  # the listing as its source gave it (PaperMeta.record)
+
+
+@dataclass(frozen=True, slots=True)
+class SavedSearch:
+    """A query the user named: `saved:NAME` stands for it, and the app's keys 1-9 show
+    the first nine in `position` order."""
+
+    name: str
+    query: str
+    position: int
 
 
 @dataclass(frozen=True, slots=True)

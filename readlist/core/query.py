@@ -2,6 +2,7 @@
 
     diffusion "video generation" -survey title:mamba is:starred has:note a OR b
     author:lecun id:2504.01234 has:code upvotes>=20 published>=2026-01
+    tag:to-read is:new saved:weekly
 
 Terms are ANDed; OR joins the items either side of it into alternatives (so
 ``a OR b c`` means (a or b) and c, as in most search boxes). Any text is a
@@ -13,22 +14,24 @@ that says so (the rest of the query still runs): `is:` or `has:` with a value th
 language lacks (`is:stared`, `has:abstract`, a bare `is:`), a field with no word after
 it (`title:`, `note:""`, `author:`), an `id:` that is no arXiv id, and a comparison
 whose value is no count or date (`upvotes>=lots`, `published>=yesterday`) or whose name
-is nearly `upvotes` or `published` (`upvote>=5`). Any other word with a colon
-(`arXiv:2401`, `foo:bar`) is text, as it may well be in a title.
+is nearly `upvotes` or `published` (`upvote>=5`), and a `saved:` that names no saved
+search, or names itself. Any other word with a colon (`arXiv:2401`, `foo:bar`) is text,
+as it may well be in a title.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from datetime import date, timedelta
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from typing import Literal
 
-from readlist.core.arxiv import parse_id
+from readlist.core.query_values import CONTROL as _CONTROL
+from readlist.core.query_values import arxiv_id, bounds, tokens
 
 SearchField = Literal["title", "abstract", "note"]
 StateName = Literal[
-    "starred", "read", "unread", "note", "withdrawn", "code", "id", "authors", "deleted"
+    "starred", "read", "unread", "note", "withdrawn", "code", "id", "authors", "new", "deleted"
 ]
 RangeField = Literal["upvotes", "published"]
 
@@ -39,6 +42,7 @@ _STATES: dict[str, StateName] = {
     "is:read": "read",
     "is:unread": "unread",
     "is:withdrawn": "withdrawn",
+    "is:new": "new",
     "has:note": "note",
     "has:notes": "note",
     "has:code": "code",
@@ -50,24 +54,16 @@ _STATES: dict[str, StateName] = {
 # Each state's own spelling, the one a hint suggests: the first key for it above.
 _WRITTEN_AS: dict[StateName, str] = {name: key for key, name in reversed(_STATES.items())}
 _OPERATORS = ("is:", "has:")
-_NEGATIONS = ("un", "not", "non", "no")  # is:unstarred means -is:starred
+_NEGATIONS = ("un", "not", "non", "no")
+# The saved: words one query may expand, counting those inside saved searches: searches
+# that name each other twice at every level would otherwise grow without bound.
+SAVED_EXPANSIONS = 256  # is:unstarred means -is:starred
 _FIELD_PREFIX = re.compile(r"(title|abstract|note):", re.IGNORECASE)
 _COMPARISON = re.compile(r"([a-z_]+)(>=|<=|>|<|=)(.*)", re.IGNORECASE | re.DOTALL)
 _RANGE_FIELDS: tuple[RangeField, ...] = ("upvotes", "published")
 _RANGE_NAMED: dict[str, RangeField] = {name: name for name in _RANGE_FIELDS}
 # The examples a hint about each field's value suggests.
 _EXAMPLE: dict[RangeField, str] = {"upvotes": "20", "published": "2026-01-01"}
-# Counts past this are all "more than any paper has"; SQLite's integers stop at 2**63.
-_MOST = 2**62
-_ARXIV_PAGE = re.compile(
-    r"(?:https?://)?(?:www\.|export\.)?(?:arxiv\.org/(?:abs|pdf)|huggingface\.co/papers)/",
-    re.IGNORECASE,
-)
-_DAY = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
-# Control characters, and lone surrogates (an argument that is not UTF-8, as Python reads it).
-# Compiled on first use, by re's own cache: this class takes a millisecond to compile, and
-# a query that is all printable (nearly every one) never needs it.
-_CONTROL = r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]"
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +117,15 @@ class Range:
     negated: bool = False
 
 
-Item = Term | State | Author | ArxivId | Range
+@dataclass(frozen=True, slots=True)
+class Tag:
+    """tag:NAME: the papers the user tagged NAME, whatever its case."""
+
+    name: str
+    negated: bool = False
+
+
+Item = Term | State | Author | ArxivId | Range | Tag
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,33 +169,6 @@ def _has_word(text: str) -> bool:
     return any(ch.isalnum() for ch in text)
 
 
-def _tokens(text: str) -> list[tuple[str, bool]]:
-    """Split into (token, quoted) pairs. A quote with no partner is text, not a phrase:
-    half-typed (`"video gen`) or stray (`-"`), it never turns the words after it into one
-    phrase, or a negated one."""
-    out: list[tuple[str, bool]] = []
-    i, n = 0, len(text)
-    while i < n:
-        ch = text[i]
-        if ch.isspace():
-            i += 1
-            continue
-        start = i
-        while i < n and not text[i].isspace() and text[i] != '"':
-            i += 1
-        prefix = text[start:i]
-        if i < n and text[i] == '"':
-            end = text.find('"', i + 1)
-            if end == -1:  # unbalanced: the quote is dropped, the words stay words
-                out.extend(_tokens(prefix + text[i + 1 :]))
-                return out
-            out.append((prefix + "\x00" + text[i + 1 : end], True))
-            i = end + 1
-        else:
-            out.append((prefix, False))
-    return out
-
-
 def _state_named(operator: str, value: str) -> StateName | None:
     """The state `value` names after `operator`, or after the other operator."""
     for key in (operator + value, *(o + value for o in _OPERATORS)):
@@ -228,67 +205,11 @@ def _state_hint(word: str, operator: str, value: str, negated: bool) -> Hint:
     return Hint(word, f"unknown filter {word} — {operator} takes {known}")
 
 
-def arxiv_id(text: str) -> str | None:
-    """The arXiv id `text` names, without its version: a bare id (2504.01234v2,
-    hep-th/9901001), one with an `arXiv:` prefix, or its page on arXiv or Hugging Face."""
-    text = _ARXIV_PAGE.sub("", text.strip(), count=1)
-    found = parse_id(text.removesuffix(".pdf"))
-    return found[0] if found else None
-
-
-def _count(value: str) -> int | None:
-    if not re.fullmatch(r"[0-9]+", value):
-        return None
-    return _MOST if len(value) > 18 else min(int(value), _MOST)
-
-
-def _span(value: str) -> tuple[str, str | None] | None:
-    """A year, month or day as the ISO strings where it starts and where the next one
-    starts (None past 9999): published dates compare as strings."""
-    match = _DAY.fullmatch(value)
-    if match is None:
-        return None
-    written = match.groups()  # the month and day are None when not written
-    year, month, day = (int(g or 1) for g in written)
-    try:
-        if written[2]:
-            start = date(year, month, day)
-            last = start == date.max
-            return start.isoformat(), None if last else (start + timedelta(days=1)).isoformat()
-        if written[1]:
-            date(year, month, 1)  # a month that exists
-            following = (year + 1, 1) if month == 12 else (year, month + 1)
-            after = f"{following[0]:04}-{following[1]:02}" if following[0] <= 9999 else None
-            return f"{year:04}-{month:02}", after
-        date(year, 1, 1)
-    except ValueError:
-        return None
-    return f"{year:04}", (f"{year + 1:04}" if year < 9999 else None)
-
-
 def _range(field: RangeField, operator: str, value: str, negated: bool) -> Range | None:
     """The range `field operator value` means, or None when `value` is no count (for
     upvotes) or no year, month or day (for published)."""
-    start: int | str
-    after: int | str | None
-    if field == "upvotes":
-        count = _count(value)
-        if count is None:
-            return None
-        start, after = count, count + 1
-    else:
-        span = _span(value)
-        if span is None:
-            return None
-        start, after = span
-    low, high = {
-        ">=": (start, None),
-        ">": (after, None) if after is not None else (start, start),  # past the last
-        "<=": (None, after),
-        "<": (None, start),
-        "=": (start, after),
-    }[operator]
-    return Range(field, low, high, negated)
+    found = bounds(field, operator, value)
+    return None if found is None else Range(field, found[0], found[1], negated)
 
 
 def _identity_item(
@@ -297,6 +218,11 @@ def _identity_item(
     """author:, id:, upvotes and published comparisons, or None when `prefix` is none."""
     sign = "-" if negated else ""
     lowered = prefix.lower()
+    if lowered.startswith("tag:"):
+        tag = prefix[len("tag:") :] + (body if quoted else "")
+        if tag.strip():
+            return Tag(tag.strip(), negated)
+        return Hint(word, f"empty filter {word} — write {sign}tag:name")
     if lowered.startswith("author:"):
         name = prefix[len("author:") :]
         text = ((name + " " + body).strip() if name else body) if quoted else name
@@ -380,17 +306,88 @@ def _item(token: str, quoted: bool) -> Item | Hint | None:
     return None
 
 
-def parse_query(text: str) -> Query:
+def parse_query(text: str, saved: Mapping[str, str] | None = None) -> Query:
     """Never raises: any string is a query. A word that names no filter is left out,
-    with a hint, so the rest of the query still runs."""
+    with a hint, so the rest of the query still runs. `saved` holds the library's saved
+    searches (name -> query): `saved:NAME` is read as NAME's query, whatever the case
+    of NAME. The caller reads them, so that parsing stays free of the library."""
+    folded = {name.casefold(): (name, query) for name, query in (saved or {}).items()}
+    return _parse(text, folded, (), [SAVED_EXPANSIONS])
+
+
+def _saved_clauses(
+    word: str,
+    name: str,
+    negated: bool,
+    saved: Mapping[str, tuple[str, str]],
+    within: tuple[str, ...],
+    budget: list[int],
+) -> tuple[tuple[tuple[Item, ...], ...], tuple[Hint, ...]]:
+    """The clauses `saved:NAME` stands for and the hints of its query, or no clauses and
+    a hint: for an unknown name, a search that names itself, or a "-" before a search
+    of several terms (the language has no "not both")."""
+    sign = "-" if negated else ""
+    if not name:
+        return (), (Hint(word, f"empty filter {word} — write {sign}saved:name"),)
+    found = saved.get(name.casefold())
+    if found is None:
+        known = ", ".join(sorted((spelled for spelled, _ in saved.values()), key=str.casefold))
+        said = (
+            f"saved searches: {known}" if known else "none is saved (readlist saved set NAME QUERY)"
+        )
+        return (), (Hint(word, f"unknown saved search {word} — {said}"),)
+    spelled, text = found
+    if name.casefold() in within:
+        return (), (Hint(word, f"saved search {spelled} names itself; {word} left out"),)
+    budget[0] -= 1
+    if budget[0] < 0:
+        message = f"saved searches name others more than {SAVED_EXPANSIONS} times; {word} left out"
+        return (), (Hint(word, message),)
+    inner = _parse(text, saved, (*within, name.casefold()), budget)
+    hints = tuple(Hint(word, f"in {word}: {hint.message}") for hint in inner.hints)
+    clauses = inner.clauses
+    if negated and clauses:
+        if all(len(clause) == 1 for clause in clauses):  # not (a and b): -a OR -b
+            clauses = (tuple(replace(c[0], negated=not c[0].negated) for c in clauses),)
+        elif len(clauses) == 1:  # not (a or b): -a -b
+            clauses = tuple((replace(item, negated=not item.negated),) for item in clauses[0])
+        else:
+            message = f"{word} cannot be negated whole (its terms mix AND and OR); left out"
+            return (), (*hints, Hint(word, message))
+    return clauses, hints
+
+
+def _parse(
+    text: str, saved: Mapping[str, tuple[str, str]], within: tuple[str, ...], budget: list[int]
+) -> Query:
     clauses: list[list[Item]] = []
     hints: list[Hint] = []
     join_next = False
+    several = ""  # the saved: just read, when it holds several clauses (no OR joins it)
     # isprintable is false for every character _CONTROL matches: the quick test
     words = text if text.isprintable() else re.sub(_CONTROL, " ", text)
-    for token, quoted in _tokens(words):
+    for token, quoted in tokens(words):
         if token == "OR" and not quoted:
-            join_next = bool(clauses)
+            if several:
+                hints.append(Hint("OR", f"OR after {several} (several terms) reads as AND"))
+            join_next = bool(clauses) and not several
+            continue
+        several = ""
+        negated = token.startswith("-")
+        if not quoted and token[negated:][:6].lower() == "saved:":
+            name = token[negated + 6 :]
+            more, said = _saved_clauses(token, name, negated, saved, within, budget)
+            hints += said
+            if join_next and len(more) > 1:
+                hints.append(Hint("OR", f"OR before {token} (several terms) reads as AND"))
+            if join_next and len(more) == 1:  # a search of one clause ORs as a word does
+                clauses[-1] += more[0]
+            else:
+                clauses += (list(clause) for clause in more)
+            if not more and not join_next:  # as a hint's word does (below)
+                clauses.append([])
+            several = token if len(more) > 1 else ""
+            join_next = False
             continue
         item = _item(token, quoted)
         if item is None:

@@ -19,7 +19,6 @@ from readlist.core import drafts
 from readlist.core.care.bulk import Bulk
 from readlist.core.errors import NoteChangedError, ReadlistError
 from readlist.core.models import Paper
-from readlist.core.query import parse_query
 from readlist.core.settings import SettingsFile
 from readlist.core.store import Sort
 from readlist.ui import last_import, outside
@@ -30,6 +29,7 @@ from readlist.ui.history import Change, Deed, History, write
 from readlist.ui.library import StorePool
 from readlist.ui.memory import AppMemory
 from readlist.ui.messages import LastImportRead
+from readlist.ui.saved import SavedSearches
 from readlist.ui.screens.library import LibraryScreen
 from readlist.ui.state_writer import StateWriter
 from readlist.ui.typeahead import ScreenReady, TypeAhead
@@ -63,6 +63,7 @@ class ReadlistApp(WritingApp):
         self.writer = StateWriter(library, self._write_failed)
         self.watcher = Watcher(self._library_changed)
         self.memory = AppMemory(self, self.writer)  # the sort, last filter, triage place
+        self.saved = SavedSearches()  # read with the memory, before the first screen
         self._signals = tuple(signals)
         self.leaving: int | None = None  # the signal the app is quitting on
         self.quitting = False  # set as the app quits: no one is left to ask
@@ -85,6 +86,7 @@ class ReadlistApp(WritingApp):
         # The watcher's first look, before anything is read for the screen: whatever
         # another process commits after it is noticed.
         self._poll()
+        self.writer.in_turn(self.saved.read)
         self.memory.recall()  # waits for the writer: the look above is done with it
         self.push_screen(LibraryScreen())
         last_import.tell(self, self.library)  # the quick start's report, said again
@@ -164,6 +166,7 @@ class ReadlistApp(WritingApp):
 
     def _library_changed(self, imported: bool) -> None:
         """On the writer's thread: someone else committed to the library (see Watcher)."""
+        self.saved.read(self.library.store())  # before the screens parse their filters
         self._from_writer(self._refresh_screens, imported)
 
     def _refresh_screens(self, imported: bool) -> None:
@@ -203,7 +206,7 @@ class ReadlistApp(WritingApp):
         def chosen(bulk: Bulk | None) -> None:
             if bulk is None:
                 return
-            plan = parse_query(query_text)
+            plan = self.saved.parse(query_text)
             changed: list[int] = []
 
             def do(store: Store) -> int:
@@ -227,7 +230,8 @@ class ReadlistApp(WritingApp):
     def start_triage(self, query_text: str, sort: Sort = "latest") -> None:
         from readlist.ui.screens.triage import TriageScreen
 
-        self.push_screen(TriageScreen(query_text, sort=sort), self._triage_done)
+        screen = TriageScreen(query_text, sort=sort, saved=self.saved.queries)
+        self.push_screen(screen, self._triage_done)
 
     def _triage_done(self, summary: str | None) -> None:
         if summary:
@@ -243,6 +247,11 @@ class ReadlistApp(WritingApp):
         from readlist.ui.screens.export_dialog import ExportScreen
 
         self.push_screen(ExportScreen(query_text, self.settings.values.export_format))
+
+    def review_duplicates(self) -> None:
+        from readlist.ui.screens.review import ReviewScreen
+
+        self.push_screen(ReviewScreen())
 
     def show_help(self) -> None:
         from readlist.ui.screens.help import HelpScreen

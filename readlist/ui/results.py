@@ -13,11 +13,13 @@ from textual.timer import Timer
 from textual.worker import get_current_worker
 
 from readlist.core.models import LibraryStats, Paper
-from readlist.core.query import Query, parse_query
+from readlist.core.printable import shown_in_line
+from readlist.core.query import Query
 from readlist.core.store import Sort, Store, Walk
 from readlist.ui.health import LibraryHealth
 from readlist.ui.library import StorePool
 from readlist.ui.messages import PapersReread, PlaceFound, ResultsRead, StatsRead, TotalCounted
+from readlist.ui.services import services
 from readlist.ui.state_writer import StateWriter
 from readlist.ui.widgets.paper_list import LIST_PAGE, Fetch, PaperList
 from readlist.ui.widgets.status import Part, StatusLine
@@ -108,7 +110,7 @@ class Results:
 
     @property
     def parsed(self) -> Query:
-        return parse_query(self._text)
+        return services(self._screen).saved.parse(self._text)
 
     def reload(
         self, text: str, sort: Sort, *, restat: bool = False, keep: int | None = None
@@ -145,7 +147,7 @@ class Results:
         store = self._library.store()
         self._query_store = store
         try:
-            walk = Walk(parse_query(text), sort)
+            walk = Walk(services(self._screen).saved.parse(text), sort)
             first = store.page(walk.query, 0, LIST_PAGE, sort=sort, walk=walk)
             if get_current_worker().is_cancelled:
                 return
@@ -286,10 +288,13 @@ class Results:
         parts = [Part(f"{shown} shown{of}", 0, short=short)]
         if self.parsed.in_trash:  # the trash view names itself
             parts = [Part(f"{shown} in the trash", 0)]
+        named = services(screen).saved.shown_by(self._text)
+        if named is not None:  # rank 1: as a hint, it says what the list shows
+            parts.append(Part(f"saved:{shown_in_line(named.name)}", 1))
         hints = [hint.message for hint in self.parsed.hints]
         if hints:  # in place of the filter, which the filter bar above shows too
             parts += [Part(hint, 1, cut=True) for hint in hints]
-        elif self._text.strip():
+        elif self._text.strip() and named is None:  # a saved search's name says it
             parts.append(Part(f"filter: {self._text}", 3, cut=True))
         if stats is not None:
             parts += [Part(f"{stats.starred:,} starred", 2), Part(f"{stats.unread:,} unread", 2)]

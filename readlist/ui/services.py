@@ -14,6 +14,7 @@ from readlist.core.store import Sort, Store
 from readlist.ui.history import Change, Deed
 from readlist.ui.library import StorePool
 from readlist.ui.memory import AppMemory
+from readlist.ui.saved import SavedSearches
 from readlist.ui.state_writer import StateWriter
 
 
@@ -26,6 +27,10 @@ class AppServices(Protocol):
     @property
     def writer(self) -> StateWriter:
         """Saves the user's changes in key-press order."""
+
+    @property
+    def saved(self) -> SavedSearches:
+        """The library's saved searches: parse a filter with them (`saved.parse`)."""
 
     @property
     def memory(self) -> AppMemory:
@@ -51,6 +56,9 @@ class AppServices(Protocol):
 
     def undo(self) -> Change | Deed | None:
         """Put back the last action: its first change, the deed, or None if there was none."""
+
+    def review_duplicates(self) -> None:
+        """The review of possible duplicates, one pair at a time."""
 
     def edit_note(self, paper: Paper, *, text: str | None = None) -> None:
         """The note editor on `paper`'s note."""

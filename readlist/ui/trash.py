@@ -28,7 +28,7 @@ def in_trash_view(query_text: str) -> bool:
     return "is:deleted" in query_text and parse_query(query_text).in_trash
 
 
-def delete_or_restore(screen: Screen[None], query_text: str) -> None:
+def delete_or_restore(screen: Screen[None], in_trash: bool) -> None:
     """d on the list: the highlighted paper to the trash, or back from it in the trash
     view. The cursor moves on to the next paper first, so that it stays in place as
     the paper leaves the list; `u` brings it back and the cursor with it."""
@@ -36,7 +36,7 @@ def delete_or_restore(screen: Screen[None], query_text: str) -> None:
     paper = papers.highlighted
     if paper is None:
         return
-    restoring = in_trash_view(query_text)
+    restoring = in_trash
     at_stake = stakes([paper])
     if restoring or not at_stake:
         _move(screen, paper, restoring=restoring)

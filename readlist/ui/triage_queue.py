@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from array import array
 from collections import OrderedDict
+from collections.abc import Mapping
 from functools import partial
 from typing import Any
 
@@ -31,12 +32,12 @@ BATCH = 40  # ids looked at (and fetched if not held) per fetch
 KEEP = 256  # papers held at most; the oldest go first
 
 
-def queue_query(text: str) -> Query:
-    """The filter's undecided papers.
+def queue_query(text: str, saved: Mapping[str, str] | None = None) -> Query:
+    """The filter's undecided papers (`saved`: the library's saved searches).
 
     Added as clauses rather than text, so a filter ending in OR cannot swallow them.
     """
-    parsed = parse_query(text)
+    parsed = parse_query(text, saved)
     undecided = ((State("unread"),), (State("starred", negated=True),))
     return Query(parsed.clauses + undecided, parsed.text)
 
@@ -54,12 +55,18 @@ class TriageQueue:
     screen that has gone, they are dropped.
     """
 
-    def __init__(self, screen: Screen[Any], query_text: str, sort: Sort) -> None:
+    def __init__(
+        self,
+        screen: Screen[Any],
+        query_text: str,
+        sort: Sort,
+        saved: Mapping[str, str] | None = None,
+    ) -> None:
         self._screen = screen
         self._library: StorePool | None = None  # given by `load`
         self.query_text = query_text
         self.sort: Sort = sort
-        self.query = queue_query(query_text)
+        self.query = queue_query(query_text, saved)
         self.total: int | None = None  # None until counted
         self._ids = array("q")
         self._held: OrderedDict[int, Paper] = OrderedDict()

@@ -19,6 +19,7 @@ from readlist.ui.app import ReadlistApp
 from readlist.ui.screens.note import NoteConflict
 from readlist.ui.widgets.paper_list import PaperList
 from tests.ui.conftest import AppFactory, give_identity, settle, until
+from tests.ui.test_review import plant_pairs
 
 SIZE = (120, 35)
 SMALL = (60, 15)
@@ -150,3 +151,26 @@ def test_detail_with_identity_80x24(
 ) -> None:
     identify_first(library_path)
     assert snap_compare(make_app(), terminal_size=STANDARD, run_before=keys())
+
+
+def test_tag_editor_80x24(
+    snap_compare: SnapCompare, make_app: AppFactory, library_path: Path
+) -> None:
+    """The tag editor on a tagged paper, a name being typed with its completion shown."""
+    with Store.open(library_path) as store:
+        store.add_tag([10], "to-read")
+        store.add_tag([10, 65], "continual")
+        store.add_tag([58], "reinforcement")
+    typed = keys("T", "r", "e", "i")
+    assert snap_compare(make_app(), terminal_size=STANDARD, run_before=typed)
+
+
+# -- the review of possible duplicates ----------------------------------------------------
+
+
+def test_review_duplicates(
+    snap_compare: SnapCompare, make_app: AppFactory, library_path: Path
+) -> None:
+    """The first planted pair, side by side, the differing words marked."""
+    plant_pairs(library_path)
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=keys("D"))

@@ -117,7 +117,7 @@ def test_unknown_format_is_a_value_error_and_writes_nothing(tmp_path: Path) -> N
 # --- csv -------------------------------------------------------------------------------
 
 HEADER = ["id", "title", "abstract", "starred", "read", "note", "first_seen", "last_seen"]
-HEADER += ["times_seen", "authors", "arxiv_id", "url"]
+HEADER += ["times_seen", "authors", "arxiv_id", "url", "tags"]
 
 
 def guarded(text: str) -> str:
@@ -142,6 +142,7 @@ def test_csv_round_trips_with_the_formula_guard() -> None:
             p.first_seen,
             p.last_seen,
             str(p.times_seen),
+            "",
             "",
             "",
             "",
@@ -185,7 +186,7 @@ def test_csv_file_has_crlf_rows_and_keeps_newlines_in_cells(tmp_path: Path) -> N
     assert b"\r\r\n" not in raw
     assert raw.startswith(
         b"id,title,abstract,starred,read,note,first_seen,last_seen,times_seen,"
-        b"authors,arxiv_id,url\r\n"
+        b"authors,arxiv_id,url,tags\r\n"
     )
     with target.open(encoding="utf-8", newline="") as f:
         assert list(csv.reader(f)) == csv_rows(export(NASTY, "csv"))
@@ -199,7 +200,8 @@ def json_fields(paper: Paper) -> dict[str, object]:
     assert paper.meta == NO_META
     record = dataclasses.asdict(paper)
     record.pop("meta")
-    return record | meta_record(NO_META)
+    tags = list(record.pop("tags"))
+    return record | meta_record(NO_META) | {"tags": tags}
 
 
 def test_json_round_trips_exactly() -> None:
@@ -233,6 +235,7 @@ def test_json_keys_are_in_the_documented_order() -> None:
         "github",
         "project_page",
         "url",
+        "tags",
     ]
 
 
@@ -391,13 +394,13 @@ def test_md_structure_survives_any_authors_and_url(
 
 def test_csv_gains_authors_arxiv_id_and_url_at_the_end() -> None:
     rows = csv_rows(export([CITED, NASTY[0]], "csv"))
-    assert rows[0][:9] == HEADER[:9] and rows[0][9:] == ["authors", "arxiv_id", "url"]
-    assert rows[1][9:] == [
+    assert rows[0][:9] == HEADER[:9] and rows[0][9:12] == ["authors", "arxiv_id", "url"]
+    assert rows[1][9:12] == [
         "Ashish Vaswani; Noam *Shazeer*",
         "1706.03762",
         "https://arxiv.org/abs/1706.03762",
     ]
-    assert rows[2][9:] == ["", "", ""]
+    assert rows[2][9:12] == ["", "", ""]
     guarded_author = dataclasses.replace(CITED.meta, authors=("=cmd()",))
     row = csv_rows(export([dataclasses.replace(CITED, meta=guarded_author)], "csv"))[1]
     assert row[9] == "'=cmd()"

@@ -260,20 +260,48 @@ def test_a_dump_paper_listed_in_the_json_gains_its_identity(store: Store, fixtur
     assert store.check_integrity() == []
 
 
-@pytest.mark.parametrize("fixture", ["zotero.bib", "zotero.ris", "zotero_csl.json"])
-def test_a_reference_managers_abridged_abstract_is_held_for_review_not_merged(
-    store: Store, fixture: str
+@pytest.mark.parametrize(
+    ("fixture", "merged"), [("zotero.ris", True), ("zotero_csl.json", True), ("zotero.bib", False)]
+)
+def test_a_reference_managers_abridged_abstract_merges_when_cut_short(
+    store: Store, fixture: str, merged: bool
 ) -> None:
-    """The Zotero fixtures give Dualformer a shortened abstract under the same title: the
-    same title with a different abstract is held apart for review (as for dumps), so
-    `dupes` lists the pair, and the starred dump paper is as it was."""
+    """The Zotero fixtures give Dualformer a shortened abstract under the same title. The
+    RIS and CSL-JSON ones hold its first sentence: a truncated prefix, so the same paper,
+    which gains the file's DOI and keeps the user's state. The BibTeX one goes on with a
+    sentence the dump's abstract does not have: a different text, held for review, and
+    the starred dump paper is as it was."""
     paper_id = dump_paper_starred(store)
     [report] = import_sources(store, [FIXTURES / fixture], now=NOW)
-    assert report.error is None and report.flagged >= 1
+    assert report.error is None
     pairs = [c for c in store.review_candidates() if paper_id in (c.paper_id, c.other_id)]
-    assert [c.reason for c in pairs] == ["same title, different abstract"]
     kept = store.get(paper_id)
-    assert (kept.starred, kept.note, kept.meta.arxiv_id) == (True, "mine", None)
+    assert (kept.starred, kept.note) == (True, "mine")
+    if merged:
+        assert (report.merged_exact, pairs) == (1, [])
+        assert kept.meta.doi == "10.48550/arXiv.2410.09918"
+        match = store.conn.execute(
+            "SELECT match FROM sightings WHERE paper_id = ? ORDER BY dump_id DESC", (paper_id,)
+        ).fetchone()
+        assert match == ("exact",)
+    else:
+        assert report.flagged >= 1
+        assert [c.reason for c in pairs] == ["same title, different abstract"]
+        assert kept.meta.doi is None
+    assert store.check_integrity() == []
+
+
+@pytest.mark.parametrize("fixture", ["zotero.bib", "zotero.ris", "zotero_csl.json"])
+def test_the_zotero_files_after_the_json_join_its_paper(store: Store, fixture: str) -> None:
+    """Imported after the Hugging Face JSON, each Zotero file's Dualformer joins the
+    JSON's paper (by its arXiv id, whatever its abstract), and nothing is held."""
+    [first] = import_sources(store, [FIXTURES / "hf_daily_papers.json"], now=NOW)
+    assert first.error is None
+    [report] = import_sources(store, [FIXTURES / fixture], now=NOW)
+    assert report.error is None and report.merged_exact >= 1
+    [paper] = store.search(parse_query(DUALFORMER))
+    assert paper.meta.arxiv_id == "2410.09918"
+    assert not [c for c in store.review_candidates() if DUALFORMER in (c.title, c.other_title)]
 
 
 def test_an_older_listing_gives_the_day_a_coarser_date_left_out(store: Store) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from readlist.core.ingest.importer import Importer
 from readlist.core.models import ImportSummary
-from readlist.core.store import Store
+from readlist.core.store import Store, Walk
 from readlist.ui.last_import import said
 from tests.conftest import NOW, SAMPLE_DUMPS
 
@@ -56,3 +56,24 @@ def test_the_line_says_a_recent_import_only() -> None:
     assert said(summary, NOW + timedelta(minutes=61)) is None
     one = ImportSummary(NOW.isoformat(timespec="seconds"), 1, 1200, 1100)
     assert said(one, NOW) == "Last import just now: 1 file, 1,100 new, 100 merged"
+
+
+def test_is_new_is_the_latest_runs_new_papers(store: Store) -> None:
+    from readlist.core.query import parse_query
+
+    import_run(store, DUMPS[:2], minutes=0)
+    first = {p.id for p in store.search(parse_query("is:new"))}
+    assert len(first) == store.stats(quick=True).papers  # the first run brought every paper
+    import_run(store, DUMPS[2:], minutes=5)
+    new = store.search(parse_query("is:new"))
+    assert len(new) == store.count(parse_query("is:new")) == 63 + 91 + 48
+    assert not first & {p.id for p in new}
+    everyone = store.stats(quick=True).papers
+    assert store.count(parse_query("-is:new")) == everyone - len(new)
+    assert {p.id for p in store.search(parse_query("is:new learning"))} <= {p.id for p in new}
+    for text in ("is:new learning", "is:new"):  # a page, walked or gathered, agrees
+        query = parse_query(text)
+        first = [p.id for p in store.page(query, 0, 20, walk=Walk(query))]
+        assert first == [p.id for p in store.search(query)][:20]
+    import_run(store, DUMPS, minutes=10)  # nothing new: the run before still shows
+    assert store.count(parse_query("is:new")) == len(new)

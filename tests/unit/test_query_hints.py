@@ -29,8 +29,11 @@ from tests.conftest import SAMPLE_DUMPS
         ("has:no-note", "unknown filter has:no-note — did you mean -has:note?"),
         ("is:note", "unknown filter is:note — did you mean has:note?"),
         ("has:starred", "unknown filter has:starred — did you mean is:starred?"),
-        ("is:new", "unknown filter is:new — is: takes starred, read, unread, withdrawn or deleted"),
-        ("is:", "unknown filter is: — is: takes starred, read, unread, withdrawn or deleted"),
+        (
+            "is:old",
+            "unknown filter is:old — is: takes starred, read, unread, withdrawn, new or deleted",
+        ),
+        ("is:", "unknown filter is: — is: takes starred, read, unread, withdrawn, new or deleted"),
         ("is:delted", "unknown filter is:delted — did you mean is:deleted?"),
         ("is:undeleted", "unknown filter is:undeleted — did you mean -is:deleted?"),
         ("has:abstract", "unknown filter has:abstract — has: takes note, code, id or authors"),
@@ -100,8 +103,8 @@ def test_a_hint_in_an_or_leaves_the_other_alternatives_their_own_clause() -> Non
         (State("read"),),
     )
     assert parse_query("mamba OR is:stared video").clauses == ((Term("mamba"),), (Term("video"),))
-    assert parse_query("is:new OR is:stared").clauses == ()
-    assert len(parse_query("is:new OR is:stared").hints) == 2
+    assert parse_query("is:old OR is:stared").clauses == ()
+    assert len(parse_query("is:old OR is:stared").hints) == 2
 
 
 def test_known_filters_and_other_colons_give_no_hint() -> None:

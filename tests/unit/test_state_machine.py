@@ -45,12 +45,14 @@ from hypothesis.stateful import (
     rule,
 )
 
-from readlist.core import normalize
+from readlist.core import care, normalize
+from readlist.core.care.bulk import Bulk, BulkKind
+from readlist.core.errors import MergeError
 from readlist.core.export import FORMATS, bibtex_key, export_to_file, write_export
 from readlist.core.ingest.decode import decode_dump
 from readlist.core.ingest.importer import Importer
 from readlist.core.ingest.parse import parse_dump
-from readlist.core.models import Paper
+from readlist.core.models import FileReport, Paper
 from readlist.core.query import parse_query
 from readlist.core.store import Store
 from readlist.ui import history
@@ -276,6 +278,33 @@ class ModelPaper:
     starred: bool = False
     read: bool = False
     note: str = ""
+    # The exact title keys the paper holds: its own, and those of the papers merged into it.
+    keys: set[str] = field(default_factory=set)
+    merged_in: set[int] = field(default_factory=set)  # identities merged into it by the user
+    ever: set[int] = field(default_factory=set)  # ... and those it ever held (split or not)
+
+    def __post_init__(self) -> None:
+        self.keys = self.keys or {self.key}
+
+    @property
+    def identities(self) -> set[int]:
+        return {self.identity} | self.merged_in
+
+    def copy(self) -> ModelPaper:
+        return replace(
+            self, keys=set(self.keys), merged_in=set(self.merged_in), ever=set(self.ever)
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class MergeRecord:
+    """A merge the machine made: both papers as they were, and the kept one after."""
+
+    keep: int
+    other: int
+    other_before: ModelPaper
+    keep_before: ModelPaper
+    keep_after: ModelPaper
 
 
 # --- near-duplicates and look-alikes ----------------------------------------------------
@@ -366,6 +395,7 @@ def near_duplicate(identity: Identity, form: str, choice: int, with_abstract: bo
 # --- the machine ----------------------------------------------------------------------
 
 Flag = Literal["starred", "read"]
+Counts = tuple[int, int, int]  # an import's new, exact and fuzzy listings
 FAMILY_MAX = 5  # candidates per blocking key are capped at 8; a family stays well under
 
 
@@ -387,6 +417,14 @@ class LibraryMachine(RuleBasedStateMachine):
         self.json_imported: set[bytes] = set()
         self.token_owner: dict[str, int] = {}
         self.history = history.History()
+        # What undoing each deed of `history` does to the model.
+        self.model_undo: dict[int, Callable[[], None]] = {}
+        self.merges: list[MergeRecord] = []  # the user's merges not split since, in order
+        # Identities in a merge of two different identities, with their families: what an
+        # import does with their listings depends on the papers the user merged, which the
+        # model does not predict; it reads them back from the library instead (see resync).
+        self.tainted: set[int] = set()
+        self.kept_apart: set[frozenset[int]] = set()
 
     def teardown(self) -> None:
         try:
@@ -505,14 +543,39 @@ class LibraryMachine(RuleBasedStateMachine):
         assert report.already_imported == seen
         self.dumps.append((dump, raw))
         self.imported.add(dump.signature())
+        if expected is None:
+            self.resync()
         # A lost paper or a merged look-alike is the finding, not the count it upsets.
         papers = {p.id: p for p in self.store.search(parse_query(""))}
         self.check_no_paper_lost(papers)
         self.check_one_identity_per_paper(papers)
-        got = (report.new, report.merged_exact, report.merged_fuzzy)
-        assert got == expected, f"(new, exact, fuzzy) listings: {got}, predicted {expected}"
+        self.check_counts(report, expected, len(dump.listings))
 
-    def predict(self, dump: Dump) -> tuple[int, int, int]:
+    def check_counts(self, report: FileReport, expected: Counts | None, listings: int) -> None:
+        got = (report.new, report.merged_exact, report.merged_fuzzy)
+        if expected is None:  # listings of papers the user merged: each is one of them
+            assert sum(got) == listings
+        else:
+            assert got == expected, f"(new, exact, fuzzy) listings: {got}, predicted {expected}"
+
+    def resync(self) -> None:
+        """After an import the model did not predict (see `tainted`): the papers it added
+        are each one identity's, no paper went, and the abstracts are as the library has
+        them (an import only fills an empty one)."""
+        stored = {p.id: p for p in self.store.search(parse_query(""))}
+        assert set(self.papers) <= set(stored), "an import took papers away"
+        for paper_id, paper in stored.items():
+            if paper_id in self.papers:
+                model = self.papers[paper_id]
+                assert model.abstract in ("", paper.abstract), "an import changed an abstract"
+                model.abstract = paper.abstract
+                continue
+            owners = self.owners_of(paper.title, paper.abstract)
+            assert len(owners) == 1, f"a new paper of {owners} identities"
+            owner = owners.pop()
+            self.papers[paper_id] = ModelPaper(owner, key(paper.title), paper.title, paper.abstract)
+
+    def predict(self, dump: Dump) -> Counts | None:
         """What the import must do, listing by listing, and the papers it must leave.
 
         A listing merges into the paper of its identity with the same title key; failing
@@ -520,16 +583,20 @@ class LibraryMachine(RuleBasedStateMachine):
         (a close or reworded title, the same or a revised abstract); otherwise it is a new
         paper. The first abstract a paper is given fills it. Never into another identity's.
         """
-        next_id = max(self.papers, default=0) + 1
-        new = exact = fuzzy = 0
         for listing in dump:
             identity = self.identities[listing.identity]
             if listing.abstract:
                 identity.listed_with_abstract = True
             else:
                 identity.titles_without_abstract.add(listing.title)
-            mine = [p for p in self.papers.values() if p.identity == listing.identity]
-            same_key = [p for p in mine if p.key == key(listing.title)]
+        if any(listing.identity in self.tainted for listing in dump):
+            event("an import of papers the user merged")
+            return None
+        next_id = max(self.papers, default=0) + 1
+        new = exact = fuzzy = 0
+        for listing in dump:
+            mine = [p for p in self.papers.values() if listing.identity in p.identities]
+            same_key = [p for p in mine if key(listing.title) in p.keys]
             assert len(same_key) <= 1
             arxiv_id = listing.arxiv_id
             if arxiv_id is not None and arxiv_id in self.id_holder:
@@ -593,13 +660,15 @@ class LibraryMachine(RuleBasedStateMachine):
         expected = self.predict(dump)
         report = self.importer_for(data).import_bytes(raw, f"day{len(self.dumps)}.json")
         assert report.error is None and not report.already_imported
+        if expected is None:
+            self.resync()
         for listing, votes in zip(listings, upvotes, strict=True):
             assert listing.arxiv_id is not None
-            if self.id_holder[listing.arxiv_id] is None:  # a fuzzy merge took it
+            if self.id_holder.get(listing.arxiv_id) is None:  # a fuzzy merge took it
                 row = self.store.conn.execute(
                     "SELECT id FROM papers WHERE arxiv_id = ?", (listing.arxiv_id,)
                 ).fetchone()
-                assert self.papers[row[0]].identity == listing.identity
+                assert listing.identity in self.papers[row[0]].identities
                 self.id_holder[listing.arxiv_id] = row[0]
             earlier = self.upvotes.get(listing.arxiv_id)
             if earlier is None or listed_on >= earlier[1]:
@@ -607,8 +676,7 @@ class LibraryMachine(RuleBasedStateMachine):
         papers = {p.id: p for p in self.store.search(parse_query(""))}
         self.check_no_paper_lost(papers)
         self.check_one_identity_per_paper(papers)
-        got = (report.new, report.merged_exact, report.merged_fuzzy)
-        assert got == expected, f"(new, exact, fuzzy) listings: {got}, predicted {expected}"
+        self.check_counts(report, expected, count)
         before = self.snapshot()
         assert self.importer_for(data).import_bytes(raw, "again.json").already_imported
         assert self.snapshot() == before
@@ -691,10 +759,136 @@ class LibraryMachine(RuleBasedStateMachine):
         entry = self.history.pop()
         assert entry is not None
         _, changes = entry
+        if isinstance(changes, history.Deed):  # as ReadlistApp._undo_deed does
+            model_undo = self.model_undo.pop(id(changes))
+            try:
+                changes.undo(self.store)
+            except MergeError:  # split since, or merged on: the undo says so, changes nothing
+                event("a merge's undo refused")
+                return
+            model_undo()
+            return
         for change in reversed(changes):
             # As ReadlistApp._save does for an undo: `after` is what the user last saw.
             history.write(self.store, change.paper.id, change.field, change.before, change.after)
             setattr(self.papers[change.paper.id], change.field, change.before)
+
+    # -- library care: merge, split, keep apart, bulk marks -------------------------------
+
+    def push_deed(
+        self, label: str, undo: Callable[[Store], object], model: Callable[[], None]
+    ) -> None:
+        deed = history.Deed(label, undo, label)
+        self.history.push_deed(deed)
+        self.model_undo[id(deed)] = model
+
+    def arxiv_of(self, paper_id: int) -> str | None:
+        return next((a for a, holder in self.id_holder.items() if holder == paper_id), None)
+
+    @precondition(lambda self: len(self.papers) >= 2)
+    @rule(data=st.data())
+    def merge_papers(self, data: st.DataObject) -> None:
+        """The user merges any two papers (dupes' pairs, or two found by search). The
+        merged one must hold no arXiv id of its own: two ids are never one paper's."""
+        keep, other = data.draw(
+            st.lists(st.sampled_from(sorted(self.papers)), min_size=2, max_size=2, unique=True),
+            label="keep, other",
+        )
+        if self.arxiv_of(other) is not None:
+            event("merge: the other holds an arXiv id, not merged")
+            return
+        kept, merged = self.papers[keep], self.papers[other]
+        keep_before, other_before = kept.copy(), merged.copy()
+        result = care.merge(self.store, keep, [other])
+        assert result.merged_ids == (other,)
+        del self.papers[other]
+        kept.starred = kept.starred or merged.starred
+        kept.read = kept.read or merged.read
+        kept.note = self.store.get(keep).note
+        for note in (keep_before.note, merged.note):
+            assert note in kept.note, "a merge lost a note"
+        if not kept.abstract:
+            kept.abstract = merged.abstract
+        kept.keys |= merged.keys
+        kept.merged_in |= merged.identities
+        kept.ever |= merged.identities | merged.ever
+        if not keep_before.identities & merged.identities:
+            event("merge: two identities")
+            families = {
+                self.identities[i].family for i in keep_before.identities | merged.identities
+            }
+            self.tainted |= {i.index for i in self.identities if i.family in families}
+        record = MergeRecord(keep, other, other_before, keep_before, kept.copy())
+        self.merges.append(record)
+        restored: list[care.Restored] = []
+        self.push_deed(
+            "merge",
+            lambda store: restored.append(care.unmerge(store, keep, other)),
+            lambda: self.unmerge_model(record, restored[-1].new_id),
+        )
+
+    def unmerge_model(self, record: MergeRecord, back_as: int) -> None:
+        """A merge undone, as merge.py's split says: the merged paper back as it was (under
+        `back_as`: another id when its own was taken meanwhile), and each field of the kept
+        one back as it was where it is still as the merge left it."""
+        self.merges.remove(record)
+        kept, before, after = self.papers[record.keep], record.keep_before, record.keep_after
+        for name in ("starred", "read", "note", "abstract"):
+            if getattr(kept, name) == getattr(after, name):
+                setattr(kept, name, getattr(before, name))
+        kept.keys -= record.other_before.keys - before.keys
+        kept.merged_in = set(before.merged_in)
+        self.papers[back_as] = record.other_before.copy()
+        for later in self.merges:  # older merges into it follow it to its new id
+            if later.keep == record.other:
+                self.merges[self.merges.index(later)] = replace(later, keep=back_as)
+
+    @precondition(lambda self: self.merges)
+    @rule(data=st.data())
+    def split_paper(self, data: st.DataObject) -> None:
+        """`readlist split ID`: every merge into the paper undone, newest first."""
+        keeps = sorted({m.keep for m in self.merges if m.keep in self.papers})
+        if not keeps:
+            return
+        keep = data.draw(st.sampled_from(keeps), label="split")
+        records = [m for m in self.merges if m.keep == keep][::-1]
+        result = care.split(self.store, keep)
+        assert [r.old_id for r in result.restored] == [m.other for m in records]
+        for record, restored in zip(records, result.restored, strict=True):
+            self.unmerge_model(record, restored.new_id)
+        event("split")
+
+    @rule(data=st.data())
+    def keep_a_pair_apart(self, data: st.DataObject) -> None:
+        pairs = care.open_pairs(self.store)
+        if not pairs:
+            return
+        pair = data.draw(st.sampled_from(pairs), label="pair")
+        assert care.keep_apart(self.store, pair.paper_id, pair.other_id)
+        self.kept_apart.add(frozenset((pair.paper_id, pair.other_id)))
+        event("kept a pair apart")
+
+    @rule(data=st.data(), kind=st.sampled_from(["read", "unread", "star", "unstar"]))
+    def bulk_mark(self, data: st.DataObject, kind: BulkKind) -> None:
+        """ "Mark all shown read" (A in the app, mark --query): every paper a filter shows."""
+        tokens = sorted({self.identities[p.identity].token for p in self.papers.values()})
+        text = data.draw(st.sampled_from(["", "is:starred", "is:unread", *tokens[:5]]))
+        query = parse_query(text)
+        shown = {p.id for p in self.store.search(query)}
+        bulk = Bulk(kind)
+        changed = bulk.run(self.store, query)
+        flag: Flag = "read" if kind in ("read", "unread") else "starred"
+        value = kind in ("read", "star")
+        assert set(changed) == {i for i in shown if getattr(self.papers[i], flag) != value}
+        for paper_id in changed:
+            setattr(self.papers[paper_id], flag, value)
+
+        def model_undo() -> None:
+            for paper_id in changed:
+                if paper_id in self.papers:
+                    setattr(self.papers[paper_id], flag, not value)
+
+        self.push_deed(f"mark all {kind}", lambda store: bulk.undo(store, changed), model_undo)
 
     @rule(fmt=st.sampled_from(FORMATS))
     def export_starred(self, fmt: str) -> None:
@@ -738,7 +932,13 @@ class LibraryMachine(RuleBasedStateMachine):
         self.check_starred_export()
         self.check_sightings_add_up()
         self.check_identities()
+        self.check_kept_apart()
         assert self.store.check_integrity() == []
+
+    def check_kept_apart(self) -> None:
+        """A pair the user kept apart is never offered again, whatever came in since."""
+        offered = {frozenset((c.paper_id, c.other_id)) for c in care.open_pairs(self.store)}
+        assert not offered & self.kept_apart
 
     def check_identities(self) -> None:
         """Each arXiv id is held by the paper that took it, with its latest upvotes."""
@@ -758,6 +958,10 @@ class LibraryMachine(RuleBasedStateMachine):
         abstract, through the search box, or if no dump gave its abstract yet by title."""
         texts = {i: (p.title, p.abstract) for i, p in papers.items()}
         for identity in self.identities:
+            if identity.index in self.tainted and self.held_by_sighting(identity):
+                # merged by the user into a paper with a title and abstract of its own:
+                # the listing's own text is kept with its sighting
+                continue
             if identity.listed_with_abstract:
                 holders = {i for i, (_, abstract) in texts.items() if identity.token in abstract}
                 assert holders, f"lost: {identity.title!r} ({identity.token})"
@@ -767,6 +971,15 @@ class LibraryMachine(RuleBasedStateMachine):
                 titles = {title for title, _ in texts.values()}
                 assert titles & identity.titles_without_abstract, f"lost: {identity.title!r}"
 
+    def held_by_sighting(self, identity: Identity) -> bool:
+        """A listing of `identity` that a paper holding it (by the user's merge) keeps."""
+        rows = self.store.conn.execute("SELECT paper_id, title, abstract FROM sightings")
+        return any(
+            (identity.token in (abstract or "") or title in identity.titles_without_abstract)
+            and identity.index in self.papers[paper_id].identities | self.papers[paper_id].ever
+            for paper_id, title, abstract in rows
+        )
+
     def check_one_identity_per_paper(self, papers: dict[int, Paper]) -> None:
         """No paper, nor any of its sightings, is more than one identity: a look-alike
         merged into its original (or any two papers merged) shows up here."""
@@ -775,7 +988,9 @@ class LibraryMachine(RuleBasedStateMachine):
         for paper_id, title, abstract in rows:  # a listing's own text, when it differed
             owners.setdefault(paper_id, set()).update(self.owners_of(title, abstract))
         for paper_id, found in owners.items():
-            if len(found) > 1:
+            model = self.papers.get(paper_id)
+            allowed = set() if model is None else model.identities | model.ever
+            if len(found) > 1 and not found <= allowed:  # the user may merge any papers
                 names = " and ".join(self.describe(i) for i in sorted(found))
                 raise AssertionError(f"paper {paper_id} merged {names}")
 

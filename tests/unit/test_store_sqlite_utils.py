@@ -100,6 +100,8 @@ def test_sqlite_utils_sees_how_the_tables_link(store: Store) -> None:
         ("review", "other_id", "papers", "id"),
         ("dedupe_keys", "paper_id", "papers", "id"),
         ("dedupe_keys_recent", "paper_id", "papers", "id"),
+        ("trash", "paper_id", "papers", "id"),
+        ("tags", "paper_id", "papers", "id"),
     }
     assert store.db.table("papers").pks == ["id"]
     assert store.db.table("sightings").pks == ["paper_id", "dump_id", "listing"]

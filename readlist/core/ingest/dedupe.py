@@ -30,6 +30,10 @@ ABSTRACT_SAME = 60.0  # abstracts agree: with a close title, the same paper
 ABSTRACT_REWRITE = 35.0  # same exact title, abstract rewritten but still related
 ABSTRACT_IDENTICAL = 90.0  # the same abstract under a reworded title
 TITLE_RETITLED = 60.0
+# An abstract cut short (a reference manager's abridged copy, a listing's first
+# sentence) agrees with the whole one when it is at least this many words: one short
+# sentence ("We propose a new method.") opens too many abstracts to say anything.
+CUT_SHORT_MIN_WORDS = 12
 
 # The most candidates an incoming paper is decided against. Papers that only share
 # dense keys are screened by title first, so more than a few pass only when many
@@ -239,6 +243,22 @@ def shortlist(
     return [(paper_id, titles[paper_id], paper_id in shares_abstract) for paper_id, _ in kept]
 
 
+def cut_short(a: Sequence[str], b: Sequence[str]) -> bool:
+    """Whether one abstract's words are the other's opening words, CUT_SHORT_MIN_WORDS
+    at least (its last word may be cut too: "transfor..."). A trailing "..." or "…" is
+    punctuation, which the words leave out. Truncation is agreement; a text that goes
+    on differently, however it opens, is not."""
+    return _opens(a, b) or _opens(b, a)
+
+
+def _opens(short: Sequence[str], whole: Sequence[str]) -> bool:
+    count = len(short)
+    if count < CUT_SHORT_MIN_WORDS or count > len(whole):
+        return False
+    last = count - 1
+    return short[:last] == whole[:last] and whole[last].startswith(short[last])
+
+
 def abstract_score(a: Fingerprint, b: Fingerprint) -> float:
     similarity = Indel.normalized_similarity(
         a.abstract_words, b.abstract_words, score_cutoff=ABSTRACT_REWRITE / 100
@@ -268,9 +288,16 @@ def decide(
         return Decision(Verdict.REVIEW, t_score, 0.0, reason)
     both_abstracts = incoming.has_abstract and existing.has_abstract
     a_score = abstract_score(incoming, existing) if both_abstracts else 0.0
+    cut = (
+        both_abstracts
+        and a_score < ABSTRACT_SAME
+        and cut_short(incoming.abstract_words, existing.abstract_words)
+    )
     if same_key:
         if not both_abstracts or a_score >= ABSTRACT_REWRITE:
             return Decision(Verdict.SAME_EXACT, 100.0, a_score, "same title")
+        if cut:
+            return Decision(Verdict.SAME_EXACT, 100.0, a_score, "same title, abstract cut short")
         return Decision(Verdict.REVIEW, 100.0, a_score, "same title, different abstract")
     if incoming.numbers != existing.numbers:
         # "YOLOv9" vs "YOLOv10", "GPT-3" vs "GPT-4": versions are different papers.
@@ -280,6 +307,8 @@ def decide(
     if both_abstracts:
         if t_score >= TITLE_MERGE and a_score >= ABSTRACT_SAME:
             return Decision(Verdict.SAME_FUZZY, t_score, a_score, "close title, same abstract")
+        if t_score >= TITLE_MERGE and cut:
+            return Decision(Verdict.SAME_FUZZY, t_score, a_score, "close title, abstract cut short")
         if t_score >= TITLE_RETITLED and a_score >= ABSTRACT_IDENTICAL:
             return Decision(Verdict.SAME_FUZZY, t_score, a_score, "reworded title, same abstract")
         if t_score >= TITLE_REVIEW:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import partial
 
+from readlist.core import normalize
 from readlist.core.ingest import dedupe, identity
 from readlist.core.ingest.planned import Planned, write_planned
 from readlist.core.ingest.ready import ReadyDump, Row, ready_dump
@@ -30,6 +31,8 @@ PART_GAP_SECONDS = 0.005
 _CLOCK_EVERY = 64  # listings decided between looks at the clock
 # A listing that merges because the library holds its arXiv id (counted as exact).
 _SAME_ID = dedupe.Decision(dedupe.Verdict.SAME_EXACT, 100.0, 100.0, "same arXiv id")
+# A listing of a title the user merged into another paper (see Importer._merged_into).
+_MERGED_BY_USER = dedupe.Decision(dedupe.Verdict.SAME_EXACT, 100.0, 100.0, "merged by you")
 
 
 class Importer:
@@ -167,8 +170,11 @@ class Importer:
                 batch.planned.end = listing  # the rest in the next part
                 break
             same_id = batch.by_arxiv.get(item.arxiv_id) if item.arxiv_id else None
+            merged_into = self._merged_into(item, batch) if same_id is None else None
             if same_id is not None:  # the same arXiv id: the same paper, whatever its text
                 found = dedupe.Match((same_id, _SAME_ID))
+            elif merged_into is not None:
+                found = dedupe.Match((merged_into, _MERGED_BY_USER))
             else:
                 found = dedupe.match(item.fp, self._candidates(item, batch))
             if found.merge_into is not None:
@@ -237,6 +243,18 @@ class Importer:
                 fp = dedupe.Fingerprint(match_title, partial(self._abstract, paper_id))
                 self._remember(paper_id, fp)
             yield paper_id, fp, shares_abstract
+
+    def _merged_into(self, item: _Incoming, batch: _Batch) -> int | None:
+        """The paper the user merged a paper of this very title into, if any: it holds
+        the title's exact key (a merge moves the merged paper's keys to the kept one)
+        under a title of its own. The user's merge settles what dedupe was unsure of."""
+        for paper_id, match_title in batch.known.get(item.title_keys[0], ()):
+            if normalize.title_key(match_title) == item.fp.title_key:
+                continue
+            other_id = batch.arxiv_of.get(paper_id)
+            if not (item.arxiv_id and other_id and other_id != item.arxiv_id):
+                return paper_id
+        return None
 
     def _remember(self, paper_id: int, fp: dedupe.Fingerprint) -> None:
         if len(self._fingerprints) >= _FINGERPRINT_CACHE:

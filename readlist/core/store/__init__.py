@@ -9,22 +9,31 @@ from readlist.core.store.damage import in_one_line as damage_in_one_line
 from readlist.core.store.damage import record as record_damage
 from readlist.core.store.imports import CANDIDATES_PER_KEY, RECENT_KEYS_CAP
 from readlist.core.store.memory import Memory, MemoryKey, Remembered, TriagePlace
+from readlist.core.store.merges import PAPER_FIELDS_FILLED, RowDict
 from readlist.core.store.schema import SCHEMA_VERSION
 from readlist.core.store.search import Sort, Walk
+from readlist.core.store.tags import NAME_MAX, BadNameError, one_word, sorted_tags, unique_names
 
 __all__ = [
     "CANDIDATES_PER_KEY",
+    "NAME_MAX",
     "NOTE_MAX_BYTES",
+    "PAPER_FIELDS_FILLED",
     "RECENT_KEYS_CAP",
     "SCHEMA_VERSION",
+    "BadNameError",
     "Memory",
     "MemoryKey",
     "Remembered",
+    "RowDict",
     "Sort",
     "Store",
     "TriagePlace",
     "Walk",
     "check_note_size",
     "damage_in_one_line",
+    "one_word",
     "record_damage",
+    "sorted_tags",
+    "unique_names",
 ]

@@ -300,11 +300,14 @@ class ImportWrites:
         )
 
     def add_reviews(self, reviews: Iterable[tuple[int, int, float, float, str]]) -> None:
-        """(paper id, other id, title score, abstract score, reason) pairs to look at."""
+        """(paper id, other id, title score, abstract score, reason) pairs to look at,
+        less those the user kept apart (care.keep_apart): they never come back."""
         created_at = schema.now()
         self.conn.executemany(
             """INSERT OR IGNORE INTO review
                (paper_id, other_id, title_score, abstract_score, reason, created_at)
-               VALUES (?, ?, ?, ?, ?, ?)""",
+               SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE NOT EXISTS (
+                   SELECT 1 FROM kept_apart
+                   WHERE paper_id = min(?1, ?2) AND other_id = max(?1, ?2))""",
             [(*review, created_at) for review in reviews],
         )

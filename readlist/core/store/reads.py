@@ -32,6 +32,7 @@ from readlist.core.store.search import (
     trash_is_empty,
     where_clause,
 )
+from readlist.core.store.tags import sorted_tags
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -46,13 +47,17 @@ _TRASHED = "trash t JOIN papers p ON p.id = t.paper_id"
 _LESS_TRASHED = """((SELECT count(*) FROM state WHERE {test})
     - (SELECT count(*) FROM trash t JOIN state s ON s.paper_id = t.paper_id WHERE s.{test}))"""
 
+# A paper's tags come as one text (a tag holds no control character, so US joins them),
+# read through the tags table's primary key: nothing for the many papers with none.
 _PAPER_COLUMNS = """p.id, p.title, p.abstract, p.first_seen, p.last_seen, p.times_seen,
-    coalesce(s.read, 0), coalesce(s.starred, 0), coalesce(s.note, ''), """ + ", ".join(
+    coalesce(s.read, 0), coalesce(s.starred, 0), coalesce(s.note, ''),
+    (SELECT group_concat(tag, char(31)) FROM tags WHERE paper_id = p.id), """ + ", ".join(
     f"p.{column}" for column in meta_columns.COLUMNS
 )
 
 
 def _paper(row: Sequence[Any]) -> Paper:
+    tags = row[9]
     return Paper(
         id=row[0],
         title=row[1],
@@ -63,7 +68,8 @@ def _paper(row: Sequence[Any]) -> Paper:
         read=bool(row[6]),
         starred=bool(row[7]),
         note=row[8],
-        meta=meta_columns.meta_of(row[9:]),
+        meta=meta_columns.meta_of(row[10:]),
+        tags=sorted_tags(tags.split("\x1f")) if tags else (),
     )
 
 

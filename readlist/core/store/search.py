@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from readlist.core.query import ArxivId, Author, Item, Query, Range, State, Term
+from readlist.core.query import ArxivId, Author, Item, Query, Range, State, Tag, Term
 from readlist.core.store import migrations
 
 Sort = Literal["latest", "most_seen", "title", "upvotes", "published"]
@@ -55,6 +55,12 @@ _STATE_SQL: dict[str, str] = {
     "code": "coalesce(p.github, '') != ''",
     "id": "p.arxiv_id IS NOT NULL",
     "authors": "coalesce(p.authors, '[]') != '[]'",
+    # The latest import run's new papers: those above the last paper an earlier run's
+    # dump brought in (LibraryReads.latest_import), a range of ids found once a query.
+    "new": """p.id > coalesce((SELECT n.paper_id FROM sightings n
+        WHERE n.match = 'new' AND n.dump_id < (SELECT min(d.id) FROM dumps d
+            WHERE d.imported_at = (SELECT imported_at FROM dumps ORDER BY id DESC LIMIT 1))
+        ORDER BY n.paper_id DESC LIMIT 1), 0)""",
     "deleted": "p.id IN (SELECT paper_id FROM trash)",
 }
 # Which papers a query looks at: those not in the trash, or, for is:deleted, those in it
@@ -62,9 +68,11 @@ _STATE_SQL: dict[str, str] = {
 # but for a read outside an empty trash, which tests nothing (see where_clause).
 _SCOPE = {False: "p.id NOT IN (SELECT paper_id FROM trash)", True: _STATE_SQL["deleted"]}
 _EVERY_PAPER = "1"
-_LISTED = ("withdrawn", "code", "id", "authors")  # the states of a paper's own columns
+# The states read from a paper's own row (or its id), which narrow_filters may count.
+_LISTED = ("withdrawn", "code", "id", "authors", "new")
 _FTS_IN = "p.id IN (SELECT rowid FROM {fts} WHERE {fts} MATCH ?)"
 _AUTHORS_IN = "p.id IN (SELECT rowid FROM authors_fts WHERE authors_fts MATCH ?)"
+_TAG_IN = "p.id IN (SELECT paper_id FROM tags WHERE tag = ?)"  # NOCASE, by tags_by_name
 # A range's field as its index (migrations.SCHEMA_V6) reads it, and the bound that leaves
 # out the papers without one (NULL reads as -1 and '').
 _RANGE_SQL = {"upvotes": "coalesce(p.upvotes, -1)", "published": "coalesce(p.published, '')"}
@@ -85,6 +93,9 @@ SHORT_PREFIX = 3  # a word being typed this short matches too many others to gat
 # A filter on a paper's columns that matches at most this many papers is read as a list
 # of ids, then sorted (plain_where); a broader one is tested on each row in display order.
 NARROW_FILTER = 1000
+# is:new, a run of imports' new papers, is read as a list up to this many (a few days'
+# dumps): a range of ids, found in one read, tested with words in one chunk.
+NARROW_NEW = 5000
 
 
 def fts_term(term: Term) -> str:
@@ -99,9 +110,12 @@ def _is_text(item: Item) -> bool:
     return isinstance(item, Term) and not item.negated
 
 
-def _identity_sql(item: ArxivId | Author | Range) -> tuple[str, list[Any]]:
-    """A filter on what a listing says of a paper, as SQL over `papers p` that an index
-    or authors_fts answers. It is true or false, never NULL, so that NOT negates it."""
+def _identity_sql(item: ArxivId | Author | Range | Tag) -> tuple[str, list[Any]]:
+    """A filter on what a listing says of a paper (or its tags), as SQL over `papers p`
+    that an index or authors_fts answers. It is true or false, never NULL, so that NOT
+    negates it."""
+    if isinstance(item, Tag):
+        return _TAG_IN, [item.name]
     if isinstance(item, Author):
         text = '"' + item.text.replace('"', '""') + '"' + ("" if item.phrase else "*")
         return _AUTHORS_IN, [text]
@@ -221,16 +235,17 @@ def narrow_filters(conn: sqlite3.Connection, query: Query) -> dict[Item, tuple[s
             continue
         sql: str | None = None
         params: list[Any] = []
-        if isinstance(item, Range):
+        if isinstance(item, Range | Tag):
             sql, params = _identity_sql(item)
         elif isinstance(item, State) and item.name in _LISTED:
             sql = _STATE_SQL[item.name]
         if sql is not None:
+            cap = NARROW_NEW if item == State("new") else NARROW_FILTER
             row = conn.execute(
                 f"SELECT count(*) FROM (SELECT 1 FROM papers p WHERE {sql} LIMIT ?)",
-                [*params, NARROW_FILTER + 1],
+                [*params, cap + 1],
             ).fetchone()
-            if row[0] <= NARROW_FILTER:
+            if row[0] <= cap:
                 narrow[item] = sql, params
     return narrow
 

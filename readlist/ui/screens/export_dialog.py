@@ -11,6 +11,7 @@ import dataclasses
 import functools
 import os
 import sqlite3
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -67,9 +68,10 @@ def default_path(scope: Scope, fmt: str) -> str:
     return f"~/{FILE_STEM[scope]}{SUFFIX[fmt]}"
 
 
-def plan(scope: Scope, query_text: str) -> Query:
-    """The CLI's plan: the filter's clauses, with "is starred" in front unless all papers."""
-    query = parse_query(query_text if scope in ("starred_filtered", "filtered") else "")
+def plan(scope: Scope, query_text: str, saved: Mapping[str, str] | None = None) -> Query:
+    """The CLI's plan: the filter's clauses (`saved`: the library's saved searches), with
+    "is starred" in front unless all papers."""
+    query = parse_query(query_text if scope in ("starred_filtered", "filtered") else "", saved)
     if scope in ("starred", "starred_filtered"):
         query = dataclasses.replace(query, clauses=((State("starred"),), *query.clauses))
     return query
@@ -249,7 +251,7 @@ class ExportScreen(ModalScreen[Path | None]):
         try:
             # Read afresh for each pass: citation keys do not depend on the papers' order.
             papers = functools.partial(
-                app.library.store().iter_search, plan(scope, self.query_text)
+                app.library.store().iter_search, plan(scope, self.query_text, app.saved.queries)
             )
             # Never onto the library; a pipe nobody reads is refused rather than waited on.
             count = export_to_file(papers, fmt, path, library=library, wait_for_reader=False)

@@ -13,7 +13,7 @@ from textual.screen import Screen
 from readlist.core.models import Paper
 from readlist.core.query import Query, parse_query
 from readlist.core.store import Sort, Walk
-from readlist.ui import trash
+from readlist.ui import organise, trash
 from readlist.ui.detail_follow import DetailFollower
 from readlist.ui.health import LibraryHealth
 from readlist.ui.history import Change
@@ -105,7 +105,7 @@ class LibraryScreen(Screen[None]):
 
     @property
     def parsed(self) -> Query:
-        return parse_query(self.query_text)
+        return self.rl_app.saved.parse(self.query_text)
 
     def reload(
         self, *, restat: bool = False, keep_place: bool = True, keep: int | None = None
@@ -268,10 +268,27 @@ class LibraryScreen(Screen[None]):
             self.rl_app.act_on_shown(self.query_text, count)
 
     def action_delete(self) -> None:
-        trash.delete_or_restore(self, self.query_text)
+        trash.delete_or_restore(self, self.parsed.in_trash)
 
     def action_imported_dumps(self) -> None:
         trash.show_dumps(self)
+
+    def action_review_duplicates(self) -> None:
+        self.rl_app.review_duplicates()
+
+    def action_tags(self) -> None:
+        organise.edit_tags(self, self.query_one(PaperList).highlighted)
+
+    def action_saved_search(self, key: int) -> None:
+        organise.show_saved(self, key, self.show_filter)
+
+    def action_save_filter(self) -> None:
+        organise.save_filter(self, self.query_text, self.query_one(PaperList).focus)
+
+    def show_filter(self, text: str) -> None:
+        """The filter becomes `text` (a saved search), its results shown from the top."""
+        self.query_one(FilterBar).value = text
+        self.query_text = text
 
     def action_note(self) -> None:
         paper = self.query_one(PaperList).highlighted

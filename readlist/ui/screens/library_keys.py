@@ -98,6 +98,39 @@ LIBRARY_BINDINGS: list[BindingType] = [
         id="library.bulk",
     ),
     Binding(
+        "D",
+        "review_duplicates",
+        "Review duplicates",
+        show=False,
+        tooltip="Merge or keep apart the pairs that may be one paper",
+        id="library.review_duplicates",
+    ),
+    Binding("T", "tags", "Tags", show=False, tooltip="Edit the paper's tags", id="library.tags"),
+    Binding(
+        "ctrl+s",
+        "save_filter",
+        "Save search",
+        show=False,
+        tooltip="Save the filter as a search (keys 1-9 show saved searches)",
+        id="library.save_filter",
+    ),
+    # 1-9: the saved searches in their order; the first says it for all nine.
+    *(
+        Binding(
+            str(key),
+            f"saved_search({key})",
+            "Saved search 1-9" if key == 1 else "",
+            show=False,
+            tooltip=(
+                "Show saved search 1, 2 ... 9 (in their saved order)"
+                if key == 1
+                else f"Show saved search {key}"
+            ),
+            id=f"library.saved_{key}",
+        )
+        for key in range(1, 10)
+    ),
+    Binding(
         "d,delete",
         "delete",
         "Delete",

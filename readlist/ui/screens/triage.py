@@ -10,6 +10,7 @@ opens at it again, even after a restart, while it is queued; `g` goes to the fir
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -95,11 +96,13 @@ class TriageScreen(Screen[str | None]):
     def active_bindings(self) -> dict[str, ActiveBinding]:
         return in_declared_order(super().active_bindings)  # rebound keys stay in place
 
-    def __init__(self, query_text: str, sort: Sort = "latest") -> None:
+    def __init__(
+        self, query_text: str, sort: Sort = "latest", saved: Mapping[str, str] | None = None
+    ) -> None:
         super().__init__()
         self.query_text = query_text
         self.sort: Sort = sort  # the library's order, so the cards come as the list shows them
-        self.queue = TriageQueue(self, query_text, sort)
+        self.queue = TriageQueue(self, query_text, sort, saved)
         self.position = 0
         self.counts: dict[StepKind, int] = {kind: 0 for kind in DECISIONS}
         self._terms = self.queue.query.highlight_terms()

@@ -12,6 +12,7 @@ from textual.binding import Binding
 from textual.containers import ScrollableContainer, VerticalScroll
 from textual.widgets import Markdown, Static
 
+from readlist.core.care import tags_line
 from readlist.core.models import Paper, PaperMeta, Sighting
 from readlist.core.printable import shown, shown_in_line
 from readlist.ui.widgets.status import Part, StatusLine
@@ -313,6 +314,7 @@ class DetailPane(VerticalScroll, can_focus=False):
         state = [
             Part(starred[0], 0, short=starred[1]),
             Part("read" if paper.read else "unread", 0),
+            *([Part(shown_in_line(tags_line(paper.tags)), 1, cut=True)] if paper.tags else []),
             Part(f"id {paper.id}", 2),
         ]
         self.query_one("#detail-state", StatusLine).show(state)

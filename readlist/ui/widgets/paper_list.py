@@ -49,6 +49,21 @@ def marks(paper: Paper) -> str:
 MARKS_WIDTH = 5  # a space, the three marks, a space before the title
 
 
+def tags_cell(tags: tuple[str, ...], room: int) -> str:
+    """A row's tags after its title (" #ml #rl"), in at most `room` cells: those that fit
+    whole, then how many more (" +2"); " #…" when not one fits, so that a tagged paper
+    shows as one at any width."""
+    text = ""
+    for n, tag in enumerate(tags):
+        piece = f" #{_row_title(tag)}"
+        rest = f" +{len(tags) - n - 1}" if n < len(tags) - 1 else ""
+        if cell_len(text + piece + rest) > room:
+            text = f"{text} +{len(tags) - n}" if text else " #…"
+            return text if cell_len(text) <= room else ""
+        text += piece
+    return text
+
+
 def side_column(paper: Paper, sort: Sort) -> str:
     """The row's right-hand column: the day the paper was last seen, or, in a list
     sorted by upvotes or by the day published, that (blank when not known), so the
@@ -251,9 +266,11 @@ class PaperList(ScrollView, can_focus=True):
         style = cursor_style if on_cursor else base
         date = side_column(paper, self._sort)
         title_width = max(width - MARKS_WIDTH - len(date), 1)
+        tags = tags_cell(paper.tags, max(title_width // 3, 3)) if paper.tags else ""
         segments = [
             Segment(" " + marks(paper) + " ", style if on_cursor else marks_style),
-            Segment(fitted(_row_title(paper.title), title_width), style),
+            Segment(fitted(_row_title(paper.title), title_width - cell_len(tags)), style),
+            Segment(tags, style if on_cursor else marks_style),
             Segment(date, style if on_cursor else date_style),
         ]
         return Strip(segments).crop(scroll_x, scroll_x + width).extend_cell_length(width, style)
