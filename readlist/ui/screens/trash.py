@@ -31,8 +31,8 @@ class AskFirst(ModalScreen[bool]):
     goes ahead, n or Esc keeps everything as it is."""
 
     BINDINGS = [
-        Binding("y,enter", "answer(True)", "Yes", id="ask.yes"),
-        Binding("n,escape", "answer(False)", "No", id="ask.no"),
+        Binding("y,enter", "answer(True)", "Yes", tooltip="Go ahead", id="ask.yes"),
+        Binding("n,escape", "answer(False)", "No", tooltip="Change nothing", id="ask.no"),
     ]
 
     def __init__(self, title: str, body: str, yes: str, no: str) -> None:
@@ -69,9 +69,21 @@ class DumpsScreen(Screen[None]):
     user has read what that does and said yes."""
 
     BINDINGS = [
-        Binding("x", "remove", "Remove dump", tooltip="Remove the dump's listings (or Enter)"),
-        Binding("u", "undo", "Undo", tooltip="Undo the last action, a dump's removal too"),
-        Binding("escape,q", "close", "Close", tooltip="Back to the library"),
+        Binding(
+            "x",
+            "remove",
+            "Remove dump",
+            tooltip="Remove the dump's listings (or Enter)",
+            id="dumps.remove",
+        ),
+        Binding(
+            "u",
+            "undo",
+            "Undo",
+            tooltip="Undo the last action, a dump's removal too",
+            id="dumps.undo",
+        ),
+        Binding("escape,q", "close", "Close", tooltip="Back to the library", id="dumps.close"),
     ]
 
     @dataclass
