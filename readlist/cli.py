@@ -32,6 +32,7 @@ from readlist.cli_support import (
     say_hints,
 )
 from readlist.cli_tags import saved, tag, tags
+from readlist.cli_trash import delete, dumps, restore, trash
 from readlist.core.printable import shown_in_line
 from readlist.core.query import State
 from readlist.paths import ENV_VAR, library_path
@@ -165,6 +166,7 @@ def list_(library: Library, query: tuple[str, ...], fmt: str, limit: int | None,
            title:word abstract:word note:word  is:starred is:read is:unread has:note
            author:name id:2504.01234 has:code is:withdrawn 'upvotes>=20' 'published<2026-03'
            tag:name is:new saved:name
+           is:deleted (the trash, and only it)
            (quoted: a shell reads > and < as redirections)
            -- -exclude  (a word that starts with - goes after --, or in quotes: 'a -b')
     """
@@ -289,6 +291,10 @@ cli.add_command(split)
 cli.add_command(saved)
 cli.add_command(tag)
 cli.add_command(tags)
+cli.add_command(delete)
+cli.add_command(restore)
+cli.add_command(trash)
+cli.add_command(dumps)
 
 
 def main() -> None:

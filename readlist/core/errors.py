@@ -136,3 +136,7 @@ class NoteTooLongError(ReadlistError):
 
 class SettingsError(ReadlistError):
     """The settings file cannot be written (`readlist config --init`, a theme saved)."""
+
+
+class UnknownDumpError(ReadlistError):
+    """A dump id that names no imported dump (see `readlist dumps`)."""

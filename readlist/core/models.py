@@ -193,6 +193,7 @@ class LibraryStats:
     with_id: int = 0  # papers with an arXiv id (0 in the app's quick counts)
     upvotes_known: bool = False  # some paper has upvotes: sorting by them means something
     published_known: bool = False  # likewise the day published
+    trashed: int = 0  # papers in the trash, counted in none of the above
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,3 +247,44 @@ class SavedSearch:
     name: str
     query: str
     position: int
+
+
+@dataclass(frozen=True, slots=True)
+class TrashedPaper:
+    """A paper in the trash, with when it went there and why: `by_dump` is the removed
+    dump that took it there (a later import listing it brings it back), None when the
+    user deleted it (it stays in the trash whatever lists it)."""
+
+    paper: Paper
+    deleted_at: str  # ISO timestamp, UTC
+    by_dump: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class ImportedDump:
+    """One imported file as `readlist dumps` lists it, with what its listings did."""
+
+    id: int
+    source: str  # the file name ("<stdin>" for a pipe)
+    date_lines: tuple[str, ...]  # the dump's own date lines ("Daily Papers, 2 Dec"), in order
+    imported_at: str  # ISO timestamp, UTC
+    listings: int  # its listings still in the library
+    new: int  # listings that brought a paper in
+    merged: int  # listings of a paper already known
+    whole: bool = True  # False while an import of it is unfinished
+
+
+@dataclass(frozen=True, slots=True)
+class DumpRemoval:
+    """What removing a dump's listings does (or did): the papers only it listed go to
+    the trash (`trashed`), except those the user starred, read, noted or tagged
+    (`kept`); the papers other dumps also list lose one listing and stay."""
+
+    dump: ImportedDump
+    trashed: tuple[int, ...]
+    kept: tuple[int, ...]
+    also_listed: int  # papers another dump lists too
+    already_in_trash: tuple[int, ...] = ()  # deleted by the user before: they stay there
+    # What the removal took out (the dump's row and listings, as JSON), for an exact
+    # undo (Store.put_back_dump); empty for a removal only planned.
+    record: str = field(default="", repr=False, compare=False)

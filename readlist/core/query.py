@@ -31,7 +31,7 @@ from readlist.core.query_values import arxiv_id, bounds, tokens
 
 SearchField = Literal["title", "abstract", "note"]
 StateName = Literal[
-    "starred", "read", "unread", "note", "withdrawn", "code", "id", "authors", "new"
+    "starred", "read", "unread", "note", "withdrawn", "code", "id", "authors", "new", "deleted"
 ]
 RangeField = Literal["upvotes", "published"]
 
@@ -49,6 +49,7 @@ _STATES: dict[str, StateName] = {
     "has:id": "id",
     "has:authors": "authors",
     "has:author": "authors",
+    "is:deleted": "deleted",
 }
 # Each state's own spelling, the one a hint suggests: the first key for it above.
 _WRITTEN_AS: dict[StateName, str] = {name: key for key, name in reversed(_STATES.items())}
@@ -77,8 +78,9 @@ class Term:
 
 @dataclass(frozen=True, slots=True)
 class State:
-    """A yes or no of a paper: the user's (is:starred, is:read, is:unread, has:note) or
-    its listing's (is:withdrawn, has:code, has:id, has:authors); `negated` for a "-"."""
+    """A yes or no of a paper: the user's (is:starred, is:read, is:unread, has:note,
+    is:deleted) or its listing's (is:withdrawn, has:code, has:id, has:authors); `negated`
+    for a "-". is:deleted also says which papers the query looks at (Query.in_trash)."""
 
     name: StateName
     negated: bool = False
@@ -146,6 +148,12 @@ class Query:
     @property
     def is_empty(self) -> bool:
         return not self.clauses
+
+    @property
+    def in_trash(self) -> bool:
+        """Whether the query looks in the trash (is:deleted) rather than at the library:
+        a paper in the trash is in no other view, and the trash holds nothing else."""
+        return any(item == State("deleted") for clause in self.clauses for item in clause)
 
     def highlight_terms(self) -> tuple[str, ...]:
         """The words a view should highlight: every positive term."""

@@ -286,6 +286,8 @@ class Results:
         of = f" of {stats.papers:,} papers" if stats else ""
         short = f"{shown}/{stats.papers:,} shown" if stats else None
         parts = [Part(f"{shown} shown{of}", 0, short=short)]
+        if self.parsed.in_trash:  # the trash view names itself
+            parts = [Part(f"{shown} in the trash", 0)]
         named = services(screen).saved.shown_by(self._text)
         if named is not None:  # rank 1: as a hint, it says what the list shows
             parts.append(Part(f"saved:{shown_in_line(named.name)}", 1))
@@ -296,6 +298,8 @@ class Results:
             parts.append(Part(f"filter: {self._text}", 3, cut=True))
         if stats is not None:
             parts += [Part(f"{stats.starred:,} starred", 2), Part(f"{stats.unread:,} unread", 2)]
+            if stats.trashed and not self.parsed.in_trash:
+                parts.append(Part(f"{stats.trashed:,} in the trash", 3))
         parts.append(Part(f"sort: {SORT_LABEL[self._sort]}", 4))
         screen.query_one("#status", StatusLine).show(parts)
 
@@ -340,11 +344,20 @@ class Results:
         """The shown papers that changed are redrawn, unless keys were pressed since."""
         if self._writer.submitted != found.writes:
             return  # keys pressed since: what is shown is newer; their commit notifies again
+        before = self._stats
+        if before is not None and before.trashed != found.stats.trashed:
+            # papers went into the trash or came out of it: the results themselves differ
+            self.reload(self._text, self._sort, restat=True, keep=self._highlighted_id())
+            return
         shown = {paper.id: paper for paper in self._screen.query_one(PaperList).cached_papers()}
         for paper in found.papers:
             if paper.id in shown and shown[paper.id] != paper:
                 self._redraw_paper(paper)
         self.set_stats(found.stats)
+
+    def _highlighted_id(self) -> int | None:
+        paper = self._screen.query_one(PaperList).highlighted
+        return None if paper is None else paper.id
 
     def _refresh_stats(self) -> None:
         self._start("stats", self._read_stats)

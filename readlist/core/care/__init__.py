@@ -19,6 +19,7 @@ from readlist.core.care.merge import (
     unmerge,
 )
 from readlist.core.care.tags import NAME_MAX, BadNameError, one_word, sorted_tags, tags_line
+from readlist.core.care.trash import deletion, removal_said, to_delete
 
 __all__ = [
     "NAME_MAX",
@@ -27,14 +28,17 @@ __all__ = [
     "MergeResult",
     "Restored",
     "SplitResult",
+    "deletion",
     "differing_words",
     "forget_kept_apart",
     "keep_apart",
     "merge",
     "one_word",
     "open_pairs",
+    "removal_said",
     "sorted_tags",
     "split",
     "tags_line",
+    "to_delete",
     "unmerge",
 ]

@@ -255,7 +255,9 @@ class ImportWrites:
         """A dump's listings of papers, one row each. A paper seen before has its first
         and last days brought up to date, and its count of dumps once a dump (at the
         dump's first listing of it: another in the same dump, or in an earlier part of
-        it, leaves the count)."""
+        it, leaves the count); one seen by no dump (its only dump removed) takes the
+        listing's day as both. A paper a removed dump put in the trash comes back once a
+        dump lists it again; one the user deleted stays there (store/trash.py)."""
         self.conn.executemany(
             """INSERT INTO sightings
                (paper_id, dump_id, listing, date_line, seen_on, match, title, abstract, record)
@@ -279,9 +281,15 @@ class ImportWrites:
             """UPDATE papers SET times_seen = times_seen + NOT EXISTS (
                        SELECT 1 FROM sightings
                        WHERE paper_id = ?1 AND dump_id = ?2 AND listing < ?3),
-                   first_seen = min(first_seen, ?4), last_seen = max(last_seen, ?4)
+                   first_seen = iif(times_seen = 0, ?4, min(first_seen, ?4)),
+                   last_seen = iif(times_seen = 0, ?4, max(last_seen, ?4))
                WHERE id = ?1""",
             [(s.paper_id, s.dump_id, s.listing, s.seen_on) for s in sightings if s.match != "new"],
+        )
+        self.conn.execute(
+            """DELETE FROM trash WHERE by_dump IS NOT NULL
+               AND paper_id IN (SELECT value FROM json_each(?))""",
+            (json.dumps(sorted({s.paper_id for s in sightings if s.match != "new"})),),
         )
 
     def fill_abstract(self, paper_id: int, abstract: str) -> None:

@@ -21,6 +21,7 @@ from readlist.core.models import (
 )
 from readlist.core.query import Query
 from readlist.core.store import meta_columns, schema
+from readlist.core.store.pages import BEFORE, kept_page
 from readlist.core.store.search import (
     REVERSED_SORTS,
     SORTS,
@@ -28,6 +29,7 @@ from readlist.core.store.search import (
     Walk,
     Walker,
     plain_where,
+    trash_is_empty,
     where_clause,
 )
 from readlist.core.store.tags import sorted_tags
@@ -38,22 +40,12 @@ if TYPE_CHECKING:
 WALKED_LIMIT = 1000  # a search with a limit up to this walks (see iter_search)
 WALK_PAGE = 100
 
-# A row of `papers p` that comes before the paper `t` in each sort order (SORTS).
-_BEFORE: dict[Sort, str] = {
-    "latest": "(p.last_seen > t.last_seen OR (p.last_seen = t.last_seen AND p.id < t.id))",
-    "most_seen": "(p.times_seen > t.times_seen OR (p.times_seen = t.times_seen AND p.id < t.id))",
-    "title": (
-        "(p.title COLLATE NOCASE < t.title OR (p.title COLLATE NOCASE = t.title AND p.id < t.id))"
-    ),
-    "upvotes": (
-        "(coalesce(p.upvotes, -1) > coalesce(t.upvotes, -1) OR"
-        " (coalesce(p.upvotes, -1) = coalesce(t.upvotes, -1) AND p.id < t.id))"
-    ),
-    "published": (
-        "(coalesce(p.published, '') > coalesce(t.published, '') OR"
-        " (coalesce(p.published, '') = coalesce(t.published, '') AND p.id < t.id))"
-    ),
-}
+# The counts of the whole library (stats) leave the trash out by subtracting what is in
+# it: the tables' counts read their indexes whole, and the trash is read row by row,
+# where testing every paper against the trash would read a million rows one by one.
+_TRASHED = "trash t JOIN papers p ON p.id = t.paper_id"
+_LESS_TRASHED = """((SELECT count(*) FROM state WHERE {test})
+    - (SELECT count(*) FROM trash t JOIN state s ON s.paper_id = t.paper_id WHERE s.{test}))"""
 
 # A paper's tags come as one text (a tag holds no control character, so US joins them),
 # read through the tags table's primary key: nothing for the many papers with none.
@@ -175,6 +167,11 @@ class LibraryReads:
             backwards = True
         else:
             backwards = False
+        if not query.clauses and not trash_is_empty(self.conn):
+            kept = kept_page(self.conn, sort, order, backwards, offset, limit)
+            if kept is not None:
+                rows = self.get_many(kept)
+                return rows[::-1] if backwards else rows
         where = plain_where(self.conn, query)
         sql = (
             f"SELECT {_PAPER_COLUMNS} FROM papers p LEFT JOIN state s ON s.paper_id = p.id"
@@ -187,10 +184,18 @@ class LibraryReads:
 
     def count(self, query: Query) -> int:
         """A filter of words alone is counted in the full-text index, which holds one row
-        per paper: ten times quicker than matching it against the papers."""
-        where = where_clause(query)
+        per paper: ten times quicker than matching it against the papers. The whole
+        library is its papers less the trash, as the table's own counts say them."""
+        if not query.clauses:
+            sql = "SELECT (SELECT count(*) FROM papers) - (SELECT count(*) FROM trash)"
+            return int(self.conn.execute(sql).fetchone()[0])
+        where = where_clause(query, trash=not trash_is_empty(self.conn))
         if where.match is not None:
-            sql, params = "SELECT count(*) FROM papers_fts WHERE papers_fts MATCH ?", [where.match]
+            sql = (
+                "SELECT count(*) FROM papers_fts WHERE papers_fts MATCH ?"
+                f" AND {where.scope_of('rowid')}"
+            )
+            params = [where.match]
         else:
             sql, params = f"SELECT count(*) FROM papers p{where.sql}", where.params
         return int(self.conn.execute(sql, params).fetchone()[0])
@@ -199,7 +204,7 @@ class LibraryReads:
         """Where a paper stands in a filter's results (0 for the first), or None when the
         filter does not show it: the app keeps its cursor on a paper across a change of
         filter or sort without reading every row before it."""
-        where = where_clause(query)
+        where = where_clause(query, trash=not trash_is_empty(self.conn))
         also = " AND " if where.sql else " WHERE "
         shown = self.conn.execute(
             f"SELECT 1 FROM papers p{where.sql}{also}p.id = ?", [*where.params, paper_id]
@@ -209,7 +214,7 @@ class LibraryReads:
         row = self.conn.execute(
             "SELECT count(*) FROM (SELECT id, last_seen, times_seen, title, upvotes, published"
             " FROM papers"
-            f" WHERE id = ?) t, papers p{where.sql}{also}{_BEFORE[sort]}",
+            f" WHERE id = ?) t, papers p{where.sql}{also}{BEFORE[sort]}",
             [paper_id, *where.params],
         ).fetchone()
         return int(row[0])
@@ -238,6 +243,8 @@ class LibraryReads:
             """SELECT r.paper_id, r.other_id, a.title, b.title AS other_title,
                       r.title_score, r.abstract_score, r.reason
                FROM review r JOIN papers a ON a.id = r.paper_id JOIN papers b ON b.id = r.other_id
+               WHERE r.paper_id NOT IN (SELECT paper_id FROM trash)
+                 AND r.other_id NOT IN (SELECT paper_id FROM trash)
                ORDER BY r.paper_id, r.other_id"""
         )
         return [DuplicateCandidate(**row) for row in rows]
@@ -255,20 +262,24 @@ class LibraryReads:
                 "(SELECT count(*) FROM sightings), (SELECT count(*) FROM dumps),"
                 " (SELECT count(*) FROM review),"
                 " (SELECT count(*) FROM papers WHERE arxiv_id IS NOT NULL)"
+                f" - (SELECT count(*) FROM {_TRASHED} WHERE p.arxiv_id IS NOT NULL)"
             )
         )
         one = self.conn.execute(
-            f"""SELECT (SELECT count(*) FROM papers),
-                      (SELECT count(*) FROM state WHERE starred = 1),
-                      (SELECT count(*) FROM state WHERE read = 1),
-                      (SELECT count(*) FROM state WHERE note != ''),
+            f"""SELECT (SELECT count(*) FROM papers) - (SELECT count(*) FROM trash),
+                      {_LESS_TRASHED.format(test="starred = 1")},
+                      {_LESS_TRASHED.format(test="read = 1")},
+                      {_LESS_TRASHED.format(test="note != ''")},
                       EXISTS (SELECT 1 FROM papers WHERE coalesce(upvotes, -1) >= 0),
                       EXISTS (SELECT 1 FROM papers WHERE coalesce(published, '') > ''),
+                      (SELECT count(*) FROM trash),
                       {extra}"""
         ).fetchone()
-        papers, starred, read, noted, upvotes, published, sightings, dumps, review, ids = one
+        papers, starred, read, noted, upvotes, published, trashed, *rest = one
+        sightings, dumps, review, ids = rest
         return LibraryStats(
             papers=papers,
+            trashed=trashed,
             starred=starred,
             read=read,
             unread=papers - read,

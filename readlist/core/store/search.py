@@ -61,7 +61,13 @@ _STATE_SQL: dict[str, str] = {
         WHERE n.match = 'new' AND n.dump_id < (SELECT min(d.id) FROM dumps d
             WHERE d.imported_at = (SELECT imported_at FROM dumps ORDER BY id DESC LIMIT 1))
         ORDER BY n.paper_id DESC LIMIT 1), 0)""",
+    "deleted": "p.id IN (SELECT paper_id FROM trash)",
 }
+# Which papers a query looks at: those not in the trash, or, for is:deleted, those in it
+# (Query.in_trash). Every read of a filter has one of the two (Where.sql, Where.scope),
+# but for a read outside an empty trash, which tests nothing (see where_clause).
+_SCOPE = {False: "p.id NOT IN (SELECT paper_id FROM trash)", True: _STATE_SQL["deleted"]}
+_EVERY_PAPER = "1"
 # The states read from a paper's own row (or its id), which narrow_filters may count.
 _LISTED = ("withdrawn", "code", "id", "authors", "new")
 _FTS_IN = "p.id IN (SELECT rowid FROM {fts} WHERE {fts} MATCH ?)"
@@ -132,17 +138,33 @@ def _identity_sql(item: ArxivId | Author | Range | Tag) -> tuple[str, list[Any]]
 class Where:
     """A query as SQL over `papers p`; user text only ever travels as a parameter."""
 
-    sql: str  # "" or " WHERE ..."
+    sql: str  # "" or " WHERE ...", the trash's scope (`scope`) among its conditions
     params: list[Any]
     match: str | None  # the whole query as one FTS5 expression, when it is words alone
     uses_text: bool = False  # it matches words in the full-text table (so may be walked)
+    scope: str = _SCOPE[False]  # the papers looked at, in the trash or out of it ("1": all)
+
+    def scope_of(self, column: str) -> str:
+        """The scope as a test of another column than `p.id` (papers_fts's rowid)."""
+        return self.scope.replace("p.id", column, 1)
+
+
+def trash_is_empty(conn: sqlite3.Connection) -> bool:
+    return bool(conn.execute("SELECT NOT EXISTS (SELECT 1 FROM trash)").fetchone()[0])
 
 
 def where_clause(
-    query: Query, fts: str = "papers_fts", narrow: frozenset[Item] = frozenset()
+    query: Query,
+    fts: str = "papers_fts",
+    narrow: frozenset[Item] = frozenset(),
+    *,
+    trash: bool = True,
 ) -> Where:
     """`fts` names the full-text table to match in: the library's, or the walk's copy.
-    The `narrow` filters are read as a list of ids first (see plain_where)."""
+    The `narrow` filters are read as a list of ids first (see plain_where). `trash`
+    False says the trash is empty: a query outside it then tests no paper against it,
+    which at a million papers makes a count or a page in the middle several times
+    slower (BENCHMARKS.md, the trash)."""
     fts_in = _FTS_IN.format(fts=fts)
     where: list[str] = []
     params: list[Any] = []
@@ -156,6 +178,8 @@ def where_clause(
         if len(clause) == 1 and isinstance(clause[0], Term):
             exclusions.append(fts_term(clause[0]))
             continue
+        if clause == (State("deleted"),):
+            continue  # the scope, below, says it
         alternatives = []
         for item in clause:
             if isinstance(item, State):
@@ -183,8 +207,12 @@ def where_clause(
             where.append(f"NOT ({fts_in})")
             params.append(exclusion)
     uses_text = uses_text or bool(matches or exclusions)
+    words_alone = len(where) == 1 and match is not None
+    scope = _SCOPE[query.in_trash] if trash or query.in_trash else _EVERY_PAPER
+    if scope != _EVERY_PAPER:
+        where.append(scope)
     sql = (" WHERE " + " AND ".join(where)) if where else ""
-    return Where(sql, params, match if len(where) == 1 else None, uses_text)
+    return Where(sql, params, match if words_alone else None, uses_text, scope)
 
 
 def plain_where(conn: sqlite3.Connection, query: Query) -> Where:
@@ -192,7 +220,8 @@ def plain_where(conn: sqlite3.Connection, query: Query) -> Where:
     on each row as the sort's index reads the library (quick for upvotes>=1, whose matches
     come soon), but one few papers pass (upvotes>=1000, is:withdrawn) would test them all:
     SQL cannot tell the two apart, so a narrow one becomes a list of ids to sort."""
-    return where_clause(query, narrow=frozenset(narrow_filters(conn, query)))
+    narrow = frozenset(narrow_filters(conn, query))
+    return where_clause(query, narrow=narrow, trash=not trash_is_empty(conn))
 
 
 def narrow_filters(conn: sqlite3.Connection, query: Query) -> dict[Item, tuple[str, list[Any]]]:
@@ -320,7 +349,7 @@ class Walker:
             return False
         ordered = self.conn.execute(
             f"""SELECT p.id FROM papers p WHERE p.id IN (SELECT value FROM json_each(?))
-                ORDER BY {SORTS[walk.sort]}""",
+                AND {walk.where.scope} ORDER BY {SORTS[walk.sort]}""",
             (json.dumps(ids),),
         )
         walk.forward = _Side(ids=[row[0] for row in ordered], done=True)

@@ -24,6 +24,7 @@ QUERY_LANGUAGE = (
     ("has:note", "papers with a note"),
     ("author:name id:2504.01234", "by author (a prefix) or arXiv id"),
     ("has:code has:id is:withdrawn", "with a repo, an id; withdrawn"),
+    ("is:deleted", "the trash (hidden from every other view)"),
     ("upvotes>=20", "by upvotes (also > < <= =)"),
     ("published>=2026-01", "by year, month or day published"),
     ("a OR b", "either"),

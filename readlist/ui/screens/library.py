@@ -13,7 +13,7 @@ from textual.screen import Screen
 from readlist.core.models import Paper
 from readlist.core.query import Query, parse_query
 from readlist.core.store import Sort, Walk
-from readlist.ui import organise
+from readlist.ui import organise, trash
 from readlist.ui.detail_follow import DetailFollower
 from readlist.ui.health import LibraryHealth
 from readlist.ui.history import Change
@@ -61,7 +61,8 @@ class LibraryScreen(Screen[None]):
 
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:
-        return in_declared_order(super().active_bindings)  # rebound keys stay in place
+        keys = in_declared_order(super().active_bindings)  # rebound keys stay in place
+        return trash.named_for_view(keys, self.query_text)
 
     def __init__(self) -> None:
         super().__init__()
@@ -265,6 +266,12 @@ class LibraryScreen(Screen[None]):
             self.notify("No papers shown to act on", timeout=3)
         else:
             self.rl_app.act_on_shown(self.query_text, count)
+
+    def action_delete(self) -> None:
+        trash.delete_or_restore(self, self.parsed.in_trash)
+
+    def action_imported_dumps(self) -> None:
+        trash.show_dumps(self)
 
     def action_review_duplicates(self) -> None:
         self.rl_app.review_duplicates()

@@ -130,6 +130,21 @@ LIBRARY_BINDINGS: list[BindingType] = [
         )
         for key in range(1, 10)
     ),
+    Binding(
+        "d,delete",
+        "delete",
+        "Delete",
+        tooltip="Move the paper to the trash (in the trash, is:deleted: restore it)",
+        id="library.delete",
+    ),
+    Binding(
+        "I",
+        "imported_dumps",
+        "Imported dumps",
+        show=False,
+        tooltip="List the imported dumps, and remove one's listings",
+        id="library.dumps",
+    ),
     Binding("question_mark", "help", "Help", tooltip="Show every key", id="library.help"),
     Binding("q", "quit", "Quit", tooltip="Quit readlist", id="library.quit"),
     *READING_BINDINGS,
