@@ -47,7 +47,7 @@ from hypothesis.stateful import (
 
 from readlist.core import care, normalize
 from readlist.core.care.bulk import Bulk, BulkKind
-from readlist.core.errors import MergeError
+from readlist.core.errors import ReadlistError
 from readlist.core.export import FORMATS, bibtex_key, export_to_file, write_export
 from readlist.core.ingest.decode import decode_dump
 from readlist.core.ingest.importer import Importer
@@ -283,6 +283,8 @@ class ModelPaper:
     merged_in: set[int] = field(default_factory=set)  # identities merged into it by the user
     # tag (folded) -> (its spelling, which of the tag's writes put it there)
     tags: dict[str, tuple[str, int]] = field(default_factory=dict)
+    trashed: bool = False
+    by_dump: int | None = None  # the removed dump that put it in the trash
     ever: set[int] = field(default_factory=set)  # ... and those it ever held (split or not)
 
     def __post_init__(self) -> None:
@@ -434,6 +436,8 @@ class LibraryMachine(RuleBasedStateMachine):
         # model does not predict; it reads them back from the library instead (see resync).
         self.tainted: set[int] = set()
         self.kept_apart: set[frozenset[int]] = set()
+        # The dumps in the library by id: a text dump's signature, a JSON file's bytes.
+        self.dump_keys: dict[int, tuple[str, object]] = {}
         self.tag_writes = 0  # tags put on so far: tells a tag put on again from the first
 
     def teardown(self) -> None:
@@ -552,11 +556,14 @@ class LibraryMachine(RuleBasedStateMachine):
         assert report.error is None
         assert report.already_imported == seen
         self.dumps.append((dump, raw))
-        self.imported.add(dump.signature())
+        if not seen:
+            self.imported.add(dump.signature())
+            self.note_dump("text", dump.signature())
+            self.check_trash_after_import()
         if expected is None:
             self.resync()
         # A lost paper or a merged look-alike is the finding, not the count it upsets.
-        papers = {p.id: p for p in self.store.search(parse_query(""))}
+        papers = self.all_papers()
         self.check_no_paper_lost(papers)
         self.check_one_identity_per_paper(papers)
         self.check_counts(report, expected, len(dump.listings))
@@ -572,7 +579,7 @@ class LibraryMachine(RuleBasedStateMachine):
         """After an import the model did not predict (see `tainted`): the papers it added
         are each one identity's, no paper went, and the abstracts are as the library has
         them (an import only fills an empty one)."""
-        stored = {p.id: p for p in self.store.search(parse_query(""))}
+        stored = self.all_papers()
         assert set(self.papers) <= set(stored), "an import took papers away"
         for paper_id, paper in stored.items():
             if paper_id in self.papers:
@@ -670,6 +677,8 @@ class LibraryMachine(RuleBasedStateMachine):
         expected = self.predict(dump)
         report = self.importer_for(data).import_bytes(raw, f"day{len(self.dumps)}.json")
         assert report.error is None and not report.already_imported
+        self.note_dump("json", raw)
+        self.check_trash_after_import()
         if expected is None:
             self.resync()
         for listing, votes in zip(listings, upvotes, strict=True):
@@ -683,7 +692,7 @@ class LibraryMachine(RuleBasedStateMachine):
             earlier = self.upvotes.get(listing.arxiv_id)
             if earlier is None or listed_on >= earlier[1]:
                 self.upvotes[listing.arxiv_id] = (votes, listed_on)
-        papers = {p.id: p for p in self.store.search(parse_query(""))}
+        papers = self.all_papers()
         self.check_no_paper_lost(papers)
         self.check_one_identity_per_paper(papers)
         self.check_counts(report, expected, count)
@@ -695,7 +704,10 @@ class LibraryMachine(RuleBasedStateMachine):
     @rule(data=st.data())
     def reimport_same_dump(self, data: st.DataObject) -> None:
         """The same dump again, maybe re-saved: it was imported, so nothing may change."""
-        _, raw = self.dumps[data.draw(st.integers(0, len(self.dumps) - 1), label="dump #")]
+        dump, raw = self.dumps[data.draw(st.integers(0, len(self.dumps) - 1), label="dump #")]
+        if dump.signature() not in self.imported:  # its dump removed: a new import again
+            self.import_dump(data, dump)
+            return
         how = data.draw(st.sampled_from(["bytes", "crlf", "bom", "utf-16"]), label="saved as")
         text = raw.decode()
         again = {
@@ -773,7 +785,7 @@ class LibraryMachine(RuleBasedStateMachine):
             model_undo = self.model_undo.pop(id(changes))
             try:
                 changes.undo(self.store)
-            except MergeError:  # split since, or merged on: the undo says so, changes nothing
+            except ReadlistError:  # split since, gone for good: the undo says so, changes nothing
                 event("a merge's undo refused")
                 return
             model_undo()
@@ -967,12 +979,133 @@ class LibraryMachine(RuleBasedStateMachine):
 
         self.push_deed("tag" if add else "untag", undo, model_undo)
 
+    # -- library care: the trash and undoing an import ------------------------------------
+
+    @precondition(lambda self: self.papers)
+    @rule(data=st.data(), restore=st.booleans())
+    def delete_or_restore(self, data: st.DataObject, restore: bool) -> None:
+        """`readlist delete` / `restore` (d in the app), undone as the app does."""
+        ids = data.draw(
+            st.lists(st.sampled_from(sorted(self.papers)), min_size=1, max_size=3), label="papers"
+        )
+        wanted = list(dict.fromkeys(ids))
+        if restore:
+            changed = self.store.restore_papers(ids)
+            assert changed == [i for i in wanted if self.papers[i].trashed]
+        else:
+            changed = self.store.delete_papers(ids)
+            assert changed == [i for i in wanted if not self.papers[i].trashed]
+        for paper_id in changed:
+            self.papers[paper_id].trashed, self.papers[paper_id].by_dump = not restore, None
+
+        def undo(store: Store) -> None:
+            present = [p.id for p in store.get_many(changed)]
+            (store.delete_papers if restore else store.restore_papers)(present)
+
+        def model_undo() -> None:
+            for paper_id in changed:
+                if paper_id in self.papers:
+                    self.papers[paper_id].trashed = restore
+                    self.papers[paper_id].by_dump = None
+
+        self.push_deed("restore" if restore else "delete", undo, model_undo)
+
+    @precondition(lambda self: any(p.trashed for p in self.papers.values()))
+    @rule()
+    def empty_the_trash(self) -> None:
+        """`readlist trash --empty`: the trash's papers gone for good, and only those."""
+        gone = {i for i, p in self.papers.items() if p.trashed}
+        assert self.store.empty_trash() == len(gone)
+        for paper_id in gone:
+            paper = self.papers.pop(paper_id)
+            for index in paper.identities:  # the user threw them away: no longer theirs
+                self.identities[index].listed_with_abstract = False
+                self.identities[index].titles_without_abstract.clear()
+        self.merges = [m for m in self.merges if not {m.keep, m.other} & gone]
+        self.kept_apart = {pair for pair in self.kept_apart if not pair & gone}
+        for arxiv_id, holder in list(self.id_holder.items()):
+            if holder in gone:
+                del self.id_holder[arxiv_id]
+                self.upvotes.pop(arxiv_id, None)
+
+    @precondition(lambda self: self.dump_keys)
+    @rule(data=st.data())
+    def remove_a_dump(self, data: st.DataObject) -> None:
+        """`readlist dumps remove`: the dump's listings go; the papers only it listed go to
+        the trash, but for those the user starred, read, noted or tagged."""
+        dump_id = data.draw(st.sampled_from(sorted(self.dump_keys)), label="dump")
+        listed: dict[int, set[int]] = {}
+        for paper_id, listed_by in self.store.conn.execute(
+            "SELECT paper_id, dump_id FROM sightings"
+        ):
+            listed.setdefault(paper_id, set()).add(listed_by)
+        only_it = {i for i, dumps in listed.items() if dumps == {dump_id}}
+
+        def owned(paper: ModelPaper) -> bool:
+            return paper.starred or paper.read or bool(paper.note) or bool(paper.tags)
+
+        removal = self.store.remove_dump(dump_id)
+        to_trash = {i for i in only_it if not self.papers[i].trashed}
+        assert set(removal.trashed) == {i for i in to_trash if not owned(self.papers[i])}
+        assert set(removal.kept) == {i for i in to_trash if owned(self.papers[i])}
+        for paper_id in removal.trashed:
+            self.papers[paper_id].trashed, self.papers[paper_id].by_dump = True, dump_id
+        kind, key = self.dump_keys.pop(dump_id)
+        self.imported_keys(kind).discard(key)
+
+        def model_undo() -> None:
+            for paper_id in removal.trashed:
+                if paper_id in self.papers:
+                    self.papers[paper_id].trashed, self.papers[paper_id].by_dump = False, None
+            self.dump_keys[dump_id] = (kind, key)
+            self.imported_keys(kind).add(key)
+
+        def undo(store: Store) -> None:
+            if dump_id in {d.id for d in store.dumps()} or self.key_imported(kind, key):
+                raise ReadlistError("imported again since")  # put_back_dump refuses too
+            store.put_back_dump(removal)
+
+        self.push_deed("remove dump", undo, model_undo)
+        event("a dump removed")
+
+    def imported_keys(self, kind: str) -> set[object]:
+        """The dumps imported so far: text dumps' signatures, or JSON files' bytes."""
+        return self.imported if kind == "text" else self.json_imported  # type: ignore[return-value]
+
+    def key_imported(self, kind: str, key: object) -> bool:
+        return (kind, key) in self.dump_keys.values()
+
+    def note_dump(self, kind: str, key: object) -> None:
+        """The dump just imported, by the id the library gave it."""
+        (dump_id,) = self.store.conn.execute("SELECT max(id) FROM dumps").fetchone()
+        self.dump_keys[dump_id] = (kind, key)
+
+    def check_trash_after_import(self) -> None:
+        """A paper a removed dump put in the trash is back once a dump lists it again; a
+        paper the user deleted stays in the trash whatever lists it."""
+        trashed = {p.id for p in self.store.search(parse_query("is:deleted"))}
+        listed_now = {
+            row[0]
+            for row in self.store.conn.execute(
+                "SELECT paper_id FROM sightings WHERE dump_id = (SELECT max(id) FROM dumps)"
+            )
+        }
+        for paper_id, paper in self.papers.items():
+            if not paper.trashed:
+                assert paper_id not in trashed, "an import put a paper in the trash"
+            elif paper.by_dump is None or paper_id not in listed_now:
+                assert paper_id in trashed, "an import brought back a paper left in the trash"
+            else:
+                assert paper_id not in trashed, "a removed dump's paper, listed again, stays out"
+                paper.trashed, paper.by_dump = False, None
+                event("a removed dump's paper listed again")
+
     @rule(fmt=st.sampled_from(FORMATS))
     def export_starred(self, fmt: str) -> None:
         """`readlist export -o FILE`: the starred papers, each once, in every format."""
         path = self.dir / f"starred.{fmt}"
         count = export_to_file(self.store.iter_search(parse_query("is:starred")), fmt, path)
-        starred = {i: p for i, p in self.papers.items() if p.starred}
+        starred = {i: p for i, p in self.papers.items() if p.starred and not p.trashed}
         assert count == len(starred)
         text = path.read_text(encoding="utf-8")
         if fmt == "json":
@@ -999,9 +1132,26 @@ class LibraryMachine(RuleBasedStateMachine):
 
     # -- what must hold after every step -------------------------------------------------
 
+    def all_papers(self) -> dict[int, Paper]:
+        """Every paper of the library: those shown, and those in the trash."""
+        shown = self.store.search(parse_query(""))
+        trashed = self.store.search(parse_query("is:deleted"))
+        return {p.id: p for p in (*shown, *trashed)}
+
+    def check_trash(self) -> None:
+        """The trash is shown by is:deleted and nowhere else, and no count holds it."""
+        shown = {p.id for p in self.store.search(parse_query(""))}
+        trashed = {p.id for p in self.store.search(parse_query("is:deleted"))}
+        assert shown == {i for i, p in self.papers.items() if not p.trashed}
+        assert trashed == {i for i, p in self.papers.items() if p.trashed}
+        stats = self.store.stats()
+        assert (stats.papers, stats.trashed) == (len(shown), len(trashed))
+        assert self.store.count(parse_query("")) == len(shown)
+
     @invariant()
     def library_is_as_modelled(self) -> None:
-        papers = {p.id: p for p in self.store.search(parse_query(""))}
+        papers = self.all_papers()
+        self.check_trash()
         self.check_no_paper_lost(papers)
         self.check_one_identity_per_paper(papers)
         self.check_papers_are_the_predicted_ones(papers)
@@ -1015,14 +1165,14 @@ class LibraryMachine(RuleBasedStateMachine):
 
     def check_tags(self) -> None:
         """Each paper's tags, as the library reads them, searches them and exports them."""
-        stored = {p.id: p.tags for p in self.store.search(parse_query(""))}
+        stored = {i: p.tags for i, p in self.all_papers().items()}
         assert stored == {
             i: tuple(sorted((t for t, _ in p.tags.values()), key=lambda t: (t.casefold(), t)))
             for i, p in self.papers.items()
         }
         for name in {"ml", "to-read"}:
             found = {p.id for p in self.store.search(parse_query(f"tag:{name}"))}
-            assert found == {i for i, p in self.papers.items() if name in p.tags}
+            assert found == {i for i, p in self.papers.items() if name in p.tags and not p.trashed}
 
     def check_kept_apart(self) -> None:
         """A pair the user kept apart is never offered again, whatever came in since."""
@@ -1054,7 +1204,11 @@ class LibraryMachine(RuleBasedStateMachine):
             if identity.listed_with_abstract:
                 holders = {i for i, (_, abstract) in texts.items() if identity.token in abstract}
                 assert holders, f"lost: {identity.title!r} ({identity.token})"
-                found = {p.id for p in self.store.search(parse_query(identity.token))}
+                found = {
+                    p.id
+                    for text in (identity.token, f"{identity.token} is:deleted")
+                    for p in self.store.search(parse_query(text))
+                }
                 assert holders <= found, f"not found by search: {identity.token}"
             elif identity.titles_without_abstract:
                 titles = {title for title, _ in texts.values()}
@@ -1112,6 +1266,9 @@ class LibraryMachine(RuleBasedStateMachine):
                FROM papers p LEFT JOIN sightings s ON s.paper_id = p.id GROUP BY p.id"""
         )
         for paper_id, *stored, count, first, last in rows:
+            if count == 0:  # its dumps removed, kept as the user's: its days stay
+                assert stored[0] == 0, f"paper {paper_id}: seen with no listing"
+                continue
             assert stored == [count, first, last], f"paper {paper_id}: its sightings"
 
     def check_starred_export(self) -> None:
@@ -1119,7 +1276,9 @@ class LibraryMachine(RuleBasedStateMachine):
         write_export(self.store.iter_search(parse_query("is:starred")), "json", out)
         exported = {r["id"]: (r["title"], r["read"], r["note"]) for r in json.loads(out.getvalue())}
         assert exported == {
-            i: (p.title, p.read, p.note) for i, p in self.papers.items() if p.starred
+            i: (p.title, p.read, p.note)
+            for i, p in self.papers.items()
+            if p.starred and not p.trashed
         }
 
 
