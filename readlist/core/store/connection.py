@@ -39,9 +39,9 @@ from readlist.core.store.imports import ImportWrites
 from readlist.core.store.memory import LibraryMemory
 from readlist.core.store.merges import MergeWrites
 from readlist.core.store.reads import LibraryReads
-from readlist.core.store.search import Walker
 from readlist.core.store.tags import LibraryTags
 from readlist.core.store.trash import TrashCare
+from readlist.core.store.walk import Walker
 
 if TYPE_CHECKING:
     import sqlite_utils
