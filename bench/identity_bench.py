@@ -218,10 +218,10 @@ def in_process(library: Path, qs: list[tuple[str, str, Sort]]) -> dict[str, Foun
 
 def plan(store: Store, text: str, sort: Sort) -> list[str]:
     """EXPLAIN QUERY PLAN of the SQL `search` runs for a filter without words (one with
-    words is walked in pages, search.py)."""
+    words is walked in pages, walk.py)."""
     where = plain_where(store.conn, parse_query(text))
     if where.uses_text:
-        return ["walked (words): see search.py"]
+        return ["walked (words): see walk.py"]
     sql = f"SELECT p.id FROM papers p{where.sql} ORDER BY {SORTS[sort]} LIMIT 20"
     return [row[3] for row in store.conn.execute(f"EXPLAIN QUERY PLAN {sql}", where.params)]
 

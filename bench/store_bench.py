@@ -101,8 +101,7 @@ def _ms(seconds: float) -> float:
 def probe(path: Path) -> dict[str, float]:
     """One round's figures, in this process, with whatever readlist PYTHONPATH gives."""
     from readlist.core.query import parse_query
-    from readlist.core.store import Store
-    from readlist.core.store.search import Walk  # where every tree compared has it
+    from readlist.core.store import Store, Walk  # where every tree compared has it
 
     figures: dict[str, float] = {}
     opens = []

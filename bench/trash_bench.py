@@ -43,8 +43,7 @@ def _median_ms(call: object) -> float:
 def probe(path: Path, trashed: int) -> dict[str, float]:
     """One round's figures, with whatever readlist PYTHONPATH gives."""
     from readlist.core.query import parse_query
-    from readlist.core.store import Store
-    from readlist.core.store.search import Walk
+    from readlist.core.store import Store, Walk
 
     with Store.open(path, cache_mib=8) as store:
         ids: list[int] = []

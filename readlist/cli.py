@@ -17,7 +17,7 @@ import click
 from readlist import __version__
 from readlist.cli_care import backup, check
 from readlist.cli_config import config, export_format_setting
-from readlist.cli_dupes import dupes, keep_apart, merge, split
+from readlist.cli_dupes import dupes, keep_apart_command, merge_command, split_command
 from readlist.cli_fetch import fetch
 from readlist.cli_state import mark, note
 from readlist.cli_support import (
@@ -31,7 +31,7 @@ from readlist.cli_support import (
     query_of,
     say_hints,
 )
-from readlist.cli_tags import saved, tag, tags
+from readlist.cli_tags import saved_group, tag, tags
 from readlist.cli_trash import delete, dumps, restore, trash
 from readlist.core.printable import shown_in_line
 from readlist.core.query import State
@@ -283,12 +283,12 @@ cli.add_command(check)
 cli.add_command(config)
 cli.add_command(dupes)
 cli.add_command(fetch)
-cli.add_command(keep_apart)
+cli.add_command(keep_apart_command)
 cli.add_command(mark)
-cli.add_command(merge)
+cli.add_command(merge_command)
 cli.add_command(note)
-cli.add_command(split)
-cli.add_command(saved)
+cli.add_command(split_command)
+cli.add_command(saved_group)
 cli.add_command(tag)
 cli.add_command(tags)
 cli.add_command(delete)

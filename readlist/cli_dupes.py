@@ -50,11 +50,11 @@ def dupes(library: Library, fmt: str) -> None:
         click.echo(f"         {shown_in_line(c.other_title)}")
 
 
-@click.command(cls=ReadlistCommand)
+@click.command("merge", cls=ReadlistCommand)
 @click.argument("keep", type=int, metavar="KEEP")
 @click.argument("others", nargs=-1, required=True, type=int, metavar="OTHER...")
 @click.pass_obj
-def merge(library: Library, keep: int, others: tuple[int, ...]) -> None:
+def merge_command(library: Library, keep: int, others: tuple[int, ...]) -> None:
     """Merge the OTHER papers into KEEP, losing nothing.
 
     \b
@@ -75,10 +75,10 @@ def merge(library: Library, keep: int, others: tuple[int, ...]) -> None:
     )
 
 
-@click.command(cls=ReadlistCommand)
+@click.command("split", cls=ReadlistCommand)
 @click.argument("paper_id", type=int, metavar="ID")
 @click.pass_obj
-def split(library: Library, paper_id: int) -> None:
+def split_command(library: Library, paper_id: int) -> None:
     """Undo the merges into paper ID (newest first), or the merge of paper ID.
 
     \b
@@ -108,7 +108,7 @@ def split(library: Library, paper_id: int) -> None:
 @click.argument("a", type=int, metavar="A")
 @click.argument("b", type=int, metavar="B")
 @click.pass_obj
-def keep_apart(library: Library, a: int, b: int) -> None:
+def keep_apart_command(library: Library, a: int, b: int) -> None:
     """Record that papers A and B differ: the pair never comes back in `dupes`, on a
     later import or in the app's review."""
     from readlist.core import care

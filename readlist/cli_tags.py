@@ -69,12 +69,12 @@ def tags(library: Library, fmt: str) -> None:
         click.echo(f"{count:>6}  {shown_in_line(name)}")
 
 
-@click.group(cls=ReadlistGroup)
-def saved() -> None:
+@click.group("saved", cls=ReadlistGroup)
+def saved_group() -> None:
     """Named queries: saved:NAME in any query stands for NAME's query."""
 
 
-@saved.command("set")
+@saved_group.command("set")
 @click.argument("name")
 @click.argument("query", nargs=-1, required=True)
 @click.pass_obj
@@ -95,7 +95,7 @@ def saved_set(library: Library, name: str, query: tuple[str, ...]) -> None:
     click.echo(f"{verb} saved:{shown_in_line(name)} = {shown_in_line(text)}")
 
 
-@saved.command("list")
+@saved_group.command("list")
 @click.option(
     "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
 )
@@ -121,7 +121,7 @@ def saved_list(library: Library, fmt: str) -> None:
         click.echo(f"{key}  {shown_in_line(s.name):<{width}}  {shown_in_line(s.query)}")
 
 
-@saved.command("rm")
+@saved_group.command("rm")
 @click.argument("name")
 @click.pass_obj
 def saved_rm(library: Library, name: str) -> None:

@@ -50,7 +50,7 @@ def delete(library: Library, ids: tuple[int, ...], yes: bool) -> None:
 @click.pass_obj
 def restore(library: Library, ids: tuple[int, ...]) -> None:
     """Bring papers back from the trash."""
-    from readlist.core.care.trash import papers
+    from readlist.core.care.bulk import papers
 
     ids = paper_ids(ids)
     with library.open() as store:

@@ -27,37 +27,23 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from readlist.core.query_values import CONTROL as _CONTROL
-from readlist.core.query_values import arxiv_id, bounds, tokens
+from readlist.core.query_values import (
+    OPERATORS,
+    STATES,
+    StateName,
+    arxiv_id,
+    bounds,
+    tokens,
+    unknown_state,
+)
 
 SearchField = Literal["title", "abstract", "note"]
-StateName = Literal[
-    "starred", "read", "unread", "note", "withdrawn", "code", "id", "authors", "new", "deleted"
-]
 RangeField = Literal["upvotes", "published"]
 
 FIELDS: tuple[SearchField, ...] = ("title", "abstract", "note")
-_STATES: dict[str, StateName] = {
-    "is:starred": "starred",
-    "is:star": "starred",
-    "is:read": "read",
-    "is:unread": "unread",
-    "is:withdrawn": "withdrawn",
-    "is:new": "new",
-    "has:note": "note",
-    "has:notes": "note",
-    "has:code": "code",
-    "has:id": "id",
-    "has:authors": "authors",
-    "has:author": "authors",
-    "is:deleted": "deleted",
-}
-# Each state's own spelling, the one a hint suggests: the first key for it above.
-_WRITTEN_AS: dict[StateName, str] = {name: key for key, name in reversed(_STATES.items())}
-_OPERATORS = ("is:", "has:")
-_NEGATIONS = ("un", "not", "non", "no")
 # The saved: words one query may expand, counting those inside saved searches: searches
 # that name each other twice at every level would otherwise grow without bound.
-SAVED_EXPANSIONS = 256  # is:unstarred means -is:starred
+SAVED_EXPANSIONS = 256
 _FIELD_PREFIX = re.compile(r"(title|abstract|note):", re.IGNORECASE)
 _COMPARISON = re.compile(r"([a-z_]+)(>=|<=|>|<|=)(.*)", re.IGNORECASE | re.DOTALL)
 _RANGE_FIELDS: tuple[RangeField, ...] = ("upvotes", "published")
@@ -169,42 +155,6 @@ def _has_word(text: str) -> bool:
     return any(ch.isalnum() for ch in text)
 
 
-def _state_named(operator: str, value: str) -> StateName | None:
-    """The state `value` names after `operator`, or after the other operator."""
-    for key in (operator + value, *(o + value for o in _OPERATORS)):
-        if key in _STATES:
-            return _STATES[key]
-    return None
-
-
-def _state_hint(word: str, operator: str, value: str, negated: bool) -> Hint:
-    """What to say about `is:`/`has:` followed by a value the language lacks: the
-    filter it most likely means, else the values `operator` takes."""
-    import difflib  # only a mistyped filter needs it, not every start
-
-    ours = {
-        key.partition(":")[2]: name for key, name in _STATES.items() if key.startswith(operator)
-    }
-    guess: str | None = None
-    for negation in _NEGATIONS:  # is:unstarred -> -is:starred
-        rest = value.removeprefix(negation).lstrip("-_")
-        if rest != value and (name := _state_named(operator, rest)) is not None:
-            guess = ("" if negated else "-") + _WRITTEN_AS[name]
-            break
-    else:
-        name = _state_named(operator, value)  # has:starred -> is:starred
-        close = difflib.get_close_matches(value, list(ours), n=1, cutoff=0.6)
-        if name is None and close:
-            name = ours[close[0]]
-        if name is not None:
-            guess = ("-" if negated else "") + _WRITTEN_AS[name]
-    if guess is not None:
-        return Hint(word, f"unknown filter {word} — did you mean {guess}?")
-    values = [_WRITTEN_AS[name].partition(":")[2] for name in dict.fromkeys(ours.values())]
-    known = ", ".join(values[:-1]) + " or " + values[-1] if len(values) > 1 else values[0]
-    return Hint(word, f"unknown filter {word} — {operator} takes {known}")
-
-
 def _range(field: RangeField, operator: str, value: str, negated: bool) -> Range | None:
     """The range `field operator value` means, or None when `value` is no count (for
     upvotes) or no year, month or day (for published)."""
@@ -292,12 +242,12 @@ def _item(token: str, quoted: bool) -> Item | Hint | None:
             return Term(text, field, phrase=True, negated=negated)
     elif field is None:
         lowered = prefix.lower()
-        state = _STATES.get(lowered)
+        state = STATES.get(lowered)
         if state is not None:
             return State(state, negated)
-        operator = next((o for o in _OPERATORS if lowered.startswith(o)), None)
+        operator = next((o for o in OPERATORS if lowered.startswith(o)), None)
         if operator is not None:
-            return _state_hint(word, operator, lowered[len(operator) :], negated)
+            return Hint(word, unknown_state(word, operator, lowered[len(operator) :], negated))
     if _has_word(prefix) and not quoted:
         return Term(prefix, field, negated=negated)
     if field is not None:

@@ -1,6 +1,8 @@
 """The words of a filter, and the values of its comparisons (upvotes>=20,
 published<2026-03): a query split into words and phrases, arXiv ids, counts, and days,
-months and years as the spans of ISO dates they cover. Part of readlist.core.query."""
+months and years as the spans of ISO dates they cover; and the values is: and has: take,
+with what to say of one the language lacks. Part of readlist.core.query: the parser there
+builds the query's items from these values, and these know nothing of the items."""
 
 from __future__ import annotations
 
@@ -115,3 +117,62 @@ def bounds(
         "=": (start, after),
     }[operator]
     return low, high
+
+
+# The states is: and has: name, and how a query may spell each.
+StateName = Literal[
+    "starred", "read", "unread", "note", "withdrawn", "code", "id", "authors", "new", "deleted"
+]
+STATES: dict[str, StateName] = {
+    "is:starred": "starred",
+    "is:star": "starred",
+    "is:read": "read",
+    "is:unread": "unread",
+    "is:withdrawn": "withdrawn",
+    "is:new": "new",
+    "has:note": "note",
+    "has:notes": "note",
+    "has:code": "code",
+    "has:id": "id",
+    "has:authors": "authors",
+    "has:author": "authors",
+    "is:deleted": "deleted",
+}
+# Each state's own spelling, the one a hint suggests: the first key for it above.
+_WRITTEN_AS: dict[StateName, str] = {name: key for key, name in reversed(STATES.items())}
+OPERATORS = ("is:", "has:")
+_NEGATIONS = ("un", "not", "non", "no")
+
+
+def _state_named(operator: str, value: str) -> StateName | None:
+    """The state `value` names after `operator`, or after the other operator."""
+    for key in (operator + value, *(o + value for o in OPERATORS)):
+        if key in STATES:
+            return STATES[key]
+    return None
+
+
+def unknown_state(word: str, operator: str, value: str, negated: bool) -> str:
+    """What to say about `is:`/`has:` followed by a value the language lacks: the
+    filter it most likely means, else the values `operator` takes."""
+    import difflib  # only a mistyped filter needs it, not every start
+
+    ours = {key.partition(":")[2]: name for key, name in STATES.items() if key.startswith(operator)}
+    guess: str | None = None
+    for negation in _NEGATIONS:  # is:unstarred -> -is:starred
+        rest = value.removeprefix(negation).lstrip("-_")
+        if rest != value and (name := _state_named(operator, rest)) is not None:
+            guess = ("" if negated else "-") + _WRITTEN_AS[name]
+            break
+    else:
+        name = _state_named(operator, value)  # has:starred -> is:starred
+        close = difflib.get_close_matches(value, list(ours), n=1, cutoff=0.6)
+        if name is None and close:
+            name = ours[close[0]]
+        if name is not None:
+            guess = ("-" if negated else "") + _WRITTEN_AS[name]
+    if guess is not None:
+        return f"unknown filter {word} — did you mean {guess}?"
+    values = [_WRITTEN_AS[name].partition(":")[2] for name in dict.fromkeys(ours.values())]
+    known = ", ".join(values[:-1]) + " or " + values[-1] if len(values) > 1 else values[0]
+    return f"unknown filter {word} — {operator} takes {known}"

@@ -22,7 +22,9 @@ from readlist.core.ingest.importer import Importer
 from readlist.core.models import Paper
 from readlist.core.query import parse_query
 from readlist.core.store import Store, search
-from readlist.core.store.search import SORTS, Walk, plain_where, where_clause
+from readlist.core.store import walk as walk_module
+from readlist.core.store.search import SORTS, plain_where, where_clause
+from readlist.core.store.walk import Walk
 from tests.conftest import NOW
 from tests.unit.test_hostile_query import read_every_way
 
@@ -253,8 +255,8 @@ def test_a_walk_gathers_a_filter_few_papers_pass_through_its_index(library: Stor
     expected = [paper.id for paper in library.search(query)]
     with pytest.MonkeyPatch.context() as patch:
         for name, value in [("CHUNK_MIN", 2), ("CHUNK_MAX", 4), ("BUDGET", 4)]:
-            patch.setattr(search, name, value)
-        patch.setattr(search, "GATHER_TESTED", 2)
+            patch.setattr(walk_module, name, value)
+        patch.setattr(walk_module, "GATHER_TESTED", 2)
         patch.setattr(search, "NARROW_FILTER", 10)
         walk = Walk(query)
         assert [paper.id for paper in library.page(query, 0, 2, walk=walk)] == expected[:2]

@@ -25,8 +25,9 @@ from hypothesis import strategies as st
 
 from readlist.core.models import Paper
 from readlist.core.query import FIELDS, ArxivId, Author, Query, Range, State, Term, parse_query
-from readlist.core.store import Store, search
-from readlist.core.store.search import Walk
+from readlist.core.store import Store
+from readlist.core.store import walk as walk_module
+from readlist.core.store.walk import Walk
 from tests.conftest import write_paper
 
 # FTS5 operators and syntax, SQL, the filter language's own, controls and NUL; words
@@ -249,9 +250,9 @@ def read_every_way(store: Store, query: Query) -> list[int]:
     assert [paper.id for paper in store.search(query, limit=7, offset=3)] == ids[3:10]
     with pytest.MonkeyPatch.context() as patch:  # walks scaled down, so every path runs
         for name, value in [("CHUNK_MIN", 4), ("CHUNK_MAX", 16), ("BUDGET", 24)]:
-            patch.setattr(search, name, value)
-        patch.setattr(search, "GATHER_TESTED", 8)
-        patch.setattr(search, "GATHER_SORTED", 16)
+            patch.setattr(walk_module, name, value)
+        patch.setattr(walk_module, "GATHER_TESTED", 8)
+        patch.setattr(walk_module, "GATHER_SORTED", 16)
         walk = Walk(query)
         forward: list[int] = []
         while page := store.page(query, len(forward), 9, walk=walk):

@@ -1,4 +1,4 @@
-"""The filter walk (search.py) gives exactly what the plain SQL query gives, page by page,
+"""The filter walk (walk.py) gives exactly what the plain SQL query gives, page by page,
 from either end, in every sort; and it does so by walking or gathering, not by SQL."""
 
 from __future__ import annotations
@@ -12,8 +12,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from readlist.core.query import parse_query
-from readlist.core.store import Store, migrations, search
-from readlist.core.store.search import SORTS, Sort, Walk, narrowing_match
+from readlist.core.store import Store, migrations
+from readlist.core.store import walk as walk_module
+from readlist.core.store.search import SORTS, Sort, narrowing_match
+from readlist.core.store.walk import Walk
 from tests.conftest import write_paper
 
 # Words at different densities, a family sharing a prefix, and words the tokenizer folds.
@@ -34,11 +36,11 @@ PAPERS = 400
 
 def _small_walks(patch: pytest.MonkeyPatch) -> None:
     """Chunks and budgets scaled down to a small library, so that every path runs."""
-    patch.setattr(search, "CHUNK_MIN", 8)
-    patch.setattr(search, "CHUNK_MAX", 32)
-    patch.setattr(search, "BUDGET", 64)
-    patch.setattr(search, "GATHER_TESTED", 16)
-    patch.setattr(search, "GATHER_SORTED", 40)
+    patch.setattr(walk_module, "CHUNK_MIN", 8)
+    patch.setattr(walk_module, "CHUNK_MAX", 32)
+    patch.setattr(walk_module, "BUDGET", 64)
+    patch.setattr(walk_module, "GATHER_TESTED", 16)
+    patch.setattr(walk_module, "GATHER_SORTED", 40)
 
 
 @pytest.fixture(scope="module")
@@ -130,7 +132,7 @@ def test_a_broad_filter_is_walked_only_as_far_as_its_page(library: Store) -> Non
 def test_a_narrow_filter_is_gathered_whole_through_its_rarer_words(library: Store) -> None:
     with pytest.MonkeyPatch.context() as patch:
         _small_walks(patch)
-        patch.setattr(search, "GATHER_TESTED", 100)
+        patch.setattr(walk_module, "GATHER_TESTED", 100)
         walk = Walk(parse_query("delta d"), "latest")
         library.page(walk.query, 0, 10, walk=walk)
         expected = [p.id for p in library.search(walk.query)]

@@ -7,14 +7,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
+from readlist.core.care.bulk import papers
 from readlist.core.models import DumpRemoval, Paper
 
 if TYPE_CHECKING:
     from readlist.core.store import Store
-
-
-def papers(count: int) -> str:
-    return f"{count} paper" + ("" if count == 1 else "s")
 
 
 def stakes(chosen: Sequence[Paper]) -> str:

@@ -6,15 +6,15 @@ import dataclasses
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import partial
 
 from readlist.core import normalize
 from readlist.core.ingest import dedupe, identity
+from readlist.core.ingest.batch import Batch, Incoming
 from readlist.core.ingest.planned import Planned, write_planned
-from readlist.core.ingest.ready import ReadyDump, Row, ready_dump
-from readlist.core.models import NO_META, FileReport, NewPaper, NewSighting, PaperMeta, ParsedPaper
+from readlist.core.ingest.ready import ReadyDump, ready_dump
+from readlist.core.models import NO_META, FileReport, NewSighting
 from readlist.core.store import CANDIDATES_PER_KEY, Store
 
 Progress = Callable[[int, int], None]  # (papers done, papers in the file)
@@ -135,7 +135,7 @@ class Importer:
         ids: tuple[int, int],
         start: int,
         progress: Progress | None,
-    ) -> tuple[FileReport, _Batch]:
+    ) -> tuple[FileReport, Batch]:
         """Decide the dump's next part in order, from listing `start`, up to
         PART_LISTINGS listings or PART_SECONDS, writing nothing: what it adds and merges,
         for `write_planned` to write in a few statements (not a few a paper). `ids` are
@@ -145,9 +145,9 @@ class Importer:
         imported_at = self.now.isoformat(timespec="seconds")
         first_id, dump_id = ids
         end = min(len(rows), start + PART_LISTINGS)
-        incoming = [_Incoming.of(row) for row in rows[start:end]]
+        incoming = [Incoming.of(row) for row in rows[start:end]]
         keys = {k for item in incoming for k in item.keys}
-        batch = _Batch(dump_id, first_id, self.store.imports.candidates(keys))
+        batch = Batch(dump_id, first_id, self.store.imports.candidates(keys))
         arxiv_ids = {item.arxiv_id for item in incoming if item.arxiv_id}
         if arxiv_ids:  # an id merges first, and two ids never merge: the library's ids
             batch.by_arxiv = self.store.imports.papers_by_arxiv_id(arxiv_ids)
@@ -206,7 +206,7 @@ class Importer:
         )
         return report, batch
 
-    def _text_of(self, paper_id: int, batch: _Batch) -> tuple[str, str]:
+    def _text_of(self, paper_id: int, batch: Batch) -> tuple[str, str]:
         if paper_id not in batch.texts:
             batch.texts.update(self.store.imports.texts([paper_id]))
         return batch.texts[paper_id]
@@ -218,7 +218,7 @@ class Importer:
         return filled if filled is not None else self.store.imports.abstract(paper_id)
 
     def _candidates(
-        self, item: _Incoming, batch: _Batch
+        self, item: Incoming, batch: Batch
     ) -> Iterator[tuple[int, dedupe.Fingerprint, bool]]:
         """The papers to decide `item` against (dedupe.shortlist), from the blocks of its
         keys: a few papers per key (the most recent: this dump's own new papers first),
@@ -244,7 +244,7 @@ class Importer:
                 self._remember(paper_id, fp)
             yield paper_id, fp, shares_abstract
 
-    def _merged_into(self, item: _Incoming, batch: _Batch) -> int | None:
+    def _merged_into(self, item: Incoming, batch: Batch) -> int | None:
         """The paper the user merged a paper of this very title into, if any: it holds
         the title's exact key (a merge moves the merged paper's keys to the kept one)
         under a title of its own. The user's merge settles what dedupe was unsure of."""
@@ -261,9 +261,7 @@ class Importer:
             self._fingerprints.popitem(last=False)  # the oldest
         self._fingerprints[paper_id] = fp
 
-    def _merge(
-        self, paper_id: int, item: _Incoming, kind: str, batch: _Batch, listing: int
-    ) -> None:
+    def _merge(self, paper_id: int, item: Incoming, kind: str, batch: Batch, listing: int) -> None:
         paper = item.paper
         pending = batch.papers.get(paper_id)
         if pending is not None:  # new in this very dump
@@ -306,7 +304,7 @@ class Importer:
             )
         )
 
-    def _take_identity(self, paper_id: int, item: _Incoming, batch: _Batch) -> None:
+    def _take_identity(self, paper_id: int, item: Incoming, batch: Batch) -> None:
         """What the listing says of the paper it merged into (identity.combine)."""
         meta = item.paper.meta
         assert meta is not None
@@ -327,87 +325,3 @@ class Importer:
         if combined.arxiv_id:
             batch.by_arxiv[combined.arxiv_id] = paper_id
             batch.arxiv_of[paper_id] = combined.arxiv_id
-
-
-@dataclass(slots=True)
-class _Incoming:
-    """A paper read from a dump, with what dedupe needs to place it."""
-
-    paper: ParsedPaper
-    seen_on: str
-    fp: dedupe.Fingerprint
-    title_keys: tuple[int, ...]  # the exact title key first
-    abstract_keys: tuple[int, ...]
-
-    @classmethod
-    def of(cls, row: Row) -> _Incoming:
-        title, abstract, date_line, seen_on, match_title, title_keys, abstract_keys = row[:7]
-        paper = ParsedPaper(title, abstract, date_line, meta=row[7], listed_on=row[8])
-        return cls(
-            paper, seen_on, dedupe.Fingerprint(match_title, abstract), title_keys, abstract_keys
-        )
-
-    @property
-    def listed(self) -> str:
-        """The listing's day, as identity.combine weighs it: "" for a file that gives
-        none (BibTeX, RIS, CSL-JSON), so it fills what a paper lacks but never outweighs
-        a dated listing."""
-        return self.paper.listed_on or ""
-
-    @property
-    def arxiv_id(self) -> str | None:
-        meta = self.paper.meta
-        return meta.arxiv_id if meta is not None else None
-
-    @property
-    def keys(self) -> tuple[int, ...]:
-        return (*self.title_keys, *self.abstract_keys)
-
-
-@dataclass
-class _Batch:
-    """One part's decisions, written in the transaction they are made in."""
-
-    dump_id: int
-    next_id: int
-    known: dict[int, list[tuple[int, str]]]  # key -> papers already in the library
-    fresh: dict[int, list[tuple[int, str]]] = field(default_factory=dict)  # key -> this dump's
-    papers: dict[int, NewPaper] = field(default_factory=dict)
-    fingerprints: dict[int, dedupe.Fingerprint] = field(default_factory=dict)
-    texts: dict[int, tuple[str, str]] = field(default_factory=dict)  # read from the library
-    by_arxiv: dict[str, int] = field(default_factory=dict)  # arXiv id -> paper holding it
-    arxiv_of: dict[int, str] = field(default_factory=dict)  # candidate paper -> its arXiv id
-    # Library papers whose identity this part changes, and where each field came from.
-    metas: dict[int, tuple[PaperMeta, identity.Sources]] = field(default_factory=dict)
-    planned: Planned = field(init=False)
-
-    def add(self, item: _Incoming, listing: int) -> int:
-        paper_id = self.next_id
-        self.next_id += 1
-        paper = item.paper
-        self.papers[paper_id] = NewPaper(
-            paper_id, paper.title, paper.abstract, item.fp.match_title, item.seen_on, paper.meta
-        )
-        if paper.meta is not None:
-            self.planned.sources[paper_id] = identity.sources_of(
-                paper.meta, self.dump_id, item.listed
-            )
-            if paper.meta.arxiv_id:
-                self.by_arxiv[paper.meta.arxiv_id] = paper_id
-                self.arxiv_of[paper_id] = paper.meta.arxiv_id
-        self.fingerprints[paper_id] = item.fp
-        for key in item.keys:
-            self.fresh.setdefault(key, []).append((paper_id, item.fp.match_title))
-            self.planned.keys.append((key, paper_id))
-        self.planned.sightings.append(
-            NewSighting(
-                paper_id,
-                self.dump_id,
-                paper.date_line,
-                item.seen_on,
-                "new",
-                listing=listing,
-                record=paper.meta.record if paper.meta is not None else None,
-            )
-        )
-        return paper_id

@@ -9,10 +9,12 @@ from readlist.core.store.damage import in_one_line as damage_in_one_line
 from readlist.core.store.damage import record as record_damage
 from readlist.core.store.imports import CANDIDATES_PER_KEY, RECENT_KEYS_CAP
 from readlist.core.store.memory import Memory, MemoryKey, Remembered, TriagePlace
-from readlist.core.store.merges import PAPER_FIELDS_FILLED, RowDict
+from readlist.core.store.merge_reads import RowDict
+from readlist.core.store.merges import PAPER_FIELDS_FILLED
 from readlist.core.store.schema import SCHEMA_VERSION
-from readlist.core.store.search import Sort, Walk
+from readlist.core.store.search import Sort
 from readlist.core.store.tags import NAME_MAX, BadNameError, one_word, sorted_tags, unique_names
+from readlist.core.store.walk import Walk
 
 __all__ = [
     "CANDIDATES_PER_KEY",

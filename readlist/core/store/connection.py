@@ -6,9 +6,9 @@ leaves each transaction all there or not there at all.
 
 Store is this module's connection, transactions, the user's state and the stamps that
 tell another window what changed, with the reads of reads.py, the app's memory of
-memory.py, the merges' reads and writes of merges.py, the tags and saved searches of
-tags.py and the trash of trash.py. `Store.imports` (imports.py) holds an import's reads
-and writes, which only readlist.core.ingest makes.
+memory.py, the merges' reads of merge_reads.py and writes of merges.py, the tags and
+saved searches of tags.py and the trash of trash.py. `Store.imports` (imports.py) holds
+an import's reads and writes, which only readlist.core.ingest makes.
 """
 
 from __future__ import annotations
@@ -37,11 +37,12 @@ from readlist.core.store import damage, schema
 from readlist.core.store.bulk import BulkWrites
 from readlist.core.store.imports import ImportWrites
 from readlist.core.store.memory import LibraryMemory
+from readlist.core.store.merge_reads import MergeReads
 from readlist.core.store.merges import MergeWrites
 from readlist.core.store.reads import LibraryReads
-from readlist.core.store.search import Walker
 from readlist.core.store.tags import LibraryTags
 from readlist.core.store.trash import TrashCare
+from readlist.core.store.walk import Walker
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -118,7 +119,9 @@ def _forget_open(path: Path) -> None:
             del _OPEN_HERE[key]
 
 
-class Store(LibraryReads, LibraryMemory, BulkWrites, MergeWrites, LibraryTags, TrashCare):
+class Store(
+    LibraryReads, LibraryMemory, BulkWrites, MergeReads, MergeWrites, LibraryTags, TrashCare
+):
     """One connection to one library. Open one Store per thread."""
 
     def __init__(

@@ -1,7 +1,8 @@
-"""The store's side of merging duplicates: reading a paper whole, moving what it owns to
-another paper and back, the pairs kept apart and the merges recorded. Part of the store
-(see connection.py); readlist.core.care.merge decides what to write and calls these
-inside one Store.transaction(), so that a merge or a split is all there or not at all.
+"""The store's writes for merging duplicates: moving what a paper owns to another paper
+and back, a paper leaving and coming back, the merges recorded and the pairs kept apart.
+Part of the store (see connection.py); readlist.core.care.merge decides what to write
+(reading through merge_reads.py) and calls these inside one Store.transaction(), so that a
+merge or a split is all there or not at all.
 
 A paper's rows live in papers, state, sightings, the dedupe keys, review, kept_apart,
 tags and trash, and in both full-text indexes, which are external content: a paper
@@ -12,13 +13,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from typing import Any
 
-from readlist.core.models import DuplicateCandidate
 from readlist.core.store import schema
-
-# A row of a table as a dict of column -> value, as the merge record keeps it.
-RowDict = dict[str, Any]
+from readlist.core.store.merge_reads import KEY_TABLES, RowDict
 
 PAPER_FIELDS_FILLED = (
     "abstract",
@@ -35,73 +32,12 @@ PAPER_FIELDS_FILLED = (
     "url",
     "primary_class",
 )
-_KEY_TABLES = ("dedupe_keys", "dedupe_keys_recent")
-
-
-def _rows(conn: sqlite3.Connection, sql: str, params: tuple[Any, ...] = ()) -> list[RowDict]:
-    cursor = conn.execute(sql, params)
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor]
 
 
 class MergeWrites:
-    """Store's merge reads and writes; the writes go inside Store.transaction()."""
+    """Store's merge writes; they go inside Store.transaction()."""
 
     conn: sqlite3.Connection
-
-    # -- reading a paper whole ------------------------------------------------------
-
-    def paper_row(self, paper_id: int) -> RowDict | None:
-        found = _rows(self.conn, "SELECT * FROM papers WHERE id = ?", (paper_id,))
-        return found[0] if found else None
-
-    def state_row(self, paper_id: int) -> RowDict | None:
-        found = _rows(
-            self.conn,
-            "SELECT read, starred, note, read_at, starred_at, note_at FROM state"
-            " WHERE paper_id = ?",
-            (paper_id,),
-        )
-        return found[0] if found else None
-
-    def owned_rows(self, paper_id: int) -> RowDict:
-        """Everything a paper owns beside its row and state, as a merge record keeps it."""
-        conn = self.conn
-        return {
-            "sightings": _rows(
-                conn,
-                "SELECT dump_id, listing, title, abstract FROM sightings WHERE paper_id = ?",
-                (paper_id,),
-            ),
-            "keys": {
-                table: [
-                    r[0]
-                    for r in conn.execute(
-                        f"SELECT key FROM {table} WHERE paper_id = ?", (paper_id,)
-                    )
-                ]
-                for table in _KEY_TABLES
-            },
-            "reviews": _rows(
-                conn,
-                "SELECT * FROM review WHERE paper_id = ?1 OR other_id = ?1",
-                (paper_id,),
-            ),
-            "kept_apart": _rows(
-                conn,
-                "SELECT * FROM kept_apart WHERE paper_id = ?1 OR other_id = ?1",
-                (paper_id,),
-            ),
-            "tags": _rows(conn, "SELECT tag, tagged_at FROM tags WHERE paper_id = ?", (paper_id,)),
-            "trash": _rows(
-                conn, "SELECT deleted_at, by_dump FROM trash WHERE paper_id = ?", (paper_id,)
-            ),
-        }
-
-    def tag_stamps(self, paper_id: int) -> dict[str, str]:
-        """tag -> tagged_at, keyed by the tag folded (tags are one name whatever the case)."""
-        rows = self.conn.execute("SELECT tag, tagged_at FROM tags WHERE paper_id = ?", (paper_id,))
-        return {str(tag).casefold(): str(at) for tag, at in rows}
 
     # -- moving what a paper owns ----------------------------------------------------
 
@@ -134,7 +70,7 @@ class MergeWrites:
         """`from_id`'s blocking keys become `to_id`'s, so that a later listing of either
         paper's title finds `to_id`. Returns the keys `to_id` did not hold before."""
         added: list[int] = []
-        for table in _KEY_TABLES:
+        for table in KEY_TABLES:
             for (key,) in self.conn.execute(
                 f"""SELECT key FROM {table} k WHERE paper_id = ?1 AND NOT EXISTS (
                         SELECT 1 FROM dedupe_keys WHERE key = k.key AND paper_id = ?2)
@@ -152,7 +88,7 @@ class MergeWrites:
 
     def put_back_keys(self, from_id: int, to_id: int, added: list[int], keys: list[int]) -> None:
         """Undo move_keys: `from_id` loses the keys it gained, `to_id` gets its own back."""
-        for table in _KEY_TABLES:
+        for table in KEY_TABLES:
             self.conn.executemany(
                 f"DELETE FROM {table} WHERE key = ? AND paper_id = ?",
                 [(key, from_id) for key in added],
@@ -322,13 +258,6 @@ class MergeWrites:
             (paper_id,),
         )
 
-    def arxiv_holder(self, arxiv_id: str) -> int | None:
-        row = self.conn.execute("SELECT id FROM papers WHERE arxiv_id = ?", (arxiv_id,)).fetchone()
-        return None if row is None else int(row[0])
-
-    def free_paper_id(self) -> int:
-        return int(self.conn.execute("SELECT coalesce(max(id), 0) + 1 FROM papers").fetchone()[0])
-
     # -- the merges recorded ------------------------------------------------------------
 
     def record_merge(self, kept_id: int, merged_id: int, record: RowDict) -> int:
@@ -337,29 +266,6 @@ class MergeWrites:
             (kept_id, merged_id, schema.now(), json.dumps(record, ensure_ascii=False)),
         )
         return int(cursor.lastrowid or 0)
-
-    def merges_into(self, paper_id: int) -> list[tuple[int, int, int, RowDict]]:
-        """The merges into the paper, newest first: (merge id, kept id, merged id,
-        record). Those recorded before the paper itself was merged away belong to it
-        while gone (`paper_id` may since name another paper) and are left out."""
-        rows = self.conn.execute(
-            """SELECT id, kept_id, merged_id, record FROM merges m WHERE kept_id = ?1
-               AND NOT EXISTS (SELECT 1 FROM merges g WHERE g.merged_id = ?1 AND g.id > m.id)
-               ORDER BY id DESC""",
-            (paper_id,),
-        )
-        return [(int(i), int(k), int(m), json.loads(r)) for i, k, m, r in rows]
-
-    def merge_of(self, kept_id: int | None, merged_id: int) -> tuple[int, int, int, RowDict] | None:
-        """The newest merge of `merged_id` (into `kept_id`, when given)."""
-        row = self.conn.execute(
-            """SELECT id, kept_id, merged_id, record FROM merges
-               WHERE merged_id = ?2 AND (?1 IS NULL OR kept_id = ?1) ORDER BY id DESC LIMIT 1""",
-            (kept_id, merged_id),
-        ).fetchone()
-        if row is None:
-            return None
-        return int(row[0]), int(row[1]), int(row[2]), json.loads(row[3])
 
     def forget_merge(self, merge_id: int, merged_id: int, back_as: int) -> None:
         """The merge is undone: its row goes, and the older merges into the paper it took
@@ -388,19 +294,3 @@ class MergeWrites:
             "DELETE FROM kept_apart WHERE paper_id = ? AND other_id = ?", (low, high)
         )
         return bool(cursor.rowcount)
-
-    def open_pairs(self) -> list[DuplicateCandidate]:
-        """The pairs dedupe held back for review, less those kept apart and those with a
-        paper in the trash."""
-        rows = self.conn.execute(
-            """SELECT r.paper_id, r.other_id, a.title, b.title,
-                      r.title_score, r.abstract_score, r.reason
-               FROM review r JOIN papers a ON a.id = r.paper_id JOIN papers b ON b.id = r.other_id
-               WHERE NOT EXISTS (SELECT 1 FROM kept_apart k
-                       WHERE k.paper_id = min(r.paper_id, r.other_id)
-                         AND k.other_id = max(r.paper_id, r.other_id))
-                 AND NOT EXISTS (SELECT 1 FROM trash t
-                       WHERE t.paper_id IN (r.paper_id, r.other_id))
-               ORDER BY r.paper_id, r.other_id"""
-        )
-        return [DuplicateCandidate(*row) for row in rows]

@@ -5,7 +5,7 @@ is brought up by exactly the statements that made every later one."""
 
 from __future__ import annotations
 
-# The full-text tokenizer, as in SCHEMA_V1; the filter walk (search.py) tests rows with it.
+# The full-text tokenizer, as in SCHEMA_V1; the filter walk (walk.py) tests rows with it.
 FTS_TOKENIZE = "unicode61 remove_diacritics 2"
 
 SCHEMA_V1 = """

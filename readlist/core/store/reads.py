@@ -26,13 +26,12 @@ from readlist.core.store.search import (
     REVERSED_SORTS,
     SORTS,
     Sort,
-    Walk,
-    Walker,
     plain_where,
     trash_is_empty,
     where_clause,
 )
 from readlist.core.store.tags import sorted_tags
+from readlist.core.store.walk import Walk, Walker
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -111,7 +110,7 @@ class LibraryReads:
     ) -> Iterator[Paper]:
         """Matching papers in a stable order, fetched lazily (for exports of any size).
 
-        The first few hundred of a filter on words come from its walk (search.py), as the
+        The first few hundred of a filter on words come from its walk (walk.py), as the
         app's pages do: asking SQL for the top 20 of a word in most papers sorts them all.
         """
         where = plain_where(self.conn, query)
@@ -147,7 +146,7 @@ class LibraryReads:
         OFFSET has to step over every row before the page, so a page in the second half of
         `total` rows is read backwards from the end; and the stepping runs over ids alone (a
         covering index when there is no filter), with the full rows read for the page only.
-        A filter on words goes through `walk` (see search.py) when it is given: the pages
+        A filter on words goes through `walk` (see walk.py) when it is given: the pages
         of a broad filter come from reading the library in order, the rest from SQL.
         """
         if offset < 0 or limit <= 0:
