@@ -1197,9 +1197,9 @@ class LibraryMachine(RuleBasedStateMachine):
         abstract, through the search box, or if no dump gave its abstract yet by title."""
         texts = {i: (p.title, p.abstract) for i, p in papers.items()}
         for identity in self.identities:
-            if identity.index in self.tainted and self.held_by_sighting(identity):
+            if identity.index in self.tainted and self.held_by_merge(identity):
                 # merged by the user into a paper with a title and abstract of its own:
-                # the listing's own text is kept with its sighting
+                # the merge keeps its text (with its listings, and to split it again)
                 continue
             if identity.listed_with_abstract:
                 holders = {i for i, (_, abstract) in texts.items() if identity.token in abstract}
@@ -1214,14 +1214,9 @@ class LibraryMachine(RuleBasedStateMachine):
                 titles = {title for title, _ in texts.values()}
                 assert titles & identity.titles_without_abstract, f"lost: {identity.title!r}"
 
-    def held_by_sighting(self, identity: Identity) -> bool:
-        """A listing of `identity` that a paper holding it (by the user's merge) keeps."""
-        rows = self.store.conn.execute("SELECT paper_id, title, abstract FROM sightings")
-        return any(
-            (identity.token in (abstract or "") or title in identity.titles_without_abstract)
-            and identity.index in self.papers[paper_id].identities | self.papers[paper_id].ever
-            for paper_id, title, abstract in rows
-        )
+    def held_by_merge(self, identity: Identity) -> bool:
+        """A paper the user merged `identity`'s paper into is in the library."""
+        return any(identity.index in p.identities | p.ever for p in self.papers.values())
 
     def check_one_identity_per_paper(self, papers: dict[int, Paper]) -> None:
         """No paper, nor any of its sightings, is more than one identity: a look-alike

@@ -247,14 +247,15 @@ class MergeWrites:
             )
 
     def recount_seen(self, paper_id: int) -> None:
-        """The paper's first and last days seen and its count of dumps, from its listings
-        (left as they are for a paper with none)."""
+        """The paper's first and last days seen and its count of dumps, from its listings;
+        a paper left with none (its dumps removed) is seen 0 times and keeps its days."""
         self.conn.execute(
-            """UPDATE papers SET first_seen = s.first, last_seen = s.last, times_seen = s.dumps
+            """UPDATE papers SET first_seen = coalesce(s.first, first_seen),
+                                 last_seen = coalesce(s.last, last_seen), times_seen = s.dumps
                FROM (SELECT min(seen_on) AS first, max(seen_on) AS last,
                             count(DISTINCT dump_id) AS dumps
                      FROM sightings WHERE paper_id = ?1) s
-               WHERE id = ?1 AND s.dumps > 0""",
+               WHERE id = ?1""",
             (paper_id,),
         )
 
