@@ -220,7 +220,13 @@ class ReadlistApp(WritingApp):
             )
             self.perform(deed, do, then=lambda _: self.notify(bulk.done(len(changed), count)))
 
-        self.push_screen(BulkMenu(count, query_text, self.settings.values.keys), chosen)
+        shown = BulkMenu(
+            count,
+            query_text,
+            self.settings.values.keys,
+            query=self.saved.parse(query_text),
+        )
+        self.push_screen(shown, chosen)
 
     def copy_paper(self, paper: Paper) -> None:
         from readlist.ui.screens.copy_menu import CopyMenu

@@ -133,3 +133,34 @@ async def test_tag_all_shown_asks_the_name_then_the_count_and_undo_untags_only_t
         await pilot.press("u")
         await settle(pilot)
         assert ids_of(library_path, "tag:ml") == {min(shown)}
+
+
+async def test_delete_all_shown_says_what_of_yours_is_in_them_and_undo_restores(
+    make_app: AppFactory, library_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shown = ids_of(library_path, WORD)
+    with fresh_store(library_path) as store:
+        store.set_flag([min(shown)], "starred", True)
+    app = make_app()
+    notices = record_notices(app, monkeypatch)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, LibraryScreen)
+        screen.query_text = WORD
+        await settle(pilot)
+        await pilot.press("A", "d")
+        menu = app.screen
+        assert isinstance(menu, BulkMenu)
+        await until(pilot, lambda: "1 of them starred or noted" in body(menu), "the stakes")
+        assert f"Move {len(shown)} papers to the trash?" in body(menu)
+        await pilot.press("y")
+        await until(pilot, lambda: app.screen is screen, "the menu to close")
+        await settle(pilot)
+        assert ids_of(library_path, WORD) == set()
+        assert ids_of(library_path, "is:deleted") == shown
+        assert f"Moved {len(shown)} papers to the trash" in notices
+        await pilot.press("u")
+        await settle(pilot)
+        assert ids_of(library_path, WORD) == shown
+        assert ids_of(library_path, "is:starred") == {min(shown)}  # kept through it all

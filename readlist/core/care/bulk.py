@@ -17,7 +17,7 @@ from readlist.core.query import Query
 if TYPE_CHECKING:
     from readlist.core.store import Store
 
-BulkKind = Literal["read", "unread", "star", "unstar", "tag"]
+BulkKind = Literal["read", "unread", "star", "unstar", "tag", "delete", "restore"]
 Flag = Literal["read", "starred"]
 
 # A mark's kind -> (the flag, its value, the question, the state it leaves, the state
@@ -44,10 +44,17 @@ class Bulk:
         """ "Mark 57 papers read?": asked before anything changes."""
         if self.kind == "tag":
             return f"Tag {papers(count)} {self.tag}?"
+        if self.kind == "delete":
+            return f"Move {papers(count)} to the trash?"
+        if self.kind == "restore":
+            return f"Restore {papers(count)} from the trash?"
         return _MARKS[self.kind][2].format(n=papers(count)) + "?"
 
     def done(self, changed: int, count: int) -> str:
         """What it did, and how many were so already."""
+        if self.kind in ("delete", "restore"):
+            where = "to the trash" if self.kind == "delete" else "back from the trash"
+            return f"Moved {papers(changed)} {where}"
         state = f"tagged {self.tag}" if self.kind == "tag" else _MARKS[self.kind][3]
         if changed == 0:
             return f"Nothing to change: the {papers(count)} were {state} already"
@@ -56,6 +63,9 @@ class Bulk:
         return f"{papers(changed)} {state}{more}"
 
     def undone(self, count: int) -> str:
+        if self.kind in ("delete", "restore"):
+            where = "out of" if self.kind == "delete" else "back in"
+            return f"Put {papers(count)} {where} the trash again"
         if self.kind == "tag":
             return f"Took the tag {self.tag} off {papers(count)} again"
         return f"Put back {papers(count)} as {_MARKS[self.kind][4]}"
@@ -64,13 +74,21 @@ class Bulk:
         """Do it to every paper `query` matches: the ids it changed."""
         if self.kind == "tag":
             return store.add_tag(list(store.iter_ids(query)), self.tag)
+        if self.kind == "delete":
+            return store.delete_papers(list(store.iter_ids(query)))
+        if self.kind == "restore":
+            return store.restore_papers(list(store.iter_ids(query)))
         flag, value, *_ = _MARKS[self.kind]
         return store.flag_where(query, flag, value)
 
     def undo(self, store: Store, changed: Sequence[int]) -> None:
         """Put back the papers `run` changed, and only those (those still in the library)."""
+        present = [p.id for p in store.get_many(changed)]
         if self.kind == "tag":
-            store.remove_tag([p.id for p in store.get_many(changed)], self.tag)
+            store.remove_tag(present, self.tag)
+            return
+        if self.kind in ("delete", "restore"):
+            (store.restore_papers if self.kind == "delete" else store.delete_papers)(present)
             return
         flag, value, *_ = _MARKS[self.kind]
         store.set_flag_many(changed, flag, not value)

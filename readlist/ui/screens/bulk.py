@@ -8,6 +8,8 @@ the whole of it back."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
+from typing import Literal
 
 from rich.table import Table
 from rich.text import Text
@@ -22,6 +24,7 @@ from textual.widgets import Input, Label, Static
 from readlist.core.care import BadNameError, one_word
 from readlist.core.care.bulk import Bulk, BulkKind, papers
 from readlist.core.printable import shown_in_line
+from readlist.core.query import Query, State
 from readlist.ui.keymap import key_label, rebound
 from readlist.ui.services import services
 
@@ -32,7 +35,9 @@ CHOICES: tuple[tuple[BulkKind, str], ...] = (
     ("star", "Star all"),
     ("unstar", "Unstar all"),
     ("tag", "Tag all…"),
+    ("delete", "Move all to the trash"),
 )
+RESTORE_ALL = "Restore all from the trash"  # in the trash's view, in place of the trash
 
 
 class BulkMenu(ModalScreen[Bulk | None]):
@@ -44,14 +49,25 @@ class BulkMenu(ModalScreen[Bulk | None]):
         Binding("s", "choose('star')", "Star all", id="bulk.star"),
         Binding("S", "choose('unstar')", "Unstar all", id="bulk.unstar"),
         Binding("t", "choose('tag')", "Tag all", id="bulk.tag"),
+        Binding("d", "choose('trash')", "Trash or restore all", id="bulk.trash"),
         Binding("y,enter", "yes", "Yes", show=False, id="bulk.yes"),
         Binding("n", "no", "No", show=False, id="bulk.no"),
         Binding("escape,q", "close", "Close", tooltip="Change nothing", id="bulk.close"),
     ]
 
-    def __init__(self, count: int, filter_text: str, keymap: Mapping[str, str] | None = None):
+    def __init__(
+        self,
+        count: int,
+        filter_text: str,
+        keymap: Mapping[str, str] | None = None,
+        *,
+        query: Query | None = None,
+    ):
+        """`query`: the filter as parsed, to count what a delete would take of the user's."""
         super().__init__()
         self.count = count
+        self.filter = query
+        self.in_trash = query is not None and query.in_trash  # the trash's view: d restores
         self.filter_text = filter_text
         self.keymap = dict(keymap or {})
         self.chosen: Bulk | None = None
@@ -73,10 +89,16 @@ class BulkMenu(ModalScreen[Bulk | None]):
         table.add_column(style="bold", no_wrap=True)
         table.add_column()
         for kind, label in CHOICES:
-            table.add_row(Text(self._key(f"bulk.{kind}")), Text(label))
+            if kind == "delete":
+                trash = RESTORE_ALL if self.in_trash else label
+                table.add_row(Text(self._key("bulk.trash")), Text(trash))
+            else:
+                table.add_row(Text(self._key(f"bulk.{kind}")), Text(label))
         return table
 
-    def action_choose(self, kind: BulkKind) -> None:
+    def action_choose(self, kind: BulkKind | Literal["trash"]) -> None:
+        if kind == "trash":
+            kind = "restore" if self.in_trash else "delete"
         if kind == "tag":
             self._ask_tag()
             return
@@ -109,10 +131,26 @@ class BulkMenu(ModalScreen[Bulk | None]):
         event.input.remove()
         self._ask(Bulk("tag", name))
 
-    def _ask(self, bulk: Bulk) -> None:
+    @work(thread=True, exclusive=True, group="bulk-stakes")
+    def _count_stakes(self, query: Query) -> None:
+        """How many of the papers to delete are starred or noted: said before y."""
+        mine = replace(query, clauses=(*query.clauses, (State("starred"), State("note"))))
+        count = services(self).library.store().count(mine)
+        if count:
+            self.app.call_from_thread(self._show_stakes, count)
+
+    def _show_stakes(self, count: int) -> None:
+        if self.chosen is not None and self.chosen.kind == "delete":
+            self._ask(self.chosen, f"{count:,} of them starred or noted (the trash keeps all)")
+
+    def _ask(self, bulk: Bulk, stakes: str = "") -> None:
+        if bulk.kind == "delete" and not stakes and self.filter is not None:
+            self._count_stakes(self.filter)
         self.chosen = bulk
         self.set_focus(None)  # y and n answer, not the tag's field
         question = Text(bulk.question(self.count), style="bold")
+        if stakes:
+            question.append(f"\n{stakes}", style="not bold")
         question.append(
             f"\n\n{self._key('bulk.yes')} yes · {self._key('bulk.no')} no", style="not bold"
         )
