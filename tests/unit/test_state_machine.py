@@ -665,7 +665,18 @@ class LibraryMachine(RuleBasedStateMachine):
         its upvotes as of that day (an older day's file may come in later)."""
         count = data.draw(st.integers(1, 4), label="papers")
         listings = [self.draw_listing(data) for _ in range(count)]
-        listings = [replace(x, arxiv_id=f"2511.{x.identity:05d}") for x in listings]
+        # As the JSON reader reads them: the text's whitespace one space each.
+        listings = [
+            self.owned(
+                replace(
+                    x,
+                    arxiv_id=f"2511.{x.identity:05d}",
+                    title=" ".join(x.title.split()),
+                    abstract=" ".join(x.abstract.split()),
+                )
+            )
+            for x in listings
+        ]
         dump = Dump(listings, "")
         upvotes = data.draw(st.lists(st.integers(0, 500), min_size=count, max_size=count))
         listed_on = data.draw(st.sampled_from(["2026-11-18", "2026-11-19", "2026-11-20"]))
@@ -792,7 +803,13 @@ class LibraryMachine(RuleBasedStateMachine):
             return
         for change in reversed(changes):
             # As ReadlistApp._save does for an undo: `after` is what the user last saw.
-            history.write(self.store, change.paper.id, change.field, change.before, change.after)
+            try:
+                history.write(
+                    self.store, change.paper.id, change.field, change.before, change.after
+                )
+            except ReadlistError:  # the paper is gone for good: the app says so
+                assert change.paper.id not in self.papers
+                continue
             setattr(self.papers[change.paper.id], change.field, change.before)
 
     # -- library care: merge, split, keep apart, bulk marks -------------------------------
