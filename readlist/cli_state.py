@@ -8,7 +8,7 @@ import sys
 
 import click
 
-from readlist.cli_support import INT64_MAX, Library, confirmed, query_of, say_hints
+from readlist.cli_support import INT64_MAX, Library, confirmed, query_of
 from readlist.core import drafts
 from readlist.core.errors import NoteChangedError, NoteTooLongError, UnknownPaperError
 from readlist.core.printable import shown, shown_in_line
@@ -125,7 +125,10 @@ def _mark_query(
     """Mark every paper a query matches: counted first, and asked about."""
     with library.open() as store:
         plan = query_of((text,), store.saved_queries())
-        say_hints(plan)
+        if plan.hints:  # the rest of the query would match more than was meant
+            raise click.ClickException(
+                f"--query {shown_in_line(text)!r}: {plan.hints[0].message}; nothing marked"
+            )
         count = store.count(plan)
         if count == 0:
             click.echo(f"No papers match {shown_in_line(text)!r}; nothing marked.")

@@ -12,7 +12,6 @@ from readlist.cli_support import (
     ReadlistGroup,
     echo_json,
     query_of,
-    say_hints,
 )
 from readlist.core.printable import shown_in_line
 
@@ -89,8 +88,10 @@ def saved_set(library: Library, name: str, query: tuple[str, ...]) -> None:
     text = " ".join(query)
     with library.open() as store:
         plan = query_of(query, {**store.saved_queries(), name: text})
+        if plan.hints or plan.is_empty:  # a saved search stands for a filter that works
+            why = plan.hints[0].message if plan.hints else "the query is empty"
+            raise click.ClickException(f"saved:{shown_in_line(name)}: {why}; nothing saved")
         new = store.save_search(name, text)
-    say_hints(plan)
     verb = "Saved" if new else "Replaced"
     click.echo(f"{verb} saved:{shown_in_line(name)} = {shown_in_line(text)}")
 

@@ -203,10 +203,17 @@ class ReadlistApp(WritingApp):
         done as one deed, which `u` takes back whole."""
         from readlist.ui.screens.bulk import BulkMenu
 
+        query = self.saved.parse(query_text)
+        if query.hints:  # the papers shown are more than the filter means
+            self.notify(
+                f"Fix the filter first: {query.hints[0].message}", severity="warning", markup=False
+            )
+            return
+
         def chosen(bulk: Bulk | None) -> None:
             if bulk is None:
                 return
-            plan = self.saved.parse(query_text)
+            plan = query
             changed: list[int] = []
 
             def do(store: Store) -> int:
@@ -224,7 +231,7 @@ class ReadlistApp(WritingApp):
             count,
             query_text,
             self.settings.values.keys,
-            query=self.saved.parse(query_text),
+            query=query,
         )
         self.push_screen(shown, chosen)
 

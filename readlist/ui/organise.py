@@ -94,16 +94,24 @@ def edit_tags(screen: Screen[None], paper: Paper | None) -> None:
     def edited(tags: tuple[str, ...] | None) -> None:
         if tags is None:
             return
-        before = paper.tags
+        # What the user changed, not the whole set: a tag put on meanwhile elsewhere (by
+        # another window, the CLI, a bulk tag) stays, on the save and on its undo.
+        had = {tag.casefold() for tag in paper.tags}
+        keep = {tag.casefold() for tag in tags}
+        added = [tag for tag in tags if tag.casefold() not in had]
+        removed = [tag for tag in paper.tags if tag.casefold() not in keep]
+        if not added and not removed:
+            return
+
         deed = Deed(
             "tags",
-            lambda store: store.set_tags(paper.id, before),
+            lambda store: store.change_tags(paper.id, removed, added),
             f"Put back the tags of {_title(paper)}",
             paper_id=paper.id,
         )
         app.perform(
             deed,
-            lambda store: store.set_tags(paper.id, tags),
+            lambda store: store.change_tags(paper.id, added, removed),
             done=f"Tags of {_title(paper)}: {' '.join(tags) or 'none'}",
         )
 

@@ -164,3 +164,20 @@ async def test_delete_all_shown_says_what_of_yours_is_in_them_and_undo_restores(
         await settle(pilot)
         assert ids_of(library_path, WORD) == shown
         assert ids_of(library_path, "is:starred") == {min(shown)}  # kept through it all
+
+
+async def test_a_filter_with_a_word_it_cannot_read_is_not_acted_on(
+    make_app: AppFactory, library_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = make_app()
+    notices = record_notices(app, monkeypatch)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, LibraryScreen)
+        screen.query_text = "is:stared"
+        await settle(pilot)
+        await pilot.press("A")
+        await pilot.pause()
+        assert app.screen is screen
+        assert any(n.startswith("Fix the filter first: unknown filter is:stared") for n in notices)

@@ -64,3 +64,23 @@ def test_bulk_undo_puts_back_only_the_papers_it_changed(library: Path) -> None:
         bulk.undo(store, changed)
         assert {p.id for p in store.search(parse_query("is:starred"))} == set(matched[:2])
         assert store.check_integrity() == []
+
+
+def test_mark_query_with_a_word_it_cannot_read_marks_nothing(library: Path) -> None:
+    """A dropped word would widen the query to more than was meant: the whole library,
+    when it was the only word."""
+    ok(library, "saved", "set", "fav", "is:starred")
+    ok(library, "saved", "set", "fav2", "saved:fav")
+    ok(library, "saved", "rm", "fav")
+    for query in ("saved:fav2", "is:bogus", "diffusion is:stared"):
+        one_line_error(run(library, "mark", "--query", query, "--read", "--yes"), query)
+    assert ids_of(library, "is:read") == set()
+
+
+def test_saved_set_refuses_a_query_that_cannot_work(library: Path) -> None:
+    one_line_error(
+        run(library, "saved", "set", "loop", "saved:loop"), "saved:loop", "nothing saved"
+    )
+    one_line_error(run(library, "saved", "set", "x", ""), "saved:x", "empty", "nothing saved")
+    one_line_error(run(library, "saved", "set", "y", "is:bogus"), "is:bogus", "nothing saved")
+    assert ok(library, "saved", "list", "--format", "json").stdout.strip() == "[]"

@@ -87,10 +87,15 @@ def test_bad_ids_are_one_line_and_change_nothing(
     assert len(_pairs(pair)) == 1
 
 
-def test_split_says_when_a_paper_comes_back_under_a_new_id(pair: Path, tmp_path: Path) -> None:
+def test_a_merged_papers_id_is_never_given_again(pair: Path, tmp_path: Path) -> None:
+    """Ids name one paper for good: a paper imported after a merge takes a new id, and a
+    split brings the merged paper back under its own."""
     ok(pair, "merge", "1", "3")
     (tmp_path / "g.txt").write_bytes(make_dump([("Graph Nets", "Graphs. Nets.")], "Nov 22"))
-    ok(pair, "import", str(tmp_path / "g.txt"))  # takes id 3
+    ok(pair, "import", str(tmp_path / "g.txt"))
+    assert [p["id"] for p in json.loads(ok(pair, "list", "--format", "json", "graph").stdout)] == [
+        4
+    ]
     out = ok(pair, "split", "1").stdout
-    assert "(its id 3 is taken: now 4)" in out
-    assert out.endswith("`readlist merge 1 4` merges again.\n")
+    assert "taken" not in out
+    assert out.endswith("`readlist merge 1 3` merges again.\n")

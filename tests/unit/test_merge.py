@@ -136,16 +136,30 @@ def test_split_keeps_what_the_user_changed_after_the_merge(pair: Store) -> None:
     assert (back.starred, back.read, back.note) == (True, True, "")
 
 
-def test_a_merged_paper_whose_id_was_taken_comes_back_under_a_new_one(pair: Store) -> None:
+def test_a_merged_papers_id_is_never_given_again_so_it_comes_back_under_it(
+    pair: Store,
+) -> None:
     care.merge(pair, 1, [3])
     Importer(pair, now=NOW).import_bytes(make_dump([("Graph Nets", "Graphs. Nets.")]), "g.txt")
-    assert pair.get(3).title == "Graph Nets"
+    assert pair.get(4).title == "Graph Nets"  # not 3, the merged paper's
     result = care.split(pair, 1)
-    assert [(r.old_id, r.new_id) for r in result.restored] == [(3, 4)]
-    assert pair.get(4).title == B[0]
-    assert pair.sightings(4)[0].source == "b.txt"
-    assert [(p.paper_id, p.other_id) for p in care.open_pairs(pair)] == [(4, 1)]
+    assert [(r.old_id, r.new_id) for r in result.restored] == [(3, 3)]
+    assert pair.get(3).title == B[0]
+    assert pair.sightings(3)[0].source == "b.txt"
+    assert [(p.paper_id, p.other_id) for p in care.open_pairs(pair)] == [(3, 1)]
     assert pair.check_integrity() == []
+
+
+def test_no_paper_or_dump_id_is_given_twice(pair: Store) -> None:
+    """Emptied from the trash, a paper's id stays its own; so does a removed dump's."""
+    pair.delete_papers([3])
+    pair.empty_trash()
+    dump = max(d.id for d in pair.dumps())
+    pair.remove_dump(dump)
+    report = Importer(pair, now=NOW).import_bytes(make_dump([("Graph Nets", "G. N.")]), "g.txt")
+    assert report.new == 1
+    assert pair.get(4).title == "Graph Nets"
+    assert max(d.id for d in pair.dumps()) == dump + 1
 
 
 def test_several_merges_split_newest_first_or_one_by_its_merged_id(pair: Store) -> None:
@@ -241,3 +255,16 @@ def test_merge_then_split_is_the_library_as_it_was(
         care.split(store, 1)
         assert _everything(store) == before
         assert store.check_integrity() == []
+
+
+def test_a_paper_in_the_trash_is_not_merged(pair: Store) -> None:
+    """Merged into a paper in the trash, a star or note would hide there, and go with it
+    when the trash is emptied: restored first, it is the user's to see."""
+    pair.delete_papers([1])
+    pair.set_flag([3], "starred", True)
+    before = _everything(pair)
+    with pytest.raises(MergeError, match=r"paper 1 is in the trash \(readlist restore 1"):
+        care.merge(pair, 1, [3])
+    with pytest.raises(MergeError, match="paper 1 is in the trash"):
+        care.merge(pair, 3, [1])
+    assert _everything(pair) == before

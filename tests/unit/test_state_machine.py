@@ -47,7 +47,7 @@ from hypothesis.stateful import (
 
 from readlist.core import care, normalize
 from readlist.core.care.bulk import Bulk, BulkKind
-from readlist.core.errors import ReadlistError
+from readlist.core.errors import MergeError, ReadlistError
 from readlist.core.export import FORMATS, bibtex_key, export_to_file, write_export
 from readlist.core.ingest.decode import decode_dump
 from readlist.core.ingest.importer import Importer
@@ -438,6 +438,7 @@ class LibraryMachine(RuleBasedStateMachine):
         self.kept_apart: set[frozenset[int]] = set()
         # The dumps in the library by id: a text dump's signature, a JSON file's bytes.
         self.dump_keys: dict[int, tuple[str, object]] = {}
+        self.last_id = 0  # the highest paper id given so far
         self.tag_writes = 0  # tags put on so far: tells a tag put on again from the first
 
     def teardown(self) -> None:
@@ -581,12 +582,14 @@ class LibraryMachine(RuleBasedStateMachine):
         them (an import only fills an empty one)."""
         stored = self.all_papers()
         assert set(self.papers) <= set(stored), "an import took papers away"
-        for paper_id, paper in stored.items():
+        for paper_id, paper in sorted(stored.items()):
             if paper_id in self.papers:
                 model = self.papers[paper_id]
                 assert model.abstract in ("", paper.abstract), "an import changed an abstract"
                 model.abstract = paper.abstract
                 continue
+            assert paper_id > self.last_id, "an id given twice"
+            self.last_id = paper_id
             owners = self.owners_of(paper.title, paper.abstract)
             assert len(owners) == 1, f"a new paper of {owners} identities"
             owner = owners.pop()
@@ -609,7 +612,7 @@ class LibraryMachine(RuleBasedStateMachine):
         if any(listing.identity in self.tainted for listing in dump):
             event("an import of papers the user merged")
             return None
-        next_id = max(self.papers, default=0) + 1
+        next_id = self.last_id + 1  # an id is given once: never that of a paper gone
         new = exact = fuzzy = 0
         for listing in dump:
             mine = [p for p in self.papers.values() if listing.identity in p.identities]
@@ -645,6 +648,7 @@ class LibraryMachine(RuleBasedStateMachine):
                 )
                 if arxiv_id is not None:
                     self.id_holder[arxiv_id] = next_id
+                self.last_id = next_id
                 next_id += 1
         return new, exact, fuzzy
 
@@ -835,6 +839,11 @@ class LibraryMachine(RuleBasedStateMachine):
         )
         if self.arxiv_of(other) is not None:
             event("merge: the other holds an arXiv id, not merged")
+            return
+        if self.papers[keep].trashed or self.papers[other].trashed:
+            with pytest.raises(MergeError, match="in the trash"):
+                care.merge(self.store, keep, [other])
+            event("merge: a paper in the trash, refused")
             return
         kept, merged = self.papers[keep], self.papers[other]
         keep_before, other_before = kept.copy(), merged.copy()

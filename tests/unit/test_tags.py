@@ -42,13 +42,15 @@ def test_a_tag_is_added_once_whatever_its_case_and_spelled_as_first_given(
     assert sample_store.tag_counts() == [("ml", 1), ("To-Read", 2)]
 
 
-def test_set_tags_makes_a_papers_tags_exactly_those_given(sample_store: Store) -> None:
+def test_change_tags_puts_on_and_takes_off_only_what_it_names(sample_store: Store) -> None:
+    """The tag editor's save: a tag put on meanwhile elsewhere stays."""
     sample_store.add_tag([5], "old")
     sample_store.add_tag([6], "ML")
-    sample_store.set_tags(5, ["ml", "new", "NEW"])
-    assert sample_store.tags_of(5) == ("ML", "new")
-    sample_store.set_tags(5, [])
-    assert sample_store.tags_of(5) == ()
+    sample_store.add_tag([5], "elsewhere")  # after the editor opened, say
+    sample_store.change_tags(5, ["ml", "new", "NEW"], ["old"])
+    assert sample_store.tags_of(5) == ("elsewhere", "ML", "new")
+    sample_store.change_tags(5, ["old"], ["ml", "new"])  # its undo
+    assert sample_store.tags_of(5) == ("elsewhere", "old")
 
 
 def test_the_tags_come_with_every_paper_read(sample_store: Store) -> None:
@@ -80,7 +82,7 @@ def test_a_name_that_is_not_one_word_is_refused_and_nothing_is_written(
     for write in (
         lambda: sample_store.add_tag([1], name),
         lambda: sample_store.remove_tag([1], name),
-        lambda: sample_store.set_tags(1, ["fine", name]),
+        lambda: sample_store.change_tags(1, ["fine", name], []),
     ):
         with pytest.raises(BadNameError) as raised:
             write()

@@ -147,6 +147,15 @@ def merge(store: Store, keep_id: int, other_ids: Iterable[int]) -> MergeResult:
         _require(store, keep_id)
         for other in others:
             _require(store, other)
+        trashed = sorted(store.in_trash([keep_id, *others]))
+        if trashed:  # hidden there, a star or note merged in would go with the trash
+            ids = " ".join(map(str, trashed))
+            raise MergeError(
+                f"paper {ids} is in the trash (readlist restore {ids} first); nothing changed"
+                if len(trashed) == 1
+                else f"papers {ids} are in the trash (readlist restore {ids} first);"
+                " nothing changed"
+            )
         joined = False
         for other in others:
             joined |= _merge_one(store, keep_id, other)

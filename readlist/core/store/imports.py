@@ -28,6 +28,15 @@ CANDIDATES_PER_KEY = 8
 RECENT_KEYS_CAP = 100_000
 
 
+def next_id(conn: sqlite3.Connection, table: str, kind: str) -> int:
+    """One past the largest id `table` holds or ever held (migrations: high_water)."""
+    row = conn.execute(
+        f"SELECT max(coalesce((SELECT max(id) FROM {table}), 0),"
+        f" (SELECT {kind} FROM high_water WHERE id = 1)) + 1"
+    ).fetchone()
+    return int(row[0])
+
+
 class ImportWrites:
     """An import's reads and writes on one store's connection (`Store.imports`); the
     writes go inside Store.transaction(), which adds the papers they insert to the
@@ -79,12 +88,13 @@ class ImportWrites:
         self, sha256: str, source: str, papers: int, imported_at: str, *, written: int | None = None
     ) -> int:
         """A dump's row: `written` listings of its `papers` so far, or None once whole."""
-        cursor = self.conn.execute(
-            """INSERT INTO dumps (sha256, source, imported_at, papers, written)
-               VALUES (?, ?, ?, ?, ?)""",
-            (sha256, source, imported_at, papers, written),
+        dump_id = self.next_dump_id()
+        self.conn.execute(
+            """INSERT INTO dumps (id, sha256, source, imported_at, papers, written)
+               VALUES (?, ?, ?, ?, ?, ?)""",
+            (dump_id, sha256, source, imported_at, papers, written),
         )
-        return int(cursor.lastrowid or 0)
+        return dump_id
 
     def dump_written(self, dump_id: int, written: int | None) -> None:
         """A further part of an unfinished dump is written: how far it now goes (None:
@@ -134,12 +144,13 @@ class ImportWrites:
         return {row[0]: (row[1], row[2]) for row in rows}
 
     def next_paper_id(self) -> int:
-        """The id the next new paper gets (inside the import's write transaction)."""
-        return int(self.conn.execute("SELECT coalesce(max(id), 0) + 1 FROM papers").fetchone()[0])
+        """The id the next new paper gets (inside the import's write transaction): one
+        past every id given so far, those of papers merged or emptied from the trash too."""
+        return next_id(self.conn, "papers", "paper")
 
     def next_dump_id(self) -> int:
-        """The id the next dump gets (its INTEGER PRIMARY KEY: one past the largest)."""
-        return int(self.conn.execute("SELECT coalesce(max(id), 0) + 1 FROM dumps").fetchone()[0])
+        """The id the next dump gets: one past every id given so far (see next_paper_id)."""
+        return next_id(self.conn, "dumps", "dump")
 
     def abstract(self, paper_id: int) -> str:
         row = self.conn.execute("SELECT abstract FROM papers WHERE id = ?", (paper_id,)).fetchone()

@@ -12,6 +12,7 @@ import sqlite3
 from typing import Any
 
 from readlist.core.models import DuplicateCandidate
+from readlist.core.store.imports import next_id
 
 # A row of a table as a dict of column -> value, as the merge record keeps it.
 RowDict = dict[str, Any]
@@ -90,7 +91,7 @@ class MergeReads:
         return None if row is None else int(row[0])
 
     def free_paper_id(self) -> int:
-        return int(self.conn.execute("SELECT coalesce(max(id), 0) + 1 FROM papers").fetchone()[0])
+        return next_id(self.conn, "papers", "paper")
 
     # -- the merges recorded ------------------------------------------------------------
 

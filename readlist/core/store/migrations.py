@@ -265,7 +265,25 @@ END;
 #   offered for review again.
 # - `merges` keeps what each merge changed (`record`, JSON), so that a split puts both
 #   papers back as they were.
+# - `high_water` holds the highest paper and dump ids ever given, kept by triggers as
+#   rows go: an id names one paper (or dump) for good, so that a merged paper comes back
+#   under its own id, a script's id never names another paper, and `is:new` and a trash
+#   row's dump mean what they say.
 SCHEMA_V7 = """
+CREATE TABLE high_water (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    paper INTEGER NOT NULL,
+    dump INTEGER NOT NULL
+);
+INSERT INTO high_water (id, paper, dump) VALUES (
+    1, (SELECT coalesce(max(id), 0) FROM papers), (SELECT coalesce(max(id), 0) FROM dumps)
+);
+CREATE TRIGGER papers_high_water AFTER DELETE ON papers BEGIN
+    UPDATE high_water SET paper = max(paper, old.id) WHERE id = 1;
+END;
+CREATE TRIGGER dumps_high_water AFTER DELETE ON dumps BEGIN
+    UPDATE high_water SET dump = max(dump, old.id) WHERE id = 1;
+END;
 CREATE TABLE trash (
     paper_id INTEGER PRIMARY KEY REFERENCES papers (id),
     deleted_at TEXT NOT NULL,
@@ -326,6 +344,7 @@ CHANGE_COUNTED: dict[str, tuple[str, ...]] = {
     "papers_fts": (),
     "authors_fts": (),
     "state_changes": (),
+    "high_water": (),
     "trash": ("INSERT", "UPDATE", "DELETE"),
     "tags": ("INSERT", "UPDATE", "DELETE"),
     "saved_searches": ("INSERT", "UPDATE", "DELETE"),

@@ -114,26 +114,23 @@ class LibraryTags:
                     removed.append(paper_id)
         return removed
 
-    def set_tags(self, paper_id: int, names: Iterable[str]) -> None:
-        """Make a paper's tags exactly `names` (the tag editor's save, and its undo): the
-        tags it keeps keep when they were given."""
-        wanted = unique_names(names, "tag")
+    def change_tags(self, paper_id: int, added: Iterable[str], removed: Iterable[str]) -> None:
+        """Put `added` on a paper and take `removed` off it, in one transaction: the tag
+        editor's save and its undo, which leave every other tag as it is (one put on
+        meanwhile by another window stays)."""
+        on, off = unique_names(added, "tag"), unique_names(removed, "tag")
         with self.transaction():
             self._require([paper_id])
-            have = {tag.casefold() for tag in self._tags_of(paper_id)}
-            keep = {name.casefold() for name in wanted}
-            for tag in self._tags_of(paper_id):
-                if tag.casefold() not in keep:
-                    self.conn.execute(
-                        "DELETE FROM tags WHERE paper_id = ? AND tag = ?", (paper_id, tag)
-                    )
             stamp = schema.now(precise=True)
-            for name in wanted:
-                if name.casefold() not in have:
-                    self.conn.execute(
-                        "INSERT INTO tags (paper_id, tag, tagged_at) VALUES (?, ?, ?)",
-                        (paper_id, self._spelling(name), stamp),
-                    )
+            for name in on:
+                self.conn.execute(
+                    "INSERT OR IGNORE INTO tags (paper_id, tag, tagged_at) VALUES (?, ?, ?)",
+                    (paper_id, self._spelling(name), stamp),
+                )
+            for name in off:
+                self.conn.execute(
+                    "DELETE FROM tags WHERE paper_id = ? AND tag = ?", (paper_id, name)
+                )
 
     def _tags_of(self, paper_id: int) -> Iterator[str]:
         rows = self.conn.execute("SELECT tag FROM tags WHERE paper_id = ?", (paper_id,))
