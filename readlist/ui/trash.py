@@ -75,15 +75,17 @@ def _move(screen: Screen[None], paper: Paper, *, restoring: bool) -> None:
             done=f"Restored {title} (u undoes)",
         )
         return
+    # The undo restores only what this delete moved: not a paper another window deleted.
+    moved: list[int] = []
     deed = Deed(
         "delete",
-        undo=lambda store: store.restore_papers([paper.id]),
+        undo=lambda store: store.restore_papers(moved),
         undone=f"Put back {title} from the trash",
         paper_id=paper.id,
     )
     services(screen).perform(
         deed,
-        lambda store: store.delete_papers([paper.id]),
+        lambda store: moved.extend(store.delete_papers([paper.id])),
         done=f"Moved {title} to the trash (u undoes; is:deleted shows the trash)",
     )
 

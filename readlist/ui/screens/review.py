@@ -283,13 +283,18 @@ class ReviewScreen(Screen[None]):
         if pair is None:
             return
         a, b = pair.ids
-        deed = Deed(
-            "keep apart",
-            partial(care.forget_kept_apart, a=a, b=b),
-            f"#{a} and #{b} are offered for review again",
-            paper_id=a,
-        )
-        self._act(deed, pair, partial(care.keep_apart, a=a, b=b), f"Kept #{a} and #{b} apart")
+        # The undo forgets the pair only if this keep-apart recorded it, not another window.
+        added: list[bool] = []
+
+        def keep(store: Store) -> None:
+            added.append(care.keep_apart(store, a, b))
+
+        def forget(store: Store) -> None:
+            if any(added):
+                care.forget_kept_apart(store, a, b)
+
+        deed = Deed("keep apart", forget, f"#{a} and #{b} are offered for review again", paper_id=a)
+        self._act(deed, pair, keep, f"Kept #{a} and #{b} apart")
 
     def _act(self, deed: Deed, pair: Pair, write: Callable[[Store], object], done: str) -> None:
         """The pair is settled: the next one shows at once, while the write and a fresh
