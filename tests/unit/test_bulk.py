@@ -64,3 +64,18 @@ def test_bulk_undo_puts_back_only_the_papers_it_changed(library: Path) -> None:
         bulk.undo(store, changed)
         assert {p.id for p in store.search(parse_query("is:starred"))} == set(matched[:2])
         assert store.check_integrity() == []
+
+
+def test_bulk_undo_reads_the_ids_left_not_the_papers(
+    library: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    matched = sorted(ids_of(library, WORD))
+    with Store.open(library) as store:
+        assert store.present_ids([matched[1], 10**9, matched[0]]) == [matched[1], matched[0]]
+        for kind in ("delete", "tag"):
+            bulk = Bulk(kind, tag="later")
+            changed = bulk.run(store, parse_query(WORD))
+            with monkeypatch.context() as patched:
+                patched.setattr(Store, "get_many", lambda *_: pytest.fail("papers read"))
+                bulk.undo(store, changed)
+        assert store.trash_count() == 0 and store.tag_counts() == []

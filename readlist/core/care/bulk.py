@@ -87,15 +87,14 @@ class Bulk:
 
     def undo(self, store: Store, changed: Sequence[int]) -> None:
         """Put back the papers `run` changed, and only those (those still in the library)."""
-        present = [p.id for p in store.get_many(changed)]
         if self.kind == "tag":
-            store.remove_tag(present, self.tag)
+            store.remove_tag(store.present_ids(changed), self.tag)
             return
         if self.kind == "restore":
             store.put_back_in_trash(self.taken)
             return
         if self.kind == "delete":
-            store.restore_papers(present)
+            store.restore_papers(store.present_ids(changed))
             return
         flag, value, *_ = _MARKS[self.kind]
         store.set_flag_many(changed, flag, not value)

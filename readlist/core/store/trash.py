@@ -65,10 +65,10 @@ class TrashCare:
 
     # -- the trash ------------------------------------------------------------------
 
-    def require_papers(self, ids: Iterable[int]) -> list[int]:
-        """The ids, each once, in order; any that names no paper is refused, all of them
-        in one message, before anything is written."""
-        wanted = list(dict.fromkeys(ids))
+    def present_ids(self, ids: Iterable[int]) -> list[int]:
+        """Those of the ids still in the library (in the trash or not), in the order
+        given: one read of the ids alone, not of the papers (an undo of a million)."""
+        wanted = list(ids)
         found = {
             row[0]
             for row in self.conn.execute(
@@ -76,6 +76,13 @@ class TrashCare:
                 (_listed(wanted),),
             )
         }
+        return [paper_id for paper_id in wanted if paper_id in found]
+
+    def require_papers(self, ids: Iterable[int]) -> list[int]:
+        """The ids, each once, in order; any that names no paper is refused, all of them
+        in one message, before anything is written."""
+        wanted = list(dict.fromkeys(ids))
+        found = set(self.present_ids(wanted))
         unknown = [str(paper_id) for paper_id in wanted if paper_id not in found]
         if unknown:
             many = "s" if len(unknown) > 1 else ""
