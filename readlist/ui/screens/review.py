@@ -26,6 +26,7 @@ from readlist.core.care import Marked, differing_words
 from readlist.core.models import DuplicateCandidate, Paper
 from readlist.core.printable import shown, shown_in_line
 from readlist.core.store import Store
+from readlist.ui.health import said_if_failed
 from readlist.ui.history import Deed
 from readlist.ui.keymap import in_declared_order
 from readlist.ui.services import AppServices, services
@@ -161,8 +162,9 @@ class ReviewScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="review")
     def _read(self) -> None:
-        pairs = read_pairs(self.rl_app.library.store())
-        self.app.call_from_thread(self._show_pairs, pairs, None)
+        with said_if_failed(self, "Could not read the possible duplicates"):
+            pairs = read_pairs(self.rl_app.library.store())
+            self.app.call_from_thread(self._show_pairs, pairs, None)
 
     # -- showing ---------------------------------------------------------------------------
 
