@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from readlist.core import care
 from readlist.core.query import parse_query
 from readlist.ui.commands import screen_commands
 from readlist.ui.screens.library import LibraryScreen
@@ -166,3 +167,21 @@ async def test_undo_of_a_delete_leaves_a_paper_another_window_deleted(
         app.writer.flush()
         await settle(pilot)
         assert trashed(library_path) == [first]  # this window's delete moved nothing
+
+
+async def test_a_merge_in_another_window_leaves_this_list(
+    make_app: AppFactory, library_path: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        papers = app.screen.query_one(PaperList)
+        first, second = papers.paper_at(0), papers.paper_at(1)
+        assert first is not None and second is not None
+        with fresh_store(library_path) as other:
+            care.merge(other, keep_id=first.id, other_ids=[second.id])
+        await until(
+            pilot,
+            lambda: second.id not in [p.id for p in papers.cached_papers()],
+            "the paper merged elsewhere to leave the list",
+        )
