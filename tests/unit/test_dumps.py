@@ -5,12 +5,14 @@ own, and come back when a later import lists them."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result, _NamedTextIOWrapper
 
 from readlist.cli import cli
+from readlist.core.care import removal_said
 from readlist.core.care.bulk import Bulk
 from readlist.core.errors import UnknownDumpError
 from readlist.core.ingest.importer import Importer
@@ -188,3 +190,10 @@ def test_undoing_a_bulk_restore_keeps_the_dump_that_trashed_the_papers(lib: Stor
     assert {t.paper.id: t.by_dump for t in lib.trashed()} == {5: 2, 6: 2}
     lib.put_back_dump(removal)
     assert lib.trash_count() == 0
+
+
+def test_one_paper_also_listed_is_said_in_the_singular(lib: Store) -> None:
+    one = replace(lib.dump_removal(2), also_listed=1)
+    said = "1 paper also listed by other dumps {}."
+    assert said.format("loses this listing and stays") in removal_said(one, done=True)
+    assert said.format("would lose this listing and stay") in removal_said(one, done=False)
