@@ -4,6 +4,8 @@ unsure of, and merging, splitting or keeping apart papers (readlist.core.care)."
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import click
 
@@ -12,6 +14,20 @@ from readlist.cli_support import Library, ReadlistCommand, echo_json
 from readlist.core.printable import shown_in_line
 
 TITLE_SHOWN = 60  # characters of a title in the one line a command says
+
+
+@contextmanager
+def _refused_unchanged() -> Iterator[None]:
+    """A merge, split or keep-apart refused says that nothing changed, as delete does
+    (each is one transaction: a refusal leaves the library as it was)."""
+    from readlist.core.errors import ReadlistError
+
+    try:
+        yield
+    except ReadlistError as exc:
+        said = str(exc)
+        end = "" if said.endswith("nothing changed") else "; nothing changed"
+        raise click.ClickException(said + end) from exc
 
 
 def _short(title: str) -> str:
@@ -64,13 +80,14 @@ def merge_command(library: Library, keep: int, others: tuple[int, ...]) -> None:
     """
     from readlist.core import care
 
-    ids = paper_ids((keep, *others))
-    with library.open() as store:
-        result = care.merge(store, ids[0], ids[1:])
-    count = len(result.merged_ids) + 1
+    with _refused_unchanged():
+        ids = paper_ids((keep, *others))
+        with library.open() as store:
+            result = care.merge(store, ids[0], ids[1:])
+    count = len(result.merged_ids)
     changed = result.what_changed()
     click.echo(
-        f"Merged {count} papers into {result.kept_id} '{_short(result.title)}'"
+        f"Merged {count} paper{'s' * (count != 1)} into {result.kept_id} '{_short(result.title)}'"
         f"{': ' + changed if changed else ''}. `readlist split {result.kept_id}` undoes this."
     )
 
@@ -88,9 +105,10 @@ def split_command(library: Library, paper_id: int) -> None:
     """
     from readlist.core import care
 
-    (paper_id,) = paper_ids((paper_id,))
-    with library.open() as store:
-        result = care.split(store, paper_id)
+    with _refused_unchanged():
+        (paper_id,) = paper_ids((paper_id,))
+        with library.open() as store:
+            result = care.split(store, paper_id)
     back = ", ".join(
         f"{r.new_id} '{_short(r.title)}'"
         + (f" (its id {r.old_id} is taken: now {r.new_id})" if r.new_id != r.old_id else "")
@@ -113,9 +131,10 @@ def keep_apart_command(library: Library, a: int, b: int) -> None:
     later import or in the app's review."""
     from readlist.core import care
 
-    a, b = paper_ids((a, b))
-    with library.open() as store:
-        new = care.keep_apart(store, a, b)
+    with _refused_unchanged():
+        a, b = paper_ids((a, b))
+        with library.open() as store:
+            new = care.keep_apart(store, a, b)
     click.echo(
         f"Kept papers {a} and {b} apart{'' if new else ' (they already were)'}: "
         "the pair will not be offered as duplicates again."

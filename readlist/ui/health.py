@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from textual.widget import Widget
 from textual.worker import get_current_worker
 
-from readlist.core.errors import is_damage
+from readlist.core.errors import ReadlistError, is_damage
+from readlist.core.printable import shown_in_line
 from readlist.ui.library import StorePool
 from readlist.ui.messages import LibraryDamaged, ReadFailed
 
@@ -54,3 +57,21 @@ class LibraryHealth:
                 self._node.post_message(ReadFailed(f"The library is damaged: {exc}"))
         elif not get_current_worker().is_cancelled:  # else: interrupted, as it should be
             self._node.post_message(ReadFailed(f"The filter failed: {exc}"))
+
+
+@contextmanager
+def said_if_failed(node: Widget, what: str) -> Iterator[None]:
+    """Around a dialog's read on its worker: a read that fails is said in one line, as
+    an error, and the worker ends there; the app goes on. The library's own errors are
+    whole sentences already (a dump removed meanwhile in another window); SQLite's are
+    said after `what` ("Could not read the tags")."""
+    try:
+        yield
+    except ReadlistError as exc:
+        _say(node, str(exc))
+    except sqlite3.Error as exc:
+        _say(node, f"{what}: {exc}")
+
+
+def _say(node: Widget, line: str) -> None:
+    node.app.call_from_thread(node.app.notify, shown_in_line(line), severity="error", markup=False)

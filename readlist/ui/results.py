@@ -345,8 +345,10 @@ class Results:
         if self._writer.submitted != found.writes:
             return  # keys pressed since: what is shown is newer; their commit notifies again
         before = self._stats
-        if before is not None and before.trashed != found.stats.trashed:
-            # papers went into the trash or came out of it: the results themselves differ
+        after = found.stats
+        if before is not None and (before.trashed, before.papers) != (after.trashed, after.papers):
+            # papers went into the trash or out of it, or out of the library (a merge, an
+            # emptied trash) or into it: the results themselves differ
             self.reload(self._text, self._sort, restat=True, keep=self._highlighted_id())
             return
         shown = {paper.id: paper for paper in self._screen.query_one(PaperList).cached_papers()}

@@ -14,6 +14,7 @@ from readlist.core.care.trash import stakes
 from readlist.core.models import Paper
 from readlist.core.printable import shown_in_line
 from readlist.core.query import parse_query
+from readlist.core.store import TrashRow
 from readlist.ui.history import UNDO_TITLE, Deed
 from readlist.ui.services import services
 from readlist.ui.widgets.paper_list import PaperList
@@ -60,27 +61,31 @@ def _move(screen: Screen[None], paper: Paper, *, restoring: bool) -> None:
             papers.action_cursor_up()
     title = _title(paper)
     if restoring:
+        # The undo puts back the very row taken (its dump, if a dump's removal put it there).
+        taken: list[TrashRow] = []
         deed = Deed(
             "restore",
-            undo=lambda store: store.delete_papers([paper.id]),
+            undo=lambda store: store.put_back_in_trash(taken),
             undone=f"Moved {title} back to the trash",
             paper_id=paper.id,
         )
         services(screen).perform(
             deed,
-            lambda store: store.restore_papers([paper.id]),
+            lambda store: taken.extend(store.take_from_trash([paper.id])),
             done=f"Restored {title} (u undoes)",
         )
         return
+    # The undo restores only what this delete moved: not a paper another window deleted.
+    moved: list[int] = []
     deed = Deed(
         "delete",
-        undo=lambda store: store.restore_papers([paper.id]),
+        undo=lambda store: store.restore_papers(moved),
         undone=f"Put back {title} from the trash",
         paper_id=paper.id,
     )
     services(screen).perform(
         deed,
-        lambda store: store.delete_papers([paper.id]),
+        lambda store: moved.extend(store.delete_papers([paper.id])),
         done=f"Moved {title} to the trash (u undoes; is:deleted shows the trash)",
     )
 

@@ -203,3 +203,23 @@ async def test_a_merge_that_fails_is_said_and_never_undone(
         assert notices[-2:] == [f"no paper with id {planted}", "Nothing to undo on this screen"]
     with fresh_store(library_path) as store:
         assert store.stats().starred == 1
+
+
+async def test_undo_of_a_keep_apart_leaves_one_another_window_made(
+    make_app: AppFactory, library_path: Path
+) -> None:
+    plant_pairs(library_path)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_review(pilot)
+        assert screen.current is not None
+        a, b = screen.current.ids
+        with fresh_store(library_path) as other:
+            assert care.keep_apart(other, a, b)
+        screen.action_keep_apart()  # before this screen heard of it
+        await written(pilot)
+        await pilot.press("u")
+        await written(pilot)
+    with fresh_store(library_path) as store:
+        open_now = [{p.paper_id, p.other_id} for p in care.open_pairs(store)]
+        assert {a, b} not in open_now  # still kept apart

@@ -8,10 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from readlist.core import care
 from readlist.core.query import parse_query
 from readlist.ui.commands import screen_commands
 from readlist.ui.screens.library import LibraryScreen
 from readlist.ui.screens.trash import AskFirst, DumpsScreen
+from readlist.ui.trash import delete_or_restore
 from readlist.ui.widgets.paper_list import PaperList
 from tests.ui.conftest import AppFactory, fresh_store, record_notices, settle, until
 
@@ -147,3 +149,39 @@ async def test_a_delete_in_another_window_leaves_this_list(
             "the paper deleted elsewhere to leave the list",
         )
         assert "1 in the trash" in str(app.screen.query_one("#status").render())
+
+
+async def test_undo_of_a_delete_leaves_a_paper_another_window_deleted(
+    make_app: AppFactory, library_path: Path
+) -> None:
+    first = shown(library_path)[0]
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        with fresh_store(library_path) as other:
+            other.delete_papers([first])
+        delete_or_restore(app.screen, in_trash=False)  # d before this list heard of it
+        app.writer.flush()
+        await settle(pilot)
+        await pilot.press("u")
+        app.writer.flush()
+        await settle(pilot)
+        assert trashed(library_path) == [first]  # this window's delete moved nothing
+
+
+async def test_a_merge_in_another_window_leaves_this_list(
+    make_app: AppFactory, library_path: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        papers = app.screen.query_one(PaperList)
+        first, second = papers.paper_at(0), papers.paper_at(1)
+        assert first is not None and second is not None
+        with fresh_store(library_path) as other:
+            care.merge(other, keep_id=first.id, other_ids=[second.id])
+        await until(
+            pilot,
+            lambda: second.id not in [p.id for p in papers.cached_papers()],
+            "the paper merged elsewhere to leave the list",
+        )

@@ -4,6 +4,7 @@ result for an older request never overwrites a newer one."""
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import threading
 from typing import Any
 
@@ -11,14 +12,14 @@ import pytest
 
 from readlist.core.models import ImportReport, LibraryStats
 from readlist.core.query import parse_query
-from readlist.core.store import Walk
+from readlist.core.store import Store, Walk
 from readlist.ui import triage_queue
 from readlist.ui.messages import QueueOpened, ResultsRead, StatsRead, TotalCounted
 from readlist.ui.screens.import_dialog import ImportScreen
 from readlist.ui.screens.library import LibraryScreen
 from readlist.ui.screens.triage import TriageScreen
 from readlist.ui.widgets.paper_list import PaperList
-from tests.ui.conftest import AppFactory, settle, until, wait_for_workers
+from tests.ui.conftest import AppFactory, record_notices, settle, until, wait_for_workers
 
 
 async def test_a_screen_popped_while_its_worker_reads_drops_the_result(
@@ -165,3 +166,26 @@ async def test_a_count_stopped_by_a_newer_key_is_no_news(
         await wait_for_workers(app)
         await pilot.pause()
         assert not [n for n in notices if "failed" in n]
+
+
+async def test_a_dialogs_read_that_fails_is_said_not_the_apps_end(
+    make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def failing(*_: Any) -> None:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(Store, "dumps", failing)
+    monkeypatch.setattr(Store, "tag_counts", failing)
+    app = make_app()
+    notices = record_notices(app, monkeypatch)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("I")
+        await until(pilot, lambda: bool(notices), "the failure said")
+        assert notices == ["Could not read the imported dumps: disk I/O error"]
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, LibraryScreen), "the list")
+        await pilot.press("T")
+        await until(pilot, lambda: len(notices) == 2, "the failure said")
+        assert notices[1] == "Could not read the tags: disk I/O error"
+        assert app.is_running and app.return_code is None

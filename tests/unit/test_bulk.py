@@ -84,3 +84,18 @@ def test_saved_set_refuses_a_query_that_cannot_work(library: Path) -> None:
     one_line_error(run(library, "saved", "set", "x", ""), "saved:x", "empty", "nothing saved")
     one_line_error(run(library, "saved", "set", "y", "is:bogus"), "is:bogus", "nothing saved")
     assert ok(library, "saved", "list", "--format", "json").stdout.strip() == "[]"
+
+
+def test_bulk_undo_reads_the_ids_left_not_the_papers(
+    library: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    matched = sorted(ids_of(library, WORD))
+    with Store.open(library) as store:
+        assert store.present_ids([matched[1], 10**9, matched[0]]) == [matched[1], matched[0]]
+        for kind in ("delete", "tag"):
+            bulk = Bulk(kind, tag="later")
+            changed = bulk.run(store, parse_query(WORD))
+            with monkeypatch.context() as patched:
+                patched.setattr(Store, "get_many", lambda *_: pytest.fail("papers read"))
+                bulk.undo(store, changed)
+        assert store.trash_count() == 0 and store.tag_counts() == []

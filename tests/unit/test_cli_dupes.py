@@ -46,7 +46,7 @@ def test_merge_says_what_it_did_and_how_to_undo_it(pair: Path) -> None:
     ok(pair, "note", "3", "theirs")
     out = ok(pair, "merge", "1", "3").stdout
     assert out == (
-        f"Merged 2 papers into 1 '{A[0]}': starred, notes joined. `readlist split 1` undoes this.\n"
+        f"Merged 1 paper into 1 '{A[0]}': starred, notes joined. `readlist split 1` undoes this.\n"
     )
     assert _pairs(pair) == []
     [paper] = json.loads(ok(pair, "list", "--format", "json", "is:starred").stdout)
@@ -70,12 +70,15 @@ def test_keep_apart_closes_the_pair_for_good(pair: Path, tmp_path: Path) -> None
 @pytest.mark.parametrize(
     ("args", "fragments"),
     [
-        (["merge", "1", "1"], ["cannot merge paper 1 into itself"]),
-        (["merge", "1", "99"], ["no paper with id 99"]),
-        (["split", "2"], ["paper 2 has no merges to split"]),
-        (["split", "99"], ["no paper with id 99"]),
-        (["keep-apart", "1", "1"], ["cannot keep paper 1 apart from itself"]),
-        (["keep-apart", "1", "99999999999999999999"], ["no paper with id 99999999999999999999"]),
+        (["merge", "1", "1"], ["cannot merge paper 1 into itself; nothing changed"]),
+        (["merge", "1", "99"], ["no paper with id 99; nothing changed"]),
+        (["split", "2"], ["paper 2 has no merges to split; nothing changed"]),
+        (["split", "99"], ["no paper with id 99; nothing changed"]),
+        (["keep-apart", "1", "1"], ["cannot keep paper 1 apart from itself; nothing changed"]),
+        (
+            ["keep-apart", "1", "99999999999999999999"],
+            ["no paper with id 99999999999999999999; nothing changed"],
+        ),
     ],
 )
 def test_bad_ids_are_one_line_and_change_nothing(

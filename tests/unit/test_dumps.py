@@ -5,12 +5,15 @@ own, and come back when a later import lists them."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result, _NamedTextIOWrapper
 
 from readlist.cli import cli
+from readlist.core.care import removal_said
+from readlist.core.care.bulk import Bulk
 from readlist.core.errors import UnknownDumpError
 from readlist.core.ingest.importer import Importer
 from readlist.core.query import parse_query
@@ -168,3 +171,29 @@ def test_dumps_remove_of_an_unknown_dump_is_one_line(db: Path) -> None:
     assert result.stderr.strip() == (
         "Error: no imported dump with id 7 (readlist dumps lists them); nothing changed"
     )
+
+
+def test_undoing_a_restore_keeps_the_dump_that_trashed_the_paper(lib: Store) -> None:
+    removal = lib.remove_dump(2)
+    lib.put_back_in_trash(lib.take_from_trash([5]))  # a restore and its undo
+    assert {t.paper.id: t.by_dump for t in lib.trashed()} == {5: 2, 6: 2}
+    lib.put_back_dump(removal)
+    assert lib.trash_count() == 0
+
+
+def test_undoing_a_bulk_restore_keeps_the_dump_that_trashed_the_papers(lib: Store) -> None:
+    removal = lib.remove_dump(2)
+    bulk = Bulk("restore")
+    changed = bulk.run(lib, parse_query("is:deleted"))
+    assert sorted(changed) == [5, 6] and lib.trash_count() == 0
+    bulk.undo(lib, changed)
+    assert {t.paper.id: t.by_dump for t in lib.trashed()} == {5: 2, 6: 2}
+    lib.put_back_dump(removal)
+    assert lib.trash_count() == 0
+
+
+def test_one_paper_also_listed_is_said_in_the_singular(lib: Store) -> None:
+    one = replace(lib.dump_removal(2), also_listed=1)
+    said = "1 paper also listed by other dumps {}."
+    assert said.format("loses this listing and stays") in removal_said(one, done=True)
+    assert said.format("would lose this listing and stay") in removal_said(one, done=False)

@@ -185,6 +185,20 @@ def test_dupes_hide_a_pair_with_a_paper_in_the_trash(lib: Store) -> None:
     assert [(c.paper_id, c.other_id) for c in lib.review_candidates()] == [(3, 4)]
 
 
+def test_stats_count_the_open_pairs_only(lib: Store) -> None:
+    with lib.transaction():
+        lib.imports.add_reviews([(1, 3, 80.0, 0.0, "r"), (3, 4, 80.0, 0.0, "r")])
+        lib.imports.add_reviews([(2, 3, 80.0, 0.0, "r")])
+    lib.keep_apart_pair(3, 2)
+    assert lib.stats().review_candidates == 1  # (3, 4): (1, 3) is in the trash
+
+
+def test_tag_counts_leave_the_trash_out(lib: Store) -> None:
+    lib.add_tag([1, 2], "later")
+    lib.add_tag([1], "gone")
+    assert lib.tag_counts() == [("later", 1)]
+
+
 def test_bulk_marks_leave_the_trash_alone(lib: Store) -> None:
     assert sorted(lib.flag_where(parse_query("learning"), "read", True)) == [2, 3, 4]
     assert not lib.get(1).read

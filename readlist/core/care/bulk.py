@@ -9,13 +9,13 @@ its tag."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from readlist.core.query import Query
 
 if TYPE_CHECKING:
-    from readlist.core.store import Store
+    from readlist.core.store import Store, TrashRow
 
 BulkKind = Literal["read", "unread", "star", "unstar", "tag", "delete", "restore"]
 Flag = Literal["read", "starred"]
@@ -39,6 +39,9 @@ def papers(count: int) -> str:
 class Bulk:
     kind: BulkKind
     tag: str = ""  # the tag, for "tag"
+    # The trash rows a "restore" took out, which its undo puts back exactly (with the
+    # dump that put each there): filled by run.
+    taken: list[TrashRow] = field(default_factory=list, compare=False, repr=False)
 
     def question(self, count: int) -> str:
         """ "Mark 57 papers read?": asked before anything changes."""
@@ -77,18 +80,21 @@ class Bulk:
         if self.kind == "delete":
             return store.delete_papers(list(store.iter_ids(query)))
         if self.kind == "restore":
-            return store.restore_papers(list(store.iter_ids(query)))
+            self.taken[:] = store.take_from_trash(list(store.iter_ids(query)))
+            return [row[0] for row in self.taken]
         flag, value, *_ = _MARKS[self.kind]
         return store.flag_where(query, flag, value)
 
     def undo(self, store: Store, changed: Sequence[int]) -> None:
         """Put back the papers `run` changed, and only those (those still in the library)."""
-        present = [p.id for p in store.get_many(changed)]
         if self.kind == "tag":
-            store.remove_tag(present, self.tag)
+            store.remove_tag(store.present_ids(changed), self.tag)
             return
-        if self.kind in ("delete", "restore"):
-            (store.restore_papers if self.kind == "delete" else store.delete_papers)(present)
+        if self.kind == "restore":
+            store.put_back_in_trash(self.taken)
+            return
+        if self.kind == "delete":
+            store.restore_papers(store.present_ids(changed))
             return
         flag, value, *_ = _MARKS[self.kind]
         store.set_flag_many(changed, flag, not value)

@@ -64,10 +64,13 @@ def removal_said(removal: DumpRemoval, *, done: bool) -> str:
         )
     lines.append(said if removal.kept else said + ".")
     if removal.also_listed:
-        lines.append(
-            f"{papers(removal.also_listed)} also listed by other dumps "
-            f"{'lose' if done else 'would lose'} this listing and stay."
+        one = removal.also_listed == 1
+        lose = (
+            ("loses this listing and stays" if one else "lose this listing and stay")
+            if done
+            else "would lose this listing and stay"
         )
+        lines.append(f"{papers(removal.also_listed)} also listed by other dumps {lose}.")
     if removal.already_in_trash:
         lines.append(f"{papers(len(removal.already_in_trash))} you deleted stay in the trash.")
     return "\n".join(lines)

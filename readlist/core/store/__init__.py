@@ -14,6 +14,7 @@ from readlist.core.store.merges import PAPER_FIELDS_FILLED
 from readlist.core.store.schema import SCHEMA_VERSION
 from readlist.core.store.search import Sort
 from readlist.core.store.tags import NAME_MAX, BadNameError, one_word, sorted_tags, unique_names
+from readlist.core.store.trash import TrashRow
 from readlist.core.store.walk import Walk
 
 __all__ = [
@@ -30,6 +31,7 @@ __all__ = [
     "RowDict",
     "Sort",
     "Store",
+    "TrashRow",
     "TriagePlace",
     "Walk",
     "check_note_size",

@@ -14,6 +14,14 @@ from typing import Any
 from readlist.core.models import DuplicateCandidate
 from readlist.core.store.imports import next_id
 
+# A row `r` of review still open: not kept apart, neither paper in the trash (the pairs
+# the review offers and `stats` counts).
+OPEN_PAIR = """NOT EXISTS (SELECT 1 FROM kept_apart k
+                       WHERE k.paper_id = min(r.paper_id, r.other_id)
+                         AND k.other_id = max(r.paper_id, r.other_id))
+                 AND NOT EXISTS (SELECT 1 FROM trash t
+                       WHERE t.paper_id IN (r.paper_id, r.other_id))"""
+
 # A row of a table as a dict of column -> value, as the merge record keeps it.
 RowDict = dict[str, Any]
 
@@ -124,14 +132,10 @@ class MergeReads:
         """The pairs dedupe held back for review, less those kept apart and those with a
         paper in the trash."""
         rows = self.conn.execute(
-            """SELECT r.paper_id, r.other_id, a.title, b.title,
+            f"""SELECT r.paper_id, r.other_id, a.title, b.title,
                       r.title_score, r.abstract_score, r.reason
                FROM review r JOIN papers a ON a.id = r.paper_id JOIN papers b ON b.id = r.other_id
-               WHERE NOT EXISTS (SELECT 1 FROM kept_apart k
-                       WHERE k.paper_id = min(r.paper_id, r.other_id)
-                         AND k.other_id = max(r.paper_id, r.other_id))
-                 AND NOT EXISTS (SELECT 1 FROM trash t
-                       WHERE t.paper_id IN (r.paper_id, r.other_id))
+               WHERE {OPEN_PAIR}
                ORDER BY r.paper_id, r.other_id"""
         )
         return [DuplicateCandidate(*row) for row in rows]

@@ -21,6 +21,7 @@ from readlist.core.models import (
 )
 from readlist.core.query import Query
 from readlist.core.store import meta_columns, schema
+from readlist.core.store.merge_reads import OPEN_PAIR
 from readlist.core.store.pages import BEFORE, kept_page
 from readlist.core.store.search import (
     REVERSED_SORTS,
@@ -259,7 +260,7 @@ class LibraryReads:
             if quick
             else (
                 "(SELECT count(*) FROM sightings), (SELECT count(*) FROM dumps),"
-                " (SELECT count(*) FROM review),"
+                f" (SELECT count(*) FROM review r WHERE {OPEN_PAIR}),"
                 " (SELECT count(*) FROM papers WHERE arxiv_id IS NOT NULL)"
                 f" - (SELECT count(*) FROM {_TRASHED} WHERE p.arxiv_id IS NOT NULL)"
             )

@@ -141,9 +141,11 @@ class LibraryTags:
         return sorted_tags(self._tags_of(paper_id))
 
     def tag_counts(self) -> list[tuple[str, int]]:
-        """Every tag in the library with how many papers have it, by name."""
+        """Every tag in the library with how many papers have it, by name; papers in
+        the trash are not counted (a tag only they have is not listed)."""
         rows = self.conn.execute(
-            "SELECT tag, count(*) FROM tags GROUP BY tag ORDER BY tag COLLATE NOCASE, tag"
+            """SELECT tag, count(*) FROM tags WHERE paper_id NOT IN (SELECT paper_id FROM trash)
+               GROUP BY tag ORDER BY tag COLLATE NOCASE, tag"""
         )
         return [(str(tag), int(count)) for tag, count in rows]
 

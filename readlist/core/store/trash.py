@@ -48,6 +48,10 @@ def _listed(ids: Iterable[int]) -> str:
     return json.dumps(sorted(set(ids)))
 
 
+# A row of `trash`: the paper, when it went there, the removed dump that took it there.
+TrashRow = tuple[int, str, int | None]
+
+
 class TrashCare:
     """Store's trash and dump removal; each write is one transaction, all or nothing."""
 
@@ -61,10 +65,10 @@ class TrashCare:
 
     # -- the trash ------------------------------------------------------------------
 
-    def require_papers(self, ids: Iterable[int]) -> list[int]:
-        """The ids, each once, in order; any that names no paper is refused, all of them
-        in one message, before anything is written."""
-        wanted = list(dict.fromkeys(ids))
+    def present_ids(self, ids: Iterable[int]) -> list[int]:
+        """Those of the ids still in the library (in the trash or not), in the order
+        given: one read of the ids alone, not of the papers (an undo of a million)."""
+        wanted = list(ids)
         found = {
             row[0]
             for row in self.conn.execute(
@@ -72,6 +76,13 @@ class TrashCare:
                 (_listed(wanted),),
             )
         }
+        return [paper_id for paper_id in wanted if paper_id in found]
+
+    def require_papers(self, ids: Iterable[int]) -> list[int]:
+        """The ids, each once, in order; any that names no paper is refused, all of them
+        in one message, before anything is written."""
+        wanted = list(dict.fromkeys(ids))
+        found = set(self.present_ids(wanted))
         unknown = [str(paper_id) for paper_id in wanted if paper_id not in found]
         if unknown:
             many = "s" if len(unknown) > 1 else ""
@@ -93,15 +104,40 @@ class TrashCare:
 
     def restore_papers(self, ids: Iterable[int]) -> list[int]:
         """Take papers out of the trash; returns those that were in it."""
+        return [row[0] for row in self.take_from_trash(ids)]
+
+    def take_from_trash(self, ids: Iterable[int]) -> list[TrashRow]:
+        """Take papers out of the trash; returns the rows taken (in the order given),
+        each with when and by which dump it went there, for put_back_in_trash: an undo
+        that wrote a new row would forget the dump, which a re-import or the dump's
+        put-back then no longer finds."""
         with self.transaction():
             wanted = self.require_papers(ids)
-            there = self.in_trash(wanted)
-            restored = [paper_id for paper_id in wanted if paper_id in there]
+            rows = {
+                row[0]: (row[0], row[1], row[2])
+                for row in self.conn.execute(
+                    """SELECT paper_id, deleted_at, by_dump FROM trash
+                       WHERE paper_id IN (SELECT value FROM json_each(?))""",
+                    (_listed(wanted),),
+                )
+            }
             self.conn.execute(
                 "DELETE FROM trash WHERE paper_id IN (SELECT value FROM json_each(?))",
-                (_listed(restored),),
+                (_listed(rows),),
             )
-        return restored
+        return [rows[paper_id] for paper_id in wanted if paper_id in rows]
+
+    def put_back_in_trash(self, rows: Iterable[TrashRow]) -> None:
+        """Put trash rows back exactly as take_from_trash returned them (a restore's
+        undo); a paper emptied from the library since is passed over."""
+        with self.transaction():
+            self.conn.executemany(
+                """INSERT INTO trash (paper_id, deleted_at, by_dump)
+                   SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM papers WHERE id = ?)
+                   ON CONFLICT (paper_id) DO UPDATE
+                   SET deleted_at = excluded.deleted_at, by_dump = excluded.by_dump""",
+                [(*row, row[0]) for row in rows],
+            )
 
     def in_trash(self, ids: Sequence[int]) -> set[int]:
         """Those of the papers that are in the trash."""

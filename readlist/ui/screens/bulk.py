@@ -25,6 +25,7 @@ from readlist.core.care import BadNameError, one_word
 from readlist.core.care.bulk import Bulk, BulkKind, papers
 from readlist.core.printable import shown_in_line
 from readlist.core.query import Query, State
+from readlist.ui.health import said_if_failed
 from readlist.ui.keymap import key_label, rebound
 from readlist.ui.services import services
 
@@ -114,8 +115,9 @@ class BulkMenu(ModalScreen[Bulk | None]):
 
     @work(thread=True, exclusive=True, group="bulk-tags")
     def _read_tags(self) -> None:
-        names = [name for name, _ in services(self).library.store().tag_counts()]
-        self.app.call_from_thread(self._offer, names)
+        with said_if_failed(self, "Could not read the tags"):
+            names = [name for name, _ in services(self).library.store().tag_counts()]
+            self.app.call_from_thread(self._offer, names)
 
     def _offer(self, names: list[str]) -> None:
         for field in self.query("#bulk-tag").results(Input):
@@ -135,9 +137,10 @@ class BulkMenu(ModalScreen[Bulk | None]):
     def _count_stakes(self, query: Query) -> None:
         """How many of the papers to delete are starred or noted: said before y."""
         mine = replace(query, clauses=(*query.clauses, (State("starred"), State("note"))))
-        count = services(self).library.store().count(mine)
-        if count:
-            self.app.call_from_thread(self._show_stakes, count)
+        with said_if_failed(self, "Could not count the starred and noted papers"):
+            count = services(self).library.store().count(mine)
+            if count:
+                self.app.call_from_thread(self._show_stakes, count)
 
     def _show_stakes(self, count: int) -> None:
         if self.chosen is not None and self.chosen.kind == "delete":

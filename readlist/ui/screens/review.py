@@ -26,6 +26,7 @@ from readlist.core.care import Marked, differing_words
 from readlist.core.models import DuplicateCandidate, Paper
 from readlist.core.printable import shown, shown_in_line
 from readlist.core.store import Store
+from readlist.ui.health import said_if_failed
 from readlist.ui.history import Deed
 from readlist.ui.keymap import in_declared_order
 from readlist.ui.services import AppServices, services
@@ -161,8 +162,9 @@ class ReviewScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="review")
     def _read(self) -> None:
-        pairs = read_pairs(self.rl_app.library.store())
-        self.app.call_from_thread(self._show_pairs, pairs, None)
+        with said_if_failed(self, "Could not read the possible duplicates"):
+            pairs = read_pairs(self.rl_app.library.store())
+            self.app.call_from_thread(self._show_pairs, pairs, None)
 
     # -- showing ---------------------------------------------------------------------------
 
@@ -283,13 +285,18 @@ class ReviewScreen(Screen[None]):
         if pair is None:
             return
         a, b = pair.ids
-        deed = Deed(
-            "keep apart",
-            partial(care.forget_kept_apart, a=a, b=b),
-            f"#{a} and #{b} are offered for review again",
-            paper_id=a,
-        )
-        self._act(deed, pair, partial(care.keep_apart, a=a, b=b), f"Kept #{a} and #{b} apart")
+        # The undo forgets the pair only if this keep-apart recorded it, not another window.
+        added: list[bool] = []
+
+        def keep(store: Store) -> None:
+            added.append(care.keep_apart(store, a, b))
+
+        def forget(store: Store) -> None:
+            if any(added):
+                care.forget_kept_apart(store, a, b)
+
+        deed = Deed("keep apart", forget, f"#{a} and #{b} are offered for review again", paper_id=a)
+        self._act(deed, pair, keep, f"Kept #{a} and #{b} apart")
 
     def _act(self, deed: Deed, pair: Pair, write: Callable[[Store], object], done: str) -> None:
         """The pair is settled: the next one shows at once, while the write and a fresh

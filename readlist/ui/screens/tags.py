@@ -21,6 +21,7 @@ from textual.widgets import Input, Static
 from readlist.core.care import BadNameError, one_word, sorted_tags, tags_line
 from readlist.core.models import Paper
 from readlist.core.printable import shown_in_line
+from readlist.ui.health import said_if_failed
 from readlist.ui.services import services
 
 EDITOR_KEYS = "Enter add · -name remove · Tab complete · Ctrl+S save · Esc cancel"
@@ -83,8 +84,9 @@ class TagEditor(ModalScreen[tuple[str, ...] | None]):
 
     @work(thread=True, exclusive=True, group="tags")
     def _read_known(self) -> None:
-        counts = services(self).library.store().tag_counts()
-        self.app.call_from_thread(self._set_known, [name for name, _ in counts])
+        with said_if_failed(self, "Could not read the tags"):
+            counts = services(self).library.store().tag_counts()
+            self.app.call_from_thread(self._set_known, [name for name, _ in counts])
 
     def _set_known(self, names: list[str]) -> None:
         self.known = names

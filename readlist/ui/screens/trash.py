@@ -17,10 +17,10 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Label, Static
 
 from readlist.core.care import removal_said
-from readlist.core.errors import ReadlistError
 from readlist.core.models import DumpRemoval, ImportedDump
 from readlist.core.printable import shown_in_line
 from readlist.core.store import Store
+from readlist.ui.health import said_if_failed
 from readlist.ui.history import Deed
 from readlist.ui.services import services
 from readlist.ui.widgets.footer import KeysFooter
@@ -119,7 +119,8 @@ class DumpsScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="dumps")
     def read_dumps(self) -> None:
-        self.post_message(self.Read(services(self).library.store().dumps()))
+        with said_if_failed(self, "Could not read the imported dumps"):
+            self.post_message(self.Read(services(self).library.store().dumps()))
 
     def on_dumps_screen_read(self, found: Read) -> None:
         table = self.query_one(DataTable)
@@ -156,12 +157,9 @@ class DumpsScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="dump-removal")
     def plan_removal(self, dump_id: int) -> None:
-        try:
-            removal = services(self).library.store().dump_removal(dump_id)
-        except ReadlistError as exc:  # removed meanwhile, in another window
-            self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
-            return
-        self.post_message(self.Planned(removal))
+        # The dump may have been removed meanwhile, in another window: that is said.
+        with said_if_failed(self, f"Could not read what removing dump {dump_id} would do"):
+            self.post_message(self.Planned(services(self).library.store().dump_removal(dump_id)))
 
     def on_dumps_screen_planned(self, planned: Planned) -> None:
         removal = planned.removal
