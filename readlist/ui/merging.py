@@ -31,16 +31,16 @@ def _title(paper: Paper | str) -> str:
     return f"'{title[: UNDO_TITLE - 1]}…'" if len(title) > UNDO_TITLE else f"'{title}'"
 
 
-def keeping(screen: Screen[None]) -> Paper | None:
-    """The paper marked to merge into, if any."""
-    return _keeping.get(screen)
+def _named(paper_id: int, title: Paper | str) -> str:
+    """A paper as a message names it: its id too, as duplicates often share a title."""
+    return f"#{paper_id} {_title(title)}"
 
 
 def forget(screen: Screen[None]) -> None:
     """Esc: the paper marked to merge into is forgotten (said only if there was one)."""
     keep = _keeping.pop(screen, None)
     if keep is not None:
-        screen.notify(f"No longer merging into {_title(keep)}", timeout=3, markup=False)
+        screen.notify(f"No longer merging into {_named(keep.id, keep)}", timeout=3, markup=False)
 
 
 def merge_key(screen: Screen[None]) -> None:
@@ -52,8 +52,8 @@ def merge_key(screen: Screen[None]) -> None:
     if keep is None:
         _keeping[screen] = other
         screen.notify(
-            f"Merge into {_title(other)}: move to the paper to merge in and press M again; "
-            "Esc forgets it",
+            f"Merge into {_named(other.id, other)}: move to the paper to merge in and press "
+            "M again; Esc forgets it",
             timeout=8,
             markup=False,
         )
@@ -64,12 +64,12 @@ def merge_key(screen: Screen[None]) -> None:
     from readlist.ui.screens.trash import AskFirst
 
     def answered(yes: bool | None) -> None:
-        if yes and _keeping.get(screen) == keep:
+        if yes and _keeping.get(screen) is keep:  # not forgotten meanwhile
             del _keeping[screen]
             _merge(screen, keep, other)
 
     body = (
-        f"Merge {_title(other)} into {_title(keep)}?\n\n"
+        f"Merge {_named(other.id, other)} into {_named(keep.id, keep)}?\n\n"
         "Stars, read marks, notes and tags are kept; u undoes it."
     )
     screen.app.push_screen(AskFirst("Merge two papers?", body, "merge", "keep both"), answered)
@@ -84,11 +84,11 @@ def _refuse_trashed(store: Store, *ids: int) -> None:
 
 
 def _merge(screen: Screen[None], keep: Paper, other: Paper) -> None:
-    said = f"{_title(other)} into {_title(keep)}"
+    said = f"{_named(other.id, other)} into {_named(keep.id, keep)}"
     deed = Deed(
         "merge",
         partial(care.unmerge, keep_id=keep.id, merged_id=other.id),
-        f"Split {_title(other)} back out of {_title(keep)}",
+        f"Split {_named(other.id, other)} back out of {_named(keep.id, keep)}",
         paper_id=keep.id,
     )
 
@@ -115,7 +115,7 @@ def split_key(screen: Screen[None]) -> None:
     # One indexed read of the merges table: quick enough to ask at once.
     count = len(services(screen).library.store().merges_into(paper.id))
     if not count:
-        screen.notify(f"{_title(paper)} has no merges to split", timeout=4, markup=False)
+        screen.notify(f"{_named(paper.id, paper)} has no merges to split", timeout=4, markup=False)
         return
     from readlist.ui.screens.trash import AskFirst
 
@@ -125,9 +125,9 @@ def split_key(screen: Screen[None]) -> None:
 
     papers = f"{count} paper{'s' * (count != 1)}"
     body = (
-        f"Split {_title(paper)}?\n\n{papers} merged into it come back as their own, with "
-        "the listings they brought and their own stars, read marks, notes and tags; "
-        "u merges them back."
+        f"Split {_named(paper.id, paper)}?\n\n{papers} merged into it: each comes back as "
+        "its own paper, with the listings it brought and its own stars, read marks, notes "
+        "and tags. u merges them back."
     )
     screen.app.push_screen(AskFirst("Split merged papers?", body, "split", "keep"), answered)
 
@@ -142,7 +142,7 @@ def _split(screen: Screen[None], paper: Paper) -> None:
 
     def undone() -> str:
         count = len(done[0].restored) if done else 0
-        return f"Merged {count} paper{'s' * (count != 1)} back into {_title(paper)}"
+        return f"Merged {count} paper{'s' * (count != 1)} back into {_named(paper.id, paper)}"
 
     def do(store: Store) -> SplitResult:
         result = care.split(store, paper.id)
@@ -151,9 +151,11 @@ def _split(screen: Screen[None], paper: Paper) -> None:
 
     def then(result: object) -> None:
         if isinstance(result, SplitResult):
-            back = ", ".join(_title(r.title) for r in result.restored)
+            back = ", ".join(_named(r.new_id, r.title) for r in result.restored)
+            one = len(result.restored) == 1
             screen.notify(
-                f"Split {_title(paper)}: back as their own: {back} (u merges them back)",
+                f"Split {_named(paper.id, paper)}: {back} "
+                f"{'is back on its' if one else 'are back on their'} own (u undoes)",
                 timeout=6,
                 markup=False,
             )

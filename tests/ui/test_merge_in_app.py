@@ -40,7 +40,7 @@ async def test_m_marks_the_kept_paper_a_search_finds_the_other_and_u_splits_it_b
         screen = app.screen
         assert isinstance(screen, LibraryScreen) and highlighted(screen) == keep
         await pilot.press("M")
-        assert notices[-1].startswith("Merge into '")
+        assert notices[-1].startswith(f"Merge into #{keep} '")
         assert "press M again; Esc forgets it" in notices[-1]
         screen.query_text = "is:starred"  # the user searches for the other paper
         await settle(pilot)
@@ -52,7 +52,9 @@ async def test_m_marks_the_kept_paper_a_search_finds_the_other_and_u_splits_it_b
         await pilot.press("y")
         await settle(pilot)
         assert other not in shown(library_path)
-        assert notices[-1].startswith("Merged '") and ": starred (u undoes)" in notices[-1]
+        assert (
+            notices[-1].startswith(f"Merged #{other} '") and ": starred (u undoes)" in notices[-1]
+        )
         with fresh_store(library_path) as store:
             kept = store.get(keep)
             assert kept is not None and kept.starred
@@ -73,11 +75,11 @@ async def test_m_twice_on_one_paper_forgets_it(
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("M", "M")
-        assert notices[-1].startswith("No longer merging into '")
+        assert notices[-1].startswith(f"No longer merging into #{first} '")
         await pilot.press("j", "M")  # marks the second afresh: nothing is asked
         await settle(pilot)
         assert isinstance(app.screen, LibraryScreen)
-        assert notices[-1].startswith("Merge into '")
+        assert notices[-1].startswith(f"Merge into #{second} '")
         assert {first, second} <= set(shown(library_path))
 
 
@@ -126,16 +128,19 @@ async def test_x_splits_a_merged_paper_and_u_merges_them_back(
         await pilot.press("k", "X")
         await until(pilot, lambda: isinstance(app.screen, AskFirst), "the question")
         body = str(app.screen.query_one("#ask-body").render())
-        assert "2 papers merged into it come back" in body
+        assert "2 papers merged into it: each comes back as its own paper" in body
         await pilot.press("y")
         await settle(pilot)
         assert len(shown(library_path)) == merged + 2
         with fresh_store(library_path) as store:
             assert store.merges_into(keep) == []
-        assert notices[-1].startswith("Split '") and "(u merges them back)" in notices[-1]
+        assert (
+            notices[-1].startswith(f"Split #{keep} '")
+            and "are back on their own (u undoes)" in notices[-1]
+        )
         await pilot.press("u")
         await settle(pilot)
         assert len(shown(library_path)) == merged
         with fresh_store(library_path) as store:
             assert len(store.merges_into(keep)) == 2
-        assert notices[-1].startswith("Merged 2 papers back into '")
+        assert notices[-1].startswith(f"Merged 2 papers back into #{keep} '")
