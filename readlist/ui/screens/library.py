@@ -13,7 +13,7 @@ from textual.screen import Screen
 from readlist.core.models import Paper
 from readlist.core.query import Query, parse_query
 from readlist.core.store import Sort, Walk
-from readlist.ui import organise, trash
+from readlist.ui import merging, organise, trash
 from readlist.ui.detail_follow import DetailFollower
 from readlist.ui.health import LibraryHealth
 from readlist.ui.history import Change
@@ -202,6 +202,7 @@ class LibraryScreen(Screen[None]):
         self.set_focus(self.query_one(DetailPane) if self.focused is papers else papers)
 
     def action_clear_filter(self) -> None:
+        merging.forget(self)
         self._clearing = bool(self.query_text)  # the watcher runs only on a change
         self.query_text = ""  # the reload starts now
         self.query_one(FilterBar).value = ""
@@ -275,6 +276,12 @@ class LibraryScreen(Screen[None]):
 
     def action_review_duplicates(self) -> None:
         self.rl_app.review_duplicates()
+
+    def action_merge(self) -> None:
+        merging.merge_key(self)
+
+    def action_split(self) -> None:
+        merging.split_key(self)
 
     def action_tags(self) -> None:
         organise.edit_tags(self, self.query_one(PaperList).highlighted)

@@ -105,6 +105,22 @@ LIBRARY_BINDINGS: list[BindingType] = [
         tooltip="Merge or keep apart the pairs that may be one paper",
         id="library.review_duplicates",
     ),
+    Binding(
+        "M",
+        "merge",
+        "Merge papers",
+        show=False,
+        tooltip="Keep this paper; M on another (search for it) merges that one in",
+        id="library.merge",
+    ),
+    Binding(
+        "X",
+        "split",
+        "Split merged papers",
+        show=False,
+        tooltip="Give the papers merged into this one back their own place",
+        id="library.split",
+    ),
     Binding("T", "tags", "Tags", show=False, tooltip="Edit the paper's tags", id="library.tags"),
     Binding(
         "ctrl+s",
