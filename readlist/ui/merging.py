@@ -14,7 +14,6 @@ from textual.screen import Screen
 
 from readlist.core import care
 from readlist.core.care import MergeResult, SplitResult
-from readlist.core.errors import MergeError
 from readlist.core.models import Paper
 from readlist.core.printable import shown_in_line
 from readlist.core.store import Store
@@ -75,14 +74,6 @@ def merge_key(screen: Screen[None]) -> None:
     screen.app.push_screen(AskFirst("Merge two papers?", body, "merge", "keep both"), answered)
 
 
-def _refuse_trashed(store: Store, *ids: int) -> None:
-    gone = sorted(store.in_trash(ids))
-    if gone:
-        raise MergeError(
-            f"paper {gone[0]} is in the trash: restore it first (d in the is:deleted view)"
-        )
-
-
 def _merge(screen: Screen[None], keep: Paper, other: Paper) -> None:
     said = f"{_named(other.id, other)} into {_named(keep.id, keep)}"
     deed = Deed(
@@ -93,8 +84,7 @@ def _merge(screen: Screen[None], keep: Paper, other: Paper) -> None:
     )
 
     def do(store: Store) -> MergeResult:
-        _refuse_trashed(store, keep.id, other.id)
-        return care.merge(store, keep.id, [other.id])
+        return care.merge(store, keep.id, [other.id])  # refuses a paper in the trash
 
     def then(result: object) -> None:
         changed = result.what_changed() if isinstance(result, MergeResult) else ""
