@@ -1,7 +1,7 @@
 """The store's hot paths, in two readlist trees side by side: this one and another
 (main, say), so that a change to the store is measured against what it replaces.
 
-    python bench/store_bench.py [--papers 100000] [--rounds 5] [--against /work/main] [--app]
+    python bench/store_bench.py [--papers 100000] [--rounds 5] --against CHECKOUT [--app]
 
 Builds a library of N generated papers with the other tree's store (an older schema
 opens in both trees; the copy for this tree is upgraded once, before any timing), then
@@ -162,7 +162,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--papers", type=int, default=100_000)
     parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--against", type=Path, default=Path("/work/main"))
+    parser.add_argument("--against", type=Path, required=True, metavar="CHECKOUT")
     parser.add_argument("--work", type=Path, default=DEFAULT_WORK)
     parser.add_argument("--app", action="store_true", help="also time the app (app_bench)")
     parser.add_argument("--probe", type=Path, help=argparse.SUPPRESS)

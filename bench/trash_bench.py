@@ -1,7 +1,7 @@
 """What hiding the trash costs the reads of a big library: this tree against another
 (main, say), on one library, in one run.
 
-    python bench/trash_bench.py LIBRARY [--rounds 5] [--against /work/main] [--trashed 1000]
+    python bench/trash_bench.py LIBRARY [--rounds 5] --against CHECKOUT [--trashed 1000]
                                         [--this TREE]
 
 LIBRARY is a library readlist imported (bench/generate.py N DIR; readlist import DIR).
@@ -91,7 +91,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("library", type=Path)
     parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--against", type=Path, default=Path("/work/main"))
+    parser.add_argument("--against", type=Path, required=True, metavar="CHECKOUT")
     parser.add_argument("--trashed", type=int, default=1000)
     parser.add_argument("--this", type=Path, default=THIS_TREE)
     parser.add_argument("--probe", type=int, help=argparse.SUPPRESS)
