@@ -148,7 +148,11 @@ async def test_a_delete_in_another_window_leaves_this_list(
             lambda: second.id not in [p.id for p in papers.cached_papers()],
             "the paper deleted elsewhere to leave the list",
         )
-        assert "1 in the trash" in str(app.screen.query_one("#status").render())
+        await until(
+            pilot,
+            lambda: "1 in the trash" in str(app.screen.query_one("#status").render()),
+            "the status bar to count the trash",
+        )
 
 
 async def test_undo_of_a_delete_leaves_a_paper_another_window_deleted(
