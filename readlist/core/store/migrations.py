@@ -327,6 +327,43 @@ END;
     for verb in ("INSERT", "UPDATE", "DELETE")
 )
 
+# Version 8, so that "for you" can learn from every decision and rank at once:
+# - `skips` holds the papers the user passed over in triage (how often, and when last):
+#   a weak signal the ranker reads beside stars and read marks. It is the user's own, so
+#   every write to it moves the change counter.
+# - `paper_terms` holds each paper's terms as the ranker reads them (readlist.core.rank:
+#   `terms`, its packed feature ids; `made_by`, the version of the rules that made
+#   them). It is derived from the paper's text, made when first needed and made again
+#   when the text it came from changes (the trigger below drops the stale row), so
+#   nothing writes it but the ranker, and no write to it is a user's change.
+SCHEMA_V8 = """
+CREATE TABLE skips (
+    paper_id INTEGER PRIMARY KEY REFERENCES papers (id),
+    times INTEGER NOT NULL,
+    skipped_at TEXT NOT NULL
+);
+CREATE TABLE paper_terms (
+    paper_id INTEGER PRIMARY KEY,
+    terms BLOB NOT NULL,
+    made_by INTEGER NOT NULL
+);
+CREATE TRIGGER paper_terms_stale AFTER UPDATE OF title, abstract, authors ON papers
+WHEN old.title IS NOT new.title OR old.abstract IS NOT new.abstract
+    OR old.authors IS NOT new.authors BEGIN
+    DELETE FROM paper_terms WHERE paper_id = old.id;
+END;
+CREATE TRIGGER papers_gone_rank AFTER DELETE ON papers BEGIN
+    DELETE FROM paper_terms WHERE paper_id = old.id;
+    DELETE FROM skips WHERE paper_id = old.id;
+END;
+""" + "".join(
+    f"""CREATE TRIGGER skips_changed_{verb.lower()} AFTER {verb} ON skips BEGIN
+    UPDATE state_changes SET changes = changes + 1 WHERE id = 1;
+END;
+"""
+    for verb in ("INSERT", "UPDATE", "DELETE")
+)
+
 # The writes to each table that move the change counter (state_changes): every write
 # to the user's own tables; the writes no import makes to the imported ones; none to
 # the store's bookkeeping (the app's memory, which another window must not wake on; the
@@ -350,6 +387,8 @@ CHANGE_COUNTED: dict[str, tuple[str, ...]] = {
     "saved_searches": ("INSERT", "UPDATE", "DELETE"),
     "kept_apart": ("INSERT", "UPDATE", "DELETE"),
     "merges": ("INSERT", "UPDATE", "DELETE"),
+    "skips": ("INSERT", "UPDATE", "DELETE"),
+    "paper_terms": (),
 }
 
 # version -> script that brings a library from version-1 up to it. Each script is the
@@ -363,4 +402,5 @@ MIGRATIONS: dict[int, str] = {
     5: SCHEMA_V5,
     6: SCHEMA_V6,
     7: SCHEMA_V7,
+    8: SCHEMA_V8,
 }

@@ -24,7 +24,7 @@ from readlist.core.errors import DamagedLibraryError, LibraryError, is_damage
 from readlist.core.store.migrations import MIGRATIONS
 
 APPLICATION_ID = 0x524C5354  # "RLST": marks a file as a readlist library
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 SQLITE_MAGIC = b"SQLite format 3\x00"
 # Where an SQLite file's header keeps PRAGMA application_id (big-endian, 4 bytes).
 _HEADER_SIZE = 100
