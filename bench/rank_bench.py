@@ -1,6 +1,6 @@
 """How well "for you" ranks a day's new papers, against the baselines, in one run.
 
-    python bench/rank_bench.py [--train 30] [--days 10] [--json]
+    python bench/rank_bench.py [--train 30] [--days 10] [--seed 11] [--json]
     python bench/rank_bench.py --speed 100000 [--json]
 
 A topical corpus (rank_corpus.py) is written as daily Hugging Face JSON dumps and
@@ -87,19 +87,19 @@ USERS = [
 class Corpus:
     """The dumps, their hidden topics, and a library of the training dumps imported."""
 
-    def __init__(self, work: Path, train: int, days: int) -> None:
+    def __init__(self, work: Path, train: int, days: int, seed: int = SEED) -> None:
         made = hashlib.sha256((HERE / "rank_corpus.py").read_bytes()).hexdigest()[:8]
-        self.dir = work / f"rank-dumps-{SEED}-{train + days}-{made}"
+        self.dir = work / f"rank-dumps-{seed}-{train + days}-{made}"
         if not (self.dir / ".topics.json").exists():
             shutil.rmtree(self.dir, ignore_errors=True)
-            rank_corpus.generate(10**9, self.dir, SEED, days=train + days)
+            rank_corpus.generate(10**9, self.dir, seed, days=train + days)
         truth = json.loads((self.dir / ".topics.json").read_text())
         names: list[str] = truth["topics"]
         self.topics = {a: [names[i] for i in ts] for a, ts in truth["paper_topics"].items()}
         self.days: list[list[str]] = truth["days"]
         self.train = train
         # Built again when the corpus or readlist's core (its import, its schema) changes.
-        self.base = work / f"rank-base-{SEED}-{train}-{made}-{_fingerprint()}.db"
+        self.base = work / f"rank-base-{seed}-{train}-{made}-{_fingerprint()}.db"
         if not self.base.exists():
             partial = self.base.with_suffix(".partial")
             self.import_days(partial, range(train))
@@ -261,9 +261,9 @@ def mean_row(rows: list[dict[str, object]], names: list[str], label: str) -> dic
     }
 
 
-def quality(train: int, days: int, work: Path) -> dict[str, object]:
+def quality(train: int, days: int, work: Path, seed: int = SEED) -> dict[str, object]:
     work.mkdir(parents=True, exist_ok=True)
-    corpus = Corpus(work, train, days)
+    corpus = Corpus(work, train, days, seed)
     ranks = rankers()
     names = list(ranks)
     rows = [run_user(user, corpus, ranks, work, cold=False) for user in USERS]
@@ -284,6 +284,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--train", type=int, default=30, help="dumps each user triages first")
     parser.add_argument("--days", type=int, default=10, help="dumps it is measured on")
+    parser.add_argument("--seed", type=int, default=SEED, help="the corpus's")
     parser.add_argument("--speed", type=int, metavar="N", help="time 'for you' at N papers")
     parser.add_argument("--work", type=Path, default=WORK)
     parser.add_argument("--json", action="store_true", help="one line of JSON")
@@ -293,7 +294,7 @@ def main() -> None:
 
         figures = rank_speed.measure(args.speed, args.work)
     else:
-        figures = quality(args.train, args.days, args.work)
+        figures = quality(args.train, args.days, args.work, args.seed)
     if args.json:
         print(json.dumps(figures))
         return
