@@ -64,7 +64,7 @@ def test_one_star_ranks_by_similarity_to_it(library: Store) -> None:
     library.set_flag([ids_of("graphs")[0]], "starred", True)
     model = learn(library)
     assert not model.fitted
-    assert "similar to 1 liked paper" in model.basis
+    assert model.basis == "by similarity to 1 liked paper"
     ranking = rank(library, model, EVERY_PAPER)
     assert ranking.undecided == 4 * PER_TOPIC - 1
     assert _topics(ranking.ids[:5]) == ["graphs"] * 5

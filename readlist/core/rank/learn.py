@@ -108,7 +108,7 @@ def learn(store: Store, *, cancelled: Callable[[], bool] | None = None) -> Model
         liked = labels > 0
         model_weights = _centroid(training.rows, columns, values, weights * liked, known.size)
         bias = 0.0
-        basis = f"similar to {_count(positives, 'liked paper')} (too few decisions to learn from)"
+        basis = f"by similarity to {_count(positives, 'liked paper')}"
     return Model(
         fitted=fitted,
         basis=basis,
