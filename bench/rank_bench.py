@@ -1,7 +1,7 @@
 """How well "for you" ranks a day's new papers, against the baselines, in one run.
 
     python bench/rank_bench.py [--train 30] [--days 10] [--seed 11] [--json]
-    python bench/rank_bench.py --speed 100000 [--json]
+    python bench/rank_bench.py --speed 100000 [--user diffusion] [--json]
 
 A topical corpus (rank_corpus.py) is written as daily Hugging Face JSON dumps and
 imported by readlist's own import. Each simulated user has an interest hidden from the
@@ -286,13 +286,14 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=10, help="dumps it is measured on")
     parser.add_argument("--seed", type=int, default=SEED, help="the corpus's")
     parser.add_argument("--speed", type=int, metavar="N", help="time 'for you' at N papers")
+    parser.add_argument("--user", default="diffusion", help="--speed: who has triaged")
     parser.add_argument("--work", type=Path, default=WORK)
     parser.add_argument("--json", action="store_true", help="one line of JSON")
     args = parser.parse_args()
     if args.speed:
         import rank_speed
 
-        figures = rank_speed.measure(args.speed, args.work)
+        figures = rank_speed.measure(args.speed, args.work, args.user)
     else:
         figures = quality(args.train, args.days, args.work, args.seed)
     if args.json:

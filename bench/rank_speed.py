@@ -1,9 +1,9 @@
 """The issue's speed targets for "for you" at N papers (`rank_bench.py --speed N`).
 
-The library is rank_corpus.py's N papers imported by `readlist import`, then one user
-("broad" of rank_bench.py) triages all but the last 5,000 papers listed: those are the
-triage queue. It is built once and kept in bench/out/rank-speed-N.db. Each figure has a
-baseline from the same run:
+The library is rank_corpus.py's N papers imported by `readlist import`, built once and
+kept in bench/out/rank-speed-N.db. In a copy of it, one user of rank_bench.py (--user)
+triages all but the last 5,000 papers listed: those are the triage queue. Each figure
+has a baseline from the same run:
 - learn + rank of the queue (apart: the first, which makes the papers' terms), against
   store.get_many of the same 5,000 papers;
 - the re-rank after one more decision (a star or a read of the queue's first paper):
@@ -54,41 +54,55 @@ for line in open("/proc/self/status"):
 """
 
 
-def build(n: int, work: Path) -> tuple[Path, list[int]]:
-    """The triaged library of N papers, and its queue (ids, as listed)."""
+def build(n: int, work: Path) -> tuple[Path, list[str], dict[str, list[str]]]:
+    """The library of N papers, as imported, and what it hides: the arXiv ids as listed
+    and each one's topics."""
     import rank_bench
     import rank_corpus
 
     db = work / f"rank-speed-{n}.db"
     stamp = db.with_suffix(".stamp")
-    queue_file = db.with_suffix(".queue.json")
+    hidden = db.with_suffix(".topics.json")
     made = _fingerprint() + hashlib.sha256((HERE / "rank_corpus.py").read_bytes()).hexdigest()
-    if db.exists() and stamp.exists() and stamp.read_text() == made:
-        return db, json.loads(queue_file.read_text())
-    dumps = work / f"rank-speed-dumps-{n}"
-    shutil.rmtree(dumps, ignore_errors=True)
+    if not (db.exists() and stamp.exists() and stamp.read_text() == made):
+        dumps = work / f"rank-speed-dumps-{n}"
+        shutil.rmtree(dumps, ignore_errors=True)
+        for stale in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
+            stale.unlink(missing_ok=True)
+        rank_corpus.generate(n, dumps, rank_bench.SEED)
+        subprocess.run(
+            [*READLIST, "--db", str(db), "import", str(dumps)],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        shutil.copyfile(dumps / ".topics.json", hidden)
+        shutil.rmtree(dumps, ignore_errors=True)
+        stamp.write_text(made)
+    truth = json.loads(hidden.read_text())
+    names: list[str] = truth["topics"]
+    topics = {a: [names[i] for i in ts] for a, ts in truth["paper_topics"].items()}
+    return db, [a for day in truth["days"] for a in day], topics
+
+
+def triaged(n: int, work: Path, user_name: str) -> tuple[Path, list[int]]:
+    """A copy of the library in which the user has triaged all but the last QUEUE
+    papers listed, and that queue: its first learn makes the papers' terms, as a user's
+    first ranking after an import does."""
+    import rank_bench
+
+    built, listed, topics = build(n, work)
+    db = work / f"rank-speed-{n}-run.db"
     for stale in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
         stale.unlink(missing_ok=True)
-    truth = rank_corpus.generate(n, dumps, rank_bench.SEED)
-    subprocess.run(
-        [*READLIST, "--db", str(db), "import", str(dumps)], check=True, stdout=subprocess.DEVNULL
-    )
-    names: list[str] = truth["topics"]  # type: ignore[assignment]
-    topics = {a: [names[i] for i in ts] for a, ts in truth["paper_topics"].items()}  # type: ignore[attr-defined]
-    listed = [a for day in truth["days"] for a in day]  # type: ignore[attr-defined]
-    user = next(u for u in rank_bench.USERS if u.name == "broad")
+    shutil.copyfile(built, db)
+    user = next(u for u in rank_bench.USERS if u.name == user_name)
     with Store.open(db) as store:
         ids = store.imports.papers_by_arxiv_id(listed)
         decided = listed[:-QUEUE]
         liked = {ids[a] for a in decided if user.likes(a, topics[a])}
         store.set_flag(sorted(liked), "starred", True)
         store.set_flag([ids[a] for a in decided if ids[a] not in liked], "read", True)
-        queue = [ids[a] for a in listed[-QUEUE:]]
-        store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    shutil.rmtree(dumps, ignore_errors=True)
-    queue_file.write_text(json.dumps(queue))
-    stamp.write_text(made)
-    return db, queue
+        return db, [ids[a] for a in listed[-QUEUE:]]
 
 
 def in_process(db: Path, queue: list[int]) -> dict[str, object]:
@@ -143,14 +157,20 @@ def processes(db: Path) -> dict[str, object]:
     bytecode(cached=True)
     figures: dict[str, object] = {}
     times = {"help": [], "list": [], "for_you": []}  # type: dict[str, list[float]]
+    for_you = [*READLIST, *here, "list", "--sort", "for-you", "--limit", "20"]
+    tried = subprocess.run(for_you, capture_output=True, text=True)
     for _ in range(RUNS):  # taking turns
         times["help"].append(wall([*READLIST, "--help"], runs=1))
         times["list"].append(wall([*READLIST, *here, "list", "--limit", "20"], runs=1))
-        args = [*READLIST, *here, "list", "--sort", "for-you", "--limit", "20"]
-        times["for_you"].append(wall(args, runs=1))
+        if tried.returncode == 0:
+            times["for_you"].append(wall(for_you, runs=1))
     figures["process_start_ms"] = ms(statistics.median(times["help"]))
     figures["list_limit20_ms"] = ms(statistics.median(times["list"]))
-    figures["list_for_you_limit20_ms"] = ms(statistics.median(times["for_you"]))
+    figures["list_for_you_limit20_ms"] = (
+        ms(statistics.median(times["for_you"]))
+        if times["for_you"]
+        else f"failed: {tried.stderr.strip().splitlines()[-1:]}"
+    )
     env = {**os.environ, "PYTHONPATH": str(HERE.parent)}
     for kind in ("ids", "rank"):
         done = subprocess.run(
@@ -166,13 +186,13 @@ def processes(db: Path) -> dict[str, object]:
     return figures
 
 
-def measure(n: int, work: Path) -> dict[str, object]:
-    """The figures, on a copy of the built library: its first learn makes the papers'
-    terms, as a user's first ranking after an import does."""
+def measure(n: int, work: Path, user: str) -> dict[str, object]:
     work.mkdir(parents=True, exist_ok=True)
-    built, queue = build(n, work)
-    db = work / f"rank-speed-{n}-run.db"
-    for stale in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
-        stale.unlink(missing_ok=True)
-    shutil.copyfile(built, db)
-    return {"papers": n, "queue": len(queue), **in_process(db, queue), **processes(db)}
+    db, queue = triaged(n, work, user)
+    return {
+        "papers": n,
+        "user": user,
+        "queue": len(queue),
+        **in_process(db, queue),
+        **processes(db),
+    }
