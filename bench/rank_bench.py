@@ -15,8 +15,8 @@ Per user and ranker: precision at 10 and at 20 and NDCG at 20 (binary gain), ave
 over the days with at least one liked paper; `best P@10` is what a perfect ranker gets.
 The rankers: "for you" (readlist.core.rank's learn + rank), listing order, the
 arxiv-sanity-lite replica and plain FTS5 bm25 (rank_baselines.py). The cold-start rows
-are the same users after triaging only until their tenth star, measured on the same days
-without triaging them.
+are the same users after triaging only until their tenth (or third) star, measured on the
+same days without triaging them.
 
 --speed N times "for you" at N papers (rank_speed.py).
 """
@@ -50,7 +50,7 @@ from readlist.core.store import Store
 HERE = Path(__file__).resolve().parent
 WORK = HERE / "out"
 SEED = 11
-COLD_STARS = 10
+COLD_STARS = (10, 3)  # the cold starts: 10 stars (few labels), 3 (the fallback)
 
 
 @dataclass(frozen=True)
@@ -127,11 +127,18 @@ def ndcg(ranked: Sequence[int], liked: set[int], k: int = 20) -> float:
     return dcg / ideal
 
 
-def for_you(store: Store, day: Sequence[int]) -> list[int]:
-    from readlist.core.rank import learn, rank
+class ForYou:
+    """readlist's own front door: learn from the library, rank the day's papers."""
 
-    model = learn(store)
-    return [int(i) for i in rank(store, model, day).ids]
+    def __init__(self) -> None:
+        self.basis = ""  # the last model's, as the app would show it
+
+    def __call__(self, store: Store, day: Sequence[int]) -> list[int]:
+        from readlist.core.rank import learn, rank
+
+        model = learn(store)
+        self.basis = model.basis
+        return [int(i) for i in rank(store, model, day).ids]
 
 
 def rankers() -> dict[str, Ranker]:
@@ -141,7 +148,7 @@ def rankers() -> dict[str, Ranker]:
     except ImportError:
         print("for you: readlist.core.rank is not in this tree; its column is left out")
     else:
-        found["for you"] = for_you
+        found["for you"] = ForYou()
     found["listing"] = rank_baselines.listing
     found["replica"] = rank_baselines.Replica()
     found["bm25"] = rank_baselines.bm25
@@ -158,7 +165,7 @@ def triage(store: Store, user: User, corpus: Corpus, arxiv_ids: Sequence[str]) -
 
 
 def run_user(
-    user: User, corpus: Corpus, ranks: dict[str, Ranker], work: Path, cold: bool
+    user: User, corpus: Corpus, ranks: dict[str, Ranker], work: Path, cold: int | None
 ) -> dict[str, object]:
     """One user's figures: each ranker's mean P@10, P@20 and NDCG@20 over the days."""
     db = work / "rank-user.db"
@@ -170,11 +177,11 @@ def run_user(
     liked_per_day: list[int] = []
     best: list[float] = []
     with Store.open(db) as store:
-        if cold:
+        if cold is not None:
             stars = 0
             for arxiv_id in (a for day in corpus.days[: corpus.train] for a in day):
                 stars += triage(store, user, corpus, [arxiv_id])
-                if stars == COLD_STARS:
+                if stars == cold:
                     break
         else:
             for day in corpus.days[: corpus.train]:
@@ -202,11 +209,13 @@ def run_user(
                             ndcg(ranked, liked),
                         )
                     )
-            if not cold:
+            if cold is None:
                 triage(store, user, corpus, listed)
         stars = sum(1 for _ in store.iter_ids(rank_baselines.STARRED))
+    model = ranks.get("for you")
     return {
         "user": user.name,
+        "for_you_basis": model.basis if isinstance(model, ForYou) else None,
         "stars": stars,
         "liked_per_day": round(statistics.mean(liked_per_day), 1),
         "best_p10": round(statistics.mean(best), 3),
@@ -266,15 +275,19 @@ def quality(train: int, days: int, work: Path, seed: int = SEED) -> dict[str, ob
     corpus = Corpus(work, train, days, seed)
     ranks = rankers()
     names = list(ranks)
-    rows = [run_user(user, corpus, ranks, work, cold=False) for user in USERS]
-    cold = [run_user(user, corpus, ranks, work, cold=True) for user in USERS]
-    summary = [*rows, mean_row(rows, names, "**mean**"), mean_row(cold, names, "cold start, mean")]
+    rows = [run_user(user, corpus, ranks, work, cold=None) for user in USERS]
+    cold = {n: [run_user(user, corpus, ranks, work, cold=n) for user in USERS] for n in COLD_STARS}
+    summary = [
+        *rows,
+        mean_row(rows, names, "**mean**"),
+        *(mean_row(cold[n], names, f"cold start, {n} stars, mean") for n in COLD_STARS),
+    ]
     replica = ranks["replica"]
     assert isinstance(replica, rank_baselines.Replica)
     return {
         "papers": sum(len(d) for d in corpus.days),
         "users": rows,
-        "cold_start": cold,
+        "cold_start": {str(n): rows for n, rows in cold.items()},
         "table": table(summary, names),
         "replica_svm_fit_median_ms": round(statistics.median(replica.fit_seconds) * 1000, 1),
     }
