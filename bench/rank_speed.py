@@ -10,8 +10,9 @@ has a baseline from the same run:
   learn + rank again, and rank alone with the model learned before it;
 - `readlist list --sort for-you --limit 20` as a process, median of 5, against
   `readlist --help` and `readlist list --limit 20`;
-- the peak RSS (VmHWM) of a process that learns and ranks every paper of the library,
-  against one that opens the library, imports numpy and reads every id.
+- the peak RSS (VmHWM) of a process that learns and ranks every paper of the library
+  (and its seconds), against one that opens the library, imports numpy and reads
+  every id.
 """
 
 from __future__ import annotations
@@ -38,19 +39,23 @@ QUEUE = 5000
 RUNS = 5
 
 RSS_CHILD = """
-import sys, numpy
+import sys, time, numpy
 from readlist.core.store import Store
 from readlist.core.query import parse_query
+learned = ranked = start = time.perf_counter()
 with Store.open(sys.argv[1]) as store:
     if sys.argv[2] == "rank":
         from readlist.core.rank import learn, rank
-        ranking = rank(store, learn(store), parse_query(""))
-        count = len(ranking.ids)
+        model = learn(store)
+        learned = time.perf_counter()
+        count = len(rank(store, model, parse_query("")).ids)
     else:
         count = sum(1 for _ in store.iter_ids(parse_query("")))
+    ranked = time.perf_counter()
 for line in open("/proc/self/status"):
     if line.startswith("VmHWM:"):
-        print(count, round(int(line.split()[1]) / 1024))
+        rss = round(int(line.split()[1]) / 1024)
+print(count, rss, round((learned - start) * 1000), round((ranked - learned) * 1000))
 """
 
 
@@ -180,9 +185,12 @@ def processes(db: Path) -> dict[str, object]:
             text=True,
             check=True,
         )
-        count, rss = done.stdout.split()
-        figures[f"peak_rss_{kind}_all_mb"] = int(rss)
-        figures[f"{kind}_all_papers"] = int(count)
+        count, rss, learn_ms, rank_ms = map(int, done.stdout.split())
+        figures[f"peak_rss_{kind}_all_mb"] = rss
+        figures[f"{kind}_all_papers"] = count
+        if kind == "rank":
+            figures["rank_all_learn_ms"] = learn_ms
+            figures["rank_all_rank_ms"] = rank_ms
     return figures
 
 
