@@ -1,6 +1,6 @@
 """How well "for you" ranks a day's new papers, against the baselines, in one run.
 
-    python bench/rank_bench.py [--train 30] [--days 10] [--seed 11] [--json]
+    python bench/rank_bench.py [--train 30] [--days 10] [--seed 11] [--signal 1] [--json]
     python bench/rank_bench.py --speed 100000 [--user diffusion] [--json]
 
 A topical corpus (rank_corpus.py) is written as daily Hugging Face JSON dumps and
@@ -18,7 +18,8 @@ arxiv-sanity-lite replica and plain FTS5 bm25 (rank_baselines.py). The cold-star
 are the same users after triaging only until their tenth (or third) star, measured on the
 same days without triaging them.
 
---speed N times "for you" at N papers (rank_speed.py).
+--seed draws another corpus; --signal below 1 makes its papers say less of their topics
+(a harder corpus). --speed N times "for you" at N papers (rank_speed.py).
 """
 
 from __future__ import annotations
@@ -87,12 +88,15 @@ USERS = [
 class Corpus:
     """The dumps, their hidden topics, and a library of the training dumps imported."""
 
-    def __init__(self, work: Path, train: int, days: int, seed: int = SEED) -> None:
+    def __init__(
+        self, work: Path, train: int, days: int, seed: int = SEED, signal: float = 1.0
+    ) -> None:
         made = hashlib.sha256((HERE / "rank_corpus.py").read_bytes()).hexdigest()[:8]
+        made += f"-{signal}" if signal != 1.0 else ""
         self.dir = work / f"rank-dumps-{seed}-{train + days}-{made}"
         if not (self.dir / ".topics.json").exists():
             shutil.rmtree(self.dir, ignore_errors=True)
-            rank_corpus.generate(10**9, self.dir, seed, days=train + days)
+            rank_corpus.generate(10**9, self.dir, seed, days=train + days, signal=signal)
         truth = json.loads((self.dir / ".topics.json").read_text())
         names: list[str] = truth["topics"]
         self.topics = {a: [names[i] for i in ts] for a, ts in truth["paper_topics"].items()}
@@ -270,9 +274,11 @@ def mean_row(rows: list[dict[str, object]], names: list[str], label: str) -> dic
     }
 
 
-def quality(train: int, days: int, work: Path, seed: int = SEED) -> dict[str, object]:
+def quality(
+    train: int, days: int, work: Path, seed: int = SEED, signal: float = 1.0
+) -> dict[str, object]:
     work.mkdir(parents=True, exist_ok=True)
-    corpus = Corpus(work, train, days, seed)
+    corpus = Corpus(work, train, days, seed, signal)
     ranks = rankers()
     names = list(ranks)
     rows = [run_user(user, corpus, ranks, work, cold=None) for user in USERS]
@@ -298,6 +304,7 @@ def main() -> None:
     parser.add_argument("--train", type=int, default=30, help="dumps each user triages first")
     parser.add_argument("--days", type=int, default=10, help="dumps it is measured on")
     parser.add_argument("--seed", type=int, default=SEED, help="the corpus's")
+    parser.add_argument("--signal", type=float, default=1.0, help="topic words' share, scaled")
     parser.add_argument("--speed", type=int, metavar="N", help="time 'for you' at N papers")
     parser.add_argument("--user", default="diffusion", help="--speed: who has triaged")
     parser.add_argument("--work", type=Path, default=WORK)
@@ -308,7 +315,7 @@ def main() -> None:
 
         figures = rank_speed.measure(args.speed, args.work, args.user)
     else:
-        figures = quality(args.train, args.days, args.work, args.seed)
+        figures = quality(args.train, args.days, args.work, args.seed, args.signal)
     if args.json:
         print(json.dumps(figures))
         return

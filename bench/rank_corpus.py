@@ -139,8 +139,9 @@ def _zipf_weights(n: int, s: float = 1.0) -> list[float]:
 class Writer:
     """Draws the papers: each word from the background or one of the paper's topics."""
 
-    def __init__(self, seed: int) -> None:
+    def __init__(self, seed: int, signal: float = 1.0) -> None:
         self.rng = random.Random(seed)
+        self.signal = signal  # how much of a paper's text its topics write, relative
         self.topics = topics(seed)
         rng = random.Random(seed + 57)
         taken = {w for t in self.topics for w in t.words}
@@ -182,8 +183,12 @@ class Writer:
             ids.append(rng.choice([i for i in range(len(self.topics)) if i != first]))
         main = self.topics[first]
         other = self.topics[ids[1]] if len(ids) > 1 else None
-        title = " ".join(self._words(rng.randint(6, 12), 0.4, main, other)).capitalize()
-        tokens = self._words(rng.randint(120, 220), rng.uniform(0.05, 0.15), main, other)
+        title = " ".join(
+            self._words(rng.randint(6, 12), 0.4 * self.signal, main, other)
+        ).capitalize()
+        tokens = self._words(
+            rng.randint(120, 220), rng.uniform(0.05, 0.15) * self.signal, main, other
+        )
         sentences = []
         while tokens:
             cut = rng.randint(12, 25)
@@ -218,11 +223,14 @@ class Writer:
         return item, ids
 
 
-def generate(n: int, out: Path, seed: int = 11, *, days: int | None = None) -> dict[str, object]:
+def generate(
+    n: int, out: Path, seed: int = 11, *, days: int | None = None, signal: float = 1.0
+) -> dict[str, object]:
     """N papers (or as many as `days` dumps hold) as daily dumps in OUT, and
-    OUT/.topics.json; the truth, returned."""
+    OUT/.topics.json; the truth, returned. `signal` scales the share of each paper's
+    words its topics write (below 1, papers say less of what they are about)."""
     out.mkdir(parents=True, exist_ok=True)
-    writer = Writer(seed)
+    writer = Writer(seed, signal)
     listed: list[list[str]] = []
     paper_topics: dict[str, list[int]] = {}
     day = date(2025, 1, 1)
