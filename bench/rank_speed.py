@@ -12,7 +12,7 @@ has a baseline from the same run:
   `readlist --help` and `readlist list --limit 20`;
 - the peak RSS (VmHWM) of a process that learns and ranks every paper of the library
   (and its seconds), against one that opens the library, imports numpy and reads
-  every id.
+  every id, and one that only learns.
 """
 
 from __future__ import annotations
@@ -44,11 +44,11 @@ from readlist.core.store import Store
 from readlist.core.query import parse_query
 learned = ranked = start = time.perf_counter()
 with Store.open(sys.argv[1]) as store:
-    if sys.argv[2] == "rank":
+    if sys.argv[2] in ("learn", "rank"):
         from readlist.core.rank import learn, rank
         model = learn(store)
         learned = time.perf_counter()
-        count = len(rank(store, model, parse_query("")).ids)
+        count = len(rank(store, model, parse_query("")).ids) if sys.argv[2] == "rank" else 0
     else:
         count = sum(1 for _ in store.iter_ids(parse_query("")))
     ranked = time.perf_counter()
@@ -177,7 +177,7 @@ def processes(db: Path) -> dict[str, object]:
         else f"failed: {tried.stderr.strip().splitlines()[-1:]}"
     )
     env = {**os.environ, "PYTHONPATH": str(HERE.parent)}
-    for kind in ("ids", "rank"):
+    for kind in ("ids", "learn", "rank"):
         done = subprocess.run(
             [sys.executable, "-c", RSS_CHILD, str(db), kind],
             env=env,
@@ -186,8 +186,9 @@ def processes(db: Path) -> dict[str, object]:
             check=True,
         )
         count, rss, learn_ms, rank_ms = map(int, done.stdout.split())
-        figures[f"peak_rss_{kind}_all_mb"] = rss
-        figures[f"{kind}_all_papers"] = count
+        figures[f"peak_rss_{kind}_mb"] = rss
+        if kind != "learn":
+            figures[f"{kind}_all_papers"] = count
         if kind == "rank":
             figures["rank_all_learn_ms"] = learn_ms
             figures["rank_all_rank_ms"] = rank_ms
