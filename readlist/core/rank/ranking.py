@@ -46,7 +46,7 @@ class Ranking:
         return float(self.scores[at[0]]) if at.size else None
 
 
-def _stop_if(cancelled: Cancelled | None) -> None:
+def stop_if(cancelled: Cancelled | None) -> None:
     if cancelled is not None and cancelled():
         raise RankCancelled("for you: stopped")
 
@@ -57,12 +57,11 @@ def make_terms(
     *,
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
-) -> dict[int, bytes]:
-    """Make and keep the terms that the papers of `ids` lack; returns those made."""
+) -> int:
+    """Make and keep the terms that the papers of `ids` lack; returns how many."""
     missing = store.missing_terms(ids, terms.TERMS_VERSION)
-    made: dict[int, bytes] = {}
     for start in range(0, len(missing), MAKE_CHUNK):
-        _stop_if(cancelled)
+        stop_if(cancelled)
         if progress is not None:
             progress(start, len(missing))
         chunk = [
@@ -70,10 +69,9 @@ def make_terms(
             for text in store.paper_texts(missing[start : start + MAKE_CHUNK])
         ]
         store.keep_terms(chunk, terms.TERMS_VERSION)
-        made.update(chunk)
     if progress is not None and missing:
         progress(len(missing), len(missing))
-    return made
+    return len(missing)
 
 
 def terms_of(store: Store, ids: Sequence[int]) -> list[RankRow]:
@@ -81,11 +79,8 @@ def terms_of(store: Store, ids: Sequence[int]) -> list[RankRow]:
     (terms made for any that lack them: text changed since make_terms ran)."""
     rows = store.rank_rows(ids, terms.TERMS_VERSION)
     if any(row.terms is None for row in rows):
-        made = make_terms(store, [row.paper_id for row in rows if row.terms is None])
-        rows = [
-            row if row.terms is not None else row._replace(terms=made.get(row.paper_id, b""))
-            for row in rows
-        ]
+        make_terms(store, [row.paper_id for row in rows if row.terms is None])
+        rows = store.rank_rows(ids, terms.TERMS_VERSION)
     place = {paper_id: at for at, paper_id in enumerate(ids)}
     rows.sort(key=lambda row: place[row.paper_id])
     return rows
@@ -112,7 +107,7 @@ def rank(
     margins: list[F64Array] = []
     decided: list[npt.NDArray[np.bool_]] = []
     for start in range(0, len(wanted), READ_CHUNK):
-        _stop_if(cancelled)
+        stop_if(cancelled)
         chunk = wanted[start : start + READ_CHUNK]
         rows = terms_of(store, chunk)
         ids.append(np.fromiter((row.paper_id for row in rows), dtype=np.int64, count=len(rows)))
