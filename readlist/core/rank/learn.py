@@ -98,15 +98,13 @@ def learn(store: Store, *, cancelled: Callable[[], bool] | None = None) -> Model
     sample = _df_sample(store)
     make_terms(store, ids + sample, cancelled=cancelled)
     stop_if(cancelled)
-    rows = terms_of(store, ids)
-    present = {row.paper_id for row in rows}
-    keep = np.array([paper_id in present for paper_id in ids], dtype=bool)
+    present, blobs = terms_of(store, ids)
+    keep = np.isin(np.array(ids, dtype=np.int64), np.array(present, dtype=np.int64))
     labels, weights = labels[keep], weights[keep]
-    training = Batch.of([row.terms or b"" for row in rows])
-    labelled = {row.paper_id for row in rows}
-    extra = Batch.of(
-        [row.terms or b"" for row in terms_of(store, sample) if row.paper_id not in labelled]
-    )
+    training = Batch.of(blobs)
+    labelled = set(present)
+    _sampled, sample_blobs = terms_of(store, [i for i in sample if i not in labelled])
+    extra = Batch.of(sample_blobs)
     known, columns, idf, unseen_idf = _idf(training, extra)
     values = tf_idf(training, idf[columns])
     positives = int((labels > 0).sum())

@@ -10,6 +10,7 @@ a bias: a paper's margin is their dot product plus the bias.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -48,7 +49,7 @@ class Batch:
     size: int  # papers
 
     @classmethod
-    def of(cls, blobs: list[bytes]) -> Batch:
+    def of(cls, blobs: Sequence[bytes]) -> Batch:
         joined = b"".join(blobs)
         lengths = np.fromiter((len(blob) // 4 for blob in blobs), dtype=np.int64, count=len(blobs))
         buckets, times = terms.unpack(joined)

@@ -22,7 +22,8 @@ from collections.abc import Iterable, Iterator, Sequence
 import numpy as np
 import numpy.typing as npt
 
-TERMS_VERSION = 1  # bump with any change to what follows: the stored terms are made again
+TERMS_VERSION = 2  # bump with any change to what follows: the stored terms are made again
+PAIRS = False  # pairs of adjacent words as features of their own
 BUCKET_BITS = 20
 BUCKETS = 1 << BUCKET_BITS
 _BUCKET_MASK = BUCKETS - 1
@@ -80,7 +81,7 @@ def features(title: str, abstract: str, authors: Sequence[str]) -> Iterator[tupl
             yield word, word
             if field == 0:
                 yield "title:" + word, word
-            if index:
+            if PAIRS and index:
                 pair = f"{tokens[index - 1]} {word}"
                 yield "pair:" + pair, pair
     for name in authors:
