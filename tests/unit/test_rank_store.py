@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from readlist.core.care.merge import merge
 from readlist.core.errors import UnknownPaperError
 from readlist.core.query import parse_query
 from readlist.core.rank import learn, rank, terms
@@ -105,3 +106,14 @@ def test_the_decisions_leave_out_the_trash_and_the_undecided(library: Store) -> 
     assert found[2].starred and found[2].read and not found[2].kept
     assert found[12].kept and found[13].kept and not found[12].starred
     assert found[14].skips == 1 and found[14].at
+
+
+def test_a_merge_takes_the_merged_papers_skips_with_it_and_keeps_the_kept_ones(
+    library: Store,
+) -> None:
+    library.record_skip(1)
+    library.record_skip(2)
+    library.record_skip(2)
+    merge(library, 1, [2])
+    assert (library.skips(1), library.skips(2)) == (1, 0)
+    assert library.conn.execute("SELECT count(*) FROM skips").fetchone()[0] == 1

@@ -38,7 +38,7 @@ from readlist.core.rank.model import (
 )
 from readlist.core.rank.ranking import make_terms, stop_if, terms_of
 from readlist.core.rank.terms import U32Array
-from readlist.core.store.ranking import Decision
+from readlist.core.store import Decision
 
 Mask = npt.NDArray[np.bool_]
 
@@ -112,6 +112,9 @@ def learn(store: Store, *, cancelled: Callable[[], bool] | None = None) -> Model
     fitted = positives >= MIN_POSITIVES and negatives >= MIN_NEGATIVES
     if fitted:
         matrix, papers, used = _matrix(training, columns, values, known.size, min_df=MIN_DF)
+        # Papers with no term shared with another teach nothing: both sides need some left.
+        fitted = bool((labels[papers] > 0).any() and (labels[papers] < 0).any())
+    if fitted:
         learned, bias = fit.logistic(matrix, labels[papers], weights[papers])
         model_weights = _spread(learned, used)
         basis = f"learned from {_count(positives, 'liked paper')} and {_count(negatives, 'other')}"
@@ -170,9 +173,11 @@ def _matrix(
 
 
 def _dense(known: U32Array, values: F64Array, otherwise: float) -> F32Array:
-    """A value for every bucket: `values` for the known ones, `otherwise` for the rest."""
+    """A value for every bucket: `values` for the known ones, `otherwise` for the rest;
+    read-only, since threads share a Model."""
     dense = np.full(terms.BUCKETS, otherwise, dtype=np.float32)
     dense[known] = values
+    dense.flags.writeable = False
     return dense
 
 

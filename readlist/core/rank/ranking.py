@@ -17,7 +17,7 @@ import numpy.typing as npt
 
 from readlist.core.rank import terms
 from readlist.core.rank.model import Batch, F64Array, Model, RankCancelled, authors_of
-from readlist.core.store.ranking import RankRow
+from readlist.core.store import RankRow
 
 if TYPE_CHECKING:
     from readlist.core.query import Query
