@@ -9,7 +9,8 @@ Labels, and how much each counts (its weight in the loss):
 With at least MIN_POSITIVES liked papers and MIN_NEGATIVES others, the model is fitted:
 an L2-regularised logistic regression on the papers' tf-idf vectors, each side weighing
 the same in all (however few the liked papers), fitted by Nesterov's accelerated
-gradient on a compact renumbering of the terms the training papers use. With fewer, but
+gradient on a compact renumbering of the terms in at least MIN_DF training papers (a
+term of one paper alone teaches nothing of any other). With fewer, but
 at least one liked paper, it is the fallback: the cosine similarity to the liked papers'
 centroid. With none, RankUnavailable.
 

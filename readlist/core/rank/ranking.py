@@ -1,7 +1,7 @@
 """Papers in the order "for you" gives them (rank), and the terms a ranking reads.
 
-Terms are made when first needed (make_terms is ~100 µs a paper) and kept in the
-library, a chunk a write transaction, so that no write holds the lock for long. A
+Terms are made when first needed (tokenizing is the slow part of ranking a paper) and
+kept in the library, a chunk a write transaction, so that no write holds the lock for long. A
 ranking reads them a chunk at a time, so that ranking a million papers never holds a
 million papers' terms.
 """
@@ -27,7 +27,7 @@ Order = Literal["best", "unsure"]  # best first; least sure first
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
 
-VERSION = terms.TERMS_VERSION
+VERSION = terms.TERMS_VERSION  # the rules the terms a ranking reads are made by
 READ_CHUNK = 5000  # papers whose terms a ranking reads at once
 MAKE_CHUNK = 1000  # papers whose terms are made and kept in one write transaction
 
@@ -48,6 +48,7 @@ class Ranking:
 
 
 def stop_if(cancelled: Cancelled | None) -> None:
+    """Stop (RankCancelled) once the caller says so: a stale ranking is wasted work."""
     if cancelled is not None and cancelled():
         raise RankCancelled("for you: stopped")
 
