@@ -10,6 +10,7 @@ a bias: a paper's margin is their dot product plus the bias.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -48,7 +49,7 @@ class Batch:
     size: int  # papers
 
     @classmethod
-    def of(cls, blobs: list[bytes]) -> Batch:
+    def of(cls, blobs: Sequence[bytes]) -> Batch:
         joined = b"".join(blobs)
         lengths = np.fromiter((len(blob) // 4 for blob in blobs), dtype=np.int64, count=len(blobs))
         buckets, times = terms.unpack(joined)
@@ -61,9 +62,13 @@ def sums(index: npt.NDArray[np.integer], values: F64Array, size: int) -> F64Arra
     return np.asarray(np.bincount(index, weights=values, minlength=size), dtype=np.float64)
 
 
-def tf_idf(batch: Batch, idf: F64Array) -> F64Array:
+# 1 + log(times) for each count a term may have (terms packs up to 4095).
+_SUBLINEAR = (1.0 + np.log(np.maximum(np.arange(4096), 1))).astype(np.float32)
+
+
+def tf_idf(batch: Batch, idf: npt.NDArray[np.floating]) -> F64Array:
     """Each entry's value in its paper's unit-length tf-idf vector (`idf` per entry)."""
-    values = (1.0 + np.log(np.maximum(batch.times, 1).astype(np.float64))) * idf
+    values = (_SUBLINEAR[batch.times] * idf).astype(np.float64)
     norms = np.sqrt(sums(batch.rows, values * values, batch.size))
     scale = np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)
     result: F64Array = values * scale[batch.rows]
@@ -82,10 +87,10 @@ class Model:
     fitted: bool
     basis: str
     stamp: int
-    known: npt.NDArray[np.uint32] = field(repr=False)  # the buckets it has weights for, sorted
-    weights: F64Array = field(repr=False)  # a weight a known bucket
-    idf: F64Array = field(repr=False)  # an idf a known bucket
-    unseen_idf: float = field(repr=False)  # the idf of any other bucket
+    # A weight and an idf for every bucket (terms.BUCKETS of each, 4 MB): a lookup a
+    # term, however many papers a ranking reads.
+    weight_of: F32Array = field(repr=False)
+    idf_of: F32Array = field(repr=False)
     bias: float = field(repr=False)
 
     def margins(self, batch: Batch) -> F64Array:
@@ -137,16 +142,9 @@ class Model:
             line = f"{line} · by {author}" if line else f"by {author}"
         return line
 
-    def _lookup(self, buckets: npt.NDArray[np.uint32]) -> tuple[F64Array, F64Array]:
-        """The weight and idf of each bucket (nothing and `unseen_idf` for the unknown)."""
-        known = self.known
-        if known.size == 0:
-            return np.zeros(buckets.size), np.full(buckets.size, self.unseen_idf)
-        at = np.minimum(np.searchsorted(known, buckets), known.size - 1)
-        hit = known[at] == buckets
-        weights: F64Array = np.where(hit, self.weights[at], 0.0)
-        idf: F64Array = np.where(hit, self.idf[at], self.unseen_idf)
-        return weights, idf
+    def _lookup(self, buckets: npt.NDArray[np.uint32]) -> tuple[F32Array, F32Array]:
+        """The weight and idf of each bucket."""
+        return self.weight_of[buckets], self.idf_of[buckets]
 
 
 def _terms_of(paper: Paper) -> bytes:

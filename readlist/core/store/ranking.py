@@ -10,13 +10,16 @@ no user's change."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from typing import NamedTuple
 
+from readlist.core.query import Query
 from readlist.core.store import schema
+from readlist.core.store.search import SORTS, plain_where
 
 _CHUNK = 500  # ids a statement (SQLite takes up to 32766 parameters)
+_STREAM_CHUNK = 5000  # rows a ranking reads of a query at a time
 
 
 class Decision(NamedTuple):
@@ -42,14 +45,10 @@ class PaperText(NamedTuple):
     authors: str | None
 
 
-class RankRow(NamedTuple):
-    """A paper as a ranking reads it: its terms as made by the rules asked for (None
-    when they are missing or were made by other rules), and whether the user decided
-    on it already (read or starred)."""
-
-    paper_id: int
-    terms: bytes | None
-    decided: bool
+# A paper as a ranking reads it: its id, its terms as made by the rules asked for (None
+# when they are missing or were made by other rules), and whether the user decided on it
+# already (1: read or starred). Plain rows: a ranking reads a million.
+RankRow = tuple[int, bytes | None, int]
 
 
 def _slots(count: int) -> str:
@@ -80,8 +79,23 @@ class RankStore:
                     WHERE p.id IN ({_slots(len(chunk))})""",
                 [made_by, *chunk],
             )
-            found.extend(RankRow(row[0], row[1], bool(row[2])) for row in rows)
+            found.extend(rows)
         return found
+
+    def iter_rank_rows(self, query: Query, made_by: int) -> Iterator[list[RankRow]]:
+        """The papers a query matches, as rank_rows reads them, in its listing order (the
+        order iter_ids gives), a few thousand at a time: one statement, however many."""
+        where = plain_where(self.conn, query)
+        cursor = self.conn.execute(
+            f"""SELECT p.id, CASE WHEN t.made_by = ? THEN t.terms END,
+                    coalesce(s.read, 0) OR coalesce(s.starred, 0)
+                FROM papers p LEFT JOIN paper_terms t ON t.paper_id = p.id
+                LEFT JOIN state s ON s.paper_id = p.id{where.sql}
+                ORDER BY {SORTS["latest"]}""",
+            [made_by, *where.params],
+        )
+        while rows := cursor.fetchmany(_STREAM_CHUNK):
+            yield rows
 
     def missing_terms(self, ids: Sequence[int], made_by: int) -> list[int]:
         """Those of `ids` still in the library with no terms made by the rules asked for."""
