@@ -37,7 +37,7 @@ from readlist.core.rank.model import (
     RankUnavailable,
     tf_idf,
 )
-from readlist.core.rank.ranking import make_terms, stop_if, terms_of
+from readlist.core.rank.ranking import stop_if, terms_of
 from readlist.core.rank.terms import U32Array
 from readlist.core.store import Decision
 
@@ -96,16 +96,15 @@ def learn(store: Store, *, cancelled: Callable[[], bool] | None = None) -> Model
     if positives == 0:
         raise RankUnavailable(NOTHING_TO_LEARN)
     stop_if(cancelled)
-    sample = _df_sample(store)
-    make_terms(store, ids + sample, cancelled=cancelled)
+    labelled = set(ids)
+    sample = [paper_id for paper_id in _df_sample(store) if paper_id not in labelled]
+    present, blobs = terms_of(store, ids + sample, cancelled=cancelled)
     stop_if(cancelled)
-    present, blobs = terms_of(store, ids)
-    keep = np.isin(np.array(ids, dtype=np.int64), np.array(present, dtype=np.int64))
+    trained = sum(paper_id in labelled for paper_id in present)  # the labelled come first
+    keep = np.isin(np.array(ids, dtype=np.int64), np.array(present[:trained], dtype=np.int64))
     labels, weights = labels[keep], weights[keep]
-    training = Batch.of(blobs)
-    labelled = set(present)
-    _sampled, sample_blobs = terms_of(store, [i for i in sample if i not in labelled])
-    extra = Batch.of(sample_blobs)
+    training = Batch.of(blobs[:trained])
+    extra = Batch.of(blobs[trained:])
     known, columns, idf, unseen_idf = _idf(training, extra)
     values = tf_idf(training, idf[columns])
     positives = int((labels > 0).sum())

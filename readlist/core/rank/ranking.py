@@ -76,35 +76,39 @@ def make_terms(
     return len(missing)
 
 
-def terms_of(store: Store, ids: Sequence[int]) -> tuple[list[int], list[bytes]]:
-    """The papers of `ids` still in the library and their terms (b"" for any that lack
-    them: make_terms first), in the order of `ids`."""
-    blobs = {paper_id: blob or b"" for paper_id, blob, _decided in store.rank_rows(ids, VERSION)}
+def terms_of(
+    store: Store, ids: Sequence[int], *, cancelled: Cancelled | None = None
+) -> tuple[list[int], list[bytes]]:
+    """The papers of `ids` still in the library and their terms (made first for those
+    that lack them), in the order of `ids`: one read of the terms, a second only of
+    those just made."""
+    blobs = dict(store.rank_rows(ids, VERSION))
+    lacking = [paper_id for paper_id, blob in blobs.items() if blob is None]
+    if lacking:
+        make_terms(store, lacking, cancelled=cancelled)
+        blobs.update(store.rank_rows(lacking, VERSION))
     present = [paper_id for paper_id in dict.fromkeys(ids) if paper_id in blobs]
-    return present, [blobs[paper_id] for paper_id in present]
+    return present, [blobs[paper_id] or b"" for paper_id in present]
 
 
 class _Scored:
-    """The papers a ranking has scored so far: each one's place among those asked for
-    (the listing order, which breaks ties), id, margin and whether it is decided."""
+    """The papers a ranking has scored so far: each one's id and margin, and (for ids
+    asked for, not a query) its place among them, which breaks ties."""
 
-    def __init__(self) -> None:
-        self.places: list[npt.NDArray[np.int64]] = [np.zeros(0, dtype=np.int64)]
+    def __init__(self, store: Store, places: dict[int, int] | None) -> None:
+        self.store = store
+        self.places = places  # None: a query's, whose listing order breaks ties
         self.ids: list[npt.NDArray[np.int64]] = [np.zeros(0, dtype=np.int64)]
         self.margins: list[F64Array] = [np.zeros(0)]
-        self.decided: list[npt.NDArray[np.bool_]] = [np.zeros(0, dtype=np.bool_)]
 
-    def add(self, model: Model, places: Sequence[int], rows: Sequence[RankRow]) -> None:
-        self.places.append(np.array(places, dtype=np.int64))
-        self.ids.append(np.array([row[0] for row in rows], dtype=np.int64))
-        self.decided.append(np.array([row[2] for row in rows], dtype=np.bool_))
+    def add(self, model: Model, rows: Sequence[RankRow]) -> None:
+        self.ids.append(np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows)))
         self.margins.append(model.margins(Batch.of([row[1] or b"" for row in rows])))
 
     def ranking(self, model: Model, order: Order) -> Ranking:
-        places = np.concatenate(self.places)
         ids = np.concatenate(self.ids)
         margins = np.concatenate(self.margins)
-        decided = np.concatenate(self.decided)
+        decided = np.isin(ids, np.array(self.store.decided_ids(), dtype=np.int64))
         scores = model.scores(margins)
         if order == "unsure":
             middle = 0.0 if model.fitted else _middle(margins[~decided])
@@ -113,31 +117,41 @@ class _Scored:
             key = -scores
         # Undecided first; the decided always by score; the listing order breaks ties.
         key = np.where(decided, -scores, key)
-        sequence = np.lexsort((places, key, decided))
+        sequence = np.lexsort((self._places(ids, key, decided), key, decided))
         return Ranking(
             ids=ids[sequence],
             scores=scores[sequence].astype(np.float32),
             undecided=int((~decided).sum()),
         )
 
+    def _places(
+        self, ids: npt.NDArray[np.int64], key: F64Array, decided: npt.NDArray[np.bool_]
+    ) -> npt.NDArray[np.int64]:
+        """Each paper's place in the listing order, as far as the ties need it: only the
+        papers that tie with another are looked up (most papers tie with none)."""
+        if self.places is not None:
+            return np.fromiter(
+                (self.places[paper_id] for paper_id in ids.tolist()), np.int64, ids.size
+            )
+        places = np.zeros(ids.size, dtype=np.int64)
+        sequence = np.lexsort((key, decided))
+        same = (key[sequence][1:] == key[sequence][:-1]) & (
+            decided[sequence][1:] == decided[sequence][:-1]
+        )
+        tied = np.zeros(ids.size, dtype=np.bool_)
+        tied[1:] |= same
+        tied[:-1] |= same
+        if tied.any():
+            listed = np.array(self.store.in_listing_order(ids[sequence[tied]].tolist()))
+            where = np.searchsorted(ids, listed, sorter=np.argsort(ids))
+            places[np.argsort(ids)[where]] = np.arange(listed.size)
+        return places
 
-def _chunks(store: Store, papers: Query | Sequence[int]) -> Iterator[list[tuple[int, RankRow]]]:
-    """The papers asked for, each with its place among them, a chunk at a time."""
-    from readlist.core.query import Query
 
-    if isinstance(papers, Query):
-        start = 0
-        for rows in store.iter_rank_rows(papers, VERSION):
-            yield list(enumerate(rows, start))
-            start += len(rows)
-        return
-    place: dict[int, int] = {}
-    for at, paper_id in enumerate(papers):
-        place.setdefault(paper_id, at)
-    wanted = list(place)
-    for start in range(0, len(wanted), READ_CHUNK):
-        rows = store.rank_rows(wanted[start : start + READ_CHUNK], VERSION)
-        yield [(place[row[0]], row) for row in rows]
+def _chunks(store: Store, ids: list[int]) -> Iterator[list[RankRow]]:
+    """The papers of `ids` still in the library, a chunk at a time."""
+    for start in range(0, len(ids), READ_CHUNK):
+        yield store.rank_rows(ids[start : start + READ_CHUNK], VERSION)
 
 
 def rank(
@@ -153,19 +167,26 @@ def rank(
     ties), or these ids, ranked: the undecided first, best first or least sure first,
     then the decided by score. Makes the terms the papers lack (progress(done, total)
     while it does)."""
-    scored = _Scored()
-    lacking: dict[int, int] = {}  # paper -> place, for the papers with no terms yet
-    for chunk in _chunks(store, papers):
+    from readlist.core.query import Query
+
+    places: dict[int, int] | None = None
+    if isinstance(papers, Query):
+        chunks = store.iter_rank_rows(papers, VERSION)
+    else:
+        places = {}
+        for at, paper_id in enumerate(papers):
+            places.setdefault(paper_id, at)
+        chunks = _chunks(store, list(places))
+    scored = _Scored(store, places)
+    lacking: list[int] = []  # the papers with no terms yet
+    for chunk in chunks:
         stop_if(cancelled)
-        ready = [(at, row) for at, row in chunk if row[1] is not None]
-        lacking.update((row[0], at) for at, row in chunk if row[1] is None)
-        scored.add(model, [at for at, _row in ready], [row for _at, row in ready])
+        lacking.extend(row[0] for row in chunk if row[1] is None)
+        scored.add(model, [row for row in chunk if row[1] is not None])
     if lacking:
-        make_terms(store, list(lacking), progress=progress, cancelled=cancelled)
+        make_terms(store, lacking, progress=progress, cancelled=cancelled)
         for start in range(0, len(lacking), READ_CHUNK):
-            ids = list(lacking)[start : start + READ_CHUNK]
-            rows = store.rank_rows(ids, VERSION)
-            scored.add(model, [lacking[row[0]] for row in rows], rows)
+            scored.add(model, store.rank_rows(lacking[start : start + READ_CHUNK], VERSION))
     return scored.ranking(model, order)
 
 

@@ -9,6 +9,7 @@ no user's change."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
@@ -45,10 +46,10 @@ class PaperText(NamedTuple):
     authors: str | None
 
 
-# A paper as a ranking reads it: its id, its terms as made by the rules asked for (None
-# when they are missing or were made by other rules), and whether the user decided on it
-# already (1: read or starred). Plain rows: a ranking reads a million.
-RankRow = tuple[int, bytes | None, int]
+# A paper as a ranking reads it: its id and its terms as made by the rules asked for
+# (None when they are missing or were made by other rules). Plain rows: a ranking reads
+# a million.
+RankRow = tuple[int, bytes | None]
 
 
 def _slots(count: int) -> str:
@@ -72,10 +73,8 @@ class RankStore:
         for start in range(0, len(ids), _CHUNK):
             chunk = list(ids[start : start + _CHUNK])
             rows = self.conn.execute(
-                f"""SELECT p.id, CASE WHEN t.made_by = ? THEN t.terms END,
-                        coalesce(s.read, 0) OR coalesce(s.starred, 0)
+                f"""SELECT p.id, CASE WHEN t.made_by = ? THEN t.terms END
                     FROM papers p LEFT JOIN paper_terms t ON t.paper_id = p.id
-                    LEFT JOIN state s ON s.paper_id = p.id
                     WHERE p.id IN ({_slots(len(chunk))})""",
                 [made_by, *chunk],
             )
@@ -83,19 +82,34 @@ class RankStore:
         return found
 
     def iter_rank_rows(self, query: Query, made_by: int) -> Iterator[list[RankRow]]:
-        """The papers a query matches, as rank_rows reads them, in its listing order (the
-        order iter_ids gives), a few thousand at a time: one statement, however many."""
+        """The papers a query matches, as rank_rows reads them, in id order (the papers'
+        and their terms' own order: each row is a step along both, where the listing
+        order would cost a lookup in each), a few thousand at a time: one statement."""
         where = plain_where(self.conn, query)
         cursor = self.conn.execute(
-            f"""SELECT p.id, CASE WHEN t.made_by = ? THEN t.terms END,
-                    coalesce(s.read, 0) OR coalesce(s.starred, 0)
-                FROM papers p LEFT JOIN paper_terms t ON t.paper_id = p.id
-                LEFT JOIN state s ON s.paper_id = p.id{where.sql}
-                ORDER BY {SORTS["latest"]}""",
+            f"""SELECT p.id, CASE WHEN t.made_by = ? THEN t.terms END
+                FROM papers p LEFT JOIN paper_terms t ON t.paper_id = p.id{where.sql}
+                ORDER BY p.id""",
             [made_by, *where.params],
         )
         while rows := cursor.fetchmany(_STREAM_CHUNK):
             yield rows
+
+    def decided_ids(self) -> list[int]:
+        """The papers the user read or starred (decided: a ranking puts them last)."""
+        rows = self.conn.execute("SELECT paper_id FROM state WHERE read = 1 OR starred = 1")
+        return [row[0] for row in rows]
+
+    def in_listing_order(self, ids: Sequence[int]) -> list[int]:
+        """The papers of `ids` still in the library, in the default listing order (latest
+        first, as iter_ids gives a query's): a ranking breaks its ties by it. One
+        statement, however many: the order is over all of them at once."""
+        rows = self.conn.execute(
+            f"""SELECT p.id FROM papers p WHERE p.id IN (SELECT value FROM json_each(?))
+                ORDER BY {SORTS["latest"]}""",
+            (json.dumps([int(paper_id) for paper_id in ids]),),
+        )
+        return [row[0] for row in rows]
 
     def missing_terms(self, ids: Sequence[int], made_by: int) -> list[int]:
         """Those of `ids` still in the library with no terms made by the rules asked for."""
