@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -95,15 +95,16 @@ class _Scored:
     """The papers a ranking has scored so far: each one's id and margin, and (for ids
     asked for, not a query) its place among them, which breaks ties."""
 
-    def __init__(self, store: Store, places: dict[int, int] | None) -> None:
+    def __init__(self, store: Store, places: dict[int, int] | None, query: Query | None) -> None:
         self.store = store
         self.places = places  # None: a query's, whose listing order breaks ties
+        self.query = query
         self.ids: list[npt.NDArray[np.int64]] = [np.zeros(0, dtype=np.int64)]
         self.margins: list[F64Array] = [np.zeros(0)]
 
-    def add(self, model: Model, rows: Sequence[RankRow]) -> None:
-        self.ids.append(np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows)))
-        self.margins.append(model.margins(Batch.of([row[1] or b"" for row in rows])))
+    def add(self, model: Model, ids: Sequence[int], blobs: Sequence[bytes]) -> None:
+        self.ids.append(np.array(ids, dtype=np.int64))
+        self.margins.append(model.margins(Batch.of(blobs)))
 
     def ranking(self, model: Model, order: Order) -> Ranking:
         ids = np.concatenate(self.ids)
@@ -141,10 +142,16 @@ class _Scored:
         tied = np.zeros(ids.size, dtype=np.bool_)
         tied[1:] |= same
         tied[:-1] |= same
-        if tied.any():
-            listed = np.array(self.store.in_listing_order(ids[sequence[tied]].tolist()))
-            where = np.searchsorted(ids, listed, sorter=np.argsort(ids))
-            places[np.argsort(ids)[where]] = np.arange(listed.size)
+        if not tied.any():
+            return places
+        tied_ids = ids[sequence[tied]]
+        if tied_ids.size <= READ_CHUNK or self.query is None:
+            listed = np.array(self.store.in_listing_order(tied_ids.tolist()), dtype=np.int64)
+        else:  # many ties (a fallback's papers sharing no term): the query's listing
+            listed = np.fromiter(self.store.iter_ids(self.query), dtype=np.int64)
+            listed = listed[np.isin(listed, tied_ids)]
+        by_id = np.argsort(ids)
+        places[by_id[np.searchsorted(ids, listed, sorter=by_id)]] = np.arange(listed.size)
         return places
 
 
@@ -170,6 +177,7 @@ def rank(
     from readlist.core.query import Query
 
     places: dict[int, int] | None = None
+    query = papers if isinstance(papers, Query) else None
     if isinstance(papers, Query):
         chunks = store.iter_rank_rows(papers, VERSION)
     else:
@@ -177,17 +185,27 @@ def rank(
         for at, paper_id in enumerate(papers):
             places.setdefault(paper_id, at)
         chunks = _chunks(store, list(places))
-    scored = _Scored(store, places)
+    scored = _Scored(store, places, query)
     lacking: list[int] = []  # the papers with no terms yet
     for chunk in chunks:
         stop_if(cancelled)
-        lacking.extend(row[0] for row in chunk if row[1] is None)
-        scored.add(model, [row for row in chunk if row[1] is not None])
+        _add(scored, model, chunk, lacking)
     if lacking:
         make_terms(store, lacking, progress=progress, cancelled=cancelled)
         for start in range(0, len(lacking), READ_CHUNK):
-            scored.add(model, store.rank_rows(lacking[start : start + READ_CHUNK], VERSION))
+            rows = store.rank_rows(lacking[start : start + READ_CHUNK], VERSION)
+            _add(scored, model, rows, [])
     return scored.ranking(model, order)
+
+
+def _add(scored: _Scored, model: Model, rows: list[RankRow], lacking: list[int]) -> None:
+    """Score the rows that have terms; note the others' papers in `lacking`."""
+    blobs = [row[1] for row in rows]
+    if None in blobs:
+        lacking.extend(row[0] for row in rows if row[1] is None)
+        rows = [row for row in rows if row[1] is not None]
+        blobs = [row[1] for row in rows]
+    scored.add(model, [row[0] for row in rows], cast("list[bytes]", blobs))
 
 
 def _middle(margins: F64Array) -> float:
