@@ -17,17 +17,23 @@ centroid. With none, RankUnavailable.
 Every liked paper is learned from, and the most recent MAX_NEGATIVES of the others, so
 that learning stays quick however long the user has triaged. The idf comes from those
 papers and from DF_SAMPLE papers spread evenly over the library.
+
+The model learned is kept in the library (readlist.core.rank.kept) and taken again while
+the decisions, the papers and the knobs are as it was learned for.
 """
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 
-from readlist.core.rank import fit, terms
+from readlist.core.errors import ReadlistError
+from readlist.core.rank import fit, kept, terms
 from readlist.core.rank.model import (
     Batch,
     F32Array,
@@ -89,7 +95,34 @@ def _df_sample(store: Store) -> list[int]:
 
 
 def learn(store: Store, *, cancelled: Callable[[], bool] | None = None) -> Model:
-    """Learn from the library's decisions (RankUnavailable with no liked paper)."""
+    """Learn from the library's decisions (RankUnavailable with no liked paper), or take
+    the model the library keeps, if learned for the library as it is (rank.kept)."""
+    learned_for = kept.learned_for(store, _knobs())
+    blob = store.kept_model(learned_for)
+    model = kept.unpacked(blob) if blob is not None else None
+    if model is None:
+        model = _learned(store, cancelled)
+        # A library busy or read-only ranks all the same, and learns again next time.
+        with contextlib.suppress(ReadlistError, sqlite3.Error):
+            store.keep_model(learned_for, kept.packed(model))
+    return model
+
+
+def _knobs() -> dict[str, float]:
+    """Learning's knobs, as they are when it learns (a bench may turn them)."""
+    return {
+        "kept_weight": KEPT_WEIGHT,
+        "skip_weight": SKIP_WEIGHT,
+        "skips_counted": SKIPS_COUNTED,
+        "min_positives": MIN_POSITIVES,
+        "min_negatives": MIN_NEGATIVES,
+        "max_negatives": MAX_NEGATIVES,
+        "df_sample": DF_SAMPLE,
+        "min_df": MIN_DF,
+    }
+
+
+def _learned(store: Store, cancelled: Callable[[], bool] | None) -> Model:
     stamp = store.state_stamp()
     ids, labels, weights = _labels(store.decisions())
     positives = int((labels > 0).sum())

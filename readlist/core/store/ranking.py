@@ -4,8 +4,8 @@ all SQL stays in the store. Nothing here imports numpy: the store is on `readlis
 list`'s path, and terms travel as the bytes paper_terms holds.
 
 A skip is the user's own (every write moves the change counter: migrations.SCHEMA_V8);
-terms are derived from a paper's text and kept for the next ranking, so writing them is
-no user's change."""
+terms, and the last model learned (rank_model), are derived from the library and kept
+for the next ranking, so writing them is no user's change."""
 
 from __future__ import annotations
 
@@ -189,6 +189,22 @@ class RankStore:
             )
             if self.conn.execute("SELECT changes()").fetchone()[0] == 0:
                 self.conn.execute("DELETE FROM skips WHERE paper_id = ?", (paper_id,))
+
+    def kept_model(self, learned_for: str) -> bytes | None:
+        """The ranker's model as keep_model kept it, if learned for `learned_for`."""
+        row = self.conn.execute(
+            "SELECT model FROM rank_model WHERE id = 1 AND learned_for = ?", (learned_for,)
+        ).fetchone()
+        return bytes(row[0]) if row is not None else None
+
+    def keep_model(self, learned_for: str, model: bytes) -> None:
+        """Keep the ranker's last model (one, replacing any other), and what it was learned
+        for: derived from the library, so writing it is no user's change."""
+        with self.transaction():
+            self.conn.execute(
+                "INSERT OR REPLACE INTO rank_model (id, learned_for, model) VALUES (1, ?, ?)",
+                (learned_for, model),
+            )
 
     def highest_paper_id(self) -> int:
         """The highest id a paper in the library has (0 for none)."""
