@@ -98,11 +98,14 @@ def learn(store: Store, *, cancelled: Callable[[], bool] | None = None) -> Model
     """Learn from the library's decisions (RankUnavailable with no liked paper), or take
     the model the library keeps, if learned for the library as it is (rank.kept)."""
     learned_for = kept.learned_for(store, _knobs())
-    blob = store.kept_model(learned_for)
-    model = kept.unpacked(blob) if blob is not None else None
+    model = None
+    # The model kept is only a saving: a library that cannot keep one (busy, read-only,
+    # made by an early build of schema 8 without rank_model) learns each time.
+    with contextlib.suppress(sqlite3.Error):
+        blob = store.kept_model(learned_for)
+        model = kept.unpacked(blob) if blob is not None else None
     if model is None:
         model = _learned(store, cancelled)
-        # A library busy or read-only ranks all the same, and learns again next time.
         with contextlib.suppress(ReadlistError, sqlite3.Error):
             store.keep_model(learned_for, kept.packed(model))
     return model
