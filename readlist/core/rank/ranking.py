@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from readlist.core.rank import terms
-from readlist.core.rank.model import Batch, F64Array, Model, RankCancelled, authors_of
+from readlist.core.rank.model import F64Array, Model, RankCancelled, Scratch, authors_of
 from readlist.core.store import RankRow
 
 if TYPE_CHECKING:
@@ -99,12 +99,13 @@ class _Scored:
         self.store = store
         self.places = places  # None: a query's, whose listing order breaks ties
         self.query = query
+        self.scratch = Scratch()
         self.ids: list[npt.NDArray[np.int64]] = [np.zeros(0, dtype=np.int64)]
         self.margins: list[F64Array] = [np.zeros(0)]
 
     def add(self, model: Model, ids: Sequence[int], blobs: Sequence[bytes]) -> None:
         self.ids.append(np.array(ids, dtype=np.int64))
-        self.margins.append(model.margins(Batch.of(blobs)))
+        self.margins.append(model.margins_of(blobs, self.scratch))
 
     def ranking(self, model: Model, order: Order) -> Ranking:
         ids = np.concatenate(self.ids)
