@@ -28,7 +28,7 @@ Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
 
 VERSION = terms.TERMS_VERSION  # the rules the terms a ranking reads are made by
-READ_CHUNK = 5000  # papers whose terms a ranking reads at once
+READ_CHUNK = 2000  # papers whose terms a ranking reads (and scores) at once
 MAKE_CHUNK = 1000  # papers whose terms are made and kept in one write transaction
 
 
@@ -110,6 +110,7 @@ class _Scored:
     def ranking(self, model: Model, order: Order) -> Ranking:
         ids = np.concatenate(self.ids)
         margins = np.concatenate(self.margins)
+        self.ids, self.margins = [], []  # a ranking of a million holds each array once
         decided = np.isin(ids, np.array(self.store.decided_ids(), dtype=np.int64))
         scores = model.scores(margins)
         if order == "unsure":
@@ -117,43 +118,48 @@ class _Scored:
             key = np.abs(margins - middle)
         else:
             key = -scores
+        del margins
         # Undecided first; the decided always by score; the listing order breaks ties.
-        key = np.where(decided, -scores, key)
-        sequence = np.lexsort((self._places(ids, key, decided), key, decided))
+        key[decided] = -scores[decided]
+        sequence = self._sequence(ids, key, decided)
+        del key
         return Ranking(
             ids=ids[sequence],
             scores=scores[sequence].astype(np.float32),
             undecided=int((~decided).sum()),
         )
 
-    def _places(
+    def _sequence(
         self, ids: npt.NDArray[np.int64], key: F64Array, decided: npt.NDArray[np.bool_]
-    ) -> npt.NDArray[np.int64]:
-        """Each paper's place in the listing order, as far as the ties need it: only the
-        papers that tie with another are looked up (most papers tie with none)."""
+    ) -> npt.NDArray[np.intp]:
+        """The order of the papers by (decided, key), ties by their place in the listing
+        order, looked up only for the papers that tie (most papers tie with none)."""
         if self.places is not None:
-            return np.fromiter(
+            places = np.fromiter(
                 (self.places[paper_id] for paper_id in ids.tolist()), np.int64, ids.size
             )
-        places = np.zeros(ids.size, dtype=np.int64)
+            return np.lexsort((places, key, decided))
         sequence = np.lexsort((key, decided))
-        same = (key[sequence][1:] == key[sequence][:-1]) & (
-            decided[sequence][1:] == decided[sequence][:-1]
-        )
+        in_order = key[sequence]
+        same = in_order[1:] == in_order[:-1]
+        del in_order
+        same &= decided[sequence][1:] == decided[sequence][:-1]
+        if not same.any():
+            return sequence
         tied = np.zeros(ids.size, dtype=np.bool_)
         tied[1:] |= same
         tied[:-1] |= same
-        if not tied.any():
-            return places
         tied_ids = ids[sequence[tied]]
+        del sequence, same, tied
         if tied_ids.size <= READ_CHUNK or self.query is None:
             listed = np.array(self.store.in_listing_order(tied_ids.tolist()), dtype=np.int64)
         else:  # many ties (a fallback's papers sharing no term): the query's listing
             listed = np.fromiter(self.store.iter_ids(self.query), dtype=np.int64)
             listed = listed[np.isin(listed, tied_ids)]
+        places = np.zeros(ids.size, dtype=np.int64)
         by_id = np.argsort(ids)
         places[by_id[np.searchsorted(ids, listed, sorter=by_id)]] = np.arange(listed.size)
-        return places
+        return np.lexsort((places, key, decided))
 
 
 def _chunks(store: Store, ids: list[int]) -> Iterator[list[RankRow]]:

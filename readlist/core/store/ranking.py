@@ -20,7 +20,7 @@ from readlist.core.store import schema
 from readlist.core.store.search import SORTS, plain_where
 
 _CHUNK = 500  # ids a statement (SQLite takes up to 32766 parameters)
-_STREAM_CHUNK = 5000  # rows a ranking reads of a query at a time
+_STREAM_CHUNK = 2000  # rows a ranking reads of a query at a time (as rank.READ_CHUNK)
 
 
 class Decision(NamedTuple):
