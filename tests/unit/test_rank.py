@@ -4,16 +4,19 @@ four topics, each with its own words and authors."""
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from readlist.core.ingest.importer import Importer
 from readlist.core.models import PaperMeta
 from readlist.core.query import parse_query
 from readlist.core.rank import Model, RankUnavailable, learn, rank
 from readlist.core.store import Store
+from tests.conftest import NOW
 from tests.unit.rank_papers import PER_TOPIC, ids_of, make_library, topic_of
 
 EVERY_PAPER = parse_query("")
@@ -165,3 +168,27 @@ def test_a_ranking_of_ids_keeps_the_decided_after_the_undecided(library: Store) 
     ]
     assert ranking.undecided == 2
     assert ranking.score_of(10_000) is None
+
+
+def _wordless(title: str, number: int, day: int) -> dict[str, object]:
+    """A paper of stopwords alone: no terms, so its score ties with any other such."""
+    return {
+        "paper": {"id": f"2602.{number:05}", "title": title, "summary": "We propose a new method."},
+        "publishedAt": f"2026-11-{day:02}T08:00:00.000Z",
+    }
+
+
+def test_ties_keep_the_listing_order_not_the_ids(library: Store) -> None:
+    first, second = _wordless("About this paper", 1, 1), _wordless("Above these methods", 2, 1)
+    Importer(library, now=NOW).import_bytes(json.dumps([first, second]).encode(), "a.json")
+    # The second seen again later: latest first, it lists before the first (a lower id).
+    again = _wordless("Above these methods", 2, 22)
+    Importer(library, now=NOW).import_bytes(json.dumps([again]).encode(), "b.json")
+    listed = [i for i in library.iter_ids(EVERY_PAPER) if i > 4 * PER_TOPIC]
+    assert listed == [4 * PER_TOPIC + 2, 4 * PER_TOPIC + 1]
+    model = _fitted_on_diffusion(library)
+    ranking = rank(library, model, EVERY_PAPER).ids.tolist()
+    assert [i for i in ranking if i in listed] == listed
+    assert ranking.index(listed[0]) + 1 == ranking.index(listed[1])  # tied, side by side
+    # Ids asked for keep their own order among ties.
+    assert rank(library, model, listed[::-1]).ids.tolist() == listed[::-1]

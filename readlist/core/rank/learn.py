@@ -17,17 +17,23 @@ centroid. With none, RankUnavailable.
 Every liked paper is learned from, and the most recent MAX_NEGATIVES of the others, so
 that learning stays quick however long the user has triaged. The idf comes from those
 papers and from DF_SAMPLE papers spread evenly over the library.
+
+The model learned is kept in the library (readlist.core.rank.kept) and taken again while
+the decisions, the papers and the knobs are as it was learned for.
 """
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 
-from readlist.core.rank import fit, terms
+from readlist.core.errors import ReadlistError
+from readlist.core.rank import fit, kept, terms
 from readlist.core.rank.model import (
     Batch,
     F32Array,
@@ -37,7 +43,7 @@ from readlist.core.rank.model import (
     RankUnavailable,
     tf_idf,
 )
-from readlist.core.rank.ranking import make_terms, stop_if, terms_of
+from readlist.core.rank.ranking import stop_if, terms_of
 from readlist.core.rank.terms import U32Array
 from readlist.core.store import Decision
 
@@ -89,23 +95,52 @@ def _df_sample(store: Store) -> list[int]:
 
 
 def learn(store: Store, *, cancelled: Callable[[], bool] | None = None) -> Model:
-    """Learn from the library's decisions (RankUnavailable with no liked paper)."""
+    """Learn from the library's decisions (RankUnavailable with no liked paper), or take
+    the model the library keeps, if learned for the library as it is (rank.kept)."""
+    learned_for = kept.learned_for(store, _knobs())
+    model = None
+    # The model kept is only a saving: a library that cannot keep one (busy, read-only,
+    # made by an early build of schema 8 without rank_model) learns each time.
+    with contextlib.suppress(sqlite3.Error):
+        blob = store.kept_model(learned_for)
+        model = kept.unpacked(blob) if blob is not None else None
+    if model is None:
+        model = _learned(store, cancelled)
+        with contextlib.suppress(ReadlistError, sqlite3.Error):
+            store.keep_model(learned_for, kept.packed(model))
+    return model
+
+
+def _knobs() -> dict[str, float]:
+    """Learning's knobs, as they are when it learns (a bench may turn them)."""
+    return {
+        "kept_weight": KEPT_WEIGHT,
+        "skip_weight": SKIP_WEIGHT,
+        "skips_counted": SKIPS_COUNTED,
+        "min_positives": MIN_POSITIVES,
+        "min_negatives": MIN_NEGATIVES,
+        "max_negatives": MAX_NEGATIVES,
+        "df_sample": DF_SAMPLE,
+        "min_df": MIN_DF,
+    }
+
+
+def _learned(store: Store, cancelled: Callable[[], bool] | None) -> Model:
     stamp = store.state_stamp()
     ids, labels, weights = _labels(store.decisions())
     positives = int((labels > 0).sum())
     if positives == 0:
         raise RankUnavailable(NOTHING_TO_LEARN)
     stop_if(cancelled)
-    sample = _df_sample(store)
-    make_terms(store, ids + sample, cancelled=cancelled)
+    labelled = set(ids)
+    sample = [paper_id for paper_id in _df_sample(store) if paper_id not in labelled]
+    present, blobs = terms_of(store, ids + sample, cancelled=cancelled)
     stop_if(cancelled)
-    present, blobs = terms_of(store, ids)
-    keep = np.isin(np.array(ids, dtype=np.int64), np.array(present, dtype=np.int64))
+    trained = sum(paper_id in labelled for paper_id in present)  # the labelled come first
+    keep = np.isin(np.array(ids, dtype=np.int64), np.array(present[:trained], dtype=np.int64))
     labels, weights = labels[keep], weights[keep]
-    training = Batch.of(blobs)
-    labelled = set(present)
-    _sampled, sample_blobs = terms_of(store, [i for i in sample if i not in labelled])
-    extra = Batch.of(sample_blobs)
+    training = Batch.of(blobs[:trained])
+    extra = Batch.of(blobs[trained:])
     known, columns, idf, unseen_idf = _idf(training, extra)
     values = tf_idf(training, idf[columns])
     positives = int((labels > 0).sum())

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, cast
 
 import numpy as np
 import numpy.typing as npt
 
 from readlist.core.rank import terms
-from readlist.core.rank.model import Batch, F64Array, Model, RankCancelled, authors_of
+from readlist.core.rank.model import F64Array, Model, RankCancelled, Scratch, authors_of
 from readlist.core.store import RankRow
 
 if TYPE_CHECKING:
@@ -28,7 +28,7 @@ Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
 
 VERSION = terms.TERMS_VERSION  # the rules the terms a ranking reads are made by
-READ_CHUNK = 5000  # papers whose terms a ranking reads at once
+READ_CHUNK = 2000  # papers whose terms a ranking reads (and scores) at once
 MAKE_CHUNK = 1000  # papers whose terms are made and kept in one write transaction
 
 
@@ -76,68 +76,96 @@ def make_terms(
     return len(missing)
 
 
-def terms_of(store: Store, ids: Sequence[int]) -> tuple[list[int], list[bytes]]:
-    """The papers of `ids` still in the library and their terms (b"" for any that lack
-    them: make_terms first), in the order of `ids`."""
-    blobs = {paper_id: blob or b"" for paper_id, blob, _decided in store.rank_rows(ids, VERSION)}
+def terms_of(
+    store: Store, ids: Sequence[int], *, cancelled: Cancelled | None = None
+) -> tuple[list[int], list[bytes]]:
+    """The papers of `ids` still in the library and their terms (made first for those
+    that lack them), in the order of `ids`: one read of the terms, a second only of
+    those just made."""
+    blobs = dict(store.rank_rows(ids, VERSION))
+    lacking = [paper_id for paper_id, blob in blobs.items() if blob is None]
+    if lacking:
+        make_terms(store, lacking, cancelled=cancelled)
+        blobs.update(store.rank_rows(lacking, VERSION))
     present = [paper_id for paper_id in dict.fromkeys(ids) if paper_id in blobs]
-    return present, [blobs[paper_id] for paper_id in present]
+    return present, [blobs[paper_id] or b"" for paper_id in present]
 
 
 class _Scored:
-    """The papers a ranking has scored so far: each one's place among those asked for
-    (the listing order, which breaks ties), id, margin and whether it is decided."""
+    """The papers a ranking has scored so far: each one's id and margin, and (for ids
+    asked for, not a query) its place among them, which breaks ties."""
 
-    def __init__(self) -> None:
-        self.places: list[npt.NDArray[np.int64]] = [np.zeros(0, dtype=np.int64)]
+    def __init__(self, store: Store, places: dict[int, int] | None, query: Query | None) -> None:
+        self.store = store
+        self.places = places  # None: a query's, whose listing order breaks ties
+        self.query = query
+        self.scratch = Scratch()
         self.ids: list[npt.NDArray[np.int64]] = [np.zeros(0, dtype=np.int64)]
         self.margins: list[F64Array] = [np.zeros(0)]
-        self.decided: list[npt.NDArray[np.bool_]] = [np.zeros(0, dtype=np.bool_)]
 
-    def add(self, model: Model, places: Sequence[int], rows: Sequence[RankRow]) -> None:
-        self.places.append(np.array(places, dtype=np.int64))
-        self.ids.append(np.array([row[0] for row in rows], dtype=np.int64))
-        self.decided.append(np.array([row[2] for row in rows], dtype=np.bool_))
-        self.margins.append(model.margins(Batch.of([row[1] or b"" for row in rows])))
+    def add(self, model: Model, ids: Sequence[int], blobs: Sequence[bytes]) -> None:
+        self.ids.append(np.array(ids, dtype=np.int64))
+        self.margins.append(model.margins_of(blobs, self.scratch))
 
     def ranking(self, model: Model, order: Order) -> Ranking:
-        places = np.concatenate(self.places)
         ids = np.concatenate(self.ids)
         margins = np.concatenate(self.margins)
-        decided = np.concatenate(self.decided)
+        self.ids, self.margins = [], []  # a ranking of a million holds each array once
+        decided = np.isin(ids, np.array(self.store.decided_ids(), dtype=np.int64))
         scores = model.scores(margins)
         if order == "unsure":
             middle = 0.0 if model.fitted else _middle(margins[~decided])
             key = np.abs(margins - middle)
         else:
             key = -scores
+        del margins
         # Undecided first; the decided always by score; the listing order breaks ties.
-        key = np.where(decided, -scores, key)
-        sequence = np.lexsort((places, key, decided))
+        key[decided] = -scores[decided]
+        sequence = self._sequence(ids, key, decided)
+        del key
         return Ranking(
             ids=ids[sequence],
             scores=scores[sequence].astype(np.float32),
             undecided=int((~decided).sum()),
         )
 
+    def _sequence(
+        self, ids: npt.NDArray[np.int64], key: F64Array, decided: npt.NDArray[np.bool_]
+    ) -> npt.NDArray[np.intp]:
+        """The order of the papers by (decided, key), ties by their place in the listing
+        order, looked up only for the papers that tie (most papers tie with none)."""
+        if self.places is not None:
+            places = np.fromiter(
+                (self.places[paper_id] for paper_id in ids.tolist()), np.int64, ids.size
+            )
+            return np.lexsort((places, key, decided))
+        sequence = np.lexsort((key, decided))
+        in_order = key[sequence]
+        same = in_order[1:] == in_order[:-1]
+        del in_order
+        same &= decided[sequence][1:] == decided[sequence][:-1]
+        if not same.any():
+            return sequence
+        tied = np.zeros(ids.size, dtype=np.bool_)
+        tied[1:] |= same
+        tied[:-1] |= same
+        tied_ids = ids[sequence[tied]]
+        del sequence, same, tied
+        if tied_ids.size <= READ_CHUNK or self.query is None:
+            listed = np.array(self.store.in_listing_order(tied_ids.tolist()), dtype=np.int64)
+        else:  # many ties (a fallback's papers sharing no term): the query's listing
+            listed = np.fromiter(self.store.iter_ids(self.query), dtype=np.int64)
+            listed = listed[np.isin(listed, tied_ids)]
+        places = np.zeros(ids.size, dtype=np.int64)
+        by_id = np.argsort(ids)
+        places[by_id[np.searchsorted(ids, listed, sorter=by_id)]] = np.arange(listed.size)
+        return np.lexsort((places, key, decided))
 
-def _chunks(store: Store, papers: Query | Sequence[int]) -> Iterator[list[tuple[int, RankRow]]]:
-    """The papers asked for, each with its place among them, a chunk at a time."""
-    from readlist.core.query import Query
 
-    if isinstance(papers, Query):
-        start = 0
-        for rows in store.iter_rank_rows(papers, VERSION):
-            yield list(enumerate(rows, start))
-            start += len(rows)
-        return
-    place: dict[int, int] = {}
-    for at, paper_id in enumerate(papers):
-        place.setdefault(paper_id, at)
-    wanted = list(place)
-    for start in range(0, len(wanted), READ_CHUNK):
-        rows = store.rank_rows(wanted[start : start + READ_CHUNK], VERSION)
-        yield [(place[row[0]], row) for row in rows]
+def _chunks(store: Store, ids: list[int]) -> Iterator[list[RankRow]]:
+    """The papers of `ids` still in the library, a chunk at a time."""
+    for start in range(0, len(ids), READ_CHUNK):
+        yield store.rank_rows(ids[start : start + READ_CHUNK], VERSION)
 
 
 def rank(
@@ -153,20 +181,38 @@ def rank(
     ties), or these ids, ranked: the undecided first, best first or least sure first,
     then the decided by score. Makes the terms the papers lack (progress(done, total)
     while it does)."""
-    scored = _Scored()
-    lacking: dict[int, int] = {}  # paper -> place, for the papers with no terms yet
-    for chunk in _chunks(store, papers):
+    from readlist.core.query import Query
+
+    places: dict[int, int] | None = None
+    query = papers if isinstance(papers, Query) else None
+    if isinstance(papers, Query):
+        chunks = store.iter_rank_rows(papers, VERSION)
+    else:
+        places = {}
+        for at, paper_id in enumerate(papers):
+            places.setdefault(paper_id, at)
+        chunks = _chunks(store, list(places))
+    scored = _Scored(store, places, query)
+    lacking: list[int] = []  # the papers with no terms yet
+    for chunk in chunks:
         stop_if(cancelled)
-        ready = [(at, row) for at, row in chunk if row[1] is not None]
-        lacking.update((row[0], at) for at, row in chunk if row[1] is None)
-        scored.add(model, [at for at, _row in ready], [row for _at, row in ready])
+        _add(scored, model, chunk, lacking)
     if lacking:
-        make_terms(store, list(lacking), progress=progress, cancelled=cancelled)
+        make_terms(store, lacking, progress=progress, cancelled=cancelled)
         for start in range(0, len(lacking), READ_CHUNK):
-            ids = list(lacking)[start : start + READ_CHUNK]
-            rows = store.rank_rows(ids, VERSION)
-            scored.add(model, [lacking[row[0]] for row in rows], rows)
+            rows = store.rank_rows(lacking[start : start + READ_CHUNK], VERSION)
+            _add(scored, model, rows, [])
     return scored.ranking(model, order)
+
+
+def _add(scored: _Scored, model: Model, rows: list[RankRow], lacking: list[int]) -> None:
+    """Score the rows that have terms; note the others' papers in `lacking`."""
+    blobs = [row[1] for row in rows]
+    if None in blobs:
+        lacking.extend(row[0] for row in rows if row[1] is None)
+        rows = [row for row in rows if row[1] is not None]
+        blobs = [row[1] for row in rows]
+    scored.add(model, [row[0] for row in rows], cast("list[bytes]", blobs))
 
 
 def _middle(margins: F64Array) -> float:
