@@ -192,3 +192,28 @@ def test_ties_keep_the_listing_order_not_the_ids(library: Store) -> None:
     assert ranking.index(listed[0]) + 1 == ranking.index(listed[1])  # tied, side by side
     # Ids asked for keep their own order among ties.
     assert rank(library, model, listed[::-1]).ids.tolist() == listed[::-1]
+
+
+def _by(author: str, word: str, number: int) -> dict[str, object]:
+    """A graphs paper by `author`, its title ending in `word` (unseen anywhere else)."""
+    return {
+        "paper": {
+            "id": f"2602.{number:05}",
+            "title": f"Message-passing on crystal graphs, {word}",
+            "summary": "We study node and edge equivariant docking of molecule binding.",
+            "authors": [{"name": author}],
+        },
+        "publishedAt": "2026-11-25T08:00:00.000Z",
+    }
+
+
+def test_a_term_of_one_liked_paper_alone_counts(library: Store) -> None:
+    """With few liked papers most of what each says is its own: a word or an author of
+    one liked paper (here paper 1's author, Student 1) must weigh for a new paper."""
+    items = [_by("Student 1", "alpha", 1), _by("Student 11", "omega", 2)]
+    report = Importer(library, now=NOW).import_bytes(json.dumps(items).encode(), "new.json")
+    assert report.error is None and report.new == 2, report
+    model = _fitted_on_diffusion(library)  # paper 1 starred; paper 11 (Student 11) read
+    liked_author, read_author = library.get_many([4 * PER_TOPIC + 1, 4 * PER_TOPIC + 2])
+    assert liked_author.meta.authors == ("Student 1",)
+    assert model.score(liked_author) > model.score(read_author) + 0.01

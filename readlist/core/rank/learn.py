@@ -9,8 +9,8 @@ Labels, and how much each counts (its weight in the loss):
 With at least MIN_POSITIVES liked papers and MIN_NEGATIVES others, the model is fitted:
 an L2-regularised logistic regression on the papers' tf-idf vectors, each side weighing
 the same in all (however few the liked papers), fitted by Nesterov's accelerated
-gradient on a compact renumbering of the terms in at least MIN_DF training papers (a
-term of one paper alone teaches nothing of any other). With fewer, but
+gradient on a compact renumbering of the training papers' terms (those in at least
+MIN_DF of them). With fewer, but
 at least one liked paper, it is the fallback: the cosine similarity to the liked papers'
 centroid. With none, RankUnavailable.
 
@@ -59,7 +59,9 @@ MIN_POSITIVES = 5
 MIN_NEGATIVES = 5
 MAX_NEGATIVES = 5000
 DF_SAMPLE = 2000
-MIN_DF = 2  # a fitted model reads the terms in at least this many training papers
+# A fitted model reads the terms in at least MIN_DF training papers. With few liked
+# papers most of what each says is its own (a word, an author): it must weigh.
+MIN_DF = 1
 NOTHING_TO_LEARN = "for you has nothing to learn from yet: star a paper you like"
 
 
@@ -192,9 +194,14 @@ def _idf(training: Batch, extra: Batch) -> tuple[U32Array, I64Array, F64Array, f
 def _matrix(
     training: Batch, columns: I64Array, values: F64Array, width: int, *, min_df: int
 ) -> tuple[fit.Matrix, Mask, Mask]:
-    """The training papers as a matrix of the terms in at least `min_df` of them (a
-    term in one paper alone teaches nothing of any other), leaving out the papers with
-    none of those; and which papers and terms it kept."""
+    """The training papers as a matrix of the terms in at least `min_df` of them,
+    leaving out the papers with none of those; and which papers and terms it kept."""
+    if min_df <= 1:  # every term: the entries as they are, not copied (learn's peak memory)
+        papers_kept = training.lengths > 0
+        rows = training.rows
+        if not papers_kept.all():
+            rows = (np.cumsum(papers_kept) - 1)[rows]
+        return fit.Matrix.of(rows, columns, values, width), papers_kept, np.ones(width, bool)
     terms_kept = np.bincount(columns, minlength=width) >= min_df
     entries = terms_kept[columns]
     rows = training.rows[entries]
