@@ -1,6 +1,7 @@
 """How well "for you" ranks a day's new papers, against the baselines, in one run.
 
-    python bench/rank_bench.py [--train 30] [--days 10] [--seed 11] [--signal 1] [--json]
+    python bench/rank_bench.py [--train 30] [--days 10] [--seed 11] [--signal 1]
+                               [--feed daily|even] [--json]
     python bench/rank_bench.py --speed 100000 [--user diffusion] [--json]
 
 A topical corpus (rank_corpus.py) is written as daily Hugging Face JSON dumps and
@@ -19,7 +20,9 @@ are the same users after triaging only until their tenth (or third) star, measur
 same days without triaging them.
 
 --seed draws another corpus; --signal below 1 makes its papers say less of their topics
-(a harder corpus). --speed N times "for you" at N papers (rank_speed.py).
+(a harder corpus); --feed even spreads the papers over the topics evenly instead of as
+the Daily Papers feed does (a few big fields, a long tail: rank_corpus.FEEDS).
+--speed N times "for you" at N papers (rank_speed.py).
 """
 
 from __future__ import annotations
@@ -51,6 +54,7 @@ from readlist.core.store import Store
 HERE = Path(__file__).resolve().parent
 WORK = HERE / "out"
 SEED = 11
+FEED = "daily"
 COLD_STARS = (10, 3)  # the cold starts: 10 stars (few labels), 3 (the fallback)
 
 
@@ -89,14 +93,21 @@ class Corpus:
     """The dumps, their hidden topics, and a library of the training dumps imported."""
 
     def __init__(
-        self, work: Path, train: int, days: int, seed: int = SEED, signal: float = 1.0
+        self,
+        work: Path,
+        train: int,
+        days: int,
+        seed: int = SEED,
+        signal: float = 1.0,
+        feed: str = FEED,
     ) -> None:
         made = hashlib.sha256((HERE / "rank_corpus.py").read_bytes()).hexdigest()[:8]
         made += f"-{signal}" if signal != 1.0 else ""
+        made += f"-{feed}"
         self.dir = work / f"rank-dumps-{seed}-{train + days}-{made}"
         if not (self.dir / ".topics.json").exists():
             shutil.rmtree(self.dir, ignore_errors=True)
-            rank_corpus.generate(10**9, self.dir, seed, days=train + days, signal=signal)
+            rank_corpus.generate(10**9, self.dir, seed, days=train + days, signal=signal, feed=feed)
         truth = json.loads((self.dir / ".topics.json").read_text())
         names: list[str] = truth["topics"]
         self.topics = {a: [names[i] for i in ts] for a, ts in truth["paper_topics"].items()}
@@ -275,10 +286,10 @@ def mean_row(rows: list[dict[str, object]], names: list[str], label: str) -> dic
 
 
 def quality(
-    train: int, days: int, work: Path, seed: int = SEED, signal: float = 1.0
+    train: int, days: int, work: Path, seed: int = SEED, signal: float = 1.0, feed: str = FEED
 ) -> dict[str, object]:
     work.mkdir(parents=True, exist_ok=True)
-    corpus = Corpus(work, train, days, seed, signal)
+    corpus = Corpus(work, train, days, seed, signal, feed)
     ranks = rankers()
     names = list(ranks)
     rows = [run_user(user, corpus, ranks, work, cold=None) for user in USERS]
@@ -305,6 +316,7 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=10, help="dumps it is measured on")
     parser.add_argument("--seed", type=int, default=SEED, help="the corpus's")
     parser.add_argument("--signal", type=float, default=1.0, help="topic words' share, scaled")
+    parser.add_argument("--feed", choices=rank_corpus.FEEDS, default=FEED, help="topic sizes")
     parser.add_argument("--speed", type=int, metavar="N", help="time 'for you' at N papers")
     parser.add_argument("--user", default="diffusion", help="--speed: who has triaged")
     parser.add_argument("--work", type=Path, default=WORK)
@@ -315,7 +327,7 @@ def main() -> None:
 
         figures = rank_speed.measure(args.speed, args.work, args.user)
     else:
-        figures = quality(args.train, args.days, args.work, args.seed, args.signal)
+        figures = quality(args.train, args.days, args.work, args.seed, args.signal, args.feed)
     if args.json:
         print(json.dumps(figures))
         return

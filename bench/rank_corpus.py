@@ -136,10 +136,33 @@ def _zipf_weights(n: int, s: float = 1.0) -> list[float]:
     return list(itertools.accumulate(1 / (rank + 1) ** s for rank in range(n)))
 
 
+# The Daily Papers feed ("daily"): a few big fields take most papers (LLMs, image and
+# video generation, agents), the other topics share the rest, Zipf-like. "even": every
+# topic's share falls gently with its rank (no field above a tenth of the papers).
+FEEDS = ("daily", "even")
+BIG_FIELDS = {"llm-reasoning": 0.25, "diffusion": 0.15, "rl": 0.12, "video": 0.10}
+
+
+def _popularity(names: list[str], feed: str) -> list[float]:
+    """Cumulative weights of the topics as papers' primary topic."""
+    if feed == "even":
+        return _zipf_weights(len(names), 0.5)
+    tail = [n for n in names if n not in BIG_FIELDS]
+    left = 1.0 - sum(BIG_FIELDS.values())
+    tail_share = dict(zip(tail, _shares(len(tail), 1.0), strict=True))
+    shares = [BIG_FIELDS.get(n, left * tail_share.get(n, 0.0)) for n in names]
+    return list(itertools.accumulate(shares))
+
+
+def _shares(n: int, s: float) -> list[float]:
+    weights = [1 / (rank + 1) ** s for rank in range(n)]
+    return [w / sum(weights) for w in weights]
+
+
 class Writer:
     """Draws the papers: each word from the background or one of the paper's topics."""
 
-    def __init__(self, seed: int, signal: float = 1.0) -> None:
+    def __init__(self, seed: int, signal: float = 1.0, feed: str = "even") -> None:
         self.rng = random.Random(seed)
         self.signal = signal  # how much of a paper's text its topics write, relative
         self.topics = topics(seed)
@@ -149,7 +172,7 @@ class Writer:
         self.background = FUNCTION_WORDS + ACADEMIC_WORDS + filler
         self.background_cum = _zipf_weights(len(self.background))
         self.topic_cum = {len(t.words): _zipf_weights(len(t.words), 0.8) for t in self.topics}
-        self.popularity = _zipf_weights(len(self.topics), 0.5)
+        self.popularity = _popularity([t.name for t in self.topics], feed)
         self.everyone = [a for t in self.topics for a in t.authors]
         self.number = 0
         self.per_month: dict[str, int] = {}  # arXiv numbers its ids from 1 each month
@@ -224,13 +247,20 @@ class Writer:
 
 
 def generate(
-    n: int, out: Path, seed: int = 11, *, days: int | None = None, signal: float = 1.0
+    n: int,
+    out: Path,
+    seed: int = 11,
+    *,
+    days: int | None = None,
+    signal: float = 1.0,
+    feed: str = "even",
 ) -> dict[str, object]:
     """N papers (or as many as `days` dumps hold) as daily dumps in OUT, and
     OUT/.topics.json; the truth, returned. `signal` scales the share of each paper's
-    words its topics write (below 1, papers say less of what they are about)."""
+    words its topics write (below 1, papers say less of what they are about); `feed`
+    (FEEDS) how the papers spread over the topics."""
     out.mkdir(parents=True, exist_ok=True)
-    writer = Writer(seed, signal)
+    writer = Writer(seed, signal, feed)
     listed: list[list[str]] = []
     paper_topics: dict[str, list[int]] = {}
     day = date(2025, 1, 1)
@@ -259,8 +289,9 @@ def main() -> None:
     parser.add_argument("n", type=int)
     parser.add_argument("out", type=Path)
     parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--feed", choices=FEEDS, default="even")
     args = parser.parse_args()
-    truth = generate(args.n, args.out, args.seed)
+    truth = generate(args.n, args.out, args.seed, feed=args.feed)
     print(f"{args.n} papers in {len(truth['days'])} dumps")  # type: ignore[arg-type]
 
 
