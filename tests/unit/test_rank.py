@@ -4,6 +4,7 @@ four topics, each with its own words and authors."""
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -217,3 +218,16 @@ def test_a_term_of_one_liked_paper_alone_counts(library: Store) -> None:
     liked_author, read_author = library.get_many([4 * PER_TOPIC + 1, 4 * PER_TOPIC + 2])
     assert liked_author.meta.authors == ("Student 1",)
     assert model.score(liked_author) > model.score(read_author) + 0.01
+
+
+def test_learning_takes_the_newest_liked_papers_up_to_a_bound(
+    library: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Learning holds a bounded number of papers however many the user starred: its
+    memory does not grow with the library."""
+    monkeypatch.setattr(importlib.import_module("readlist.core.rank.learn"), "MAX_POSITIVES", 6)
+    library.set_flag(ids_of("diffusion")[:8], "starred", True)
+    library.set_flag(ids_of("robots")[:5] + ids_of("language")[:5], "read", True)
+    model = learn(library)
+    assert model.fitted and model.basis == "learned from 6 liked papers and 10 others"
+    assert _topics(rank(library, model, EVERY_PAPER).ids[:2]) == ["diffusion"] * 2

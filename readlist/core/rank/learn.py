@@ -14,8 +14,9 @@ MIN_DF of them). With fewer, but
 at least one liked paper, it is the fallback: the cosine similarity to the liked papers'
 centroid. With none, RankUnavailable.
 
-Every liked paper is learned from, and the most recent MAX_NEGATIVES of the others, so
-that learning stays quick however long the user has triaged. The idf comes from those
+The most recent MAX_POSITIVES liked papers are learned from, and the most recent
+MAX_NEGATIVES of the others, so that learning stays quick and small however long the
+user has triaged. The idf comes from those
 papers and from DF_SAMPLE papers spread evenly over the library.
 
 The model learned is kept in the library (readlist.core.rank.kept) and taken again while
@@ -25,8 +26,9 @@ the decisions, the papers and the knobs are as it was learned for.
 from __future__ import annotations
 
 import contextlib
+import heapq
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -57,6 +59,7 @@ SKIP_WEIGHT = 0.25
 SKIPS_COUNTED = 3
 MIN_POSITIVES = 5
 MIN_NEGATIVES = 5
+MAX_POSITIVES = 5000
 MAX_NEGATIVES = 5000
 DF_SAMPLE = 2000
 # A fitted model reads the terms in at least MIN_DF training papers. With few liked
@@ -65,26 +68,36 @@ MIN_DF = 1
 NOTHING_TO_LEARN = "for you has nothing to learn from yet: star a paper you like"
 
 
-def _labels(decisions: Sequence[Decision]) -> tuple[list[int], F64Array, F64Array]:
-    """The papers to learn from, their labels (+1 liked, -1 not) and weights."""
-    liked: list[tuple[int, float]] = []
+def _labels(decisions: Iterable[Decision]) -> tuple[list[int], F64Array, F64Array]:
+    """The papers to learn from, their labels (+1 liked, -1 not) and weights: the most
+    recent MAX_POSITIVES liked and MAX_NEGATIVES others, the decisions read one at a time
+    (a bounded heap of each: a library of a million decisions is never held)."""
+    liked: list[tuple[str, int, float]] = []
     other: list[tuple[str, int, float]] = []
     for decision in decisions:
         if decision.starred:
-            liked.append((decision.paper_id, 1.0))
+            _newest(liked, (decision.at, decision.paper_id, 1.0), MAX_POSITIVES)
         elif decision.kept:
-            liked.append((decision.paper_id, KEPT_WEIGHT))
+            _newest(liked, (decision.at, decision.paper_id, KEPT_WEIGHT), MAX_POSITIVES)
         elif decision.read:
-            other.append((decision.at, decision.paper_id, 1.0))
+            _newest(other, (decision.at, decision.paper_id, 1.0), MAX_NEGATIVES)
         elif decision.skips:
             weight = SKIP_WEIGHT * min(decision.skips, SKIPS_COUNTED)
-            other.append((decision.at, decision.paper_id, weight))
+            _newest(other, (decision.at, decision.paper_id, weight), MAX_NEGATIVES)
+    liked.sort(key=lambda item: item[1])  # in the library's order
     other.sort(reverse=True)
-    other = other[:MAX_NEGATIVES]
-    ids = [paper_id for paper_id, _weight in liked] + [paper_id for _at, paper_id, _w in other]
+    ids = [paper_id for _at, paper_id, _w in liked] + [paper_id for _at, paper_id, _w in other]
     labels = np.concatenate([np.ones(len(liked)), -np.ones(len(other))])
-    weights = np.array([w for _id, w in liked] + [w for _at, _id, w in other], dtype=np.float64)
+    weights = np.array([w for _at, _id, w in liked] + [w for _at, _id, w in other])
     return ids, labels, weights
+
+
+def _newest(heap: list[tuple[str, int, float]], item: tuple[str, int, float], most: int) -> None:
+    """Keep `item` among the `most` newest of `heap` (a min-heap: the oldest on top)."""
+    if len(heap) < most:
+        heapq.heappush(heap, item)
+    else:
+        heapq.heappushpop(heap, item)
 
 
 def _df_sample(store: Store) -> list[int]:
@@ -121,6 +134,7 @@ def _knobs() -> dict[str, float]:
         "skips_counted": SKIPS_COUNTED,
         "min_positives": MIN_POSITIVES,
         "min_negatives": MIN_NEGATIVES,
+        "max_positives": MAX_POSITIVES,
         "max_negatives": MAX_NEGATIVES,
         "df_sample": DF_SAMPLE,
         "min_df": MIN_DF,

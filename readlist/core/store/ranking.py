@@ -146,8 +146,9 @@ class RankStore:
                 ((paper_id, blob, made_by) for paper_id, blob in terms),
             )
 
-    def decisions(self) -> list[Decision]:
-        """Every paper out of the trash the user starred, read, noted, tagged or skipped."""
+    def decisions(self) -> Iterator[Decision]:
+        """Every paper out of the trash the user starred, read, noted, tagged or skipped,
+        one at a time (a library of a million holds most of them: not as a list)."""
         rows = self.conn.execute(
             """WITH decided (id) AS (
                    SELECT paper_id FROM state WHERE starred = 1 OR read = 1 OR note != ''
@@ -164,10 +165,8 @@ class RankStore:
                WHERE d.id NOT IN (SELECT paper_id FROM trash)
                ORDER BY d.id"""
         )
-        return [
-            Decision(row[0], bool(row[1]), bool(row[2]), bool(row[3]), row[4], row[5])
-            for row in rows
-        ]
+        for row in rows:
+            yield Decision(row[0], bool(row[1]), bool(row[2]), bool(row[3]), row[4], row[5])
 
     def record_skip(self, paper_id: int) -> None:
         """The user passed a paper over in triage: one more skip, as of now."""
