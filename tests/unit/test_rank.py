@@ -231,3 +231,15 @@ def test_learning_takes_the_newest_liked_papers_up_to_a_bound(
     model = learn(library)
     assert model.fitted and model.basis == "learned from 6 liked papers and 10 others"
     assert _topics(rank(library, model, EVERY_PAPER).ids[:2]) == ["diffusion"] * 2
+
+
+def test_reading_without_a_star_counts_before_the_model_is_fitted(library: Store) -> None:
+    """With too few stars to fit, the similarity still leans away from what was read."""
+    library.set_flag([ids_of("diffusion")[0], ids_of("graphs")[0]], "starred", True)
+    graph = ids_of("graphs")[9]
+    before = rank(library, learn(library), EVERY_PAPER)
+    library.set_flag(ids_of("graphs")[1:6], "read", True)
+    model = learn(library)
+    assert not model.fitted
+    after = rank(library, model, EVERY_PAPER)
+    assert list(after.ids).index(graph) > list(before.ids).index(graph)

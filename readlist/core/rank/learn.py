@@ -12,7 +12,8 @@ the same in all (however few the liked papers), fitted by Nesterov's accelerated
 gradient on a compact renumbering of the training papers' terms (those in at least
 MIN_DF of them). With fewer, but
 at least one liked paper, it is the fallback: the cosine similarity to the liked papers'
-centroid. With none, RankUnavailable.
+centroid less ROCCHIO times the others' (Rocchio's relevance feedback: what was read
+and not liked counts from the first decisions). With none, RankUnavailable.
 
 The most recent MAX_POSITIVES liked papers are learned from, and the most recent
 MAX_NEGATIVES of the others, so that learning stays quick and small however long the
@@ -59,6 +60,7 @@ SKIP_WEIGHT = 0.25
 SKIPS_COUNTED = 3
 MIN_POSITIVES = 5
 MIN_NEGATIVES = 5
+ROCCHIO = 0.3  # the fallback's lean away from the others' centroid
 MAX_POSITIVES = 5000
 MAX_NEGATIVES = 5000
 DF_SAMPLE = 2000
@@ -135,6 +137,7 @@ def _knobs() -> dict[str, float]:
         "min_positives": MIN_POSITIVES,
         "min_negatives": MIN_NEGATIVES,
         "max_positives": MAX_POSITIVES,
+        "rocchio": ROCCHIO,
         "max_negatives": MAX_NEGATIVES,
         "df_sample": DF_SAMPLE,
         "min_df": MIN_DF,
@@ -172,7 +175,9 @@ def _learned(store: Store, cancelled: Callable[[], bool] | None) -> Model:
         basis = f"learned from {_count(positives, 'liked paper')} and {_count(negatives, 'other')}"
     else:
         matrix, papers, used = _matrix(training, columns, values, known.size, min_df=1)
-        model_weights = _spread(fit.centroid(matrix, (weights * (labels > 0))[papers]), used)
+        towards = fit.centroid(matrix, (weights * (labels > 0))[papers])
+        away = fit.centroid(matrix, (weights * (labels < 0))[papers])
+        model_weights = _spread(towards - ROCCHIO * away, used)
         bias = 0.0
         basis = f"by similarity to {_count(positives, 'liked paper')}"
     return Model(
