@@ -47,6 +47,7 @@ EXPORT_FORMATS = ("md", "csv", "json", "bibtex", "csl-json", "ris")
 # list --sort's names (hyphenated) for the store's orders (its SORTS; unimported here)
 _SORTS: tuple[Sort, ...] = ("latest", "most_seen", "title", "upvotes", "published")
 LIST_SORTS = {name.replace("_", "-"): name for name in _SORTS}
+FOR_YOU = "for-you"  # list --sort's order learned from the user's decisions (readlist.core.rank)
 
 
 @click.group(cls=ReadlistGroup, invoke_without_command=True, context_settings=CONTEXT)
@@ -156,7 +157,13 @@ def _terminal_width() -> int:
 @click.option(
     "--limit", type=click.IntRange(min=1), callback=in_int64, help="Show at most N papers."
 )
-@click.option("--sort", type=click.Choice(list(LIST_SORTS)), default="latest", show_default=True)
+@click.option(
+    "--sort",
+    type=click.Choice([*LIST_SORTS, FOR_YOU]),
+    default="latest",
+    show_default=True,
+    help="for-you: the unread first, ranked by what you star, read and skip.",
+)
 @click.pass_obj
 def list_(library: Library, query: tuple[str, ...], fmt: str, limit: int | None, sort: str) -> None:
     """List papers matching QUERY (all papers without one), latest seen first (or --sort).
@@ -172,20 +179,31 @@ def list_(library: Library, query: tuple[str, ...], fmt: str, limit: int | None,
     """
     with library.open() as store:
         plan = query_of(query, store.saved_queries())
-        papers = store.iter_search(plan, limit=limit, sort=LIST_SORTS[sort])
+        scores: dict[int, float] | None = None
+        if sort == FOR_YOU:
+            from readlist.cli_rank import ranked  # numpy and the ranker: only on this path
+
+            papers, scores = ranked(store, plan, limit)
+        else:
+            papers = store.iter_search(plan, limit=limit, sort=LIST_SORTS[sort])
         if fmt == "json":
             from readlist.core.export import write_export
 
-            # streamed: the export's JSON shape
-            write_export(papers, "json", ShownStream(data_out(), json=True).as_text_io())
+            # streamed: the export's JSON shape (and each paper's score, for you)
+            out = ShownStream(data_out(), json=True).as_text_io()
+            write_export(papers, "json", out, scores=scores)
         elif fmt == "tsv":
             out = data_out()
-            click.echo("id\tstarred\tread\tlast_seen\ttimes_seen\ttitle", file=out)
+            score_head = "\tscore" if scores is not None else ""
+            click.echo(f"id\tstarred\tread\tlast_seen\ttimes_seen\ttitle{score_head}", file=out)
             for p in papers:
                 title = p.title.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+                score = ""
+                if scores is not None:
+                    score = "\t" + (f"{scores[p.id]:.4f}" if p.id in scores else "")
                 click.echo(
                     f"{p.id}\t{int(p.starred)}\t{int(p.read)}\t{p.last_seen}"
-                    f"\t{p.times_seen}\t{shown_in_line(title)}",
+                    f"\t{p.times_seen}\t{shown_in_line(title)}{score}",
                     file=out,
                 )
         else:
@@ -194,7 +212,9 @@ def list_(library: Library, query: tuple[str, ...], fmt: str, limit: int | None,
             count = 0
             for p in papers:
                 title = shown_in_line(p.title)  # for people: no terminal control codes
-                line = f"{p.id:>6} {_marks(p, symbols)} {p.last_seen} {p.times_seen:>2}x {title}"
+                # for you: the score where the times seen go
+                seen = f"{scores[p.id]:.2f}" if scores and p.id in scores else f"{p.times_seen:>2}x"
+                line = f"{p.id:>6} {_marks(p, symbols)} {p.last_seen} {seen} {title}"
                 click.echo(line[:width])
                 count += 1
             if sys.stdout.isatty():

@@ -10,11 +10,13 @@ format still yields a valid file for an empty list.
 from __future__ import annotations
 
 import csv
+import dataclasses
+import functools
 import io
 import json
 import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
@@ -198,8 +200,8 @@ def meta_record(meta: PaperMeta) -> dict[str, object]:
     }
 
 
-def _json_item(paper: Paper, position: int, _key: str) -> str:
-    record = {
+def _json_record(paper: Paper) -> dict[str, object]:
+    return {
         "id": paper.id,
         "title": paper.title,
         "abstract": paper.abstract,
@@ -212,8 +214,21 @@ def _json_item(paper: Paper, position: int, _key: str) -> str:
         **meta_record(paper.meta),
         "tags": list(paper.tags),
     }
+
+
+def _json_text(record: dict[str, object], position: int) -> str:
     # The array opens with the first item, so an empty export can still close as "[]".
     return ("[\n  " if position == 1 else ",\n  ") + json.dumps(record, ensure_ascii=False)
+
+
+def _json_item(paper: Paper, position: int, _key: str) -> str:
+    return _json_text(_json_record(paper), position)
+
+
+def _scored_json_item(scores: Mapping[int, float], paper: Paper, position: int, _key: str) -> str:
+    score = scores.get(paper.id)
+    record = {**_json_record(paper), "score": None if score is None else round(score, 4)}
+    return _json_text(record, position)
 
 
 # --- CSL-JSON, BibTeX, RIS --------------------------------------------------------------
@@ -258,7 +273,9 @@ def _format(fmt: str) -> _Format:
         raise ValueError(f"unknown export format {fmt!r}: choose one of {FORMATS}") from None
 
 
-def write_export(papers: Papers, fmt: str, out: TextIO) -> int:
+def write_export(
+    papers: Papers, fmt: str, out: TextIO, *, scores: Mapping[int, float] | None = None
+) -> int:
     """Stream papers out one at a time, so an export costs the memory of one paper.
 
     `papers` may be a function that reads them afresh (`lambda: store.iter_search(plan)`):
@@ -266,9 +283,16 @@ def write_export(papers: Papers, fmt: str, out: TextIO) -> int:
     has, so each paper's key is the same whatever order the papers come in. Papers that
     stream by once still get keys unique within the export.
 
+    `scores` (JSON only: `list --sort for-you`) gives each record a `score`, rounded to
+    4 places, null for a paper it has none for.
+
     Returns how many papers were written, for the caller's summary line.
     """
     spec = _format(fmt)
+    if scores is not None:
+        if fmt != "json":
+            raise ValueError(f"only json exports carry scores, not {fmt}")
+        spec = dataclasses.replace(spec, item=functools.partial(_scored_json_item, scores))
     keys: CiteKeys | None = None
     if spec.keyed:
         keys = CiteKeys(repeated_keys(papers()) if callable(papers) else frozenset())

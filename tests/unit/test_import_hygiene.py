@@ -35,6 +35,9 @@ NOT_FOR_LIST = (
     "tomlkit",
     "multiprocessing",
     "concurrent",
+    "numpy",
+    "readlist.core.rank",
+    "readlist.cli_rank",
 )
 
 

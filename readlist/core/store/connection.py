@@ -7,7 +7,8 @@ leaves each transaction all there or not there at all.
 Store is this module's connection, transactions, the user's state and the stamps that
 tell another window what changed, with the reads of reads.py, the app's memory of
 memory.py, the merges' reads of merge_reads.py and writes of merges.py, the tags and
-saved searches of tags.py and the trash of trash.py. `Store.imports` (imports.py) holds
+saved searches of tags.py, the trash of trash.py and the ranker's terms, decisions and
+skips of ranking.py. `Store.imports` (imports.py) holds
 an import's reads and writes, which only readlist.core.ingest makes.
 """
 
@@ -39,6 +40,7 @@ from readlist.core.store.imports import ImportWrites
 from readlist.core.store.memory import LibraryMemory
 from readlist.core.store.merge_reads import MergeReads
 from readlist.core.store.merges import MergeWrites
+from readlist.core.store.ranking import RankStore
 from readlist.core.store.reads import LibraryReads
 from readlist.core.store.tags import LibraryTags
 from readlist.core.store.trash import TrashCare
@@ -120,7 +122,14 @@ def _forget_open(path: Path) -> None:
 
 
 class Store(
-    LibraryReads, LibraryMemory, BulkWrites, MergeReads, MergeWrites, LibraryTags, TrashCare
+    LibraryReads,
+    LibraryMemory,
+    BulkWrites,
+    MergeReads,
+    MergeWrites,
+    LibraryTags,
+    TrashCare,
+    RankStore,
 ):
     """One connection to one library. Open one Store per thread."""
 
