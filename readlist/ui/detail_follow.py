@@ -20,6 +20,7 @@ from readlist.core.models import Paper
 from readlist.ui.health import LibraryHealth
 from readlist.ui.library import StorePool
 from readlist.ui.messages import DetailRead
+from readlist.ui.services import services
 from readlist.ui.widgets.detail import DetailPane
 from readlist.ui.widgets.paper_list import PaperList
 
@@ -97,4 +98,13 @@ class DetailFollower:
         paper = found.paper
         if paper is not None and (current is None or current.id != paper.id):
             return
-        self._screen.query_one(DetailPane).show(current, found.sightings, self._terms())
+        why = "" if current is None else services(self._screen).for_you.why_line(current)
+        detail = self._screen.query_one(DetailPane)
+        detail.show(current, found.sightings, self._terms())
+        detail.show_why(why)
+
+    def why_changed(self) -> None:
+        """The model learned again: the shown paper's why line follows."""
+        detail = self._screen.query_one(DetailPane)
+        if detail.paper is not None:
+            detail.show_why(services(self._screen).for_you.why_line(detail.paper))
