@@ -20,8 +20,7 @@ from readlist.core.care.bulk import Bulk
 from readlist.core.errors import NoteChangedError, ReadlistError
 from readlist.core.models import Paper
 from readlist.core.settings import SettingsFile
-from readlist.core.store import Sort
-from readlist.core.store.memory import ListSort
+from readlist.core.store import ListSort, Sort
 from readlist.ui import last_import, outside
 from readlist.ui.app_settings import AppSettings
 from readlist.ui.app_writes import WritingApp
@@ -64,6 +63,7 @@ class ReadlistApp(WritingApp):
         self.history = History()
         self.writer = StateWriter(library, self._write_failed)
         self.watcher = Watcher(self._library_changed)
+        self.writer.after_write = self.watcher.own_write
         self.for_you = ForYou(self, library, self.writer, enabled=self.settings.values.for_you)
         self.memory = AppMemory(self, self.writer)  # the sort, last filter, triage place
         self.saved = SavedSearches()  # read with the memory, before the first screen
