@@ -10,7 +10,9 @@ library's state as committed, learned once however many ask at a time.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING, Any, Literal
 
 from textual.message import Message
@@ -20,7 +22,6 @@ from readlist.core.models import Paper
 
 if TYPE_CHECKING:
     from textual.app import App
-    from textual.timer import Timer
 
     from readlist.core.rank import Model
     from readlist.ui.library import StorePool
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
 
 # Seconds without a change of state (a star, a read mark, a skip) before the model is
 # learned again: a run of triage decisions is one learning, with the newest state.
-LEARN_PAUSE = 0.4
+LEARN_PAUSE = 0.25
 
 TriageOrder = Literal["best", "unsure", "listing"]  # ranked, least sure first, the list's
 ORDER_LABEL: dict[TriageOrder, str] = {
@@ -67,31 +68,34 @@ class ForYou:
         self.reason: str | None = None  # why there is no model, once learning said so
         self.learned = 0  # models learned so far (for tests)
         self._lock = threading.Lock()  # one learning at a time; the others wait for it
-        self._timer: Timer | None = None
 
     def start(self) -> None:
         """Learn for the first time (the app's first screen is up)."""
-        if self.enabled:
-            self._learn_now()
+        self._learn_in_worker(0)
 
     def changed(self) -> None:
         """The user changed the state of papers: learn again once changes pause."""
-        if not self.enabled:
-            return
-        if self._timer is not None:
-            self._timer.stop()
-        self._timer = self._app.set_timer(LEARN_PAUSE, self._learn_now, name="learn for you")
+        self._learn_in_worker(LEARN_PAUSE)
 
-    def _learn_now(self) -> None:
-        self._timer = None
-        self._app.run_worker(
-            self._learn, name="learn for you", group="for-you", exclusive=True, thread=True
-        )
+    def _learn_in_worker(self, pause: float) -> None:
+        """The pause is waited out in the worker, which the next change cancels (the
+        newest wins); the app's workers are all there is to wait for, no timer besides."""
+        if self.enabled:
+            self._app.run_worker(
+                partial(self._learn, pause),
+                name="learn for you",
+                group="for-you",
+                exclusive=True,
+                thread=True,
+            )
 
-    def _learn(self) -> None:
+    def _learn(self, pause: float) -> None:
         from readlist.core.rank import RankUnavailable
 
         worker = get_current_worker()
+        time.sleep(pause)
+        if worker.is_cancelled:
+            return  # a newer change: its worker learns
         try:
             self.current(lambda: worker.is_cancelled)
         except RankUnavailable:

@@ -17,8 +17,7 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 from readlist.core.models import LibraryStats, Paper, Sighting
-from readlist.core.store import Walk
-from readlist.core.store.memory import ListSort
+from readlist.core.store import ListSort, Walk
 from readlist.ui.for_you import TriageOrder
 
 if TYPE_CHECKING:

@@ -14,8 +14,7 @@ from textual.worker import get_current_worker
 
 from readlist.core.models import LibraryStats, Paper
 from readlist.core.query import Query
-from readlist.core.store import Sort, Store, Walk
-from readlist.core.store.memory import ListSort
+from readlist.core.store import ListSort, Sort, Store, Walk
 from readlist.ui import ranked
 from readlist.ui.health import LibraryHealth
 from readlist.ui.library import StorePool

@@ -7,7 +7,7 @@ from __future__ import annotations
 from readlist.core.models import LibraryStats
 from readlist.core.printable import shown_in_line
 from readlist.core.query import Query
-from readlist.core.store.memory import ListSort
+from readlist.core.store import ListSort
 from readlist.ui.widgets.status import Part
 
 SORT_LABEL: dict[ListSort, str] = {

@@ -10,8 +10,7 @@ from typing import Protocol, runtime_checkable
 from textual.dom import DOMNode
 
 from readlist.core.models import Paper
-from readlist.core.store import Store
-from readlist.core.store.memory import ListSort
+from readlist.core.store import ListSort, Store
 from readlist.ui.for_you import ForYou
 from readlist.ui.history import Change, Deed
 from readlist.ui.library import StorePool

@@ -12,8 +12,7 @@ from textual.screen import Screen
 
 from readlist.core.models import Paper
 from readlist.core.query import Query, parse_query
-from readlist.core.store import Walk
-from readlist.core.store.memory import ListSort
+from readlist.core.store import ListSort, Walk
 from readlist.ui import merging, organise, trash
 from readlist.ui.detail_follow import DetailFollower
 from readlist.ui.health import LibraryHealth

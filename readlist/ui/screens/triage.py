@@ -259,7 +259,7 @@ class TriageScreen(Screen[str | None]):
             f"{self.counts['starred']} starred · {self.counts['read']} read"
             f" · {self.counts['skipped']} skipped",
         ]
-        if self.queue.order is not None:
+        if self.queue.order in ("best", "unsure"):  # ranked for you: said, as S changes it
             parts.append(ORDER_LABEL[self.queue.order])
         if self.query_text.strip():
             parts.append(f"filter: {shown_in_line(self.query_text)}")
