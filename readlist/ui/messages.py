@@ -119,10 +119,12 @@ class PapersReread(_News):
 
 @dataclass
 class DetailRead(_News):
-    """A paper's sightings, for the detail pane (None: no paper highlighted)."""
+    """A paper's sightings, for the detail pane (None: no paper highlighted), and its
+    why line (see ForYou.why_line)."""
 
     paper: Paper | None
     sightings: list[Sighting]
+    why: str = ""
 
 
 # -- what a failed read tells the user (readlist.ui.health) --------------------------------
@@ -163,6 +165,14 @@ class QueueRanking(_Latest):
 
     done: int
     total: int
+
+
+@dataclass
+class QueueWhyRead(_News):
+    """The why lines of the cards ahead, by paper id, as the model of `stamp` says them."""
+
+    stamp: int
+    lines: dict[int, str]
 
 
 @dataclass

@@ -34,6 +34,7 @@ from readlist.ui.messages import (
     QueuePapersRead,
     QueueRanking,
     QueueReordered,
+    QueueWhyRead,
 )
 
 if TYPE_CHECKING:
@@ -87,6 +88,9 @@ class TriageQueue:
         self.order: TriageOrder | None = order
         self.ranked_with: int | None = None  # the state stamp of the model it ranked with
         self._asked: TriageOrder | None = None  # an order on its way (`reorder`)
+        # The why lines of the cards ahead, made in a worker before their cards show
+        # (a line takes about a millisecond: not on the way from a key to the next card).
+        self._why: dict[int, str] = {}
         self.query = queue_query(query_text, saved)
         self.total: int | None = None  # None until counted
         self._ids = array("q")
@@ -220,6 +224,7 @@ class TriageQueue:
             self.hold(paper)
         self.total = found.total
         self.order = found.order
+        self.why_ahead(self.ahead(0))
 
     def grew(self, found: QueueGrew) -> None:
         self._ids.extend(found.ids)
@@ -283,6 +288,7 @@ class TriageQueue:
         for paper in found.papers:
             if paper.id not in self._held:
                 self.hold(paper)
+        self.why_ahead(self.ahead(position + 1))
 
     def fetch_ahead(self, position: int) -> None:
         """Start fetching the cards just ahead of `position`, unless they are held or on
@@ -320,6 +326,43 @@ class TriageQueue:
             if paper.id not in self._held:  # a held copy may have changes not yet saved
                 self.hold(paper)
         self._gone.update(set(found.ids) - {paper.id for paper in found.papers})
+        self.why_ahead([paper.id for paper in found.papers])
+
+    def why_line(self, paper: Paper) -> str:
+        """The card's why line: made ahead in a worker, else now."""
+        line = self._why.get(paper.id)
+        if line is None and self._for_you is not None:
+            line = self._why[paper.id] = self._for_you.why_line(paper)
+        return line or ""
+
+    def why_ahead(self, ids: list[int], *, anew: bool = False) -> None:
+        """Make the why lines of these held papers in a worker; `anew`: the model changed,
+        and every line made so far is dropped."""
+        if anew:
+            self._why.clear()
+        for_you = self._for_you
+        if for_you is None or for_you.model is None:
+            return
+        papers = [self._held[i] for i in ids if i in self._held and i not in self._why]
+        if papers:
+            self._screen.run_worker(
+                partial(self._make_why, for_you, papers), name="_make_why", thread=True
+            )
+
+    def _make_why(self, for_you: ForYou, papers: list[Paper]) -> None:
+        model = for_you.model
+        if model is not None:
+            lines = {paper.id: for_you.why_line(paper) for paper in papers}
+            self._screen.post_message(QueueWhyRead(model.stamp, lines))
+
+    def why_read(self, found: QueueWhyRead) -> None:
+        model = None if self._for_you is None else self._for_you.model
+        if model is not None and model.stamp == found.stamp:
+            self._why.update(found.lines)
+
+    def ahead(self, position: int) -> list[int]:
+        """The ids of the cards just ahead of `position` (the one at it included)."""
+        return list(self._ids[position : position + CARDS_AHEAD])
 
     def failed(self, found: QueueFailed) -> None:
         """The papers whose fetch failed are asked for again by the next fetch."""
@@ -332,7 +375,7 @@ class TriageQueue:
         self._held[paper.id] = paper
         self._held.move_to_end(paper.id)
         while len(self._held) > KEEP:
-            self._held.popitem(last=False)
+            self._why.pop(self._held.popitem(last=False)[0], None)
         return before
 
     def skip_gone(self, position: int) -> int:

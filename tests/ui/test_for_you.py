@@ -4,11 +4,13 @@ ten papers each: tests/unit/rank_papers.py)."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
 
+from readlist.core.models import Paper
 from readlist.core.settings import SettingsFile
 from readlist.core.store import Store
 from readlist.ui.app import ReadlistApp
@@ -201,3 +203,32 @@ async def test_the_why_line_shows_in_the_detail_pane_and_the_setting_turns_it_of
             "the first card",
         )
         assert isinstance(app.screen, TriageScreen) and app.screen.queue.order == "listing"
+
+
+async def test_the_next_cards_why_line_is_made_ahead_off_the_ui_thread(
+    topics_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A key shows the next card at once: its why line was made before, in a worker."""
+    decide(topics_path)
+    app = app_on(topics_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await until(pilot, lambda: app.for_you.model is not None, "the model")
+        made_on: dict[int, str] = {}
+        why_line = app.for_you.why_line
+
+        def recorded(paper: Paper) -> str:
+            made_on.setdefault(paper.id, threading.current_thread().name)
+            return why_line(paper)
+
+        monkeypatch.setattr(app.for_you, "why_line", recorded)
+        await pilot.press("t")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, TriageScreen)
+        second = screen.queue.paper_at(1)
+        assert second is not None and second.id in made_on
+        await pilot.press("r")
+        assert screen.position == 1
+        assert str(screen.query_one("#triage-why").render()).startswith("For you 0.")
+        assert made_on[second.id] != threading.main_thread().name

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Literal
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import ActiveBinding, Binding
+from textual.binding import ActiveBinding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
@@ -41,14 +41,14 @@ from readlist.ui.messages import (
     QueuePapersRead,
     QueueRanking,
     QueueReordered,
+    QueueWhyRead,
 )
+from readlist.ui.screens.triage_keys import TRIAGE_BINDINGS
 from readlist.ui.services import AppServices, services
 from readlist.ui.triage_queue import TriageQueue
 from readlist.ui.widgets.detail import (
-    READING_BINDINGS,
     Scroll,
     more_below,
-    paper_page_bindings,
     scroll_paper,
 )
 from readlist.ui.widgets.footer import KeysFooter
@@ -75,45 +75,7 @@ class Step:
 
 
 class TriageScreen(Screen[str | None]):
-    BINDINGS = [
-        Binding("s", "star", "Star", tooltip="Star the paper, show the next", id="triage.star"),
-        Binding(
-            "r", "read", "Read", tooltip="Not for me: mark it read, show the next", id="triage.read"
-        ),
-        # Space reads on, as in mutt's pager: it pages the card while more is below, and
-        # skips to the next card from the card's end.
-        Binding(
-            "space",
-            "skip",
-            "Skip",
-            tooltip="Page down the card; at its end, leave the paper undecided, show the next",
-            id="triage.skip",
-        ),
-        Binding(
-            "n", "note", "Note", tooltip="Write a note on the paper; stays on it", id="triage.note"
-        ),
-        Binding(
-            "u",
-            "undo",
-            "Undo",
-            tooltip="Take back the last decision and show its card",
-            id="triage.undo",
-        ),
-        *paper_page_bindings("triage"),
-        Binding("g", "first_card", "Back to the first card", show=False, id="triage.first_card"),
-        Binding(
-            "S",
-            "cycle_order",
-            "Order",
-            show=False,
-            tooltip="Order the cards after this one: best first, least sure first, listing order",
-            id="triage.order",
-        ),
-        Binding(
-            "escape,q", "leave", "Done", tooltip="Leave triage with a summary", id="triage.leave"
-        ),
-        *(binding for binding in READING_BINDINGS if binding.key != "space"),
-    ]
+    BINDINGS = TRIAGE_BINDINGS
 
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:
@@ -199,9 +161,13 @@ class TriageScreen(Screen[str | None]):
         this one are ranked again, and the card's why line follows."""
         if model is not None:
             self.queue.rank_again(model.stamp, self.position)
+        self.queue.why_ahead(self.queue.ahead(self.position + 1), anew=True)
         paper = None if self.finished or self._waiting else self._current()
         if paper is not None:
-            self.query_one(TriageCard).show_why(self.rl_app.for_you.why_line(paper))
+            self.query_one(TriageCard).show_why(self.queue.why_line(paper))
+
+    def on_queue_why_read(self, found: QueueWhyRead) -> None:
+        self.queue.why_read(found)
 
     def on_queue_counted(self, found: QueueCounted) -> None:
         """The progress line shows the count in place of "…"."""
@@ -278,7 +244,7 @@ class TriageScreen(Screen[str | None]):
                 self.rl_app.memory.remember("triage", place)  # none at the end of the queue
         card = self.query_one(TriageCard)
         if paper is not None:
-            card.show_paper(paper, self._terms, self.rl_app.for_you.why_line(paper))
+            card.show_paper(paper, self._terms, self.queue.why_line(paper))
         elif self.finished:
             done = self.summary() or "Nothing decided"
             end = Text(f"{done}. u goes back, q or Esc leaves.")
