@@ -89,7 +89,7 @@ class TriageQueue:
         self.ranked_with: int | None = None  # the state stamp of the model it ranked with
         self._asked: TriageOrder | None = None  # an order on its way (`reorder`)
         # The why lines of the cards ahead, made in a worker before their cards show
-        # (a line takes about a millisecond: not on the way from a key to the next card).
+        # (never on the way from a key to the next card).
         self._why: dict[int, str] = {}
         self.query = queue_query(query_text, saved)
         self.total: int | None = None  # None until counted
