@@ -101,11 +101,12 @@ class RankedList:
         self._library = library
         self._health = health
         self.ranking: Ranking | None = None  # the ranking shown, if the list shows one
-        # how far the ranking on its way is, else what the shown one's model learned from
-        self.note: str | None = None
+        self.note: str | None = None  # how far the ranking on its way is
+        self.basis: str | None = None  # what the shown ranking's model learned from
 
     def read(self, text: str, query: Query, keep: int | None) -> None:
         """Rank `text`'s papers in the screen's "query" group: a newer filter cancels it."""
+        self.note = "Ranking…"
         screen = self._screen
         args = (screen, self._library, self._health, services(screen).for_you, text, query, keep)
         screen.run_worker(
@@ -118,7 +119,7 @@ class RankedList:
 
     def show(self, found: RankingRead) -> int:
         """The ranking into the list, the cursor on `found.keep` if it holds it; its length."""
-        self.ranking, self.note = found.ranking, found.basis
+        self.ranking, self.note, self.basis = found.ranking, None, found.basis
         index = None if found.keep is None else position(found.ranking, found.keep)
         total = len(found.ranking.ids)
         fetch = ranked_fetcher(self._library, self._health, found.ranking)

@@ -129,6 +129,7 @@ class Results:
         home = self._home
         if sort == "for_you":
             self._ranked.read(text, self.parsed, keep)
+            self._update_status()  # "Ranking…", on the results shown meanwhile
             return
         if home is not None and home[0].sort == sort and self.parsed.is_empty:
             screen.workers.cancel_group(screen, "query")
@@ -171,7 +172,7 @@ class Results:
         self._on_new()
         if walk.query.is_empty:
             self._home = (walk, list(first))
-        self._walk, self._ranked.ranking = walk, None
+        self._walk, self._ranked.ranking, self._ranked.note = walk, None, None
         index = next((i for i, paper in enumerate(first) if paper.id == keep), None)
         papers.reset(self.fetcher(walk), len(first), first, cursor=index or 0, sort=walk.sort)
         total = len(first) if len(first) < LIST_PAGE else walk.total
@@ -310,6 +311,7 @@ class Results:
             saved_name=None if named is None else named.name,
             sort=self._sort,
             ranking=self._ranked.note,
+            basis=self._ranked.basis,
         )
         self._screen.query_one("#status", StatusLine).show(parts)
 

@@ -29,10 +29,11 @@ def status_parts(
     saved_name: str | None,
     sort: ListSort,
     ranking: str | None = None,
+    basis: str | None = None,
 ) -> list[Part]:
     """`shown`: the count of papers shown ("12" or "1,000+" while counted); `saved_name`:
-    the saved search the filter is; `ranking`: how far a ranking on its way is, or what
-    the model of the ranking shown learned from."""
+    the saved search the filter is; `ranking`: how far a ranking on its way is (kept
+    while it lasts); `basis`: what the model of the ranking shown learned from."""
     of = f" of {stats.papers:,} papers" if stats else ""
     short = f"{shown}/{stats.papers:,} shown" if stats else None
     parts = [Part(f"{shown} shown{of}", 0, short=short)]
@@ -51,5 +52,7 @@ def status_parts(
             parts.append(Part(f"{stats.trashed:,} in the trash", 3))
     parts.append(Part(f"sort: {SORT_LABEL[sort]}", 4))
     if sort == "for_you" and ranking:
-        parts.append(Part(ranking, 5, cut=True))
+        parts.insert(1, Part(ranking, 1))
+    elif sort == "for_you" and basis:
+        parts.append(Part(basis, 5, cut=True))
     return parts

@@ -4,8 +4,12 @@ ten papers each: tests/unit/rank_papers.py)."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from textual.pilot import Pilot
@@ -21,6 +25,9 @@ from readlist.ui.widgets.detail import DetailPane
 from readlist.ui.widgets.paper_list import PaperList
 from tests.ui.conftest import record_notices, settle, until
 from tests.unit.rank_papers import ids_of, make_library, topic_of
+
+if TYPE_CHECKING:
+    from readlist.core.rank import Model
 
 SIZE = (120, 30)
 
@@ -65,6 +72,14 @@ async def sort_for_you(pilot: Pilot[None], app: ReadlistApp) -> None:
     await pilot.press(*"SSSSS")
     await until(pilot, lambda: "sort: for you" in status(app), "the sort for you")
     await settle(pilot)
+
+
+def test_the_app_imports_no_numpy_until_it_ranks() -> None:
+    """numpy and the ranker come in with the first learning, on a worker's thread."""
+    heavy = "{'numpy', 'readlist.core.rank'}"
+    code = f"import sys, readlist.ui.app; print(sorted({heavy} & set(sys.modules)))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
 
 
 async def test_sorted_for_you_the_papers_like_the_starred_come_first(topics_path: Path) -> None:
@@ -232,3 +247,30 @@ async def test_the_next_cards_why_line_is_made_ahead_off_the_ui_thread(
         assert screen.position == 1
         assert str(screen.query_one("#triage-why").render()).startswith("For you 0.")
         assert made_on[second.id] != threading.main_thread().name
+
+
+async def test_while_the_ranking_is_on_its_way_the_status_says_so_and_keys_work(
+    topics_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    decide(topics_path)
+    app = app_on(topics_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await until(pilot, lambda: app.for_you.model is not None, "the model")
+        go_on = threading.Event()
+        current = app.for_you.current
+
+        def held(cancelled: Callable[[], bool] | None = None) -> Model:
+            go_on.wait(timeout=20)  # the ranking waits here until the test has looked
+            return current(cancelled)
+
+        monkeypatch.setattr(app.for_you, "current", held)
+        await pilot.press(*"SSSSS")
+        await until(pilot, lambda: "Ranking…" in status(app), "word of the ranking")
+        papers = library_screen(app).query_one(PaperList)
+        cursor = papers.cursor
+        await pilot.press("j")  # the keys are live meanwhile
+        assert papers.cursor == cursor + 1
+        go_on.set()
+        await settle(pilot)
+        assert "Ranking" not in status(app) and topics_shown(app, 3) == ["diffusion"] * 3
