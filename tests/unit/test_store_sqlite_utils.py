@@ -102,6 +102,7 @@ def test_sqlite_utils_sees_how_the_tables_link(store: Store) -> None:
         ("dedupe_keys_recent", "paper_id", "papers", "id"),
         ("trash", "paper_id", "papers", "id"),
         ("tags", "paper_id", "papers", "id"),
+        ("skips", "paper_id", "papers", "id"),
     }
     assert store.db.table("papers").pks == ["id"]
     assert store.db.table("sightings").pks == ["paper_id", "dump_id", "listing"]

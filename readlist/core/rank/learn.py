@@ -9,25 +9,45 @@ Labels, and how much each counts (its weight in the loss):
 With at least MIN_POSITIVES liked papers and MIN_NEGATIVES others, the model is fitted:
 an L2-regularised logistic regression on the papers' tf-idf vectors, each side weighing
 the same in all (however few the liked papers), fitted by Nesterov's accelerated
-gradient on a compact renumbering of the terms the training papers use. With fewer, but
+gradient on a compact renumbering of the terms in at least MIN_DF training papers (a
+term of one paper alone teaches nothing of any other). With fewer, but
 at least one liked paper, it is the fallback: the cosine similarity to the liked papers'
 centroid. With none, RankUnavailable.
 
 Every liked paper is learned from, and the most recent MAX_NEGATIVES of the others, so
 that learning stays quick however long the user has triaged. The idf comes from those
 papers and from DF_SAMPLE papers spread evenly over the library.
+
+The model learned is kept in the library (readlist.core.rank.kept) and taken again while
+the decisions, the papers and the knobs are as it was learned for.
 """
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
+import numpy.typing as npt
 
-from readlist.core.rank.model import Batch, F64Array, Model, RankUnavailable, sums, tf_idf
-from readlist.core.rank.ranking import _stop_if, make_terms, terms_of
-from readlist.core.store.ranking import Decision
+from readlist.core.errors import ReadlistError
+from readlist.core.rank import fit, kept, terms
+from readlist.core.rank.model import (
+    Batch,
+    F32Array,
+    F64Array,
+    I64Array,
+    Model,
+    RankUnavailable,
+    tf_idf,
+)
+from readlist.core.rank.ranking import stop_if, terms_of
+from readlist.core.rank.terms import U32Array
+from readlist.core.store import Decision
+
+Mask = npt.NDArray[np.bool_]
 
 if TYPE_CHECKING:
     from readlist.core.store import Store
@@ -39,8 +59,7 @@ MIN_POSITIVES = 5
 MIN_NEGATIVES = 5
 MAX_NEGATIVES = 5000
 DF_SAMPLE = 2000
-L2 = 1e-3  # the regulariser, against a loss averaged over the (weighted) papers
-ITERATIONS = 60
+MIN_DF = 2  # a fitted model reads the terms in at least this many training papers
 NOTHING_TO_LEARN = "for you has nothing to learn from yet: star a paper you like"
 
 
@@ -76,47 +95,76 @@ def _df_sample(store: Store) -> list[int]:
 
 
 def learn(store: Store, *, cancelled: Callable[[], bool] | None = None) -> Model:
-    """Learn from the library's decisions (RankUnavailable with no liked paper)."""
+    """Learn from the library's decisions (RankUnavailable with no liked paper), or take
+    the model the library keeps, if learned for the library as it is (rank.kept)."""
+    learned_for = kept.learned_for(store, _knobs())
+    model = None
+    # The model kept is only a saving: a library that cannot keep one (busy, read-only,
+    # made by an early build of schema 8 without rank_model) learns each time.
+    with contextlib.suppress(sqlite3.Error):
+        blob = store.kept_model(learned_for)
+        model = kept.unpacked(blob) if blob is not None else None
+    if model is None:
+        model = _learned(store, cancelled)
+        with contextlib.suppress(ReadlistError, sqlite3.Error):
+            store.keep_model(learned_for, kept.packed(model))
+    return model
+
+
+def _knobs() -> dict[str, float]:
+    """Learning's knobs, as they are when it learns (a bench may turn them)."""
+    return {
+        "kept_weight": KEPT_WEIGHT,
+        "skip_weight": SKIP_WEIGHT,
+        "skips_counted": SKIPS_COUNTED,
+        "min_positives": MIN_POSITIVES,
+        "min_negatives": MIN_NEGATIVES,
+        "max_negatives": MAX_NEGATIVES,
+        "df_sample": DF_SAMPLE,
+        "min_df": MIN_DF,
+    }
+
+
+def _learned(store: Store, cancelled: Callable[[], bool] | None) -> Model:
     stamp = store.state_stamp()
     ids, labels, weights = _labels(store.decisions())
     positives = int((labels > 0).sum())
     if positives == 0:
         raise RankUnavailable(NOTHING_TO_LEARN)
-    _stop_if(cancelled)
-    sample = _df_sample(store)
-    make_terms(store, ids + sample, cancelled=cancelled)
-    _stop_if(cancelled)
-    rows = terms_of(store, ids)
-    present = {row.paper_id for row in rows}
-    keep = np.array([paper_id in present for paper_id in ids], dtype=bool)
+    stop_if(cancelled)
+    labelled = set(ids)
+    sample = [paper_id for paper_id in _df_sample(store) if paper_id not in labelled]
+    present, blobs = terms_of(store, ids + sample, cancelled=cancelled)
+    stop_if(cancelled)
+    trained = sum(paper_id in labelled for paper_id in present)  # the labelled come first
+    keep = np.isin(np.array(ids, dtype=np.int64), np.array(present[:trained], dtype=np.int64))
     labels, weights = labels[keep], weights[keep]
-    training = Batch.of([row.terms or b"" for row in rows])
-    labelled = {row.paper_id for row in rows}
-    extra = Batch.of(
-        [row.terms or b"" for row in terms_of(store, sample) if row.paper_id not in labelled]
-    )
-    known, idf, unseen_idf = _idf(training, extra)
+    training = Batch.of(blobs[:trained])
+    extra = Batch.of(blobs[trained:])
+    known, columns, idf, unseen_idf = _idf(training, extra)
+    values = tf_idf(training, idf[columns])
     positives = int((labels > 0).sum())
     negatives = int((labels < 0).sum())
-    columns = np.searchsorted(known, training.buckets)
-    values = tf_idf(training, idf[columns])
     fitted = positives >= MIN_POSITIVES and negatives >= MIN_NEGATIVES
     if fitted:
-        model_weights, bias = _fit(training.rows, columns, values, labels, weights, known.size)
+        matrix, papers, used = _matrix(training, columns, values, known.size, min_df=MIN_DF)
+        # Papers with no term shared with another teach nothing: both sides need some left.
+        fitted = bool((labels[papers] > 0).any() and (labels[papers] < 0).any())
+    if fitted:
+        learned, bias = fit.logistic(matrix, labels[papers], weights[papers])
+        model_weights = _spread(learned, used)
         basis = f"learned from {_count(positives, 'liked paper')} and {_count(negatives, 'other')}"
     else:
-        liked = labels > 0
-        model_weights = _centroid(training.rows, columns, values, weights * liked, known.size)
+        matrix, papers, used = _matrix(training, columns, values, known.size, min_df=1)
+        model_weights = _spread(fit.centroid(matrix, (weights * (labels > 0))[papers]), used)
         bias = 0.0
         basis = f"by similarity to {_count(positives, 'liked paper')}"
     return Model(
         fitted=fitted,
         basis=basis,
         stamp=stamp,
-        known=known,
-        weights=model_weights,
-        idf=idf,
-        unseen_idf=unseen_idf,
+        weight_of=_dense(known, model_weights, 0.0),
+        idf_of=_dense(known, idf, unseen_idf),
         bias=bias,
     )
 
@@ -125,62 +173,52 @@ def _count(number: int, what: str) -> str:
     return f"{number} {what}{'' if number == 1 else 's'}"
 
 
-def _idf(training: Batch, extra: Batch) -> tuple[np.ndarray, F64Array, float]:
-    """The training papers' buckets (sorted), their smoothed idf, and that of a bucket
-    seen in none, over the training papers and the sample."""
-    known = np.unique(training.buckets)
+def _idf(training: Batch, extra: Batch) -> tuple[U32Array, I64Array, F64Array, float]:
+    """The training papers' buckets (sorted), each entry's place among them, their
+    smoothed idf over the training papers and the sample, and that of a bucket in none."""
+    present = np.zeros(terms.BUCKETS, dtype=bool)
+    present[training.buckets] = True
+    known = np.flatnonzero(present).astype(np.uint32)
+    place = np.cumsum(present) - 1
+    columns = place[training.buckets]
+    df = np.bincount(columns, minlength=known.size).astype(np.float64)
+    hit = present[extra.buckets]
+    df += np.bincount(place[extra.buckets[hit]], minlength=known.size)
     documents = training.size + extra.size
-    df = np.zeros(known.size)
-    np.add.at(df, np.searchsorted(known, training.buckets), 1.0)
-    in_extra = np.searchsorted(known, extra.buckets)
-    hit = (in_extra < known.size) & (known[np.minimum(in_extra, known.size - 1)] == extra.buckets)
-    np.add.at(df, in_extra[hit], 1.0)
     idf: F64Array = np.log((1.0 + documents) / (1.0 + df)) + 1.0
-    return known, idf, float(np.log(1.0 + documents) + 1.0)
+    return known, columns, idf, float(np.log(1.0 + documents) + 1.0)
 
 
-def _centroid(
-    rows: np.ndarray, columns: np.ndarray, values: F64Array, weights: F64Array, width: int
-) -> F64Array:
-    """The weighted mean of the rows' vectors, at unit length."""
-    total = sums(columns, values * weights[rows], width)
-    norm = float(np.sqrt((total * total).sum()))
-    return total / norm if norm > 0 else total
+def _matrix(
+    training: Batch, columns: I64Array, values: F64Array, width: int, *, min_df: int
+) -> tuple[fit.Matrix, Mask, Mask]:
+    """The training papers as a matrix of the terms in at least `min_df` of them (a
+    term in one paper alone teaches nothing of any other), leaving out the papers with
+    none of those; and which papers and terms it kept."""
+    terms_kept = np.bincount(columns, minlength=width) >= min_df
+    entries = terms_kept[columns]
+    rows = training.rows[entries]
+    papers_kept = np.zeros(training.size, dtype=bool)
+    papers_kept[rows] = True
+    new_row = np.cumsum(papers_kept) - 1
+    new_column = np.cumsum(terms_kept) - 1
+    matrix = fit.Matrix.of(
+        new_row[rows], new_column[columns[entries]], values[entries], int(terms_kept.sum())
+    )
+    return matrix, papers_kept, terms_kept
 
 
-def _fit(
-    rows: np.ndarray,
-    columns: np.ndarray,
-    values: F64Array,
-    labels: F64Array,
-    weights: F64Array,
-    width: int,
-) -> tuple[F64Array, float]:
-    """Weights and bias of a class-balanced, L2-regularised logistic regression."""
-    balance = np.where(labels > 0, 0.5 / weights[labels > 0].sum(), 0.5 / weights[labels < 0].sum())
-    sample = weights * balance  # sums to 1, half of it on each side
-    papers = labels.size
+def _dense(known: U32Array, values: F64Array, otherwise: float) -> F32Array:
+    """A value for every bucket: `values` for the known ones, `otherwise` for the rest;
+    read-only, since threads share a Model."""
+    dense = np.full(terms.BUCKETS, otherwise, dtype=np.float32)
+    dense[known] = values
+    dense.flags.writeable = False
+    return dense
 
-    def margins(w: F64Array, b: float) -> F64Array:
-        return sums(rows, values * w[columns], papers) + b
 
-    def gradient(w: F64Array, b: float) -> tuple[F64Array, float]:
-        residual = -labels * sample / (1.0 + np.exp(np.clip(labels * margins(w, b), -30, 30)))
-        grad = sums(columns, values * residual[rows], width)
-        return grad + L2 * w, float(residual.sum())
-
-    # Unit rows and weights that sum to 1 bound the loss's curvature by 1/4 (bias and all,
-    # by 1/2): a step of 1/(1/2 + L2) never overshoots.
-    step = 1.0 / (0.5 + L2)
-    w = np.zeros(width)
-    b = 0.0
-    w_prev, b_prev = w, b
-    for k in range(1, ITERATIONS + 1):
-        momentum = (k - 1) / (k + 2)
-        w_look = w + momentum * (w - w_prev)
-        b_look = b + momentum * (b - b_prev)
-        grad_w, grad_b = gradient(w_look, b_look)
-        w_prev, b_prev = w, b
-        w = w_look - step * grad_w
-        b = b_look - step * grad_b
-    return w, b
+def _spread(weights: F64Array, kept: Mask) -> F64Array:
+    """A weight for every known term: those the matrix left out weigh nothing."""
+    full = np.zeros(kept.size)
+    full[kept] = weights
+    return full

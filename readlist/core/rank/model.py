@@ -10,6 +10,7 @@ a bias: a paper's margin is their dot product plus the bias.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
 F32Array = npt.NDArray[np.float32]
 F64Array = npt.NDArray[np.float64]
 I64Array = npt.NDArray[np.int64]
+Indices = npt.NDArray[np.intp]
 
 WHY_WORDS = 3  # words (or pairs of words) a why line names at most, beside one author
 
@@ -46,14 +48,26 @@ class Batch:
     buckets: npt.NDArray[np.uint32]
     times: npt.NDArray[np.uint32]
     size: int  # papers
+    lengths: I64Array  # each paper's entries, a run from its start
+    starts: I64Array
 
     @classmethod
-    def of(cls, blobs: list[bytes]) -> Batch:
+    def of(cls, blobs: Sequence[bytes]) -> Batch:
         joined = b"".join(blobs)
-        lengths = np.fromiter((len(blob) // 4 for blob in blobs), dtype=np.int64, count=len(blobs))
+        lengths = np.fromiter(map(len, blobs), dtype=np.int64, count=len(blobs)) // 4
         buckets, times = terms.unpack(joined)
         rows = np.repeat(np.arange(len(blobs), dtype=np.int64), lengths)
-        return cls(rows, buckets, times, len(blobs))
+        starts = np.cumsum(lengths) - lengths
+        return cls(rows, buckets, times, len(blobs), lengths, starts)
+
+    def row_sums(self, values: F64Array) -> F64Array:
+        """The sum of each paper's run of `values` (0 for a paper with none): reduceat
+        reads the runs in place, where a scatter by row would write each entry."""
+        result = np.zeros(self.size)
+        filled = self.lengths > 0
+        if values.size:
+            result[filled] = np.add.reduceat(values, self.starts[filled])
+        return result
 
 
 def sums(index: npt.NDArray[np.integer], values: F64Array, size: int) -> F64Array:
@@ -61,9 +75,13 @@ def sums(index: npt.NDArray[np.integer], values: F64Array, size: int) -> F64Arra
     return np.asarray(np.bincount(index, weights=values, minlength=size), dtype=np.float64)
 
 
-def tf_idf(batch: Batch, idf: F64Array) -> F64Array:
+# 1 + log(times) for each count a term may have (terms packs up to 4095).
+_SUBLINEAR = (1.0 + np.log(np.maximum(np.arange(4096), 1))).astype(np.float32)
+
+
+def tf_idf(batch: Batch, idf: npt.NDArray[np.floating]) -> F64Array:
     """Each entry's value in its paper's unit-length tf-idf vector (`idf` per entry)."""
-    values = (1.0 + np.log(np.maximum(batch.times, 1).astype(np.float64))) * idf
+    values = (_SUBLINEAR[batch.times] * idf).astype(np.float64)
     norms = np.sqrt(sums(batch.rows, values * values, batch.size))
     scale = np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)
     result: F64Array = values * scale[batch.rows]
@@ -82,17 +100,59 @@ class Model:
     fitted: bool
     basis: str
     stamp: int
-    known: npt.NDArray[np.uint32] = field(repr=False)  # the buckets it has weights for, sorted
-    weights: F64Array = field(repr=False)  # a weight a known bucket
-    idf: F64Array = field(repr=False)  # an idf a known bucket
-    unseen_idf: float = field(repr=False)  # the idf of any other bucket
+    # A weight and an idf for every bucket (terms.BUCKETS of each, 4 MB): a lookup a
+    # term, however many papers a ranking reads.
+    weight_of: F32Array = field(repr=False)
+    idf_of: F32Array = field(repr=False)
     bias: float = field(repr=False)
+    # Each bucket's idf and weight side by side (8 bytes a bucket): a ranking looks up
+    # both with one read of memory a term.
+    _pairs: npt.NDArray[np.float64] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        pairs = np.empty((terms.BUCKETS, 2), dtype=np.float32)
+        pairs[:, 0] = self.idf_of
+        pairs[:, 1] = self.weight_of
+        shared = pairs.view(np.float64).reshape(terms.BUCKETS)
+        shared.flags.writeable = False
+        object.__setattr__(self, "_pairs", shared)
 
     def margins(self, batch: Batch) -> F64Array:
-        """Each paper's margin: above 0 on the liked side (fitted), else its similarity."""
-        entry_weights, entry_idf = self._lookup(batch.buckets)
-        values = tf_idf(batch, entry_idf)
-        return sums(batch.rows, values * entry_weights, batch.size) + self.bias
+        """Each paper's margin: above 0 on the liked side (fitted), else its similarity.
+        The tf-idf vector's dot product with the weights over its length, each a sum
+        over the paper's run of terms."""
+        pairs = np.take(self._pairs, batch.buckets.astype(np.intp)).view(np.float32)
+        values = (_SUBLINEAR[batch.times] * pairs[0::2]).astype(np.float64)
+        norms = np.sqrt(batch.row_sums(values * values))
+        dots = batch.row_sums(values * pairs[1::2])
+        scaled = np.divide(dots, norms, out=np.zeros_like(norms), where=norms > 0)
+        return scaled + self.bias
+
+    def margins_of(self, blobs: Sequence[bytes], scratch: Scratch) -> F64Array:
+        """As margins(Batch.of(blobs)), each step written into `scratch`: a ranking
+        scores a library a chunk at a time, and memory fresh for every chunk's entries
+        costs more in the kernel's page faults than the scoring itself."""
+        lengths = np.fromiter(map(len, blobs), dtype=np.int64, count=len(blobs)) // 4
+        packed = np.frombuffer(b"".join(blobs), dtype="<u4")
+        buckets, times, tf, pairs, values, squares, products = scratch.take(packed.size)
+        np.bitwise_and(packed, np.uint32(terms.BUCKETS - 1), out=buckets)
+        np.right_shift(packed, np.uint32(terms.BUCKET_BITS), out=times)
+        np.take(self._pairs, buckets, out=pairs, mode="clip")
+        both = pairs.view(np.float32)
+        np.take(_SUBLINEAR, times, out=tf, mode="clip")
+        np.multiply(tf, both[0::2], out=tf)
+        values[:] = tf
+        np.multiply(values, values, out=squares)
+        np.multiply(values, both[1::2], out=products)
+        filled = lengths > 0
+        starts = (np.cumsum(lengths) - lengths)[filled]
+        norms = np.zeros(len(blobs))
+        dots = np.zeros(len(blobs))
+        if packed.size:
+            norms[filled] = np.sqrt(np.add.reduceat(squares, starts))
+            dots[filled] = np.add.reduceat(products, starts)
+        scaled = np.divide(dots, norms, out=np.zeros_like(norms), where=norms > 0)
+        return scaled + self.bias
 
     def scores(self, margins: F64Array) -> F64Array:
         """Margins as scores from 0 to 1: a logistic (fitted), or the similarity itself."""
@@ -137,16 +197,9 @@ class Model:
             line = f"{line} · by {author}" if line else f"by {author}"
         return line
 
-    def _lookup(self, buckets: npt.NDArray[np.uint32]) -> tuple[F64Array, F64Array]:
-        """The weight and idf of each bucket (nothing and `unseen_idf` for the unknown)."""
-        known = self.known
-        if known.size == 0:
-            return np.zeros(buckets.size), np.full(buckets.size, self.unseen_idf)
-        at = np.minimum(np.searchsorted(known, buckets), known.size - 1)
-        hit = known[at] == buckets
-        weights: F64Array = np.where(hit, self.weights[at], 0.0)
-        idf: F64Array = np.where(hit, self.idf[at], self.unseen_idf)
-        return weights, idf
+    def _lookup(self, buckets: npt.NDArray[np.uint32]) -> tuple[F32Array, F32Array]:
+        """The weight and idf of each bucket."""
+        return self.weight_of[buckets], self.idf_of[buckets]
 
 
 def _terms_of(paper: Paper) -> bytes:
@@ -162,3 +215,38 @@ def authors_of(column: str | None) -> tuple[str, ...]:
     except ValueError:
         return ()
     return tuple(name for name in names if isinstance(name, str)) if isinstance(names, list) else ()
+
+
+class Scratch:
+    """Arrays a ranking writes each chunk's entries into, grown to the largest chunk and
+    kept for the next (Model.margins_of)."""
+
+    def __init__(self) -> None:
+        self.size = 0
+        self._grow(0)
+
+    def _grow(self, size: int) -> None:
+        self.size = size
+        self.buckets = np.empty(size, dtype=np.intp)
+        self.times = np.empty(size, dtype=np.intp)
+        self.tf = np.empty(size, dtype=np.float32)
+        self.pairs = np.empty(size, dtype=np.float64)
+        self.values = np.empty(size, dtype=np.float64)
+        self.squares = np.empty(size, dtype=np.float64)
+        self.products = np.empty(size, dtype=np.float64)
+
+    def take(
+        self, size: int
+    ) -> tuple[Indices, Indices, F32Array, F64Array, F64Array, F64Array, F64Array]:
+        """The arrays, `size` entries long."""
+        if size > self.size:
+            self._grow(max(size, self.size * 5 // 4))
+        return (
+            self.buckets[:size],
+            self.times[:size],
+            self.tf[:size],
+            self.pairs[:size],
+            self.values[:size],
+            self.squares[:size],
+            self.products[:size],
+        )

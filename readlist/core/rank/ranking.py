@@ -1,23 +1,23 @@
 """Papers in the order "for you" gives them (rank), and the terms a ranking reads.
 
-Terms are made when first needed (make_terms is ~100 µs a paper) and kept in the
-library, a chunk a write transaction, so that no write holds the lock for long. A
+Terms are made when first needed (tokenizing is the slow part of ranking a paper) and
+kept in the library, a chunk a write transaction, so that no write holds the lock for long. A
 ranking reads them a chunk at a time, so that ranking a million papers never holds a
 million papers' terms.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, cast
 
 import numpy as np
 import numpy.typing as npt
 
 from readlist.core.rank import terms
-from readlist.core.rank.model import Batch, F64Array, Model, RankCancelled, authors_of
-from readlist.core.store.ranking import RankRow
+from readlist.core.rank.model import F64Array, Model, RankCancelled, Scratch, authors_of
+from readlist.core.store import RankRow
 
 if TYPE_CHECKING:
     from readlist.core.query import Query
@@ -27,7 +27,8 @@ Order = Literal["best", "unsure"]  # best first; least sure first
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
 
-READ_CHUNK = 5000  # papers whose terms a ranking reads at once
+VERSION = terms.TERMS_VERSION  # the rules the terms a ranking reads are made by
+READ_CHUNK = 2000  # papers whose terms a ranking reads (and scores) at once
 MAKE_CHUNK = 1000  # papers whose terms are made and kept in one write transaction
 
 
@@ -46,7 +47,8 @@ class Ranking:
         return float(self.scores[at[0]]) if at.size else None
 
 
-def _stop_if(cancelled: Cancelled | None) -> None:
+def stop_if(cancelled: Cancelled | None) -> None:
+    """Stop (RankCancelled) once the caller says so: a stale ranking is wasted work."""
     if cancelled is not None and cancelled():
         raise RankCancelled("for you: stopped")
 
@@ -57,38 +59,113 @@ def make_terms(
     *,
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
-) -> dict[int, bytes]:
-    """Make and keep the terms that the papers of `ids` lack; returns those made."""
-    missing = store.missing_terms(ids, terms.TERMS_VERSION)
-    made: dict[int, bytes] = {}
+) -> int:
+    """Make and keep the terms that the papers of `ids` lack; returns how many."""
+    missing = store.missing_terms(ids, VERSION)
     for start in range(0, len(missing), MAKE_CHUNK):
-        _stop_if(cancelled)
+        stop_if(cancelled)
         if progress is not None:
             progress(start, len(missing))
         chunk = [
             (text.paper_id, terms.make_terms(text.title, text.abstract, authors_of(text.authors)))
             for text in store.paper_texts(missing[start : start + MAKE_CHUNK])
         ]
-        store.keep_terms(chunk, terms.TERMS_VERSION)
-        made.update(chunk)
+        store.keep_terms(chunk, VERSION)
     if progress is not None and missing:
         progress(len(missing), len(missing))
-    return made
+    return len(missing)
 
 
-def terms_of(store: Store, ids: Sequence[int]) -> list[RankRow]:
-    """The papers of `ids` still in the library with their terms, in the order of `ids`
-    (terms made for any that lack them: text changed since make_terms ran)."""
-    rows = store.rank_rows(ids, terms.TERMS_VERSION)
-    if any(row.terms is None for row in rows):
-        made = make_terms(store, [row.paper_id for row in rows if row.terms is None])
-        rows = [
-            row if row.terms is not None else row._replace(terms=made.get(row.paper_id, b""))
-            for row in rows
-        ]
-    place = {paper_id: at for at, paper_id in enumerate(ids)}
-    rows.sort(key=lambda row: place[row.paper_id])
-    return rows
+def terms_of(
+    store: Store, ids: Sequence[int], *, cancelled: Cancelled | None = None
+) -> tuple[list[int], list[bytes]]:
+    """The papers of `ids` still in the library and their terms (made first for those
+    that lack them), in the order of `ids`: one read of the terms, a second only of
+    those just made."""
+    blobs = dict(store.rank_rows(ids, VERSION))
+    lacking = [paper_id for paper_id, blob in blobs.items() if blob is None]
+    if lacking:
+        make_terms(store, lacking, cancelled=cancelled)
+        blobs.update(store.rank_rows(lacking, VERSION))
+    present = [paper_id for paper_id in dict.fromkeys(ids) if paper_id in blobs]
+    return present, [blobs[paper_id] or b"" for paper_id in present]
+
+
+class _Scored:
+    """The papers a ranking has scored so far: each one's id and margin, and (for ids
+    asked for, not a query) its place among them, which breaks ties."""
+
+    def __init__(self, store: Store, places: dict[int, int] | None, query: Query | None) -> None:
+        self.store = store
+        self.places = places  # None: a query's, whose listing order breaks ties
+        self.query = query
+        self.scratch = Scratch()
+        self.ids: list[npt.NDArray[np.int64]] = [np.zeros(0, dtype=np.int64)]
+        self.margins: list[F64Array] = [np.zeros(0)]
+
+    def add(self, model: Model, ids: Sequence[int], blobs: Sequence[bytes]) -> None:
+        self.ids.append(np.array(ids, dtype=np.int64))
+        self.margins.append(model.margins_of(blobs, self.scratch))
+
+    def ranking(self, model: Model, order: Order) -> Ranking:
+        ids = np.concatenate(self.ids)
+        margins = np.concatenate(self.margins)
+        self.ids, self.margins = [], []  # a ranking of a million holds each array once
+        decided = np.isin(ids, np.array(self.store.decided_ids(), dtype=np.int64))
+        scores = model.scores(margins)
+        if order == "unsure":
+            middle = 0.0 if model.fitted else _middle(margins[~decided])
+            key = np.abs(margins - middle)
+        else:
+            key = -scores
+        del margins
+        # Undecided first; the decided always by score; the listing order breaks ties.
+        key[decided] = -scores[decided]
+        sequence = self._sequence(ids, key, decided)
+        del key
+        return Ranking(
+            ids=ids[sequence],
+            scores=scores[sequence].astype(np.float32),
+            undecided=int((~decided).sum()),
+        )
+
+    def _sequence(
+        self, ids: npt.NDArray[np.int64], key: F64Array, decided: npt.NDArray[np.bool_]
+    ) -> npt.NDArray[np.intp]:
+        """The order of the papers by (decided, key), ties by their place in the listing
+        order, looked up only for the papers that tie (most papers tie with none)."""
+        if self.places is not None:
+            places = np.fromiter(
+                (self.places[paper_id] for paper_id in ids.tolist()), np.int64, ids.size
+            )
+            return np.lexsort((places, key, decided))
+        sequence = np.lexsort((key, decided))
+        in_order = key[sequence]
+        same = in_order[1:] == in_order[:-1]
+        del in_order
+        same &= decided[sequence][1:] == decided[sequence][:-1]
+        if not same.any():
+            return sequence
+        tied = np.zeros(ids.size, dtype=np.bool_)
+        tied[1:] |= same
+        tied[:-1] |= same
+        tied_ids = ids[sequence[tied]]
+        del sequence, same, tied
+        if tied_ids.size <= READ_CHUNK or self.query is None:
+            listed = np.array(self.store.in_listing_order(tied_ids.tolist()), dtype=np.int64)
+        else:  # many ties (a fallback's papers sharing no term): the query's listing
+            listed = np.fromiter(self.store.iter_ids(self.query), dtype=np.int64)
+            listed = listed[np.isin(listed, tied_ids)]
+        places = np.zeros(ids.size, dtype=np.int64)
+        by_id = np.argsort(ids)
+        places[by_id[np.searchsorted(ids, listed, sorter=by_id)]] = np.arange(listed.size)
+        return np.lexsort((places, key, decided))
+
+
+def _chunks(store: Store, ids: list[int]) -> Iterator[list[RankRow]]:
+    """The papers of `ids` still in the library, a chunk at a time."""
+    for start in range(0, len(ids), READ_CHUNK):
+        yield store.rank_rows(ids[start : start + READ_CHUNK], VERSION)
 
 
 def rank(
@@ -106,35 +183,36 @@ def rank(
     while it does)."""
     from readlist.core.query import Query
 
-    wanted = list(store.iter_ids(papers) if isinstance(papers, Query) else papers)
-    make_terms(store, wanted, progress=progress, cancelled=cancelled)
-    ids: list[npt.NDArray[np.int64]] = []
-    margins: list[F64Array] = []
-    decided: list[npt.NDArray[np.bool_]] = []
-    for start in range(0, len(wanted), READ_CHUNK):
-        _stop_if(cancelled)
-        chunk = wanted[start : start + READ_CHUNK]
-        rows = terms_of(store, chunk)
-        ids.append(np.fromiter((row.paper_id for row in rows), dtype=np.int64, count=len(rows)))
-        decided.append(np.fromiter((row.decided for row in rows), dtype=np.bool_, count=len(rows)))
-        margins.append(model.margins(Batch.of([row.terms or b"" for row in rows])))
-    all_ids = np.concatenate(ids) if ids else np.zeros(0, dtype=np.int64)
-    all_margins = np.concatenate(margins) if margins else np.zeros(0)
-    all_decided = np.concatenate(decided) if decided else np.zeros(0, dtype=np.bool_)
-    scores = model.scores(all_margins)
-    if order == "unsure":
-        middle = 0.0 if model.fitted else _middle(all_margins[~all_decided])
-        key = np.abs(all_margins - middle)
+    places: dict[int, int] | None = None
+    query = papers if isinstance(papers, Query) else None
+    if isinstance(papers, Query):
+        chunks = store.iter_rank_rows(papers, VERSION)
     else:
-        key = -scores
-    # Undecided before decided; the decided always by score; the listing order breaks ties.
-    key = np.where(all_decided, -scores, key)
-    sequence = np.lexsort((key, all_decided))
-    return Ranking(
-        ids=all_ids[sequence],
-        scores=scores[sequence].astype(np.float32),
-        undecided=int((~all_decided).sum()),
-    )
+        places = {}
+        for at, paper_id in enumerate(papers):
+            places.setdefault(paper_id, at)
+        chunks = _chunks(store, list(places))
+    scored = _Scored(store, places, query)
+    lacking: list[int] = []  # the papers with no terms yet
+    for chunk in chunks:
+        stop_if(cancelled)
+        _add(scored, model, chunk, lacking)
+    if lacking:
+        make_terms(store, lacking, progress=progress, cancelled=cancelled)
+        for start in range(0, len(lacking), READ_CHUNK):
+            rows = store.rank_rows(lacking[start : start + READ_CHUNK], VERSION)
+            _add(scored, model, rows, [])
+    return scored.ranking(model, order)
+
+
+def _add(scored: _Scored, model: Model, rows: list[RankRow], lacking: list[int]) -> None:
+    """Score the rows that have terms; note the others' papers in `lacking`."""
+    blobs = [row[1] for row in rows]
+    if None in blobs:
+        lacking.extend(row[0] for row in rows if row[1] is None)
+        rows = [row for row in rows if row[1] is not None]
+        blobs = [row[1] for row in rows]
+    scored.add(model, [row[0] for row in rows], cast("list[bytes]", blobs))
 
 
 def _middle(margins: F64Array) -> float:

@@ -1,10 +1,11 @@
 """A paper's text as the ranker reads it: hashed features, stable across processes.
 
 Words of the title and abstract (lowercased runs of letters and digits, stopwords, numbers
-and one-letter tokens out), the pairs of adjacent words among them, the title's words
-again as features of their own (a word in the title says more of a paper than one in its
-abstract), and each author as one feature. Each feature is hashed with zlib.crc32 (not
-hash(), which changes from run to run) into one of 2**BUCKET_BITS buckets.
+and one-letter tokens out), with PAIRS the pairs of adjacent words among them, the
+title's words again as features of their own (a word in the title says more of a paper
+than one in its abstract), and each author as one feature. Each feature is hashed with
+zlib.crc32 (not hash(), which changes from run to run) into one of 2**BUCKET_BITS
+buckets.
 
 A paper's terms are packed for the library (paper_terms) as little-endian uint32s, each
 a bucket in its low BUCKET_BITS bits and the times it occurs in the rest, in bucket
@@ -22,7 +23,8 @@ from collections.abc import Iterable, Iterator, Sequence
 import numpy as np
 import numpy.typing as npt
 
-TERMS_VERSION = 1  # bump with any change to what follows: the stored terms are made again
+TERMS_VERSION = 2  # bump with any change to what follows: the stored terms are made again
+PAIRS = False  # pairs of adjacent words as features of their own
 BUCKET_BITS = 20
 BUCKETS = 1 << BUCKET_BITS
 _BUCKET_MASK = BUCKETS - 1
@@ -80,7 +82,7 @@ def features(title: str, abstract: str, authors: Sequence[str]) -> Iterator[tupl
             yield word, word
             if field == 0:
                 yield "title:" + word, word
-            if index:
+            if PAIRS and index:
                 pair = f"{tokens[index - 1]} {word}"
                 yield "pair:" + pair, pair
     for name in authors:

@@ -352,6 +352,11 @@ WHEN old.title IS NOT new.title OR old.abstract IS NOT new.abstract
     OR old.authors IS NOT new.authors BEGIN
     DELETE FROM paper_terms WHERE paper_id = old.id;
 END;
+CREATE TABLE rank_model (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    learned_for TEXT NOT NULL,
+    model BLOB NOT NULL
+);
 CREATE TRIGGER papers_gone_rank AFTER DELETE ON papers BEGIN
     DELETE FROM paper_terms WHERE paper_id = old.id;
     DELETE FROM skips WHERE paper_id = old.id;
@@ -389,6 +394,7 @@ CHANGE_COUNTED: dict[str, tuple[str, ...]] = {
     "merges": ("INSERT", "UPDATE", "DELETE"),
     "skips": ("INSERT", "UPDATE", "DELETE"),
     "paper_terms": (),
+    "rank_model": (),
 }
 
 # version -> script that brings a library from version-1 up to it. Each script is the

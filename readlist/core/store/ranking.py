@@ -4,19 +4,23 @@ all SQL stays in the store. Nothing here imports numpy: the store is on `readlis
 list`'s path, and terms travel as the bytes paper_terms holds.
 
 A skip is the user's own (every write moves the change counter: migrations.SCHEMA_V8);
-terms are derived from a paper's text and kept for the next ranking, so writing them is
-no user's change."""
+terms, and the last model learned (rank_model), are derived from the library and kept
+for the next ranking, so writing them is no user's change."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from typing import NamedTuple
 
+from readlist.core.query import Query
 from readlist.core.store import schema
+from readlist.core.store.search import SORTS, plain_where
 
 _CHUNK = 500  # ids a statement (SQLite takes up to 32766 parameters)
+_STREAM_CHUNK = 2000  # rows a ranking reads of a query at a time (as rank.READ_CHUNK)
 
 
 class Decision(NamedTuple):
@@ -42,14 +46,10 @@ class PaperText(NamedTuple):
     authors: str | None
 
 
-class RankRow(NamedTuple):
-    """A paper as a ranking reads it: its terms as made by the rules asked for (None
-    when they are missing or were made by other rules), and whether the user decided
-    on it already (read or starred)."""
-
-    paper_id: int
-    terms: bytes | None
-    decided: bool
+# A paper as a ranking reads it: its id and its terms as made by the rules asked for
+# (None when they are missing or were made by other rules). Plain rows: a ranking reads
+# a million.
+RankRow = tuple[int, bytes | None]
 
 
 def _slots(count: int) -> str:
@@ -73,15 +73,43 @@ class RankStore:
         for start in range(0, len(ids), _CHUNK):
             chunk = list(ids[start : start + _CHUNK])
             rows = self.conn.execute(
-                f"""SELECT p.id, CASE WHEN t.made_by = ? THEN t.terms END,
-                        coalesce(s.read, 0) OR coalesce(s.starred, 0)
+                f"""SELECT p.id, CASE WHEN t.made_by = ? THEN t.terms END
                     FROM papers p LEFT JOIN paper_terms t ON t.paper_id = p.id
-                    LEFT JOIN state s ON s.paper_id = p.id
                     WHERE p.id IN ({_slots(len(chunk))})""",
                 [made_by, *chunk],
             )
-            found.extend(RankRow(row[0], row[1], bool(row[2])) for row in rows)
+            found.extend(rows)
         return found
+
+    def iter_rank_rows(self, query: Query, made_by: int) -> Iterator[list[RankRow]]:
+        """The papers a query matches, as rank_rows reads them, in id order (the papers'
+        and their terms' own order: each row is a step along both, where the listing
+        order would cost a lookup in each), a few thousand at a time: one statement."""
+        where = plain_where(self.conn, query)
+        cursor = self.conn.execute(
+            f"""SELECT p.id, CASE WHEN t.made_by = ? THEN t.terms END
+                FROM papers p LEFT JOIN paper_terms t ON t.paper_id = p.id{where.sql}
+                ORDER BY p.id""",
+            [made_by, *where.params],
+        )
+        while rows := cursor.fetchmany(_STREAM_CHUNK):
+            yield rows
+
+    def decided_ids(self) -> list[int]:
+        """The papers the user read or starred (decided: a ranking puts them last)."""
+        rows = self.conn.execute("SELECT paper_id FROM state WHERE read = 1 OR starred = 1")
+        return [row[0] for row in rows]
+
+    def in_listing_order(self, ids: Sequence[int]) -> list[int]:
+        """The papers of `ids` still in the library, in the default listing order (latest
+        first, as iter_ids gives a query's): a ranking breaks its ties by it. One
+        statement, however many: the order is over all of them at once."""
+        rows = self.conn.execute(
+            f"""SELECT p.id FROM papers p WHERE p.id IN (SELECT value FROM json_each(?))
+                ORDER BY {SORTS["latest"]}""",
+            (json.dumps([int(paper_id) for paper_id in ids]),),
+        )
+        return [row[0] for row in rows]
 
     def missing_terms(self, ids: Sequence[int], made_by: int) -> list[int]:
         """Those of `ids` still in the library with no terms made by the rules asked for."""
@@ -161,6 +189,22 @@ class RankStore:
             )
             if self.conn.execute("SELECT changes()").fetchone()[0] == 0:
                 self.conn.execute("DELETE FROM skips WHERE paper_id = ?", (paper_id,))
+
+    def kept_model(self, learned_for: str) -> bytes | None:
+        """The ranker's model as keep_model kept it, if learned for `learned_for`."""
+        row = self.conn.execute(
+            "SELECT model FROM rank_model WHERE id = 1 AND learned_for = ?", (learned_for,)
+        ).fetchone()
+        return bytes(row[0]) if row is not None else None
+
+    def keep_model(self, learned_for: str, model: bytes) -> None:
+        """Keep the ranker's last model (one, replacing any other), and what it was learned
+        for: derived from the library, so writing it is no user's change."""
+        with self.transaction():
+            self.conn.execute(
+                "INSERT OR REPLACE INTO rank_model (id, learned_for, model) VALUES (1, ?, ?)",
+                (learned_for, model),
+            )
 
     def highest_paper_id(self) -> int:
         """The highest id a paper in the library has (0 for none)."""
