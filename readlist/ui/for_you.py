@@ -12,7 +12,6 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from functools import partial
 from typing import TYPE_CHECKING, Any, Literal
 
 from textual.message import Message
@@ -68,34 +67,32 @@ class ForYou:
         self.reason: str | None = None  # why there is no model, once learning said so
         self.learned = 0  # models learned so far (for tests)
         self._lock = threading.Lock()  # one learning at a time; the others wait for it
+        self._waiting = False  # a worker is waiting for changes to pause
+        self._quiet_from = 0.0  # when they will have paused (time.monotonic)
 
     def start(self) -> None:
         """Learn for the first time (the app's first screen is up)."""
-        self._learn_in_worker(0)
+        self.changed(pause=0)
 
-    def changed(self) -> None:
-        """The user changed the state of papers: learn again once changes pause."""
-        self._learn_in_worker(LEARN_PAUSE)
+    def changed(self, pause: float = LEARN_PAUSE) -> None:
+        """The user changed the state of papers: learn again once changes pause. One
+        worker waits out the pause, however many keys come meanwhile (each moves its
+        end); the app's workers are all a test waits for, no timer besides."""
+        if not self.enabled:
+            return
+        self._quiet_from = time.monotonic() + pause
+        if self._waiting:
+            return  # the waiting worker sees the new end of the pause
+        self._waiting = True
+        self._app.run_worker(self._learn, name="learn for you", group="for-you", thread=True)
 
-    def _learn_in_worker(self, pause: float) -> None:
-        """The pause is waited out in the worker, which the next change cancels (the
-        newest wins); the app's workers are all there is to wait for, no timer besides."""
-        if self.enabled:
-            self._app.run_worker(
-                partial(self._learn, pause),
-                name="learn for you",
-                group="for-you",
-                exclusive=True,
-                thread=True,
-            )
-
-    def _learn(self, pause: float) -> None:
+    def _learn(self) -> None:
         from readlist.core.rank import RankUnavailable
 
         worker = get_current_worker()
-        time.sleep(pause)
-        if worker.is_cancelled:
-            return  # a newer change: its worker learns
+        while (wait := self._quiet_from - time.monotonic()) > 0:
+            time.sleep(wait)
+        self._waiting = False  # a change from here on is learned by another worker
         try:
             self.current(lambda: worker.is_cancelled)
         except RankUnavailable:
