@@ -129,6 +129,8 @@ class Results:
         home = self._home
         if sort == "for_you":
             self._ranked.read(text, self.parsed, keep)
+            if self._stats_stale:  # read with the first page in the other sorts
+                self._refresh_stats()
             self._update_status()  # "Ranking…", on the results shown meanwhile
             return
         if home is not None and home[0].sort == sort and self.parsed.is_empty:

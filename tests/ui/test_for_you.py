@@ -274,3 +274,15 @@ async def test_while_the_ranking_is_on_its_way_the_status_says_so_and_keys_work(
         go_on.set()
         await settle(pilot)
         assert "Ranking" not in status(app) and topics_shown(app, 3) == ["diffusion"] * 3
+
+
+async def test_opened_on_the_sort_for_you_the_status_counts_the_library(topics_path: Path) -> None:
+    decide(topics_path)
+    with Store.open(topics_path) as store:
+        store.remember({"sort": "for_you"})  # as the app was left
+    app = app_on(topics_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert library_screen(app).sort == "for_you"
+        assert topics_shown(app, 5) == ["diffusion"] * 5
+        assert "40 shown of 40 papers" in status(app) and "5 starred" in status(app)
