@@ -124,7 +124,8 @@ class RankedList:
         total = len(found.ranking.ids)
         fetch = ranked_fetcher(self._library, self._health, found.ranking)
         papers = self._screen.query_one(PaperList)
-        papers.reset(fetch, total, found.first, cursor=index or 0, sort="latest")
+        scores = found.ranking.scores  # a numpy array, read by row as a sequence is
+        papers.reset(fetch, total, found.first, cursor=index or 0, scores=scores)  # type: ignore[arg-type]
         return total
 
     def go_to(self, paper_id: int) -> None:

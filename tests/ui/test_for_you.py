@@ -4,6 +4,7 @@ ten papers each: tests/unit/rank_papers.py)."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import threading
@@ -96,6 +97,9 @@ async def test_sorted_for_you_the_papers_like_the_starred_come_first(topics_path
         last = papers.paper_at(39)
         assert last is not None and (last.starred or last.read)
         assert "learned from" in status(app)
+        # the side column shows each row's score, so the order can be read off the rows
+        rows = [papers.render_line(y).text for y in range(5)]
+        assert all(re.search(r" [01]\.\d\d $", row) for row in rows), rows
         # the filter narrows the ranking as it is typed
         await pilot.press("slash", *"number")
         await settle(pilot)
