@@ -280,6 +280,8 @@ async def test_the_detail_state_line_gives_up_the_id_before_being_cut(
         unstarred = screen_text(app)[state.y][state.x : state.right].strip()
         await pilot.press("s")
         await settle(pilot)
+        # read where it is now: the star gives for you a model, and its why line above
+        state = app.screen.query_one("#detail-state").region
         starred = screen_text(app)[state.y][state.x : state.right].strip()
         paper = app.screen.query_one(PaperList).highlighted
         assert paper is not None
