@@ -120,9 +120,8 @@ CREATE INDEX papers_match ON papers (id, match_title);
 # - A sighting is one listing: a dump that lists a paper twice (the second time
 #   reworded) keeps both, each under its place in the dump (`listing`, from 0; 0 for
 #   the sightings of libraries older than version 3, one a paper and dump).
-# - A dump is written in parts of bounded size, each its own transaction, so that the
-#   write lock is never held for long: `written` counts the listings written while the
-#   dump is unfinished, and is NULL once the dump is whole.
+# - A dump is written in parts, each its own transaction (the write lock is never held
+#   for long): `written` counts the listings written until the dump is whole (NULL).
 SCHEMA_V3 = """
 CREATE TABLE sightings_v3 (
     paper_id INTEGER NOT NULL REFERENCES papers (id),
@@ -146,8 +145,7 @@ ALTER TABLE dumps ADD COLUMN written INTEGER;
 # Version 4, so that the app remembers how it was left, in the library (it travels with
 # the file and with its backups), and a second window is not woken by that:
 # - `memory` holds what the app remembers (memory.py): the sort order, the last
-#   filter, the place in a triage. One row a thing; each window writes its own, so the
-#   last writer wins.
+#   filter, the place in a triage; one row a thing, the last writer's.
 # - `state_changes` counts the changes to the user's state, made by anyone: a window
 #   that sees the library change (PRAGMA data_version) tells a star made elsewhere,
 #   which it shows, from the memory another window saved, which changes nothing shown.
