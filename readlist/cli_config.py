@@ -84,6 +84,7 @@ def shown_settings(settings: Settings) -> list[str]:
         f"browser = {json.dumps(settings.browser)}"
         if settings.browser is not None
         else "# browser: the system's browser",
+        f"for_you = {json.dumps(settings.for_you)}",
         "",
         "[keys]" + ("" if settings.keys else "  # every key as it is by default"),
         *(f"{json.dumps(b)} = {json.dumps(k)}" for b, k in sorted(settings.keys.items())),

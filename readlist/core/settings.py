@@ -25,8 +25,8 @@ from readlist.core.printable import shown_in_line
 
 DEFAULT_THEME = "textual-dark"  # Textual's own default (a UI test checks they agree)
 MARKS = ("star", "read")
-SETTINGS = ("theme", "advance_after_mark", "export_format", "browser", "keys")
-SETTINGS_SHOWN = "theme, advance_after_mark, export_format, browser, [keys]"
+SETTINGS = ("theme", "advance_after_mark", "export_format", "browser", "for_you", "keys")
+SETTINGS_SHOWN = "theme, advance_after_mark, export_format, browser, for_you, [keys]"
 MODIFIERS = frozenset({"ctrl", "shift", "alt", "meta", "super", "hyper"})
 KEY_NAMES_HINT = "keys are named as Textual names them: f, F, ctrl+f, space, enter, f5, slash"
 
@@ -43,6 +43,8 @@ class Settings:
     advance_after_mark: frozenset[str] = frozenset({"read"})
     export_format: str = "md"
     browser: str | None = None  # a command for `o`; None: the system's browser
+    # The app ranks papers "for you" (a sort, triage's order, the why line); False: never.
+    for_you: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,11 +171,18 @@ def _browser(value: object, _themes: object) -> str:
     return value
 
 
+def _for_you(value: object, _themes: object) -> bool:
+    if not isinstance(value, bool):
+        raise _Bad(f"{_shown(value)} is not true or false; using true")
+    return value
+
+
 _READERS = {
     "theme": _theme,
     "advance_after_mark": _advance,
     "export_format": _export_format,
     "browser": _browser,
+    "for_you": _for_you,
 }
 
 

@@ -55,6 +55,10 @@ export_format = "md"
 # Left out: the system's browser.
 # browser = "firefox --new-tab %s"
 
+# Rank the papers "for you" from your stars and read marks (the sort, triage's order and
+# the why line): false turns it off, and the app never learns or ranks.
+for_you = true
+
 # Keys: a binding id = the key (or keys, comma-separated) that replace its own, e.g.
 #   "library.star" = "f"
 #   "list.down" = "j,down,ctrl+n"

@@ -20,11 +20,12 @@ from readlist.core.care.bulk import Bulk
 from readlist.core.errors import NoteChangedError, ReadlistError
 from readlist.core.models import Paper
 from readlist.core.settings import SettingsFile
-from readlist.core.store import Sort
+from readlist.core.store import ListSort, Sort
 from readlist.ui import last_import, outside
 from readlist.ui.app_settings import AppSettings
 from readlist.ui.app_writes import WritingApp
 from readlist.ui.commands import ScreenKeys
+from readlist.ui.for_you import ForYou, ModelChanged, TriageOrder
 from readlist.ui.history import Change, Deed, History, write
 from readlist.ui.library import StorePool
 from readlist.ui.memory import AppMemory
@@ -62,6 +63,8 @@ class ReadlistApp(WritingApp):
         self.history = History()
         self.writer = StateWriter(library, self._write_failed)
         self.watcher = Watcher(self._library_changed)
+        self.writer.after_write = self.watcher.own_write
+        self.for_you = ForYou(self, library, self.writer, enabled=self.settings.values.for_you)
         self.memory = AppMemory(self, self.writer)  # the sort, last filter, triage place
         self.saved = SavedSearches()  # read with the memory, before the first screen
         self._signals = tuple(signals)
@@ -90,6 +93,7 @@ class ReadlistApp(WritingApp):
         self.memory.recall()  # waits for the writer: the look above is done with it
         self.push_screen(LibraryScreen())
         last_import.tell(self, self.library)  # the quick start's report, said again
+        self.call_after_refresh(self.for_you.start)  # after the first screen is drawn
         # The widgets, styles and caches made so far live as long as the app: out of
         # the collector's sight, a full collection takes a few milliseconds, not 50.
         self.call_after_refresh(gc.freeze)
@@ -113,6 +117,11 @@ class ReadlistApp(WritingApp):
 
     def on_last_import_read(self, news: LastImportRead) -> None:
         last_import.toast(self, news)
+
+    def on_model_changed(self, news: ModelChanged) -> None:
+        for screen in self.screen_stack:
+            if (told := getattr(screen, "model_changed", None)) is not None:
+                told(news.model, news.reason)
 
     async def action_quit(self) -> None:
         """Ctrl+C: quit at once, with whatever is in the note editor saved, not dropped."""
@@ -170,6 +179,7 @@ class ReadlistApp(WritingApp):
         self._from_writer(self._refresh_screens, imported)
 
     def _refresh_screens(self, imported: bool) -> None:
+        self.for_you.changed()
         for screen in self.screen_stack:
             if isinstance(screen, LibraryScreen):
                 screen.library_changed(imported)
@@ -240,10 +250,17 @@ class ReadlistApp(WritingApp):
 
         self.push_screen(CopyMenu(paper, self.settings.values.keys))
 
-    def start_triage(self, query_text: str, sort: Sort = "latest") -> None:
+    def start_triage(self, query_text: str, sort: ListSort = "latest") -> None:
+        """Triage in the list's order; ranked (best first) when the list is sorted for
+        you, or when the model has learned from enough decisions (see TriageScreen)."""
         from readlist.ui.screens.triage import TriageScreen
 
-        screen = TriageScreen(query_text, sort=sort, saved=self.saved.queries)
+        ranked = sort == "for_you" and self.for_you.enabled
+        listing: Sort = "latest" if sort == "for_you" else sort
+        order: TriageOrder | None = "best" if ranked else None
+        if not self.for_you.enabled:
+            order = "listing"
+        screen = TriageScreen(query_text, sort=listing, saved=self.saved.queries, order=order)
         self.push_screen(screen, self._triage_done)
 
     def _triage_done(self, summary: str | None) -> None:

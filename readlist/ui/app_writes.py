@@ -16,6 +16,7 @@ from textual.message import Message
 from readlist.core import drafts
 from readlist.core.errors import NoteChangedError, ReadlistError, describe_sqlite_error
 from readlist.core.models import Paper
+from readlist.ui.for_you import ForYou
 from readlist.ui.history import Change, Deed, History, undone, write
 from readlist.ui.library import StorePool
 from readlist.ui.screens.library import LibraryScreen
@@ -40,6 +41,7 @@ class WritingApp(App[None]):
     library: StorePool
     history: History
     writer: StateWriter
+    for_you: ForYou
     quitting: bool
     exit_notes: list[str]
 
@@ -84,6 +86,13 @@ class WritingApp(App[None]):
             self._show(change.applied())
         if remember:
             self.history.push(label, *changes)
+        self.for_you.changed()
+
+    def record_skip(self, paper_id: int, *, undo: bool = False) -> None:
+        """A triage skip saved, in key-press order with the marks, or taken back (`u`):
+        for you reads it as a weak "not for me", which must not outlive its undo."""
+        self.writer.submit(partial(_skip, paper_id=paper_id, undo=undo))
+        self.for_you.changed()
 
     def _save(self, store: Store, *, change: Change, undo: bool) -> None:
         """On the writer's thread. A note changed elsewhere since it was opened is not
@@ -164,6 +173,7 @@ class WritingApp(App[None]):
         if remember:
             self.history.push_deed(deed)
         self.writer.submit(partial(self._perform, deed=deed, do=do, done=done, then=then))
+        self.for_you.changed()
 
     def _perform(
         self,
@@ -215,6 +225,7 @@ class WritingApp(App[None]):
             self.notify("Nothing to undo", timeout=2)
             return None
         label, changes = entry
+        self.for_you.changed()
         if isinstance(changes, Deed):
             self.writer.submit(partial(self._undo_deed, deed=changes))
             return changes
@@ -223,3 +234,11 @@ class WritingApp(App[None]):
             self._show(change.paper)
         self.notify(undone(label, changes), timeout=3, markup=False)
         return changes[0]
+
+
+def _skip(store: Store, *, paper_id: int, undo: bool) -> None:
+    """On the writer's thread."""
+    if undo:
+        store.forget_skip(paper_id)
+    else:
+        store.record_skip(paper_id)

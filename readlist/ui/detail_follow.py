@@ -20,6 +20,7 @@ from readlist.core.models import Paper
 from readlist.ui.health import LibraryHealth
 from readlist.ui.library import StorePool
 from readlist.ui.messages import DetailRead
+from readlist.ui.services import services
 from readlist.ui.widgets.detail import DetailPane
 from readlist.ui.widgets.paper_list import PaperList
 
@@ -83,13 +84,15 @@ class DetailFollower:
         )
 
     def _read(self, paper: Paper | None) -> None:
+        """The sightings, and the why line, made here too: off the UI thread."""
         try:
             sightings = self._library.store().sightings(paper.id) if paper else []
         except sqlite3.DatabaseError as exc:
             self._health.read_failed(exc)
             sightings = []
+        why = "" if paper is None else services(self._screen).for_you.why_line(paper)
         if not get_current_worker().is_cancelled:
-            self._screen.post_message(DetailRead(paper, sightings))
+            self._screen.post_message(DetailRead(paper, sightings, why))
 
     def shown(self, found: DetailRead) -> None:
         """Into the pane, unless the highlight has moved on to another paper meanwhile."""
@@ -97,4 +100,12 @@ class DetailFollower:
         paper = found.paper
         if paper is not None and (current is None or current.id != paper.id):
             return
-        self._screen.query_one(DetailPane).show(current, found.sightings, self._terms())
+        detail = self._screen.query_one(DetailPane)
+        detail.show(current, found.sightings, self._terms())
+        detail.show_why(found.why)
+
+    def why_changed(self) -> None:
+        """The model learned again: the shown paper's why line follows."""
+        detail = self._screen.query_one(DetailPane)
+        if detail.paper is not None:
+            detail.show_why(services(self._screen).for_you.why_line(detail.paper))

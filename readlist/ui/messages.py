@@ -12,11 +12,16 @@ from __future__ import annotations
 
 from array import array
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
 from readlist.core.models import LibraryStats, Paper, Sighting
-from readlist.core.store import Sort, Walk
+from readlist.core.store import ListSort, Walk
+from readlist.ui.for_you import TriageOrder
+
+if TYPE_CHECKING:
+    from readlist.core.rank import Ranking
 
 
 class _News(Message, bubble=False):
@@ -44,11 +49,42 @@ class ResultsRead(_News):
 
 
 @dataclass
+class RankingRead(_News):
+    """`text`'s papers ranked for the user, and the first page of them; `keep`: the
+    paper the cursor stays on; `basis`: what the model learned from."""
+
+    text: str
+    ranking: Ranking
+    first: list[Paper]
+    keep: int | None
+    basis: str
+
+
+@dataclass
+class RankingProgress(_Latest):
+    """Ranking `text`'s papers: `done` of `total` have their terms."""
+
+    text: str
+    done: int
+    total: int
+
+
+@dataclass
+class RankingFailed(_News):
+    """`text`'s papers could not be ranked: `line` says why; `unavailable`: there is
+    nothing to learn from (the sort gives way to the next)."""
+
+    text: str
+    line: str
+    unavailable: bool
+
+
+@dataclass
 class TotalCounted(_News):
     """How many papers `text` matches in `sort`'s order."""
 
     text: str
-    sort: Sort
+    sort: ListSort
     total: int
 
 
@@ -83,10 +119,12 @@ class PapersReread(_News):
 
 @dataclass
 class DetailRead(_News):
-    """A paper's sightings, for the detail pane (None: no paper highlighted)."""
+    """A paper's sightings, for the detail pane (None: no paper highlighted), and its
+    why line (see ForYou.why_line)."""
 
     paper: Paper | None
     sightings: list[Sighting]
+    why: str = ""
 
 
 # -- what a failed read tells the user (readlist.ui.health) --------------------------------
@@ -117,6 +155,36 @@ class QueueOpened(_News):
     first: list[Paper]
     total: int | None
     start: int | None
+    order: TriageOrder = "listing"  # the order the queue came in
+    said: str | None = None  # why it is not the order asked for, if it is not
+
+
+@dataclass
+class QueueRanking(_Latest):
+    """The queue is being ranked: `done` of `total` papers have their terms."""
+
+    done: int
+    total: int
+
+
+@dataclass
+class QueueWhyRead(_News):
+    """The why lines of the cards ahead, by paper id, as the model of `stamp` says them."""
+
+    stamp: int
+    lines: dict[int, str]
+
+
+@dataclass
+class QueueReordered(_News):
+    """The ids that came after position `after` when asked, in `order`, with the papers
+    of the first few; `said`: why the order could not be had (the ids are then None)."""
+
+    after: int
+    order: TriageOrder
+    ids: list[int] | None
+    papers: list[Paper]
+    said: str | None = None
 
 
 @dataclass

@@ -6,32 +6,29 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.worker import get_current_worker
 
 from readlist.core.models import LibraryStats, Paper
-from readlist.core.printable import shown_in_line
 from readlist.core.query import Query
-from readlist.core.store import Sort, Store, Walk
+from readlist.core.store import ListSort, Sort, Store, Walk
+from readlist.ui import ranked
 from readlist.ui.health import LibraryHealth
 from readlist.ui.library import StorePool
 from readlist.ui.messages import PapersReread, PlaceFound, ResultsRead, StatsRead, TotalCounted
+from readlist.ui.results_status import status_parts
 from readlist.ui.services import services
 from readlist.ui.state_writer import StateWriter
 from readlist.ui.widgets.paper_list import LIST_PAGE, Fetch, PaperList
-from readlist.ui.widgets.status import Part, StatusLine
+from readlist.ui.widgets.status import StatusLine
+
+if TYPE_CHECKING:
+    from readlist.ui.messages import RankingProgress, RankingRead
 
 COUNT_PAUSE = 0.1  # seconds without a keystroke before a broad filter is counted
-SORT_LABEL: dict[Sort, str] = {
-    "latest": "latest seen",
-    "most_seen": "most sightings",
-    "title": "title",
-    "upvotes": "most upvotes",
-    "published": "latest published",
-}
 
 
 class Results:
@@ -63,7 +60,7 @@ class Results:
         self._writer = writer
         self._on_new = on_new
         self._text = ""  # the filter to show, as last asked for (`reload`)
-        self._sort: Sort = "latest"  # and its order
+        self._sort: ListSort = "latest"  # and its order
         self._stats: LibraryStats | None = None
         self._shown = 0
         self.shown_query: str | None = None  # the filter whose results are on screen
@@ -78,6 +75,7 @@ class Results:
         # import or a triage reloads with restat, which drops it.
         self._home: tuple[Walk, list[Paper]] | None = None
         self._walk: Walk | None = None  # the shown results' walk, to find a paper's place
+        self._ranked = ranked.RankedList(screen, library, health)  # when sorted for you
 
     def fetcher(self, walk: Walk) -> Fetch:
         """Pages of one filter; they share its walk, so each reads on from the last."""
@@ -113,7 +111,7 @@ class Results:
         return services(self._screen).saved.parse(self._text)
 
     def reload(
-        self, text: str, sort: Sort, *, restat: bool = False, keep: int | None = None
+        self, text: str, sort: ListSort, *, restat: bool = False, keep: int | None = None
     ) -> None:
         """Show `text`'s papers in `sort`'s order: a new filter or sort, or the same
         again after an import or an undo; `restat` when the library's totals may have
@@ -129,6 +127,12 @@ class Results:
             stale.interrupt()  # its results would be thrown away: free the core now
         screen = self._screen
         home = self._home
+        if sort == "for_you":
+            self._ranked.read(text, self.parsed, keep)
+            if self._stats_stale:  # read with the first page in the other sorts
+                self._refresh_stats()
+            self._update_status()  # "Ranking…", on the results shown meanwhile
+            return
         if home is not None and home[0].sort == sort and self.parsed.is_empty:
             screen.workers.cancel_group(screen, "query")
             self.shown(ResultsRead(text, home[0], list(home[1]), keep))
@@ -170,7 +174,7 @@ class Results:
         self._on_new()
         if walk.query.is_empty:
             self._home = (walk, list(first))
-        self._walk = walk
+        self._walk, self._ranked.ranking, self._ranked.note = walk, None, None
         index = next((i for i, paper in enumerate(first) if paper.id == keep), None)
         papers.reset(self.fetcher(walk), len(first), first, cursor=index or 0, sort=walk.sort)
         total = len(first) if len(first) < LIST_PAGE else walk.total
@@ -190,6 +194,24 @@ class Results:
         if keep is not None and index is None:
             self.go_to(keep)  # further down, or no longer shown
 
+    def shown_ranked(self, found: RankingRead) -> None:
+        """A filter's papers ranked for the user, into the list unless a newer filter or
+        sort is asked for; the cursor stays on `found.keep` if the ranking holds it."""
+        if found.text != self._text or self._sort != "for_you":
+            return
+        self._on_new()
+        self._walk = None
+        self._shown = self._ranked.show(found)
+        self.shown_query = found.text
+        self._counting = False
+        self._update_status()
+
+    def ranking_progress(self, found: RankingProgress) -> None:
+        """How far the ranking on its way is, said while the list keeps its keys."""
+        if found.text == self._text and self._sort == "for_you":
+            self._ranked.note = f"Ranking {found.done:,} of {found.total:,}…"
+            self._update_status()
+
     def go_to(self, paper_id: int) -> None:
         """Put the cursor on a paper of the shown results, if they show it: at once when
         its row is held, else once its place is read (unless the cursor has moved)."""
@@ -197,6 +219,8 @@ class Results:
         index = papers.index_of(paper_id)
         if index is not None:
             papers.cursor = index
+        elif self._ranked.ranking is not None:
+            self._ranked.go_to(paper_id)
         elif self._walk is not None and self.shown_query is not None:
             since = (papers.generation, papers.cursor)
             walk, text = self._walk, self.shown_query
@@ -280,28 +304,18 @@ class Results:
         next; then the totals. On a narrow line the sort gives way first (a toast says
         it when it changes), then the filter's text, which the filter bar shows too, is
         cut, with an ellipsis (see StatusLine)."""
-        screen = self._screen
-        stats = self._stats
-        shown = f"{self._shown:,}+" if self._counting else f"{self._shown:,}"
-        of = f" of {stats.papers:,} papers" if stats else ""
-        short = f"{shown}/{stats.papers:,} shown" if stats else None
-        parts = [Part(f"{shown} shown{of}", 0, short=short)]
-        if self.parsed.in_trash:  # the trash view names itself
-            parts = [Part(f"{shown} in the trash", 0)]
-        named = services(screen).saved.shown_by(self._text)
-        if named is not None:  # rank 1: as a hint, it says what the list shows
-            parts.append(Part(f"saved:{shown_in_line(named.name)}", 1))
-        hints = [hint.message for hint in self.parsed.hints]
-        if hints:  # in place of the filter, which the filter bar above shows too
-            parts += [Part(hint, 1, cut=True) for hint in hints]
-        elif self._text.strip() and named is None:  # a saved search's name says it
-            parts.append(Part(f"filter: {self._text}", 3, cut=True))
-        if stats is not None:
-            parts += [Part(f"{stats.starred:,} starred", 2), Part(f"{stats.unread:,} unread", 2)]
-            if stats.trashed and not self.parsed.in_trash:
-                parts.append(Part(f"{stats.trashed:,} in the trash", 3))
-        parts.append(Part(f"sort: {SORT_LABEL[self._sort]}", 4))
-        screen.query_one("#status", StatusLine).show(parts)
+        named = services(self._screen).saved.shown_by(self._text)
+        parts = status_parts(
+            shown=f"{self._shown:,}+" if self._counting else f"{self._shown:,}",
+            stats=self._stats,
+            parsed=self.parsed,
+            text=self._text,
+            saved_name=None if named is None else named.name,
+            sort=self._sort,
+            ranking=self._ranked.note,
+            basis=self._ranked.basis,
+        )
+        self._screen.query_one("#status", StatusLine).show(parts)
 
     # -- changes of state, made here or elsewhere ------------------------------------------
 

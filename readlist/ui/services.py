@@ -10,7 +10,8 @@ from typing import Protocol, runtime_checkable
 from textual.dom import DOMNode
 
 from readlist.core.models import Paper
-from readlist.core.store import Sort, Store
+from readlist.core.store import ListSort, Store
+from readlist.ui.for_you import ForYou
 from readlist.ui.history import Change, Deed
 from readlist.ui.library import StorePool
 from readlist.ui.memory import AppMemory
@@ -37,6 +38,10 @@ class AppServices(Protocol):
         """The sort, the last filter and the triage place, kept between runs."""
 
     @property
+    def for_you(self) -> ForYou:
+        """The model that ranks papers for the user, kept current."""
+
+    @property
     def advance_after_mark(self) -> set[str]:
         """The marks ("star", "read") after which the list's cursor moves on."""
 
@@ -53,6 +58,9 @@ class AppServices(Protocol):
         remember: bool = True,
     ) -> None:
         """Do `do` to the library in key-press order; `u` takes it back by `deed`."""
+
+    def record_skip(self, paper_id: int, *, undo: bool = False) -> None:
+        """Save a triage skip in key-press order (`undo`: take one back)."""
 
     def undo(self) -> Change | Deed | None:
         """Put back the last action: its first change, the deed, or None if there was none."""
@@ -75,7 +83,7 @@ class AppServices(Protocol):
     def copy_paper(self, paper: Paper) -> None:
         """The copy menu: `paper`'s BibTeX, link or title to the clipboard."""
 
-    def start_triage(self, query_text: str, sort: Sort = "latest") -> None:
+    def start_triage(self, query_text: str, sort: ListSort = "latest") -> None:
         """Triage the filter's undecided papers."""
 
     def import_dumps(self) -> None:

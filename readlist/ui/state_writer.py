@@ -24,12 +24,15 @@ class StateWriter:
         self._on_error = on_error
         self._queue: queue.Queue[Write | None] = queue.Queue()
         self.submitted = 0  # writes asked for so far: a read older than one is stale
+        self.after_write: Write | None = None  # run after each write (the watcher's)
         self._thread = threading.Thread(target=self._run, name="readlist-writer", daemon=True)
         self._thread.start()
 
     def submit(self, write: Write) -> None:
         self.submitted += 1
         self._queue.put(write)
+        if self.after_write is not None:
+            self._queue.put(self.after_write)
 
     def in_turn(self, work: Write) -> None:
         """Run `work` on the writer's connection, in turn with the writes, not counted as

@@ -4,7 +4,10 @@ SQLite says when another connection has committed (`PRAGMA data_version`), and a
 costs microseconds. The app asks twice a second on its writer's own connection, in
 the writer's queue (`StateWriter.in_turn`): there its own commits do not count as
 changes, so a star pressed here is not followed by a re-read of what is on screen, and
-only what others did is. A commit that changed neither the papers (an import) nor
+only what others did is. This app's other connections commit too (the ranker keeps the
+terms it makes): after each of the writer's writes the stamps it moved are taken as
+seen (`own_write`), so such a commit never passes this app's marks off as another's.
+A commit that changed neither the papers (an import) nor
 anything a user changes (the store's change rule, `migrations.CHANGE_COUNTED`) is what
 another window remembers of how it was left: it changes nothing shown here, so it
 wakes nothing.
@@ -44,3 +47,14 @@ class Watcher:
         # The first look is the baseline, taken before the first read.
         if seen is not None and stamps != seen[1]:
             self._on_change(stamps[0] != seen[1][0])
+
+    def own_write(self, store: Store) -> None:
+        """On the writer's thread, after one of its writes: the stamps it moved are no
+        news. Unless another connection committed since the last look: that look is
+        left to `check`, which may then take this write for another's (a re-read more)."""
+        seen = self._seen
+        try:
+            if seen is not None and store.data_version() == seen[0]:
+                self._seen = (seen[0], (store.import_stamp(), store.state_stamp()))
+        except sqlite3.Error:
+            return

@@ -24,7 +24,7 @@ from readlist.ui.screens.library import LibraryScreen
 from readlist.ui.screens.note import NoteConflict
 from readlist.ui.screens.reader import ReaderScreen
 from readlist.ui.screens.triage import TriageScreen
-from readlist.ui.widgets.footer import ALWAYS, KeysFooter, rank
+from readlist.ui.widgets.footer import ALWAYS, KeysFooter, footer_priority
 from readlist.ui.widgets.paper_list import PaperList
 from readlist.ui.widgets.status import Part, fit
 from tests.conftest import NOW
@@ -129,8 +129,8 @@ async def test_the_footer_drops_the_least_important_keys_and_shows_the_rest_whol
         assert not key.region.overlaps(palette.region), key.description
         assert f"{key.key_display} {key.description}" in bottom
     if hidden:  # those left out matter less than any shown
-        assert max(rank(key.action) for key in shown if key.action not in ALWAYS) <= min(
-            rank(key.action) for key in hidden
+        assert max(footer_priority(key.action) for key in shown if key.action not in ALWAYS) <= min(
+            footer_priority(key.action) for key in hidden
         )
     if size[0] >= 120:
         assert not hidden
@@ -280,6 +280,8 @@ async def test_the_detail_state_line_gives_up_the_id_before_being_cut(
         unstarred = screen_text(app)[state.y][state.x : state.right].strip()
         await pilot.press("s")
         await settle(pilot)
+        # read where it is now: the star gives for you a model, and its why line above
+        state = app.screen.query_one("#detail-state").region
         starred = screen_text(app)[state.y][state.x : state.right].strip()
         paper = app.screen.query_one(PaperList).highlighted
         assert paper is not None

@@ -174,3 +174,29 @@ def test_review_duplicates(
     """The first planted pair, side by side, the differing words marked."""
     plant_pairs(library_path)
     assert snap_compare(make_app(), terminal_size=SIZE, run_before=keys("D"))
+
+
+# -- for you --------------------------------------------------------------------------------
+
+
+def test_triage_card_for_you_80x24(
+    snap_compare: SnapCompare, make_app: AppFactory, library_path: Path
+) -> None:
+    """Triage best first: the card's why line under its title, the order in its header."""
+    with Store.open(library_path) as store:
+        liked = store.search(parse_query("video generation"), limit=5)
+        seen = store.search(parse_query("language model reasoning"), limit=5)
+        store.set_flag([paper.id for paper in liked], "starred", True)
+        store.set_flag([paper.id for paper in seen], "read", True)
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        app = pilot.app
+        assert isinstance(app, ReadlistApp)
+        await settle(pilot)
+        await until(pilot, lambda: app.for_you.model is not None, "the model")
+        await pilot.press("t")
+        await settle(pilot)
+        await until(pilot, lambda: getattr(app.screen, "keys_ready", False), "the first card")
+        await settle(pilot)
+
+    assert snap_compare(make_app(), terminal_size=STANDARD, run_before=run_before)

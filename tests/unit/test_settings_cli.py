@@ -108,6 +108,7 @@ def test_config_alone_says_where_and_what_applies_and_each_problem(settings_path
         'advance_after_mark = ["read", "star"]',
         'export_format = "md"',
         "# browser: the system's browser",
+        "for_you = true",
         "",
         "[keys]",
         '"library.star" = "f"',

@@ -8,6 +8,7 @@ million papers' terms.
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, cast
@@ -193,19 +194,26 @@ def rank(
             places.setdefault(paper_id, at)
         chunks = _chunks(store, list(places))
     scored = _Scored(store, places, query)
-    lacking: list[int] = []  # the papers with no terms yet
+    lacking = array("q")  # the papers with no terms yet: 8 bytes each, however many
     for chunk in chunks:
         stop_if(cancelled)
         _add(scored, model, chunk, lacking)
-    if lacking:
-        make_terms(store, lacking, progress=progress, cancelled=cancelled)
-        for start in range(0, len(lacking), READ_CHUNK):
-            rows = store.rank_rows(lacking[start : start + READ_CHUNK], VERSION)
-            _add(scored, model, rows, [])
+    for start in range(0, len(lacking), MAKE_CHUNK):
+        stop_if(cancelled)
+        if progress is not None:
+            progress(start, len(lacking))
+        made = [
+            (text.paper_id, terms.make_terms(text.title, text.abstract, authors_of(text.authors)))
+            for text in store.paper_texts(lacking[start : start + MAKE_CHUNK].tolist())
+        ]
+        store.keep_terms(made, VERSION)
+        scored.add(model, [paper_id for paper_id, _ in made], [blob for _, blob in made])
+    if progress is not None and lacking:
+        progress(len(lacking), len(lacking))
     return scored.ranking(model, order)
 
 
-def _add(scored: _Scored, model: Model, rows: list[RankRow], lacking: list[int]) -> None:
+def _add(scored: _Scored, model: Model, rows: list[RankRow], lacking: array[int]) -> None:
     """Score the rows that have terms; note the others' papers in `lacking`."""
     blobs = [row[1] for row in rows]
     if None in blobs:

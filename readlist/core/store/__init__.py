@@ -8,7 +8,7 @@ from readlist.core.store.connection import NOTE_MAX_BYTES, Store, check_note_siz
 from readlist.core.store.damage import in_one_line as damage_in_one_line
 from readlist.core.store.damage import record as record_damage
 from readlist.core.store.imports import CANDIDATES_PER_KEY, RECENT_KEYS_CAP
-from readlist.core.store.memory import Memory, MemoryKey, Remembered, TriagePlace
+from readlist.core.store.memory import ListSort, Memory, MemoryKey, Remembered, TriagePlace
 from readlist.core.store.merge_reads import RowDict
 from readlist.core.store.merges import PAPER_FIELDS_FILLED
 from readlist.core.store.ranking import Decision, RankRow
@@ -27,6 +27,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "BadNameError",
     "Decision",
+    "ListSort",
     "Memory",
     "MemoryKey",
     "RankRow",

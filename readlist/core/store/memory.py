@@ -25,6 +25,9 @@ if TYPE_CHECKING:
 MemoryKey = Literal["sort", "filter", "triage"]
 MEMORY_KEYS: tuple[MemoryKey, ...] = get_args(MemoryKey)
 SORT_NAMES: tuple[Sort, ...] = get_args(Sort)
+# The app's list is in one of the store's sorts, or ranked for the user (readlist.core.rank).
+ListSort = Sort | Literal["for_you"]
+LIST_SORTS: tuple[ListSort, ...] = (*SORT_NAMES, "for_you")
 FILTER_MAX_CHARS = 10_000  # a remembered filter longer than this was not typed: forgotten
 
 
@@ -40,12 +43,12 @@ class TriagePlace(NamedTuple):
 class Memory(NamedTuple):
     """What the app remembers of a library; each thing None when there is nothing."""
 
-    sort: Sort | None = None
+    sort: ListSort | None = None
     filter: str | None = None
     triage: TriagePlace | None = None
 
 
-Remembered = Sort | str | TriagePlace | None  # a value for `remember`; None forgets
+Remembered = ListSort | str | TriagePlace | None  # a value for `remember`; None forgets
 
 
 class LibraryMemory:
@@ -65,7 +68,7 @@ class LibraryMemory:
         """What the app remembers of this library, read when it opens."""
         rows = dict(self.conn.execute("SELECT key, value FROM memory").fetchall())
         return Memory(
-            sort=_sort(rows.get("sort")),
+            sort=_list_sort(rows.get("sort")),
             filter=_filter(rows.get("filter")),
             triage=_triage(rows.get("triage")),
         )
@@ -100,7 +103,7 @@ def _encoded(values: Mapping[MemoryKey, Remembered]) -> Iterator[tuple[str, str 
             yield key, None
         elif key == "triage" and isinstance(value, TriagePlace):
             yield key, json.dumps(value._asdict(), ensure_ascii=False)
-        elif key == "sort" and value in SORT_NAMES:
+        elif key == "sort" and value in LIST_SORTS:
             yield key, str(value)
         elif key == "filter" and isinstance(value, str):
             yield key, value
@@ -113,6 +116,10 @@ def _sort(value: str | None) -> Sort | None:
         if value == name:
             return name
     return None
+
+
+def _list_sort(value: str | None) -> ListSort | None:
+    return next((name for name in LIST_SORTS if value == name), None)
 
 
 def _filter(value: str | None) -> str | None:

@@ -105,9 +105,8 @@ END;
 #   dedupe_keys in one sorted pass once it holds imports.RECENT_KEYS_CAP (LSM-style).
 #   dedupe_keys is keyed by hashes, so each key written straight into it lands on a leaf
 #   page of its own; a small table takes the same keys in a few pages.
-# - Candidates' match titles are read from a narrow covering index, not from the wide
-#   papers table: a big library's index fits the import's page cache, and its table
-#   does not.
+# - Candidates' match titles are read from a narrow covering index, which fits the
+#   import's page cache where a big library's papers table does not.
 SCHEMA_V2 = """
 CREATE TABLE dedupe_keys_recent (
     key INTEGER NOT NULL,
@@ -121,9 +120,8 @@ CREATE INDEX papers_match ON papers (id, match_title);
 # - A sighting is one listing: a dump that lists a paper twice (the second time
 #   reworded) keeps both, each under its place in the dump (`listing`, from 0; 0 for
 #   the sightings of libraries older than version 3, one a paper and dump).
-# - A dump is written in parts of bounded size, each its own transaction, so that the
-#   write lock is never held for long: `written` counts the listings written while the
-#   dump is unfinished, and is NULL once the dump is whole.
+# - A dump is written in parts, each its own transaction (the write lock is never held
+#   for long): `written` counts the listings written until the dump is whole (NULL).
 SCHEMA_V3 = """
 CREATE TABLE sightings_v3 (
     paper_id INTEGER NOT NULL REFERENCES papers (id),
@@ -147,8 +145,7 @@ ALTER TABLE dumps ADD COLUMN written INTEGER;
 # Version 4, so that the app remembers how it was left, in the library (it travels with
 # the file and with its backups), and a second window is not woken by that:
 # - `memory` holds what the app remembers (memory.py): the sort order, the last
-#   filter, the place in a triage. One row a thing; each window writes its own, so the
-#   last writer wins.
+#   filter, the place in a triage; one row a thing, the last writer's.
 # - `state_changes` counts the changes to the user's state, made by anyone: a window
 #   that sees the library change (PRAGMA data_version) tells a star made elsewhere,
 #   which it shows, from the memory another window saved, which changes nothing shown.
@@ -174,15 +171,11 @@ CREATE TRIGGER state_changed_delete AFTER DELETE ON state BEGIN
 END;
 """
 
-# Version 5, so that another window sees every change a user makes, not only stars,
-# marks and notes: the counter of version 4 (`state_changes`, read by
-# connection.Store.state_stamp) also counts every write to the imported tables that an
-# import never makes. An import only inserts into papers, sightings, dumps and review,
-# and updates papers (the days seen, an abstract filled in) and dumps (how much of a
-# dump is written); so a delete from any of them (a merge, a paper removed, a review
-# settled) and an update of a sighting or a review is a user's, and counts.
-# CHANGE_COUNTED below is the rule every table follows; test_store_changes holds
-# every table of the library to it.
+# Version 5, so that another window sees every change a user makes: the counter of
+# version 4 (Store.state_stamp) also counts every write to the imported tables that an
+# import never makes (an import only inserts, and updates papers and dumps), so a delete
+# and an update of a sighting or a review is a user's. CHANGE_COUNTED below is the rule
+# every table follows; test_store_changes holds every table of the library to it.
 SCHEMA_V5 = """
 CREATE TRIGGER papers_changed_delete AFTER DELETE ON papers BEGIN
     UPDATE state_changes SET changes = changes + 1 WHERE id = 1;
@@ -213,9 +206,8 @@ END;
 #   changes (upvotes) and an older one leaves it.
 # - A sighting keeps the listing as its source gave it (`record`, JSON), every field.
 # - authors_fts indexes the authors for `author:`; its content is the papers that have
-#   authors (the view paper_authors), and existing libraries have none, so the
-#   migration builds nothing. New papers join it
-#   in bulk with papers_fts (imports.ImportWrites.index_new_papers).
+#   authors (the view paper_authors; older libraries have none); new papers join it in
+#   bulk with papers_fts (imports.ImportWrites.index_new_papers).
 # - Sorting by upvotes or by the day published reads an index each; a paper that has
 #   no upvotes or no such day comes last. The few papers withdrawn, or with code, are
 #   found through partial indexes (`is:withdrawn`, `has:code`).
@@ -252,6 +244,19 @@ WHEN old.authors IS NOT new.authors BEGIN
     SELECT new.id, new.authors WHERE new.authors IS NOT NULL;
 END;
 """
+
+
+def _counted(*tables: str) -> str:
+    """The triggers by which every write to `tables` moves the change counter."""
+    return "".join(
+        f"""CREATE TRIGGER {table}_changed_{verb.lower()} AFTER {verb} ON {table} BEGIN
+    UPDATE state_changes SET changes = changes + 1 WHERE id = 1;
+END;
+"""
+        for table in tables
+        for verb in ("INSERT", "UPDATE", "DELETE")
+    )
+
 
 # Version 7, so that the user can fix and organise the library (every table here is the
 # user's own, and every write to it moves the change counter):
@@ -318,24 +323,15 @@ CREATE TABLE merges (
 );
 CREATE INDEX merges_kept ON merges (kept_id);
 CREATE INDEX merges_merged ON merges (merged_id);
-""" + "".join(
-    f"""CREATE TRIGGER {table}_changed_{verb.lower()} AFTER {verb} ON {table} BEGIN
-    UPDATE state_changes SET changes = changes + 1 WHERE id = 1;
-END;
-"""
-    for table in ("trash", "tags", "saved_searches", "kept_apart", "merges")
-    for verb in ("INSERT", "UPDATE", "DELETE")
-)
+""" + _counted("trash", "tags", "saved_searches", "kept_apart", "merges")
 
 # Version 8, so that "for you" can learn from every decision and rank at once:
-# - `skips` holds the papers the user passed over in triage (how often, and when last):
-#   a weak signal the ranker reads beside stars and read marks. It is the user's own, so
-#   every write to it moves the change counter.
-# - `paper_terms` holds each paper's terms as the ranker reads them (readlist.core.rank:
-#   `terms`, its packed feature ids; `made_by`, the version of the rules that made
-#   them). It is derived from the paper's text, made when first needed and made again
-#   when the text it came from changes (the trigger below drops the stale row), so
-#   nothing writes it but the ranker, and no write to it is a user's change.
+# - `skips`: the papers the user passed over in triage (how often, when last), a weak
+#   signal beside stars and read marks; the user's own, so every write moves the counter.
+# - `paper_terms`: each paper's terms as readlist.core.rank packs them (`made_by`: the
+#   version of the rules), made when first needed and dropped by the trigger below when
+#   the text they came from changes; and `rank_model`: the last model learned, with the
+#   key it was learned for. Both are derived, written by the ranker alone, never counted.
 SCHEMA_V8 = """
 CREATE TABLE skips (
     paper_id INTEGER PRIMARY KEY REFERENCES papers (id),
@@ -361,19 +357,12 @@ CREATE TRIGGER papers_gone_rank AFTER DELETE ON papers BEGIN
     DELETE FROM paper_terms WHERE paper_id = old.id;
     DELETE FROM skips WHERE paper_id = old.id;
 END;
-""" + "".join(
-    f"""CREATE TRIGGER skips_changed_{verb.lower()} AFTER {verb} ON skips BEGIN
-    UPDATE state_changes SET changes = changes + 1 WHERE id = 1;
-END;
-"""
-    for verb in ("INSERT", "UPDATE", "DELETE")
-)
+""" + _counted("skips")
 
 # The writes to each table that move the change counter (state_changes): every write
 # to the user's own tables; the writes no import makes to the imported ones; none to
-# the store's bookkeeping (the app's memory, which another window must not wake on; the
-# dedupe keys and the full-text index, which follow the papers; the counter itself).
-# A new table takes its place here and its triggers in its migration.
+# the store's bookkeeping (the app's memory, which another window must not wake on; what
+# follows the papers: dedupe keys, full-text indexes, the ranker's terms and model).
 CHANGE_COUNTED: dict[str, tuple[str, ...]] = {
     "state": ("INSERT", "UPDATE", "DELETE"),
     "papers": ("DELETE",),
@@ -397,9 +386,8 @@ CHANGE_COUNTED: dict[str, tuple[str, ...]] = {
     "rank_model": (),
 }
 
-# version -> script that brings a library from version-1 up to it. Each script is the
-# version as it shipped, kept word for word: a library of any version is brought up by
-# the statements that made every later one.
+# version -> the script that brings a library from version-1 up to it, word for word as
+# it shipped (see the module's docstring).
 MIGRATIONS: dict[int, str] = {
     1: SCHEMA_V1,
     2: SCHEMA_V2,

@@ -12,7 +12,7 @@ from textual.screen import Screen
 
 from readlist.core.models import Paper
 from readlist.core.query import Query, parse_query
-from readlist.core.store import Sort, Walk
+from readlist.core.store import ListSort, Walk
 from readlist.ui import merging, organise, trash
 from readlist.ui.detail_follow import DetailFollower
 from readlist.ui.health import LibraryHealth
@@ -23,12 +23,16 @@ from readlist.ui.messages import (
     LibraryDamaged,
     PapersReread,
     PlaceFound,
+    RankingFailed,
+    RankingProgress,
+    RankingRead,
     ReadFailed,
     ResultsRead,
     StatsRead,
     TotalCounted,
 )
-from readlist.ui.results import SORT_LABEL, Results
+from readlist.ui.results import Results
+from readlist.ui.results_status import SORT_LABEL
 from readlist.ui.screens.library_keys import LIBRARY_BINDINGS
 from readlist.ui.screens.reader import ReaderScreen
 from readlist.ui.services import AppServices, services
@@ -42,8 +46,16 @@ from readlist.ui.widgets.footer import KeysFooter
 from readlist.ui.widgets.paper_list import PaperList
 from readlist.ui.widgets.status import StatusLine
 
-# "upvotes" is the day's top papers, the view people ask arxiv-sanity for.
-SORT_ORDER: tuple[Sort, ...] = ("latest", "most_seen", "title", "upvotes", "published")
+# "upvotes" is the day's top papers, the view people ask arxiv-sanity for; "for_you"
+# ranks them by what the user stars, reads and skips (readlist.core.rank).
+SORT_ORDER: tuple[ListSort, ...] = (
+    "latest",
+    "most_seen",
+    "title",
+    "upvotes",
+    "published",
+    "for_you",
+)
 
 
 class LibraryScreen(Screen[None]):
@@ -52,7 +64,7 @@ class LibraryScreen(Screen[None]):
     # Not repaint: a reactive on a screen repaints the whole screen when it changes, and
     # the filter changes on every keystroke; the widgets that show it redraw themselves.
     query_text: reactive[str] = reactive("", init=False, repaint=False)
-    sort: reactive[Sort] = reactive("latest", init=False, repaint=False)
+    sort: reactive[ListSort] = reactive("latest", init=False, repaint=False)
 
     # Made in compose, where the app's library and writer are at hand.
     results: Results  # what the list and the status line show, and their reads
@@ -80,11 +92,13 @@ class LibraryScreen(Screen[None]):
         )
         self.results = Results(self, app.library, self._health, app.writer, self.detail.new_results)
         remembered = app.memory.now
-        if remembered.sort is not None:  # as the library was left; no reload yet
-            self.set_reactive(LibraryScreen.sort, remembered.sort)
+        sort = remembered.sort
+        if sort is not None and (sort != "for_you" or app.for_you.enabled):
+            self.set_reactive(LibraryScreen.sort, sort)  # as the library was left; no reload yet
         yield FilterBar(id="filter", last=remembered.filter)
         with Horizontal(id="main"):
-            yield PaperList(self.results.fetcher(Walk(parse_query(""), self.sort)), id="papers")
+            walk = Walk(parse_query(""), "latest" if self.sort == "for_you" else self.sort)
+            yield PaperList(self.results.fetcher(walk), id="papers")
             detail = DetailPane(id="detail")
             # Tab and Shift+Tab move between the list and the paper (the filter is out of
             # the Tab order: "/" is its one way in).
@@ -124,6 +138,24 @@ class LibraryScreen(Screen[None]):
 
     def on_results_read(self, found: ResultsRead) -> None:
         self.results.shown(found)
+
+    def on_ranking_read(self, found: RankingRead) -> None:
+        self.results.shown_ranked(found)
+
+    def on_ranking_progress(self, found: RankingProgress) -> None:
+        self.results.ranking_progress(found)
+
+    def on_ranking_failed(self, found: RankingFailed) -> None:
+        """The list cannot be sorted for you: the sort gives way to the next, and the
+        line says why."""
+        if found.text != self.query_text or self.sort != "for_you":
+            return
+        self._set_sort(_after("for_you"))
+        self.notify(f"Sorted by {SORT_LABEL[self.sort]} · {found.line}", timeout=6, markup=False)
+
+    def model_changed(self, _model: object, _reason: str | None) -> None:
+        """The model learned again: the why line of the paper shown follows."""
+        self.detail.why_changed()
 
     def on_total_counted(self, found: TotalCounted) -> None:
         self.results.counted(found)
@@ -243,10 +275,23 @@ class LibraryScreen(Screen[None]):
         else:
             self.results.reread_shown()
 
+    def _set_sort(self, sort: ListSort) -> None:
+        self.sort = sort
+        self.rl_app.memory.remember("sort", sort)
+
     def action_cycle_sort(self) -> None:
-        self.sort = SORT_ORDER[(SORT_ORDER.index(self.sort) + 1) % len(SORT_ORDER)]
-        self.rl_app.memory.remember("sort", self.sort)
+        """The next sort. "for you" is passed by when the settings turn it off, and when
+        there is nothing to learn from yet, which is said."""
+        sort = _after(self.sort)
+        for_you = self.rl_app.for_you
+        unavailable = None
+        if sort == "for_you" and (not for_you.enabled or for_you.reason is not None):
+            unavailable, sort = for_you.reason, _after(sort)
+        self._set_sort(sort)
         said = f"Sorted by {SORT_LABEL[self.sort]}"
+        if unavailable is not None:
+            self.notify(f"{said} · {unavailable}", timeout=6, markup=False)
+            return
         stats = self.results.stats
         if stats is not None and (
             (self.sort == "upvotes" and not stats.upvotes_known)
@@ -331,3 +376,8 @@ class LibraryScreen(Screen[None]):
 
     async def action_quit(self) -> None:
         await self.rl_app.action_quit()
+
+
+def _after(sort: ListSort) -> ListSort:
+    """The sort S goes to from `sort`."""
+    return SORT_ORDER[(SORT_ORDER.index(sort) + 1) % len(SORT_ORDER)]

@@ -86,7 +86,7 @@ LIBRARY_BINDINGS: list[BindingType] = [
         "cycle_sort",
         "Sort",
         show=False,
-        tooltip="Sort by latest seen, sightings, title, upvotes, day published",
+        tooltip="Sort: latest seen, sightings, title, upvotes, published, for you",
         id="library.sort",
     ),
     Binding(

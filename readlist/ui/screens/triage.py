@@ -3,8 +3,13 @@
 The cards come from the filter's unread, unstarred papers as they stood when triage
 began (ui/triage_queue.py reads them, a few cards ahead). Decisions are saved at once
 through the app, so leaving at any point loses nothing.
-The app remembers the card's paper (ui/memory.py): a triage of the same filter and order
-opens at it again, even after a restart, while it is queued; `g` goes to the first card.
+The cards come best first (ranked for the user, ui/for_you.py) once the model has
+learned from enough decisions, or when the list is sorted for you; `S` cycles best first,
+least sure first and the library's order. A ranked queue is ranked again after each
+decision, in the background: the card on screen never moves, and the next is at hand.
+In the library's order the app remembers the card's paper (ui/memory.py): a triage of
+the same filter and order opens at it again, even after a restart, while it is queued;
+`g` goes to the first card.
 """
 
 from __future__ import annotations
@@ -12,42 +17,52 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import ActiveBinding, Binding
+from textual.binding import ActiveBinding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
 from readlist.core.models import Paper
-from readlist.core.printable import shown, shown_in_line
+from readlist.core.printable import shown_in_line
 from readlist.core.store import Sort
 from readlist.ui import typeahead
+from readlist.ui.for_you import ORDER_LABEL, TriageOrder
 from readlist.ui.history import Change
 from readlist.ui.keymap import in_declared_order
-from readlist.ui.messages import QueueCounted, QueueFailed, QueueGrew, QueueOpened, QueuePapersRead
+from readlist.ui.messages import (
+    QueueCounted,
+    QueueFailed,
+    QueueGrew,
+    QueueOpened,
+    QueuePapersRead,
+    QueueRanking,
+    QueueReordered,
+    QueueWhyRead,
+)
+from readlist.ui.screens.triage_keys import TRIAGE_BINDINGS
 from readlist.ui.services import AppServices, services
 from readlist.ui.triage_queue import TriageQueue
 from readlist.ui.widgets.detail import (
-    READING_BINDINGS,
-    Pieces,
     Scroll,
-    authors_line,
-    facts,
-    highlighted,
     more_below,
-    paper_page_bindings,
     scroll_paper,
 )
 from readlist.ui.widgets.footer import KeysFooter
+from readlist.ui.widgets.triage_card import TriageCard
+
+if TYPE_CHECKING:
+    from readlist.core.rank import Model
 
 STEPS_KEPT = 1000  # steps u can walk back (stars and reads: as far as the app history goes)
 
 StepKind = Literal["starred", "read", "skipped", "note"]
 DECISIONS: tuple[StepKind, ...] = ("starred", "read", "skipped")
 NOTHING_TO_TRIAGE = "Nothing to triage: no unread, unstarred papers match"
+ORDERS: tuple[TriageOrder, ...] = ("best", "unsure", "listing")  # as S cycles them
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,49 +75,26 @@ class Step:
 
 
 class TriageScreen(Screen[str | None]):
-    BINDINGS = [
-        Binding("s", "star", "Star", tooltip="Star the paper, show the next", id="triage.star"),
-        Binding(
-            "r", "read", "Read", tooltip="Not for me: mark it read, show the next", id="triage.read"
-        ),
-        # Space reads on, as in mutt's pager: it pages the card while more is below, and
-        # skips to the next card from the card's end.
-        Binding(
-            "space",
-            "skip",
-            "Skip",
-            tooltip="Page down the card; at its end, leave the paper undecided, show the next",
-            id="triage.skip",
-        ),
-        Binding(
-            "n", "note", "Note", tooltip="Write a note on the paper; stays on it", id="triage.note"
-        ),
-        Binding(
-            "u",
-            "undo",
-            "Undo",
-            tooltip="Take back the last decision and show its card",
-            id="triage.undo",
-        ),
-        *paper_page_bindings("triage"),
-        Binding("g", "first_card", "Back to the first card", show=False, id="triage.first_card"),
-        Binding(
-            "escape,q", "leave", "Done", tooltip="Leave triage with a summary", id="triage.leave"
-        ),
-        *(binding for binding in READING_BINDINGS if binding.key != "space"),
-    ]
+    BINDINGS = TRIAGE_BINDINGS
 
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:
         return in_declared_order(super().active_bindings)  # rebound keys stay in place
 
     def __init__(
-        self, query_text: str, sort: Sort = "latest", saved: Mapping[str, str] | None = None
+        self,
+        query_text: str,
+        sort: Sort = "latest",
+        saved: Mapping[str, str] | None = None,
+        order: TriageOrder | None = None,
     ) -> None:
+        """`sort`: the library's order, so the cards can come as the list shows them;
+        `order`: None is best first if the model has learned from enough decisions,
+        else the library's order."""
         super().__init__()
         self.query_text = query_text
-        self.sort: Sort = sort  # the library's order, so the cards come as the list shows them
-        self.queue = TriageQueue(self, query_text, sort, saved)
+        self.sort: Sort = sort
+        self.queue = TriageQueue(self, query_text, sort, saved, order)
         self.position = 0
         self.counts: dict[StepKind, int] = {kind: 0 for kind in DECISIONS}
         self._terms = self.queue.query.highlight_terms()
@@ -120,17 +112,12 @@ class TriageScreen(Screen[str | None]):
 
     def compose(self) -> ComposeResult:
         yield Static(id="triage-progress")
-        with VerticalScroll(id="triage-card"):
-            yield Static(Text("Loading the queue…"), id="triage-title")
-            yield Static(id="triage-authors")  # shown when a listing named them
-            yield Pieces(id="triage-seen")
-            yield Static(id="triage-note")  # before the abstract: never below the fold
-            yield Static(id="triage-abstract")
+        yield TriageCard(id="triage-card")
         yield KeysFooter()
 
     def on_mount(self) -> None:
         app = self.rl_app
-        self.queue.load(app.library, app.memory.now.triage)  # picked up where it was left
+        self.queue.load(app.library, app.memory.now.triage, app.for_you)  # where it was left
 
     # -- the queue's news ------------------------------------------------------------------
 
@@ -138,6 +125,8 @@ class TriageScreen(Screen[str | None]):
         """The first page is in; `start` is the remembered place's position, if queued."""
         self.queue.opened(found)
         start = found.start
+        if found.said:
+            self.notify(found.said, title="Triage", timeout=6, markup=False)
         if not len(self.queue):
             self._ready_for_keys()
             self.notify(NOTHING_TO_TRIAGE, timeout=4, markup=False)
@@ -153,6 +142,32 @@ class TriageScreen(Screen[str | None]):
         if not self.keys_ready:
             self.keys_ready = True
             typeahead.ready(self)
+
+    def on_queue_ranking(self, found: QueueRanking) -> None:
+        """While the first ranking makes the terms it lacks, the card says how far it is."""
+        if not len(self.queue):
+            self.query_one(TriageCard).show_title(f"Ranking {found.done:,} of {found.total:,}…")
+
+    def on_queue_reordered(self, found: QueueReordered) -> None:
+        """The cards after this one in their new order; the card on screen stays."""
+        if found.said:  # the cards keep their order
+            self.notify(found.said, title="Triage", timeout=6, markup=False)
+        self.queue.reordered(found, self.position)
+        self._show_progress()
+        self.queue.fetch_ahead(self.position)
+
+    def model_changed(self, model: Model | None, _reason: str | None) -> None:
+        """The model learned again (after a decision, here or elsewhere): the cards after
+        this one are ranked again, and the card's why line follows."""
+        if model is not None:
+            self.queue.rank_again(model.stamp, self.position)
+        self.queue.why_ahead(self.queue.ahead(self.position + 1), anew=True)
+        paper = None if self.finished or self._waiting else self._current()
+        if paper is not None:
+            self.query_one(TriageCard).show_why(self.queue.why_line(paper))
+
+    def on_queue_why_read(self, found: QueueWhyRead) -> None:
+        self.queue.why_read(found)
 
     def on_queue_counted(self, found: QueueCounted) -> None:
         """The progress line shows the count in place of "…"."""
@@ -181,7 +196,7 @@ class TriageScreen(Screen[str | None]):
         self._ready_for_keys()
         self.notify(message, severity="error", markup=False)
         if not len(self.queue):
-            self.query_one("#triage-title", Static).update(Text(message))
+            self.query_one(TriageCard).show_title(message)
 
     def _current(self) -> Paper | None:
         return self.queue.paper_at(self.position)
@@ -210,6 +225,8 @@ class TriageScreen(Screen[str | None]):
             f"{self.counts['starred']} starred · {self.counts['read']} read"
             f" · {self.counts['skipped']} skipped",
         ]
+        if self.queue.order in ("best", "unsure"):  # ranked for you: said, as S changes it
+            parts.append(ORDER_LABEL[self.queue.order])
         if self.query_text.strip():
             parts.append(f"filter: {shown_in_line(self.query_text)}")
         self.query_one("#triage-progress", Static).update(Text("   ·   ".join(parts)))
@@ -223,43 +240,17 @@ class TriageScreen(Screen[str | None]):
         if not self._waiting:
             self._ready_for_keys()
             place = None if paper is None else self.queue.place(paper)
-            self.rl_app.memory.remember("triage", place)  # none at the end of the queue
-        if paper is None:
-            if self.finished:
-                done = self.summary() or "Nothing decided"
-                end = Text(f"{done}. u goes back, q or Esc leaves.")
-                self._fill(Text("End of the queue"), Text(), [], end, "")
-            else:
-                self._fill(Text("Loading…"), Text(), [], Text(), "")
-            return
-        dumps = "dump" if paper.times_seen == 1 else "dumps"
-        meta = paper.meta
-        # What helps decide, as far as a listing told it: who wrote it, how it was received.
-        seen = [
-            *([f"⚠ withdrawn {meta.withdrawn}"] if meta.withdrawn else []),
-            f"Listed in {paper.times_seen} {dumps}",
-            f"last seen {paper.last_seen}",
-            *facts(meta),
-        ]
-        self._fill(
-            highlighted(paper.title, self._terms),
-            highlighted(authors_line(meta), self._terms),
-            seen,
-            highlighted(paper.abstract or "(no abstract in the dumps)", self._terms),
-            paper.note,
-        )
-
-    def _fill(self, title: Text, authors: Text, seen: list[str], abstract: Text, note: str) -> None:
-        self.query_one("#triage-title", Static).update(title)
-        names = self.query_one("#triage-authors", Static)
-        names.display = bool(authors.plain)
-        names.update(authors)
-        self.query_one("#triage-seen", Pieces).show(seen)
-        self.query_one("#triage-abstract", Static).update(abstract)
-        note_line = self.query_one("#triage-note", Static)
-        note_line.display = bool(note.strip())
-        note_line.update(Text.assemble(("Note: ", "bold"), shown(note)))
-        self.query_one("#triage-card", VerticalScroll).scroll_home(animate=False, immediate=True)
+            if self.queue.order == "listing":  # a ranked queue has no place to go back to
+                self.rl_app.memory.remember("triage", place)  # none at the end of the queue
+        card = self.query_one(TriageCard)
+        if paper is not None:
+            card.show_paper(paper, self._terms, self.queue.why_line(paper))
+        elif self.finished:
+            done = self.summary() or "Nothing decided"
+            end = Text(f"{done}. u goes back, q or Esc leaves.")
+            card.fill(Text("End of the queue"), abstract=end)
+        else:
+            card.fill(Text("Loading…"))
         self._card_drawn = False
         self.call_after_refresh(self._drawn)
 
@@ -314,6 +305,7 @@ class TriageScreen(Screen[str | None]):
             scroll_paper(card, "page_down")
             return
         if (paper := self._deciding()) is not None:
+            self.rl_app.record_skip(paper.id)
             self._decided("skipped", paper)
 
     def action_note(self) -> None:
@@ -340,7 +332,9 @@ class TriageScreen(Screen[str | None]):
             self.notify("Nothing to undo in this triage", timeout=2)
             return
         step = self._steps.pop()
-        if step.kind != "skipped" and self.rl_app.undo() is None:
+        if step.kind == "skipped":
+            self.rl_app.record_skip(step.paper_id, undo=True)
+        elif self.rl_app.undo() is None:
             self._steps.clear()  # the app's history no longer reaches back this far
             return
         if step.kind != "note":
@@ -354,6 +348,16 @@ class TriageScreen(Screen[str | None]):
         self._noting = None
         self.position = 0
         self._show_card()
+
+    def action_cycle_order(self) -> None:
+        """The cards after this one come in the next order (the card on screen stays)."""
+        if not self.rl_app.for_you.enabled:
+            self.notify("For you is off (for_you = false in the settings)", timeout=4)
+            return
+        current = self.queue.order or "listing"
+        order = ORDERS[(ORDERS.index(current) + 1) % len(ORDERS)]
+        self.notify(f"Next cards: {ORDER_LABEL[order]}", timeout=2)
+        self.queue.reorder(self.position, order)
 
     def action_leave(self) -> None:
         self.dismiss(self.summary() or None)

@@ -262,6 +262,10 @@ class DetailPane(VerticalScroll, can_focus=False):
     DEFAULT_CSS = """
     DetailPane { padding: 0 1; }
     DetailPane #detail-title { text-style: bold; margin-bottom: 1; }
+    DetailPane #detail-why {
+        color: $text-muted; margin-bottom: 1; text-wrap: nowrap; text-overflow: ellipsis;
+    }
+    DetailPane.-why #detail-title { margin-bottom: 0; }
     DetailPane #detail-state { color: $text-muted; }
     DetailPane #detail-withdrawn { color: $text-error; text-style: bold; }
     DetailPane #detail-facts, DetailPane #detail-links { color: $text-muted; }
@@ -281,6 +285,7 @@ class DetailPane(VerticalScroll, can_focus=False):
 
     def compose(self) -> ComposeResult:
         yield Static(id="detail-title")
+        yield Static(id="detail-why")  # why it ranks as it does for the user, if ranked
         # What a listing says of the paper (PaperMeta): each line shows only when known,
         # so a paper from a copied page looks as it always has.
         yield Static(id="detail-withdrawn")
@@ -318,6 +323,13 @@ class DetailPane(VerticalScroll, can_focus=False):
             Part(f"id {paper.id}", 2),
         ]
         self.query_one("#detail-state", StatusLine).show(state)
+
+    def show_why(self, line: str) -> None:
+        """The line under the title that says why the paper ranks as it does ("" none)."""
+        why = self.query_one("#detail-why", Static)
+        why.display = bool(line)
+        why.update(Text(line))
+        self.set_class(bool(line), "-why")
 
     def show(self, paper: Paper | None, sightings: list[Sighting], terms: tuple[str, ...]) -> None:
         title = self.query_one("#detail-title", Static)

@@ -46,7 +46,7 @@ PRIORITY = (
 )
 
 
-def rank(action: str) -> int:
+def footer_priority(action: str) -> int:
     return PRIORITY.index(action) if action in PRIORITY else len(PRIORITY)
 
 
@@ -76,7 +76,7 @@ class KeysFooter(Footer):
         room = width - sum(self._width_of(key) for key in keys if key.has_class("-command-palette"))
         keys = sorted(
             (key for key in keys if not key.has_class("-command-palette")),
-            key=lambda key: rank(key.action),
+            key=lambda key: footer_priority(key.action),
         )
         shown: set[FooterKey] = set()
         for key in keys:  # the ways out and to help first, whatever the room

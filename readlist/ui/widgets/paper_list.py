@@ -7,7 +7,7 @@ fetched yet draws as a placeholder until its page arrives.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -156,6 +156,7 @@ class PaperList(ScrollView, can_focus=True):
         self._generation = 0
         self._row_styles: tuple[Style, Style, Style, Style] | None = None
         self._sort: Sort = "latest"  # the order shown, which picks the rows' side column
+        self._scores: Sequence[float] | None = None  # by row, when ranked for the user
 
     # -- what is shown ---------------------------------------------------------------
 
@@ -171,11 +172,15 @@ class PaperList(ScrollView, can_focus=True):
         *,
         cursor: int = 0,
         sort: Sort = "latest",
+        scores: Sequence[float] | None = None,
     ) -> None:
         """Show a new result set, in `sort`'s order: forget every cached page, put the
-        cursor on `cursor` (the screen knows which paper to keep; by default the top)."""
+        cursor on `cursor` (the screen knows which paper to keep; by default the top).
+        `scores`: each row's score when the rows are ranked for the user, shown in the
+        side column in place of `sort`'s."""
         self._generation += 1
         self._sort = sort
+        self._scores = scores
         self._fetch = fetch
         self._total = total
         self._pages = {0: first_page} if first_page is not None else {}
@@ -264,7 +269,8 @@ class PaperList(ScrollView, can_focus=True):
             )
         on_cursor = index == self.cursor
         style = cursor_style if on_cursor else base
-        date = side_column(paper, self._sort)
+        scores = self._scores
+        date = side_column(paper, self._sort) if scores is None else f" {scores[index]:>10.2f} "
         title_width = max(width - MARKS_WIDTH - len(date), 1)
         tags = tags_cell(paper.tags, max(title_width // 3, 3)) if paper.tags else ""
         segments = [
