@@ -45,7 +45,7 @@ def test_terms_are_made_once_when_first_ranked_and_kept(library: Store) -> None:
     assert make_terms(library, list(kept), progress=lambda *step: done.append(step)) == 0
     assert done == []  # nothing left to make
     paper = library.get(5)
-    blob = terms.make_terms(paper.title, paper.abstract, paper.meta.authors)
+    blob = terms.pack(paper.title, paper.abstract, paper.meta.authors)
     assert kept[5][0] == blob
 
 

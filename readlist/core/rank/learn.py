@@ -38,17 +38,17 @@ import numpy.typing as npt
 from readlist.core.errors import ReadlistError
 from readlist.core.rank import fit, kept, terms
 from readlist.core.rank.model import (
-    Batch,
     F32Array,
     F64Array,
     I64Array,
     Model,
     RankUnavailable,
+    TermBatch,
     tf_idf,
 )
 from readlist.core.rank.ranking import stop_if, terms_of
 from readlist.core.rank.terms import U32Array
-from readlist.core.store import Decision
+from readlist.core.store import PaperDecision
 
 Mask = npt.NDArray[np.bool_]
 
@@ -70,7 +70,7 @@ MIN_DF = 1
 NOTHING_TO_LEARN = "for you has nothing to learn from yet: star a paper you like"
 
 
-def _labels(decisions: Iterable[Decision]) -> tuple[list[int], F64Array, F64Array]:
+def _labels(decisions: Iterable[PaperDecision]) -> tuple[list[int], F64Array, F64Array]:
     """The papers to learn from, their labels (+1 liked, -1 not) and weights: the most
     recent MAX_POSITIVES liked and MAX_NEGATIVES others, the decisions read one at a time
     (a bounded heap of each: a library of a million decisions is never held)."""
@@ -158,8 +158,8 @@ def _learned(store: Store, cancelled: Callable[[], bool] | None) -> Model:
     trained = sum(paper_id in labelled for paper_id in present)  # the labelled come first
     keep = np.isin(np.array(ids, dtype=np.int64), np.array(present[:trained], dtype=np.int64))
     labels, weights = labels[keep], weights[keep]
-    training = Batch.of(blobs[:trained])
-    extra = Batch.of(blobs[trained:])
+    training = TermBatch.of(blobs[:trained])
+    extra = TermBatch.of(blobs[trained:])
     known, columns, idf, unseen_idf = _idf(training, extra)
     values = tf_idf(training, idf[columns])
     positives = int((labels > 0).sum())
@@ -194,7 +194,7 @@ def _count(number: int, what: str) -> str:
     return f"{number} {what}{'' if number == 1 else 's'}"
 
 
-def _idf(training: Batch, extra: Batch) -> tuple[U32Array, I64Array, F64Array, float]:
+def _idf(training: TermBatch, extra: TermBatch) -> tuple[U32Array, I64Array, F64Array, float]:
     """The training papers' buckets (sorted), each entry's place among them, their
     smoothed idf over the training papers and the sample, and that of a bucket in none."""
     present = np.zeros(terms.BUCKETS, dtype=bool)
@@ -211,7 +211,7 @@ def _idf(training: Batch, extra: Batch) -> tuple[U32Array, I64Array, F64Array, f
 
 
 def _matrix(
-    training: Batch, columns: I64Array, values: F64Array, width: int, *, min_df: int
+    training: TermBatch, columns: I64Array, values: F64Array, width: int, *, min_df: int
 ) -> tuple[fit.Matrix, Mask, Mask]:
     """The training papers as a matrix of the terms in at least `min_df` of them,
     leaving out the papers with none of those; and which papers and terms it kept."""

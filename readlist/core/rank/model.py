@@ -40,7 +40,7 @@ class RankCancelled(RankUnavailable):
 
 
 @dataclass(frozen=True)
-class Batch:
+class TermBatch:
     """Some papers' terms side by side: for each term, its paper's row, its bucket and
     the times it occurs. Papers with no terms have no entries and read as zero vectors."""
 
@@ -52,7 +52,7 @@ class Batch:
     starts: I64Array
 
     @classmethod
-    def of(cls, blobs: Sequence[bytes]) -> Batch:
+    def of(cls, blobs: Sequence[bytes]) -> TermBatch:
         joined = b"".join(blobs)
         lengths = np.fromiter(map(len, blobs), dtype=np.int64, count=len(blobs)) // 4
         buckets, times = terms.unpack(joined)
@@ -79,7 +79,7 @@ def sums(index: npt.NDArray[np.integer], values: F64Array, size: int) -> F64Arra
 _SUBLINEAR = (1.0 + np.log(np.maximum(np.arange(4096), 1))).astype(np.float32)
 
 
-def tf_idf(batch: Batch, idf: npt.NDArray[np.floating]) -> F64Array:
+def tf_idf(batch: TermBatch, idf: npt.NDArray[np.floating]) -> F64Array:
     """Each entry's value in its paper's unit-length tf-idf vector (`idf` per entry)."""
     values = (_SUBLINEAR[batch.times] * idf).astype(np.float64)
     norms = np.sqrt(sums(batch.rows, values * values, batch.size))
@@ -117,7 +117,7 @@ class Model:
         shared.flags.writeable = False
         object.__setattr__(self, "_pairs", shared)
 
-    def margins(self, batch: Batch) -> F64Array:
+    def margins(self, batch: TermBatch) -> F64Array:
         """Each paper's margin: above 0 on the liked side (fitted), else its similarity.
         The tf-idf vector's dot product with the weights over its length, each a sum
         over the paper's run of terms."""
@@ -129,7 +129,7 @@ class Model:
         return scaled + self.bias
 
     def margins_of(self, blobs: Sequence[bytes], scratch: Scratch) -> F64Array:
-        """As margins(Batch.of(blobs)), each step written into `scratch`: a ranking
+        """As margins(TermBatch.of(blobs)), each step written into `scratch`: a ranking
         scores a library a chunk at a time, and memory fresh for every chunk's entries
         costs more in the kernel's page faults than the scoring itself."""
         lengths = np.fromiter(map(len, blobs), dtype=np.int64, count=len(blobs)) // 4
@@ -164,13 +164,13 @@ class Model:
 
     def score(self, paper: Paper) -> float:
         """A paper's score from its own text (no store needed)."""
-        batch = Batch.of([_terms_of(paper)])
+        batch = TermBatch.of([_terms_of(paper)])
         return float(self.scores(self.margins(batch))[0])
 
     def why(self, paper: Paper) -> str:
         """One line: the words and the author that weigh most for this paper, e.g.
         "diffusion, denoising, video · by Kaiming He"; "" when nothing weighs for it."""
-        batch = Batch.of([_terms_of(paper)])
+        batch = TermBatch.of([_terms_of(paper)])
         if batch.buckets.size == 0:
             return ""
         entry_weights, entry_idf = self._lookup(batch.buckets)
@@ -203,7 +203,7 @@ class Model:
 
 
 def _terms_of(paper: Paper) -> bytes:
-    return terms.make_terms(paper.title, paper.abstract, paper.meta.authors)
+    return terms.pack(paper.title, paper.abstract, paper.meta.authors)
 
 
 def authors_of(column: str | None) -> tuple[str, ...]:

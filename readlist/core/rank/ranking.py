@@ -68,7 +68,7 @@ def make_terms(
         if progress is not None:
             progress(start, len(missing))
         chunk = [
-            (text.paper_id, terms.make_terms(text.title, text.abstract, authors_of(text.authors)))
+            (text.paper_id, terms.pack(text.title, text.abstract, authors_of(text.authors)))
             for text in store.paper_texts(missing[start : start + MAKE_CHUNK])
         ]
         store.keep_terms(chunk, VERSION)
@@ -203,7 +203,7 @@ def rank(
         if progress is not None:
             progress(start, len(lacking))
         made = [
-            (text.paper_id, terms.make_terms(text.title, text.abstract, authors_of(text.authors)))
+            (text.paper_id, terms.pack(text.title, text.abstract, authors_of(text.authors)))
             for text in store.paper_texts(lacking[start : start + MAKE_CHUNK].tolist())
         ]
         store.keep_terms(made, VERSION)

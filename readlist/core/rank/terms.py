@@ -58,7 +58,7 @@ def bucket_of(feature: str) -> int:
     return bucket
 
 
-def words(text: str) -> list[str]:
+def word_tokens(text: str) -> list[str]:
     """The words of `text` the ranker reads, in order."""
     return [
         word
@@ -77,20 +77,20 @@ def features(title: str, abstract: str, authors: Sequence[str]) -> Iterator[tupl
     """(feature text, what a person reads for it) for every feature of a paper, repeats
     included: a word, a pair of words, a title word, an author."""
     for field, text in ((0, title), (1, abstract)):
-        tokens = words(text)
-        for index, word in enumerate(tokens):
+        found = word_tokens(text)
+        for index, word in enumerate(found):
             yield word, word
             if field == 0:
                 yield "title:" + word, word
             if PAIRS and index:
-                pair = f"{tokens[index - 1]} {word}"
+                pair = f"{found[index - 1]} {word}"
                 yield "pair:" + pair, pair
     for name in authors:
         if name.strip():
             yield author_feature(name), " ".join(name.split())
 
 
-def make_terms(title: str, abstract: str, authors: Sequence[str]) -> bytes:
+def pack(title: str, abstract: str, authors: Sequence[str]) -> bytes:
     """A paper's terms, packed for paper_terms."""
     counts = Counter(bucket_of(feature) for feature, _shown in features(title, abstract, authors))
     if not counts:

@@ -11,7 +11,7 @@ from readlist.core.store.imports import CANDIDATES_PER_KEY, RECENT_KEYS_CAP
 from readlist.core.store.memory import ListSort, Memory, MemoryKey, Remembered, TriagePlace
 from readlist.core.store.merge_reads import RowDict
 from readlist.core.store.merges import PAPER_FIELDS_FILLED
-from readlist.core.store.ranking import Decision, RankRow
+from readlist.core.store.ranking import PaperDecision, RankRow
 from readlist.core.store.schema import SCHEMA_VERSION
 from readlist.core.store.search import Sort
 from readlist.core.store.tags import NAME_MAX, BadNameError, one_word, sorted_tags, unique_names
@@ -26,10 +26,10 @@ __all__ = [
     "RECENT_KEYS_CAP",
     "SCHEMA_VERSION",
     "BadNameError",
-    "Decision",
     "ListSort",
     "Memory",
     "MemoryKey",
+    "PaperDecision",
     "RankRow",
     "Remembered",
     "RowDict",

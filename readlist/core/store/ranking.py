@@ -23,7 +23,7 @@ _CHUNK = 500  # ids a statement (SQLite takes up to 32766 parameters)
 _STREAM_CHUNK = 2000  # rows a ranking reads of a query at a time (as rank.READ_CHUNK)
 
 
-class Decision(NamedTuple):
+class PaperDecision(NamedTuple):
     """What the user did with a paper out of the trash, as the ranker reads it: starred,
     read, noted or tagged (`kept`), skipped in triage (`skips`, how often), and when
     last (`at`, an ISO timestamp; "" when not known)."""
@@ -146,7 +146,7 @@ class RankStore:
                 ((paper_id, blob, made_by) for paper_id, blob in terms),
             )
 
-    def decisions(self) -> Iterator[Decision]:
+    def decisions(self) -> Iterator[PaperDecision]:
         """Every paper out of the trash the user starred, read, noted, tagged or skipped,
         one at a time (a library of a million holds most of them: not as a list)."""
         rows = self.conn.execute(
@@ -166,7 +166,7 @@ class RankStore:
                ORDER BY d.id"""
         )
         for row in rows:
-            yield Decision(row[0], bool(row[1]), bool(row[2]), bool(row[3]), row[4], row[5])
+            yield PaperDecision(row[0], bool(row[1]), bool(row[2]), bool(row[3]), row[4], row[5])
 
     def record_skip(self, paper_id: int) -> None:
         """The user passed a paper over in triage: one more skip, as of now."""
