@@ -87,9 +87,12 @@ async def test_sorted_for_you_the_papers_like_the_starred_come_first(topics_path
     decide(topics_path)
     app = app_on(topics_path)
     async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("G")  # the cursor far down: "for you" opens at its best anyway
         await sort_for_you(pilot, app)
         screen = library_screen(app)
         assert screen.sort == "for_you"
+        assert screen.query_one(PaperList).cursor == 0
         # the five undecided diffusion papers first, the decided last
         assert topics_shown(app, 5) == ["diffusion"] * 5
         papers = screen.query_one(PaperList)

@@ -190,7 +190,9 @@ class LibraryScreen(Screen[None]):
         self.reload(keep_place=clearing)
 
     def watch_sort(self) -> None:
-        self.reload()
+        """Every sort keeps the cursor on its paper but "for you", which opens at its
+        best: that is what it is asked for."""
+        self.reload(keep_place=self.sort != "for_you")
 
     @on(FilterBar.Changed)
     def _filter_changed(self, event: FilterBar.Changed) -> None:
