@@ -5,6 +5,7 @@ ten papers each: tests/unit/rank_papers.py)."""
 from __future__ import annotations
 
 import re
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -290,3 +291,24 @@ async def test_opened_on_the_sort_for_you_the_status_counts_the_library(topics_p
         assert library_screen(app).sort == "for_you"
         assert topics_shown(app, 5) == ["diffusion"] * 5
         assert "40 shown of 40 papers" in status(app) and "5 starred" in status(app)
+
+
+async def test_a_ranking_the_library_fails_gives_the_sort_way_with_one_line(
+    topics_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import readlist.core.rank as rank_package
+
+    def locked(*_args: object, **_kwargs: object) -> None:
+        raise sqlite3.OperationalError("database is locked")
+
+    decide(topics_path)
+    app = app_on(topics_path)
+    notices = record_notices(app, monkeypatch)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        monkeypatch.setattr(rank_package, "rank", locked)
+        await pilot.press(*"SSSSS")
+        await until(pilot, lambda: library_screen(app).sort == "latest", "the next sort")
+        await settle(pilot)
+        assert "Ranking" not in status(app)
+        assert notices[-1] == "Sorted by latest seen · Could not rank for you: database is locked"
