@@ -384,6 +384,16 @@ class TriageQueue:
             position += 1
         return position
 
+    def position_of(self, paper_id: int, was: int) -> int:
+        """Where a paper decided at position `was` is now: a ranking again since may have
+        moved it (after `g`, every card after the first is ranked again)."""
+        if was < len(self._ids) and self._ids[was] == paper_id:
+            return was
+        try:
+            return self._ids.index(paper_id)
+        except ValueError:
+            return was
+
     def paper_at(self, position: int) -> Paper | None:
         """The paper at `position`, if it is held (else it is on its way, or past the end)."""
         if position >= len(self._ids):

@@ -339,7 +339,7 @@ class TriageScreen(Screen[str | None]):
             return
         if step.kind != "note":
             self.counts[step.kind] -= 1
-        self.position = step.position
+        self.position = self.queue.position_of(step.paper_id, step.position)
         self._show_card()
 
     def action_first_card(self) -> None:
