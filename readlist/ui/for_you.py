@@ -14,10 +14,10 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Literal
 
-from textual.message import Message
 from textual.worker import get_current_worker
 
 from readlist.core.models import Paper
+from readlist.ui.messages import ModelChanged
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -36,15 +36,6 @@ ORDER_LABEL: dict[TriageOrder, str] = {
     "unsure": "least sure first",
     "listing": "listing order",
 }
-
-
-class ModelChanged(Message, bubble=False):
-    """The model was learned again (`model`), or cannot be (`reason`, one line)."""
-
-    def __init__(self, model: Model | None, reason: str | None) -> None:
-        super().__init__()
-        self.model = model
-        self.reason = reason
 
 
 def as_sentence(reason: str) -> str:

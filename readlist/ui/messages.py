@@ -18,10 +18,10 @@ from textual.message import Message
 
 from readlist.core.models import LibraryStats, Paper, Sighting
 from readlist.core.store import ListSort, Walk
-from readlist.ui.for_you import TriageOrder
 
 if TYPE_CHECKING:
-    from readlist.core.rank import Ranking
+    from readlist.core.rank import Model, Ranking
+    from readlist.ui.for_you import TriageOrder
 
 
 class _News(Message, bubble=False):
@@ -223,3 +223,15 @@ class LastImportRead(_News):
     """The line that says the latest import, read as the app starts (see last_import)."""
 
     line: str
+
+
+# -- for you (readlist.ui.for_you) ------------------------------------------------------------
+
+
+@dataclass
+class ModelChanged(_News):
+    """The model was learned again (`model`), or cannot be (`reason`, one line): posted
+    to the app, which posts one to each of its screens."""
+
+    model: Model | None
+    reason: str | None

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -34,6 +34,7 @@ from readlist.ui.for_you import ORDER_LABEL, TriageOrder
 from readlist.ui.history import Change
 from readlist.ui.keymap import in_declared_order
 from readlist.ui.messages import (
+    ModelChanged,
     QueueCounted,
     QueueFailed,
     QueueGrew,
@@ -53,9 +54,6 @@ from readlist.ui.widgets.detail import (
 )
 from readlist.ui.widgets.footer import KeysFooter
 from readlist.ui.widgets.triage_card import TriageCard
-
-if TYPE_CHECKING:
-    from readlist.core.rank import Model
 
 STEPS_KEPT = 1000  # steps u can walk back (stars and reads: as far as the app history goes)
 
@@ -156,11 +154,11 @@ class TriageScreen(Screen[str | None]):
         self._show_progress()
         self.queue.fetch_ahead(self.position)
 
-    def model_changed(self, model: Model | None, _reason: str | None) -> None:
+    def on_model_changed(self, news: ModelChanged) -> None:
         """The model learned again (after a decision, here or elsewhere): the cards after
         this one are ranked again, and the card's why line follows."""
-        if model is not None:
-            self.queue.rank_again(model.stamp, self.position)
+        if news.model is not None:
+            self.queue.rank_again(news.model.stamp, self.position)
         self.queue.why_ahead(self.queue.ahead(self.position + 1), anew=True)
         paper = None if self.finished or self._waiting else self._current()
         if paper is not None:
