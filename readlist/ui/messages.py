@@ -229,7 +229,7 @@ class LastImportRead(_News):
 
 
 @dataclass
-class ModelChanged(_News):
+class ModelChanged(_News, bubble=False):  # the app posts it on to its screens
     """The model was learned again (`model`), or cannot be (`reason`, one line): posted
     to the app, which posts one to each of its screens."""
 
