@@ -25,11 +25,11 @@ from readlist.ui import last_import, outside
 from readlist.ui.app_settings import AppSettings
 from readlist.ui.app_writes import WritingApp
 from readlist.ui.commands import ScreenKeys
-from readlist.ui.for_you import ForYou, TriageOrder
+from readlist.ui.for_you import ForYou
 from readlist.ui.history import Change, Deed, History, write
 from readlist.ui.library import StorePool
 from readlist.ui.memory import AppMemory
-from readlist.ui.messages import LastImportRead, ModelChanged
+from readlist.ui.messages import LastImportRead, ModelChanged, TriageOrder
 from readlist.ui.saved import SavedSearches
 from readlist.ui.screens.library import LibraryScreen
 from readlist.ui.state_writer import StateWriter

@@ -12,12 +12,12 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from textual.worker import get_current_worker
 
 from readlist.core.models import Paper
-from readlist.ui.messages import ModelChanged
+from readlist.ui.messages import ModelChanged, TriageOrder
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -30,7 +30,6 @@ if TYPE_CHECKING:
 # learned again: a run of triage decisions is one learning, with the newest state.
 LEARN_PAUSE = 0.25
 
-TriageOrder = Literal["best", "unsure", "listing"]  # ranked, least sure first, the list's
 ORDER_LABEL: dict[TriageOrder, str] = {
     "best": "best first",
     "unsure": "least sure first",

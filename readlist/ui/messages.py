@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from array import array
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from textual.message import Message
 
@@ -21,7 +21,8 @@ from readlist.core.store import ListSort, Walk
 
 if TYPE_CHECKING:
     from readlist.core.rank import Model, Ranking
-    from readlist.ui.for_you import TriageOrder
+
+TriageOrder = Literal["best", "unsure", "listing"]  # ranked, least sure first, the list's
 
 
 class _News(Message, bubble=False):
@@ -178,13 +179,15 @@ class QueueWhyRead(_News):
 @dataclass
 class QueueReordered(_News):
     """The ids that came after position `after` when asked, in `order`, with the papers
-    of the first few; `said`: why the order could not be had (the ids are then None)."""
+    of the first few; `said`: why the order could not be had (the ids are then None);
+    `stamp`: the state stamp of the model that ranked them, if one did."""
 
     after: int
     order: TriageOrder
     ids: list[int] | None
     papers: list[Paper]
     said: str | None = None
+    stamp: int | None = None
 
 
 @dataclass

@@ -30,7 +30,7 @@ from readlist.core.models import Paper
 from readlist.core.printable import shown_in_line
 from readlist.core.store import Sort
 from readlist.ui import typeahead
-from readlist.ui.for_you import ORDER_LABEL, TriageOrder
+from readlist.ui.for_you import ORDER_LABEL
 from readlist.ui.history import Change
 from readlist.ui.keymap import in_declared_order
 from readlist.ui.messages import (
@@ -43,6 +43,7 @@ from readlist.ui.messages import (
     QueueRanking,
     QueueReordered,
     QueueWhyRead,
+    TriageOrder,
 )
 from readlist.ui.screens.triage_keys import TRIAGE_BINDINGS
 from readlist.ui.services import AppServices, services
@@ -159,13 +160,13 @@ class TriageScreen(Screen[str | None]):
         this one are ranked again, and the card's why line follows."""
         if news.model is not None:
             self.queue.rank_again(news.model.stamp, self.position)
-        self.queue.why_ahead(self.queue.ahead(self.position + 1), anew=True)
+        self.queue.why.ahead(self.queue.ahead(self.position + 1), anew=True)
         paper = None if self.finished or self._waiting else self._current()
         if paper is not None:
-            self.query_one(TriageCard).show_why(self.queue.why_line(paper))
+            self.query_one(TriageCard).show_why(self.queue.why.line(paper))
 
     def on_queue_why_read(self, found: QueueWhyRead) -> None:
-        self.queue.why_read(found)
+        self.queue.why.read(found)
 
     def on_queue_counted(self, found: QueueCounted) -> None:
         """The progress line shows the count in place of "…"."""
@@ -242,7 +243,7 @@ class TriageScreen(Screen[str | None]):
                 self.rl_app.memory.remember("triage", place)  # none at the end of the queue
         card = self.query_one(TriageCard)
         if paper is not None:
-            card.show_paper(paper, self._terms, self.queue.why_line(paper))
+            card.show_paper(paper, self._terms, self.queue.why.line(paper))
         elif self.finished:
             done = self.summary() or "Nothing decided"
             end = Text(f"{done}. u goes back, q or Esc leaves.")
