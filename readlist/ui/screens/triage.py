@@ -157,16 +157,20 @@ class TriageScreen(Screen[str | None]):
 
     def on_model_changed(self, news: ModelChanged) -> None:
         """The model learned again (after a decision, here or elsewhere): the cards after
-        this one are ranked again, and the card's why line follows."""
+        this one are ranked again, and the card's why line follows (made in a worker,
+        with those of the cards ahead)."""
         if news.model is not None:
             self.queue.rank_again(news.model.stamp, self.position)
-        self.queue.why.ahead(self.queue.ahead(self.position + 1), anew=True)
+        self.queue.why.ahead(self.queue.ahead(self.position), anew=True)
         paper = None if self.finished or self._waiting else self._current()
-        if paper is not None:
-            self.query_one(TriageCard).show_why(self.queue.why.line(paper))
+        if paper is not None and news.model is None:
+            self.query_one(TriageCard).show_why("")
 
     def on_queue_why_read(self, found: QueueWhyRead) -> None:
         self.queue.why.read(found)
+        paper = None if self.finished or self._waiting else self._current()
+        if paper is not None and paper.id in found.lines:
+            self.query_one(TriageCard).show_why(self.queue.why.line(paper))
 
     def on_queue_counted(self, found: QueueCounted) -> None:
         """The progress line shows the count in place of "…"."""
