@@ -25,11 +25,11 @@ from readlist.ui import last_import, outside
 from readlist.ui.app_settings import AppSettings
 from readlist.ui.app_writes import WritingApp
 from readlist.ui.commands import ScreenKeys
-from readlist.ui.for_you import ForYou, ModelChanged, TriageOrder
+from readlist.ui.for_you import ForYou
 from readlist.ui.history import Change, Deed, History, write
 from readlist.ui.library import StorePool
 from readlist.ui.memory import AppMemory
-from readlist.ui.messages import LastImportRead
+from readlist.ui.messages import LastImportRead, ModelChanged, TriageOrder
 from readlist.ui.saved import SavedSearches
 from readlist.ui.screens.library import LibraryScreen
 from readlist.ui.state_writer import StateWriter
@@ -119,9 +119,10 @@ class ReadlistApp(WritingApp):
         last_import.toast(self, news)
 
     def on_model_changed(self, news: ModelChanged) -> None:
+        """For you learned again: every screen hears it (the list's why line and triage's
+        order follow the model)."""
         for screen in self.screen_stack:
-            if (told := getattr(screen, "model_changed", None)) is not None:
-                told(news.model, news.reason)
+            screen.post_message(ModelChanged(news.model, news.reason))
 
     async def action_quit(self) -> None:
         """Ctrl+C: quit at once, with whatever is in the note editor saved, not dropped."""

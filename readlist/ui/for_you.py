@@ -12,12 +12,12 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
-from textual.message import Message
 from textual.worker import get_current_worker
 
 from readlist.core.models import Paper
+from readlist.ui.messages import ModelChanged, TriageOrder
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -30,21 +30,11 @@ if TYPE_CHECKING:
 # learned again: a run of triage decisions is one learning, with the newest state.
 LEARN_PAUSE = 0.25
 
-TriageOrder = Literal["best", "unsure", "listing"]  # ranked, least sure first, the list's
 ORDER_LABEL: dict[TriageOrder, str] = {
     "best": "best first",
     "unsure": "least sure first",
     "listing": "listing order",
 }
-
-
-class ModelChanged(Message, bubble=False):
-    """The model was learned again (`model`), or cannot be (`reason`, one line)."""
-
-    def __init__(self, model: Model | None, reason: str | None) -> None:
-        super().__init__()
-        self.model = model
-        self.reason = reason
 
 
 def as_sentence(reason: str) -> str:
@@ -66,6 +56,9 @@ class ForYou:
         self.model: Model | None = None  # the latest learned; replaced whole, never changed
         self.reason: str | None = None  # why there is no model, once learning said so
         self.learned = 0  # models learned so far (for tests)
+        # The library as `model` was learned from it: its state and import stamps (as the
+        # model the library keeps is: readlist.core.rank.kept).
+        self._learned_from: tuple[int, tuple[int, int]] | None = None
         self._lock = threading.Lock()  # one learning at a time; the others wait for it
         self._waiting = False  # a worker is waiting for changes to pause
         self._quiet_from = 0.0  # when they will have paused (time.monotonic)
@@ -102,8 +95,9 @@ class ForYou:
                 self._app.log.warning("for you: learning failed")
 
     def current(self, cancelled: Callable[[], bool] | None = None) -> Model:
-        """On a worker's thread: the model for the library's state as committed (every
-        key pressed so far saved first), learned now if the state moved since the last.
+        """On a worker's thread: the model for the library as committed (every key
+        pressed so far saved first), learned now if its state or its papers (an import)
+        moved since the last.
         RankUnavailable when there is nothing to learn from; its line is kept in `reason`."""
         from readlist.core.rank import RankCancelled, RankUnavailable, learn
 
@@ -111,7 +105,8 @@ class ForYou:
         with self._lock:
             store = self._library.store()
             model = self.model
-            if model is not None and model.stamp == store.state_stamp():
+            library = (store.state_stamp(), store.import_stamp())
+            if model is not None and self._learned_from == library:
                 return model
             try:
                 model = learn(store, cancelled=cancelled)
@@ -121,7 +116,7 @@ class ForYou:
                 self.model, self.reason = None, as_sentence(str(exc))
                 self._app.post_message(ModelChanged(None, self.reason))
                 raise
-            self.model, self.reason = model, None
+            self.model, self.reason, self._learned_from = model, None, library
             self.learned += 1
             self._app.post_message(ModelChanged(model, None))
             return model

@@ -12,16 +12,17 @@ from __future__ import annotations
 
 from array import array
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from textual.message import Message
 
 from readlist.core.models import LibraryStats, Paper, Sighting
 from readlist.core.store import ListSort, Walk
-from readlist.ui.for_you import TriageOrder
 
 if TYPE_CHECKING:
-    from readlist.core.rank import Ranking
+    from readlist.core.rank import Model, Ranking
+
+TriageOrder = Literal["best", "unsure", "listing"]  # ranked, least sure first, the list's
 
 
 class _News(Message, bubble=False):
@@ -178,13 +179,15 @@ class QueueWhyRead(_News):
 @dataclass
 class QueueReordered(_News):
     """The ids that came after position `after` when asked, in `order`, with the papers
-    of the first few; `said`: why the order could not be had (the ids are then None)."""
+    of the first few; `said`: why the order could not be had (the ids are then None);
+    `stamp`: the state stamp of the model that ranked them, if one did."""
 
     after: int
     order: TriageOrder
     ids: list[int] | None
     papers: list[Paper]
     said: str | None = None
+    stamp: int | None = None
 
 
 @dataclass
@@ -223,3 +226,15 @@ class LastImportRead(_News):
     """The line that says the latest import, read as the app starts (see last_import)."""
 
     line: str
+
+
+# -- for you (readlist.ui.for_you) ------------------------------------------------------------
+
+
+@dataclass
+class ModelChanged(_News, bubble=False):  # the app posts it on to its screens
+    """The model was learned again (`model`), or cannot be (`reason`, one line): posted
+    to the app, which posts one to each of its screens."""
+
+    model: Model | None
+    reason: str | None

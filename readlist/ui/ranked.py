@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from textual.screen import Screen
 from textual.worker import get_current_worker
 
+from readlist.core.errors import is_damage
 from readlist.core.models import Paper
 from readlist.core.query import Query
 from readlist.ui.for_you import ForYou, as_sentence
@@ -61,9 +62,12 @@ def read_ranking(
         if not worker.is_cancelled:
             screen.post_message(RankingFailed(text, as_sentence(str(exc)), unavailable=True))
         return
-    except sqlite3.DatabaseError as exc:
+    except sqlite3.DatabaseError as exc:  # the sort gives way, the line says why
         if not worker.is_cancelled:
-            health.read_failed(exc, filtering=True)
+            if is_damage(exc):  # said in full once, and every write stopped
+                health.read_failed(exc, filtering=True)
+            line = f"Could not rank for you: {exc}"
+            screen.post_message(RankingFailed(text, line, unavailable=False))
         return
     except Exception as exc:  # the ranker's own failure: said, the list stays usable
         if not worker.is_cancelled:

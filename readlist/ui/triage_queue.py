@@ -5,7 +5,8 @@ the library's order or ranked for the user (best first, or least sure first). Th
 stream into an array (8 bytes a paper, read in one snapshot, so decisions never shift
 positions) while the first cards show; only the cards just ahead are held as papers,
 fetched a small batch at a time before they are needed. A ranked queue is ranked again
-as the user decides, the positions after the card on screen only (`reorder`).
+as the user decides, the positions after the card on screen only (`reorder`;
+ui/triage_rank.py ranks, and makes the cards' why lines).
 A triage of the same filter in the library's order opens at the remembered place's paper
 while it is queued.
 """
@@ -14,9 +15,9 @@ from __future__ import annotations
 
 from array import array
 from collections import OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from textual.screen import Screen
 from textual.worker import get_current_worker
@@ -24,7 +25,7 @@ from textual.worker import get_current_worker
 from readlist.core.models import Paper
 from readlist.core.query import Query, State, parse_query
 from readlist.core.store import Sort, Store, TriagePlace
-from readlist.ui.for_you import ForYou, TriageOrder, as_sentence
+from readlist.ui.for_you import ForYou, as_sentence
 from readlist.ui.library import StorePool
 from readlist.ui.messages import (
     QueueCounted,
@@ -32,13 +33,10 @@ from readlist.ui.messages import (
     QueueGrew,
     QueueOpened,
     QueuePapersRead,
-    QueueRanking,
     QueueReordered,
-    QueueWhyRead,
+    TriageOrder,
 )
-
-if TYPE_CHECKING:
-    from readlist.core.rank import Ranking
+from readlist.ui.triage_rank import CardWhy, ranked_queue, read_order, reordered_ids
 
 FIRST_PAGE = 100  # papers read with the first card, before the ids stream in
 ID_CHUNK = 50_000  # ids added at a time while they stream
@@ -88,13 +86,11 @@ class TriageQueue:
         self.order: TriageOrder | None = order
         self.ranked_with: int | None = None  # the state stamp of the model it ranked with
         self._asked: TriageOrder | None = None  # an order on its way (`reorder`)
-        # The why lines of the cards ahead, made in a worker before their cards show
-        # (never on the way from a key to the next card).
-        self._why: dict[int, str] = {}
         self.query = queue_query(query_text, saved)
         self.total: int | None = None  # None until counted
         self._ids = array("q")
         self._held: OrderedDict[int, Paper] = OrderedDict()
+        self.why = CardWhy(screen, self._held)  # the cards' why lines
         self._fetching: set[int] = set()
         self._gone: set[int] = set()  # ids no longer in the library
 
@@ -106,7 +102,7 @@ class TriageQueue:
         """Read the queue from `library`; in the library's order it opens at `left`'s
         paper if `left` is a place in this filter and order and the queue holds its paper."""
         self._library = library
-        self._for_you = for_you
+        self._for_you = self.why.for_you = for_you
         same = left is not None and (left.query, left.sort) == (self.query_text, self.sort)
         resume = left.paper_id if same and left is not None else None
         self._screen.run_worker(
@@ -120,32 +116,6 @@ class TriageQueue:
             return None
         return TriagePlace(self.query_text, self.sort, paper.id)
 
-    def _ranked(self, papers: Query | Sequence[int], order: TriageOrder, auto: bool) -> Ranking:
-        """On a worker's thread: `papers` ranked in `order`. `auto`: only if the model
-        has learned from enough decisions (else LookupError: the library's order)."""
-        from readlist.core.rank import rank
-
-        worker = get_current_worker()
-        assert self._for_you is not None and self._library is not None
-        model = self._for_you.current(lambda: worker.is_cancelled)
-        if auto and not model.fitted:
-            raise LookupError("not enough decisions to rank by")
-        screen = self._screen
-
-        def progress(done: int, total: int) -> None:
-            screen.post_message(QueueRanking(done, total))
-
-        ranking = rank(
-            self._library.store(),
-            model,
-            papers,
-            order="unsure" if order == "unsure" else "best",
-            progress=progress,
-            cancelled=lambda: worker.is_cancelled,
-        )
-        self.ranked_with = model.stamp
-        return ranking
-
     def _load_ranked(self, store: Store) -> tuple[TriageOrder, str | None]:
         """On the worker's thread: the queue ranked, posted as the listing's would be.
         The order it came in, and why it is not the one asked for, if it is not."""
@@ -153,8 +123,11 @@ class TriageQueue:
 
         auto = self.order is None
         order: TriageOrder = self.order or "best"
+        assert self._for_you is not None and self._library is not None
         try:
-            ranking = self._ranked(self.query, order, auto)
+            ranking, self.ranked_with = ranked_queue(
+                self._screen, self._library, self._for_you, self.query, order, auto
+            )
         except LookupError:
             return "listing", None
         except RankUnavailable as exc:
@@ -224,7 +197,7 @@ class TriageQueue:
             self.hold(paper)
         self.total = found.total
         self.order = found.order
-        self.why_ahead(self.ahead(0))
+        self.why.ahead(self.ahead(0))
 
     def grew(self, found: QueueGrew) -> None:
         self._ids.extend(found.ids)
@@ -234,8 +207,11 @@ class TriageQueue:
         worker; a newer call cancels it. The screen hands the answer to `reordered`."""
         tail = self._ids[position + 1 :]
         self._asked = order
+        assert self._for_you is not None and self._library is not None
+        listing = (self.query, self.sort)
+        args = (self._screen, self._library, self._for_you, listing, position, order, tail)
         self._screen.run_worker(
-            partial(self._reorder, position, order, tail),
+            partial(read_order, *args),
             name="_reorder",
             group="triage-order",
             exclusive=True,
@@ -249,46 +225,20 @@ class TriageQueue:
         if order is not None and order != "listing" and stamp != self.ranked_with:
             self.reorder(position, order)
 
-    def _reorder(self, after: int, order: TriageOrder, tail: array[int]) -> None:
-        from readlist.core.rank import RankUnavailable
-
-        worker = get_current_worker()
-        assert self._library is not None
-        try:
-            store = self._library.store()
-            if order == "listing":
-                wanted = set(tail)
-                ids = [i for i in store.iter_ids(self.query, sort=self.sort) if i in wanted]
-            else:
-                ids = self._ranked(list(tail), order, False).ids.tolist()
-            papers = store.get_many(ids[:BATCH])
-        except RankUnavailable as exc:
-            found = QueueReordered(after, order, None, [], as_sentence(str(exc)))
-        except Exception as exc:  # said; the cards keep their order
-            found = QueueReordered(after, order, None, [], f"Could not order the cards: {exc}")
-        else:
-            found = QueueReordered(after, order, ids, papers)
-        if not worker.is_cancelled:
-            self._screen.post_message(found)
-
     def reordered(self, found: QueueReordered, position: int) -> None:
-        """The new order takes the places after the card on screen (`position`); cards
-        shown since it was asked for keep theirs, and papers it left out follow it."""
+        """The new order takes the places after the card on screen (`position`)."""
         if found.order == self._asked:
             self._asked = None
         if found.ids is None:
             return
-        start = max(position, found.after) + 1
-        shown = set(self._ids[found.after + 1 : start])
-        ranked = [i for i in found.ids if i not in shown]
-        placed = set(found.ids)
-        rest = [i for i in self._ids[start:] if i not in placed]
-        self._ids = self._ids[:start] + array("q", ranked + rest)
+        self._ids = reordered_ids(self._ids, found, position)
         self.order = found.order
+        if found.stamp is not None:
+            self.ranked_with = found.stamp
         for paper in found.papers:
             if paper.id not in self._held:
                 self.hold(paper)
-        self.why_ahead(self.ahead(position + 1))
+        self.why.ahead(self.ahead(position + 1))
 
     def fetch_ahead(self, position: int) -> None:
         """Start fetching the cards just ahead of `position`, unless they are held or on
@@ -326,39 +276,7 @@ class TriageQueue:
             if paper.id not in self._held:  # a held copy may have changes not yet saved
                 self.hold(paper)
         self._gone.update(set(found.ids) - {paper.id for paper in found.papers})
-        self.why_ahead([paper.id for paper in found.papers])
-
-    def why_line(self, paper: Paper) -> str:
-        """The card's why line: made ahead in a worker, else now."""
-        line = self._why.get(paper.id)
-        if line is None and self._for_you is not None:
-            line = self._why[paper.id] = self._for_you.why_line(paper)
-        return line or ""
-
-    def why_ahead(self, ids: list[int], *, anew: bool = False) -> None:
-        """Make the why lines of these held papers in a worker; `anew`: the model changed,
-        and every line made so far is dropped."""
-        if anew:
-            self._why.clear()
-        for_you = self._for_you
-        if for_you is None or for_you.model is None:
-            return
-        papers = [self._held[i] for i in ids if i in self._held and i not in self._why]
-        if papers:
-            self._screen.run_worker(
-                partial(self._make_why, for_you, papers), name="_make_why", thread=True
-            )
-
-    def _make_why(self, for_you: ForYou, papers: list[Paper]) -> None:
-        model = for_you.model
-        if model is not None:
-            lines = {paper.id: for_you.why_line(paper) for paper in papers}
-            self._screen.post_message(QueueWhyRead(model.stamp, lines))
-
-    def why_read(self, found: QueueWhyRead) -> None:
-        model = None if self._for_you is None else self._for_you.model
-        if model is not None and model.stamp == found.stamp:
-            self._why.update(found.lines)
+        self.why.ahead([paper.id for paper in found.papers])
 
     def ahead(self, position: int) -> list[int]:
         """The ids of the cards just ahead of `position` (the one at it included)."""
@@ -375,7 +293,7 @@ class TriageQueue:
         self._held[paper.id] = paper
         self._held.move_to_end(paper.id)
         while len(self._held) > KEEP:
-            self._why.pop(self._held.popitem(last=False)[0], None)
+            self.why.forget(self._held.popitem(last=False)[0])
         return before
 
     def skip_gone(self, position: int) -> int:
@@ -383,6 +301,16 @@ class TriageQueue:
         while position < len(self._ids) and self._ids[position] in self._gone:
             position += 1
         return position
+
+    def position_of(self, paper_id: int, was: int) -> int:
+        """Where a paper decided at position `was` is now: a ranking again since may have
+        moved it (after `g`, every card after the first is ranked again)."""
+        if was < len(self._ids) and self._ids[was] == paper_id:
+            return was
+        try:
+            return self._ids.index(paper_id)
+        except ValueError:
+            return was
 
     def paper_at(self, position: int) -> Paper | None:
         """The paper at `position`, if it is held (else it is on its way, or past the end)."""

@@ -5,6 +5,7 @@ ten papers each: tests/unit/rank_papers.py)."""
 from __future__ import annotations
 
 import re
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -293,3 +294,56 @@ async def test_opened_on_the_sort_for_you_the_status_counts_the_library(topics_p
         assert library_screen(app).sort == "for_you"
         assert topics_shown(app, 5) == ["diffusion"] * 5
         assert "40 shown of 40 papers" in status(app) and "5 starred" in status(app)
+
+
+async def test_a_ranking_the_library_fails_gives_the_sort_way_with_one_line(
+    topics_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import readlist.core.rank as rank_package
+
+    def locked(*_args: object, **_kwargs: object) -> None:
+        raise sqlite3.OperationalError("database is locked")
+
+    decide(topics_path)
+    app = app_on(topics_path)
+    notices = record_notices(app, monkeypatch)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        monkeypatch.setattr(rank_package, "rank", locked)
+        await pilot.press(*"SSSSS")
+        await until(pilot, lambda: library_screen(app).sort == "latest", "the next sort")
+        await settle(pilot)
+        assert "Ranking" not in status(app)
+        assert notices[-1] == "Sorted by latest seen · Could not rank for you: database is locked"
+
+
+async def test_undo_after_going_to_the_first_card_shows_the_card_undone(
+    topics_path: Path,
+) -> None:
+    """After g, the cards after the first are ranked again (here in another order): the
+    undo still shows the paper it takes the skip back from."""
+    decide(topics_path)
+    app = app_on(topics_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await until(pilot, lambda: app.for_you.model is not None, "the model")
+        await pilot.press("t")
+        await until(
+            pilot,
+            lambda: isinstance(app.screen, TriageScreen) and app.screen.keys_ready,
+            "the first card",
+        )
+        screen = app.screen
+        assert isinstance(screen, TriageScreen)
+        await pilot.press(*"rr")
+        await settle(pilot)
+        at, skipped = screen.position, screen.queue.paper_at(screen.position)
+        assert skipped is not None
+        await pilot.press("space", "g", "S", "S")  # the cards after the first: listing order
+        await until(pilot, lambda: screen.queue.order == "listing", "listing order")
+        await settle(pilot)
+        assert screen.queue.paper_at(at) != skipped  # moved by the new order
+        await pilot.press("u")
+        await settle(pilot)
+        shown = screen.queue.paper_at(screen.position)
+        assert shown is not None and shown.id == skipped.id

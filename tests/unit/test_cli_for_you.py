@@ -4,11 +4,13 @@ with nothing to learn from, the default order and one line on stderr, never a fa
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
 
 from readlist.core.store import Store
+from readlist.core.store import connection as store_module
 from tests.unit.rank_papers import ids_of, make_library, topic_of
 from tests.unit.test_cli import ok, one_line_error, run
 
@@ -48,6 +50,25 @@ def test_a_query_narrows_the_ranking(library: Path) -> None:
     everything = json.loads(ok(library, "list", "molecule", "--format", "json").stdout)
     assert sorted(row["id"] for row in rows) == sorted(row["id"] for row in everything)
     assert {topic_of(row["id"]) for row in rows} == {"graphs"}
+
+
+def test_a_library_that_takes_no_writes_is_ranked_all_the_same(
+    library: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Terms are only a saving: with the write lock held elsewhere past busy_timeout (as
+    a read-only library refuses the write), the list is ranked with terms made for it."""
+    _learned(library)
+    monkeypatch.setattr(store_module, "BUSY_TIMEOUT_MS", 50)
+    holder = sqlite3.connect(library, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        result = ok(library, "list", "--sort", "for-you", "--limit", "5", "--format", "json")
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert [topic_of(row["id"]) for row in json.loads(result.stdout)] == ["diffusion"] * 5
+    with Store.open(library) as store:
+        assert store.conn.execute("SELECT count(*) FROM paper_terms").fetchone() == (0,)
 
 
 def test_tsv_names_the_score_column_and_table_shows_it(library: Path) -> None:

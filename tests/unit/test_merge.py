@@ -39,7 +39,8 @@ def pair(store: Store) -> Store:
 
 def _everything(store: Store) -> list[tuple[object, ...]]:
     rows: list[tuple[object, ...]] = []
-    for table in ("papers", "state", "sightings", "review", "kept_apart", "tags", "trash"):
+    tables = ("papers", "state", "sightings", "review", "kept_apart", "tags", "trash", "skips")
+    for table in tables:
         rows += [(table, *r) for r in store.conn.execute(f"SELECT * FROM {table} ORDER BY 1, 2")]
     keys = (
         "SELECT key, paper_id FROM dedupe_keys UNION SELECT key, paper_id FROM dedupe_keys_recent"
@@ -134,6 +135,29 @@ def test_split_keeps_what_the_user_changed_after_the_merge(pair: Store) -> None:
     kept, back = pair.get(1), pair.get(3)
     assert (kept.starred, kept.read, kept.note) == (False, False, "written after")
     assert (back.starred, back.read, back.note) == (True, True, "")
+
+
+def _skip(store: Store, paper_id: int, times: int, at: str) -> None:
+    with store.transaction():
+        store.conn.execute(
+            "INSERT INTO skips (paper_id, times, skipped_at) VALUES (?, ?, ?)",
+            (paper_id, times, at),
+        )
+
+
+def test_a_merge_sums_both_papers_skips_and_a_split_gives_each_its_own(pair: Store) -> None:
+    _skip(pair, 1, 2, "2026-11-20T10:00:00")
+    _skip(pair, 3, 1, "2026-11-22T10:00:00")
+    before = _everything(pair)
+    care.merge(pair, 1, [3])
+    assert pair.skip_row(1) == {"times": 3, "skipped_at": "2026-11-22T10:00:00"}
+    care.split(pair, 1)
+    assert _everything(pair) == before
+    care.merge(pair, 1, [3])
+    pair.record_skip(1)  # the user's, after the merge: it stays with the kept paper
+    care.split(pair, 1)
+    assert pair.skip_row(1)["times"] == 3  # type: ignore[index]
+    assert pair.skip_row(3) == {"times": 1, "skipped_at": "2026-11-22T10:00:00"}
 
 
 def test_a_merged_papers_id_is_never_given_again_so_it_comes_back_under_it(

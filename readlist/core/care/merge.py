@@ -3,15 +3,16 @@ CLI and the app call, each step one transaction.
 
 A merge loses nothing: the kept paper is starred if either was, read if either was,
 has both notes (joined under a line naming the other paper, unless the same), both
-papers' tags, every listing and variant title, the other's blocking keys (a later
-listing of either title finds it), and the identity fields it lacked. The merged
-paper's row goes; `merges.record` keeps everything it had, so that a split gives each
-paper back its own state.
+papers' tags and triage skips (summed, as of the later), every listing and variant
+title, the other's blocking keys (a later listing of either title finds it), and the
+identity fields it lacked. The merged paper's row goes; `merges.record` keeps
+everything it had, so that a split gives each paper back its own state.
 
 A split keeps what the user did after the merge. Field by field, the kept paper goes
 back to its state before the merge only where the field is still as the merge left it:
 a star, read mark or note changed since, an identity field a later import updated, and
-a tag added or put on again since, stay. The merged paper comes back as it was.
+a tag added or put on again since, stay; skips made since stay with the kept paper,
+less the merged paper's. The merged paper comes back as it was.
 """
 
 from __future__ import annotations
@@ -123,6 +124,28 @@ def restored_state(before: RowDict | None, after: RowDict | None, now: RowDict |
     return state
 
 
+def combined_skips(kept: RowDict | None, other: RowDict | None) -> RowDict | None:
+    """Both papers' skips as one: the times summed, as of the later."""
+    if kept is None or other is None:
+        return kept or other
+    return {
+        "times": kept["times"] + other["times"],
+        "skipped_at": max(kept["skipped_at"], other["skipped_at"]),
+    }
+
+
+def restored_skips(record: RowDict, now: RowDict | None) -> RowDict | None:
+    """The kept paper's skips on a split: as before the merge while still as the merge
+    left them; else those made since stay, less the merged paper's."""
+    if now == record["kept_skips_after"]:
+        before: RowDict | None = record["kept_skips_before"]
+        return before
+    if now is None:  # undone since, every one
+        return None
+    theirs = record["owned"]["skips"]
+    return dict(now, times=now["times"] - (theirs["times"] if theirs else 0))
+
+
 def _missing(value: object) -> bool:
     return value is None or value == ""
 
@@ -180,6 +203,7 @@ def _merge_one(store: Store, keep_id: int, other_id: int) -> bool:
     other = _require(store, other_id)
     kept_state, other_state = store.state_row(keep_id), store.state_row(other_id)
     owned = store.owned_rows(other_id)
+    kept_skips = store.skip_row(keep_id)
     kept_tags = store.tag_stamps(keep_id)
     state = combined_state(kept_state, other_state, other_id, str(other["title"]))
     if state is not None:
@@ -204,6 +228,9 @@ def _merge_one(store: Store, keep_id: int, other_id: int) -> bool:
     tags_added = [t for t in owned["tags"] if str(t["tag"]).casefold() not in kept_tags]
     store.remove_paper(other_id)  # first: the arXiv id it frees may be the kept paper's now
     store.add_tags(keep_id, tags_added)
+    skips = combined_skips(kept_skips, owned["skips"])
+    if skips != kept_skips:
+        store.write_skips(keep_id, skips)
     store.set_paper_fields(keep_id, filled)
     if state is not None and state != kept_state:
         store.write_state(keep_id, state)
@@ -220,6 +247,8 @@ def _merge_one(store: Store, keep_id: int, other_id: int) -> bool:
             "kept_after": {name: after[name] for name in filled},
             "kept_state_before": kept_state,
             "kept_state_after": store.state_row(keep_id),
+            "kept_skips_before": kept_skips,
+            "kept_skips_after": skips,
             "keys_added": keys_added,
             "tags_added": tags_added,
             "reviews_added": reviews_added,
@@ -298,6 +327,11 @@ def _undo(store: Store, merge_id: int, keep_id: int, merged_id: int, record: Row
     state = restored_state(record["kept_state_before"], record["kept_state_after"], now)
     if state != (now or _NO_STATE):
         store.write_state(keep_id, state)
+    if "kept_skips_after" in record:  # a merge recorded before skips were kept has none
+        skips_now = store.skip_row(keep_id)
+        skips = restored_skips(record, skips_now)
+        if skips != skips_now:
+            store.write_skips(keep_id, skips)
     paper = dict(record["merged"], id=back_as)
     if paper.get("arxiv_id") and store.arxiv_holder(paper["arxiv_id"]) is not None:
         paper["arxiv_id"] = None  # another paper holds it now, and an id is one paper's

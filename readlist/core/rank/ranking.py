@@ -1,7 +1,9 @@
 """Papers in the order "for you" gives them (rank), and the terms a ranking reads.
 
 Terms are made when first needed (tokenizing is the slow part of ranking a paper) and
-kept in the library, a chunk a write transaction, so that no write holds the lock for long. A
+kept in the library, a chunk a write transaction, so that no write holds the lock for long.
+A library that will not take them (read-only, or locked past busy_timeout) is ranked with
+the terms made for that ranking, and not asked again during it. A
 ranking reads them a chunk at a time, so that ranking a million papers never holds a
 million papers' terms.
 """
@@ -54,6 +56,14 @@ def stop_if(cancelled: Cancelled | None) -> None:
         raise RankCancelled("for you: stopped")
 
 
+def _made(store: Store, ids: Sequence[int]) -> list[tuple[int, bytes]]:
+    """The terms of the papers of `ids` still in the library, made from their text."""
+    return [
+        (text.paper_id, terms.pack(text.title, text.abstract, authors_of(text.authors)))
+        for text in store.paper_texts(ids)
+    ]
+
+
 def make_terms(
     store: Store,
     ids: Sequence[int],
@@ -62,32 +72,42 @@ def make_terms(
     cancelled: Cancelled | None = None,
 ) -> int:
     """Make and keep the terms that the papers of `ids` lack; returns how many."""
+    return len(_make_terms(store, ids, progress=progress, cancelled=cancelled))
+
+
+def _make_terms(
+    store: Store,
+    ids: Sequence[int],
+    *,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+) -> dict[int, bytes]:
+    """Make the terms that the papers of `ids` lack, and keep them while the library
+    takes them; returns those made."""
     missing = store.missing_terms(ids, VERSION)
+    made: dict[int, bytes] = {}
+    keeping = True
     for start in range(0, len(missing), MAKE_CHUNK):
         stop_if(cancelled)
         if progress is not None:
             progress(start, len(missing))
-        chunk = [
-            (text.paper_id, terms.pack(text.title, text.abstract, authors_of(text.authors)))
-            for text in store.paper_texts(missing[start : start + MAKE_CHUNK])
-        ]
-        store.keep_terms(chunk, VERSION)
+        chunk = _made(store, missing[start : start + MAKE_CHUNK])
+        keeping = keeping and store.keep_terms(chunk, VERSION)
+        made.update(chunk)
     if progress is not None and missing:
         progress(len(missing), len(missing))
-    return len(missing)
+    return made
 
 
 def terms_of(
     store: Store, ids: Sequence[int], *, cancelled: Cancelled | None = None
 ) -> tuple[list[int], list[bytes]]:
     """The papers of `ids` still in the library and their terms (made first for those
-    that lack them), in the order of `ids`: one read of the terms, a second only of
-    those just made."""
+    that lack them), in the order of `ids`: one read of the terms."""
     blobs = dict(store.rank_rows(ids, VERSION))
     lacking = [paper_id for paper_id, blob in blobs.items() if blob is None]
     if lacking:
-        make_terms(store, lacking, cancelled=cancelled)
-        blobs.update(store.rank_rows(lacking, VERSION))
+        blobs.update(_make_terms(store, lacking, cancelled=cancelled))
     present = [paper_id for paper_id in dict.fromkeys(ids) if paper_id in blobs]
     return present, [blobs[paper_id] or b"" for paper_id in present]
 
@@ -198,15 +218,13 @@ def rank(
     for chunk in chunks:
         stop_if(cancelled)
         _add(scored, model, chunk, lacking)
+    keeping = True
     for start in range(0, len(lacking), MAKE_CHUNK):
         stop_if(cancelled)
         if progress is not None:
             progress(start, len(lacking))
-        made = [
-            (text.paper_id, terms.pack(text.title, text.abstract, authors_of(text.authors)))
-            for text in store.paper_texts(lacking[start : start + MAKE_CHUNK].tolist())
-        ]
-        store.keep_terms(made, VERSION)
+        made = _made(store, lacking[start : start + MAKE_CHUNK].tolist())
+        keeping = keeping and store.keep_terms(made, VERSION)
         scored.add(model, [paper_id for paper_id, _ in made], [blob for _, blob in made])
     if progress is not None and lacking:
         progress(len(lacking), len(lacking))

@@ -55,6 +55,13 @@ class MergeReads:
         )
         return found[0] if found else None
 
+    def skip_row(self, paper_id: int) -> RowDict | None:
+        """The paper's triage skips (times, skipped_at), None when never skipped."""
+        found = _rows(
+            self.conn, "SELECT times, skipped_at FROM skips WHERE paper_id = ?", (paper_id,)
+        )
+        return found[0] if found else None
+
     def owned_rows(self, paper_id: int) -> RowDict:
         """Everything a paper owns beside its row and state, as a merge record keeps it."""
         conn = self.conn
@@ -87,6 +94,7 @@ class MergeReads:
             "trash": _rows(
                 conn, "SELECT deleted_at, by_dump FROM trash WHERE paper_id = ?", (paper_id,)
             ),
+            "skips": self.skip_row(paper_id),
         }
 
     def tag_stamps(self, paper_id: int) -> dict[str, str]:

@@ -174,8 +174,9 @@ class MergeWrites:
     # -- a paper leaving and coming back ----------------------------------------------
 
     def remove_paper(self, paper_id: int) -> None:
-        """Delete the paper's row, its state, tags and trash row, and take it out of both
-        full-text indexes with the values they hold for it. Its sightings, keys and pairs
+        """Delete the paper's row, its state, tags and trash row (its skips and terms go
+        with the row: migrations.SCHEMA_V8), and take it out of both full-text indexes
+        with the values they hold for it. Its sightings, keys and pairs
         must have gone (moved) first."""
         conn = self.conn
         conn.execute(
@@ -195,7 +196,8 @@ class MergeWrites:
 
     def restore_paper(self, paper: RowDict, state: RowDict | None, owned: RowDict) -> None:
         """A paper removed by remove_paper written back (under paper["id"]), in both
-        full-text indexes, with its state, tags and trash row."""
+        full-text indexes, with its state, tags, trash row and skips (`skips`, absent
+        from a merge recorded before skips were kept)."""
         conn = self.conn
         names = list(paper)
         conn.execute(
@@ -219,6 +221,7 @@ class MergeWrites:
             "INSERT OR IGNORE INTO trash (paper_id, deleted_at, by_dump) VALUES (?, ?, ?)",
             [(paper_id, t["deleted_at"], t["by_dump"]) for t in owned["trash"]],
         )
+        self.write_skips(paper_id, owned.get("skips"))
 
     def write_state(self, paper_id: int, state: RowDict) -> None:
         """The paper's state row set to `state` (read, starred, note and their times)."""
@@ -236,6 +239,17 @@ class MergeWrites:
                 state["starred_at"],
                 state["note_at"],
             ),
+        )
+
+    def write_skips(self, paper_id: int, skips: RowDict | None) -> None:
+        """The paper's skips set to `skips` (times, skipped_at); None or no times: none."""
+        if skips is None or skips["times"] <= 0:
+            self.conn.execute("DELETE FROM skips WHERE paper_id = ?", (paper_id,))
+            return
+        self.conn.execute(
+            """INSERT INTO skips (paper_id, times, skipped_at) VALUES (?1, ?2, ?3)
+               ON CONFLICT (paper_id) DO UPDATE SET times = ?2, skipped_at = ?3""",
+            (paper_id, skips["times"], skips["skipped_at"]),
         )
 
     def set_paper_fields(self, paper_id: int, fields: RowDict) -> None:

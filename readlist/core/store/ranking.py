@@ -137,14 +137,20 @@ class RankStore:
             found.extend(PaperText(*row) for row in rows)
         return found
 
-    def keep_terms(self, terms: Iterable[tuple[int, bytes]], made_by: int) -> None:
-        """Keep papers' terms, in one write transaction; a paper gone meanwhile gets none."""
-        with self.transaction():
-            self.conn.executemany(
-                """INSERT OR REPLACE INTO paper_terms (paper_id, terms, made_by)
-                   SELECT ?1, ?2, ?3 WHERE EXISTS (SELECT 1 FROM papers WHERE id = ?1)""",
-                ((paper_id, blob, made_by) for paper_id, blob in terms),
-            )
+    def keep_terms(self, terms: Iterable[tuple[int, bytes]], made_by: int) -> bool:
+        """Keep papers' terms, in one write transaction; a paper gone meanwhile gets none.
+        False when the library will not take them (read-only, or locked past
+        busy_timeout): terms are only a saving, so the ranking goes on with its own."""
+        try:
+            with self.transaction():
+                self.conn.executemany(
+                    """INSERT OR REPLACE INTO paper_terms (paper_id, terms, made_by)
+                       SELECT ?1, ?2, ?3 WHERE EXISTS (SELECT 1 FROM papers WHERE id = ?1)""",
+                    ((paper_id, blob, made_by) for paper_id, blob in terms),
+                )
+        except sqlite3.OperationalError:
+            return False
+        return True
 
     def decisions(self) -> Iterator[PaperDecision]:
         """Every paper out of the trash the user starred, read, noted, tagged or skipped,

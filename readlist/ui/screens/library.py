@@ -21,6 +21,7 @@ from readlist.ui.keymap import in_declared_order
 from readlist.ui.messages import (
     DetailRead,
     LibraryDamaged,
+    ModelChanged,
     PapersReread,
     PlaceFound,
     RankingFailed,
@@ -153,7 +154,7 @@ class LibraryScreen(Screen[None]):
         self._set_sort(_after("for_you"))
         self.notify(f"Sorted by {SORT_LABEL[self.sort]} · {found.line}", timeout=6, markup=False)
 
-    def model_changed(self, _model: object, _reason: str | None) -> None:
+    def on_model_changed(self, _news: ModelChanged) -> None:
         """The model learned again: the why line of the paper shown follows."""
         self.detail.why_changed()
 

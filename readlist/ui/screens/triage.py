@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -30,10 +30,11 @@ from readlist.core.models import Paper
 from readlist.core.printable import shown_in_line
 from readlist.core.store import Sort
 from readlist.ui import typeahead
-from readlist.ui.for_you import ORDER_LABEL, TriageOrder
+from readlist.ui.for_you import ORDER_LABEL
 from readlist.ui.history import Change
 from readlist.ui.keymap import in_declared_order
 from readlist.ui.messages import (
+    ModelChanged,
     QueueCounted,
     QueueFailed,
     QueueGrew,
@@ -42,6 +43,7 @@ from readlist.ui.messages import (
     QueueRanking,
     QueueReordered,
     QueueWhyRead,
+    TriageOrder,
 )
 from readlist.ui.screens.triage_keys import TRIAGE_BINDINGS
 from readlist.ui.services import AppServices, services
@@ -53,9 +55,6 @@ from readlist.ui.widgets.detail import (
 )
 from readlist.ui.widgets.footer import KeysFooter
 from readlist.ui.widgets.triage_card import TriageCard
-
-if TYPE_CHECKING:
-    from readlist.core.rank import Model
 
 STEPS_KEPT = 1000  # steps u can walk back (stars and reads: as far as the app history goes)
 
@@ -156,18 +155,22 @@ class TriageScreen(Screen[str | None]):
         self._show_progress()
         self.queue.fetch_ahead(self.position)
 
-    def model_changed(self, model: Model | None, _reason: str | None) -> None:
+    def on_model_changed(self, news: ModelChanged) -> None:
         """The model learned again (after a decision, here or elsewhere): the cards after
-        this one are ranked again, and the card's why line follows."""
-        if model is not None:
-            self.queue.rank_again(model.stamp, self.position)
-        self.queue.why_ahead(self.queue.ahead(self.position + 1), anew=True)
+        this one are ranked again, and the card's why line follows (made in a worker,
+        with those of the cards ahead)."""
+        if news.model is not None:
+            self.queue.rank_again(news.model.stamp, self.position)
+        self.queue.why.ahead(self.queue.ahead(self.position), anew=True)
         paper = None if self.finished or self._waiting else self._current()
-        if paper is not None:
-            self.query_one(TriageCard).show_why(self.queue.why_line(paper))
+        if paper is not None and news.model is None:
+            self.query_one(TriageCard).show_why("")
 
     def on_queue_why_read(self, found: QueueWhyRead) -> None:
-        self.queue.why_read(found)
+        self.queue.why.read(found)
+        paper = None if self.finished or self._waiting else self._current()
+        if paper is not None and paper.id in found.lines:
+            self.query_one(TriageCard).show_why(self.queue.why.line(paper))
 
     def on_queue_counted(self, found: QueueCounted) -> None:
         """The progress line shows the count in place of "…"."""
@@ -244,7 +247,7 @@ class TriageScreen(Screen[str | None]):
                 self.rl_app.memory.remember("triage", place)  # none at the end of the queue
         card = self.query_one(TriageCard)
         if paper is not None:
-            card.show_paper(paper, self._terms, self.queue.why_line(paper))
+            card.show_paper(paper, self._terms, self.queue.why.line(paper))
         elif self.finished:
             done = self.summary() or "Nothing decided"
             end = Text(f"{done}. u goes back, q or Esc leaves.")
@@ -339,7 +342,7 @@ class TriageScreen(Screen[str | None]):
             return
         if step.kind != "note":
             self.counts[step.kind] -= 1
-        self.position = step.position
+        self.position = self.queue.position_of(step.paper_id, step.position)
         self._show_card()
 
     def action_first_card(self) -> None:

@@ -1,0 +1,75 @@
+"""The app's "for you" model (ui/for_you.py): learned again when the library moves."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+from pathlib import Path
+
+import pytest
+
+from readlist.core.ingest.importer import Importer
+from readlist.core.models import Paper
+from readlist.core.store import Store
+from readlist.ui.screens.triage import TriageScreen
+from tests.conftest import NOW
+from tests.ui.conftest import settle, until
+from tests.ui.test_for_you import SIZE, app_on, decide
+from tests.unit.rank_papers import _paper, make_library
+
+
+@pytest.fixture
+def topics_path(tmp_path: Path) -> Path:
+    make_library(tmp_path / "topics.db").close()
+    return tmp_path / "topics.db"
+
+
+async def test_an_import_is_learned_from_as_a_decision_is(topics_path: Path) -> None:
+    """An import brings papers and changes text the model weighs: the model is learned
+    again, as the model the library keeps is."""
+    decide(topics_path)
+    app = app_on(topics_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await until(pilot, lambda: app.for_you.model is not None, "the model")
+        before = app.for_you.model
+        assert await asyncio.to_thread(app.for_you.current) is before  # nothing moved
+        with Store.open(topics_path) as store:
+            item = json.dumps([_paper("graphs", 99, 999)]).encode()
+            assert Importer(store, now=NOW).import_bytes(item, "later.json").new == 1
+        assert await asyncio.to_thread(app.for_you.current) is not before
+
+
+async def test_after_learning_again_the_cards_why_line_is_made_off_the_ui_thread(
+    topics_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    decide(topics_path)
+    app = app_on(topics_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await until(pilot, lambda: app.for_you.model is not None, "the model")
+        await pilot.press("t")
+        await until(
+            pilot,
+            lambda: isinstance(app.screen, TriageScreen) and app.screen.keys_ready,
+            "the first card",
+        )
+        on_ui: list[int] = []
+        why_line = app.for_you.why_line
+
+        def recorded(paper: Paper) -> str:
+            if threading.current_thread() is threading.main_thread():
+                on_ui.append(paper.id)
+            return why_line(paper)
+
+        monkeypatch.setattr(app.for_you, "why_line", recorded)
+        learned = app.for_you.learned
+        await pilot.press("s")  # a star: learned again, every why line made anew
+        await until(pilot, lambda: app.for_you.learned > learned, "the model learned again")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, TriageScreen)
+        card = screen.queue.paper_at(screen.position)
+        assert card is not None and card.id not in on_ui  # the card's, made in a worker
+        assert str(app.screen.query_one("#triage-why").render()).startswith("For you 0.")
