@@ -20,8 +20,16 @@ from readlist.ui.screens.library import LibraryScreen
 from readlist.ui.widgets.detail import DetailPane
 from readlist.ui.widgets.paper_list import PaperList
 from tests.conftest import NOW, SAMPLE_DUMPS
+from tests.unit.rank_papers import make_library
 
 AppFactory = Callable[[], ReadlistApp]
+
+
+@pytest.fixture
+def topics_path(tmp_path: Path) -> Path:
+    """A library of papers on a few topics, for the ranker (tests/unit/rank_papers.py)."""
+    make_library(tmp_path / "topics.db").close()
+    return tmp_path / "topics.db"
 
 
 @pytest.fixture(scope="session")

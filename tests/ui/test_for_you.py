@@ -26,18 +26,12 @@ from readlist.ui.screens.triage import TriageScreen
 from readlist.ui.widgets.detail import DetailPane
 from readlist.ui.widgets.paper_list import PaperList
 from tests.ui.conftest import record_notices, settle, until
-from tests.unit.rank_papers import ids_of, make_library, topic_of
+from tests.unit.rank_papers import ids_of, topic_of
 
 if TYPE_CHECKING:
     from readlist.core.rank import Model
 
 SIZE = (120, 30)
-
-
-@pytest.fixture
-def topics_path(tmp_path: Path) -> Path:
-    make_library(tmp_path / "topics.db").close()
-    return tmp_path / "topics.db"
 
 
 def decide(path: Path) -> None:
@@ -74,6 +68,20 @@ async def sort_for_you(pilot: Pilot[None], app: ReadlistApp) -> None:
     await pilot.press(*"SSSSS")
     await until(pilot, lambda: "sort: for you" in status(app), "the sort for you")
     await settle(pilot)
+
+
+async def learned_then_triage(pilot: Pilot[None], app: ReadlistApp) -> TriageScreen:
+    """Waits for the app's model, opens triage and waits for its first card."""
+    await settle(pilot)
+    await until(pilot, lambda: app.for_you.model is not None, "the model")
+    await pilot.press("t")
+    await until(
+        pilot,
+        lambda: isinstance(app.screen, TriageScreen) and app.screen.keys_ready,
+        "the first card",
+    )
+    assert isinstance(app.screen, TriageScreen)
+    return app.screen
 
 
 def test_the_app_imports_no_numpy_until_it_ranks() -> None:
@@ -139,16 +147,7 @@ async def test_triage_opens_best_first_and_its_skips_are_kept_until_undone(
     decide(topics_path)
     app = app_on(topics_path)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await until(pilot, lambda: app.for_you.model is not None, "the model")
-        await pilot.press("t")
-        await until(
-            pilot,
-            lambda: isinstance(app.screen, TriageScreen) and app.screen.keys_ready,
-            "the first card",
-        )
-        screen = app.screen
-        assert isinstance(screen, TriageScreen)
+        screen = await learned_then_triage(pilot, app)
         assert screen.queue.order == "best"
         progress = str(screen.query_one("#triage-progress").render())
         assert "best first" in progress
@@ -179,17 +178,8 @@ async def test_after_a_decision_the_cards_after_this_one_are_ranked_again(
     decide(topics_path)
     app = app_on(topics_path)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await until(pilot, lambda: app.for_you.model is not None, "the model")
+        screen = await learned_then_triage(pilot, app)
         learned = app.for_you.learned
-        await pilot.press("t")
-        await until(
-            pilot,
-            lambda: isinstance(app.screen, TriageScreen) and app.screen.keys_ready,
-            "the first card",
-        )
-        screen = app.screen
-        assert isinstance(screen, TriageScreen)
         ranked_with = screen.queue.ranked_with
         await pilot.press("s")  # a star moves the state: learned again, the rest re-ranked
         await until(pilot, lambda: app.for_you.learned > learned, "the model learned again")
@@ -325,16 +315,7 @@ async def test_undo_after_going_to_the_first_card_shows_the_card_undone(
     decide(topics_path)
     app = app_on(topics_path)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await until(pilot, lambda: app.for_you.model is not None, "the model")
-        await pilot.press("t")
-        await until(
-            pilot,
-            lambda: isinstance(app.screen, TriageScreen) and app.screen.keys_ready,
-            "the first card",
-        )
-        screen = app.screen
-        assert isinstance(screen, TriageScreen)
+        screen = await learned_then_triage(pilot, app)
         await pilot.press(*"rr")
         await settle(pilot)
         at, skipped = screen.position, screen.queue.paper_at(screen.position)

@@ -15,14 +15,8 @@ from readlist.core.store import Store
 from readlist.ui.screens.triage import TriageScreen
 from tests.conftest import NOW
 from tests.ui.conftest import settle, until
-from tests.ui.test_for_you import SIZE, app_on, decide
-from tests.unit.rank_papers import _paper, make_library
-
-
-@pytest.fixture
-def topics_path(tmp_path: Path) -> Path:
-    make_library(tmp_path / "topics.db").close()
-    return tmp_path / "topics.db"
+from tests.ui.test_for_you import SIZE, app_on, decide, learned_then_triage
+from tests.unit.rank_papers import _paper
 
 
 async def test_an_import_is_learned_from_as_a_decision_is(topics_path: Path) -> None:
@@ -47,14 +41,7 @@ async def test_after_learning_again_the_cards_why_line_is_made_off_the_ui_thread
     decide(topics_path)
     app = app_on(topics_path)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await until(pilot, lambda: app.for_you.model is not None, "the model")
-        await pilot.press("t")
-        await until(
-            pilot,
-            lambda: isinstance(app.screen, TriageScreen) and app.screen.keys_ready,
-            "the first card",
-        )
+        await learned_then_triage(pilot, app)
         on_ui: list[int] = []
         why_line = app.for_you.why_line
 
