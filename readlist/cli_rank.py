@@ -40,8 +40,8 @@ def ranked(
         return store.iter_search(plan, limit=limit), {}
     if not model.fitted:
         _say(
-            f"for you ranks {model.basis}; it learns once {MIN_POSITIVES} papers are"
-            f" starred and {MIN_NEGATIVES} read without a star"
+            f"for you ranks {model.basis} until it has {MIN_POSITIVES} liked papers"
+            f" (starred, noted or tagged) and {MIN_NEGATIVES} others to learn from"
         )
     ranking = rank(store, model, plan, progress=_progress())
     ids = [int(paper_id) for paper_id in ranking.ids[:limit]]
