@@ -19,7 +19,7 @@ from textual.worker import get_current_worker
 from readlist.core.models import Paper
 from readlist.ui.health import LibraryHealth
 from readlist.ui.library import StorePool
-from readlist.ui.messages import DetailRead
+from readlist.ui.messages import DetailRead, DetailWhyRead
 from readlist.ui.services import services
 from readlist.ui.widgets.detail import DetailPane
 from readlist.ui.widgets.paper_list import PaperList
@@ -105,7 +105,25 @@ class DetailFollower:
         detail.show_why(found.why)
 
     def why_changed(self) -> None:
-        """The model learned again: the shown paper's why line follows."""
+        """The model learned again: the shown paper's why line follows, made in a worker
+        (the pane, and where the reader is in it, stay)."""
+        paper = self._screen.query_one(DetailPane).paper
+        if paper is not None:
+            self._screen.run_worker(
+                partial(self._read_why, paper),
+                name="detail-why",
+                group="detail-why",
+                exclusive=True,
+                thread=True,
+            )
+
+    def _read_why(self, paper: Paper) -> None:
+        why = services(self._screen).for_you.why_line(paper)
+        if not get_current_worker().is_cancelled:
+            self._screen.post_message(DetailWhyRead(paper.id, why))
+
+    def why_shown(self, found: DetailWhyRead) -> None:
+        """Into the pane, if it still shows that paper."""
         detail = self._screen.query_one(DetailPane)
-        if detail.paper is not None:
-            detail.show_why(services(self._screen).for_you.why_line(detail.paper))
+        if detail.paper is not None and detail.paper.id == found.paper_id:
+            detail.show_why(found.why)

@@ -128,6 +128,14 @@ class DetailRead(_News):
     why: str = ""
 
 
+@dataclass
+class DetailWhyRead(_Latest):
+    """The paper's why line made again, after the model learned again."""
+
+    paper_id: int
+    why: str
+
+
 # -- what a failed read tells the user (readlist.ui.health) --------------------------------
 
 

@@ -20,6 +20,7 @@ from readlist.ui.history import Change
 from readlist.ui.keymap import in_declared_order
 from readlist.ui.messages import (
     DetailRead,
+    DetailWhyRead,
     LibraryDamaged,
     ModelChanged,
     PapersReread,
@@ -222,6 +223,9 @@ class LibraryScreen(Screen[None]):
 
     def on_detail_read(self, found: DetailRead) -> None:
         self.detail.shown(found)
+
+    def on_detail_why_read(self, found: DetailWhyRead) -> None:
+        self.detail.why_shown(found)
 
     # -- actions ---------------------------------------------------------------------------
 
