@@ -278,6 +278,7 @@ class ModelPaper:
     starred: bool = False
     read: bool = False
     note: str = ""
+    skips: int = 0  # triage skips not undone
     # The exact title keys the paper holds: its own, and those of the papers merged into it.
     keys: set[str] = field(default_factory=set)
     merged_in: set[int] = field(default_factory=set)  # identities merged into it by the user
@@ -789,6 +790,22 @@ class LibraryMachine(RuleBasedStateMachine):
         self.papers[paper_id].note = note
         self.history.push("note", change)
 
+    @precondition(lambda self: self.papers)
+    @rule(data=st.data())
+    def skip_in_triage(self, data: st.DataObject) -> None:
+        paper_id = data.draw(st.sampled_from(sorted(self.papers)), label="paper")
+        self.store.record_skip(paper_id)
+        self.papers[paper_id].skips += 1
+
+    @precondition(lambda self: any(p.skips for p in self.papers.values()))
+    @rule(data=st.data())
+    def undo_a_skip(self, data: st.DataObject) -> None:
+        """As triage's u after a skip (an undo may come after a merge or a split)."""
+        skipped = sorted(i for i, p in self.papers.items() if p.skips)
+        paper_id = data.draw(st.sampled_from(skipped), label="paper")
+        self.store.forget_skip(paper_id)
+        self.papers[paper_id].skips -= 1
+
     @precondition(lambda self: len(self.history) > 0)
     @rule()
     def undo(self) -> None:
@@ -852,6 +869,7 @@ class LibraryMachine(RuleBasedStateMachine):
         del self.papers[other]
         kept.starred = kept.starred or merged.starred
         kept.read = kept.read or merged.read
+        kept.skips += merged.skips
         kept.note = self.store.get(keep).note
         for note in (keep_before.note, merged.note):
             assert note in kept.note, "a merge lost a note"
@@ -900,6 +918,9 @@ class LibraryMachine(RuleBasedStateMachine):
         for name in ("starred", "read", "note", "abstract"):
             if getattr(kept, name) == getattr(after, name):
                 setattr(kept, name, getattr(before, name))
+        # Skips made since stay, less the merged paper's (those still as the merge left
+        # them are the kept paper's own: the same in times).
+        kept.skips = max(0, kept.skips - record.other_before.skips)
         for folded, tag in after.tags.items():
             if folded not in before.tags and kept.tags.get(folded) == tag:
                 del kept.tags[folded]
@@ -1278,6 +1299,8 @@ class LibraryMachine(RuleBasedStateMachine):
         stored = {i: (p.starred, p.read, p.note) for i, p in papers.items()}
         expected = {i: (p.starred, p.read, p.note) for i, p in self.papers.items()}
         assert stored == expected, "user state changed by something other than the user"
+        skips = dict(self.store.conn.execute("SELECT paper_id, times FROM skips"))
+        assert skips == {i: p.skips for i, p in self.papers.items() if p.skips}, "skips"
 
     def check_sightings_add_up(self) -> None:
         """A paper's count and days are those of the dumps that listed it, once a dump."""
