@@ -10,6 +10,8 @@ has a baseline from the same run:
   learn + rank again, and rank alone with the model learned before it;
 - `readlist list --sort for-you --limit 20` as a process, median of 5, against
   `readlist --help` and `readlist list --limit 20`;
+- the next triage card after a decision, in the app best first, against the same in the
+  listing order (rank_app.py);
 - the peak RSS (VmHWM) of a process that learns and ranks every paper of the library
   (and its seconds), against one that opens the library, imports numpy and reads
   every id, one that only learns (taking the model kept in the library) and one that
@@ -28,6 +30,7 @@ import sys
 import time
 from pathlib import Path
 
+import rank_app
 from cli_bench import READLIST, bytecode, wall
 from harness import ms
 from library import _fingerprint
@@ -212,4 +215,5 @@ def measure(n: int, work: Path, user: str) -> dict[str, object]:
         "queue": len(queue),
         **in_process(db, queue),
         **processes(db),
+        **rank_app.in_app(db),
     }
