@@ -262,9 +262,7 @@ class DetailPane(VerticalScroll, can_focus=False):
     DEFAULT_CSS = """
     DetailPane { padding: 0 1; }
     DetailPane #detail-title { text-style: bold; margin-bottom: 1; }
-    DetailPane #detail-why {
-        color: $text-muted; margin-bottom: 1; text-wrap: nowrap; text-overflow: ellipsis;
-    }
+    DetailPane #detail-why { color: $text-muted; margin-bottom: 1; }
     DetailPane.-why #detail-title { margin-bottom: 0; }
     DetailPane #detail-state { color: $text-muted; }
     DetailPane #detail-withdrawn { color: $text-error; text-style: bold; }
