@@ -12,6 +12,7 @@ import pytest
 from readlist.core.ingest.importer import Importer
 from readlist.core.models import Paper
 from readlist.core.store import Store
+from readlist.ui.app import ReadlistApp
 from readlist.ui.screens.triage import TriageScreen
 from readlist.ui.widgets.detail import DetailPane
 from tests.conftest import NOW
@@ -25,6 +26,20 @@ from tests.ui.test_for_you import (
     sort_for_you,
 )
 from tests.unit.rank_papers import _paper
+
+
+def why_lines_made_on_the_ui_thread(app: ReadlistApp, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """From now on, the ids of the papers whose why line the app makes on the UI thread."""
+    on_ui: list[int] = []
+    why_line = app.for_you.why_line
+
+    def recorded(paper: Paper) -> str:
+        if threading.current_thread() is threading.main_thread():
+            on_ui.append(paper.id)
+        return why_line(paper)
+
+    monkeypatch.setattr(app.for_you, "why_line", recorded)
+    return on_ui
 
 
 async def test_an_import_is_learned_from_as_a_decision_is(topics_path: Path) -> None:
@@ -50,15 +65,7 @@ async def test_after_learning_again_the_cards_why_line_is_made_off_the_ui_thread
     app = app_on(topics_path)
     async with app.run_test(size=SIZE) as pilot:
         await learned_then_triage(pilot, app)
-        on_ui: list[int] = []
-        why_line = app.for_you.why_line
-
-        def recorded(paper: Paper) -> str:
-            if threading.current_thread() is threading.main_thread():
-                on_ui.append(paper.id)
-            return why_line(paper)
-
-        monkeypatch.setattr(app.for_you, "why_line", recorded)
+        on_ui = why_lines_made_on_the_ui_thread(app, monkeypatch)
         learned = app.for_you.learned
         await pilot.press("s")  # a star: learned again, every why line made anew
         await until(pilot, lambda: app.for_you.learned > learned, "the model learned again")
@@ -81,15 +88,8 @@ async def test_after_learning_again_the_detail_panes_why_line_follows_off_the_ui
         detail = library_screen(app).query_one(DetailPane)
         why = detail.query_one("#detail-why")
         await until(pilot, lambda: bool(why.display), "the why line")
-        on_ui: list[int] = []
         why_line = app.for_you.why_line
-
-        def recorded(paper: Paper) -> str:
-            if threading.current_thread() is threading.main_thread():
-                on_ui.append(paper.id)
-            return why_line(paper)
-
-        monkeypatch.setattr(app.for_you, "why_line", recorded)
+        on_ui = why_lines_made_on_the_ui_thread(app, monkeypatch)
         learned = app.for_you.learned
         await pilot.press("s")  # a star: learned again, the shown why line made anew
         await until(pilot, lambda: app.for_you.learned > learned, "the model learned again")
