@@ -3,7 +3,9 @@ screen with nothing to review; assertions on the screen and on the store."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.pilot import Pilot
@@ -223,3 +225,30 @@ async def test_undo_of_a_keep_apart_leaves_one_another_window_made(
     with fresh_store(library_path) as store:
         open_now = [{p.paper_id, p.other_id} for p in care.open_pairs(store)]
         assert {a, b} not in open_now  # still kept apart
+
+
+async def test_closed_before_its_merge_is_written_the_review_stays_closed(
+    make_app: AppFactory, library_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """m then q at once: the merge is written after the screen has gone; its message is
+    said on the library screen, and the fresh pairs go nowhere (no crash)."""
+    plant_pairs(library_path)
+    go_on = threading.Event()
+    merge = care.merge
+
+    def held(*args: Any, **kwargs: Any) -> object:
+        go_on.wait(10)
+        return merge(*args, **kwargs)
+
+    monkeypatch.setattr(care, "merge", held)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        notices = record_notices(app, monkeypatch)
+        await open_review(pilot)
+        await pilot.press("m", "q")
+        assert isinstance(app.screen, LibraryScreen)
+        go_on.set()
+        await written(pilot)
+        assert notices[-1].startswith("Merged #")
+        assert isinstance(app.screen, LibraryScreen)
+    assert titles(library_path, "Holistic Proxy") == [HPCR]

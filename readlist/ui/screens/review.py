@@ -18,6 +18,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import ActiveBinding, Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Static
 
@@ -123,6 +124,14 @@ class ReviewScreen(Screen[None]):
         Binding("escape,q", "close", "Close", tooltip="Back to the library", id="review.close"),
     ]
 
+    @dataclass
+    class PairsRead(Message):
+        """The pairs as the library holds them, read off the UI thread; `at`: the pair
+        to show (None: the one shown stays). A screen closed meanwhile never gets it."""
+
+        pairs: list[Pair]
+        at: tuple[int, int] | None = None
+
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:
         return in_declared_order(super().active_bindings)  # rebound keys stay in place
@@ -163,14 +172,16 @@ class ReviewScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="review")
     def _read(self) -> None:
         with said_if_failed(self, "Could not read the possible duplicates"):
-            pairs = read_pairs(self.rl_app.library.store())
-            self.app.call_from_thread(self._show_pairs, pairs, None)
+            self.post_message(self.PairsRead(read_pairs(self.rl_app.library.store())))
 
     # -- showing ---------------------------------------------------------------------------
 
-    def _show_pairs(self, pairs: list[Pair], at: tuple[int, int] | None) -> None:
-        """The pairs as the library now holds them, showing the pair `at` if it is one of
-        them, else the one at the same place (the next, once the one shown is settled)."""
+    def on_review_screen_pairs_read(self, found: PairsRead) -> None:
+        """The pairs as the library now holds them, showing the pair `at` (else the one
+        shown) if it is one of them, else the one at the same place (the next, once the
+        one shown is settled)."""
+        pairs, current = found.pairs, self.current
+        at = found.at or (current.ids if current is not None else None)
         self.pairs = pairs
         if at is not None:
             self.index = next(
@@ -320,8 +331,7 @@ class ReviewScreen(Screen[None]):
     def _reread(self, result: object, at: tuple[int, int] | None = None) -> None:
         """Fresh pairs: the pair shown stays shown (or `at`, a pair an undo reopened)."""
         if isinstance(result, list):
-            current = self.current
-            self._show_pairs(result, at or (current.ids if current is not None else None))
+            self.post_message(self.PairsRead(result, at))
 
     def action_undo(self) -> None:
         if not self.done:
