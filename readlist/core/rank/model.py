@@ -113,9 +113,11 @@ class Model:
         pairs = np.empty((terms.BUCKETS, 2), dtype=np.float32)
         pairs[:, 0] = self.idf_of
         pairs[:, 1] = self.weight_of
-        shared = pairs.view(np.float64).reshape(terms.BUCKETS)
-        shared.flags.writeable = False
-        object.__setattr__(self, "_pairs", shared)
+        pairs.flags.writeable = False
+        # The model holds each value once: idf_of and weight_of become views of the pairs.
+        object.__setattr__(self, "idf_of", pairs[:, 0])
+        object.__setattr__(self, "weight_of", pairs[:, 1])
+        object.__setattr__(self, "_pairs", pairs.view(np.float64).reshape(terms.BUCKETS))
 
     def margins(self, batch: TermBatch) -> F64Array:
         """Each paper's margin: above 0 on the liked side (fitted), else its similarity.
@@ -234,6 +236,10 @@ class Scratch:
         self.values = np.empty(size, dtype=np.float64)
         self.squares = np.empty(size, dtype=np.float64)
         self.products = np.empty(size, dtype=np.float64)
+
+    def release(self) -> None:
+        """Give the arrays' memory back; they grow again if taken."""
+        self._grow(0)
 
     def take(
         self, size: int

@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 Order = Literal["best", "unsure"]  # best first; least sure first
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
+# Paper ids, 4 bytes each: a ranking of a million holds a few copies.
+PaperIds = npt.NDArray[np.int32]
 
 VERSION = terms.TERMS_VERSION  # the rules the terms a ranking reads are made by
 READ_CHUNK = 2000  # papers whose terms a ranking reads (and scores) at once
@@ -40,7 +42,7 @@ class Ranking:
     """Papers in order: the first `undecided` (unread and unstarred) by the order asked
     for, the rest (decided) after them by score; `scores` aligned with `ids`, 0 to 1."""
 
-    ids: npt.NDArray[np.int64]
+    ids: PaperIds
     scores: npt.NDArray[np.float32]
     undecided: int
 
@@ -121,17 +123,21 @@ class _Scored:
         self.places = places  # None: a query's, whose listing order breaks ties
         self.query = query
         self.scratch = Scratch()
-        self.ids: list[npt.NDArray[np.int64]] = [np.zeros(0, dtype=np.int64)]
+        self.ids: list[PaperIds] = [np.zeros(0, dtype=np.int32)]
         self.margins: list[F64Array] = [np.zeros(0)]
 
     def add(self, model: Model, ids: Sequence[int], blobs: Sequence[bytes]) -> None:
-        self.ids.append(np.array(ids, dtype=np.int64))
+        self.ids.append(np.array(ids, dtype=np.int32))  # OverflowError past 2**31, no wrap
         self.margins.append(model.margins_of(blobs, self.scratch))
 
     def ranking(self, model: Model, order: Order) -> Ranking:
+        # A ranking of a million holds each array once: the chunks' go as they are joined,
+        # and the scratch before either (it is as big as a chunk's entries).
+        self.scratch.release()
         ids = np.concatenate(self.ids)
+        self.ids = []
         margins = np.concatenate(self.margins)
-        self.ids, self.margins = [], []  # a ranking of a million holds each array once
+        self.margins = []
         decided = np.isin(ids, np.array(self.store.decided_ids(), dtype=np.int64))
         scores = model.scores(margins)
         if order == "unsure":
@@ -142,22 +148,20 @@ class _Scored:
         del margins
         # Undecided first; the decided always by score; the listing order breaks ties.
         key[decided] = -scores[decided]
+        shown = scores.astype(np.float32)  # the order is the key's: scores are only shown
+        del scores
         sequence = self._sequence(ids, key, decided)
         del key
-        return Ranking(
-            ids=ids[sequence],
-            scores=scores[sequence].astype(np.float32),
-            undecided=int((~decided).sum()),
-        )
+        return Ranking(ids=ids[sequence], scores=shown[sequence], undecided=int((~decided).sum()))
 
     def _sequence(
-        self, ids: npt.NDArray[np.int64], key: F64Array, decided: npt.NDArray[np.bool_]
+        self, ids: PaperIds, key: F64Array, decided: npt.NDArray[np.bool_]
     ) -> npt.NDArray[np.intp]:
         """The order of the papers by (decided, key), ties by their place in the listing
         order, looked up only for the papers that tie (most papers tie with none)."""
         if self.places is not None:
             places = np.fromiter(
-                (self.places[paper_id] for paper_id in ids.tolist()), np.int64, ids.size
+                (self.places[paper_id] for paper_id in ids.tolist()), np.int32, ids.size
             )
             return np.lexsort((places, key, decided))
         sequence = np.lexsort((key, decided))
@@ -177,7 +181,7 @@ class _Scored:
         else:  # many ties (a fallback's papers sharing no term): the query's listing
             listed = np.fromiter(self.store.iter_ids(self.query), dtype=np.int64)
             listed = listed[np.isin(listed, tied_ids)]
-        places = np.zeros(ids.size, dtype=np.int64)
+        places = np.zeros(ids.size, dtype=np.int32)
         by_id = np.argsort(ids)
         places[by_id[np.searchsorted(ids, listed, sorter=by_id)]] = np.arange(listed.size)
         return np.lexsort((places, key, decided))
