@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from array import array
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from textual.message import Message
 
@@ -26,7 +26,11 @@ TriageOrder = Literal["best", "unsure", "listing"]  # ranked, least sure first, 
 
 
 class _News(Message, bubble=False):
-    """For the screen it is posted to alone."""
+    """For the screen it is posted to alone: it and every kind of news below it never
+    bubble up to the app (Message makes a subclass bubble unless it says otherwise)."""
+
+    def __init_subclass__(cls, bubble: bool | None = False, **kwargs: Any) -> None:
+        super().__init_subclass__(bubble=bubble, **kwargs)
 
 
 class _Latest(_News):
@@ -240,7 +244,7 @@ class LastImportRead(_News):
 
 
 @dataclass
-class ModelChanged(_News, bubble=False):  # the app posts it on to its screens
+class ModelChanged(_News):  # the app posts it on to its screens
     """The model was learned again (`model`), or cannot be (`reason`, one line): posted
     to the app, which posts one to each of its screens."""
 
